@@ -1,0 +1,23 @@
+// Re-exports of the generated message types under stable names.
+export type { ProtoGrpcType } from '../generated/participant_service';
+export type { ParticipantServiceClient, ParticipantServiceHandlers } from '../generated/syndicate/v1/ParticipantService';
+export type { Envelope, Envelope__Output } from '../generated/syndicate/v1/Envelope';
+export type { Chunk, Chunk__Output } from '../generated/syndicate/v1/Chunk';
+export type { PayloadDescriptor, PayloadDescriptor__Output } from '../generated/syndicate/v1/PayloadDescriptor';
+export type { EnrollRequest, EnrollRequest__Output } from '../generated/syndicate/v1/EnrollRequest';
+export type { EnrollResponse, EnrollResponse__Output } from '../generated/syndicate/v1/EnrollResponse';
+export type { SubscribeRequest, SubscribeRequest__Output } from '../generated/syndicate/v1/SubscribeRequest';
+export type { SubscribeResponse, SubscribeResponse__Output } from '../generated/syndicate/v1/SubscribeResponse';
+export type { Task, Task__Output } from '../generated/syndicate/v1/Task';
+export type { DownloadModelRequest, DownloadModelRequest__Output } from '../generated/syndicate/v1/DownloadModelRequest';
+export type { DownloadModelResponse, DownloadModelResponse__Output } from '../generated/syndicate/v1/DownloadModelResponse';
+export type { ModelHeader, ModelHeader__Output } from '../generated/syndicate/v1/ModelHeader';
+export type { UpdateHeader, UpdateHeader__Output } from '../generated/syndicate/v1/UpdateHeader';
+export type { UploadUpdateRequest, UploadUpdateRequest__Output } from '../generated/syndicate/v1/UploadUpdateRequest';
+export type { UploadUpdateResponse, UploadUpdateResponse__Output } from '../generated/syndicate/v1/UploadUpdateResponse';
+export type { EvaluationMetrics, EvaluationMetrics__Output } from '../generated/syndicate/v1/EvaluationMetrics';
+export type { SubmitEvaluationRequest, SubmitEvaluationRequest__Output } from '../generated/syndicate/v1/SubmitEvaluationRequest';
+export type { SubmitEvaluationResponse, SubmitEvaluationResponse__Output } from '../generated/syndicate/v1/SubmitEvaluationResponse';
+export type { Phase, Phase__Output } from '../generated/syndicate/v1/Phase';
+export type { PayloadEncoding, PayloadEncoding__Output } from '../generated/syndicate/v1/PayloadEncoding';
+export type { TaskType, TaskType__Output } from '../generated/syndicate/v1/TaskType';

@@ -1,0 +1,5 @@
+export * from './errors';
+export * from './sha256';
+export * from './float32-codec';
+export * from './chunking';
+export * from './signed-envelope';
