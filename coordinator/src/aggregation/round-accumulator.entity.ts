@@ -1,0 +1,20 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/**
+ * A round's running aggregate, written in the same transaction as each receipt,
+ * so the sum and the set of updates inside it can never disagree after a crash.
+ */
+@Entity('round_accumulators')
+export class RoundAccumulator {
+  @PrimaryColumn('varchar', { length: 64 })
+  roundId!: string;
+
+  @Column('integer')
+  contributors!: number;
+
+  @Column('double precision')
+  totalWeight!: number;
+
+  @Column()
+  data!: Buffer;
+}

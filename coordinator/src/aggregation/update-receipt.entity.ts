@@ -1,0 +1,31 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { epochMs } from '../database/column-types';
+
+/** Proof that an update was accepted into a round's running sum. */
+@Entity('update_receipts')
+@Index(['roundId', 'participantId'], { unique: true })
+export class UpdateReceipt {
+  @PrimaryColumn('varchar', { length: 64 })
+  id!: string;
+
+  @Column('varchar', { length: 64 })
+  roundId!: string;
+
+  @Column('varchar', { length: 64 })
+  participantId!: string;
+
+  @Column('varchar', { length: 64 })
+  payloadSha256!: string;
+
+  @Column('varchar', { length: 128 })
+  signature!: string;
+
+  @Column('integer')
+  numSamples!: number;
+
+  @Column('bigint')
+  payloadBytes!: string;
+
+  @Column('bigint', { transformer: epochMs })
+  acceptedAt!: number;
+}

@@ -1,0 +1,38 @@
+import type { Command } from 'commander';
+import { startCoordinator } from '../coordinator-app';
+import { loadCoordinatorConfig } from '../config/coordinator-config';
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('Run the coordinator: gRPC for bank agents, REST for administrators.')
+    .option('--database <url>', 'sqlite:<file> or postgres://… (env DATABASE_URL; default sqlite:var/syndicate.sqlite)')
+    .option('--grpc-host <host>', 'gRPC listen address (env SYNDICATE_GRPC_HOST; default 127.0.0.1)')
+    .option('--grpc-port <port>', 'gRPC port, 0 picks a free one (env SYNDICATE_GRPC_PORT; default 50051)')
+    .option('--http-host <host>', 'REST listen address (env SYNDICATE_HTTP_HOST; default 127.0.0.1)')
+    .option('--http-port <port>', 'REST port, 0 picks a free one (env SYNDICATE_HTTP_PORT; default 8080)')
+    .option('--tick-ms <ms>', 'how often deadlines are checked (default 500)')
+    .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (default info)')
+    .option('--ready-file <path>', 'write {"grpcPort","httpPort","pid"} here once listening')
+    .addHelpText('after', '\nExample:\n  syndicate serve --database postgres://syndicate@db:5432/syndicate --grpc-host 0.0.0.0\n')
+    .action(async (o: Record<string, string | undefined>) => {
+      const config = loadCoordinatorConfig({
+        databaseUrl: o.database,
+        grpcHost: o.grpcHost,
+        grpcPort: o.grpcPort,
+        httpHost: o.httpHost,
+        httpPort: o.httpPort,
+        tickMs: o.tickMs,
+        logLevel: o.logLevel,
+        readyFile: o.readyFile,
+      });
+      const running = await startCoordinator(config);
+      process.stdout.write(`syndicate coordinator: gRPC on ${config.grpcHost}:${running.grpcPort}, REST on http://${config.httpHost}:${running.httpPort}\n`);
+      const stop = async () => {
+        await running.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void stop());
+      process.once('SIGTERM', () => void stop());
+    });
+}

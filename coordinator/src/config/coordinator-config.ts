@@ -1,0 +1,82 @@
+import * as path from 'path';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+export const coordinatorConfigSchema = z
+  .object({
+    /** `sqlite:<file>` (default) or a postgres:// URL. */
+    databaseUrl: z
+      .string()
+      .min(1)
+      .refine((u) => u.startsWith('sqlite:') || /^postgres(ql)?:\/\//.test(u), {
+        message: 'must be sqlite:<path> or a postgres:// URL',
+      }),
+    grpcHost: z.string().min(1),
+    grpcPort: port,
+    httpHost: z.string().min(1),
+    httpPort: port,
+    /** How often the round driver checks deadlines. */
+    tickMs: z.coerce.number().int().min(10).max(60_000),
+    /** Largest update the coordinator accepts, bytes. */
+    maxPayloadBytes: z.coerce.number().int().min(1024),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    /** Where `serve --ready-file` reports the bound ports (used by `simulate`). */
+    readyFile: z.string().optional(),
+  })
+  .strict();
+
+export type CoordinatorConfig = z.infer<typeof coordinatorConfigSchema>;
+
+export const DEFAULT_CONFIG: CoordinatorConfig = {
+  databaseUrl: `sqlite:${path.join('var', 'syndicate.sqlite')}`,
+  grpcHost: '127.0.0.1',
+  grpcPort: 50051,
+  httpHost: '127.0.0.1',
+  httpPort: 8080,
+  tickMs: 500,
+  maxPayloadBytes: 2 * 1024 * 1024 * 1024 - 1,
+  logLevel: 'info',
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid coordinator configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const ENV_KEYS: Record<string, keyof CoordinatorConfig> = {
+  DATABASE_URL: 'databaseUrl',
+  SYNDICATE_GRPC_HOST: 'grpcHost',
+  SYNDICATE_GRPC_PORT: 'grpcPort',
+  SYNDICATE_HTTP_HOST: 'httpHost',
+  SYNDICATE_HTTP_PORT: 'httpPort',
+  SYNDICATE_TICK_MS: 'tickMs',
+  SYNDICATE_MAX_PAYLOAD_BYTES: 'maxPayloadBytes',
+  SYNDICATE_LOG_LEVEL: 'logLevel',
+};
+
+/** Defaults, then environment, then explicit overrides (CLI flags); every problem is reported at once. */
+export function loadCoordinatorConfig(
+  overrides: Partial<Record<keyof CoordinatorConfig, unknown>> = {},
+  env: NodeJS.ProcessEnv = process.env,
+): CoordinatorConfig {
+  const merged: Record<string, unknown> = { ...DEFAULT_CONFIG };
+  for (const [envKey, key] of Object.entries(ENV_KEYS)) {
+    if (env[envKey] !== undefined && env[envKey] !== '') merged[key] = env[envKey];
+  }
+  for (const [key, value] of Object.entries(overrides)) if (value !== undefined) merged[key] = value;
+  const result = coordinatorConfigSchema.safeParse(merged);
+  if (!result.success) {
+    const envName = (key: string) => Object.entries(ENV_KEYS).find(([, k]) => k === key)?.[0];
+    throw new ConfigError(
+      result.error.issues.map((i) => {
+        const key = String(i.path[0] ?? '');
+        const hint = envName(key) ? ` (env ${envName(key)})` : '';
+        return `${key}${hint}: ${i.message}`;
+      }),
+    );
+  }
+  return result.data;
+}

@@ -1,0 +1,34 @@
+import 'reflect-metadata';
+import * as fs from 'fs';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { AddressInfo } from 'net';
+import { AppModule } from './app.module';
+import type { Clock } from './common/clock';
+import { createLogger, NestPinoLogger, type Logger } from './common/logger';
+import type { CoordinatorConfig } from './config/coordinator-config';
+import { GrpcServerService } from './grpc/grpc-server.service';
+
+export interface RunningCoordinator {
+  app: NestExpressApplication;
+  grpcPort: number;
+  httpPort: number;
+  close(): Promise<void>;
+}
+
+/** One process serving gRPC to agents and REST to admins, over the same services. */
+export async function startCoordinator(config: CoordinatorConfig, opts: { logger?: Logger; clock?: Clock } = {}): Promise<RunningCoordinator> {
+  const logger = opts.logger ?? createLogger(config.logLevel);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logger, opts.clock), {
+    logger: new NestPinoLogger(logger),
+    bodyParser: true,
+  });
+  app.useBodyParser('json', { limit: '5mb' });
+  app.enableShutdownHooks();
+  await app.listen(config.httpPort, config.httpHost);
+  const httpPort = (app.getHttpServer().address() as AddressInfo).port;
+  const grpcPort = app.get(GrpcServerService).port;
+  logger.info({ httpPort, grpcPort }, 'coordinator ready');
+  if (config.readyFile) fs.writeFileSync(config.readyFile, JSON.stringify({ grpcPort, httpPort, pid: process.pid }));
+  return { app, grpcPort, httpPort, close: () => app.close() };
+}

@@ -1,0 +1,30 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import type { DataSourceOptions } from 'typeorm';
+import { MIGRATIONS } from '../migrations';
+import { ENTITIES } from './entities';
+
+/**
+ * Options for a database URL. Schema changes only ever come from migrations,
+ * which run at start-up; `synchronize` stays off outside tests.
+ */
+export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
+  const common = { entities: ENTITIES, migrations: MIGRATIONS, migrationsRun: true, synchronize: false, logging: false } as const;
+  if (databaseUrl.startsWith('sqlite:')) {
+    const file = databaseUrl.slice('sqlite:'.length);
+    if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    return {
+      ...common,
+      type: 'better-sqlite3',
+      database: file,
+      // WAL lets readers (REST) proceed while an update commits; FULL sync makes an
+      // accepted update durable before the agent hears so.
+      prepareDatabase: (db: { pragma(s: string): unknown }) => {
+        db.pragma('journal_mode = WAL');
+        db.pragma('synchronous = FULL');
+        db.pragma('busy_timeout = 5000');
+      },
+    };
+  }
+  return { ...common, type: 'postgres', url: databaseUrl };
+}

@@ -1,0 +1,21 @@
+import { RoundAccumulator } from '../aggregation/round-accumulator.entity';
+import { UpdateReceipt } from '../aggregation/update-receipt.entity';
+import { EvaluationResult } from '../evaluation/evaluation-result.entity';
+import { Federation } from '../federations/federation.entity';
+import { ModelVersion } from '../models/model-version.entity';
+import { EnrollmentToken } from '../participants/enrollment-token.entity';
+import { Participant } from '../participants/participant.entity';
+import { UsedNonce } from '../participants/used-nonce.entity';
+import { Round } from '../rounds/round.entity';
+
+export const ENTITIES = [
+  Federation,
+  Participant,
+  EnrollmentToken,
+  UsedNonce,
+  Round,
+  UpdateReceipt,
+  RoundAccumulator,
+  ModelVersion,
+  EvaluationResult,
+];

@@ -1,0 +1,24 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { epochMs } from '../database/column-types';
+
+@Entity('federations')
+export class Federation {
+  @PrimaryColumn('varchar', { length: 64 })
+  id!: string;
+
+  @Column('varchar', { length: 128, unique: true })
+  name!: string;
+
+  /** The validated training plan, as JSON text. */
+  @Column('text')
+  planJson!: string;
+
+  @Column('varchar', { length: 64 })
+  planSha256!: string;
+
+  @Column('integer', { default: 0 })
+  keyEpoch!: number;
+
+  @Column('bigint', { transformer: epochMs })
+  createdAt!: number;
+}

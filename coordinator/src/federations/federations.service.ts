@@ -1,0 +1,93 @@
+import { createHash } from 'crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { encodeFloat32, initialWeights, modelLayout, parseTrainingPlan, PlanValidationError, type TrainingPlan } from '@syndicate/protocol';
+import type { DataSource, Repository } from 'typeorm';
+import { Clock } from '../common/clock';
+import { newId } from '../common/ids';
+import { SyndicateError } from '../common/syndicate-error';
+import { ModelsService } from '../models/models.service';
+import { Federation } from './federation.entity';
+
+export interface FederationView {
+  id: string;
+  name: string;
+  plan: TrainingPlan;
+  planSha256: string;
+  keyEpoch: number;
+  numParams: number;
+  createdAt: number;
+}
+
+@Injectable()
+export class FederationsService {
+  constructor(
+    @InjectRepository(Federation) private readonly repo: Repository<Federation>,
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly models: ModelsService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Validates the plan, stores the federation and its initial model (version 0) together. */
+  async create(planInput: unknown): Promise<FederationView> {
+    let plan: TrainingPlan;
+    try {
+      plan = parseTrainingPlan(planInput);
+    } catch (err) {
+      if (err instanceof PlanValidationError) {
+        throw new SyndicateError('INVALID_ARGUMENT', 'INVALID_PLAN', 'the training plan is invalid', err.problems);
+      }
+      throw err;
+    }
+    if (await this.repo.findOne({ where: { name: plan.name } })) {
+      throw new SyndicateError('ALREADY_EXISTS', 'FEDERATION_EXISTS', `a federation named "${plan.name}" already exists; choose another plan name`);
+    }
+    const planJson = JSON.stringify(plan);
+    const planSha256 = createHash('sha256').update(planJson).digest('hex');
+    const weights = initialWeights(plan);
+    const federation = await this.db.transaction(async (em) => {
+      const f = await em.getRepository(Federation).save(
+        em.getRepository(Federation).create({ id: newId('fed'), name: plan.name, planJson, planSha256, keyEpoch: 0, createdAt: this.clock.now() }),
+      );
+      await this.models.create(
+        {
+          federationId: f.id,
+          roundNumber: 0,
+          contributors: 0,
+          encoding: 'PAYLOAD_ENCODING_FLOAT32_LE',
+          numParams: weights.length,
+          planSha256,
+          data: encodeFloat32(weights),
+        },
+        em,
+      );
+      return f;
+    });
+    return this.view(federation);
+  }
+
+  async get(id: string): Promise<FederationView> {
+    return this.view(await this.entity(id));
+  }
+
+  async entity(id: string): Promise<Federation> {
+    const f = await this.repo.findOne({ where: { id } });
+    if (!f) {
+      throw new SyndicateError('NOT_FOUND', 'FEDERATION_NOT_FOUND', `federation ${JSON.stringify(id)} does not exist; list federations with GET /v1/federations`);
+    }
+    return f;
+  }
+
+  async list(): Promise<FederationView[]> {
+    return (await this.repo.find({ order: { createdAt: 'ASC' } })).map((f) => this.view(f));
+  }
+
+  plan(f: Federation): TrainingPlan {
+    return JSON.parse(f.planJson) as TrainingPlan;
+  }
+
+  private view(f: Federation): FederationView {
+    const plan = this.plan(f);
+    return { id: f.id, name: f.name, plan, planSha256: f.planSha256, keyEpoch: f.keyEpoch, numParams: modelLayout(plan).numParams, createdAt: f.createdAt };
+  }
+}

@@ -1,0 +1,77 @@
+import * as grpc from '@grpc/grpc-js';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { loadProtocol, SERVER_CHANNEL_OPTIONS } from '@syndicate/protocol';
+import { HealthImplementation } from 'grpc-health-check';
+import type { DataSource } from 'typeorm';
+import type { CoordinatorConfig } from '../config/coordinator-config';
+import type { Logger } from '../common/logger';
+import { CONFIG, LOGGER } from '../common/tokens';
+import { TaskHub } from '../participants/task-hub';
+import { ParticipantGrpcHandlers } from './participant-grpc.handlers';
+
+const SERVICE_NAME = 'syndicate.v1.ParticipantService';
+
+/**
+ * Runs grpc-js directly rather than Nest's gRPC transport: streaming uploads need
+ * real back-pressure, and keepalive/message-size policy must be set exactly.
+ */
+@Injectable()
+export class GrpcServerService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private server?: grpc.Server;
+  private health = new HealthImplementation({ '': 'NOT_SERVING', [SERVICE_NAME]: 'NOT_SERVING' });
+  private healthTimer?: NodeJS.Timeout;
+  port = 0;
+
+  constructor(
+    private readonly handlers: ParticipantGrpcHandlers,
+    private readonly hub: TaskHub,
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(CONFIG) private readonly config: CoordinatorConfig,
+    @Inject(LOGGER) private readonly log: Logger,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const server = new grpc.Server(SERVER_CHANNEL_OPTIONS);
+    server.addService(loadProtocol().syndicate.v1.ParticipantService.service, this.handlers.handlers());
+    this.health.addToServer(server);
+    const address = `${this.config.grpcHost}:${this.config.grpcPort}`;
+    this.port = await new Promise<number>((resolve, reject) =>
+      server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port))),
+    );
+    this.server = server;
+    await this.refreshHealth();
+    this.healthTimer = setInterval(() => void this.refreshHealth(), 5000);
+    this.healthTimer.unref();
+    this.log.info({ address: `${this.config.grpcHost}:${this.port}` }, 'gRPC listening');
+  }
+
+  /** SERVING only while the database answers: a coordinator that cannot persist must not take updates. */
+  private async refreshHealth(): Promise<void> {
+    let status: 'SERVING' | 'NOT_SERVING' = 'SERVING';
+    try {
+      await this.db.query('SELECT 1');
+    } catch {
+      status = 'NOT_SERVING';
+    }
+    this.health.setStatus('', status);
+    this.health.setStatus(SERVICE_NAME, status);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.healthTimer) clearInterval(this.healthTimer);
+    this.hub.closeAll();
+    const server = this.server;
+    if (!server) return;
+    await new Promise<void>((resolve) => {
+      const force = setTimeout(() => {
+        server.forceShutdown();
+        resolve();
+      }, 3000);
+      server.tryShutdown(() => {
+        clearTimeout(force);
+        resolve();
+      });
+    });
+  }
+}

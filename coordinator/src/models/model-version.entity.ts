@@ -1,0 +1,37 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { epochMs } from '../database/column-types';
+
+@Entity('model_versions')
+@Index(['federationId', 'roundNumber'], { unique: true })
+export class ModelVersion {
+  @PrimaryColumn('varchar', { length: 64 })
+  id!: string;
+
+  @Column('varchar', { length: 64 })
+  federationId!: string;
+
+  /** 0 for the initial model derived from the plan's seed. */
+  @Column('integer')
+  roundNumber!: number;
+
+  @Column('integer')
+  contributors!: number;
+
+  @Column('varchar', { length: 32 })
+  encoding!: string;
+
+  @Column('integer')
+  numParams!: number;
+
+  @Column('varchar', { length: 64 })
+  sha256!: string;
+
+  @Column('varchar', { length: 64 })
+  planSha256!: string;
+
+  @Column()
+  data!: Buffer;
+
+  @Column('bigint', { transformer: epochMs })
+  createdAt!: number;
+}

@@ -1,0 +1,78 @@
+import { createHash } from 'crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { EntityManager, Repository } from 'typeorm';
+import { Clock } from '../common/clock';
+import { newId } from '../common/ids';
+import { SyndicateError } from '../common/syndicate-error';
+import { ModelVersion } from './model-version.entity';
+
+export type ModelSummary = Omit<ModelVersion, 'data'>;
+
+export interface NewModelVersion {
+  federationId: string;
+  roundNumber: number;
+  contributors: number;
+  encoding: string;
+  numParams: number;
+  planSha256: string;
+  data: Buffer;
+}
+
+const SUMMARY_COLUMNS: (keyof ModelVersion)[] = [
+  'id',
+  'federationId',
+  'roundNumber',
+  'contributors',
+  'encoding',
+  'numParams',
+  'sha256',
+  'planSha256',
+  'createdAt',
+];
+
+@Injectable()
+export class ModelsService {
+  constructor(
+    @InjectRepository(ModelVersion) private readonly repo: Repository<ModelVersion>,
+    private readonly clock: Clock,
+  ) {}
+
+  async create(v: NewModelVersion, manager?: EntityManager): Promise<ModelVersion> {
+    const repo = manager ? manager.getRepository(ModelVersion) : this.repo;
+    const entity = repo.create({
+      ...v,
+      id: newId('mdl'),
+      sha256: createHash('sha256').update(v.data).digest('hex'),
+      createdAt: this.clock.now(),
+    });
+    return repo.save(entity);
+  }
+
+  async list(federationId: string): Promise<ModelSummary[]> {
+    return this.repo.find({ where: { federationId }, select: SUMMARY_COLUMNS, order: { roundNumber: 'ASC' } });
+  }
+
+  async summary(id: string): Promise<ModelSummary> {
+    const found = await this.repo.findOne({ where: { id }, select: SUMMARY_COLUMNS });
+    if (!found) throw new SyndicateError('NOT_FOUND', 'MODEL_NOT_FOUND', `model version ${id} does not exist`);
+    return found;
+  }
+
+  async withData(id: string): Promise<ModelVersion> {
+    const found = await this.repo.findOne({ where: { id } });
+    if (!found) throw new SyndicateError('NOT_FOUND', 'MODEL_NOT_FOUND', `model version ${id} does not exist`);
+    return found;
+  }
+
+  async latest(federationId: string): Promise<ModelSummary> {
+    const found = await this.repo.findOne({ where: { federationId }, select: SUMMARY_COLUMNS, order: { roundNumber: 'DESC' } });
+    if (!found) throw new SyndicateError('NOT_FOUND', 'MODEL_NOT_FOUND', `federation ${federationId} has no model yet`);
+    return found;
+  }
+
+  async byRound(federationId: string, roundNumber: number, manager?: EntityManager): Promise<ModelSummary | null> {
+    const repo = manager ? manager.getRepository(ModelVersion) : this.repo;
+    return repo.findOne({ where: { federationId, roundNumber }, select: SUMMARY_COLUMNS });
+  }
+}

@@ -1,0 +1,34 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { epochMs } from '../database/column-types';
+
+export type ParticipantStatus = 'active' | 'revoked';
+
+@Entity('participants')
+@Index(['federationId', 'displayName'], { unique: true })
+export class Participant {
+  @PrimaryColumn('varchar', { length: 64 })
+  id!: string;
+
+  @Column('varchar', { length: 64 })
+  federationId!: string;
+
+  @Column('varchar', { length: 128 })
+  displayName!: string;
+
+  /** Ed25519 public key, hex. */
+  @Column('varchar', { length: 64, unique: true })
+  signingPublicKey!: string;
+
+  /** X25519 public key, hex. */
+  @Column('varchar', { length: 64 })
+  boxPublicKey!: string;
+
+  @Column('varchar', { length: 16, default: 'active' })
+  status!: ParticipantStatus;
+
+  @Column('bigint', { transformer: epochMs })
+  enrolledAt!: number;
+
+  @Column('bigint', { transformer: epochMs, nullable: true })
+  lastSeenAt!: number | null;
+}

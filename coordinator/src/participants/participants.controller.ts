@@ -1,0 +1,46 @@
+import { Body, Controller, Get, Param, Post } from '@nestjs/common';
+import { z } from 'zod';
+import { ZodBodyPipe } from '../admin/zod-body.pipe';
+import { TaskHub } from './task-hub';
+import { ParticipantsService, type Invitation } from './participants.service';
+
+const inviteBody = z
+  .object({
+    displayName: z.string().min(1).max(128).regex(/^[A-Za-z0-9][A-Za-z0-9 _.-]*$/, 'letters, digits, space, _ . - only'),
+    ttlSeconds: z.number().int().min(60).max(90 * 24 * 3600).optional(),
+  })
+  .strict();
+
+export interface ParticipantView {
+  id: string;
+  displayName: string;
+  status: string;
+  connected: boolean;
+  enrolledAt: number;
+  lastSeenAt: number | null;
+}
+
+@Controller('v1/federations/:federationId')
+export class ParticipantsController {
+  constructor(
+    private readonly participants: ParticipantsService,
+    private readonly hub: TaskHub,
+  ) {}
+
+  @Post('invitations')
+  invite(@Param('federationId') federationId: string, @Body(new ZodBodyPipe(inviteBody)) body: z.infer<typeof inviteBody>): Promise<Invitation> {
+    return this.participants.invite(federationId, body.displayName, body.ttlSeconds);
+  }
+
+  @Get('participants')
+  async list(@Param('federationId') federationId: string): Promise<ParticipantView[]> {
+    return (await this.participants.list(federationId)).map((p) => ({
+      id: p.id,
+      displayName: p.displayName,
+      status: p.status,
+      connected: this.hub.isConnected(p.id),
+      enrolledAt: p.enrolledAt,
+      lastSeenAt: p.lastSeenAt,
+    }));
+  }
+}

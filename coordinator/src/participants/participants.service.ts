@@ -1,0 +1,164 @@
+import { createHash, randomBytes } from 'crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { checkEnvelope, type Envelope__Output, type Phase__Output } from '@syndicate/protocol';
+import { LessThan, type DataSource, type Repository } from 'typeorm';
+import { Clock } from '../common/clock';
+import { newId } from '../common/ids';
+import type { Logger } from '../common/logger';
+import { SyndicateError } from '../common/syndicate-error';
+import { LOGGER } from '../common/tokens';
+import { FederationsService } from '../federations/federations.service';
+import { EnrollmentToken } from './enrollment-token.entity';
+import { Participant } from './participant.entity';
+import { UsedNonce } from './used-nonce.entity';
+
+export const ENVELOPE_MAX_SKEW_MS = 5 * 60_000;
+const DEFAULT_INVITE_TTL_S = 7 * 24 * 3600;
+
+export interface Invitation {
+  federationId: string;
+  displayName: string;
+  /** Shown once; only its hash is stored. */
+  token: string;
+  expiresAt: number;
+}
+
+export interface EnrollInput {
+  federationId: string;
+  token: string;
+  signingPublicKey: Uint8Array;
+  boxPublicKey: Uint8Array;
+}
+
+export interface ExpectedContext {
+  federationId: string;
+  roundId?: string;
+  phase: Phase__Output;
+  payloadSha256?: Uint8Array;
+}
+
+const sha256Hex = (s: string) => createHash('sha256').update(s).digest('hex');
+
+@Injectable()
+export class ParticipantsService {
+  constructor(
+    @InjectRepository(Participant) private readonly repo: Repository<Participant>,
+    @InjectRepository(EnrollmentToken) private readonly tokens: Repository<EnrollmentToken>,
+    @InjectRepository(UsedNonce) private readonly nonces: Repository<UsedNonce>,
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly federations: FederationsService,
+    private readonly clock: Clock,
+    @Inject(LOGGER) private readonly log: Logger,
+  ) {}
+
+  async invite(federationId: string, displayName: string, ttlSeconds = DEFAULT_INVITE_TTL_S): Promise<Invitation> {
+    await this.federations.entity(federationId);
+    if (await this.repo.findOne({ where: { federationId, displayName } })) {
+      throw new SyndicateError('ALREADY_EXISTS', 'PARTICIPANT_EXISTS', `a participant named "${displayName}" is already enrolled in ${federationId}`);
+    }
+    const token = `syn_enr_${randomBytes(24).toString('base64url')}`;
+    const expiresAt = this.clock.now() + ttlSeconds * 1000;
+    await this.tokens.save(this.tokens.create({ tokenSha256: sha256Hex(token), federationId, displayName, expiresAt, usedAt: null, participantId: null }));
+    return { federationId, displayName, token, expiresAt };
+  }
+
+  /** Redeems a one-time token for a participant identity bound to the bank's public keys. */
+  async enroll(input: EnrollInput): Promise<Participant> {
+    await this.federations.entity(input.federationId);
+    if (input.signingPublicKey.length !== 32 || input.boxPublicKey.length !== 32) {
+      throw new SyndicateError('INVALID_ARGUMENT', 'BAD_PUBLIC_KEY', 'signing and box public keys must be 32 bytes each (Ed25519, X25519)');
+    }
+    const participant = await this.db.transaction(async (em) => {
+      const tokens = em.getRepository(EnrollmentToken);
+      const row = await tokens.findOne({ where: { tokenSha256: sha256Hex(input.token) } });
+      if (!row || row.federationId !== input.federationId) {
+        throw new SyndicateError('UNAUTHENTICATED', 'UNKNOWN_ENROLLMENT_TOKEN', 'enrollment token is not valid for this federation; ask the consortium admin for a new invitation');
+      }
+      if (row.usedAt !== null) {
+        throw new SyndicateError('PERMISSION_DENIED', 'ENROLLMENT_TOKEN_USED', 'enrollment token was already used; each token enrolls one agent once');
+      }
+      if (row.expiresAt <= this.clock.now()) {
+        throw new SyndicateError('PERMISSION_DENIED', 'ENROLLMENT_TOKEN_EXPIRED', `enrollment token expired at ${new Date(row.expiresAt).toISOString()}; ask for a new invitation`);
+      }
+      const p = em.getRepository(Participant).create({
+        id: newId('prt'),
+        federationId: input.federationId,
+        displayName: row.displayName,
+        signingPublicKey: Buffer.from(input.signingPublicKey).toString('hex'),
+        boxPublicKey: Buffer.from(input.boxPublicKey).toString('hex'),
+        status: 'active',
+        enrolledAt: this.clock.now(),
+        lastSeenAt: null,
+      });
+      await em.getRepository(Participant).save(p);
+      row.usedAt = this.clock.now();
+      row.participantId = p.id;
+      await tokens.save(row);
+      return p;
+    });
+    this.log.info({ federationId: participant.federationId, participantId: participant.id, name: participant.displayName }, 'participant enrolled');
+    return participant;
+  }
+
+  /**
+   * Verifies a signed envelope against the participant's enrolled key and burns its
+   * nonce. Every refusal has its own reason code.
+   */
+  async authenticate(envelope: Envelope__Output | null | undefined, expected: ExpectedContext): Promise<Participant> {
+    if (!envelope || !envelope.participantId) {
+      throw new SyndicateError('UNAUTHENTICATED', 'MISSING_ENVELOPE', 'request carries no signed envelope');
+    }
+    const participant = await this.repo.findOne({ where: { id: envelope.participantId } });
+    if (!participant) {
+      throw new SyndicateError('UNAUTHENTICATED', 'UNKNOWN_PARTICIPANT', `participant ${JSON.stringify(envelope.participantId)} is not enrolled; enroll the agent with an invitation token`);
+    }
+    if (participant.status !== 'active') {
+      throw new SyndicateError('PERMISSION_DENIED', 'PARTICIPANT_REVOKED', `participant ${participant.id} has been revoked`);
+    }
+    if (participant.federationId !== expected.federationId) {
+      throw new SyndicateError('PERMISSION_DENIED', 'WRONG_FEDERATION', `participant ${participant.id} is not a member of federation ${expected.federationId}`);
+    }
+    const now = this.clock.now();
+    const verdict = checkEnvelope(envelope, {
+      publicKey: Buffer.from(participant.signingPublicKey, 'hex'),
+      expected,
+      now,
+      maxSkewMs: ENVELOPE_MAX_SKEW_MS,
+    });
+    if (!verdict.ok) {
+      this.log.warn({ participantId: participant.id, reason: verdict.code }, 'envelope rejected');
+      throw new SyndicateError('UNAUTHENTICATED', `ENVELOPE_${verdict.code}`, verdict.message);
+    }
+    const nonce = envelope.nonce.toString('hex');
+    try {
+      await this.nonces.insert({ nonce, participantId: participant.id, seenAt: now });
+    } catch {
+      this.log.warn({ participantId: participant.id }, 'replayed envelope rejected');
+      throw new SyndicateError('UNAUTHENTICATED', 'ENVELOPE_REPLAYED', 'this signed message was already received once (replayed nonce)');
+    }
+    participant.lastSeenAt = now;
+    await this.repo.update({ id: participant.id }, { lastSeenAt: now });
+    return participant;
+  }
+
+  /** Nonces older than the skew window can no longer pass the freshness check. */
+  async pruneNonces(): Promise<void> {
+    await this.nonces.delete({ seenAt: LessThan(this.clock.now() - 2 * ENVELOPE_MAX_SKEW_MS) });
+  }
+
+  async list(federationId: string): Promise<Participant[]> {
+    await this.federations.entity(federationId);
+    return this.repo.find({ where: { federationId }, order: { enrolledAt: 'ASC' } });
+  }
+
+  async active(federationId: string): Promise<Participant[]> {
+    return this.repo.find({ where: { federationId, status: 'active' } });
+  }
+
+  async get(id: string): Promise<Participant> {
+    const p = await this.repo.findOne({ where: { id } });
+    if (!p) throw new SyndicateError('NOT_FOUND', 'PARTICIPANT_NOT_FOUND', `participant ${id} does not exist`);
+    return p;
+  }
+}

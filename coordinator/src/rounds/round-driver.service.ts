@@ -1,0 +1,42 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { CoordinatorConfig } from '../config/coordinator-config';
+import type { Logger } from '../common/logger';
+import { CONFIG, LOGGER } from '../common/tokens';
+import { ParticipantsService } from '../participants/participants.service';
+import { RoundsService } from './rounds.service';
+
+/** Moves rounds along on a timer: deadlines, and recovery of rounds a crash left mid-way. */
+@Injectable()
+export class RoundDriverService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private ticks = 0;
+
+  constructor(
+    private readonly rounds: RoundsService,
+    private readonly participants: ParticipantsService,
+    @Inject(CONFIG) private readonly config: CoordinatorConfig,
+    @Inject(LOGGER) private readonly log: Logger,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => {
+      if (this.running) return;
+      this.running = this.step().finally(() => (this.running = undefined));
+    }, this.config.tickMs);
+  }
+
+  private async step(): Promise<void> {
+    try {
+      await this.rounds.tick();
+      if (++this.ticks % 120 === 0) await this.participants.pruneNonces();
+    } catch (err) {
+      this.log.error({ err }, 'round driver step failed');
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+}

@@ -1,0 +1,42 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { epochMs } from '../database/column-types';
+import type { RoundState } from './round-state-machine';
+
+@Entity('rounds')
+@Index(['federationId', 'number'], { unique: true })
+export class Round {
+  @PrimaryColumn('varchar', { length: 64 })
+  id!: string;
+
+  @Column('varchar', { length: 64 })
+  federationId!: string;
+
+  @Column('integer')
+  number!: number;
+
+  @Column('varchar', { length: 16 })
+  state!: RoundState;
+
+  /** Global model the participants train from. */
+  @Column('varchar', { length: 64 })
+  baseModelVersionId!: string;
+
+  @Column('integer')
+  minParticipants!: number;
+
+  @Column('bigint', { transformer: epochMs })
+  openedAt!: number;
+
+  @Column('bigint', { transformer: epochMs })
+  deadlineAt!: number;
+
+  @Column('bigint', { transformer: epochMs, nullable: true })
+  closedAt!: number | null;
+
+  /** Model version published by this round, when it published. */
+  @Column('varchar', { length: 64, nullable: true })
+  resultModelVersionId!: string | null;
+
+  @Column('text', { nullable: true })
+  failureReason!: string | null;
+}

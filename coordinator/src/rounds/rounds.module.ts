@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AggregationModule } from '../aggregation/aggregation.module';
+import { EvaluationModule } from '../evaluation/evaluation.module';
+import { FederationsModule } from '../federations/federations.module';
+import { ModelsModule } from '../models/models.module';
+import { ParticipantsModule } from '../participants/participants.module';
+import { RoundDriverService } from './round-driver.service';
+import { Round } from './round.entity';
+import { RoundsController } from './rounds.controller';
+import { RoundsService } from './rounds.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([Round]), FederationsModule, ParticipantsModule, ModelsModule, AggregationModule, EvaluationModule],
+  providers: [RoundsService, RoundDriverService],
+  controllers: [RoundsController],
+  exports: [RoundsService],
+})
+export class RoundsModule {}
