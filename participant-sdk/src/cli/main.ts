@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import pino from 'pino';
+import { enrollAgent, runAgent } from '../agent/agent-runner';
+
+const program = new Command('syndicate-agent')
+  .description("Syndicate participant agent: trains on this bank's data on-prem and sends only model updates, over outbound connections.")
+  .version('0.1.0')
+  .showHelpAfterError('(run with --help for usage)');
+
+const logger = () => pino({ level: process.env.SYNDICATE_LOG_LEVEL ?? 'info', base: { service: 'syndicate-agent' } }, pino.destination(2));
+
+program
+  .command('enroll')
+  .description('Generate this bank\'s keys locally and register their public halves with the coordinator (once).')
+  .requiredOption('--coordinator <host:port>', 'coordinator gRPC address')
+  .requiredOption('--federation <id>', 'federation id from the invitation')
+  .requiredOption('--token <token>', 'one-time enrollment token from the invitation')
+  .option('--state-dir <dir>', 'where keys and enrollment are kept (0700)', '.syndicate-agent')
+  .action(async (o: { coordinator: string; federation: string; token: string; stateDir: string }) => {
+    const id = await enrollAgent(o);
+    process.stdout.write(`enrolled as ${id.participantId} in ${id.federationId}; keys in ${o.stateDir}\n`);
+  });
+
+program
+  .command('run')
+  .description('Connect out to the coordinator and work on rounds until stopped (enrolls first when given --token).')
+  .requiredOption('--data <file.csv>', "this bank's training data, matching the plan's schema")
+  .option('--state-dir <dir>', 'keys and enrollment (0700)', '.syndicate-agent')
+  .option('--coordinator <host:port>', 'coordinator gRPC address (needed to enroll)')
+  .option('--federation <id>', 'federation id (needed to enroll)')
+  .option('--token <token>', 'one-time enrollment token; used only if not yet enrolled')
+  .option('--keep-updates <dir>', 'keep a copy of each local result sent')
+  .addHelpText('after', '\nExample:\n  syndicate-agent run --coordinator coord.consortium.example:443 --federation fed_… --token syn_enr_… --data /data/loans.csv\n')
+  .action(async (o: { data: string; stateDir: string; coordinator?: string; federation?: string; token?: string; keepUpdates?: string }) => {
+    await runAgent({ ...o, logger: logger() });
+  });
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  process.stderr.write(`syndicate-agent: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

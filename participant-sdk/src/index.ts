@@ -1,0 +1,5 @@
+export { ParticipantAgent, AGENT_VERSION, type AgentOptions } from './agent/participant-agent';
+export { CoordinatorClient, CoordinatorCallError, createChannelClient, enroll } from './agent/coordinator-client';
+export { enrollAgent, runAgent } from './agent/agent-runner';
+export { backoffDelay } from './agent/backoff';
+export * from './crypto/identity-store';
