@@ -1,0 +1,2 @@
+export * from './synthetic-consortium';
+export { writeConsortium, type WrittenBank } from './generate-data';
