@@ -75,7 +75,12 @@ export function registerSimulate(program: Command): void {
       );
       if (!o.quiet) {
         const banks = o.data.map((b) => b.name);
-        const table = new Table({ head: ['round', 'state', 'contributors', ...banks.map((b) => `AUC ${b}`), 'mean AUC', 'loss'] });
+        const tty = process.stdout.isTTY === true;
+        const table = new Table({
+          head: ['round', 'state', 'contributors', ...banks.map((b) => `AUC ${b}`), 'mean AUC', 'loss'],
+          // No escape codes when piped to a file or CI log.
+          style: { head: tty ? ['cyan'] : [], border: tty ? ['grey'] : [] },
+        });
         for (const r of result.rounds) {
           table.push([r.number, r.state, r.contributors.length, ...banks.map((b) => fmt(r.banks[b]?.auc)), fmt(r.global?.mean_auc), fmt(r.global?.loss)]);
         }
