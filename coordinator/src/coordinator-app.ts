@@ -22,6 +22,8 @@ export async function startCoordinator(config: CoordinatorConfig, opts: { logger
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logger, opts.clock), {
     logger: new NestPinoLogger(logger),
     bodyParser: true,
+    // Throw instead of process.exit: callers (CLI, tests) decide how to report it.
+    abortOnError: false,
   });
   app.useBodyParser('json', { limit: '5mb' });
   app.enableShutdownHooks();

@@ -1,3 +1,4 @@
+import { BINARY_COLUMN } from '../database/column-types';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /**
@@ -15,6 +16,6 @@ export class RoundAccumulator {
   @Column('double precision')
   totalWeight!: number;
 
-  @Column()
+  @Column(BINARY_COLUMN)
   data!: Buffer;
 }

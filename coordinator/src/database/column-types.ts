@@ -9,7 +9,22 @@ export const epochMs: ValueTransformer = {
   from: (value: string | number | null) => (value === null || value === undefined ? value : Number(value)),
 };
 
+import { getMetadataArgsStorage } from 'typeorm';
+
 /** Binary column type of the connected driver. */
-export function binaryType(driver: string): string {
+export function binaryType(driver: string): 'bytea' | 'blob' {
   return driver === 'postgres' ? 'bytea' : 'blob';
+}
+
+/**
+ * Binary columns are declared once but the type name differs per driver (blob on
+ * SQLite, bytea on PostgreSQL) and decorators run before the driver is known, so
+ * entities declare BINARY_COLUMN and useBinaryColumnsFor() names the type at connect time.
+ */
+export const BINARY_COLUMN = { type: 'blob' as const };
+
+export function useBinaryColumnsFor(driver: string): void {
+  for (const c of getMetadataArgsStorage().columns) {
+    if (c.options.type === 'blob' || c.options.type === 'bytea') c.options.type = binaryType(driver);
+  }
 }

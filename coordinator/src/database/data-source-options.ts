@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../migrations';
+import { useBinaryColumnsFor } from './column-types';
 import { ENTITIES } from './entities';
 
 /**
@@ -11,6 +12,7 @@ import { ENTITIES } from './entities';
 export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
   const common = { entities: ENTITIES, migrations: MIGRATIONS, migrationsRun: true, synchronize: false, logging: false } as const;
   if (databaseUrl.startsWith('sqlite:')) {
+    useBinaryColumnsFor('better-sqlite3');
     const file = databaseUrl.slice('sqlite:'.length);
     if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     return {
@@ -26,5 +28,6 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
       },
     };
   }
+  useBinaryColumnsFor('postgres');
   return { ...common, type: 'postgres', url: databaseUrl };
 }

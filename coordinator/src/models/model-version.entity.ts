@@ -1,3 +1,4 @@
+import { BINARY_COLUMN } from '../database/column-types';
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { epochMs } from '../database/column-types';
 
@@ -29,7 +30,7 @@ export class ModelVersion {
   @Column('varchar', { length: 64 })
   planSha256!: string;
 
-  @Column()
+  @Column(BINARY_COLUMN)
   data!: Buffer;
 
   @Column('bigint', { transformer: epochMs })
