@@ -5,3 +5,4 @@ export * from './grpc/load-protocol';
 export * from './grpc/types';
 export * from './grpc/signed-payloads';
 export * from './wire';
+export * from './he';

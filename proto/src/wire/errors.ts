@@ -8,7 +8,11 @@ export type WireErrorCode =
   | 'CHUNK_TOO_LARGE'
   | 'OVERFLOW'
   | 'INCOMPLETE'
-  | 'HASH_MISMATCH';
+  | 'HASH_MISMATCH'
+  | 'PARAMETER_SET_MISMATCH'
+  | 'KEY_EPOCH_MISMATCH'
+  | 'BAD_CIPHERTEXT'
+  | 'BAD_SEAL';
 
 /** A payload that does not match what its sender declared. `code` is stable for callers. */
 export class WireFormatError extends Error {

@@ -1,0 +1,120 @@
+import { seededRandom } from '../plan/initial-weights';
+import { WireFormatError } from '../wire/errors';
+import { addEncrypted } from './ciphertext-sum';
+import { generateFederationKey, openKeyShare, sealKeyShare } from './federation-key';
+import { HeKeyHolder } from './he-codec';
+import { DEFAULT_HE_PARAMETER_SET, HE_PARAMETER_SETS, validateParameterSet, valueBits } from './parameter-sets';
+import { heRuntime } from './seal-runtime';
+import { openSealedModel, sealModel } from './sealed-model';
+import { applyDelta, decodeAggregate, decodeSampleCount, encodeSampleCount, encodeWeightedDelta, secureAggregationSpec, updateFieldCount } from './secure-update';
+import nacl from 'tweetnacl';
+
+const spec = secureAggregationSpec({ parameterSet: DEFAULT_HE_PARAMETER_SET, clip: 1, maxParticipants: 16 });
+
+const codeOf = (fn: () => unknown): string => {
+  try {
+    fn();
+  } catch (e) {
+    return e instanceof WireFormatError ? e.code : `unexpected: ${String(e)}`;
+  }
+  return 'OK';
+};
+
+describe('parameter sets', () => {
+  it('are valid at 128-bit security and leave headroom for max participants', async () => {
+    for (const p of Object.values(HE_PARAMETER_SETS)) expect(validateParameterSet(p)).toBe(p);
+    expect(valueBits(HE_PARAMETER_SETS[DEFAULT_HE_PARAMETER_SET], 100)).toBe(8);
+    expect(() => validateParameterSet({ ...HE_PARAMETER_SETS[DEFAULT_HE_PARAMETER_SET], coeffModulusBits: [60, 60] })).toThrow(/128-bit security/);
+    const rt = await heRuntime(DEFAULT_HE_PARAMETER_SET);
+    // 8192 values per seeded ciphertext: about 4.02 bytes per value on the wire.
+    expect(rt.seededCiphertextBytes / (rt.slotCount * 2)).toBeLessThan(4.1);
+  });
+});
+
+describe('secure aggregation end to end (codec level)', () => {
+  jest.setTimeout(60_000);
+
+  it('the decrypted sum of weighted updates is the weighted mean within the reported bound', async () => {
+    const key = await generateFederationKey(DEFAULT_HE_PARAMETER_SET, 3);
+    const holder = await HeKeyHolder.open(key);
+    const rt = holder.rt;
+    const numParams = 10_000;
+    const r = seededRandom(9);
+    const counts = [5000, 1200, 300];
+    const total = counts.reduce((a, b) => a + b, 0);
+    const deltas = counts.map(() => Float32Array.from({ length: numParams }, () => (r() - 0.5) * 1.6));
+    let sum: Buffer | null = null;
+    for (let i = 0; i < counts.length; i++) {
+      const { fields } = encodeWeightedDelta(deltas[i], counts[i] / total, spec, r);
+      sum = addEncrypted(rt, sum, holder.encrypt(fields), { keyEpoch: 3, valueCount: updateFieldCount(spec, numParams) });
+    }
+    const agg = decodeAggregate(holder.decrypt(sum!), numParams, counts.length, spec);
+    expect(agg.totalWeight).toBeCloseTo(1, 6);
+    let worst = 0;
+    for (let j = 0; j < numParams; j++) {
+      const exact = counts.reduce((s, n, i) => s + n * deltas[i][j], 0) / total;
+      worst = Math.max(worst, Math.abs(agg.delta[j] - exact));
+    }
+    expect(worst).toBeLessThanOrEqual(agg.errorBound);
+    expect(agg.errorBound).toBeLessThan(0.005);
+    // A member that dropped out is simply absent: the weights renormalise.
+    const partial = addEncrypted(rt, null, holder.encrypt(encodeWeightedDelta(deltas[1], counts[1] / total, spec, r).fields), { keyEpoch: 3, valueCount: updateFieldCount(spec, numParams) });
+    const alone = decodeAggregate(holder.decrypt(partial), numParams, 1, spec);
+    expect(Math.abs(alone.delta[7] - deltas[1][7])).toBeLessThanOrEqual(alone.errorBound);
+    holder.dispose();
+  });
+
+  it('secure sum of sample counts is exact', async () => {
+    const holder = await HeKeyHolder.open(await generateFederationKey(DEFAULT_HE_PARAMETER_SET, 1));
+    let sum: Buffer | null = null;
+    for (const n of [12000, 6000, 3, 2 ** 35]) sum = addEncrypted(holder.rt, sum, holder.encrypt(encodeSampleCount(n, spec)), { keyEpoch: 1, valueCount: spec.countLimbs });
+    expect(decodeSampleCount(holder.decrypt(sum!), spec)).toBe(12000 + 6000 + 3 + 2 ** 35);
+    holder.dispose();
+  });
+
+  it('refuses another epoch, a truncated payload and garbage ciphertexts, leaving the sum unchanged', async () => {
+    const holder = await HeKeyHolder.open(await generateFederationKey(DEFAULT_HE_PARAMETER_SET, 2));
+    const rt = holder.rt;
+    const fields = encodeSampleCount(77, spec);
+    const good = holder.encrypt(fields);
+    const expected = { keyEpoch: 2, valueCount: spec.countLimbs };
+    const sum = addEncrypted(rt, null, good, expected);
+    const before = Buffer.from(sum);
+    expect(codeOf(() => addEncrypted(rt, sum, good, { ...expected, keyEpoch: 3 }))).toBe('KEY_EPOCH_MISMATCH');
+    expect(codeOf(() => addEncrypted(rt, sum, good.subarray(0, good.length - 10), expected))).toBe('BAD_LENGTH');
+    const other = Buffer.from(good);
+    other[5] = 99;
+    expect(codeOf(() => addEncrypted(rt, sum, other, expected))).toBe('PARAMETER_SET_MISMATCH');
+    const garbage = Buffer.from(good);
+    for (let i = 24 + 16; i < garbage.length; i++) garbage[i] = (i * 131) & 0xff;
+    expect(codeOf(() => addEncrypted(rt, sum, garbage, expected))).toBe('BAD_CIPHERTEXT');
+    const badHeader = Buffer.from(good);
+    badHeader.writeUInt16LE(0x1234, 24);
+    expect(codeOf(() => addEncrypted(rt, sum, badHeader, expected))).toBe('BAD_CIPHERTEXT');
+    expect(sum.equals(before)).toBe(true);
+    expect(decodeSampleCount(holder.decrypt(addEncrypted(rt, sum, good, expected)), spec)).toBe(154);
+    holder.dispose();
+  });
+
+  it('key shares open only for their member, epoch and parameter set', async () => {
+    const key = await generateFederationKey(DEFAULT_HE_PARAMETER_SET, 4);
+    const dealer = nacl.box.keyPair();
+    const member = nacl.box.keyPair();
+    const share = sealKeyShare(key, member.publicKey, dealer.secretKey);
+    const ctx = { parameterSet: DEFAULT_HE_PARAMETER_SET, keyEpoch: 4, dealerBoxPublicKey: dealer.publicKey };
+    expect(openKeyShare(share, ctx, member.secretKey)).toEqual(key);
+    expect(() => openKeyShare(share, ctx, nacl.box.keyPair().secretKey)).toThrow(/does not open/);
+    expect(() => openKeyShare(share, { ...ctx, keyEpoch: 5 }, member.secretKey)).toThrow(/epoch 4, expected 5/);
+  });
+
+  it('members apply the aggregate bit-identically, and sealed models open only with the epoch key', async () => {
+    const key = await generateFederationKey(DEFAULT_HE_PARAMETER_SET, 1);
+    const g = Float32Array.of(0.1, -0.2, 0.3);
+    const d = Float64Array.of(0.01, 0.02, -0.03);
+    expect(Buffer.from(applyDelta(g, d).buffer).equals(Buffer.from(applyDelta(Float32Array.from(g), Float64Array.from(d)).buffer))).toBe(true);
+    const sealed = sealModel(g, key);
+    expect(openSealedModel(sealed, key, 3)).toEqual(g);
+    expect(codeOf(() => openSealedModel(sealed, { ...key, modelKey: nacl.randomBytes(32) }))).toBe('BAD_SEAL');
+    expect(codeOf(() => openSealedModel(sealed, { ...key, keyEpoch: 2 }))).toBe('KEY_EPOCH_MISMATCH');
+  });
+});
