@@ -10,6 +10,10 @@ export class RoundAccumulator {
   @PrimaryColumn('varchar', { length: 64 })
   roundId!: string;
 
+  /** `model` or `count`; under secure aggregation `data` is an encrypted sum. */
+  @PrimaryColumn('varchar', { length: 16 })
+  kind!: 'model' | 'count';
+
   @Column('integer')
   contributors!: number;
 

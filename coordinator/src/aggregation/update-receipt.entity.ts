@@ -3,7 +3,7 @@ import { epochMs } from '../database/column-types';
 
 /** Proof that an update was accepted into a round's running sum. */
 @Entity('update_receipts')
-@Index(['roundId', 'participantId'], { unique: true })
+@Index(['roundId', 'participantId', 'kind'], { unique: true })
 export class UpdateReceipt {
   @PrimaryColumn('varchar', { length: 64 })
   id!: string;
@@ -28,4 +28,8 @@ export class UpdateReceipt {
 
   @Column('bigint', { transformer: epochMs })
   acceptedAt!: number;
+
+  /** `model` (an update) or `count` (an encrypted sample count, secure mode). */
+  @Column('varchar', { length: 16, default: 'model' })
+  kind!: 'model' | 'count';
 }

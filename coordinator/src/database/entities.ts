@@ -6,6 +6,8 @@ import { ModelVersion } from '../models/model-version.entity';
 import { EnrollmentToken } from '../participants/enrollment-token.entity';
 import { Participant } from '../participants/participant.entity';
 import { UsedNonce } from '../participants/used-nonce.entity';
+import { KeyEpoch } from '../keys/key-epoch.entity';
+import { KeyShare } from '../keys/key-share.entity';
 import { Round } from '../rounds/round.entity';
 
 export const ENTITIES = [
@@ -18,4 +20,6 @@ export const ENTITIES = [
   RoundAccumulator,
   ModelVersion,
   EvaluationResult,
+  KeyEpoch,
+  KeyShare,
 ];

@@ -5,11 +5,12 @@ import { FederationsModule } from '../federations/federations.module';
 import { ModelsModule } from '../models/models.module';
 import { ParticipantsModule } from '../participants/participants.module';
 import { RoundsModule } from '../rounds/rounds.module';
+import { KeysModule } from '../keys/keys.module';
 import { GrpcServerService } from './grpc-server.service';
 import { ParticipantGrpcHandlers } from './participant-grpc.handlers';
 
 @Module({
-  imports: [FederationsModule, ParticipantsModule, RoundsModule, ModelsModule, AggregationModule, EvaluationModule],
+  imports: [FederationsModule, ParticipantsModule, RoundsModule, ModelsModule, AggregationModule, EvaluationModule, KeysModule],
   providers: [ParticipantGrpcHandlers, GrpcServerService],
   exports: [GrpcServerService],
 })

@@ -20,7 +20,28 @@ import {
   type SubscribeResponse,
   type UploadUpdateRequest__Output,
   type UploadUpdateResponse,
+  type UpdateHeader__Output,
+  type DownloadAggregateRequest__Output,
+  type DownloadAggregateResponse,
+  type PublishModelRequest__Output,
+  type PublishModelResponse,
+  type PublishHeader__Output,
+  type SubmitKeySharesRequest__Output,
+  type SubmitKeySharesResponse,
+  type FetchKeyShareRequest__Output,
+  type FetchKeyShareResponse,
+  type TrainingPlan,
+  type PayloadEncoding,
+  aggregateDigest,
+  encryptedSizeFor,
+  fetchKeyDigest,
+  heRuntime,
+  keySharesDigest,
+  updateFieldCount,
 } from '@syndicate/protocol';
+import type { Participant } from '../participants/participant.entity';
+import type { Round } from '../rounds/round.entity';
+import { KeyCustodyService } from '../keys/key-custody.service';
 import { AggregationService } from '../aggregation/aggregation.service';
 import type { CoordinatorConfig } from '../config/coordinator-config';
 import { Clock } from '../common/clock';
@@ -61,6 +82,7 @@ export class ParticipantGrpcHandlers {
     private readonly aggregation: AggregationService,
     private readonly evaluation: EvaluationService,
     private readonly hub: TaskHub,
+    private readonly keys: KeyCustodyService,
     private readonly clock: Clock,
     @Inject(CONFIG) private readonly config: CoordinatorConfig,
     @Inject(LOGGER) private readonly log: Logger,
@@ -81,6 +103,18 @@ export class ParticipantGrpcHandlers {
         );
       },
       SubmitEvaluation: (call, callback) => this.unary(call.request, callback, (r) => this.submitEvaluation(r)),
+      SubmitKeyShares: (call, callback) => this.unary(call.request, callback, (r) => this.submitKeyShares(r)),
+      FetchKeyShare: (call, callback) => this.unary(call.request, callback, (r) => this.fetchKeyShare(r)),
+      DownloadAggregate: (call) => void this.downloadAggregate(call),
+      PublishModel: (call, callback) => {
+        this.publishModel(call).then(
+          (res) => callback(null, res),
+          (err) => {
+            this.logRefusal('PublishModel', err);
+            callback(toGrpcError(wireError(err)));
+          },
+        );
+      },
     };
   }
 
@@ -145,17 +179,19 @@ export class ParticipantGrpcHandlers {
   private async download(call: grpc.ServerWritableStream<DownloadModelRequest__Output, DownloadModelResponse>): Promise<void> {
     try {
       const env = call.request.envelope;
-      const modelVersionId = required(call.request.modelVersionId, 'model_version_id');
+      const requested = required(call.request.modelVersionId, 'model_version_id');
       const p = await this.participants.authenticate(env, {
         federationId: required(env?.federationId, 'envelope.federation_id'),
         phase: 'PHASE_DOWNLOAD',
-        payloadSha256: downloadDigest(modelVersionId),
+        payloadSha256: downloadDigest(requested),
       });
+      // 'latest' lets a member's data scientist pull the current model without knowing its id.
+      const modelVersionId = requested === 'latest' ? (await this.models.latest(p.federationId)).id : requested;
       const model = await this.models.withData(modelVersionId);
       if (model.federationId !== p.federationId) {
         throw new SyndicateError('PERMISSION_DENIED', 'MODEL_NOT_IN_FEDERATION', `model ${modelVersionId} does not belong to your federation`);
       }
-      const payload = describePayload(model.data, 'PAYLOAD_ENCODING_FLOAT32_LE', model.numParams);
+      const payload = describePayload(model.data, model.encoding as PayloadEncoding, model.numParams);
       await this.write(call, { header: { modelVersionId: model.id, roundNumber: model.roundNumber, payload } });
       for (const chunk of splitIntoChunks(model.data)) await this.write(call, { chunk });
       call.end();
@@ -174,56 +210,169 @@ export class ParticipantGrpcHandlers {
     });
   }
 
-  private async upload(call: grpc.ServerReadableStream<UploadUpdateRequest__Output, UploadUpdateResponse>): Promise<UploadUpdateResponse> {
-    const iterator = (call as AsyncIterable<UploadUpdateRequest__Output>)[Symbol.asyncIterator]();
+  /** Reads a header-then-chunks client stream; the header decides the limits before any chunk is buffered. */
+  private async readChunked<H>(
+    call: AsyncIterable<{ part?: string; header?: H | null; chunk?: { index: number; data: Buffer } | null }>,
+    prepare: (header: H) => Promise<ChunkAssembler>,
+  ): Promise<{ header: H; payload: Buffer }> {
+    const iterator = call[Symbol.asyncIterator]();
     const first = await iterator.next();
     if (first.done || first.value.part !== 'header' || !first.value.header) {
-      throw new SyndicateError('INVALID_ARGUMENT', 'HEADER_FIRST', 'an upload must start with its header message');
+      throw new SyndicateError('INVALID_ARGUMENT', 'HEADER_FIRST', 'a chunked upload must start with its header message');
     }
     const header = first.value.header;
-    const env = required(header.envelope, 'header.envelope');
-    const descriptor = required(header.payload, 'header.payload');
-    const round = await this.rounds.get(required(env.roundId, 'envelope.round_id'));
-    const participant = await this.participants.authenticate(env, {
-      federationId: round.federationId,
-      roundId: round.id,
-      phase: 'PHASE_UPLOAD',
-      payloadSha256: descriptor.sha256,
-    });
-    if (round.state !== 'collecting') {
-      throw new SyndicateError('FAILED_PRECONDITION', 'ROUND_NOT_COLLECTING', `round ${round.number} is ${round.state} and no longer accepts updates`);
-    }
-    if (header.baseModelVersionId !== round.baseModelVersionId) {
-      throw new SyndicateError('FAILED_PRECONDITION', 'STALE_BASE_MODEL', `update was trained from model ${header.baseModelVersionId}, round ${round.number} trains from ${round.baseModelVersionId}`);
-    }
-    if (descriptor.encoding !== 'PAYLOAD_ENCODING_FLOAT32_LE') {
-      throw new SyndicateError('INVALID_ARGUMENT', 'UNSUPPORTED_ENCODING', `encoding ${descriptor.encoding} is not accepted by this federation (expects PAYLOAD_ENCODING_FLOAT32_LE)`);
-    }
-    const plan = this.federations.plan(await this.federations.entity(round.federationId));
-    const numParams = modelLayout(plan).numParams;
-    if (Number(descriptor.numParams) !== numParams) {
-      throw new SyndicateError('INVALID_ARGUMENT', 'SHAPE_MISMATCH', `update has ${descriptor.numParams} parameters, the model has ${numParams}`);
-    }
-    const assembler = new ChunkAssembler(descriptor, { maxTotalBytes: Math.min(this.config.maxPayloadBytes, numParams * 4) });
+    const assembler = await prepare(header);
     for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
       if (next.value.part !== 'chunk' || !next.value.chunk) {
         throw new SyndicateError('INVALID_ARGUMENT', 'UNEXPECTED_MESSAGE', 'only chunks may follow the header');
       }
       assembler.push(next.value.chunk);
     }
-    const payload = assembler.finish();
-    const receipt = await this.aggregation.accept({
-      roundId: round.id,
-      participantId: participant.id,
-      numParams,
-      numSamples: Number(header.numSamples),
+    return { header, payload: assembler.finish() };
+  }
+
+  private async upload(call: grpc.ServerReadableStream<UploadUpdateRequest__Output, UploadUpdateResponse>): Promise<UploadUpdateResponse> {
+    let ctx!: { round: Round; participant: Participant; kind: 'model' | 'count'; numParams: number; valueCount: number; plan: TrainingPlan };
+    const { header, payload } = await this.readChunked(call as AsyncIterable<UploadUpdateRequest__Output>, async (header: UpdateHeader__Output) => {
+      const env = required(header.envelope, 'header.envelope');
+      const descriptor = required(header.payload, 'header.payload');
+      const kind = header.kind === 'UPDATE_KIND_SAMPLE_COUNT' ? 'count' : header.kind === 'UPDATE_KIND_MODEL' ? 'model' : null;
+      if (!kind) throw new SyndicateError('INVALID_ARGUMENT', 'MISSING_FIELD', 'header.kind must be UPDATE_KIND_MODEL or UPDATE_KIND_SAMPLE_COUNT');
+      const round = await this.rounds.get(required(env.roundId, 'envelope.round_id'));
+      const participant = await this.participants.authenticate(env, {
+        federationId: round.federationId,
+        roundId: round.id,
+        phase: kind === 'count' ? 'PHASE_COUNT' : 'PHASE_UPLOAD',
+        payloadSha256: descriptor.sha256,
+        keyEpoch: round.mode === 'secure' ? round.keyEpoch : undefined,
+      });
+      const wantState = kind === 'count' ? 'counting' : 'collecting';
+      if (round.state !== wantState) {
+        throw new SyndicateError('FAILED_PRECONDITION', kind === 'count' ? 'ROUND_NOT_COUNTING' : 'ROUND_NOT_COLLECTING', `round ${round.number} is ${round.state} and does not accept ${kind === 'count' ? 'sample counts' : 'updates'} now`);
+      }
+      if (kind === 'model' && header.baseModelVersionId !== round.baseModelVersionId) {
+        throw new SyndicateError('FAILED_PRECONDITION', 'STALE_BASE_MODEL', `update was trained from model ${header.baseModelVersionId}, round ${round.number} trains from ${round.baseModelVersionId}`);
+      }
+      if (kind === 'count' && round.mode !== 'secure') throw new SyndicateError('INVALID_ARGUMENT', 'UNEXPECTED_COUNT', 'sample counts are only sent under secure aggregation');
+      const wantEncoding = round.mode === 'secure' ? 'PAYLOAD_ENCODING_BFV_PACKED' : 'PAYLOAD_ENCODING_FLOAT32_LE';
+      if (descriptor.encoding !== wantEncoding) {
+        throw new SyndicateError('INVALID_ARGUMENT', 'UNSUPPORTED_ENCODING', `encoding ${descriptor.encoding} is not accepted by this federation (round ${round.number} expects ${wantEncoding})`);
+      }
+      const plan = this.federations.plan(await this.federations.entity(round.federationId));
+      const numParams = modelLayout(plan).numParams;
+      if (kind === 'model' && Number(descriptor.numParams) !== numParams) {
+        throw new SyndicateError('INVALID_ARGUMENT', 'SHAPE_MISMATCH', `update has ${descriptor.numParams} parameters, the model has ${numParams}`);
+      }
+      let maxBytes = numParams * 4;
+      let valueCount = numParams;
+      if (round.mode === 'secure') {
+        const spec = RoundsService.secureSpec(plan);
+        valueCount = kind === 'count' ? spec.countLimbs : updateFieldCount(spec, numParams);
+        maxBytes = encryptedSizeFor(await heRuntime(spec.parameterSet), valueCount);
+        await this.rounds.assertMayContribute(round, participant.id, kind);
+      }
+      ctx = { round, participant, kind, numParams, valueCount, plan };
+      return new ChunkAssembler(descriptor, { maxTotalBytes: Math.min(this.config.maxPayloadBytes, maxBytes) });
+    });
+    const env = header.envelope!;
+    const descriptor = header.payload!;
+    const common = {
+      roundId: ctx.round.id,
+      participantId: ctx.participant.id,
+      numParams: ctx.numParams,
       payload,
       payloadSha256: descriptor.sha256.toString('hex'),
       signature: env.signature.toString('hex'),
-    });
-    // Close early if this was the last expected update; errors here must not fail the upload.
-    void this.rounds.advance(await this.rounds.get(round.id)).catch((err) => this.log.error({ err }, 'advance after upload failed'));
+    };
+    const receipt =
+      ctx.round.mode === 'secure'
+        ? await this.aggregation.acceptEncrypted({
+            ...common,
+            kind: ctx.kind,
+            numSamples: 0,
+            keyEpoch: ctx.round.keyEpoch,
+            valueCount: ctx.valueCount,
+            spec: RoundsService.secureSpec(ctx.plan),
+            allowed: (id, em) => this.rounds.assertMayContribute(ctx.round, id, ctx.kind, em),
+          })
+        : await this.aggregation.accept({ ...common, numSamples: Number(header.numSamples) });
+    // Close early if this was the last expected contribution; errors here must not fail the upload.
+    void this.rounds.advance(await this.rounds.get(ctx.round.id)).catch((err) => this.log.error({ err }, 'advance after upload failed'));
     return { receiptId: receipt.id, sha256: descriptor.sha256 };
+  }
+
+  private async downloadAggregate(call: grpc.ServerWritableStream<DownloadAggregateRequest__Output, DownloadAggregateResponse>): Promise<void> {
+    try {
+      const r = call.request;
+      const roundId = required(r.roundId, 'round_id');
+      const kind = r.kind === 'UPDATE_KIND_SAMPLE_COUNT' ? 'count' : r.kind === 'UPDATE_KIND_MODEL' ? 'model' : null;
+      if (!kind) throw new SyndicateError('INVALID_ARGUMENT', 'MISSING_FIELD', 'kind must be UPDATE_KIND_MODEL or UPDATE_KIND_SAMPLE_COUNT');
+      const round = await this.rounds.get(roundId);
+      const p = await this.participants.authenticate(r.envelope, {
+        federationId: round.federationId,
+        phase: 'PHASE_DOWNLOAD_AGGREGATE',
+        payloadSha256: aggregateDigest(roundId, r.kind),
+      });
+      const ready = kind === 'count' ? ['collecting', 'aggregating', 'published'] : ['aggregating', 'published'];
+      if (round.mode !== 'secure' || !ready.includes(round.state)) {
+        throw new SyndicateError('FAILED_PRECONDITION', 'AGGREGATE_NOT_READY', `round ${round.number} is ${round.state}; its ${kind} aggregate is not final yet`);
+      }
+      await this.rounds.assertMayContribute(round, p.id, 'count');
+      const sum = await this.aggregation.encryptedSum(round.id, kind);
+      if (!sum) throw new SyndicateError('NOT_FOUND', 'AGGREGATE_NOT_FOUND', `round ${round.number} has no ${kind} aggregate`);
+      const payload = describePayload(sum.data, 'PAYLOAD_ENCODING_BFV_PACKED', 0);
+      await this.write(call, { header: { roundId, kind: r.kind, contributors: sum.contributors, keyEpoch: round.keyEpoch, payload } });
+      for (const chunk of splitIntoChunks(sum.data)) await this.write(call, { chunk });
+      call.end();
+    } catch (err) {
+      this.logRefusal('DownloadAggregate', err);
+      call.emit('error', toGrpcError(wireError(err)));
+    }
+  }
+
+  private async publishModel(call: grpc.ServerReadableStream<PublishModelRequest__Output, PublishModelResponse>): Promise<PublishModelResponse> {
+    let p!: Participant;
+    const { header, payload } = await this.readChunked(call as AsyncIterable<PublishModelRequest__Output>, async (h: PublishHeader__Output) => {
+      const env = required(h.envelope, 'header.envelope');
+      const descriptor = required(h.payload, 'header.payload');
+      p = await this.participants.authenticate(env, { federationId: required(env.federationId, 'envelope.federation_id'), phase: 'PHASE_PUBLISH', payloadSha256: descriptor.sha256 });
+      const base = await this.models.summary(required(h.baseModelVersionId, 'header.base_model_version_id'));
+      // A sealed model adds a fixed 48-byte frame to the float32 bytes.
+      return new ChunkAssembler(descriptor, { maxTotalBytes: Math.min(this.config.maxPayloadBytes, base.numParams * 4 + 48) });
+    });
+    const encoding = header.payload!.encoding;
+    const env = header.envelope!;
+    if (!env.roundId) {
+      // No round: a dealer re-sealing the current model for its new key epoch.
+      return { modelVersionId: await this.keys.acceptResealedModel(p, env.keyEpoch, header.baseModelVersionId, payload) };
+    }
+    const modelVersionId = await this.rounds.publishFromMember(p, { roundId: env.roundId, baseModelVersionId: header.baseModelVersionId, encoding, data: payload });
+    return { modelVersionId };
+  }
+
+  private async submitKeyShares(r: SubmitKeySharesRequest__Output): Promise<SubmitKeySharesResponse> {
+    const env = required(r.envelope, 'envelope');
+    const shares = r.shares.map((s) => ({ participantId: s.participantId, nonce: s.nonce, sealedKey: s.sealedKey }));
+    const p = await this.participants.authenticate(env, {
+      federationId: required(env.federationId, 'envelope.federation_id'),
+      phase: 'PHASE_KEY_CEREMONY',
+      payloadSha256: keySharesDigest(r.keyEpoch, r.parameterSet, shares),
+      keyEpoch: r.keyEpoch,
+    });
+    const keyEpoch = await this.keys.submitShares(p, { keyEpoch: r.keyEpoch, parameterSet: r.parameterSet, shares });
+    // Rounds waiting for keys can start counting now.
+    void this.rounds.tick().catch((err) => this.log.error({ err }, 'tick after key ceremony failed'));
+    return { keyEpoch };
+  }
+
+  private async fetchKeyShare(r: FetchKeyShareRequest__Output): Promise<FetchKeyShareResponse> {
+    const env = required(r.envelope, 'envelope');
+    const p = await this.participants.authenticate(env, {
+      federationId: required(env.federationId, 'envelope.federation_id'),
+      phase: 'PHASE_FETCH_KEY',
+      payloadSha256: fetchKeyDigest(r.keyEpoch),
+    });
+    return this.keys.fetchShare(p, r.keyEpoch);
   }
 
   private async submitEvaluation(r: SubmitEvaluationRequest__Output): Promise<SubmitEvaluationResponse> {

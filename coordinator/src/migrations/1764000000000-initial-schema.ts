@@ -70,6 +70,10 @@ export class InitialSchema1764000000000 implements MigrationInterface {
           ms('closedAt', true),
           { ...id('resultModelVersionId'), isNullable: true },
           { name: 'failureReason', type: 'text', isNullable: true },
+          { name: 'mode', type: 'varchar', length: '16', default: "'plaintext'" },
+          { name: 'keyEpoch', type: 'integer', default: '0' },
+          ms('countDeadlineAt', true),
+          { ...id('publisherId'), isNullable: true },
         ],
         [new TableIndex({ columnNames: ['federationId', 'number'], isUnique: true })],
       ],
@@ -84,13 +88,15 @@ export class InitialSchema1764000000000 implements MigrationInterface {
           { name: 'numSamples', type: 'integer' },
           { name: 'payloadBytes', type: 'bigint' },
           ms('acceptedAt'),
+          { name: 'kind', type: 'varchar', length: '16', default: "'model'" },
         ],
-        [new TableIndex({ columnNames: ['roundId', 'participantId'], isUnique: true })],
+        [new TableIndex({ columnNames: ['roundId', 'participantId', 'kind'], isUnique: true })],
       ],
       [
         'round_accumulators',
         [
           id('roundId', true),
+          { name: 'kind', type: 'varchar', length: '16', isPrimary: true },
           { name: 'contributors', type: 'integer' },
           { name: 'totalWeight', type: 'double precision' },
           { name: 'data', type: blob },
@@ -110,8 +116,9 @@ export class InitialSchema1764000000000 implements MigrationInterface {
           { name: 'planSha256', type: 'varchar', length: '64' },
           { name: 'data', type: blob },
           ms('createdAt'),
+          { name: 'keyEpoch', type: 'integer', default: '0' },
         ],
-        [new TableIndex({ columnNames: ['federationId', 'roundNumber'], isUnique: true })],
+        [new TableIndex({ columnNames: ['federationId', 'roundNumber', 'keyEpoch'], isUnique: true })],
       ],
       [
         'evaluation_results',
@@ -128,6 +135,32 @@ export class InitialSchema1764000000000 implements MigrationInterface {
         ],
         [new TableIndex({ columnNames: ['modelVersionId', 'participantId'], isUnique: true })],
       ],
+      [
+        'key_epochs',
+        [
+          id('federationId', true),
+          { name: 'epoch', type: 'integer', isPrimary: true },
+          { name: 'parameterSet', type: 'varchar', length: '64' },
+          id('dealerId'),
+          { name: 'memberIds', type: 'text' },
+          { name: 'state', type: 'varchar', length: '16' },
+          { ...id('resealedModelVersionId'), isNullable: true },
+          ms('startedAt'),
+          ms('readyAt', true),
+        ],
+        [],
+      ],
+      [
+        'key_shares',
+        [
+          id('federationId', true),
+          { name: 'epoch', type: 'integer', isPrimary: true },
+          id('participantId', true),
+          { name: 'nonce', type: blob },
+          { name: 'sealedKey', type: blob },
+        ],
+        [],
+      ],
     ];
     for (const [name, columns, indices] of tables) {
       await q.createTable(new Table({ name, columns, indices }), true);
@@ -136,6 +169,8 @@ export class InitialSchema1764000000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     for (const name of [
+      'key_shares',
+      'key_epochs',
       'evaluation_results',
       'model_versions',
       'round_accumulators',

@@ -3,7 +3,7 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { epochMs } from '../database/column-types';
 
 @Entity('model_versions')
-@Index(['federationId', 'roundNumber'], { unique: true })
+@Index(['federationId', 'roundNumber', 'keyEpoch'], { unique: true })
 export class ModelVersion {
   @PrimaryColumn('varchar', { length: 64 })
   id!: string;
@@ -35,4 +35,8 @@ export class ModelVersion {
 
   @Column('bigint', { transformer: epochMs })
   createdAt!: number;
+
+  /** Key epoch a sealed model is sealed under; a re-seal for a new epoch is a new row. 0 when plaintext. */
+  @Column('integer', { default: 0 })
+  keyEpoch!: number;
 }

@@ -17,6 +17,7 @@ export interface NewModelVersion {
   numParams: number;
   planSha256: string;
   data: Buffer;
+  keyEpoch?: number;
 }
 
 const SUMMARY_COLUMNS: (keyof ModelVersion)[] = [
@@ -29,6 +30,7 @@ const SUMMARY_COLUMNS: (keyof ModelVersion)[] = [
   'sha256',
   'planSha256',
   'createdAt',
+  'keyEpoch',
 ];
 
 @Injectable()
@@ -42,6 +44,7 @@ export class ModelsService {
     const repo = manager ? manager.getRepository(ModelVersion) : this.repo;
     const entity = repo.create({
       ...v,
+      keyEpoch: v.keyEpoch ?? 0,
       id: newId('mdl'),
       sha256: createHash('sha256').update(v.data).digest('hex'),
       createdAt: this.clock.now(),
@@ -50,7 +53,7 @@ export class ModelsService {
   }
 
   async list(federationId: string): Promise<ModelSummary[]> {
-    return this.repo.find({ where: { federationId }, select: SUMMARY_COLUMNS, order: { roundNumber: 'ASC' } });
+    return this.repo.find({ where: { federationId }, select: SUMMARY_COLUMNS, order: { roundNumber: 'ASC', keyEpoch: 'ASC' } });
   }
 
   async summary(id: string): Promise<ModelSummary> {
@@ -66,13 +69,14 @@ export class ModelsService {
   }
 
   async latest(federationId: string): Promise<ModelSummary> {
-    const found = await this.repo.findOne({ where: { federationId }, select: SUMMARY_COLUMNS, order: { roundNumber: 'DESC' } });
+    // A re-seal for a newer key epoch supersedes the same round's older copy.
+    const found = await this.repo.findOne({ where: { federationId }, select: SUMMARY_COLUMNS, order: { roundNumber: 'DESC', keyEpoch: 'DESC' } });
     if (!found) throw new SyndicateError('NOT_FOUND', 'MODEL_NOT_FOUND', `federation ${federationId} has no model yet`);
     return found;
   }
 
   async byRound(federationId: string, roundNumber: number, manager?: EntityManager): Promise<ModelSummary | null> {
     const repo = manager ? manager.getRepository(ModelVersion) : this.repo;
-    return repo.findOne({ where: { federationId, roundNumber }, select: SUMMARY_COLUMNS });
+    return repo.findOne({ where: { federationId, roundNumber }, select: SUMMARY_COLUMNS, order: { keyEpoch: 'DESC' } });
   }
 }

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { checkEnvelope, type Envelope__Output, type Phase__Output } from '@syndicate/protocol';
-import { LessThan, type DataSource, type Repository } from 'typeorm';
+import { In, LessThan, type DataSource, type Repository } from 'typeorm';
 import { Clock } from '../common/clock';
 import { newId } from '../common/ids';
 import type { Logger } from '../common/logger';
@@ -36,6 +36,7 @@ export interface ExpectedContext {
   roundId?: string;
   phase: Phase__Output;
   payloadSha256?: Uint8Array;
+  keyEpoch?: number;
 }
 
 const sha256Hex = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -150,6 +151,10 @@ export class ParticipantsService {
   async list(federationId: string): Promise<Participant[]> {
     await this.federations.entity(federationId);
     return this.repo.find({ where: { federationId }, order: { enrolledAt: 'ASC' } });
+  }
+
+  async byIds(ids: string[]): Promise<Participant[]> {
+    return ids.length ? this.repo.find({ where: { id: In(ids) }, order: { id: 'ASC' } }) : [];
   }
 
   async active(federationId: string): Promise<Participant[]> {

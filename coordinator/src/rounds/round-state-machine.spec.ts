@@ -1,11 +1,21 @@
 import { assertTransition, canTransition, decideClose, IllegalRoundTransitionError, isFinal, type RoundState } from './round-state-machine';
 
-const ALL: RoundState[] = ['open', 'collecting', 'aggregating', 'published', 'failed'];
+const ALL: RoundState[] = ['open', 'counting', 'collecting', 'aggregating', 'published', 'failed'];
 
 describe('round state machine', () => {
   it('allows exactly the documented transitions', () => {
     const allowed = ALL.flatMap((from) => ALL.filter((to) => canTransition(from, to)).map((to) => `${from}->${to}`));
-    expect(allowed.sort()).toEqual(['aggregating->failed', 'aggregating->published', 'collecting->aggregating', 'collecting->failed', 'open->collecting', 'open->failed']);
+    expect(allowed.sort()).toEqual([
+      'aggregating->failed',
+      'aggregating->published',
+      'collecting->aggregating',
+      'collecting->failed',
+      'counting->collecting',
+      'counting->failed',
+      'open->collecting',
+      'open->counting',
+      'open->failed',
+    ]);
     expect(() => assertTransition('published', 'collecting')).toThrow(IllegalRoundTransitionError);
     expect(ALL.filter(isFinal)).toEqual(['published', 'failed']);
   });

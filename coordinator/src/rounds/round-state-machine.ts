@@ -1,19 +1,23 @@
 /**
- * open -> collecting -> aggregating -> published
+ * plaintext: open -> collecting -> aggregating -> published
+ * secure:    open -> counting -> collecting -> aggregating -> published
+ *   (counting: encrypted sample counts; aggregating: members decrypt the sum
+ *   and one publishes the new model)
  *   any non-final state -> failed
  * Pure, so every transition the services make can be checked in one place.
  */
-export type RoundState = 'open' | 'collecting' | 'aggregating' | 'published' | 'failed';
+export type RoundState = 'open' | 'counting' | 'collecting' | 'aggregating' | 'published' | 'failed';
 
 const NEXT: Record<RoundState, readonly RoundState[]> = {
-  open: ['collecting', 'failed'],
+  open: ['counting', 'collecting', 'failed'],
+  counting: ['collecting', 'failed'],
   collecting: ['aggregating', 'failed'],
   aggregating: ['published', 'failed'],
   published: [],
   failed: [],
 };
 
-export const ACTIVE_ROUND_STATES: readonly RoundState[] = ['open', 'collecting', 'aggregating'];
+export const ACTIVE_ROUND_STATES: readonly RoundState[] = ['open', 'counting', 'collecting', 'aggregating'];
 
 export class IllegalRoundTransitionError extends Error {
   constructor(

@@ -39,4 +39,20 @@ export class Round {
 
   @Column('text', { nullable: true })
   failureReason!: string | null;
+
+  /** Aggregation mode fixed when the round opened (the plan may say secure or plaintext). */
+  @Column('varchar', { length: 16, default: 'plaintext' })
+  mode!: 'plaintext' | 'secure';
+
+  /** Key epoch every ciphertext of this round must be made under (secure mode). */
+  @Column('integer', { default: 0 })
+  keyEpoch!: number;
+
+  /** End of the sample-count phase (secure mode). */
+  @Column('bigint', { transformer: epochMs, nullable: true })
+  countDeadlineAt!: number | null;
+
+  /** Member asked to publish the new global model (secure mode). */
+  @Column('varchar', { length: 64, nullable: true })
+  publisherId!: string | null;
 }

@@ -5,13 +5,14 @@ import { EvaluationModule } from '../evaluation/evaluation.module';
 import { FederationsModule } from '../federations/federations.module';
 import { ModelsModule } from '../models/models.module';
 import { ParticipantsModule } from '../participants/participants.module';
+import { KeysModule } from '../keys/keys.module';
 import { RoundDriverService } from './round-driver.service';
 import { Round } from './round.entity';
 import { RoundsController } from './rounds.controller';
 import { RoundsService } from './rounds.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Round]), FederationsModule, ParticipantsModule, ModelsModule, AggregationModule, EvaluationModule],
+  imports: [TypeOrmModule.forFeature([Round]), FederationsModule, ParticipantsModule, ModelsModule, AggregationModule, EvaluationModule, KeysModule],
   providers: [RoundsService, RoundDriverService],
   controllers: [RoundsController],
   exports: [RoundsService],

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { encodeFloat32, type Task } from '@syndicate/protocol';
+import { decodeFloat32, encodeFloat32, secureAggregationSpec, sealedModelEpoch, type SecureAggregationSpec, type Task, type TrainingPlan } from '@syndicate/protocol';
 import { In, type DataSource, type EntityManager, type Repository } from 'typeorm';
 import { AggregationService } from '../aggregation/aggregation.service';
 import { Clock } from '../common/clock';
@@ -16,12 +16,16 @@ import { ParticipantsService } from '../participants/participants.service';
 import { Round } from './round.entity';
 import { ACTIVE_ROUND_STATES, assertTransition, decideClose, type RoundState } from './round-state-machine';
 import { TaskHub } from '../participants/task-hub';
+import { KeyCustodyService, SEALED_ENCODING } from '../keys/key-custody.service';
+import type { Federation } from '../federations/federation.entity';
 
 export interface RoundView {
   id: string;
   federationId: string;
   number: number;
   state: RoundState;
+  mode: 'plaintext' | 'secure';
+  keyEpoch: number;
   baseModelVersionId: string;
   resultModelVersionId: string | null;
   minParticipants: number;
@@ -44,9 +48,15 @@ export class RoundsService {
     private readonly aggregation: AggregationService,
     private readonly evaluation: EvaluationService,
     private readonly hub: TaskHub,
+    private readonly keys: KeyCustodyService,
     private readonly clock: Clock,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
+
+  /** The plan's secure-aggregation spec; both sides derive the same from the plan. */
+  static secureSpec(plan: TrainingPlan): SecureAggregationSpec {
+    return secureAggregationSpec({ parameterSet: plan.aggregation.secure.parameterSet, clip: plan.aggregation.secure.clip, maxParticipants: plan.rounds.maxParticipants });
+  }
 
   /** Opens the next round from the latest global model and pushes train tasks to connected members. */
   async open(federationId: string, opts: { deadlineSeconds?: number; minParticipants?: number } = {}): Promise<RoundView> {
@@ -73,25 +83,71 @@ export class RoundsService {
         closedAt: null,
         resultModelVersionId: null,
         failureReason: null,
+        mode: plan.aggregation.mode,
+        keyEpoch: 0,
+        countDeadlineAt: null,
+        publisherId: null,
       });
       return rounds.save(r);
     });
-    this.log.info({ federationId, roundId: round.id, round: round.number }, 'round opened');
-    await this.startCollecting(round);
+    this.log.info({ federationId, roundId: round.id, round: round.number, mode: round.mode }, 'round opened');
+    await this.advance(round);
     return this.view(round.id);
   }
 
-  private async startCollecting(round: Round): Promise<void> {
+  private async startCollecting(round: Round, members?: string[]): Promise<void> {
     await this.transition(round, 'collecting');
-    for (const p of await this.participants.active(round.federationId)) this.hub.push(p.id, this.trainTask(round));
+    const plan = this.federations.plan(await this.federations.entity(round.federationId));
+    const ids = members ?? (await this.participants.active(round.federationId)).map((p) => p.id);
+    for (const id of ids) this.hub.push(id, this.trainTask(round, plan));
+  }
+
+  /** Secure mode: once the federation has a key epoch for its current members, collect encrypted sample counts. */
+  private async startCounting(round: Round, federation: Federation): Promise<void> {
+    const epoch = await this.keys.ensureEpoch(federation);
+    if (!epoch) return; // a key ceremony is under way; the next tick retries
+    const now = this.clock.now();
+    // A quarter of the round's time for counts, the rest for training.
+    const countDeadlineAt = now + Math.max(1000, Math.floor((round.deadlineAt - now) / 4));
+    await this.transition(round, 'counting', undefined, { keyEpoch: epoch.epoch, countDeadlineAt });
+    for (const id of await this.epochMembers(round)) this.hub.push(id, this.countTask(round, epoch.parameterSet));
+  }
+
+  /** Active members holding the round's key epoch. */
+  private async epochMembers(round: Round): Promise<string[]> {
+    const members = KeyCustodyService.members(await this.keys.epoch(round.federationId, round.keyEpoch));
+    const active = new Set((await this.participants.active(round.federationId)).map((p) => p.id));
+    return members.filter((m) => active.has(m));
+  }
+
+  /** Secure mode: only members whose count is in the count sum may contribute, so the weights add up. */
+  async assertMayContribute(round: Round, participantId: string, kind: 'model' | 'count', em?: EntityManager): Promise<void> {
+    if (kind === 'count') {
+      if (!(await this.epochMembers(round)).includes(participantId)) {
+        throw new SyndicateError('PERMISSION_DENIED', 'NOT_A_KEY_MEMBER', `participant ${participantId} does not hold key epoch ${round.keyEpoch}; it joins at the next round`);
+      }
+      return;
+    }
+    const counted = await this.aggregation.contributors(round.id, em, 'count');
+    if (!counted.some((c) => c.participantId === participantId)) {
+      throw new SyndicateError('FAILED_PRECONDITION', 'NOT_COUNTED', `participant ${participantId} sent no sample count in round ${round.number}, so its update cannot be weighted`);
+    }
   }
 
   /** Re-sends whatever an agent missed while it was away (reconnects are normal). */
   async onSubscribe(p: Participant): Promise<void> {
-    const round = await this.repo.findOne({ where: { federationId: p.federationId, state: 'collecting' } });
+    await this.keys.onSubscribe(p);
+    const round = await this.repo.findOne({ where: { federationId: p.federationId, state: In(['counting', 'collecting', 'aggregating']) } });
     if (round) {
-      const done = (await this.aggregation.contributors(round.id)).some((r) => r.participantId === p.id);
-      if (!done) this.hub.push(p.id, this.trainTask(round));
+      const plan = this.federations.plan(await this.federations.entity(round.federationId));
+      const has = async (kind: 'model' | 'count') => (await this.aggregation.contributors(round.id, undefined, kind)).some((r) => r.participantId === p.id);
+      if (round.state === 'counting' && !(await has('count')) && (await this.epochMembers(round)).includes(p.id)) {
+        this.hub.push(p.id, this.countTask(round, plan.aggregation.secure.parameterSet));
+      } else if (round.state === 'collecting' && !(await has('model')) && (round.mode === 'plaintext' || (await has('count')))) {
+        this.hub.push(p.id, this.trainTask(round, plan));
+      } else if (round.state === 'aggregating' && round.mode === 'secure' && (await has('model'))) {
+        this.hub.push(p.id, this.applyTask(round, plan, p.id === round.publisherId));
+      }
     }
     const latest = await this.models.latest(p.federationId);
     if (latest.roundNumber > 0 && !(await this.evaluation.has(latest.id, p.id))) {
@@ -112,14 +168,18 @@ export class RoundsService {
   }
 
   async advance(round: Round): Promise<void> {
-    if (round.state === 'open') return this.startCollecting(round);
-    if (round.state === 'aggregating') return this.publish(round);
+    if (round.state === 'open') {
+      if (round.mode === 'plaintext') return this.startCollecting(round);
+      return this.startCounting(round, await this.federations.entity(round.federationId));
+    }
+    if (round.state === 'aggregating') return round.mode === 'secure' ? this.askToPublish(round) : this.publish(round);
+    if (round.state === 'counting') return this.closeCounting(round);
     if (round.state !== 'collecting') return;
     // Decided under the round's update lock, so no update can commit between the
     // count and the transition and then be missing from the published sum.
     const decision = await this.aggregation.exclusive(round.id, async () => {
       const contributors = (await this.aggregation.contributors(round.id)).length;
-      const expected = (await this.participants.active(round.federationId)).length;
+      const expected = round.mode === 'secure' ? (await this.aggregation.contributors(round.id, undefined, 'count')).length : (await this.participants.active(round.federationId)).length;
       const d = decideClose({ now: this.clock.now(), deadlineAt: round.deadlineAt, contributors, minParticipants: round.minParticipants, expected });
       if (d.action === 'aggregate') await this.transition(round, 'aggregating');
       if (d.action === 'fail') {
@@ -128,10 +188,93 @@ export class RoundsService {
       }
       return d;
     });
-    if (decision.action === 'aggregate') await this.publish(round);
+    if (decision.action === 'aggregate') await (round.mode === 'secure' ? this.askToPublish(round) : this.publish(round));
     if (decision.action === 'fail') {
       this.log.warn({ federationId: round.federationId, roundId: round.id, round: round.number, reason: decision.reason }, 'round failed');
     }
+  }
+
+  private async closeCounting(round: Round): Promise<void> {
+    const decision = await this.aggregation.exclusive(round.id, async () => {
+      const counted = (await this.aggregation.contributors(round.id, undefined, 'count')).map((r) => r.participantId);
+      const expected = (await this.epochMembers(round)).length;
+      const d = decideClose({ now: this.clock.now(), deadlineAt: round.countDeadlineAt ?? round.deadlineAt, contributors: counted.length, minParticipants: round.minParticipants, expected });
+      if (d.action === 'aggregate') await this.startCollecting(round, counted);
+      if (d.action === 'fail') {
+        round.failureReason = d.reason.replace('updates', 'sample counts');
+        await this.transition(round, 'failed');
+      }
+      return d;
+    });
+    if (decision.action === 'fail') this.log.warn({ roundId: round.id, reason: round.failureReason }, 'round failed');
+  }
+
+  /**
+   * Secure mode: the encrypted sum is final. Every contributor can decrypt and
+   * apply it; one (the publisher) uploads the result. A publisher that went away
+   * is replaced by a connected contributor.
+   */
+  private async askToPublish(round: Round): Promise<void> {
+    if (round.publisherId && this.hub.isConnected(round.publisherId)) return;
+    const contributors = (await this.aggregation.contributors(round.id)).map((r) => r.participantId);
+    const publisher = contributors.find((id) => this.hub.isConnected(id));
+    if (!publisher) return;
+    const first = round.publisherId === null;
+    const res = await this.repo.update({ id: round.id, state: 'aggregating' }, { publisherId: publisher });
+    if (!res.affected) return;
+    round.publisherId = publisher;
+    const plan = this.federations.plan(await this.federations.entity(round.federationId));
+    for (const id of contributors) if (first || id === publisher) this.hub.push(id, this.applyTask(round, plan, id === publisher));
+    this.log.info({ roundId: round.id, publisher }, 'aggregate ready; publisher chosen');
+  }
+
+  /** A member publishes the model it computed from the decrypted aggregate. Idempotent for late publishers. */
+  async publishFromMember(p: Participant, r: { roundId: string; baseModelVersionId: string; encoding: string; data: Buffer }): Promise<string> {
+    const round = await this.get(r.roundId);
+    if (round.federationId !== p.federationId) throw new SyndicateError('PERMISSION_DENIED', 'WRONG_FEDERATION', `round ${r.roundId} is not in your federation`);
+    if (round.state === 'published' && round.resultModelVersionId) return round.resultModelVersionId;
+    if (round.mode !== 'secure' || round.state !== 'aggregating') {
+      throw new SyndicateError('FAILED_PRECONDITION', 'ROUND_NOT_AGGREGATING', `round ${round.number} is ${round.state}; it does not take a published model`);
+    }
+    if (r.baseModelVersionId !== round.baseModelVersionId) {
+      throw new SyndicateError('FAILED_PRECONDITION', 'STALE_BASE_MODEL', `model was computed from ${r.baseModelVersionId}, round ${round.number} started from ${round.baseModelVersionId}`);
+    }
+    const contributors = await this.aggregation.contributors(round.id);
+    if (!contributors.some((c) => c.participantId === p.id)) {
+      throw new SyndicateError('PERMISSION_DENIED', 'NOT_A_CONTRIBUTOR', `participant ${p.id} did not contribute to round ${round.number} and cannot publish its model`);
+    }
+    const federation = await this.federations.entity(round.federationId);
+    const plan = this.federations.plan(federation);
+    const base = await this.models.summary(round.baseModelVersionId);
+    const wanted = plan.aggregation.secure.releasePolicy === 'members-only' ? SEALED_ENCODING : 'PAYLOAD_ENCODING_FLOAT32_LE';
+    if (r.encoding !== wanted) {
+      throw new SyndicateError('INVALID_ARGUMENT', 'WRONG_RELEASE_ENCODING', `release policy ${plan.aggregation.secure.releasePolicy} requires ${wanted}, got ${r.encoding}`);
+    }
+    try {
+      if (wanted === SEALED_ENCODING) {
+        if (sealedModelEpoch(r.data) !== round.keyEpoch) throw new SyndicateError('INVALID_ARGUMENT', 'WRONG_KEY_EPOCH', `model must be sealed under key epoch ${round.keyEpoch}`);
+        if (r.data.length !== 8 + 24 + 16 + 4 * base.numParams) throw new SyndicateError('INVALID_ARGUMENT', 'SHAPE_MISMATCH', `sealed model size does not match ${base.numParams} parameters`);
+      } else {
+        decodeFloat32(r.data, base.numParams);
+      }
+    } catch (err) {
+      if (err instanceof SyndicateError) throw err;
+      throw new SyndicateError('INVALID_ARGUMENT', 'BAD_MODEL_PAYLOAD', (err as Error).message);
+    }
+    const modelId = await this.db.transaction(async (em) => {
+      const existing = await this.models.byRound(round.federationId, round.number, em);
+      if (existing) return existing.id;
+      const model = await this.models.create(
+        { federationId: round.federationId, roundNumber: round.number, contributors: contributors.length, encoding: wanted, numParams: base.numParams, planSha256: federation.planSha256, data: r.data, keyEpoch: wanted === SEALED_ENCODING ? round.keyEpoch : 0 },
+        em,
+      );
+      round.resultModelVersionId = model.id;
+      await this.transition(round, 'published', em);
+      return model.id;
+    });
+    this.log.info({ federationId: round.federationId, roundId: round.id, round: round.number, modelVersionId: modelId, publisher: p.id }, 'round published');
+    for (const id of this.hub.connected(round.federationId)) this.hub.push(id, this.evaluateTask(modelId, round.number));
+    return modelId;
   }
 
   private async publish(round: Round): Promise<void> {
@@ -162,9 +305,9 @@ export class RoundsService {
     for (const id of this.hub.connected(round.federationId)) this.hub.push(id, this.evaluateTask(modelId, round.number));
   }
 
-  private async transition(round: Round, to: RoundState, em?: EntityManager): Promise<void> {
+  private async transition(round: Round, to: RoundState, em?: EntityManager, extra: Partial<Round> = {}): Promise<void> {
     assertTransition(round.state, to);
-    const patch: Partial<Round> = { state: to };
+    const patch: Partial<Round> = { ...extra, state: to };
     if (to === 'published' || to === 'failed' || to === 'aggregating') patch.closedAt = round.closedAt ?? this.clock.now();
     if (to === 'published') patch.resultModelVersionId = round.resultModelVersionId;
     if (to === 'failed') patch.failureReason = round.failureReason;
@@ -201,6 +344,8 @@ export class RoundsService {
       federationId: r.federationId,
       number: r.number,
       state: r.state,
+      mode: r.mode,
+      keyEpoch: r.keyEpoch,
       baseModelVersionId: r.baseModelVersionId,
       resultModelVersionId: r.resultModelVersionId,
       minParticipants: r.minParticipants,
@@ -226,16 +371,29 @@ export class RoundsService {
     };
   }
 
-  private trainTask(round: Round): Task {
+  private roundTask(round: Round, type: Task['type'], parameterSet: string): Task {
     return {
       taskId: newId('tsk'),
-      type: 'TASK_TYPE_TRAIN',
+      type,
       roundId: round.id,
       roundNumber: round.number,
       modelVersionId: round.baseModelVersionId,
-      deadlineUnixMs: String(round.deadlineAt),
-      keyEpoch: 0,
+      deadlineUnixMs: String(type === 'TASK_TYPE_COUNT' ? (round.countDeadlineAt ?? round.deadlineAt) : round.deadlineAt),
+      keyEpoch: round.keyEpoch,
+      parameterSet: round.mode === 'secure' ? parameterSet : '',
     };
+  }
+
+  private trainTask(round: Round, plan: TrainingPlan): Task {
+    return this.roundTask(round, 'TASK_TYPE_TRAIN', plan.aggregation.secure.parameterSet);
+  }
+
+  private countTask(round: Round, parameterSet: string): Task {
+    return this.roundTask(round, 'TASK_TYPE_COUNT', parameterSet);
+  }
+
+  private applyTask(round: Round, plan: TrainingPlan, publisher: boolean): Task {
+    return { ...this.roundTask(round, 'TASK_TYPE_APPLY', plan.aggregation.secure.parameterSet), publisher };
   }
 
   private evaluateTask(modelVersionId: string, roundNumber: number): Task {

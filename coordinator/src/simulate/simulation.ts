@@ -91,6 +91,9 @@ export async function runSimulation(opts: SimulationOptions, onEvent: (e: Simula
   }
   const workDir = opts.workDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'syndicate-sim-'));
   fs.mkdirSync(workDir, { recursive: true });
+  // A simulation is one consortium from scratch: a previous run's database and agent enrollments would clash.
+  if (!opts.databaseUrl) for (const f of ['coordinator.sqlite', 'coordinator.sqlite-wal', 'coordinator.sqlite-shm']) fs.rmSync(path.join(workDir, f), { force: true });
+  fs.rmSync(path.join(workDir, 'agents'), { recursive: true, force: true });
   const supervisor = new ProcessSupervisor();
   let crashed: Error | undefined;
   supervisor.onUnexpectedExit = (p: Supervised, code) => {

@@ -16,6 +16,15 @@ import {
   type Phase__Output,
   type SubscribeResponse__Output,
   type UploadUpdateResponse__Output,
+  type PayloadDescriptor__Output,
+  type ModelHeader__Output,
+  type AggregateHeader__Output,
+  type PublishModelResponse__Output,
+  type PublishModelRequest,
+  type FetchKeyShareResponse__Output,
+  aggregateDigest,
+  fetchKeyDigest,
+  keySharesDigest,
 } from '@syndicate/protocol';
 import type { AgentIdentity } from '../crypto/identity-store';
 
@@ -67,9 +76,9 @@ export class CoordinatorClient {
     this.client = createChannelClient(identity.coordinator);
   }
 
-  private envelope(phase: Phase__Output, payloadSha256: Uint8Array, roundId = '') {
+  private envelope(phase: Phase__Output, payloadSha256: Uint8Array, roundId = '', keyEpoch = this.identity.keyEpoch) {
     return signEnvelope(
-      { participantId: this.identity.participantId, federationId: this.identity.federationId, roundId, phase, keyEpoch: this.identity.keyEpoch, payloadSha256 },
+      { participantId: this.identity.participantId, federationId: this.identity.federationId, roundId, phase, keyEpoch, payloadSha256 },
       this.identity.signingSecretKey,
     );
   }
@@ -78,35 +87,70 @@ export class CoordinatorClient {
     return this.client.Subscribe({ envelope: this.envelope('PHASE_SUBSCRIBE', subscribeDigest()), agentVersion });
   }
 
-  async downloadModel(modelVersionId: string, onProgress?: (bytes: number, total: number) => void): Promise<{ data: Buffer; roundNumber: number; encoding: string }> {
-    const stream = this.client.DownloadModel({ envelope: this.envelope('PHASE_DOWNLOAD', downloadDigest(modelVersionId)), modelVersionId });
+  /** Reads a header-then-chunks stream, checking sizes, order and hash against the header. */
+  private async readChunked<H extends { payload?: PayloadDescriptor__Output | null }>(
+    rpc: string,
+    stream: grpc.ClientReadableStream<unknown>,
+    onProgress?: (bytes: number, total: number) => void,
+  ): Promise<{ header: H; data: Buffer }> {
     let assembler: ChunkAssembler | undefined;
-    let roundNumber = 0;
-    let encoding = '';
+    let header: H | undefined;
     let received = 0;
-    let total = 0;
     try {
-      for await (const msg of stream as AsyncIterable<{ header?: { roundNumber: number; payload: { encoding: string; totalBytes: string } | null } | null; chunk?: { index: number; data: Buffer } | null; part?: string }>) {
+      for await (const msg of stream as AsyncIterable<{ header?: H | null; chunk?: { index: number; data: Buffer } | null; part?: string }>) {
         if (msg.part === 'header' && msg.header?.payload) {
-          assembler = new ChunkAssembler(msg.header.payload as never, {});
-          roundNumber = msg.header.roundNumber;
-          encoding = msg.header.payload.encoding;
-          total = Number(msg.header.payload.totalBytes);
+          header = msg.header;
+          assembler = new ChunkAssembler(msg.header.payload, {});
         } else if (msg.part === 'chunk' && msg.chunk) {
-          if (!assembler) throw new Error('model stream sent a chunk before its header');
+          if (!assembler) throw new Error(`${rpc} sent a chunk before its header`);
           assembler.push(msg.chunk);
           received += msg.chunk.data.length;
-          onProgress?.(received, total);
+          onProgress?.(received, Number(header?.payload?.totalBytes ?? 0));
         }
       }
     } catch (err) {
-      throw (err as grpc.ServiceError).code !== undefined ? callError('DownloadModel', err as grpc.ServiceError) : err;
+      throw (err as grpc.ServiceError).code !== undefined ? callError(rpc, err as grpc.ServiceError) : err;
     }
-    if (!assembler) throw new Error(`coordinator sent no model for ${modelVersionId}`);
-    return { data: assembler.finish(), roundNumber, encoding };
+    if (!assembler || !header) throw new Error(`${rpc}: coordinator sent no payload`);
+    return { header, data: assembler.finish() };
   }
 
-  /** Streams the update in chunks, waiting for flow control so memory stays flat. */
+  /** Writes a header then the payload in chunks, waiting for flow control so memory stays flat. */
+  private writeChunked<Req extends { header?: unknown; chunk?: unknown }, Res>(
+    rpc: string,
+    open: (cb: (err: grpc.ServiceError | null, res?: Res) => void) => grpc.ClientWritableStream<Req>,
+    header: Req['header'],
+    payload: Buffer,
+  ): Promise<Res> {
+    return new Promise((resolve, reject) => {
+      const call = open((err, res) => (err ? reject(callError(rpc, err)) : resolve(res!)));
+      const write = (msg: Req) =>
+        new Promise<void>((ok) => {
+          if (call.write(msg)) ok();
+          else call.once('drain', ok);
+        });
+      void (async () => {
+        await write({ header } as Req);
+        for (const chunk of splitIntoChunks(payload)) await write({ chunk } as Req);
+        call.end();
+      })().catch(reject);
+    });
+  }
+
+  /** `modelVersionId` may be 'latest'. */
+  async downloadModel(modelVersionId: string, onProgress?: (bytes: number, total: number) => void): Promise<{ data: Buffer; roundNumber: number; encoding: string; modelVersionId: string }> {
+    const stream = this.client.DownloadModel({ envelope: this.envelope('PHASE_DOWNLOAD', downloadDigest(modelVersionId)), modelVersionId });
+    const { header, data } = await this.readChunked<ModelHeader__Output>('DownloadModel', stream, onProgress);
+    return { data, roundNumber: header.roundNumber, encoding: header.payload!.encoding, modelVersionId: header.modelVersionId };
+  }
+
+  async downloadAggregate(roundId: string, kind: 'model' | 'count'): Promise<{ data: Buffer; contributors: number; keyEpoch: number }> {
+    const k = kind === 'count' ? 'UPDATE_KIND_SAMPLE_COUNT' : 'UPDATE_KIND_MODEL';
+    const stream = this.client.DownloadAggregate({ envelope: this.envelope('PHASE_DOWNLOAD_AGGREGATE', aggregateDigest(roundId, k)), roundId, kind: k });
+    const { header, data } = await this.readChunked<AggregateHeader__Output>('DownloadAggregate', stream);
+    return { data, contributors: header.contributors, keyEpoch: header.keyEpoch };
+  }
+
   uploadUpdate(args: {
     roundId: string;
     baseModelVersionId: string;
@@ -114,28 +158,41 @@ export class CoordinatorClient {
     numParams: number;
     numSamples: number;
     payload: Buffer;
+    kind?: 'model' | 'count';
+    keyEpoch?: number;
   }): Promise<UploadUpdateResponse__Output> {
     const descriptor = describePayload(args.payload, args.encoding, args.numParams);
-    return new Promise((resolve, reject) => {
-      const call = this.client.UploadUpdate((err, res) => (err ? reject(callError('UploadUpdate', err)) : resolve(res!)));
-      const write = (msg: Parameters<typeof call.write>[0]) =>
-        new Promise<void>((ok) => {
-          if (call.write(msg)) ok();
-          else call.once('drain', ok);
-        });
-      void (async () => {
-        await write({
-          header: {
-            envelope: this.envelope('PHASE_UPLOAD', descriptor.sha256, args.roundId),
-            baseModelVersionId: args.baseModelVersionId,
-            payload: descriptor,
-            numSamples: String(args.numSamples),
-          },
-        });
-        for (const chunk of splitIntoChunks(args.payload)) await write({ chunk });
-        call.end();
-      })().catch(reject);
-    });
+    const kind = args.kind ?? 'model';
+    const header = {
+      envelope: this.envelope(kind === 'count' ? 'PHASE_COUNT' : 'PHASE_UPLOAD', descriptor.sha256, args.roundId, args.keyEpoch),
+      baseModelVersionId: args.baseModelVersionId,
+      payload: descriptor,
+      numSamples: String(args.numSamples),
+      kind: kind === 'count' ? ('UPDATE_KIND_SAMPLE_COUNT' as const) : ('UPDATE_KIND_MODEL' as const),
+    };
+    return this.writeChunked('UploadUpdate', (cb) => this.client.UploadUpdate(cb), header, args.payload);
+  }
+
+  /** Publishes the model computed from a round's aggregate; roundId '' re-seals for a new key epoch. */
+  async publishModel(args: { roundId: string; baseModelVersionId: string; encoding: PayloadEncoding; numParams: number; payload: Buffer; keyEpoch: number }): Promise<string> {
+    const descriptor = describePayload(args.payload, args.encoding, args.numParams);
+    const header = { envelope: this.envelope('PHASE_PUBLISH', descriptor.sha256, args.roundId, args.keyEpoch), baseModelVersionId: args.baseModelVersionId, payload: descriptor };
+    const res = await this.writeChunked<PublishModelRequest, PublishModelResponse__Output>('PublishModel', (cb) => this.client.PublishModel(cb), header, args.payload);
+    return res.modelVersionId;
+  }
+
+  submitKeyShares(keyEpoch: number, parameterSet: string, shares: { participantId: string; nonce: Uint8Array; sealedKey: Uint8Array }[]): Promise<void> {
+    const envelope = this.envelope('PHASE_KEY_CEREMONY', keySharesDigest(keyEpoch, parameterSet, shares), '', keyEpoch);
+    return new Promise((resolve, reject) =>
+      this.client.SubmitKeyShares({ envelope, keyEpoch, parameterSet, shares }, { deadline: Date.now() + 60_000 }, (err) => (err ? reject(callError('SubmitKeyShares', err)) : resolve())),
+    );
+  }
+
+  fetchKeyShare(keyEpoch: number): Promise<FetchKeyShareResponse__Output> {
+    const envelope = this.envelope('PHASE_FETCH_KEY', fetchKeyDigest(keyEpoch));
+    return new Promise((resolve, reject) =>
+      this.client.FetchKeyShare({ envelope, keyEpoch }, { deadline: Date.now() + 60_000 }, (err, res) => (err ? reject(callError('FetchKeyShare', err)) : resolve(res!))),
+    );
   }
 
   submitEvaluation(modelVersionId: string, metrics: EvaluationMetrics & { numExamples: string; loss: number; accuracy: number; auc: number }): Promise<void> {

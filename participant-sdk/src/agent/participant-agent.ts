@@ -1,6 +1,17 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { decodeFloat32, encodeFloat32, modelLayout, parseTrainingPlanJson, type Task__Output, type TrainingPlan } from '@syndicate/protocol';
+import {
+  decodeFloat32,
+  encodeFloat32,
+  modelLayout,
+  openSealedModel,
+  parseTrainingPlanJson,
+  secureAggregationSpec,
+  sealedModelEpoch,
+  type SecureAggregationSpec,
+  type Task__Output,
+  type TrainingPlan,
+} from '@syndicate/protocol';
 import type { Logger } from 'pino';
 import type { AgentIdentity } from '../crypto/identity-store';
 import type { Dataset } from '../data/csv-dataset';
@@ -8,6 +19,9 @@ import { evaluateModel } from '../evaluation/metrics';
 import { trainLocal } from '../training/local-trainer';
 import { backoffDelay } from './backoff';
 import { CoordinatorCallError, CoordinatorClient } from './coordinator-client';
+import { KeyRing } from '../crypto/key-ring';
+import { dealKeyEpoch } from './key-ceremony';
+import { applyAggregate, memberWeight, sendEncryptedDelta, sendSampleCount } from './secure-round';
 
 export const AGENT_VERSION = '0.1.0';
 
@@ -29,7 +43,14 @@ const FATAL_REASONS = new Set(['UNKNOWN_PARTICIPANT', 'PARTICIPANT_REVOKED', 'WR
  */
 export class ParticipantAgent {
   private readonly plan: TrainingPlan;
+  private readonly spec: SecureAggregationSpec;
+  private readonly numParams: number;
   private readonly client: CoordinatorClient;
+  private readonly keys: KeyRing;
+  /** Global weights each open secure round started from, to apply its aggregate to. */
+  private readonly roundBases = new Map<string, Float32Array>();
+  /** Weights this member computed itself from an aggregate, by round number. */
+  private readonly applied = new Map<number, Float32Array>();
   private readonly queue: Task__Output[] = [];
   private readonly done = new Set<string>();
   private working = false;
@@ -40,7 +61,10 @@ export class ParticipantAgent {
 
   constructor(private readonly opts: AgentOptions) {
     this.plan = parseTrainingPlanJson(opts.identity.planJson);
+    this.spec = secureAggregationSpec({ parameterSet: this.plan.aggregation.secure.parameterSet, clip: this.plan.aggregation.secure.clip, maxParticipants: this.plan.rounds.maxParticipants });
+    this.numParams = modelLayout(this.plan).numParams;
     this.client = new CoordinatorClient(opts.identity);
+    this.keys = new KeyRing(opts.identity, this.client);
   }
 
   /** Resolves when stop() is called; rejects on a refusal retrying cannot fix. */
@@ -49,6 +73,7 @@ export class ParticipantAgent {
     this.connect();
     await finished;
     this.client.close();
+    this.keys.dispose();
     if (this.fatal) throw this.fatal;
   }
 
@@ -87,9 +112,14 @@ export class ParticipantAgent {
     stream.on('end', () => reconnect('stream ended'));
   }
 
+  private static key(t: Task__Output): string {
+    return `${t.type}:${t.modelVersionId}:${t.roundId}:${t.keyEpoch}:${t.publisher}`;
+  }
+
   private enqueue(task: Task__Output): void {
-    if (this.done.has(`${task.type}:${task.modelVersionId}:${task.roundId}`)) return;
-    if (this.queue.some((t) => t.type === task.type && t.modelVersionId === task.modelVersionId && t.roundId === task.roundId)) return;
+    const key = ParticipantAgent.key(task);
+    if (this.done.has(key)) return;
+    if (this.queue.some((t) => ParticipantAgent.key(t) === key)) return;
     this.queue.push(task);
     void this.drain();
   }
@@ -100,15 +130,18 @@ export class ParticipantAgent {
     try {
       while (this.queue.length && !this.stopped) {
         const task = this.queue.shift()!;
-        const key = `${task.type}:${task.modelVersionId}:${task.roundId}`;
+        const key = ParticipantAgent.key(task);
         try {
-          if (task.type === 'TASK_TYPE_TRAIN') await this.train(task);
+          if (task.type === 'TASK_TYPE_TRAIN') await (task.parameterSet ? this.trainSecure(task) : this.train(task));
           else if (task.type === 'TASK_TYPE_EVALUATE') await this.evaluate(task);
+          else if (task.type === 'TASK_TYPE_KEY_CEREMONY') await dealKeyEpoch({ task, identity: this.opts.identity, client: this.client, keys: this.keys, numParams: this.numParams, logger: this.opts.logger });
+          else if (task.type === 'TASK_TYPE_COUNT') await sendSampleCount({ task, client: this.client, keys: this.keys, spec: this.spec, numSamples: this.opts.train.rows });
+          else if (task.type === 'TASK_TYPE_APPLY') await this.apply(task);
           this.done.add(key);
         } catch (err) {
           const reason = err instanceof CoordinatorCallError ? err.reason : '';
           // Already done (e.g. re-sent after a reconnect) is success, not failure.
-          if (reason === 'DUPLICATE_UPDATE' || reason === 'DUPLICATE_EVALUATION') this.done.add(key);
+          if (['DUPLICATE_UPDATE', 'DUPLICATE_COUNT', 'DUPLICATE_EVALUATION'].includes(reason)) this.done.add(key);
           this.opts.logger.error({ task: task.taskId, type: task.type, round: task.roundNumber, err: (err as Error).message }, 'task failed');
         }
       }
@@ -117,23 +150,54 @@ export class ParticipantAgent {
     }
   }
 
+  /** Plaintext, or sealed (members-only) and opened with the epoch key it names. */
   private async globalWeights(modelVersionId: string): Promise<Float32Array> {
     const model = await this.client.downloadModel(modelVersionId);
-    return decodeFloat32(model.data, modelLayout(this.plan).numParams);
+    if (model.encoding === 'PAYLOAD_ENCODING_SEALED_FLOAT32') {
+      const { key } = await this.keys.get(sealedModelEpoch(model.data));
+      return openSealedModel(model.data, key, this.numParams);
+    }
+    return decodeFloat32(model.data, this.numParams);
+  }
+
+  private keepLocalResult(roundNumber: number, roundId: string, weights: Float32Array, numSamples: number): void {
+    if (!this.opts.keepUpdatesDir) return;
+    fs.mkdirSync(this.opts.keepUpdatesDir, { recursive: true });
+    const base = path.join(this.opts.keepUpdatesDir, `round-${roundNumber}`);
+    fs.writeFileSync(`${base}.f32`, encodeFloat32(weights));
+    fs.writeFileSync(`${base}.json`, JSON.stringify({ roundId, numSamples, numParams: weights.length }));
+  }
+
+  /** Secure round: weight from the decrypted consortium total, then an encrypted weighted delta. */
+  private async trainSecure(task: Task__Output): Promise<void> {
+    const log = this.opts.logger;
+    const global = await this.globalWeights(task.modelVersionId);
+    const numSamples = this.opts.train.rows;
+    const { weight } = await memberWeight({ task, client: this.client, keys: this.keys, spec: this.spec, numSamples });
+    log.info({ round: task.roundNumber, model: task.modelVersionId }, 'training');
+    const result = await trainLocal({ plan: this.plan, globalWeights: global, data: this.opts.train, seed: task.roundNumber });
+    this.keepLocalResult(task.roundNumber, task.roundId, result.weights, result.numSamples);
+    this.roundBases.set(task.roundId, global);
+    const sent = await sendEncryptedDelta({ task, client: this.client, keys: this.keys, spec: this.spec, global, local: result.weights, weight });
+    if (sent.clipped > 0) log.warn({ round: task.roundNumber, clipped: sent.clipped, clip: this.spec.clip }, 'update values clipped; consider a larger aggregation.secure.clip');
+    log.info({ round: task.roundNumber, receipt: sent.receiptId, bytes: sent.bytes, loss: result.finalLoss, seconds: result.seconds }, 'encrypted update accepted');
+  }
+
+  private async apply(task: Task__Output): Promise<void> {
+    const base = this.roundBases.get(task.roundId) ?? (await this.globalWeights(task.modelVersionId));
+    const r = await applyAggregate({ task, client: this.client, keys: this.keys, spec: this.spec, plan: this.plan, base });
+    this.applied.set(task.roundNumber, r.weights);
+    this.roundBases.delete(task.roundId);
+    this.opts.logger.info({ round: task.roundNumber, contributors: r.contributors, errorBound: r.errorBound, published: r.modelVersionId }, 'aggregate decrypted and applied');
   }
 
   private async train(task: Task__Output): Promise<void> {
     const log = this.opts.logger;
     log.info({ round: task.roundNumber, model: task.modelVersionId }, 'training');
     const global = await this.globalWeights(task.modelVersionId);
-    const result = await trainLocal({ plan: this.plan, globalWeights: global, data: this.opts.train });
+    const result = await trainLocal({ plan: this.plan, globalWeights: global, data: this.opts.train, seed: task.roundNumber });
     const payload = encodeFloat32(result.weights);
-    if (this.opts.keepUpdatesDir) {
-      fs.mkdirSync(this.opts.keepUpdatesDir, { recursive: true });
-      const base = path.join(this.opts.keepUpdatesDir, `round-${task.roundNumber}`);
-      fs.writeFileSync(`${base}.f32`, payload);
-      fs.writeFileSync(`${base}.json`, JSON.stringify({ roundId: task.roundId, numSamples: result.numSamples, numParams: result.weights.length }));
-    }
+    this.keepLocalResult(task.roundNumber, task.roundId, result.weights, result.numSamples);
     const receipt = await this.client.uploadUpdate({
       roundId: task.roundId,
       baseModelVersionId: task.modelVersionId,
@@ -147,6 +211,13 @@ export class ParticipantAgent {
 
   private async evaluate(task: Task__Output): Promise<void> {
     const weights = await this.globalWeights(task.modelVersionId);
+    const mine = this.applied.get(task.roundNumber);
+    if (mine) {
+      // Every member derives the same weights from the same aggregate; a difference means tampering.
+      const same = Buffer.from(mine.buffer, mine.byteOffset, mine.byteLength).equals(Buffer.from(weights.buffer, weights.byteOffset, weights.byteLength));
+      if (!same) this.opts.logger.error({ round: task.roundNumber, model: task.modelVersionId }, 'published model differs from the one this member computed from the aggregate');
+      this.applied.delete(task.roundNumber);
+    }
     const m = await evaluateModel({ plan: this.plan, weights, data: this.opts.holdout });
     await this.client.submitEvaluation(task.modelVersionId, { numExamples: String(m.numExamples), loss: m.loss, accuracy: m.accuracy, auc: m.auc });
     this.opts.logger.info({ round: task.roundNumber, auc: m.auc, loss: m.loss }, 'evaluation submitted');

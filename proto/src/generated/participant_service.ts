@@ -2,19 +2,31 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
 
+import type { AggregateHeader as _syndicate_v1_AggregateHeader, AggregateHeader__Output as _syndicate_v1_AggregateHeader__Output } from './syndicate/v1/AggregateHeader';
 import type { Chunk as _syndicate_v1_Chunk, Chunk__Output as _syndicate_v1_Chunk__Output } from './syndicate/v1/Chunk';
+import type { DownloadAggregateRequest as _syndicate_v1_DownloadAggregateRequest, DownloadAggregateRequest__Output as _syndicate_v1_DownloadAggregateRequest__Output } from './syndicate/v1/DownloadAggregateRequest';
+import type { DownloadAggregateResponse as _syndicate_v1_DownloadAggregateResponse, DownloadAggregateResponse__Output as _syndicate_v1_DownloadAggregateResponse__Output } from './syndicate/v1/DownloadAggregateResponse';
 import type { DownloadModelRequest as _syndicate_v1_DownloadModelRequest, DownloadModelRequest__Output as _syndicate_v1_DownloadModelRequest__Output } from './syndicate/v1/DownloadModelRequest';
 import type { DownloadModelResponse as _syndicate_v1_DownloadModelResponse, DownloadModelResponse__Output as _syndicate_v1_DownloadModelResponse__Output } from './syndicate/v1/DownloadModelResponse';
 import type { EnrollRequest as _syndicate_v1_EnrollRequest, EnrollRequest__Output as _syndicate_v1_EnrollRequest__Output } from './syndicate/v1/EnrollRequest';
 import type { EnrollResponse as _syndicate_v1_EnrollResponse, EnrollResponse__Output as _syndicate_v1_EnrollResponse__Output } from './syndicate/v1/EnrollResponse';
 import type { Envelope as _syndicate_v1_Envelope, Envelope__Output as _syndicate_v1_Envelope__Output } from './syndicate/v1/Envelope';
 import type { EvaluationMetrics as _syndicate_v1_EvaluationMetrics, EvaluationMetrics__Output as _syndicate_v1_EvaluationMetrics__Output } from './syndicate/v1/EvaluationMetrics';
+import type { FetchKeyShareRequest as _syndicate_v1_FetchKeyShareRequest, FetchKeyShareRequest__Output as _syndicate_v1_FetchKeyShareRequest__Output } from './syndicate/v1/FetchKeyShareRequest';
+import type { FetchKeyShareResponse as _syndicate_v1_FetchKeyShareResponse, FetchKeyShareResponse__Output as _syndicate_v1_FetchKeyShareResponse__Output } from './syndicate/v1/FetchKeyShareResponse';
 import type { Heartbeat as _syndicate_v1_Heartbeat, Heartbeat__Output as _syndicate_v1_Heartbeat__Output } from './syndicate/v1/Heartbeat';
+import type { MemberKey as _syndicate_v1_MemberKey, MemberKey__Output as _syndicate_v1_MemberKey__Output } from './syndicate/v1/MemberKey';
 import type { ModelHeader as _syndicate_v1_ModelHeader, ModelHeader__Output as _syndicate_v1_ModelHeader__Output } from './syndicate/v1/ModelHeader';
 import type { ParticipantServiceClient as _syndicate_v1_ParticipantServiceClient, ParticipantServiceDefinition as _syndicate_v1_ParticipantServiceDefinition } from './syndicate/v1/ParticipantService';
 import type { PayloadDescriptor as _syndicate_v1_PayloadDescriptor, PayloadDescriptor__Output as _syndicate_v1_PayloadDescriptor__Output } from './syndicate/v1/PayloadDescriptor';
+import type { PublishHeader as _syndicate_v1_PublishHeader, PublishHeader__Output as _syndicate_v1_PublishHeader__Output } from './syndicate/v1/PublishHeader';
+import type { PublishModelRequest as _syndicate_v1_PublishModelRequest, PublishModelRequest__Output as _syndicate_v1_PublishModelRequest__Output } from './syndicate/v1/PublishModelRequest';
+import type { PublishModelResponse as _syndicate_v1_PublishModelResponse, PublishModelResponse__Output as _syndicate_v1_PublishModelResponse__Output } from './syndicate/v1/PublishModelResponse';
+import type { SealedKeyShare as _syndicate_v1_SealedKeyShare, SealedKeyShare__Output as _syndicate_v1_SealedKeyShare__Output } from './syndicate/v1/SealedKeyShare';
 import type { SubmitEvaluationRequest as _syndicate_v1_SubmitEvaluationRequest, SubmitEvaluationRequest__Output as _syndicate_v1_SubmitEvaluationRequest__Output } from './syndicate/v1/SubmitEvaluationRequest';
 import type { SubmitEvaluationResponse as _syndicate_v1_SubmitEvaluationResponse, SubmitEvaluationResponse__Output as _syndicate_v1_SubmitEvaluationResponse__Output } from './syndicate/v1/SubmitEvaluationResponse';
+import type { SubmitKeySharesRequest as _syndicate_v1_SubmitKeySharesRequest, SubmitKeySharesRequest__Output as _syndicate_v1_SubmitKeySharesRequest__Output } from './syndicate/v1/SubmitKeySharesRequest';
+import type { SubmitKeySharesResponse as _syndicate_v1_SubmitKeySharesResponse, SubmitKeySharesResponse__Output as _syndicate_v1_SubmitKeySharesResponse__Output } from './syndicate/v1/SubmitKeySharesResponse';
 import type { SubscribeRequest as _syndicate_v1_SubscribeRequest, SubscribeRequest__Output as _syndicate_v1_SubscribeRequest__Output } from './syndicate/v1/SubscribeRequest';
 import type { SubscribeResponse as _syndicate_v1_SubscribeResponse, SubscribeResponse__Output as _syndicate_v1_SubscribeResponse__Output } from './syndicate/v1/SubscribeResponse';
 import type { Task as _syndicate_v1_Task, Task__Output as _syndicate_v1_Task__Output } from './syndicate/v1/Task';
@@ -29,14 +41,20 @@ type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> 
 export interface ProtoGrpcType {
   syndicate: {
     v1: {
+      AggregateHeader: MessageTypeDefinition<_syndicate_v1_AggregateHeader, _syndicate_v1_AggregateHeader__Output>
       Chunk: MessageTypeDefinition<_syndicate_v1_Chunk, _syndicate_v1_Chunk__Output>
+      DownloadAggregateRequest: MessageTypeDefinition<_syndicate_v1_DownloadAggregateRequest, _syndicate_v1_DownloadAggregateRequest__Output>
+      DownloadAggregateResponse: MessageTypeDefinition<_syndicate_v1_DownloadAggregateResponse, _syndicate_v1_DownloadAggregateResponse__Output>
       DownloadModelRequest: MessageTypeDefinition<_syndicate_v1_DownloadModelRequest, _syndicate_v1_DownloadModelRequest__Output>
       DownloadModelResponse: MessageTypeDefinition<_syndicate_v1_DownloadModelResponse, _syndicate_v1_DownloadModelResponse__Output>
       EnrollRequest: MessageTypeDefinition<_syndicate_v1_EnrollRequest, _syndicate_v1_EnrollRequest__Output>
       EnrollResponse: MessageTypeDefinition<_syndicate_v1_EnrollResponse, _syndicate_v1_EnrollResponse__Output>
       Envelope: MessageTypeDefinition<_syndicate_v1_Envelope, _syndicate_v1_Envelope__Output>
       EvaluationMetrics: MessageTypeDefinition<_syndicate_v1_EvaluationMetrics, _syndicate_v1_EvaluationMetrics__Output>
+      FetchKeyShareRequest: MessageTypeDefinition<_syndicate_v1_FetchKeyShareRequest, _syndicate_v1_FetchKeyShareRequest__Output>
+      FetchKeyShareResponse: MessageTypeDefinition<_syndicate_v1_FetchKeyShareResponse, _syndicate_v1_FetchKeyShareResponse__Output>
       Heartbeat: MessageTypeDefinition<_syndicate_v1_Heartbeat, _syndicate_v1_Heartbeat__Output>
+      MemberKey: MessageTypeDefinition<_syndicate_v1_MemberKey, _syndicate_v1_MemberKey__Output>
       ModelHeader: MessageTypeDefinition<_syndicate_v1_ModelHeader, _syndicate_v1_ModelHeader__Output>
       /**
        * The service bank agents call. Banks connect outbound only: the coordinator
@@ -46,13 +64,20 @@ export interface ProtoGrpcType {
       PayloadDescriptor: MessageTypeDefinition<_syndicate_v1_PayloadDescriptor, _syndicate_v1_PayloadDescriptor__Output>
       PayloadEncoding: EnumTypeDefinition
       Phase: EnumTypeDefinition
+      PublishHeader: MessageTypeDefinition<_syndicate_v1_PublishHeader, _syndicate_v1_PublishHeader__Output>
+      PublishModelRequest: MessageTypeDefinition<_syndicate_v1_PublishModelRequest, _syndicate_v1_PublishModelRequest__Output>
+      PublishModelResponse: MessageTypeDefinition<_syndicate_v1_PublishModelResponse, _syndicate_v1_PublishModelResponse__Output>
+      SealedKeyShare: MessageTypeDefinition<_syndicate_v1_SealedKeyShare, _syndicate_v1_SealedKeyShare__Output>
       SubmitEvaluationRequest: MessageTypeDefinition<_syndicate_v1_SubmitEvaluationRequest, _syndicate_v1_SubmitEvaluationRequest__Output>
       SubmitEvaluationResponse: MessageTypeDefinition<_syndicate_v1_SubmitEvaluationResponse, _syndicate_v1_SubmitEvaluationResponse__Output>
+      SubmitKeySharesRequest: MessageTypeDefinition<_syndicate_v1_SubmitKeySharesRequest, _syndicate_v1_SubmitKeySharesRequest__Output>
+      SubmitKeySharesResponse: MessageTypeDefinition<_syndicate_v1_SubmitKeySharesResponse, _syndicate_v1_SubmitKeySharesResponse__Output>
       SubscribeRequest: MessageTypeDefinition<_syndicate_v1_SubscribeRequest, _syndicate_v1_SubscribeRequest__Output>
       SubscribeResponse: MessageTypeDefinition<_syndicate_v1_SubscribeResponse, _syndicate_v1_SubscribeResponse__Output>
       Task: MessageTypeDefinition<_syndicate_v1_Task, _syndicate_v1_Task__Output>
       TaskType: EnumTypeDefinition
       UpdateHeader: MessageTypeDefinition<_syndicate_v1_UpdateHeader, _syndicate_v1_UpdateHeader__Output>
+      UpdateKind: EnumTypeDefinition
       UploadUpdateRequest: MessageTypeDefinition<_syndicate_v1_UploadUpdateRequest, _syndicate_v1_UploadUpdateRequest__Output>
       UploadUpdateResponse: MessageTypeDefinition<_syndicate_v1_UploadUpdateResponse, _syndicate_v1_UploadUpdateResponse__Output>
     }

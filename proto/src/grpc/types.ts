@@ -21,3 +21,16 @@ export type { SubmitEvaluationResponse, SubmitEvaluationResponse__Output } from 
 export type { Phase, Phase__Output } from '../generated/syndicate/v1/Phase';
 export type { PayloadEncoding, PayloadEncoding__Output } from '../generated/syndicate/v1/PayloadEncoding';
 export type { TaskType, TaskType__Output } from '../generated/syndicate/v1/TaskType';
+export type { UpdateKind, UpdateKind__Output } from '../generated/syndicate/v1/UpdateKind';
+export type { MemberKey, MemberKey__Output } from '../generated/syndicate/v1/MemberKey';
+export type { SealedKeyShare, SealedKeyShare__Output } from '../generated/syndicate/v1/SealedKeyShare';
+export type { SubmitKeySharesRequest, SubmitKeySharesRequest__Output } from '../generated/syndicate/v1/SubmitKeySharesRequest';
+export type { SubmitKeySharesResponse, SubmitKeySharesResponse__Output } from '../generated/syndicate/v1/SubmitKeySharesResponse';
+export type { FetchKeyShareRequest, FetchKeyShareRequest__Output } from '../generated/syndicate/v1/FetchKeyShareRequest';
+export type { FetchKeyShareResponse, FetchKeyShareResponse__Output } from '../generated/syndicate/v1/FetchKeyShareResponse';
+export type { DownloadAggregateRequest, DownloadAggregateRequest__Output } from '../generated/syndicate/v1/DownloadAggregateRequest';
+export type { DownloadAggregateResponse, DownloadAggregateResponse__Output } from '../generated/syndicate/v1/DownloadAggregateResponse';
+export type { AggregateHeader, AggregateHeader__Output } from '../generated/syndicate/v1/AggregateHeader';
+export type { PublishHeader, PublishHeader__Output } from '../generated/syndicate/v1/PublishHeader';
+export type { PublishModelRequest, PublishModelRequest__Output } from '../generated/syndicate/v1/PublishModelRequest';
+export type { PublishModelResponse, PublishModelResponse__Output } from '../generated/syndicate/v1/PublishModelResponse';

@@ -14,7 +14,7 @@ export interface FederationKey {
   modelKey: Uint8Array;
 }
 
-export interface SealedKeyShare {
+export interface SealedShare {
   nonce: Uint8Array;
   box: Uint8Array;
 }
@@ -50,13 +50,13 @@ function shareBytes(k: FederationKey): Uint8Array {
 
 const u8 = (b: Uint8Array) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 
-export function sealKeyShare(k: FederationKey, memberBoxPublicKey: Uint8Array, dealerBoxSecretKey: Uint8Array): SealedKeyShare {
+export function sealKeyShare(k: FederationKey, memberBoxPublicKey: Uint8Array, dealerBoxSecretKey: Uint8Array): SealedShare {
   const nonce = nacl.randomBytes(nacl.box.nonceLength);
   return { nonce, box: nacl.box(shareBytes(k), nonce, u8(memberBoxPublicKey), u8(dealerBoxSecretKey)) };
 }
 
 export function openKeyShare(
-  share: SealedKeyShare,
+  share: SealedShare,
   expected: { parameterSet: string; keyEpoch: number; dealerBoxPublicKey: Uint8Array },
   memberBoxSecretKey: Uint8Array,
 ): FederationKey {

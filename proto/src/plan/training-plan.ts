@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_HE_PARAMETER_SET, HE_PARAMETER_SETS, parameterSet, valueBits } from '../he/parameter-sets';
 
 const identifier = z
   .string()
@@ -82,11 +83,23 @@ export const roundPolicySchema = z
   .strict()
   .refine((r) => r.maxParticipants >= r.minParticipants, { message: 'maxParticipants must be >= minParticipants' });
 
+export const secureAggregationSchema = z
+  .object({
+    /** Named, versioned BFV parameter set (see he/parameter-sets.ts). */
+    parameterSet: z.string().default(DEFAULT_HE_PARAMETER_SET),
+    /** Each update delta (local minus global weight) is clipped to [-clip, clip]. */
+    clip: z.number().positive().max(1000).default(1),
+    /** `publish`: a member publishes the plaintext global model to the coordinator; `members-only`: it stays sealed. */
+    releasePolicy: z.enum(['publish', 'members-only']).default('publish'),
+  })
+  .strict();
+
 export const aggregationSchema = z
   .object({
     strategy: z.enum(['fedavg']).default('fedavg'),
-    /** `plaintext` sends float32 updates; `secure` is homomorphically encrypted. */
-    mode: z.enum(['plaintext', 'secure']).default('plaintext'),
+    /** `secure` (default): homomorphically encrypted updates the coordinator cannot read; `plaintext`: float32 updates. */
+    mode: z.enum(['plaintext', 'secure']).default('secure'),
+    secure: secureAggregationSchema.default({}),
   })
   .strict();
 
@@ -109,7 +122,20 @@ export const trainingPlanSchema = z
       .strict()
       .default({}),
   })
-  .strict();
+  .strict()
+  .superRefine((plan, ctx) => {
+    if (plan.aggregation.mode !== 'secure') return;
+    const name = plan.aggregation.secure.parameterSet;
+    if (!HE_PARAMETER_SETS[name]) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['aggregation', 'secure', 'parameterSet'], message: `unknown parameter set; known: ${Object.keys(HE_PARAMETER_SETS).join(', ')}` });
+      return;
+    }
+    try {
+      valueBits(parameterSet(name), plan.rounds.maxParticipants);
+    } catch (err) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['rounds', 'maxParticipants'], message: (err as Error).message });
+    }
+  });
 
 export type TrainingPlan = z.infer<typeof trainingPlanSchema>;
 export type TrainingPlanInput = z.input<typeof trainingPlanSchema>;

@@ -19,6 +19,7 @@ const plan: TrainingPlanInput = {
     target: { name: 'default' },
   },
   model: { template: 'logistic_regression' },
+  aggregation: { mode: 'plaintext' },
   rounds: { minParticipants: 2, deadlineSeconds: 600 },
 };
 

@@ -14,6 +14,7 @@ const plan: TrainingPlanInput = {
     target: { name: 'y' },
   },
   model: { template: 'mlp', hiddenUnits: [2048, 4096] },
+  aggregation: { mode: 'plaintext' },
   rounds: { minParticipants: 1, deadlineSeconds: 600 },
 };
 

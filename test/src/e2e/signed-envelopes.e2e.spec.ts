@@ -9,6 +9,7 @@ const plan = {
   name: 'envelopes',
   schema: { features: [{ name: 'x', type: 'numeric' }], target: { name: 'y' } },
   model: { template: 'logistic_regression' },
+  aggregation: { mode: 'plaintext' },
   rounds: { minParticipants: 1 },
 };
 

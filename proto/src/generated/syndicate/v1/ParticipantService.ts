@@ -3,12 +3,20 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
+import type { DownloadAggregateRequest as _syndicate_v1_DownloadAggregateRequest, DownloadAggregateRequest__Output as _syndicate_v1_DownloadAggregateRequest__Output } from '../../syndicate/v1/DownloadAggregateRequest';
+import type { DownloadAggregateResponse as _syndicate_v1_DownloadAggregateResponse, DownloadAggregateResponse__Output as _syndicate_v1_DownloadAggregateResponse__Output } from '../../syndicate/v1/DownloadAggregateResponse';
 import type { DownloadModelRequest as _syndicate_v1_DownloadModelRequest, DownloadModelRequest__Output as _syndicate_v1_DownloadModelRequest__Output } from '../../syndicate/v1/DownloadModelRequest';
 import type { DownloadModelResponse as _syndicate_v1_DownloadModelResponse, DownloadModelResponse__Output as _syndicate_v1_DownloadModelResponse__Output } from '../../syndicate/v1/DownloadModelResponse';
 import type { EnrollRequest as _syndicate_v1_EnrollRequest, EnrollRequest__Output as _syndicate_v1_EnrollRequest__Output } from '../../syndicate/v1/EnrollRequest';
 import type { EnrollResponse as _syndicate_v1_EnrollResponse, EnrollResponse__Output as _syndicate_v1_EnrollResponse__Output } from '../../syndicate/v1/EnrollResponse';
+import type { FetchKeyShareRequest as _syndicate_v1_FetchKeyShareRequest, FetchKeyShareRequest__Output as _syndicate_v1_FetchKeyShareRequest__Output } from '../../syndicate/v1/FetchKeyShareRequest';
+import type { FetchKeyShareResponse as _syndicate_v1_FetchKeyShareResponse, FetchKeyShareResponse__Output as _syndicate_v1_FetchKeyShareResponse__Output } from '../../syndicate/v1/FetchKeyShareResponse';
+import type { PublishModelRequest as _syndicate_v1_PublishModelRequest, PublishModelRequest__Output as _syndicate_v1_PublishModelRequest__Output } from '../../syndicate/v1/PublishModelRequest';
+import type { PublishModelResponse as _syndicate_v1_PublishModelResponse, PublishModelResponse__Output as _syndicate_v1_PublishModelResponse__Output } from '../../syndicate/v1/PublishModelResponse';
 import type { SubmitEvaluationRequest as _syndicate_v1_SubmitEvaluationRequest, SubmitEvaluationRequest__Output as _syndicate_v1_SubmitEvaluationRequest__Output } from '../../syndicate/v1/SubmitEvaluationRequest';
 import type { SubmitEvaluationResponse as _syndicate_v1_SubmitEvaluationResponse, SubmitEvaluationResponse__Output as _syndicate_v1_SubmitEvaluationResponse__Output } from '../../syndicate/v1/SubmitEvaluationResponse';
+import type { SubmitKeySharesRequest as _syndicate_v1_SubmitKeySharesRequest, SubmitKeySharesRequest__Output as _syndicate_v1_SubmitKeySharesRequest__Output } from '../../syndicate/v1/SubmitKeySharesRequest';
+import type { SubmitKeySharesResponse as _syndicate_v1_SubmitKeySharesResponse, SubmitKeySharesResponse__Output as _syndicate_v1_SubmitKeySharesResponse__Output } from '../../syndicate/v1/SubmitKeySharesResponse';
 import type { SubscribeRequest as _syndicate_v1_SubscribeRequest, SubscribeRequest__Output as _syndicate_v1_SubscribeRequest__Output } from '../../syndicate/v1/SubscribeRequest';
 import type { SubscribeResponse as _syndicate_v1_SubscribeResponse, SubscribeResponse__Output as _syndicate_v1_SubscribeResponse__Output } from '../../syndicate/v1/SubscribeResponse';
 import type { UploadUpdateRequest as _syndicate_v1_UploadUpdateRequest, UploadUpdateRequest__Output as _syndicate_v1_UploadUpdateRequest__Output } from '../../syndicate/v1/UploadUpdateRequest';
@@ -19,6 +27,17 @@ import type { UploadUpdateResponse as _syndicate_v1_UploadUpdateResponse, Upload
  * never dials a bank, it pushes work down the Subscribe stream.
  */
 export interface ParticipantServiceClient extends grpc.Client {
+  /**
+   * An encrypted aggregate (sample-count sum or model sum) of a round, as chunks.
+   */
+  DownloadAggregate(argument: _syndicate_v1_DownloadAggregateRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_syndicate_v1_DownloadAggregateResponse__Output>;
+  DownloadAggregate(argument: _syndicate_v1_DownloadAggregateRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_syndicate_v1_DownloadAggregateResponse__Output>;
+  /**
+   * An encrypted aggregate (sample-count sum or model sum) of a round, as chunks.
+   */
+  downloadAggregate(argument: _syndicate_v1_DownloadAggregateRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_syndicate_v1_DownloadAggregateResponse__Output>;
+  downloadAggregate(argument: _syndicate_v1_DownloadAggregateRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_syndicate_v1_DownloadAggregateResponse__Output>;
+  
   /**
    * The global model of a given version, as a header followed by chunks.
    */
@@ -46,6 +65,36 @@ export interface ParticipantServiceClient extends grpc.Client {
   enroll(argument: _syndicate_v1_EnrollRequest, callback: grpc.requestCallback<_syndicate_v1_EnrollResponse__Output>): grpc.ClientUnaryCall;
   
   /**
+   * A member's own sealed key share for an epoch.
+   */
+  FetchKeyShare(argument: _syndicate_v1_FetchKeyShareRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_FetchKeyShareResponse__Output>): grpc.ClientUnaryCall;
+  FetchKeyShare(argument: _syndicate_v1_FetchKeyShareRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_syndicate_v1_FetchKeyShareResponse__Output>): grpc.ClientUnaryCall;
+  FetchKeyShare(argument: _syndicate_v1_FetchKeyShareRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_FetchKeyShareResponse__Output>): grpc.ClientUnaryCall;
+  FetchKeyShare(argument: _syndicate_v1_FetchKeyShareRequest, callback: grpc.requestCallback<_syndicate_v1_FetchKeyShareResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * A member's own sealed key share for an epoch.
+   */
+  fetchKeyShare(argument: _syndicate_v1_FetchKeyShareRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_FetchKeyShareResponse__Output>): grpc.ClientUnaryCall;
+  fetchKeyShare(argument: _syndicate_v1_FetchKeyShareRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_syndicate_v1_FetchKeyShareResponse__Output>): grpc.ClientUnaryCall;
+  fetchKeyShare(argument: _syndicate_v1_FetchKeyShareRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_FetchKeyShareResponse__Output>): grpc.ClientUnaryCall;
+  fetchKeyShare(argument: _syndicate_v1_FetchKeyShareRequest, callback: grpc.requestCallback<_syndicate_v1_FetchKeyShareResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * A member publishes the global model it computed from the aggregate, as chunks.
+   */
+  PublishModel(metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_PublishModelResponse__Output>): grpc.ClientWritableStream<_syndicate_v1_PublishModelRequest>;
+  PublishModel(metadata: grpc.Metadata, callback: grpc.requestCallback<_syndicate_v1_PublishModelResponse__Output>): grpc.ClientWritableStream<_syndicate_v1_PublishModelRequest>;
+  PublishModel(options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_PublishModelResponse__Output>): grpc.ClientWritableStream<_syndicate_v1_PublishModelRequest>;
+  PublishModel(callback: grpc.requestCallback<_syndicate_v1_PublishModelResponse__Output>): grpc.ClientWritableStream<_syndicate_v1_PublishModelRequest>;
+  /**
+   * A member publishes the global model it computed from the aggregate, as chunks.
+   */
+  publishModel(metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_PublishModelResponse__Output>): grpc.ClientWritableStream<_syndicate_v1_PublishModelRequest>;
+  publishModel(metadata: grpc.Metadata, callback: grpc.requestCallback<_syndicate_v1_PublishModelResponse__Output>): grpc.ClientWritableStream<_syndicate_v1_PublishModelRequest>;
+  publishModel(options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_PublishModelResponse__Output>): grpc.ClientWritableStream<_syndicate_v1_PublishModelRequest>;
+  publishModel(callback: grpc.requestCallback<_syndicate_v1_PublishModelResponse__Output>): grpc.ClientWritableStream<_syndicate_v1_PublishModelRequest>;
+  
+  /**
    * Metrics of a global model on the bank's holdout.
    */
   SubmitEvaluation(argument: _syndicate_v1_SubmitEvaluationRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_SubmitEvaluationResponse__Output>): grpc.ClientUnaryCall;
@@ -59,6 +108,21 @@ export interface ParticipantServiceClient extends grpc.Client {
   submitEvaluation(argument: _syndicate_v1_SubmitEvaluationRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_syndicate_v1_SubmitEvaluationResponse__Output>): grpc.ClientUnaryCall;
   submitEvaluation(argument: _syndicate_v1_SubmitEvaluationRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_SubmitEvaluationResponse__Output>): grpc.ClientUnaryCall;
   submitEvaluation(argument: _syndicate_v1_SubmitEvaluationRequest, callback: grpc.requestCallback<_syndicate_v1_SubmitEvaluationResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * The dealer's sealed copies of a new epoch's federation key, one per member.
+   */
+  SubmitKeyShares(argument: _syndicate_v1_SubmitKeySharesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_SubmitKeySharesResponse__Output>): grpc.ClientUnaryCall;
+  SubmitKeyShares(argument: _syndicate_v1_SubmitKeySharesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_syndicate_v1_SubmitKeySharesResponse__Output>): grpc.ClientUnaryCall;
+  SubmitKeyShares(argument: _syndicate_v1_SubmitKeySharesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_SubmitKeySharesResponse__Output>): grpc.ClientUnaryCall;
+  SubmitKeyShares(argument: _syndicate_v1_SubmitKeySharesRequest, callback: grpc.requestCallback<_syndicate_v1_SubmitKeySharesResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * The dealer's sealed copies of a new epoch's federation key, one per member.
+   */
+  submitKeyShares(argument: _syndicate_v1_SubmitKeySharesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_SubmitKeySharesResponse__Output>): grpc.ClientUnaryCall;
+  submitKeyShares(argument: _syndicate_v1_SubmitKeySharesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_syndicate_v1_SubmitKeySharesResponse__Output>): grpc.ClientUnaryCall;
+  submitKeyShares(argument: _syndicate_v1_SubmitKeySharesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_SubmitKeySharesResponse__Output>): grpc.ClientUnaryCall;
+  submitKeyShares(argument: _syndicate_v1_SubmitKeySharesRequest, callback: grpc.requestCallback<_syndicate_v1_SubmitKeySharesResponse__Output>): grpc.ClientUnaryCall;
   
   /**
    * Long-lived stream of tasks to the agent; the agent re-opens it when it drops.
@@ -94,6 +158,11 @@ export interface ParticipantServiceClient extends grpc.Client {
  */
 export interface ParticipantServiceHandlers extends grpc.UntypedServiceImplementation {
   /**
+   * An encrypted aggregate (sample-count sum or model sum) of a round, as chunks.
+   */
+  DownloadAggregate: grpc.handleServerStreamingCall<_syndicate_v1_DownloadAggregateRequest__Output, _syndicate_v1_DownloadAggregateResponse>;
+  
+  /**
    * The global model of a given version, as a header followed by chunks.
    */
   DownloadModel: grpc.handleServerStreamingCall<_syndicate_v1_DownloadModelRequest__Output, _syndicate_v1_DownloadModelResponse>;
@@ -104,9 +173,24 @@ export interface ParticipantServiceHandlers extends grpc.UntypedServiceImplement
   Enroll: grpc.handleUnaryCall<_syndicate_v1_EnrollRequest__Output, _syndicate_v1_EnrollResponse>;
   
   /**
+   * A member's own sealed key share for an epoch.
+   */
+  FetchKeyShare: grpc.handleUnaryCall<_syndicate_v1_FetchKeyShareRequest__Output, _syndicate_v1_FetchKeyShareResponse>;
+  
+  /**
+   * A member publishes the global model it computed from the aggregate, as chunks.
+   */
+  PublishModel: grpc.handleClientStreamingCall<_syndicate_v1_PublishModelRequest__Output, _syndicate_v1_PublishModelResponse>;
+  
+  /**
    * Metrics of a global model on the bank's holdout.
    */
   SubmitEvaluation: grpc.handleUnaryCall<_syndicate_v1_SubmitEvaluationRequest__Output, _syndicate_v1_SubmitEvaluationResponse>;
+  
+  /**
+   * The dealer's sealed copies of a new epoch's federation key, one per member.
+   */
+  SubmitKeyShares: grpc.handleUnaryCall<_syndicate_v1_SubmitKeySharesRequest__Output, _syndicate_v1_SubmitKeySharesResponse>;
   
   /**
    * Long-lived stream of tasks to the agent; the agent re-opens it when it drops.
@@ -121,9 +205,13 @@ export interface ParticipantServiceHandlers extends grpc.UntypedServiceImplement
 }
 
 export interface ParticipantServiceDefinition extends grpc.ServiceDefinition {
+  DownloadAggregate: MethodDefinition<_syndicate_v1_DownloadAggregateRequest, _syndicate_v1_DownloadAggregateResponse, _syndicate_v1_DownloadAggregateRequest__Output, _syndicate_v1_DownloadAggregateResponse__Output>
   DownloadModel: MethodDefinition<_syndicate_v1_DownloadModelRequest, _syndicate_v1_DownloadModelResponse, _syndicate_v1_DownloadModelRequest__Output, _syndicate_v1_DownloadModelResponse__Output>
   Enroll: MethodDefinition<_syndicate_v1_EnrollRequest, _syndicate_v1_EnrollResponse, _syndicate_v1_EnrollRequest__Output, _syndicate_v1_EnrollResponse__Output>
+  FetchKeyShare: MethodDefinition<_syndicate_v1_FetchKeyShareRequest, _syndicate_v1_FetchKeyShareResponse, _syndicate_v1_FetchKeyShareRequest__Output, _syndicate_v1_FetchKeyShareResponse__Output>
+  PublishModel: MethodDefinition<_syndicate_v1_PublishModelRequest, _syndicate_v1_PublishModelResponse, _syndicate_v1_PublishModelRequest__Output, _syndicate_v1_PublishModelResponse__Output>
   SubmitEvaluation: MethodDefinition<_syndicate_v1_SubmitEvaluationRequest, _syndicate_v1_SubmitEvaluationResponse, _syndicate_v1_SubmitEvaluationRequest__Output, _syndicate_v1_SubmitEvaluationResponse__Output>
+  SubmitKeyShares: MethodDefinition<_syndicate_v1_SubmitKeySharesRequest, _syndicate_v1_SubmitKeySharesResponse, _syndicate_v1_SubmitKeySharesRequest__Output, _syndicate_v1_SubmitKeySharesResponse__Output>
   Subscribe: MethodDefinition<_syndicate_v1_SubscribeRequest, _syndicate_v1_SubscribeResponse, _syndicate_v1_SubscribeRequest__Output, _syndicate_v1_SubscribeResponse__Output>
   UploadUpdate: MethodDefinition<_syndicate_v1_UploadUpdateRequest, _syndicate_v1_UploadUpdateResponse, _syndicate_v1_UploadUpdateRequest__Output, _syndicate_v1_UploadUpdateResponse__Output>
 }

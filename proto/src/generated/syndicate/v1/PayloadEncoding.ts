@@ -12,9 +12,14 @@ export const PayloadEncoding = {
    */
   PAYLOAD_ENCODING_FLOAT32_LE: 'PAYLOAD_ENCODING_FLOAT32_LE',
   /**
-   * Concatenated seeded BFV ciphertexts (see he/ in @syndicate/protocol).
+   * Framed BFV ciphertexts (see he/ in @syndicate/protocol).
    */
   PAYLOAD_ENCODING_BFV_PACKED: 'PAYLOAD_ENCODING_BFV_PACKED',
+  /**
+   * Float32 weights in an XSalsa20-Poly1305 box under the epoch's model key
+   * (release policy members-only): stored by the coordinator, readable by members only.
+   */
+  PAYLOAD_ENCODING_SEALED_FLOAT32: 'PAYLOAD_ENCODING_SEALED_FLOAT32',
 } as const;
 
 /**
@@ -30,10 +35,16 @@ export type PayloadEncoding =
   | 'PAYLOAD_ENCODING_FLOAT32_LE'
   | 1
   /**
-   * Concatenated seeded BFV ciphertexts (see he/ in @syndicate/protocol).
+   * Framed BFV ciphertexts (see he/ in @syndicate/protocol).
    */
   | 'PAYLOAD_ENCODING_BFV_PACKED'
   | 2
+  /**
+   * Float32 weights in an XSalsa20-Poly1305 box under the epoch's model key
+   * (release policy members-only): stored by the coordinator, readable by members only.
+   */
+  | 'PAYLOAD_ENCODING_SEALED_FLOAT32'
+  | 3
 
 /**
  * How a payload's bytes are to be read. Both sides must agree; the codecs live in

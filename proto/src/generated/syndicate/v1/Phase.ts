@@ -11,6 +11,26 @@ export const Phase = {
   PHASE_DOWNLOAD: 'PHASE_DOWNLOAD',
   PHASE_UPLOAD: 'PHASE_UPLOAD',
   PHASE_EVALUATE: 'PHASE_EVALUATE',
+  /**
+   * Dealer submitting the sealed key shares of a new key epoch.
+   */
+  PHASE_KEY_CEREMONY: 'PHASE_KEY_CEREMONY',
+  /**
+   * Member fetching its own sealed key share.
+   */
+  PHASE_FETCH_KEY: 'PHASE_FETCH_KEY',
+  /**
+   * Member uploading its encrypted sample count (secure aggregation).
+   */
+  PHASE_COUNT: 'PHASE_COUNT',
+  /**
+   * Member downloading an encrypted aggregate.
+   */
+  PHASE_DOWNLOAD_AGGREGATE: 'PHASE_DOWNLOAD_AGGREGATE',
+  /**
+   * Member publishing the new global model (plain or sealed).
+   */
+  PHASE_PUBLISH: 'PHASE_PUBLISH',
 } as const;
 
 /**
@@ -28,6 +48,31 @@ export type Phase =
   | 3
   | 'PHASE_EVALUATE'
   | 4
+  /**
+   * Dealer submitting the sealed key shares of a new key epoch.
+   */
+  | 'PHASE_KEY_CEREMONY'
+  | 5
+  /**
+   * Member fetching its own sealed key share.
+   */
+  | 'PHASE_FETCH_KEY'
+  | 6
+  /**
+   * Member uploading its encrypted sample count (secure aggregation).
+   */
+  | 'PHASE_COUNT'
+  | 7
+  /**
+   * Member downloading an encrypted aggregate.
+   */
+  | 'PHASE_DOWNLOAD_AGGREGATE'
+  | 8
+  /**
+   * Member publishing the new global model (plain or sealed).
+   */
+  | 'PHASE_PUBLISH'
+  | 9
 
 /**
  * What a message is for. Bound into every signature so a message signed for

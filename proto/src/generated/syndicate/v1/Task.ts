@@ -2,6 +2,7 @@
 // Original file: syndicate/v1/participant_service.proto
 
 import type { TaskType as _syndicate_v1_TaskType, TaskType__Output as _syndicate_v1_TaskType__Output } from '../../syndicate/v1/TaskType';
+import type { MemberKey as _syndicate_v1_MemberKey, MemberKey__Output as _syndicate_v1_MemberKey__Output } from '../../syndicate/v1/MemberKey';
 
 export interface Task {
   'taskId'?: (string);
@@ -14,6 +15,18 @@ export interface Task {
    */
   'deadlineUnixMs'?: (string);
   'keyEpoch'?: (number);
+  /**
+   * HE parameter set of the key epoch (secure aggregation).
+   */
+  'parameterSet'?: (string);
+  /**
+   * KEY_CEREMONY: every member the new key must be sealed to.
+   */
+  'members'?: (_syndicate_v1_MemberKey)[];
+  /**
+   * APPLY: this member uploads the new global model.
+   */
+  'publisher'?: (boolean);
 }
 
 export interface Task__Output {
@@ -27,4 +40,16 @@ export interface Task__Output {
    */
   'deadlineUnixMs': (string);
   'keyEpoch': (number);
+  /**
+   * HE parameter set of the key epoch (secure aggregation).
+   */
+  'parameterSet': (string);
+  /**
+   * KEY_CEREMONY: every member the new key must be sealed to.
+   */
+  'members': (_syndicate_v1_MemberKey__Output)[];
+  /**
+   * APPLY: this member uploads the new global model.
+   */
+  'publisher': (boolean);
 }

@@ -11,6 +11,18 @@ export const TaskType = {
    * Score the holdout with the given global model and submit the metrics.
    */
   TASK_TYPE_EVALUATE: 'TASK_TYPE_EVALUATE',
+  /**
+   * Deal a new key epoch: generate the federation key, seal it to every member.
+   */
+  TASK_TYPE_KEY_CEREMONY: 'TASK_TYPE_KEY_CEREMONY',
+  /**
+   * Upload the encrypted local sample count for the round (secure aggregation).
+   */
+  TASK_TYPE_COUNT: 'TASK_TYPE_COUNT',
+  /**
+   * The round's encrypted sum is final: decrypt, apply, and publish if asked.
+   */
+  TASK_TYPE_APPLY: 'TASK_TYPE_APPLY',
 } as const;
 
 export type TaskType =
@@ -26,5 +38,20 @@ export type TaskType =
    */
   | 'TASK_TYPE_EVALUATE'
   | 2
+  /**
+   * Deal a new key epoch: generate the federation key, seal it to every member.
+   */
+  | 'TASK_TYPE_KEY_CEREMONY'
+  | 3
+  /**
+   * Upload the encrypted local sample count for the round (secure aggregation).
+   */
+  | 'TASK_TYPE_COUNT'
+  | 4
+  /**
+   * The round's encrypted sum is final: decrypt, apply, and publish if asked.
+   */
+  | 'TASK_TYPE_APPLY'
+  | 5
 
 export type TaskType__Output = typeof TaskType[keyof typeof TaskType]

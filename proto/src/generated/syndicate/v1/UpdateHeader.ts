@@ -3,6 +3,7 @@
 
 import type { Envelope as _syndicate_v1_Envelope, Envelope__Output as _syndicate_v1_Envelope__Output } from '../../syndicate/v1/Envelope';
 import type { PayloadDescriptor as _syndicate_v1_PayloadDescriptor, PayloadDescriptor__Output as _syndicate_v1_PayloadDescriptor__Output } from '../../syndicate/v1/PayloadDescriptor';
+import type { UpdateKind as _syndicate_v1_UpdateKind, UpdateKind__Output as _syndicate_v1_UpdateKind__Output } from '../../syndicate/v1/UpdateKind';
 import type { Long } from '@grpc/proto-loader';
 
 export interface UpdateHeader {
@@ -14,8 +15,10 @@ export interface UpdateHeader {
   'payload'?: (_syndicate_v1_PayloadDescriptor | null);
   /**
    * Local training examples behind the update; weights plaintext FedAvg.
+   * Zero under secure aggregation: the count travels encrypted.
    */
   'numSamples'?: (number | string | Long);
+  'kind'?: (_syndicate_v1_UpdateKind);
 }
 
 export interface UpdateHeader__Output {
@@ -27,6 +30,8 @@ export interface UpdateHeader__Output {
   'payload': (_syndicate_v1_PayloadDescriptor__Output | null);
   /**
    * Local training examples behind the update; weights plaintext FedAvg.
+   * Zero under secure aggregation: the count travels encrypted.
    */
   'numSamples': (string);
+  'kind': (_syndicate_v1_UpdateKind__Output);
 }

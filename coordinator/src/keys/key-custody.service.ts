@@ -1,0 +1,201 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { sealedModelEpoch, type Task } from '@syndicate/protocol';
+import { In, type DataSource, type Repository } from 'typeorm';
+import { Clock } from '../common/clock';
+import { newId } from '../common/ids';
+import type { Logger } from '../common/logger';
+import { SyndicateError } from '../common/syndicate-error';
+import { LOGGER } from '../common/tokens';
+import { Federation } from '../federations/federation.entity';
+import { FederationsService } from '../federations/federations.service';
+import { ModelsService } from '../models/models.service';
+import type { Participant } from '../participants/participant.entity';
+import { ParticipantsService } from '../participants/participants.service';
+import { TaskHub } from '../participants/task-hub';
+import { KeyEpoch } from './key-epoch.entity';
+import { KeyShare } from './key-share.entity';
+
+/** A dealer that has not delivered by then is replaced by another member. */
+const CEREMONY_TIMEOUT_MS = 120_000;
+const SEALED_KEY_MAX_BYTES = 1 << 20;
+
+export const SEALED_ENCODING = 'PAYLOAD_ENCODING_SEALED_FLOAT32';
+
+const sameSet = (a: string[], b: string[]) => a.length === b.length && [...a].sort().every((x, i) => x === [...b].sort()[i]);
+
+/**
+ * Key custody without key access: the coordinator picks a dealer member, relays
+ * the members' X25519 keys to it, stores the sealed shares it returns and hands
+ * each member its own. A change of membership starts a new epoch.
+ */
+@Injectable()
+export class KeyCustodyService {
+  constructor(
+    @InjectRepository(KeyEpoch) private readonly epochs: Repository<KeyEpoch>,
+    @InjectRepository(KeyShare) private readonly shares: Repository<KeyShare>,
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly federations: FederationsService,
+    private readonly participants: ParticipantsService,
+    private readonly models: ModelsService,
+    private readonly hub: TaskHub,
+    private readonly clock: Clock,
+    @Inject(LOGGER) private readonly log: Logger,
+  ) {}
+
+  static members(e: KeyEpoch): string[] {
+    return JSON.parse(e.memberIds) as string[];
+  }
+
+  /**
+   * The ready epoch whose members are exactly the active participants, or null
+   * while a ceremony for it runs (one is started, or restarted, as needed).
+   */
+  async ensureEpoch(federation: Federation): Promise<KeyEpoch | null> {
+    const plan = this.federations.plan(federation);
+    const active = (await this.participants.active(federation.id)).map((p) => p.id);
+    const latest = await this.epochs.findOne({ where: { federationId: federation.id }, order: { epoch: 'DESC' } });
+    if (latest?.state === 'ready' && sameSet(KeyCustodyService.members(latest), active)) return latest;
+    const now = this.clock.now();
+    if (latest?.state === 'dealing') {
+      const fresh = now - latest.startedAt < CEREMONY_TIMEOUT_MS && this.hub.isConnected(latest.dealerId);
+      if (fresh && sameSet(KeyCustodyService.members(latest), active)) return null;
+      await this.epochs.update({ federationId: federation.id, epoch: latest.epoch, state: 'dealing' }, { state: 'abandoned' });
+      this.log.warn({ federationId: federation.id, keyEpoch: latest.epoch }, 'key ceremony abandoned (dealer gone, timed out or membership changed)');
+    }
+    if (active.length === 0) return null;
+    const lastReady = await this.epochs.findOne({ where: { federationId: federation.id, state: 'ready' }, order: { epoch: 'DESC' } });
+    const current = await this.models.latest(federation.id);
+    // Under members-only the current model is sealed: only a holder of the old key can re-seal it.
+    const reseal = current.encoding === SEALED_ENCODING;
+    const eligible = reseal && lastReady ? KeyCustodyService.members(lastReady) : active;
+    const connected = this.hub.connected(federation.id).filter((id) => active.includes(id) && eligible.includes(id)).sort();
+    if (connected.length === 0) return null;
+    const epoch = (latest?.epoch ?? 0) + 1;
+    const row = this.epochs.create({
+      federationId: federation.id,
+      epoch,
+      parameterSet: plan.aggregation.secure.parameterSet,
+      dealerId: connected[0],
+      memberIds: JSON.stringify([...active].sort()),
+      state: 'dealing',
+      resealedModelVersionId: null,
+      startedAt: now,
+      readyAt: null,
+    });
+    await this.epochs.insert(row);
+    this.log.info({ federationId: federation.id, keyEpoch: epoch, dealer: row.dealerId, members: active.length }, 'key ceremony started');
+    await this.sendCeremonyTask(row, reseal ? current.id : '');
+    return null;
+  }
+
+  private async sendCeremonyTask(e: KeyEpoch, resealModelId: string): Promise<void> {
+    const members = await this.participants.byIds(KeyCustodyService.members(e));
+    const task: Task = {
+      taskId: newId('tsk'),
+      type: 'TASK_TYPE_KEY_CEREMONY',
+      roundId: '',
+      roundNumber: 0,
+      modelVersionId: resealModelId,
+      deadlineUnixMs: String(e.startedAt + CEREMONY_TIMEOUT_MS),
+      keyEpoch: e.epoch,
+      parameterSet: e.parameterSet,
+      members: members.map((m) => ({ participantId: m.id, boxPublicKey: Buffer.from(m.boxPublicKey, 'hex') })),
+    };
+    this.hub.push(e.dealerId, task);
+  }
+
+  /** A dealer that reconnects mid-ceremony gets its task again. */
+  async onSubscribe(p: Participant): Promise<void> {
+    const dealing = await this.epochs.findOne({ where: { federationId: p.federationId, state: 'dealing', dealerId: p.id } });
+    if (!dealing) return;
+    const current = await this.models.latest(p.federationId);
+    await this.sendCeremonyTask(dealing, current.encoding === SEALED_ENCODING && !dealing.resealedModelVersionId ? current.id : '');
+  }
+
+  private async dealing(dealer: Participant, keyEpoch: number): Promise<KeyEpoch> {
+    const e = await this.epochs.findOne({ where: { federationId: dealer.federationId, epoch: keyEpoch } });
+    if (!e || e.state !== 'dealing') {
+      throw new SyndicateError('FAILED_PRECONDITION', 'KEY_EPOCH_NOT_DEALING', `key epoch ${keyEpoch} is ${e?.state ?? 'unknown'}, not awaiting a dealer`);
+    }
+    if (e.dealerId !== dealer.id) throw new SyndicateError('PERMISSION_DENIED', 'NOT_THE_DEALER', `participant ${dealer.id} is not the dealer of key epoch ${keyEpoch}`);
+    return e;
+  }
+
+  /** The dealer re-seals the current sealed model for the new epoch before handing out keys. */
+  async acceptResealedModel(dealer: Participant, keyEpoch: number, baseModelVersionId: string, data: Buffer): Promise<string> {
+    const e = await this.dealing(dealer, keyEpoch);
+    const base = await this.models.latest(dealer.federationId);
+    if (base.id !== baseModelVersionId) {
+      throw new SyndicateError('FAILED_PRECONDITION', 'STALE_BASE_MODEL', `re-sealed model ${baseModelVersionId} is not the current model ${base.id}`);
+    }
+    const epoch = sealedModelEpoch(data);
+    if (epoch !== keyEpoch) throw new SyndicateError('INVALID_ARGUMENT', 'WRONG_KEY_EPOCH', `model is sealed under epoch ${epoch}, the ceremony is for epoch ${keyEpoch}`);
+    const federation = await this.federations.entity(dealer.federationId);
+    const model = await this.models.create({
+      federationId: dealer.federationId,
+      roundNumber: base.roundNumber,
+      contributors: base.contributors,
+      encoding: SEALED_ENCODING,
+      numParams: base.numParams,
+      planSha256: federation.planSha256,
+      data,
+      keyEpoch,
+    });
+    await this.epochs.update({ federationId: e.federationId, epoch: e.epoch }, { resealedModelVersionId: model.id });
+    this.log.info({ federationId: e.federationId, keyEpoch, modelVersionId: model.id }, 'current model re-sealed for new key epoch');
+    return model.id;
+  }
+
+  async submitShares(dealer: Participant, r: { keyEpoch: number; parameterSet: string; shares: { participantId: string; nonce: Buffer; sealedKey: Buffer }[] }): Promise<number> {
+    const e = await this.dealing(dealer, r.keyEpoch);
+    if (r.parameterSet !== e.parameterSet) {
+      throw new SyndicateError('INVALID_ARGUMENT', 'PARAMETER_SET_MISMATCH', `shares are for ${r.parameterSet}, the federation uses ${e.parameterSet}`);
+    }
+    const members = KeyCustodyService.members(e);
+    const given = r.shares.map((s) => s.participantId);
+    const missing = members.filter((m) => !given.includes(m));
+    const extra = given.filter((g) => !members.includes(g));
+    if (missing.length || extra.length || new Set(given).size !== given.length) {
+      throw new SyndicateError('INVALID_ARGUMENT', 'KEY_SHARES_INCOMPLETE', `key shares must cover each member exactly once (missing: ${missing.join(', ') || 'none'}; not members: ${extra.join(', ') || 'none'})`);
+    }
+    for (const s of r.shares) {
+      if (s.nonce.length !== 24 || s.sealedKey.length < 48 || s.sealedKey.length > SEALED_KEY_MAX_BYTES) {
+        throw new SyndicateError('INVALID_ARGUMENT', 'BAD_KEY_SHARE', `key share for ${s.participantId} is malformed (24-byte nonce, sealed key up to ${SEALED_KEY_MAX_BYTES} bytes)`);
+      }
+    }
+    const current = await this.models.latest(dealer.federationId);
+    if (current.encoding === SEALED_ENCODING && current.keyEpoch !== e.epoch) {
+      throw new SyndicateError('FAILED_PRECONDITION', 'KEY_RESEAL_MISSING', `publish the current model re-sealed under epoch ${e.epoch} before submitting key shares`);
+    }
+    await this.db.transaction(async (em) => {
+      await em.getRepository(KeyShare).insert(r.shares.map((s) => ({ federationId: e.federationId, epoch: e.epoch, participantId: s.participantId, nonce: s.nonce, sealedKey: s.sealedKey })));
+      const res = await em.getRepository(KeyEpoch).update({ federationId: e.federationId, epoch: e.epoch, state: 'dealing' }, { state: 'ready', readyAt: this.clock.now() });
+      if (!res.affected) throw new SyndicateError('FAILED_PRECONDITION', 'KEY_EPOCH_NOT_DEALING', `key epoch ${e.epoch} is no longer awaiting a dealer`);
+      await em.getRepository(Federation).update({ id: e.federationId }, { keyEpoch: e.epoch });
+    });
+    this.log.info({ federationId: e.federationId, keyEpoch: e.epoch, members: members.length }, 'key epoch ready');
+    return e.epoch;
+  }
+
+  async fetchShare(p: Participant, keyEpoch: number): Promise<{ keyEpoch: number; parameterSet: string; dealerBoxPublicKey: Buffer; nonce: Buffer; sealedKey: Buffer }> {
+    const e = await this.epochs.findOne({ where: { federationId: p.federationId, epoch: keyEpoch, state: 'ready' } });
+    if (!e) throw new SyndicateError('NOT_FOUND', 'KEY_EPOCH_NOT_READY', `key epoch ${keyEpoch} is not ready`);
+    const share = await this.shares.findOne({ where: { federationId: p.federationId, epoch: keyEpoch, participantId: p.id } });
+    if (!share) {
+      throw new SyndicateError('PERMISSION_DENIED', 'NOT_A_KEY_MEMBER', `participant ${p.id} holds no share of key epoch ${keyEpoch}; it joins at the next epoch`);
+    }
+    const [dealer] = await this.participants.byIds([e.dealerId]);
+    return { keyEpoch, parameterSet: e.parameterSet, dealerBoxPublicKey: Buffer.from(dealer.boxPublicKey, 'hex'), nonce: share.nonce, sealedKey: share.sealedKey };
+  }
+
+  async epoch(federationId: string, epoch: number): Promise<KeyEpoch> {
+    const e = await this.epochs.findOne({ where: { federationId, epoch } });
+    if (!e) throw new SyndicateError('NOT_FOUND', 'KEY_EPOCH_NOT_FOUND', `key epoch ${epoch} does not exist`);
+    return e;
+  }
+
+  async list(federationId: string): Promise<KeyEpoch[]> {
+    return this.epochs.find({ where: { federationId, state: In(['dealing', 'ready']) }, order: { epoch: 'ASC' } });
+  }
+}

@@ -1,0 +1,40 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { epochMs } from '../database/column-types';
+
+export type KeyEpochState = 'dealing' | 'ready' | 'abandoned';
+
+/**
+ * One generation of the federation's HE key. The coordinator records who dealt
+ * it and to whom, never the key itself.
+ */
+@Entity('key_epochs')
+export class KeyEpoch {
+  @PrimaryColumn('varchar', { length: 64 })
+  federationId!: string;
+
+  @PrimaryColumn('integer')
+  epoch!: number;
+
+  @Column('varchar', { length: 64 })
+  parameterSet!: string;
+
+  @Column('varchar', { length: 64 })
+  dealerId!: string;
+
+  /** Participant ids the key is sealed to, as a JSON array. */
+  @Column('text')
+  memberIds!: string;
+
+  @Column('varchar', { length: 16 })
+  state!: KeyEpochState;
+
+  /** Under members-only: the current model, re-sealed by the dealer for this epoch. */
+  @Column('varchar', { length: 64, nullable: true })
+  resealedModelVersionId!: string | null;
+
+  @Column('bigint', { transformer: epochMs })
+  startedAt!: number;
+
+  @Column('bigint', { transformer: epochMs, nullable: true })
+  readyAt!: number | null;
+}

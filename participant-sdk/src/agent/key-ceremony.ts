@@ -1,0 +1,35 @@
+import { generateFederationKey, HeKeyHolder, openSealedModel, sealKeyShare, sealedModelEpoch, sealModel, type Task__Output } from '@syndicate/protocol';
+import type { Logger } from 'pino';
+import type { AgentIdentity } from '../crypto/identity-store';
+import type { KeyRing } from '../crypto/key-ring';
+import type { CoordinatorClient } from './coordinator-client';
+
+/**
+ * This member deals a new key epoch: it makes the federation key, re-seals the
+ * current model for the new epoch when it is sealed (members-only), then seals
+ * the key to every member's X25519 key. The coordinator only relays boxes.
+ */
+export async function dealKeyEpoch(o: { task: Task__Output; identity: AgentIdentity; client: CoordinatorClient; keys: KeyRing; numParams: number; logger: Logger }): Promise<void> {
+  const { task } = o;
+  const key = await generateFederationKey(task.parameterSet, task.keyEpoch);
+  if (task.modelVersionId) {
+    const current = await o.client.downloadModel(task.modelVersionId);
+    const old = await o.keys.get(sealedModelEpoch(current.data));
+    const weights = openSealedModel(current.data, old.key, o.numParams);
+    await o.client.publishModel({
+      roundId: '',
+      baseModelVersionId: current.modelVersionId,
+      encoding: 'PAYLOAD_ENCODING_SEALED_FLOAT32',
+      numParams: o.numParams,
+      payload: sealModel(weights, key),
+      keyEpoch: task.keyEpoch,
+    });
+  }
+  const shares = task.members.map((m) => {
+    const s = sealKeyShare(key, m.boxPublicKey, o.identity.boxSecretKey);
+    return { participantId: m.participantId, nonce: s.nonce, sealedKey: s.box };
+  });
+  await o.client.submitKeyShares(task.keyEpoch, task.parameterSet, shares);
+  o.keys.remember(key, await HeKeyHolder.open(key));
+  o.logger.info({ keyEpoch: task.keyEpoch, members: shares.length, resealed: Boolean(task.modelVersionId) }, 'dealt key epoch');
+}

@@ -1,0 +1,102 @@
+import { randomInt } from 'crypto';
+import {
+  applyDelta,
+  decodeAggregate,
+  decodeSampleCount,
+  encodeFloat32,
+  encodeSampleCount,
+  encodeWeightedDelta,
+  seededRandom,
+  sealModel,
+  type SecureAggregationSpec,
+  type Task__Output,
+  type TrainingPlan,
+} from '@syndicate/protocol';
+import type { KeyRing } from '../crypto/key-ring';
+import type { CoordinatorClient } from './coordinator-client';
+
+/** Fresh, unpredictable rounding noise for each update (the rounding must not be replayable). */
+const roundingNoise = () => seededRandom(randomInt(0, 2 ** 31 - 1));
+
+/** The member's sample count, encrypted: only the consortium total is ever decrypted. */
+export async function sendSampleCount(o: { task: Task__Output; client: CoordinatorClient; keys: KeyRing; spec: SecureAggregationSpec; numSamples: number }): Promise<void> {
+  const { holder } = await o.keys.get(o.task.keyEpoch);
+  await o.client.uploadUpdate({
+    roundId: o.task.roundId,
+    baseModelVersionId: o.task.modelVersionId,
+    encoding: 'PAYLOAD_ENCODING_BFV_PACKED',
+    numParams: 0,
+    numSamples: 0,
+    payload: holder.encrypt(encodeSampleCount(o.numSamples, o.spec)),
+    kind: 'count',
+    keyEpoch: o.task.keyEpoch,
+  });
+}
+
+/** Decrypts the consortium's total sample count; the member's weight is its share of it. */
+export async function memberWeight(o: { task: Task__Output; client: CoordinatorClient; keys: KeyRing; spec: SecureAggregationSpec; numSamples: number }): Promise<{ weight: number; total: number }> {
+  const { holder } = await o.keys.get(o.task.keyEpoch);
+  const sum = await o.client.downloadAggregate(o.task.roundId, 'count');
+  const total = decodeSampleCount(holder.decrypt(sum.data), o.spec);
+  if (!(total >= o.numSamples && o.numSamples > 0)) throw new Error(`consortium sample total ${total} is below this member's ${o.numSamples}: the count aggregate is corrupt`);
+  return { weight: o.numSamples / total, total };
+}
+
+export async function sendEncryptedDelta(o: {
+  task: Task__Output;
+  client: CoordinatorClient;
+  keys: KeyRing;
+  spec: SecureAggregationSpec;
+  global: Float32Array;
+  local: Float32Array;
+  weight: number;
+}): Promise<{ clipped: number; bytes: number; receiptId: string }> {
+  const { holder } = await o.keys.get(o.task.keyEpoch);
+  const delta = new Float64Array(o.local.length);
+  for (let i = 0; i < delta.length; i++) delta[i] = o.local[i] - o.global[i];
+  const { fields, clipped } = encodeWeightedDelta(delta, o.weight, o.spec, roundingNoise());
+  const payload = holder.encrypt(fields);
+  const receipt = await o.client.uploadUpdate({
+    roundId: o.task.roundId,
+    baseModelVersionId: o.task.modelVersionId,
+    encoding: 'PAYLOAD_ENCODING_BFV_PACKED',
+    numParams: o.local.length,
+    numSamples: 0,
+    payload,
+    kind: 'model',
+    keyEpoch: o.task.keyEpoch,
+  });
+  return { clipped, bytes: payload.length, receiptId: receipt.receiptId };
+}
+
+/**
+ * Decrypts the round's sum and applies it to the round's base model. Every
+ * member runs the same integer decode and float32 add, so all obtain
+ * bit-identical weights. The publisher uploads them (plain or sealed).
+ */
+export async function applyAggregate(o: {
+  task: Task__Output;
+  client: CoordinatorClient;
+  keys: KeyRing;
+  spec: SecureAggregationSpec;
+  plan: TrainingPlan;
+  base: Float32Array;
+}): Promise<{ weights: Float32Array; errorBound: number; contributors: number; modelVersionId?: string }> {
+  const { key, holder } = await o.keys.get(o.task.keyEpoch);
+  const sum = await o.client.downloadAggregate(o.task.roundId, 'model');
+  const agg = decodeAggregate(holder.decrypt(sum.data), o.base.length, sum.contributors, o.spec);
+  const weights = applyDelta(o.base, agg.delta);
+  let modelVersionId: string | undefined;
+  if (o.task.publisher) {
+    const sealed = o.plan.aggregation.secure.releasePolicy === 'members-only';
+    modelVersionId = await o.client.publishModel({
+      roundId: o.task.roundId,
+      baseModelVersionId: o.task.modelVersionId,
+      encoding: sealed ? 'PAYLOAD_ENCODING_SEALED_FLOAT32' : 'PAYLOAD_ENCODING_FLOAT32_LE',
+      numParams: weights.length,
+      payload: sealed ? sealModel(weights, key) : encodeFloat32(weights),
+      keyEpoch: o.task.keyEpoch,
+    });
+  }
+  return { weights, errorBound: agg.errorBound, contributors: sum.contributors, modelVersionId };
+}
