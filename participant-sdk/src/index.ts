@@ -3,3 +3,5 @@ export { CoordinatorClient, CoordinatorCallError, createChannelClient, enroll } 
 export { enrollAgent, runAgent } from './agent/agent-runner';
 export { backoffDelay } from './agent/backoff';
 export * from './crypto/identity-store';
+export { pullModel, writePulledModel, type PulledModel } from './agent/model-pull';
+export { KeyRing } from './crypto/key-ring';

@@ -1,3 +1,4 @@
+import { SyndicateError } from '../common/syndicate-error';
 import { Controller, Get, Header, Param, StreamableFile } from '@nestjs/common';
 import { ModelsService, type ModelSummary } from './models.service';
 
@@ -20,6 +21,9 @@ export class ModelsController {
   @Header('Content-Type', 'application/octet-stream')
   async weights(@Param('id') id: string): Promise<StreamableFile> {
     const m = await this.models.withData(id);
+    if (m.encoding !== 'PAYLOAD_ENCODING_FLOAT32_LE') {
+      throw new SyndicateError('FAILED_PRECONDITION', 'MODEL_SEALED', `model ${m.id} is sealed for members only (release policy members-only); a member pulls it with: syndicate-agent model pull`);
+    }
     return new StreamableFile(m.data, { disposition: `attachment; filename="${m.id}.f32"` });
   }
 }

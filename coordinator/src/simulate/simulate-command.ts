@@ -86,7 +86,8 @@ export function registerSimulate(program: Command): void {
         }
         process.stdout.write(`${table.toString()}\n`);
         process.stdout.write(`results: ${path.resolve(o.out)}\n`);
-        if (result.final) process.stdout.write(`final global weights: ${result.final.weightsPath} (${result.final.numParams} float32)\n`);
+        if (result.final?.weightsPath) process.stdout.write(`final global weights: ${result.final.weightsPath} (${result.final.numParams} float32)\n`);
+        else if (result.final) process.stdout.write(`final global model ${result.final.modelVersionId} is sealed for members only; a member pulls it with: syndicate-agent model pull\n`);
       }
       if (result.rounds.some((r) => r.state !== 'published')) process.exitCode = 3;
     });

@@ -48,7 +48,8 @@ export interface SimulationResult {
   federation: { id: string; name: string; planSha256: string; numParams: number };
   workDir: string;
   rounds: RoundResult[];
-  final: { modelVersionId: string; roundNumber: number; weightsPath: string; weightsFormat: 'float32-le'; numParams: number } | null;
+  /** weightsPath is null when the model is sealed for members only. */
+  final: { modelVersionId: string; roundNumber: number; weightsPath: string | null; weightsFormat: 'float32-le' | 'sealed'; numParams: number } | null;
 }
 
 export type SimulationEvent =
@@ -210,7 +211,9 @@ export async function runSimulation(opts: SimulationOptions, onEvent: (e: Simula
     const models = await admin.models(federation.id);
     const latest = models[models.length - 1];
     let final: SimulationResult['final'] = null;
-    if (latest && latest.roundNumber > 0) {
+    if (latest && latest.roundNumber > 0 && latest.encoding !== 'PAYLOAD_ENCODING_FLOAT32_LE') {
+      final = { modelVersionId: latest.id, roundNumber: latest.roundNumber, weightsPath: null, weightsFormat: 'sealed', numParams: latest.numParams };
+    } else if (latest && latest.roundNumber > 0) {
       const weightsPath = path.resolve(path.dirname(opts.outFile), `${path.basename(opts.outFile, '.json')}.weights.f32`);
       fs.writeFileSync(weightsPath, await admin.weights(latest.id));
       final = { modelVersionId: latest.id, roundNumber: latest.roundNumber, weightsPath, weightsFormat: 'float32-le', numParams: latest.numParams };

@@ -160,11 +160,13 @@ export class ParticipantAgent {
     return decodeFloat32(model.data, this.numParams);
   }
 
-  private keepLocalResult(roundNumber: number, roundId: string, weights: Float32Array, numSamples: number): void {
+  /** The bank's own audit trail: what it trained from and what it computed, never leaving the premises. */
+  private keepLocalResult(roundNumber: number, roundId: string, weights: Float32Array, numSamples: number, global: Float32Array): void {
     if (!this.opts.keepUpdatesDir) return;
     fs.mkdirSync(this.opts.keepUpdatesDir, { recursive: true });
     const base = path.join(this.opts.keepUpdatesDir, `round-${roundNumber}`);
     fs.writeFileSync(`${base}.f32`, encodeFloat32(weights));
+    fs.writeFileSync(`${base}.base.f32`, encodeFloat32(global));
     fs.writeFileSync(`${base}.json`, JSON.stringify({ roundId, numSamples, numParams: weights.length }));
   }
 
@@ -176,7 +178,7 @@ export class ParticipantAgent {
     const { weight } = await memberWeight({ task, client: this.client, keys: this.keys, spec: this.spec, numSamples });
     log.info({ round: task.roundNumber, model: task.modelVersionId }, 'training');
     const result = await trainLocal({ plan: this.plan, globalWeights: global, data: this.opts.train, seed: task.roundNumber });
-    this.keepLocalResult(task.roundNumber, task.roundId, result.weights, result.numSamples);
+    this.keepLocalResult(task.roundNumber, task.roundId, result.weights, result.numSamples, global);
     this.roundBases.set(task.roundId, global);
     const sent = await sendEncryptedDelta({ task, client: this.client, keys: this.keys, spec: this.spec, global, local: result.weights, weight });
     if (sent.clipped > 0) log.warn({ round: task.roundNumber, clipped: sent.clipped, clip: this.spec.clip }, 'update values clipped; consider a larger aggregation.secure.clip');
@@ -197,7 +199,7 @@ export class ParticipantAgent {
     const global = await this.globalWeights(task.modelVersionId);
     const result = await trainLocal({ plan: this.plan, globalWeights: global, data: this.opts.train, seed: task.roundNumber });
     const payload = encodeFloat32(result.weights);
-    this.keepLocalResult(task.roundNumber, task.roundId, result.weights, result.numSamples);
+    this.keepLocalResult(task.roundNumber, task.roundId, result.weights, result.numSamples, global);
     const receipt = await this.client.uploadUpdate({
       roundId: task.roundId,
       baseModelVersionId: task.modelVersionId,

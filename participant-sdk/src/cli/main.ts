@@ -2,6 +2,8 @@
 import { Command } from 'commander';
 import pino from 'pino';
 import { enrollAgent, runAgent } from '../agent/agent-runner';
+import { pullModel, writePulledModel } from '../agent/model-pull';
+import { loadIdentity } from '../crypto/identity-store';
 
 const program = new Command('syndicate-agent')
   .description("Syndicate participant agent: trains on this bank's data on-prem and sends only model updates, over outbound connections.")
@@ -34,6 +36,20 @@ program
   .addHelpText('after', '\nExample:\n  syndicate-agent run --coordinator coord.consortium.example:443 --federation fed_… --token syn_enr_… --data /data/loans.csv\n')
   .action(async (o: { data: string; stateDir: string; coordinator?: string; federation?: string; token?: string; keepUpdates?: string }) => {
     await runAgent({ ...o, logger: logger() });
+  });
+
+const model = program.command('model').description('The federation\'s global model, as this member sees it.');
+model
+  .command('pull')
+  .description('Download and decrypt the current global model (sealed models are opened with this member\'s epoch key).')
+  .requiredOption('--out <file>', 'where to write it: .f32 for raw float32, else JSON with tensor names and shapes')
+  .option('--state-dir <dir>', 'keys and enrollment (0700)', '.syndicate-agent')
+  .option('--coordinator <host:port>', 'override the coordinator address saved at enrollment')
+  .option('--model <id>', 'a specific model version instead of the latest')
+  .action(async (o: { out: string; stateDir: string; coordinator?: string; model?: string }) => {
+    const m = await pullModel({ stateDir: o.stateDir, coordinator: o.coordinator, modelVersionId: o.model });
+    writePulledModel(o.out, loadIdentity(o.stateDir)!.planJson, m);
+    process.stdout.write(`${m.modelVersionId} (round ${m.roundNumber}, ${m.weights.length} parameters${m.sealed ? ', decrypted from a members-only seal' : ''}) -> ${o.out}\n`);
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {

@@ -50,7 +50,7 @@ describe(`federated round end to end (${testDatabaseKind()})`, () => {
       return { weights: decodeFloat32(fs.readFileSync(`${base}.f32`), meta.numParams), n: meta.numSamples };
     });
     const total = locals.reduce((s, l) => s + l.n, 0);
-    const published = decodeFloat32(fs.readFileSync(result.final!.weightsPath));
+    const published = decodeFloat32(fs.readFileSync(result.final!.weightsPath!));
     expect(published.length).toBe(locals[0].weights.length);
     let maxErr = 0;
     for (let i = 0; i < published.length; i++) {

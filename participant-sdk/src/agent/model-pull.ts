@@ -1,0 +1,48 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { decodeFloat32, modelLayout, openSealedModel, parseTrainingPlanJson, sealedModelEpoch } from '@syndicate/protocol';
+import { loadIdentity } from '../crypto/identity-store';
+import { KeyRing } from '../crypto/key-ring';
+import { CoordinatorClient } from './coordinator-client';
+
+export interface PulledModel {
+  modelVersionId: string;
+  roundNumber: number;
+  sealed: boolean;
+  weights: Float32Array;
+}
+
+/**
+ * The current global model for this member's data scientists, decrypted here:
+ * under members-only the coordinator holds it sealed and cannot read it.
+ */
+export async function pullModel(o: { stateDir: string; coordinator?: string; modelVersionId?: string }): Promise<PulledModel> {
+  const stored = loadIdentity(o.stateDir);
+  if (!stored) throw new Error(`${o.stateDir} holds no enrollment; run syndicate-agent enroll first`);
+  const identity = o.coordinator ? { ...stored, coordinator: o.coordinator } : stored;
+  const plan = parseTrainingPlanJson(identity.planJson);
+  const numParams = modelLayout(plan).numParams;
+  const client = new CoordinatorClient(identity);
+  const keys = new KeyRing(identity, client);
+  try {
+    const m = await client.downloadModel(o.modelVersionId ?? 'latest');
+    const sealed = m.encoding === 'PAYLOAD_ENCODING_SEALED_FLOAT32';
+    const weights = sealed ? openSealedModel(m.data, (await keys.get(sealedModelEpoch(m.data))).key, numParams) : decodeFloat32(m.data, numParams);
+    return { modelVersionId: m.modelVersionId, roundNumber: m.roundNumber, sealed, weights };
+  } finally {
+    keys.dispose();
+    client.close();
+  }
+}
+
+/** `.f32`: raw little-endian float32; anything else: JSON with each tensor's name, shape and values. */
+export function writePulledModel(file: string, planJson: string, m: PulledModel): void {
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  if (file.endsWith('.f32')) {
+    fs.writeFileSync(file, Buffer.from(m.weights.buffer, m.weights.byteOffset, m.weights.byteLength));
+    return;
+  }
+  const layout = modelLayout(parseTrainingPlanJson(planJson));
+  const tensors = layout.tensors.map((t) => ({ name: t.name, shape: t.shape, values: Array.from(m.weights.subarray(t.offset, t.offset + t.size)) }));
+  fs.writeFileSync(file, `${JSON.stringify({ modelVersionId: m.modelVersionId, roundNumber: m.roundNumber, numParams: m.weights.length, tensors }, null, 1)}\n`);
+}

@@ -1,0 +1,123 @@
+import { execFile } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import pino from 'pino';
+import { loadCoordinatorConfig, runSimulation, startCoordinator } from '@syndicate/coordinator';
+import { generateConsortium, toCsv } from '@syndicate/examples';
+import { CoordinatorClient, KeyRing, loadIdentity, pullModel } from '@syndicate/participant';
+import { decodeFloat32, encodeFloat32, initialWeights, parseTrainingPlan, quantizationStep, secureAggregationSpec, type TrainingPlanInput } from '@syndicate/protocol';
+import { freshDatabaseUrl, testDatabaseKind } from '../support/database';
+
+const basePlan: TrainingPlanInput = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'examples', 'credit-risk', 'plan-logistic.json'), 'utf8'));
+
+function consortium(dir: string, scale: number) {
+  const { banks } = generateConsortium({ seed: 21, scale });
+  return banks.slice(0, 3).map((b) => {
+    const csv = path.join(dir, `${b.name}.csv`);
+    fs.writeFileSync(csv, toCsv(b.rows));
+    return { name: b.name, csv };
+  });
+}
+
+function writePlan(dir: string, secure: { clip: number; releasePolicy: 'publish' | 'members-only' }, name: string): { planPath: string; plan: ReturnType<typeof parseTrainingPlan> } {
+  const input = { ...basePlan, name, rounds: { ...basePlan.rounds, minParticipants: 3 }, aggregation: { strategy: 'fedavg', mode: 'secure', secure } };
+  const planPath = path.join(dir, 'plan.json');
+  fs.writeFileSync(planPath, JSON.stringify(input));
+  return { planPath, plan: parseTrainingPlan(input) };
+}
+
+const readF32 = (file: string) => decodeFloat32(fs.readFileSync(file));
+
+describe(`secure aggregation over real gRPC (${testDatabaseKind()})`, () => {
+  it('publishes the sample-weighted FedAvg of the agents’ local results within the codec’s error bound', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'syndicate-he-'));
+    const banks = consortium(dir, 0.1);
+    const { planPath, plan } = writePlan(dir, { clip: 4, releasePolicy: 'publish' }, 'he-fedavg');
+    const result = await runSimulation({ planPath, banks, rounds: 2, outFile: path.join(dir, 'results.json'), workDir: path.join(dir, 'work'), databaseUrl: await freshDatabaseUrl('he-fedavg'), keepUpdates: true, deadlineSeconds: 120 });
+    expect(result.rounds.map((r) => r.state)).toEqual(['published', 'published']);
+
+    const locals = banks.map((b) => {
+      const base = path.join(dir, 'work', 'agents', b.name, 'updates', 'round-2');
+      const meta = JSON.parse(fs.readFileSync(`${base}.json`, 'utf8')) as { numSamples: number };
+      return { weights: readF32(`${base}.f32`), global: readF32(`${base}.base.f32`), n: meta.numSamples };
+    });
+    // Every member trained from the same global model: round 1's published result.
+    for (const l of locals) expect(l.global).toEqual(locals[0].global);
+    const spec = secureAggregationSpec({ parameterSet: plan.aggregation.secure.parameterSet, clip: plan.aggregation.secure.clip, maxParticipants: plan.rounds.maxParticipants });
+    const bound = (locals.length * quantizationStep({ clip: spec.clip, bits: spec.bits })) / (1 - 1e-6);
+    const published = readF32(result.final!.weightsPath!);
+    const total = locals.reduce((s, l) => s + l.n, 0);
+    let maxErr = 0;
+    for (let i = 0; i < published.length; i++) {
+      let fedavg = 0;
+      for (const l of locals) {
+        expect(Math.abs(l.weights[i] - l.global[i])).toBeLessThanOrEqual(spec.clip); // nothing clipped, so the bound applies
+        fedavg += (l.n * l.weights[i]) / total;
+      }
+      maxErr = Math.max(maxErr, Math.abs(published[i] - fedavg));
+    }
+    expect(maxErr).toBeLessThanOrEqual(bound + 1e-6);
+    // The result went through quantization (the HE path), not a plaintext shortcut.
+    expect(maxErr).toBeGreaterThan(0);
+    expect(result.rounds[1].global!.mean_auc).toBeGreaterThan(0.6);
+  });
+
+  it('under members-only, nothing the coordinator stores reveals an update, the keys or the global model', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'syndicate-he-private-'));
+    const banks = consortium(dir, 0.05);
+    const { planPath, plan } = writePlan(dir, { clip: 4, releasePolicy: 'members-only' }, 'he-private');
+    const databaseUrl = await freshDatabaseUrl('he-private');
+    const work = path.join(dir, 'work');
+    const result = await runSimulation({ planPath, banks, rounds: 1, outFile: path.join(dir, 'results.json'), workDir: work, databaseUrl, keepUpdates: true, deadlineSeconds: 120 });
+    expect(result.rounds[0].state).toBe('published');
+    expect(result.final).toMatchObject({ weightsFormat: 'sealed', weightsPath: null });
+
+    // An omniscient observer gathers the secrets: what members know and the coordinator must not.
+    const coordinator = await startCoordinator(loadCoordinatorConfig({ databaseUrl, grpcPort: 0, httpPort: 0, logLevel: 'silent' }, {}), { logger: pino({ level: 'silent' }) });
+    const needles: Record<string, string> = {};
+    try {
+      const stateDir = path.join(work, 'agents', banks[0].name);
+      const address = `127.0.0.1:${coordinator.grpcPort}`;
+      const pulled = await pullModel({ stateDir, coordinator: address });
+      expect(pulled.sealed).toBe(true);
+      expect(pulled.roundNumber).toBe(1);
+      needles.global_model = encodeFloat32(pulled.weights).toString('hex');
+      needles.global_model_head = encodeFloat32(pulled.weights.subarray(0, 4)).toString('hex');
+      const identity = { ...loadIdentity(stateDir)!, coordinator: address };
+      const ring = new KeyRing(identity, new CoordinatorClient(identity));
+      const { key } = await ring.get(1); // the federation's only key epoch
+      ring.dispose();
+      needles.seal_secret_key = Buffer.from(key.sealSecretKey.subarray(64, 128)).toString('hex');
+      needles.model_key = Buffer.from(key.modelKey).toString('hex');
+      for (const b of banks) {
+        const base = path.join(work, 'agents', b.name, 'updates', 'round-1');
+        const local = readF32(`${base}.f32`);
+        const global = readF32(`${base}.base.f32`);
+        needles[`update_${b.name}`] = encodeFloat32(local.subarray(0, 4)).toString('hex');
+        needles[`delta_${b.name}`] = encodeFloat32(local.map((w, i) => w - global[i]).subarray(0, 4)).toString('hex');
+      }
+      // Positive control: the round-0 model is public (derived from the plan) and stored in the clear.
+      needles.control_initial_model = encodeFloat32(initialWeights(plan)).toString('hex');
+    } finally {
+      await coordinator.close();
+    }
+
+    const needlesFile = path.join(dir, 'needles.json');
+    fs.writeFileSync(needlesFile, JSON.stringify(needles));
+    // The compiled script: a separate, fresh Node process.
+    const snoop = path.resolve(__dirname, '..', '..', 'dist', 'support', 'coordinator-snoop.js');
+    const out = await new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, [snoop, databaseUrl, needlesFile], { maxBuffer: 1 << 24 }, (err, stdout, stderr) => (err ? reject(new Error(stderr || err.message)) : resolve(stdout))),
+    );
+    const report = JSON.parse(out) as { found: Record<string, string[]>; keyShares: number; sharesOpened: number; sealedModels: number; sealedModelsOpened: number; sums: { kind: string }[] };
+    expect(report.found.control_initial_model.length).toBeGreaterThan(0);
+    for (const [name, where] of Object.entries(report.found)) if (name !== 'control_initial_model') expect({ name, where }).toEqual({ name, where: [] });
+    expect(report.keyShares).toBe(3);
+    expect(report.sharesOpened).toBe(0);
+    expect(report.sealedModels).toBeGreaterThan(0);
+    expect(report.sealedModelsOpened).toBe(0);
+    // Only sums are kept, never an individual member's ciphertext.
+    expect(report.sums.map((s) => s.kind).sort()).toEqual(['count', 'model']);
+  });
+});
