@@ -32,6 +32,14 @@ export class ParticipantsController {
     return this.participants.invite(federationId, body.displayName, body.ttlSeconds);
   }
 
+  @Post('participants/:participantId/revoke')
+  async revoke(@Param('federationId') federationId: string, @Param('participantId') participantId: string): Promise<{ id: string; status: string }> {
+    const p = await this.participants.revoke(federationId, participantId);
+    // Drop its task stream now; every later message is refused as revoked.
+    this.hub.detach(p.id);
+    return { id: p.id, status: p.status };
+  }
+
   @Get('participants')
   async list(@Param('federationId') federationId: string): Promise<ParticipantView[]> {
     return (await this.participants.list(federationId)).map((p) => ({

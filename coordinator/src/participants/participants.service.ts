@@ -161,6 +161,18 @@ export class ParticipantsService {
     return this.repo.find({ where: { federationId, status: 'active' } });
   }
 
+  /** Cuts a bank off at its next message; the next round deals a new key epoch without it. */
+  async revoke(federationId: string, id: string): Promise<Participant> {
+    const p = await this.get(id);
+    if (p.federationId !== federationId) throw new SyndicateError('NOT_FOUND', 'PARTICIPANT_NOT_FOUND', `participant ${id} is not in federation ${federationId}`);
+    if (p.status !== 'revoked') {
+      await this.repo.update({ id }, { status: 'revoked' });
+      p.status = 'revoked';
+      this.log.warn({ federationId, participantId: id }, 'participant revoked');
+    }
+    return p;
+  }
+
   async get(id: string): Promise<Participant> {
     const p = await this.repo.findOne({ where: { id } });
     if (!p) throw new SyndicateError('NOT_FOUND', 'PARTICIPANT_NOT_FOUND', `participant ${id} does not exist`);

@@ -29,6 +29,11 @@ export class TaskHub {
     };
   }
 
+  detach(participantId: string): void {
+    this.subscribers.get(participantId)?.sink.close();
+    this.subscribers.delete(participantId);
+  }
+
   isConnected(participantId: string): boolean {
     return this.subscribers.has(participantId);
   }

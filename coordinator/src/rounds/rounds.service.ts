@@ -179,7 +179,9 @@ export class RoundsService {
     // count and the transition and then be missing from the published sum.
     const decision = await this.aggregation.exclusive(round.id, async () => {
       const contributors = (await this.aggregation.contributors(round.id)).length;
-      const expected = round.mode === 'secure' ? (await this.aggregation.contributors(round.id, undefined, 'count')).length : (await this.participants.active(round.federationId)).length;
+      const active = new Set((await this.participants.active(round.federationId)).map((p) => p.id));
+      // Secure: the members whose counts are in the sum, minus any revoked since.
+      const expected = round.mode === 'secure' ? (await this.aggregation.contributors(round.id, undefined, 'count')).filter((c) => active.has(c.participantId)).length : active.size;
       const d = decideClose({ now: this.clock.now(), deadlineAt: round.deadlineAt, contributors, minParticipants: round.minParticipants, expected });
       if (d.action === 'aggregate') await this.transition(round, 'aggregating');
       if (d.action === 'fail') {

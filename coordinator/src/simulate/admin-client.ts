@@ -39,6 +39,10 @@ export class AdminClient {
   invite(federationId: string, displayName: string): Promise<Invitation> {
     return this.call('POST', `/v1/federations/${federationId}/invitations`, { displayName });
   }
+  revoke(federationId: string, participantId: string): Promise<{ id: string; status: string }> {
+    return this.call('POST', `/v1/federations/${federationId}/participants/${participantId}/revoke`);
+  }
+
   participants(federationId: string): Promise<ParticipantView[]> {
     return this.call('GET', `/v1/federations/${federationId}/participants`);
   }

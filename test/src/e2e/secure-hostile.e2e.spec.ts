@@ -1,0 +1,138 @@
+import {
+  HE_HEADER_BYTES,
+  HeKeyHolder,
+  describePayload,
+  encodeSampleCount,
+  encodeWeightedDelta,
+  generateFederationKey,
+  generateSigningKeyPair,
+  seededRandom,
+  secureAggregationSpec,
+  sealKeyShare,
+  sha256,
+  signEnvelope,
+  updateFieldCount,
+  parseTrainingPlan,
+  type TrainingPlanInput,
+  type Task__Output,
+} from '@syndicate/protocol';
+import { startHarness, type Harness } from '../support/coordinator-harness';
+import { testDatabaseKind } from '../support/database';
+import { enrolledClient } from '../support/light-agent';
+import { rawUpload } from '../support/raw-upload';
+import { TaskInbox } from '../support/task-inbox';
+
+const planInput: TrainingPlanInput = {
+  name: 'he-hostile',
+  schema: { features: [{ name: 'x', type: 'numeric' }], target: { name: 'y' } },
+  model: { template: 'logistic_regression' },
+  rounds: { minParticipants: 2, maxParticipants: 8, deadlineSeconds: 120 },
+  aggregation: { mode: 'secure', secure: { clip: 1 } },
+};
+const plan = parseTrainingPlan(planInput);
+const spec = secureAggregationSpec({ parameterSet: plan.aggregation.secure.parameterSet, clip: 1, maxParticipants: 8 });
+const NUM_PARAMS = 2;
+
+type Member = Awaited<ReturnType<typeof enrolledClient>> & { inbox: TaskInbox; n: number };
+
+/**
+ * Light members over real gRPC play every role (dealer included) so the test can
+ * craft hostile uploads; each refusal must name its reason and leave the
+ * encrypted sum exactly the sum of the honest updates.
+ */
+describe(`secure aggregation refuses hostile input (${testDatabaseKind()})`, () => {
+  let h: Harness;
+  let members: Member[];
+  let holder: HeKeyHolder;
+  let round: Task__Output;
+  afterAll(async () => {
+    members?.forEach((m) => {
+      m.inbox.close();
+      m.client.close();
+    });
+    holder?.dispose();
+    await h?.stop();
+  });
+
+  it('rejects forged, replayed, revoked, wrong-epoch, wrong-parameter-set and garbage updates; the sum holds only honest ones', async () => {
+    h = await startHarness('he-hostile');
+    const f = await h.admin.createFederation(planInput);
+    members = [];
+    for (const [name, n] of [['bank-a', 500], ['bank-b', 300], ['bank-c', 200]] as const) {
+      const m = await enrolledClient(h, f.id, name);
+      members.push({ ...m, inbox: new TaskInbox(m.client), n });
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    await h.admin.openRound(f.id);
+
+    // Whoever is asked deals the key epoch, as a real member would.
+    const dealerIndex = await Promise.any(members.map((m, i) => m.inbox.next('TASK_TYPE_KEY_CEREMONY').then(() => i)));
+    const dealer = members[dealerIndex];
+    const keyEpoch = 1;
+    const key = await generateFederationKey(plan.aggregation.secure.parameterSet, keyEpoch);
+    await dealer.client.submitKeyShares(
+      keyEpoch,
+      key.parameterSet,
+      members.map((m) => {
+        const s = sealKeyShare(key, m.identity.boxPublicKey, dealer.identity.boxSecretKey);
+        return { participantId: m.identity.participantId, nonce: s.nonce, sealedKey: s.box };
+      }),
+    );
+    holder = await HeKeyHolder.open(key);
+
+    for (const m of members) {
+      const count = await m.inbox.next('TASK_TYPE_COUNT');
+      round = count;
+      await m.client.uploadUpdate({ roundId: count.roundId, baseModelVersionId: count.modelVersionId, encoding: 'PAYLOAD_ENCODING_BFV_PACKED', numParams: 0, numSamples: 0, payload: holder.encrypt(encodeSampleCount(m.n, spec)), kind: 'count', keyEpoch });
+    }
+    for (const m of members) await m.inbox.next('TASK_TYPE_TRAIN');
+    const [a, b, c] = members;
+    await h.admin.revoke(f.id, c.identity.participantId);
+
+    const rand = seededRandom(5);
+    const fieldsA = encodeWeightedDelta([0.1, -0.2], 0.5, spec, rand).fields;
+    const fieldsB = encodeWeightedDelta([-0.3, 0.05], 0.3, spec, rand).fields;
+    const goodA = holder.encrypt(fieldsA);
+    const header = (m: Member, payload: Buffer, over: { keyEpoch?: number; signWith?: Uint8Array; phase?: 'PHASE_UPLOAD' | 'PHASE_COUNT' } = {}) => ({
+      envelope: signEnvelope(
+        { participantId: m.identity.participantId, federationId: f.id, roundId: round.roundId, phase: over.phase ?? 'PHASE_UPLOAD', keyEpoch: over.keyEpoch ?? keyEpoch, payloadSha256: sha256(payload) },
+        over.signWith ?? m.identity.signingSecretKey,
+      ),
+      baseModelVersionId: round.modelVersionId,
+      payload: describePayload(payload, 'PAYLOAD_ENCODING_BFV_PACKED', NUM_PARAMS),
+      numSamples: '0',
+      kind: over.phase === 'PHASE_COUNT' ? ('UPDATE_KIND_SAMPLE_COUNT' as const) : ('UPDATE_KIND_MODEL' as const),
+    });
+    const edited = (edit: (b: Buffer) => void) => {
+      const copy = Buffer.from(goodA);
+      edit(copy);
+      return copy;
+    };
+    const up = (m: Member, payload: Buffer, over?: Parameters<typeof header>[2]) => rawUpload(h.grpcAddress, header(m, payload, over), payload);
+
+    expect(await up(c, holder.encrypt(fieldsB))).toBe('PARTICIPANT_REVOKED');
+    expect(await up(a, edited((x) => x.fill(7, HE_HEADER_BYTES + 16)))).toBe('UPDATE_BAD_CIPHERTEXT');
+    expect(await up(a, goodA.subarray(0, goodA.length - 100))).toBe('UPDATE_BAD_LENGTH');
+    expect(await up(a, edited((x) => x.writeUInt32LE(keyEpoch + 1, 8)))).toBe('UPDATE_KEY_EPOCH_MISMATCH');
+    expect(await up(a, edited((x) => x.writeUInt8(9, 5)))).toBe('UPDATE_PARAMETER_SET_MISMATCH');
+    expect(await up(a, goodA, { keyEpoch: keyEpoch + 1 })).toBe('ENVELOPE_WRONG_KEY_EPOCH');
+    expect(await up(a, goodA, { signWith: generateSigningKeyPair().secretKey })).toBe('ENVELOPE_BAD_SIGNATURE');
+    expect(await up(a, holder.encrypt(encodeSampleCount(1, spec)), { phase: 'PHASE_COUNT' })).toBe('ROUND_NOT_COUNTING');
+
+    const honest = header(a, goodA);
+    expect(await rawUpload(h.grpcAddress, honest, goodA)).toBe('OK');
+    expect(await rawUpload(h.grpcAddress, honest, goodA)).toBe('ENVELOPE_REPLAYED');
+    expect(await up(a, goodA)).toBe('DUPLICATE_UPDATE');
+    expect(await up(b, holder.encrypt(fieldsB))).toBe('OK');
+
+    // Both honest updates in: the round closes (the revoked member is not awaited).
+    const apply = await Promise.any([a.inbox.next('TASK_TYPE_APPLY'), b.inbox.next('TASK_TYPE_APPLY')]);
+    expect(apply.roundId).toBe(round.roundId);
+    const sum = await a.client.downloadAggregate(round.roundId, 'model');
+    expect(sum.contributors).toBe(2);
+    const decrypted = holder.decrypt(sum.data);
+    expect(decrypted).toHaveLength(updateFieldCount(spec, NUM_PARAMS));
+    expect(Array.from(decrypted)).toEqual(Array.from(fieldsA, (x, i) => x + fieldsB[i]));
+    expect((await h.admin.round(round.roundId)).state).toBe('aggregating');
+  });
+});

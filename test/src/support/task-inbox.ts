@@ -1,0 +1,43 @@
+import type { CoordinatorClient } from '@syndicate/participant';
+import type { Task__Output } from '@syndicate/protocol';
+
+/** Keeps an agent's task stream open and lets a test await tasks by type. */
+export class TaskInbox {
+  private readonly tasks: Task__Output[] = [];
+  private readonly waiters: (() => void)[] = [];
+  private readonly stream;
+
+  constructor(client: CoordinatorClient) {
+    this.stream = client.subscribe('test');
+    this.stream.on('data', (msg) => {
+      if (!msg.task) return;
+      this.tasks.push(msg.task);
+      this.waiters.splice(0).forEach((w) => w());
+    });
+    this.stream.on('error', () => undefined);
+  }
+
+  async next(type: Task__Output['type'], timeoutMs = 30_000): Promise<Task__Output> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const i = this.tasks.findIndex((t) => t.type === type);
+      if (i >= 0) return this.tasks.splice(i, 1)[0];
+      if (Date.now() > deadline) throw new Error(`no ${type} task within ${timeoutMs} ms`);
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, 200);
+        this.waiters.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }
+  }
+
+  has(type: Task__Output['type']): boolean {
+    return this.tasks.some((t) => t.type === type);
+  }
+
+  close(): void {
+    this.stream.cancel();
+  }
+}
