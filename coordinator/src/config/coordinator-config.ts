@@ -20,6 +20,8 @@ export const coordinatorConfigSchema = z
     tickMs: z.coerce.number().int().min(10).max(60_000),
     /** Largest update the coordinator accepts, bytes. */
     maxPayloadBytes: z.coerce.number().int().min(1024),
+    /** Uploads assembled at once; the rest wait under HTTP/2 flow control, so memory does not grow with members. */
+    maxConcurrentUploads: z.coerce.number().int().min(1).max(1024),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     /** Where `serve --ready-file` reports the bound ports (used by `simulate`). */
     readyFile: z.string().optional(),
@@ -36,6 +38,7 @@ export const DEFAULT_CONFIG: CoordinatorConfig = {
   httpPort: 8080,
   tickMs: 500,
   maxPayloadBytes: 2 * 1024 * 1024 * 1024 - 1,
+  maxConcurrentUploads: 4,
   logLevel: 'info',
 };
 
@@ -54,6 +57,7 @@ const ENV_KEYS: Record<string, keyof CoordinatorConfig> = {
   SYNDICATE_HTTP_PORT: 'httpPort',
   SYNDICATE_TICK_MS: 'tickMs',
   SYNDICATE_MAX_PAYLOAD_BYTES: 'maxPayloadBytes',
+  SYNDICATE_MAX_CONCURRENT_UPLOADS: 'maxConcurrentUploads',
   SYNDICATE_LOG_LEVEL: 'logLevel',
 };
 

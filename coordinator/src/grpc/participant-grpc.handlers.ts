@@ -54,6 +54,7 @@ import { ModelsService } from '../models/models.service';
 import { ParticipantsService } from '../participants/participants.service';
 import { RoundsService } from '../rounds/rounds.service';
 import { TaskHub } from '../participants/task-hub';
+import { Semaphore } from '../common/semaphore';
 
 const HEARTBEAT_MS = 20_000;
 
@@ -74,6 +75,8 @@ function wireError(err: unknown): unknown {
  */
 @Injectable()
 export class ParticipantGrpcHandlers {
+  private readonly uploadSlots: Semaphore;
+
   constructor(
     private readonly federations: FederationsService,
     private readonly participants: ParticipantsService,
@@ -86,7 +89,9 @@ export class ParticipantGrpcHandlers {
     private readonly clock: Clock,
     @Inject(CONFIG) private readonly config: CoordinatorConfig,
     @Inject(LOGGER) private readonly log: Logger,
-  ) {}
+  ) {
+    this.uploadSlots = new Semaphore(config.maxConcurrentUploads);
+  }
 
   handlers(): ParticipantServiceHandlers {
     return {
@@ -222,13 +227,16 @@ export class ParticipantGrpcHandlers {
     }
     const header = first.value.header;
     const assembler = await prepare(header);
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-      if (next.value.part !== 'chunk' || !next.value.chunk) {
-        throw new SyndicateError('INVALID_ARGUMENT', 'UNEXPECTED_MESSAGE', 'only chunks may follow the header');
+    // Chunks are not read until a slot is free: unread streams back-pressure their senders.
+    return this.uploadSlots.run(async () => {
+      for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+        if (next.value.part !== 'chunk' || !next.value.chunk) {
+          throw new SyndicateError('INVALID_ARGUMENT', 'UNEXPECTED_MESSAGE', 'only chunks may follow the header');
+        }
+        assembler.push(next.value.chunk);
       }
-      assembler.push(next.value.chunk);
-    }
-    return { header, payload: assembler.finish() };
+      return { header, payload: assembler.finish() };
+    });
   }
 
   private async upload(call: grpc.ServerReadableStream<UploadUpdateRequest__Output, UploadUpdateResponse>): Promise<UploadUpdateResponse> {
