@@ -364,10 +364,10 @@ export class ParticipantGrpcHandlers {
     const p = await this.participants.authenticate(env, {
       federationId: required(env.federationId, 'envelope.federation_id'),
       phase: 'PHASE_KEY_CEREMONY',
-      payloadSha256: keySharesDigest(r.keyEpoch, r.parameterSet, shares),
+      payloadSha256: keySharesDigest(r.keyEpoch, r.parameterSet, shares, r.wrappedKey),
       keyEpoch: r.keyEpoch,
     });
-    const keyEpoch = await this.keys.submitShares(p, { keyEpoch: r.keyEpoch, parameterSet: r.parameterSet, shares });
+    const keyEpoch = await this.keys.submitShares(p, { keyEpoch: r.keyEpoch, parameterSet: r.parameterSet, shares, wrappedKey: r.wrappedKey });
     // Rounds waiting for keys can start counting now.
     void this.rounds.tick().catch((err) => this.log.error({ err }, 'tick after key ceremony failed'));
     return { keyEpoch };

@@ -18,7 +18,8 @@ import { KeyShare } from './key-share.entity';
 
 /** A dealer that has not delivered by then is replaced by another member. */
 const CEREMONY_TIMEOUT_MS = 120_000;
-const SEALED_KEY_MAX_BYTES = 1 << 20;
+const SEALED_SHARE_MAX_BYTES = 256;
+const WRAPPED_KEY_MAX_BYTES = 1 << 20;
 
 export const SEALED_ENCODING = 'PAYLOAD_ENCODING_SEALED_FLOAT32';
 
@@ -147,7 +148,7 @@ export class KeyCustodyService {
     return model.id;
   }
 
-  async submitShares(dealer: Participant, r: { keyEpoch: number; parameterSet: string; shares: { participantId: string; nonce: Buffer; sealedKey: Buffer }[] }): Promise<number> {
+  async submitShares(dealer: Participant, r: { keyEpoch: number; parameterSet: string; shares: { participantId: string; nonce: Buffer; sealedKey: Buffer }[]; wrappedKey: Buffer }): Promise<number> {
     const e = await this.dealing(dealer, r.keyEpoch);
     if (r.parameterSet !== e.parameterSet) {
       throw new SyndicateError('INVALID_ARGUMENT', 'PARAMETER_SET_MISMATCH', `shares are for ${r.parameterSet}, the federation uses ${e.parameterSet}`);
@@ -160,9 +161,12 @@ export class KeyCustodyService {
       throw new SyndicateError('INVALID_ARGUMENT', 'KEY_SHARES_INCOMPLETE', `key shares must cover each member exactly once (missing: ${missing.join(', ') || 'none'}; not members: ${extra.join(', ') || 'none'})`);
     }
     for (const s of r.shares) {
-      if (s.nonce.length !== 24 || s.sealedKey.length < 48 || s.sealedKey.length > SEALED_KEY_MAX_BYTES) {
-        throw new SyndicateError('INVALID_ARGUMENT', 'BAD_KEY_SHARE', `key share for ${s.participantId} is malformed (24-byte nonce, sealed key up to ${SEALED_KEY_MAX_BYTES} bytes)`);
+      if (s.nonce.length !== 24 || s.sealedKey.length < 48 || s.sealedKey.length > SEALED_SHARE_MAX_BYTES) {
+        throw new SyndicateError('INVALID_ARGUMENT', 'BAD_KEY_SHARE', `key share for ${s.participantId} is malformed (24-byte nonce, sealed secret up to ${SEALED_SHARE_MAX_BYTES} bytes)`);
       }
+    }
+    if (r.wrappedKey.length < 40 || r.wrappedKey.length > WRAPPED_KEY_MAX_BYTES) {
+      throw new SyndicateError('INVALID_ARGUMENT', 'BAD_KEY_SHARE', `wrapped key must be 40 to ${WRAPPED_KEY_MAX_BYTES} bytes, got ${r.wrappedKey.length}`);
     }
     const current = await this.models.latest(dealer.federationId);
     if (current.encoding === SEALED_ENCODING && current.keyEpoch !== e.epoch) {
@@ -170,7 +174,7 @@ export class KeyCustodyService {
     }
     await this.db.transaction(async (em) => {
       await em.getRepository(KeyShare).insert(r.shares.map((s) => ({ federationId: e.federationId, epoch: e.epoch, participantId: s.participantId, nonce: s.nonce, sealedKey: s.sealedKey })));
-      const res = await em.getRepository(KeyEpoch).update({ federationId: e.federationId, epoch: e.epoch, state: 'dealing' }, { state: 'ready', readyAt: this.clock.now() });
+      const res = await em.getRepository(KeyEpoch).update({ federationId: e.federationId, epoch: e.epoch, state: 'dealing' }, { state: 'ready', readyAt: this.clock.now(), wrappedKey: r.wrappedKey });
       if (!res.affected) throw new SyndicateError('FAILED_PRECONDITION', 'KEY_EPOCH_NOT_DEALING', `key epoch ${e.epoch} is no longer awaiting a dealer`);
       await em.getRepository(Federation).update({ id: e.federationId }, { keyEpoch: e.epoch });
     });
@@ -178,7 +182,7 @@ export class KeyCustodyService {
     return e.epoch;
   }
 
-  async fetchShare(p: Participant, keyEpoch: number): Promise<{ keyEpoch: number; parameterSet: string; dealerBoxPublicKey: Buffer; nonce: Buffer; sealedKey: Buffer }> {
+  async fetchShare(p: Participant, keyEpoch: number): Promise<{ keyEpoch: number; parameterSet: string; dealerBoxPublicKey: Buffer; nonce: Buffer; sealedKey: Buffer; wrappedKey: Buffer }> {
     const e = await this.epochs.findOne({ where: { federationId: p.federationId, epoch: keyEpoch, state: 'ready' } });
     if (!e) throw new SyndicateError('NOT_FOUND', 'KEY_EPOCH_NOT_READY', `key epoch ${keyEpoch} is not ready`);
     const share = await this.shares.findOne({ where: { federationId: p.federationId, epoch: keyEpoch, participantId: p.id } });
@@ -186,7 +190,7 @@ export class KeyCustodyService {
       throw new SyndicateError('PERMISSION_DENIED', 'NOT_A_KEY_MEMBER', `participant ${p.id} holds no share of key epoch ${keyEpoch}; it joins at the next epoch`);
     }
     const [dealer] = await this.participants.byIds([e.dealerId]);
-    return { keyEpoch, parameterSet: e.parameterSet, dealerBoxPublicKey: Buffer.from(dealer.boxPublicKey, 'hex'), nonce: share.nonce, sealedKey: share.sealedKey };
+    return { keyEpoch, parameterSet: e.parameterSet, dealerBoxPublicKey: Buffer.from(dealer.boxPublicKey, 'hex'), nonce: share.nonce, sealedKey: share.sealedKey, wrappedKey: e.wrappedKey ?? Buffer.alloc(0) };
   }
 
   async epoch(federationId: string, epoch: number): Promise<KeyEpoch> {

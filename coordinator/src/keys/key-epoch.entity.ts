@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { epochMs } from '../database/column-types';
+import { BINARY_COLUMN, epochMs } from '../database/column-types';
 
 export type KeyEpochState = 'dealing' | 'ready' | 'abandoned';
 
@@ -31,6 +31,10 @@ export class KeyEpoch {
   /** Under members-only: the current model, re-sealed by the dealer for this epoch. */
   @Column('varchar', { length: 64, nullable: true })
   resealedModelVersionId!: string | null;
+
+  /** The SEAL secret key wrapped under the epoch secret: opaque without a member's share. */
+  @Column({ ...BINARY_COLUMN, nullable: true })
+  wrappedKey!: Buffer | null;
 
   @Column('bigint', { transformer: epochMs })
   startedAt!: number;

@@ -145,6 +145,7 @@ export class InitialSchema1764000000000 implements MigrationInterface {
           { name: 'memberIds', type: 'text' },
           { name: 'state', type: 'varchar', length: '16' },
           { ...id('resealedModelVersionId'), isNullable: true },
+          { name: 'wrappedKey', type: blob, isNullable: true },
           ms('startedAt'),
           ms('readyAt', true),
         ],

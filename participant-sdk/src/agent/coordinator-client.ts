@@ -181,10 +181,10 @@ export class CoordinatorClient {
     return res.modelVersionId;
   }
 
-  submitKeyShares(keyEpoch: number, parameterSet: string, shares: { participantId: string; nonce: Uint8Array; sealedKey: Uint8Array }[]): Promise<void> {
-    const envelope = this.envelope('PHASE_KEY_CEREMONY', keySharesDigest(keyEpoch, parameterSet, shares), '', keyEpoch);
+  submitKeyShares(keyEpoch: number, parameterSet: string, shares: { participantId: string; nonce: Uint8Array; sealedKey: Uint8Array }[], wrappedKey: Uint8Array): Promise<void> {
+    const envelope = this.envelope('PHASE_KEY_CEREMONY', keySharesDigest(keyEpoch, parameterSet, shares, wrappedKey), '', keyEpoch);
     return new Promise((resolve, reject) =>
-      this.client.SubmitKeyShares({ envelope, keyEpoch, parameterSet, shares }, { deadline: Date.now() + 60_000 }, (err) => (err ? reject(callError('SubmitKeyShares', err)) : resolve())),
+      this.client.SubmitKeyShares({ envelope, keyEpoch, parameterSet, shares, wrappedKey }, { deadline: Date.now() + 60_000 }, (err) => (err ? reject(callError('SubmitKeyShares', err)) : resolve())),
     );
   }
 

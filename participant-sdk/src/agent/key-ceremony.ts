@@ -1,4 +1,4 @@
-import { generateFederationKey, HeKeyHolder, openSealedModel, sealKeyShare, sealedModelEpoch, sealModel, type Task__Output } from '@syndicate/protocol';
+import { dealKeyShares, generateFederationKey, HeKeyHolder, openSealedModel, sealedModelEpoch, sealModel, type Task__Output } from '@syndicate/protocol';
 import type { Logger } from 'pino';
 import type { AgentIdentity } from '../crypto/identity-store';
 import type { KeyRing } from '../crypto/key-ring';
@@ -25,11 +25,8 @@ export async function dealKeyEpoch(o: { task: Task__Output; identity: AgentIdent
       keyEpoch: task.keyEpoch,
     });
   }
-  const shares = task.members.map((m) => {
-    const s = sealKeyShare(key, m.boxPublicKey, o.identity.boxSecretKey);
-    return { participantId: m.participantId, nonce: s.nonce, sealedKey: s.box };
-  });
-  await o.client.submitKeyShares(task.keyEpoch, task.parameterSet, shares);
+  const { shares, wrappedKey } = dealKeyShares(key, task.members, o.identity.boxSecretKey);
+  await o.client.submitKeyShares(task.keyEpoch, task.parameterSet, shares, wrappedKey);
   o.keys.remember(key, await HeKeyHolder.open(key));
   o.logger.info({ keyEpoch: task.keyEpoch, members: shares.length, resealed: Boolean(task.modelVersionId) }, 'dealt key epoch');
 }

@@ -2,7 +2,7 @@ import { HeKeyHolder, openKeyShare, type FederationKey } from '@syndicate/protoc
 import type { AgentIdentity } from './identity-store';
 
 export interface KeyShareSource {
-  fetchKeyShare(keyEpoch: number): Promise<{ keyEpoch: number; parameterSet: string; dealerBoxPublicKey: Buffer; nonce: Buffer; sealedKey: Buffer }>;
+  fetchKeyShare(keyEpoch: number): Promise<{ keyEpoch: number; parameterSet: string; dealerBoxPublicKey: Buffer; nonce: Buffer; sealedKey: Buffer; wrappedKey: Buffer }>;
 }
 
 /**
@@ -29,7 +29,7 @@ export class KeyRing {
         const share = await this.source.fetchKeyShare(keyEpoch);
         const key = openKeyShare(
           { nonce: share.nonce, box: share.sealedKey },
-          { parameterSet: share.parameterSet, keyEpoch, dealerBoxPublicKey: share.dealerBoxPublicKey },
+          { parameterSet: share.parameterSet, keyEpoch, dealerBoxPublicKey: share.dealerBoxPublicKey, wrappedKey: share.wrappedKey },
           this.identity.boxSecretKey,
         );
         return { key, holder: await HeKeyHolder.open(key) };

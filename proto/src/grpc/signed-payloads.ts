@@ -19,11 +19,11 @@ export const fetchKeyDigest = (keyEpoch: number): Buffer => digest(Buffer.from(S
 export const aggregateDigest = (roundId: string, kind: string): Buffer => digest(Buffer.from(JSON.stringify([roundId, kind]), 'utf8'));
 
 /** Binds the dealer's signature to every share, in member order. */
-export function keySharesDigest(keyEpoch: number, parameterSet: string, shares: { participantId: string; nonce: Uint8Array; sealedKey: Uint8Array }[]): Buffer {
+export function keySharesDigest(keyEpoch: number, parameterSet: string, shares: { participantId: string; nonce: Uint8Array; sealedKey: Uint8Array }[], wrappedKey: Uint8Array): Buffer {
   const sorted = [...shares].sort((a, b) => (a.participantId < b.participantId ? -1 : 1));
   return digest(
     Buffer.from(
-      JSON.stringify([keyEpoch, parameterSet, sorted.map((s) => [s.participantId, Buffer.from(s.nonce).toString('base64'), Buffer.from(s.sealedKey).toString('base64')])]),
+      JSON.stringify([keyEpoch, parameterSet, digest(wrappedKey).toString('hex'), sorted.map((s) => [s.participantId, Buffer.from(s.nonce).toString('base64'), Buffer.from(s.sealedKey).toString('base64')])]),
       'utf8',
     ),
   );

@@ -1,7 +1,7 @@
 import { seededRandom } from '../plan/initial-weights';
 import { WireFormatError } from '../wire/errors';
 import { addEncrypted } from './ciphertext-sum';
-import { generateFederationKey, openKeyShare, sealKeyShare } from './federation-key';
+import { generateFederationKey, openKeyShare, sealKeyShare, wrapSealKey } from './federation-key';
 import { HeKeyHolder } from './he-codec';
 import { DEFAULT_HE_PARAMETER_SET, HE_PARAMETER_SETS, validateParameterSet, valueBits } from './parameter-sets';
 import { heRuntime } from './seal-runtime';
@@ -101,8 +101,12 @@ describe('secure aggregation end to end (codec level)', () => {
     const dealer = nacl.box.keyPair();
     const member = nacl.box.keyPair();
     const share = sealKeyShare(key, member.publicKey, dealer.secretKey);
-    const ctx = { parameterSet: DEFAULT_HE_PARAMETER_SET, keyEpoch: 4, dealerBoxPublicKey: dealer.publicKey };
+    // The per-member box holds 32 bytes; the 33 kB SEAL key travels once, wrapped.
+    expect(share.box.length).toBeLessThan(80);
+    const ctx = { parameterSet: DEFAULT_HE_PARAMETER_SET, keyEpoch: 4, dealerBoxPublicKey: dealer.publicKey, wrappedKey: wrapSealKey(key) };
     expect(openKeyShare(share, ctx, member.secretKey)).toEqual(key);
+    const otherEpoch = await generateFederationKey(DEFAULT_HE_PARAMETER_SET, 4);
+    expect(() => openKeyShare(share, { ...ctx, wrappedKey: wrapSealKey(otherEpoch) }, member.secretKey)).toThrow(/wrapped SEAL key does not open/);
     expect(() => openKeyShare(share, ctx, nacl.box.keyPair().secretKey)).toThrow(/does not open/);
     expect(() => openKeyShare(share, { ...ctx, keyEpoch: 5 }, member.secretKey)).toThrow(/epoch 4, expected 5/);
   });

@@ -8,7 +8,7 @@ import {
   generateSigningKeyPair,
   seededRandom,
   secureAggregationSpec,
-  sealKeyShare,
+  dealKeyShares,
   sha256,
   signEnvelope,
   updateFieldCount,
@@ -70,14 +70,8 @@ describe(`secure aggregation refuses hostile input (${testDatabaseKind()})`, () 
     const dealer = members[dealerIndex];
     const keyEpoch = 1;
     const key = await generateFederationKey(plan.aggregation.secure.parameterSet, keyEpoch);
-    await dealer.client.submitKeyShares(
-      keyEpoch,
-      key.parameterSet,
-      members.map((m) => {
-        const s = sealKeyShare(key, m.identity.boxPublicKey, dealer.identity.boxSecretKey);
-        return { participantId: m.identity.participantId, nonce: s.nonce, sealedKey: s.box };
-      }),
-    );
+    const dealt = dealKeyShares(key, members.map((m) => ({ participantId: m.identity.participantId, boxPublicKey: m.identity.boxPublicKey })), dealer.identity.boxSecretKey);
+    await dealer.client.submitKeyShares(keyEpoch, key.parameterSet, dealt.shares, dealt.wrappedKey);
     holder = await HeKeyHolder.open(key);
 
     for (const m of members) {

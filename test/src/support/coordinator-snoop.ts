@@ -66,7 +66,12 @@ async function main(): Promise<void> {
   for (const s of tables.key_shares ?? []) {
     for (let i = 0; i < 3; i++) {
       try {
-        openKeyShare({ nonce: s.nonce as Buffer, box: s.sealedKey as Buffer }, { parameterSet: DEFAULT_HE_PARAMETER_SET, keyEpoch: Number(s.epoch), dealerBoxPublicKey: nacl.box.keyPair().publicKey }, nacl.box.keyPair().secretKey);
+        const epoch = (tables.key_epochs ?? []).find((e) => Number(e.epoch) === Number(s.epoch));
+        openKeyShare(
+          { nonce: s.nonce as Buffer, box: s.sealedKey as Buffer },
+          { parameterSet: DEFAULT_HE_PARAMETER_SET, keyEpoch: Number(s.epoch), dealerBoxPublicKey: nacl.box.keyPair().publicKey, wrappedKey: (epoch?.wrappedKey as Buffer) ?? Buffer.alloc(0) },
+          nacl.box.keyPair().secretKey,
+        );
         sharesOpened++;
       } catch {
         /* expected */
@@ -77,7 +82,7 @@ async function main(): Promise<void> {
   const sealed = (tables.model_versions ?? []).filter((m) => m.encoding === 'PAYLOAD_ENCODING_SEALED_FLOAT32');
   for (const m of sealed) {
     try {
-      openSealedModel(m.data as Buffer, { parameterSet: DEFAULT_HE_PARAMETER_SET, keyEpoch: sealedModelEpoch(m.data as Buffer), sealSecretKey: new Uint8Array(0), modelKey: nacl.randomBytes(32) });
+      openSealedModel(m.data as Buffer, { parameterSet: DEFAULT_HE_PARAMETER_SET, keyEpoch: sealedModelEpoch(m.data as Buffer), epochSecret: new Uint8Array(0), sealSecretKey: new Uint8Array(0), modelKey: nacl.randomBytes(32) });
       sealedModelsOpened++;
     } catch {
       /* expected */

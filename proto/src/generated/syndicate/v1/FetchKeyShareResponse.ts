@@ -11,6 +11,7 @@ export interface FetchKeyShareResponse {
   'dealerBoxPublicKey'?: (Buffer | Uint8Array | string);
   'nonce'?: (Buffer | Uint8Array | string);
   'sealedKey'?: (Buffer | Uint8Array | string);
+  'wrappedKey'?: (Buffer | Uint8Array | string);
 }
 
 export interface FetchKeyShareResponse__Output {
@@ -22,4 +23,5 @@ export interface FetchKeyShareResponse__Output {
   'dealerBoxPublicKey': (Buffer);
   'nonce': (Buffer);
   'sealedKey': (Buffer);
+  'wrappedKey': (Buffer);
 }

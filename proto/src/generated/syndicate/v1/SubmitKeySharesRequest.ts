@@ -11,7 +11,14 @@ export interface SubmitKeySharesRequest {
   'envelope'?: (_syndicate_v1_Envelope | null);
   'keyEpoch'?: (number);
   'parameterSet'?: (string);
+  /**
+   * 32-byte epoch secret, boxed to each member.
+   */
   'shares'?: (_syndicate_v1_SealedKeyShare)[];
+  /**
+   * The SEAL secret key, wrapped once under the epoch secret (nonce | secretbox).
+   */
+  'wrappedKey'?: (Buffer | Uint8Array | string);
 }
 
 export interface SubmitKeySharesRequest__Output {
@@ -21,5 +28,12 @@ export interface SubmitKeySharesRequest__Output {
   'envelope': (_syndicate_v1_Envelope__Output | null);
   'keyEpoch': (number);
   'parameterSet': (string);
+  /**
+   * 32-byte epoch secret, boxed to each member.
+   */
   'shares': (_syndicate_v1_SealedKeyShare__Output)[];
+  /**
+   * The SEAL secret key, wrapped once under the epoch secret (nonce | secretbox).
+   */
+  'wrappedKey': (Buffer);
 }

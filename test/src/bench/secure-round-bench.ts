@@ -1,0 +1,159 @@
+import { spawn, type ChildProcess } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { AdminClient } from '@syndicate/coordinator';
+import { CoordinatorClient, enroll, newKeyMaterial, type AgentIdentity } from '@syndicate/participant';
+import {
+  HeKeyHolder,
+  applyDelta,
+  decodeAggregate,
+  encodeFloat32,
+  encodeSampleCount,
+  encodeWeightedDelta,
+  generateFederationKey,
+  initialWeights,
+  parseTrainingPlan,
+  dealKeyShares,
+  secureAggregationSpec,
+  seededRandom,
+  type TrainingPlanInput,
+} from '@syndicate/protocol';
+import { TaskInbox } from '../support/task-inbox';
+
+export type RoundScheme = 'syndicate_bfv' | 'plaintext';
+
+export interface RoundMeasurement {
+  round_seconds: number;
+  coordinator_peak_rss_mib: number;
+  wire_bytes_per_param: number;
+}
+
+/** A ~`params`-parameter MLP: one-hot input of width V+1, one hidden layer of H units. */
+function benchPlan(scheme: RoundScheme, params: number, participants: number): TrainingPlanInput {
+  const hidden = Math.max(1, Math.round(Math.sqrt(params)));
+  const vocab = Math.max(1, Math.round((params - 1) / hidden) - 3);
+  return {
+    name: `bench-${scheme}-${participants}`,
+    schema: { features: [{ name: 'x', type: 'numeric' }, { name: 'seg', type: 'categorical', vocabulary: Array.from({ length: vocab }, (_, i) => `v${i}`) }], target: { name: 'y' } },
+    model: { template: 'mlp', hiddenUnits: [hidden] },
+    rounds: { minParticipants: participants, maxParticipants: 64, deadlineSeconds: 3600 },
+    aggregation: scheme === 'plaintext' ? { mode: 'plaintext' } : { mode: 'secure', secure: { clip: 1, releasePolicy: 'publish' } },
+  };
+}
+
+async function startCoordinatorProcess(dir: string): Promise<{ proc: ChildProcess; httpPort: number; grpcPort: number }> {
+  const ready = path.join(dir, 'ready.json');
+  const main = require.resolve('@syndicate/coordinator/dist/cli/main.js');
+  const log = fs.openSync(path.join(dir, 'coordinator.log'), 'w');
+  const proc = spawn(process.execPath, [main, 'serve', '--database', `sqlite:${path.join(dir, 'bench.sqlite')}`, '--grpc-port', '0', '--http-port', '0', '--tick-ms', '100', '--log-level', 'warn', '--ready-file', ready], { stdio: ['ignore', log, log] });
+  const started = Date.now();
+  while (!fs.existsSync(ready)) {
+    if (proc.exitCode !== null || Date.now() - started > 60_000) throw new Error(`bench coordinator did not start; see ${path.join(dir, 'coordinator.log')}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const { grpcPort, httpPort } = JSON.parse(fs.readFileSync(ready, 'utf8')) as { grpcPort: number; httpPort: number };
+  return { proc, grpcPort, httpPort };
+}
+
+/** Peak resident set (VmHWM) of a process, from /proc. */
+function peakRssMib(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+)\s+kB/.exec(status)?.[1] ?? NaN);
+  return kb / 1024;
+}
+
+/**
+ * One real round against a coordinator process, with light members (no
+ * training) over real gRPC. Members' payloads are prepared before the round
+ * opens; for secure rounds one member's encryption time is added back, since
+ * members encrypt in parallel on their own machines.
+ */
+export async function measureRound(scheme: RoundScheme, o: { params: number; participants: number; log?: (s: string) => void }): Promise<RoundMeasurement> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `syndicate-bench-${scheme}-`));
+  const c = await startCoordinatorProcess(dir);
+  const address = `127.0.0.1:${c.grpcPort}`;
+  const admin = new AdminClient(`http://127.0.0.1:${c.httpPort}`);
+  const members: { identity: AgentIdentity; client: CoordinatorClient; inbox: TaskInbox }[] = [];
+  try {
+    const planInput = benchPlan(scheme, o.params, o.participants);
+    const plan = parseTrainingPlan(planInput);
+    const f = await admin.createFederation(planInput);
+    for (let i = 0; i < o.participants; i++) {
+      const inv = await admin.invite(f.id, `bank-${i}`);
+      const keys = newKeyMaterial();
+      const res = await enroll(address, { federationId: f.id, token: inv.token, signingPublicKey: keys.signingPublicKey, boxPublicKey: keys.boxPublicKey });
+      const identity: AgentIdentity = { coordinator: address, federationId: f.id, participantId: res.participantId, keyEpoch: res.keyEpoch, planJson: res.planJson, ...keys };
+      const client = new CoordinatorClient(identity);
+      members.push({ identity, client, inbox: new TaskInbox(client) });
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    const global = initialWeights(plan);
+    const rand = seededRandom(1);
+    const local = Float32Array.from(global, (w) => w + (rand() - 0.5) * 0.02);
+    let wireBytes = 0;
+    let extraSeconds = 0;
+    const t0 = process.hrtime.bigint();
+    const mark = (what: string) => process.env.SYNDICATE_BENCH_TRACE && o.log?.(`    ${(Number(process.hrtime.bigint() - t0) / 1e9).toFixed(3)} s ${what}`);
+    const round = await admin.openRound(f.id);
+    mark('round open');
+    if (scheme === 'plaintext') {
+      const payload = encodeFloat32(local);
+      wireBytes = payload.length;
+      const tasks = await Promise.all(members.map((m) => m.inbox.next('TASK_TYPE_TRAIN', 600_000)));
+      await Promise.all(members.map((m, i) => m.client.uploadUpdate({ roundId: tasks[i].roundId, baseModelVersionId: tasks[i].modelVersionId, encoding: 'PAYLOAD_ENCODING_FLOAT32_LE', numParams: local.length, numSamples: 1000 + i, payload })));
+    } else {
+      const spec = secureAggregationSpec({ parameterSet: plan.aggregation.secure.parameterSet, clip: 1, maxParticipants: plan.rounds.maxParticipants });
+      const dealerIndex = await Promise.any(members.map((m, i) => m.inbox.next('TASK_TYPE_KEY_CEREMONY', 600_000).then(() => i)));
+      const dealer = members[dealerIndex];
+      const key = await generateFederationKey(plan.aggregation.secure.parameterSet, 1);
+      const dealt = dealKeyShares(key, members.map((m) => ({ participantId: m.identity.participantId, boxPublicKey: m.identity.boxPublicKey })), dealer.identity.boxSecretKey);
+      await dealer.client.submitKeyShares(1, key.parameterSet, dealt.shares, dealt.wrappedKey);
+      const holder = await HeKeyHolder.open(key);
+      mark('keys dealt');
+      try {
+        const counts = await Promise.all(members.map((m) => m.inbox.next('TASK_TYPE_COUNT', 600_000)));
+        await Promise.all(members.map((m, i) => m.client.uploadUpdate({ roundId: counts[i].roundId, baseModelVersionId: counts[i].modelVersionId, encoding: 'PAYLOAD_ENCODING_BFV_PACKED', numParams: 0, numSamples: 0, payload: holder.encrypt(encodeSampleCount(1000, spec)), kind: 'count', keyEpoch: 1 })));
+        mark('counts sent');
+        const tasks = await Promise.all(members.map((m) => m.inbox.next('TASK_TYPE_TRAIN', 600_000)));
+        mark('train tasks received');
+        // Encryption happens on each bank's own machine, in parallel: time one and count it once.
+        const e0 = process.hrtime.bigint();
+        const delta = Float64Array.from(local, (w, i) => w - global[i]);
+        const payload = holder.encrypt(encodeWeightedDelta(delta, 1 / members.length, spec, seededRandom(2)).fields);
+        extraSeconds += Number(process.hrtime.bigint() - e0) / 1e9;
+        wireBytes = payload.length;
+        await Promise.all(members.map((m, i) => m.client.uploadUpdate({ roundId: tasks[i].roundId, baseModelVersionId: tasks[i].modelVersionId, encoding: 'PAYLOAD_ENCODING_BFV_PACKED', numParams: local.length, numSamples: 0, payload, kind: 'model', keyEpoch: 1 })));
+        mark('updates accepted');
+        const apply = await Promise.any(members.map((m) => m.inbox.next('TASK_TYPE_APPLY', 600_000).then((t) => ({ t, m }))));
+        const publisher = apply.t.publisher ? apply.m : members.find((m) => m.identity.participantId !== apply.m.identity.participantId)!;
+        mark('apply task received');
+        const sum = await publisher.client.downloadAggregate(round.id, 'model');
+        mark('aggregate downloaded');
+        const agg = decodeAggregate(holder.decrypt(sum.data), local.length, sum.contributors, spec);
+        const next = applyDelta(global, agg.delta);
+        mark('aggregate decrypted and applied');
+        await publisher.client.publishModel({ roundId: round.id, baseModelVersionId: apply.t.modelVersionId, encoding: 'PAYLOAD_ENCODING_FLOAT32_LE', numParams: next.length, payload: encodeFloat32(next), keyEpoch: 1 });
+      } finally {
+        holder.dispose();
+      }
+    }
+    for (;;) {
+      const r = await admin.round(round.id);
+      if (r.state === 'published') break;
+      if (r.state === 'failed') throw new Error(`bench round failed: ${r.failureReason}`);
+      await new Promise((res) => setTimeout(res, 50));
+    }
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9 + extraSeconds;
+    const rss = peakRssMib(c.proc.pid!);
+    o.log?.(`  ${scheme}: ${o.participants} members, round ${seconds.toFixed(2)} s, coordinator peak RSS ${rss.toFixed(0)} MiB`);
+    return { round_seconds: seconds, coordinator_peak_rss_mib: rss, wire_bytes_per_param: wireBytes / local.length };
+  } finally {
+    for (const m of members) {
+      m.inbox.close();
+      m.client.close();
+    }
+    c.proc.kill('SIGTERM');
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
