@@ -65,6 +65,24 @@ function required<T>(value: T | null | undefined, field: string): T {
   return value;
 }
 
+/**
+ * grpc-js server streams are object-mode Readables that read ahead 16 messages
+ * (16 MiB of chunks) whether or not anyone consumes them, which would buffer
+ * every queued upload whole. One message of read-ahead lets HTTP/2 flow control
+ * hold the rest at the sender while the upload waits for a slot.
+ */
+function limitReadAhead(stream: unknown): void {
+  const state = (stream as { _readableState?: { highWaterMark: number } })._readableState;
+  if (state && typeof state.highWaterMark === 'number') state.highWaterMark = 1;
+}
+
+/** Refuses an oversized upload from its header alone, before a slot or a buffer is spent on it. */
+function assertWithinLimit(descriptor: { totalBytes: string }, maxTotalBytes: number): void {
+  const total = Number(descriptor.totalBytes);
+  if (!Number.isSafeInteger(total) || total < 0) throw new WireFormatError('BAD_DESCRIPTOR', `total_bytes ${descriptor.totalBytes} is not a valid size`);
+  if (total > maxTotalBytes) throw new WireFormatError('TOO_LARGE', `payload declares ${total} bytes, the limit is ${maxTotalBytes}`);
+}
+
 function wireError(err: unknown): unknown {
   return err instanceof WireFormatError ? new SyndicateError('INVALID_ARGUMENT', `WIRE_${err.code}`, err.message) : err;
 }
@@ -218,17 +236,21 @@ export class ParticipantGrpcHandlers {
   /** Reads a header-then-chunks client stream; the header decides the limits before any chunk is buffered. */
   private async readChunked<H>(
     call: AsyncIterable<{ part?: string; header?: H | null; chunk?: { index: number; data: Buffer } | null }>,
-    prepare: (header: H) => Promise<ChunkAssembler>,
+    /** Validates the header; returns how to assemble, without allocating yet. */
+    prepare: (header: H) => Promise<() => ChunkAssembler>,
   ): Promise<{ header: H; payload: Buffer }> {
+    limitReadAhead(call);
     const iterator = call[Symbol.asyncIterator]();
     const first = await iterator.next();
     if (first.done || first.value.part !== 'header' || !first.value.header) {
       throw new SyndicateError('INVALID_ARGUMENT', 'HEADER_FIRST', 'a chunked upload must start with its header message');
     }
     const header = first.value.header;
-    const assembler = await prepare(header);
-    // Chunks are not read until a slot is free: unread streams back-pressure their senders.
+    const makeAssembler = await prepare(header);
+    // Chunks are not read, nor the payload buffer allocated, until a slot is free:
+    // unread streams back-pressure their senders.
     return this.uploadSlots.run(async () => {
+      const assembler = makeAssembler();
       for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
         if (next.value.part !== 'chunk' || !next.value.chunk) {
           throw new SyndicateError('INVALID_ARGUMENT', 'UNEXPECTED_MESSAGE', 'only chunks may follow the header');
@@ -280,7 +302,9 @@ export class ParticipantGrpcHandlers {
         await this.rounds.assertMayContribute(round, participant.id, kind);
       }
       ctx = { round, participant, kind, numParams, valueCount, plan };
-      return new ChunkAssembler(descriptor, { maxTotalBytes: Math.min(this.config.maxPayloadBytes, maxBytes) });
+      const limits = { maxTotalBytes: Math.min(this.config.maxPayloadBytes, maxBytes) };
+      assertWithinLimit(descriptor, limits.maxTotalBytes);
+      return () => new ChunkAssembler(descriptor, limits);
     });
     const env = header.envelope!;
     const descriptor = header.payload!;
@@ -346,7 +370,9 @@ export class ParticipantGrpcHandlers {
       p = await this.participants.authenticate(env, { federationId: required(env.federationId, 'envelope.federation_id'), phase: 'PHASE_PUBLISH', payloadSha256: descriptor.sha256 });
       const base = await this.models.summary(required(h.baseModelVersionId, 'header.base_model_version_id'));
       // A sealed model adds a fixed 48-byte frame to the float32 bytes.
-      return new ChunkAssembler(descriptor, { maxTotalBytes: Math.min(this.config.maxPayloadBytes, base.numParams * 4 + 48) });
+      const limits = { maxTotalBytes: Math.min(this.config.maxPayloadBytes, base.numParams * 4 + 48) };
+      assertWithinLimit(descriptor, limits.maxTotalBytes);
+      return () => new ChunkAssembler(descriptor, limits);
     });
     const encoding = header.payload!.encoding;
     const env = header.envelope!;

@@ -27,11 +27,15 @@ export function loadProtocol(): ProtoGrpcType {
   return cached;
 }
 
-/** Payload slice size. Far below gRPC's 4 MiB default so framing never hits the limit. */
-export const CHUNK_BYTES = 1024 * 1024;
+/**
+ * Payload slice size. Small, so that an upload waiting for an aggregation slot
+ * holds at most a chunk or two at the coordinator (HTTP/2 flow control keeps the
+ * rest at the sender): coordinator memory stays flat as members are added.
+ */
+export const CHUNK_BYTES = 256 * 1024;
 
-/** Largest single message either side accepts: one chunk plus its envelope and framing. */
-export const MAX_MESSAGE_BYTES = CHUNK_BYTES + 64 * 1024;
+/** Largest single message either side accepts: gRPC's usual 4 MiB (chunks, plans, key ceremonies). */
+export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
 /**
  * Firewalls and NAT boxes drop idle TCP after minutes while a bank trains for an
