@@ -109,7 +109,9 @@ export class RoundsService {
     const now = this.clock.now();
     // A quarter of the round's time for counts, the rest for training.
     const countDeadlineAt = now + Math.max(1000, Math.floor((round.deadlineAt - now) / 4));
-    await this.transition(round, 'counting', undefined, { keyEpoch: epoch.epoch, countDeadlineAt });
+    // A new epoch may have re-sealed the current model: train from the copy every member can open.
+    const base = await this.models.latest(round.federationId);
+    await this.transition(round, 'counting', undefined, { keyEpoch: epoch.epoch, countDeadlineAt, baseModelVersionId: base.id });
     for (const id of await this.epochMembers(round)) this.hub.push(id, this.countTask(round, epoch.parameterSet));
   }
 

@@ -142,6 +142,12 @@ export class ParticipantAgent {
           const reason = err instanceof CoordinatorCallError ? err.reason : '';
           // Already done (e.g. re-sent after a reconnect) is success, not failure.
           if (['DUPLICATE_UPDATE', 'DUPLICATE_COUNT', 'DUPLICATE_EVALUATION'].includes(reason)) this.done.add(key);
+          if (reason === 'NOT_A_KEY_MEMBER') {
+            // Joined after this key epoch was dealt: nothing to do until the next one.
+            this.done.add(key);
+            this.opts.logger.info({ type: task.type, round: task.roundNumber }, 'skipped: this member joins at the next key epoch');
+            continue;
+          }
           this.opts.logger.error({ task: task.taskId, type: task.type, round: task.roundNumber, err: (err as Error).message }, 'task failed');
         }
       }

@@ -1,0 +1,68 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { generateConsortium, toCsv } from '@syndicate/examples';
+import { pullModel } from '@syndicate/participant';
+import type { TrainingPlanInput } from '@syndicate/protocol';
+import { startAgentProcess, waitFor } from '../support/agent-process';
+import { startHarness, type Harness } from '../support/coordinator-harness';
+import { testDatabaseKind } from '../support/database';
+
+const base: TrainingPlanInput = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'examples', 'credit-risk', 'plan-logistic.json'), 'utf8'));
+
+/**
+ * Members-only: a bank that joins after round 1 gets the next key epoch, and the
+ * current model re-sealed for it by an existing member, so it trains from it.
+ */
+describe(`key epochs follow membership (${testDatabaseKind()})`, () => {
+  let h: Harness;
+  const agents: { stop(): Promise<void> }[] = [];
+  afterAll(async () => {
+    await Promise.all(agents.map((a) => a.stop()));
+    await h?.stop();
+  });
+
+  it('a member joining later receives a new epoch and the re-sealed model, and contributes', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'syndicate-rotation-'));
+    const { banks } = generateConsortium({ seed: 5, scale: 0.05 });
+    const csv = banks.slice(0, 3).map((b) => {
+      const file = path.join(dir, `${b.name}.csv`);
+      fs.writeFileSync(file, toCsv(b.rows));
+      return { name: b.name, file };
+    });
+    h = await startHarness('rotation');
+    const plan = { ...base, name: 'rotation', rounds: { ...base.rounds, minParticipants: 2, deadlineSeconds: 90 }, aggregation: { mode: 'secure', secure: { clip: 4, releasePolicy: 'members-only' } } };
+    const f = await h.admin.createFederation(plan);
+    const connected = (n: number) => waitFor(`${n} agents connected`, async () => (await h.admin.participants(f.id)).filter((p) => p.connected).length >= n);
+    const published = (roundId: string) =>
+      waitFor(`round ${roundId} published`, async () => {
+        const r = await h.admin.round(roundId);
+        if (r.state === 'failed') throw new Error(`round failed: ${r.failureReason}`);
+        return r.state === 'published' && r;
+      });
+
+    for (const b of csv.slice(0, 2)) agents.push(await startAgentProcess(h, f.id, b.name, b.file, dir));
+    await connected(2);
+    const r1 = await published((await h.admin.openRound(f.id)).id);
+    expect(r1.keyEpoch).toBe(1);
+
+    const late = await startAgentProcess(h, f.id, csv[2].name, csv[2].file, dir);
+    agents.push(late);
+    await connected(3);
+    const r2 = await published((await h.admin.openRound(f.id)).id);
+    expect(r2.keyEpoch).toBe(2);
+    expect(r2.contributors.map((c) => c.displayName).sort()).toEqual(csv.map((b) => b.name).sort());
+
+    // Round 1's model was re-sealed under epoch 2; the coordinator holds both seals, reads neither.
+    const models = await h.admin.models(f.id);
+    const round1 = models.filter((m) => m.roundNumber === 1).map((m) => [m.keyEpoch, m.encoding]);
+    expect(round1.sort()).toEqual([
+      [1, 'PAYLOAD_ENCODING_SEALED_FLOAT32'],
+      [2, 'PAYLOAD_ENCODING_SEALED_FLOAT32'],
+    ]);
+    // The late member's data scientist can open the current model with its own share.
+    const pulled = await pullModel({ stateDir: late.stateDir });
+    expect(pulled).toMatchObject({ roundNumber: 2, sealed: true });
+    expect(pulled.weights.every((w) => Number.isFinite(w))).toBe(true);
+  });
+});
