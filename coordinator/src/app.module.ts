@@ -8,6 +8,7 @@ import { CoreModule } from './common/core.module';
 import type { Logger } from './common/logger';
 import type { CoordinatorConfig } from './config/coordinator-config';
 import { dataSourceOptions } from './database/data-source-options';
+import { AuditModule } from './audit/audit.module';
 import { FederationsModule } from './federations/federations.module';
 import { GrpcModule } from './grpc/grpc.module';
 import { ModelsModule } from './models/models.module';
@@ -22,6 +23,7 @@ export class AppModule {
       imports: [
         CoreModule.forRoot(config, logger, clock),
         TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl), retryAttempts: 3, retryDelay: 1000 }),
+        AuditModule,
         FederationsModule,
         ParticipantsModule,
         ModelsModule,

@@ -6,6 +6,7 @@ import { ModelVersion } from '../models/model-version.entity';
 import { EnrollmentToken } from '../participants/enrollment-token.entity';
 import { Participant } from '../participants/participant.entity';
 import { UsedNonce } from '../participants/used-nonce.entity';
+import { AuditEvent } from '../audit/audit-event.entity';
 import { KeyEpoch } from '../keys/key-epoch.entity';
 import { KeyShare } from '../keys/key-share.entity';
 import { Round } from '../rounds/round.entity';
@@ -22,4 +23,5 @@ export const ENTITIES = [
   EvaluationResult,
   KeyEpoch,
   KeyShare,
+  AuditEvent,
 ];

@@ -42,6 +42,7 @@ import {
 import type { Participant } from '../participants/participant.entity';
 import type { Round } from '../rounds/round.entity';
 import { KeyCustodyService } from '../keys/key-custody.service';
+import { AuditService } from '../audit/audit.service';
 import { AggregationService } from '../aggregation/aggregation.service';
 import type { CoordinatorConfig } from '../config/coordinator-config';
 import { Clock } from '../common/clock';
@@ -104,6 +105,7 @@ export class ParticipantGrpcHandlers {
     private readonly evaluation: EvaluationService,
     private readonly hub: TaskHub,
     private readonly keys: KeyCustodyService,
+    private readonly audit: AuditService,
     private readonly clock: Clock,
     @Inject(CONFIG) private readonly config: CoordinatorConfig,
     @Inject(LOGGER) private readonly log: Logger,
@@ -261,7 +263,26 @@ export class ParticipantGrpcHandlers {
     });
   }
 
+  /** Every accepted or refused contribution from an authenticated member is audited with its hash and signature. */
   private async upload(call: grpc.ServerReadableStream<UploadUpdateRequest__Output, UploadUpdateResponse>): Promise<UploadUpdateResponse> {
+    let seen: { participant: Participant; round: Round; kind: string; payloadSha256: string; signature: string } | undefined;
+    try {
+      const res = await this.acceptUpload(call, (s) => (seen = s));
+      await this.audit.record({ actor: seen!.participant.id, action: 'update.accepted', federationId: seen!.round.federationId, subject: seen!.round.id, detail: { kind: seen!.kind, receiptId: res.receiptId, payloadSha256: seen!.payloadSha256, signature: seen!.signature } });
+      return res;
+    } catch (err) {
+      if (seen) {
+        const reason = err instanceof SyndicateError ? err.reason : err instanceof WireFormatError ? `WIRE_${err.code}` : 'INTERNAL';
+        await this.audit.record({ actor: seen.participant.id, action: 'update.rejected', federationId: seen.round.federationId, subject: seen.round.id, detail: { kind: seen.kind, reason, payloadSha256: seen.payloadSha256, signature: seen.signature } });
+      }
+      throw err;
+    }
+  }
+
+  private async acceptUpload(
+    call: grpc.ServerReadableStream<UploadUpdateRequest__Output, UploadUpdateResponse>,
+    authenticated: (s: { participant: Participant; round: Round; kind: string; payloadSha256: string; signature: string }) => void,
+  ): Promise<UploadUpdateResponse> {
     let ctx!: { round: Round; participant: Participant; kind: 'model' | 'count'; numParams: number; valueCount: number; plan: TrainingPlan };
     const { header, payload } = await this.readChunked(call as AsyncIterable<UploadUpdateRequest__Output>, async (header: UpdateHeader__Output) => {
       const env = required(header.envelope, 'header.envelope');
@@ -276,6 +297,7 @@ export class ParticipantGrpcHandlers {
         payloadSha256: descriptor.sha256,
         keyEpoch: round.mode === 'secure' ? round.keyEpoch : undefined,
       });
+      authenticated({ participant, round, kind, payloadSha256: descriptor.sha256.toString('hex'), signature: env.signature.toString('hex') });
       const wantState = kind === 'count' ? 'counting' : 'collecting';
       if (round.state !== wantState) {
         throw new SyndicateError('FAILED_PRECONDITION', kind === 'count' ? 'ROUND_NOT_COUNTING' : 'ROUND_NOT_COLLECTING', `round ${round.number} is ${round.state} and does not accept ${kind === 'count' ? 'sample counts' : 'updates'} now`);

@@ -9,6 +9,7 @@ import { SyndicateError } from '../common/syndicate-error';
 import { LOGGER } from '../common/tokens';
 import { Federation } from '../federations/federation.entity';
 import { FederationsService } from '../federations/federations.service';
+import { AuditService } from '../audit/audit.service';
 import { ModelsService } from '../models/models.service';
 import type { Participant } from '../participants/participant.entity';
 import { ParticipantsService } from '../participants/participants.service';
@@ -41,6 +42,7 @@ export class KeyCustodyService {
     private readonly models: ModelsService,
     private readonly hub: TaskHub,
     private readonly clock: Clock,
+    private readonly audit: AuditService,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
@@ -86,6 +88,7 @@ export class KeyCustodyService {
     });
     await this.epochs.insert(row);
     this.log.info({ federationId: federation.id, keyEpoch: epoch, dealer: row.dealerId, members: active.length }, 'key ceremony started');
+    await this.audit.record({ actor: 'system', action: 'key_epoch.started', federationId: federation.id, subject: String(epoch), detail: { dealer: row.dealerId, members: JSON.parse(row.memberIds) as string[] } });
     await this.sendCeremonyTask(row, reseal ? current.id : '');
     return null;
   }
@@ -179,6 +182,7 @@ export class KeyCustodyService {
       await em.getRepository(Federation).update({ id: e.federationId }, { keyEpoch: e.epoch });
     });
     this.log.info({ federationId: e.federationId, keyEpoch: e.epoch, members: members.length }, 'key epoch ready');
+    await this.audit.record({ actor: dealer.id, action: 'key_epoch.ready', federationId: e.federationId, subject: String(e.epoch), detail: { members, parameterSet: e.parameterSet } });
     return e.epoch;
   }
 

@@ -152,6 +152,21 @@ export class InitialSchema1764000000000 implements MigrationInterface {
         [],
       ],
       [
+        'audit_events',
+        [
+          { name: 'seq', type: 'integer', isPrimary: true },
+          ms('at'),
+          { name: 'actor', type: 'varchar', length: '64' },
+          { name: 'action', type: 'varchar', length: '64' },
+          { ...id('federationId'), isNullable: true },
+          { ...id('subject'), isNullable: true },
+          { name: 'detail', type: 'text' },
+          { name: 'prevHash', type: 'varchar', length: '64' },
+          { name: 'hash', type: 'varchar', length: '64' },
+        ],
+        [],
+      ],
+      [
         'key_shares',
         [
           id('federationId', true),
@@ -171,6 +186,7 @@ export class InitialSchema1764000000000 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     for (const name of [
       'key_shares',
+      'audit_events',
       'key_epochs',
       'evaluation_results',
       'model_versions',

@@ -9,6 +9,7 @@ import type { Logger } from '../common/logger';
 import { SyndicateError } from '../common/syndicate-error';
 import { LOGGER } from '../common/tokens';
 import { FederationsService } from '../federations/federations.service';
+import { AuditService } from '../audit/audit.service';
 import { EnrollmentToken } from './enrollment-token.entity';
 import { Participant } from './participant.entity';
 import { UsedNonce } from './used-nonce.entity';
@@ -50,6 +51,7 @@ export class ParticipantsService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly federations: FederationsService,
     private readonly clock: Clock,
+    private readonly audit: AuditService,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
@@ -99,6 +101,7 @@ export class ParticipantsService {
       return p;
     });
     this.log.info({ federationId: participant.federationId, participantId: participant.id, name: participant.displayName }, 'participant enrolled');
+    await this.audit.record({ actor: participant.id, action: 'participant.enrolled', federationId: participant.federationId, subject: participant.id, detail: { displayName: participant.displayName, signingPublicKey: participant.signingPublicKey, boxPublicKey: participant.boxPublicKey } });
     return participant;
   }
 
@@ -112,9 +115,11 @@ export class ParticipantsService {
     }
     const participant = await this.repo.findOne({ where: { id: envelope.participantId } });
     if (!participant) {
+      await this.audit.record({ actor: envelope.participantId.slice(0, 64), action: 'message.rejected', federationId: expected.federationId, subject: envelope.roundId || null, detail: { reason: 'UNKNOWN_PARTICIPANT', phase: envelope.phase } });
       throw new SyndicateError('UNAUTHENTICATED', 'UNKNOWN_PARTICIPANT', `participant ${JSON.stringify(envelope.participantId)} is not enrolled; enroll the agent with an invitation token`);
     }
     if (participant.status !== 'active') {
+      await this.audit.record({ actor: participant.id, action: 'message.rejected', federationId: participant.federationId, subject: envelope.roundId || null, detail: { reason: 'PARTICIPANT_REVOKED', phase: envelope.phase } });
       throw new SyndicateError('PERMISSION_DENIED', 'PARTICIPANT_REVOKED', `participant ${participant.id} has been revoked`);
     }
     if (participant.federationId !== expected.federationId) {
@@ -129,6 +134,13 @@ export class ParticipantsService {
     });
     if (!verdict.ok) {
       this.log.warn({ participantId: participant.id, reason: verdict.code }, 'envelope rejected');
+      await this.audit.record({
+        actor: participant.id,
+        action: 'message.rejected',
+        federationId: participant.federationId,
+        subject: envelope.roundId || null,
+        detail: { reason: `ENVELOPE_${verdict.code}`, phase: envelope.phase, signature: envelope.signature.toString('hex'), payloadSha256: envelope.payloadSha256.toString('hex') },
+      });
       throw new SyndicateError('UNAUTHENTICATED', `ENVELOPE_${verdict.code}`, verdict.message);
     }
     const nonce = envelope.nonce.toString('hex');
@@ -136,6 +148,7 @@ export class ParticipantsService {
       await this.nonces.insert({ nonce, participantId: participant.id, seenAt: now });
     } catch {
       this.log.warn({ participantId: participant.id }, 'replayed envelope rejected');
+      await this.audit.record({ actor: participant.id, action: 'message.rejected', federationId: participant.federationId, subject: envelope.roundId || null, detail: { reason: 'ENVELOPE_REPLAYED', phase: envelope.phase, signature: envelope.signature.toString('hex') } });
       throw new SyndicateError('UNAUTHENTICATED', 'ENVELOPE_REPLAYED', 'this signed message was already received once (replayed nonce)');
     }
     participant.lastSeenAt = now;
@@ -169,6 +182,7 @@ export class ParticipantsService {
       await this.repo.update({ id }, { status: 'revoked' });
       p.status = 'revoked';
       this.log.warn({ federationId, participantId: id }, 'participant revoked');
+      await this.audit.record({ actor: 'admin', action: 'participant.revoked', federationId, subject: id });
     }
     return p;
   }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { decodeFloat32, encodeFloat32, secureAggregationSpec, sealedModelEpoch, type SecureAggregationSpec, type Task, type TrainingPlan } from '@syndicate/protocol';
+import { decodeFloat32, encodeFloat32, planSecureSpec, sealedModelEpoch, type SecureAggregationSpec, type Task, type TrainingPlan } from '@syndicate/protocol';
 import { In, type DataSource, type EntityManager, type Repository } from 'typeorm';
 import { AggregationService } from '../aggregation/aggregation.service';
 import { Clock } from '../common/clock';
@@ -17,6 +17,7 @@ import { Round } from './round.entity';
 import { ACTIVE_ROUND_STATES, assertTransition, decideClose, type RoundState } from './round-state-machine';
 import { TaskHub } from '../participants/task-hub';
 import { KeyCustodyService, SEALED_ENCODING } from '../keys/key-custody.service';
+import { AuditService } from '../audit/audit.service';
 import type { Federation } from '../federations/federation.entity';
 
 export interface RoundView {
@@ -49,13 +50,14 @@ export class RoundsService {
     private readonly evaluation: EvaluationService,
     private readonly hub: TaskHub,
     private readonly keys: KeyCustodyService,
+    private readonly audit: AuditService,
     private readonly clock: Clock,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
   /** The plan's secure-aggregation spec; both sides derive the same from the plan. */
   static secureSpec(plan: TrainingPlan): SecureAggregationSpec {
-    return secureAggregationSpec({ parameterSet: plan.aggregation.secure.parameterSet, clip: plan.aggregation.secure.clip, maxParticipants: plan.rounds.maxParticipants });
+    return planSecureSpec(plan);
   }
 
   /** Opens the next round from the latest global model and pushes train tasks to connected members. */
@@ -320,6 +322,13 @@ export class RoundsService {
     if (!res.affected) throw new SyndicateError('FAILED_PRECONDITION', 'ROUND_MOVED', `round ${round.id} was moved by someone else`);
     Object.assign(round, patch);
     this.log.info({ roundId: round.id, state: to }, 'round transition');
+    await this.audit.record({
+      actor: 'system',
+      action: `round.${to}`,
+      federationId: round.federationId,
+      subject: round.id,
+      detail: { round: round.number, keyEpoch: round.keyEpoch, ...(to === 'published' ? { modelVersionId: round.resultModelVersionId } : {}), ...(to === 'failed' ? { reason: round.failureReason } : {}) },
+    });
   }
 
   async get(id: string): Promise<Round> {

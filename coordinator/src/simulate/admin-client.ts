@@ -43,6 +43,14 @@ export class AdminClient {
     return this.call('POST', `/v1/federations/${federationId}/participants/${participantId}/revoke`);
   }
 
+  audit(federationId?: string): Promise<{ seq: number; actor: string; action: string; subject: string | null; detail: string }[]> {
+    return this.call('GET', `/v1/audit${federationId ? `?federationId=${encodeURIComponent(federationId)}` : ''}`);
+  }
+
+  verifyAudit(): Promise<{ ok: boolean; entries?: number; seq?: number; problem?: string }> {
+    return this.call('GET', '/v1/audit/verify');
+  }
+
   participants(federationId: string): Promise<ParticipantView[]> {
     return this.call('GET', `/v1/federations/${federationId}/participants`);
   }

@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import { parseTrainingPlanJson } from '@syndicate/protocol';
 import * as path from 'path';
 import Table from 'cli-table3';
 import type { Command } from 'commander';
@@ -60,6 +62,15 @@ export function registerSimulate(program: Command): void {
     )
     .action(async (o: { plan: string; data: BankData[]; rounds: number; out: string; workDir?: string; database?: string; deadline?: number; keepUpdates?: boolean; quiet?: boolean }) => {
       if (!Number.isInteger(o.rounds) || o.rounds < 1) throw new Error('--rounds must be a positive integer');
+      if (!o.quiet) {
+        const plan = parseTrainingPlanJson(fs.readFileSync(o.plan, 'utf8'));
+        const agg = plan.aggregation;
+        process.stdout.write(
+          agg.mode === 'secure'
+            ? `aggregation: secure (${agg.secure.parameterSet}, clip ±${agg.secure.clip}, release ${agg.secure.releasePolicy}) — the coordinator adds encrypted updates and never sees one\n`
+            : 'aggregation: plaintext float32 updates (set aggregation.mode to "secure" to encrypt them)\n',
+        );
+      }
       const result = await runSimulation(
         {
           planPath: o.plan,

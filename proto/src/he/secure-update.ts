@@ -1,3 +1,4 @@
+import type { TrainingPlan } from '../plan/training-plan';
 import { parameterSet, valueBits } from './parameter-sets';
 import { dequantizeSum, fromLimbs, quantizationStep, quantizeStochastic, toLimbs, type QuantizerSpec } from './quantization';
 
@@ -12,6 +13,10 @@ export interface SecureAggregationSpec {
   /** Limbs carrying a member's sample count (counts up to 2^40). */
   countLimbs: number;
 }
+
+/** The spec a training plan implies; coordinator and members derive the same one. */
+export const planSecureSpec = (plan: Pick<TrainingPlan, 'aggregation' | 'rounds'>): SecureAggregationSpec =>
+  secureAggregationSpec({ parameterSet: plan.aggregation.secure.parameterSet, clip: plan.aggregation.secure.clip, maxParticipants: plan.rounds.maxParticipants });
 
 export function secureAggregationSpec(o: { parameterSet: string; clip: number; maxParticipants: number }): SecureAggregationSpec {
   const bits = valueBits(parameterSet(o.parameterSet), o.maxParticipants);

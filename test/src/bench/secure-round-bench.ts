@@ -15,7 +15,7 @@ import {
   initialWeights,
   parseTrainingPlan,
   dealKeyShares,
-  secureAggregationSpec,
+  planSecureSpec,
   seededRandom,
   type TrainingPlanInput,
 } from '@syndicate/protocol';
@@ -103,7 +103,7 @@ export async function measureRound(scheme: RoundScheme, o: { params: number; par
       const tasks = await Promise.all(members.map((m) => m.inbox.next('TASK_TYPE_TRAIN', 600_000)));
       await Promise.all(members.map((m, i) => m.client.uploadUpdate({ roundId: tasks[i].roundId, baseModelVersionId: tasks[i].modelVersionId, encoding: 'PAYLOAD_ENCODING_FLOAT32_LE', numParams: local.length, numSamples: 1000 + i, payload })));
     } else {
-      const spec = secureAggregationSpec({ parameterSet: plan.aggregation.secure.parameterSet, clip: 1, maxParticipants: plan.rounds.maxParticipants });
+      const spec = planSecureSpec(plan);
       const dealerIndex = await Promise.any(members.map((m, i) => m.inbox.next('TASK_TYPE_KEY_CEREMONY', 600_000).then(() => i)));
       const dealer = members[dealerIndex];
       const key = await generateFederationKey(plan.aggregation.secure.parameterSet, 1);

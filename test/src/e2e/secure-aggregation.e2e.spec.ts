@@ -6,7 +6,7 @@ import pino from 'pino';
 import { loadCoordinatorConfig, runSimulation, startCoordinator } from '@syndicate/coordinator';
 import { generateConsortium, toCsv } from '@syndicate/examples';
 import { CoordinatorClient, KeyRing, loadIdentity, pullModel } from '@syndicate/participant';
-import { decodeFloat32, encodeFloat32, initialWeights, parseTrainingPlan, quantizationStep, secureAggregationSpec, type TrainingPlanInput } from '@syndicate/protocol';
+import { decodeFloat32, encodeFloat32, initialWeights, parseTrainingPlan, quantizationStep, planSecureSpec, type TrainingPlanInput } from '@syndicate/protocol';
 import { freshDatabaseUrl, testDatabaseKind } from '../support/database';
 
 const basePlan: TrainingPlanInput = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'examples', 'credit-risk', 'plan-logistic.json'), 'utf8'));
@@ -44,7 +44,7 @@ describe(`secure aggregation over real gRPC (${testDatabaseKind()})`, () => {
     });
     // Every member trained from the same global model: round 1's published result.
     for (const l of locals) expect(l.global).toEqual(locals[0].global);
-    const spec = secureAggregationSpec({ parameterSet: plan.aggregation.secure.parameterSet, clip: plan.aggregation.secure.clip, maxParticipants: plan.rounds.maxParticipants });
+    const spec = planSecureSpec(plan);
     const bound = (locals.length * quantizationStep({ clip: spec.clip, bits: spec.bits })) / (1 - 1e-6);
     const published = readF32(result.final!.weightsPath!);
     const total = locals.reduce((s, l) => s + l.n, 0);

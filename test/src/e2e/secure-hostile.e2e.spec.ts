@@ -7,7 +7,7 @@ import {
   generateFederationKey,
   generateSigningKeyPair,
   seededRandom,
-  secureAggregationSpec,
+  planSecureSpec,
   dealKeyShares,
   sha256,
   signEnvelope,
@@ -30,7 +30,7 @@ const planInput: TrainingPlanInput = {
   aggregation: { mode: 'secure', secure: { clip: 1 } },
 };
 const plan = parseTrainingPlan(planInput);
-const spec = secureAggregationSpec({ parameterSet: plan.aggregation.secure.parameterSet, clip: 1, maxParticipants: 8 });
+const spec = planSecureSpec(plan);
 const NUM_PARAMS = 2;
 
 type Member = Awaited<ReturnType<typeof enrolledClient>> & { inbox: TaskInbox; n: number };
@@ -128,5 +128,16 @@ describe(`secure aggregation refuses hostile input (${testDatabaseKind()})`, () 
     expect(decrypted).toHaveLength(updateFieldCount(spec, NUM_PARAMS));
     expect(Array.from(decrypted)).toEqual(Array.from(fieldsA, (x, i) => x + fieldsB[i]));
     expect((await h.admin.round(round.roundId)).state).toBe('aggregating');
+
+    // Every refusal and acceptance left an audit record with its reason, in an intact chain.
+    const audit = await h.admin.audit(f.id);
+    const reasons = (action: string) => audit.filter((e) => e.action === action).map((e) => (JSON.parse(e.detail) as { reason?: string }).reason);
+    expect(reasons('update.rejected').sort()).toEqual(
+      ['DUPLICATE_UPDATE', 'ROUND_NOT_COUNTING', 'UPDATE_BAD_CIPHERTEXT', 'UPDATE_BAD_LENGTH', 'UPDATE_KEY_EPOCH_MISMATCH', 'UPDATE_PARAMETER_SET_MISMATCH'].sort(),
+    );
+    expect(reasons('message.rejected').sort()).toEqual(['ENVELOPE_BAD_SIGNATURE', 'ENVELOPE_REPLAYED', 'ENVELOPE_WRONG_KEY_EPOCH', 'PARTICIPANT_REVOKED'].sort());
+    expect(audit.filter((e) => e.action === 'update.accepted')).toHaveLength(5); // 3 counts + 2 updates
+    expect(audit.map((e) => e.action)).toEqual(expect.arrayContaining(['participant.enrolled', 'key_epoch.started', 'key_epoch.ready', 'participant.revoked', 'round.counting', 'round.collecting', 'round.aggregating']));
+    expect(await h.admin.verifyAudit()).toMatchObject({ ok: true });
   });
 });

@@ -6,6 +6,7 @@ export class TaskInbox {
   private readonly tasks: Task__Output[] = [];
   private readonly waiters: (() => void)[] = [];
   private readonly stream;
+  private closed = false;
 
   constructor(client: CoordinatorClient) {
     this.stream = client.subscribe('test');
@@ -22,9 +23,12 @@ export class TaskInbox {
     for (;;) {
       const i = this.tasks.findIndex((t) => t.type === type);
       if (i >= 0) return this.tasks.splice(i, 1)[0];
+      if (this.closed) throw new Error(`inbox closed while waiting for ${type}`);
       if (Date.now() > deadline) throw new Error(`no ${type} task within ${timeoutMs} ms`);
       await new Promise<void>((resolve) => {
+        // Unref'd: a waiter that lost a Promise.any race must not keep the process alive.
         const t = setTimeout(resolve, 200);
+        t.unref();
         this.waiters.push(() => {
           clearTimeout(t);
           resolve();
@@ -38,6 +42,7 @@ export class TaskInbox {
   }
 
   close(): void {
+    this.closed = true;
     this.stream.cancel();
   }
 }

@@ -1,0 +1,17 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { AuditService } from './audit.service';
+
+@Controller('v1/audit')
+export class AuditController {
+  constructor(private readonly audit: AuditService) {}
+
+  @Get()
+  list(@Query('federationId') federationId?: string, @Query('after') after?: string, @Query('limit') limit?: string) {
+    return this.audit.list({ federationId, after: after ? Number(after) : undefined, limit: limit ? Number(limit) : undefined });
+  }
+
+  @Get('verify')
+  verify() {
+    return this.audit.verify();
+  }
+}
