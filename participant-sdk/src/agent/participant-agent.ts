@@ -6,7 +6,7 @@ import {
   modelLayout,
   openSealedModel,
   parseTrainingPlanJson,
-  secureAggregationSpec,
+  planSecureSpec,
   sealedModelEpoch,
   type SecureAggregationSpec,
   type Task__Output,
@@ -61,7 +61,7 @@ export class ParticipantAgent {
 
   constructor(private readonly opts: AgentOptions) {
     this.plan = parseTrainingPlanJson(opts.identity.planJson);
-    this.spec = secureAggregationSpec({ parameterSet: this.plan.aggregation.secure.parameterSet, clip: this.plan.aggregation.secure.clip, maxParticipants: this.plan.rounds.maxParticipants });
+    this.spec = planSecureSpec(this.plan);
     this.numParams = modelLayout(this.plan).numParams;
     this.client = new CoordinatorClient(opts.identity);
     this.keys = new KeyRing(opts.identity, this.client);

@@ -7,6 +7,7 @@ let loaded: Promise<{ tf: Tf; backend: string }> | undefined;
 
 function optionalRequire(id: string): unknown {
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand (optional, UMD or ESM-only package)
     return require(id);
   } catch {
     return undefined;
@@ -30,10 +31,12 @@ export function initTensorflow(): Promise<{ tf: Tf; backend: string }> {
       }
       if (wanted === 'tensorflow') throw new Error('SYNDICATE_TF_BACKEND=tensorflow but @tensorflow/tfjs-node is not installed');
     }
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand (optional, UMD or ESM-only package)
     const tf = require('@tensorflow/tfjs') as Tf;
     // PROD silences tfjs's "install tfjs-node" hint: running without it is a deliberate choice here.
     tf.env().set('PROD', true);
     if (wanted !== 'cpu') {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand (optional, UMD or ESM-only package)
       const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
       const dist = path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + path.sep;
       wasm.setWasmPaths(dist);

@@ -24,6 +24,7 @@ const runtimes = new Map<string, Promise<HeRuntime>>();
 
 /** node-seal 7 does not load on Node 20; 6.0.3's UMD build does, from CommonJS. */
 function loadSeal(): Promise<SEALLibrary> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand (optional, UMD or ESM-only package)
   library ??= (require('node-seal/throws_wasm_node_umd') as () => Promise<SEALLibrary>)();
   return library;
 }

@@ -62,6 +62,7 @@ export async function syndicateBfv(params: number, maxParticipants: number): Pro
 
 /** CKKS as other frameworks configure it: N=8192, [60,40,40,60], scale 2^40, public-key encryption, one value per slot, SEAL's default zstd. */
 export async function ckksBaseline(params: number): Promise<CodecFigures> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand (optional, UMD or ESM-only package)
   const seal = await (require('node-seal/throws_wasm_node_umd') as () => Promise<SEALLibrary>)();
   const parms = seal.EncryptionParameters(seal.SchemeType.ckks);
   parms.setPolyModulusDegree(8192);
@@ -116,6 +117,7 @@ export async function ckksBaseline(params: number): Promise<CodecFigures> {
 
 /** 2048-bit Paillier (paillier-bigint), one fixed-point value per ciphertext. */
 export async function paillierBaseline(params: number): Promise<CodecFigures> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand (optional, UMD or ESM-only package)
   const paillier = require('paillier-bigint') as typeof import('paillier-bigint');
   const { publicKey, privateKey } = await paillier.generateRandomKeys(2048);
   const values = Array.from(randomDelta(params, 4), (v) => BigInt(Math.round(v * 2 ** 24)) + 2n ** 40n);

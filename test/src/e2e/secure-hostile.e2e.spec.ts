@@ -1,26 +1,19 @@
 import {
   HE_HEADER_BYTES,
-  HeKeyHolder,
   describePayload,
   encodeSampleCount,
   encodeWeightedDelta,
-  generateFederationKey,
   generateSigningKeyPair,
   seededRandom,
-  planSecureSpec,
-  dealKeyShares,
   sha256,
   signEnvelope,
   updateFieldCount,
-  parseTrainingPlan,
   type TrainingPlanInput,
-  type Task__Output,
 } from '@syndicate/protocol';
 import { startHarness, type Harness } from '../support/coordinator-harness';
 import { testDatabaseKind } from '../support/database';
-import { enrolledClient } from '../support/light-agent';
 import { rawUpload } from '../support/raw-upload';
-import { TaskInbox } from '../support/task-inbox';
+import { lightSecureRound, type LightMember, type LightSecureRound } from '../support/light-secure-round';
 
 const planInput: TrainingPlanInput = {
   name: 'he-hostile',
@@ -29,11 +22,9 @@ const planInput: TrainingPlanInput = {
   rounds: { minParticipants: 2, maxParticipants: 8, deadlineSeconds: 120 },
   aggregation: { mode: 'secure', secure: { clip: 1 } },
 };
-const plan = parseTrainingPlan(planInput);
-const spec = planSecureSpec(plan);
 const NUM_PARAMS = 2;
 
-type Member = Awaited<ReturnType<typeof enrolledClient>> & { inbox: TaskInbox; n: number };
+type Member = LightMember;
 
 /**
  * Light members over real gRPC play every role (dealer included) so the test can
@@ -42,44 +33,18 @@ type Member = Awaited<ReturnType<typeof enrolledClient>> & { inbox: TaskInbox; n
  */
 describe(`secure aggregation refuses hostile input (${testDatabaseKind()})`, () => {
   let h: Harness;
-  let members: Member[];
-  let holder: HeKeyHolder;
-  let round: Task__Output;
+  let r: LightSecureRound | undefined;
   afterAll(async () => {
-    members?.forEach((m) => {
-      m.inbox.close();
-      m.client.close();
-    });
-    holder?.dispose();
+    r?.close();
     await h?.stop();
   });
 
   it('rejects forged, replayed, revoked, wrong-epoch, wrong-parameter-set and garbage updates; the sum holds only honest ones', async () => {
     h = await startHarness('he-hostile');
-    const f = await h.admin.createFederation(planInput);
-    members = [];
-    for (const [name, n] of [['bank-a', 500], ['bank-b', 300], ['bank-c', 200]] as const) {
-      const m = await enrolledClient(h, f.id, name);
-      members.push({ ...m, inbox: new TaskInbox(m.client), n });
-    }
-    await new Promise((r) => setTimeout(r, 300));
-    await h.admin.openRound(f.id);
-
-    // Whoever is asked deals the key epoch, as a real member would.
-    const dealerIndex = await Promise.any(members.map((m, i) => m.inbox.next('TASK_TYPE_KEY_CEREMONY').then(() => i)));
-    const dealer = members[dealerIndex];
-    const keyEpoch = 1;
-    const key = await generateFederationKey(plan.aggregation.secure.parameterSet, keyEpoch);
-    const dealt = dealKeyShares(key, members.map((m) => ({ participantId: m.identity.participantId, boxPublicKey: m.identity.boxPublicKey })), dealer.identity.boxSecretKey);
-    await dealer.client.submitKeyShares(keyEpoch, key.parameterSet, dealt.shares, dealt.wrappedKey);
-    holder = await HeKeyHolder.open(key);
-
-    for (const m of members) {
-      const count = await m.inbox.next('TASK_TYPE_COUNT');
-      round = count;
-      await m.client.uploadUpdate({ roundId: count.roundId, baseModelVersionId: count.modelVersionId, encoding: 'PAYLOAD_ENCODING_BFV_PACKED', numParams: 0, numSamples: 0, payload: holder.encrypt(encodeSampleCount(m.n, spec)), kind: 'count', keyEpoch });
-    }
-    for (const m of members) await m.inbox.next('TASK_TYPE_TRAIN');
+    r = await lightSecureRound(h, planInput, [['bank-a', 500], ['bank-b', 300], ['bank-c', 200]]);
+    const { members, holder, keyEpoch, spec } = r;
+    const round = r.train;
+    const f = { id: r.federationId };
     const [a, b, c] = members;
     await h.admin.revoke(f.id, c.identity.participantId);
 

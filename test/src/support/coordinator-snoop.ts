@@ -16,6 +16,7 @@ type Row = Record<string, unknown>;
 async function readAllRows(databaseUrl: string): Promise<Record<string, Row[]>> {
   const out: Record<string, Row[]> = {};
   if (databaseUrl.startsWith('sqlite:')) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand (optional, UMD or ESM-only package)
     const Database = require('better-sqlite3') as typeof import('better-sqlite3');
     const db = new Database(databaseUrl.slice('sqlite:'.length), { readonly: true });
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[];
@@ -23,6 +24,7 @@ async function readAllRows(databaseUrl: string): Promise<Record<string, Row[]>> 
     db.close();
     return out;
   }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand (optional, UMD or ESM-only package)
   const { Client } = require('pg') as typeof import('pg');
   const c = new Client({ connectionString: databaseUrl });
   await c.connect();

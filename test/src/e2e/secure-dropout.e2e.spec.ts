@@ -1,0 +1,52 @@
+import { decodeAggregate, encodeWeightedDelta, seededRandom, type TrainingPlanInput } from '@syndicate/protocol';
+import { startHarness, type Harness } from '../support/coordinator-harness';
+import { testDatabaseKind } from '../support/database';
+import { lightSecureRound, type LightSecureRound } from '../support/light-secure-round';
+
+const planInput: TrainingPlanInput = {
+  name: 'he-dropout',
+  schema: { features: [{ name: 'x', type: 'numeric' }], target: { name: 'y' } },
+  model: { template: 'logistic_regression' },
+  rounds: { minParticipants: 2, maxParticipants: 8 },
+  aggregation: { mode: 'secure', secure: { clip: 1 } },
+};
+
+/**
+ * A member that counted and then vanished is simply not in the sum: the round
+ * closes at its deadline with the others, and the weights they carried make the
+ * result their own weighted mean (no member's count is ever revealed).
+ */
+describe(`secure aggregation with a dropout (${testDatabaseKind()})`, () => {
+  let h: Harness;
+  let r: LightSecureRound | undefined;
+  afterAll(async () => {
+    r?.close();
+    await h?.stop();
+  });
+
+  it('closes at the deadline without the dropped member and renormalises the weights', async () => {
+    h = await startHarness('he-dropout');
+    r = await lightSecureRound(h, planInput, [['bank-a', 500], ['bank-b', 300], ['bank-c', 200]], { deadlineSeconds: 6 });
+    const [a, b, c] = r.members;
+    c.inbox.close();
+    c.client.close(); // counted, then gone
+    const total = 1000;
+    const deltas = { a: [0.2, -0.1], b: [-0.4, 0.3] };
+    const rand = seededRandom(9);
+    for (const [m, d] of [[a, deltas.a], [b, deltas.b]] as const) {
+      const payload = r.holder.encrypt(encodeWeightedDelta(d, m.n / total, r.spec, rand).fields);
+      await m.client.uploadUpdate({ roundId: r.train.roundId, baseModelVersionId: r.train.modelVersionId, encoding: 'PAYLOAD_ENCODING_BFV_PACKED', numParams: 2, numSamples: 0, payload, kind: 'model', keyEpoch: r.keyEpoch });
+    }
+    expect((await h.admin.round(r.train.roundId)).state).toBe('collecting'); // still waiting for bank-c
+    await Promise.any([a.inbox.next('TASK_TYPE_APPLY', 30_000), b.inbox.next('TASK_TYPE_APPLY', 30_000)]);
+    const view = await h.admin.round(r.train.roundId);
+    expect(view.contributors.map((x) => x.displayName).sort()).toEqual(['bank-a', 'bank-b']);
+    const sum = await a.client.downloadAggregate(r.train.roundId, 'model');
+    const agg = decodeAggregate(r.holder.decrypt(sum.data), 2, sum.contributors, r.spec);
+    expect(agg.totalWeight).toBeCloseTo(0.8, 6);
+    for (let i = 0; i < 2; i++) {
+      const expected = (a.n * deltas.a[i] + b.n * deltas.b[i]) / (a.n + b.n);
+      expect(Math.abs(agg.delta[i] - expected)).toBeLessThanOrEqual(agg.errorBound);
+    }
+  });
+});

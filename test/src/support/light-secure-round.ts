@@ -1,0 +1,72 @@
+import {
+  HeKeyHolder,
+  dealKeyShares,
+  encodeSampleCount,
+  generateFederationKey,
+  parseTrainingPlan,
+  planSecureSpec,
+  type SecureAggregationSpec,
+  type Task__Output,
+  type TrainingPlanInput,
+} from '@syndicate/protocol';
+import type { Harness } from './coordinator-harness';
+import { enrolledClient } from './light-agent';
+import { TaskInbox } from './task-inbox';
+
+export type LightMember = Awaited<ReturnType<typeof enrolledClient>> & { inbox: TaskInbox; n: number };
+
+export interface LightSecureRound {
+  federationId: string;
+  members: LightMember[];
+  holder: HeKeyHolder;
+  keyEpoch: number;
+  spec: SecureAggregationSpec;
+  /** The TRAIN task every member received (same round, same base model). */
+  train: Task__Output;
+  close(): void;
+}
+
+/**
+ * A secure round driven by light members (no TensorFlow) over real gRPC, up to
+ * the point where every member may upload: the test plays the dealer, every
+ * member sends its encrypted count, all receive their train task.
+ */
+export async function lightSecureRound(h: Harness, planInput: TrainingPlanInput, banks: [string, number][], opts: { deadlineSeconds?: number } = {}): Promise<LightSecureRound> {
+  const plan = parseTrainingPlan(planInput);
+  const f = await h.admin.createFederation(planInput);
+  const members: LightMember[] = [];
+  for (const [name, n] of banks) {
+    const m = await enrolledClient(h, f.id, name);
+    members.push({ ...m, inbox: new TaskInbox(m.client), n });
+  }
+  await new Promise((r) => setTimeout(r, 300));
+  await h.admin.openRound(f.id, { deadlineSeconds: opts.deadlineSeconds });
+  const dealer = members[await Promise.any(members.map((m, i) => m.inbox.next('TASK_TYPE_KEY_CEREMONY').then(() => i)))];
+  const keyEpoch = 1;
+  const key = await generateFederationKey(plan.aggregation.secure.parameterSet, keyEpoch);
+  const dealt = dealKeyShares(key, members.map((m) => ({ participantId: m.identity.participantId, boxPublicKey: m.identity.boxPublicKey })), dealer.identity.boxSecretKey);
+  await dealer.client.submitKeyShares(keyEpoch, key.parameterSet, dealt.shares, dealt.wrappedKey);
+  const holder = await HeKeyHolder.open(key);
+  const spec = planSecureSpec(plan);
+  for (const m of members) {
+    const count = await m.inbox.next('TASK_TYPE_COUNT');
+    await m.client.uploadUpdate({ roundId: count.roundId, baseModelVersionId: count.modelVersionId, encoding: 'PAYLOAD_ENCODING_BFV_PACKED', numParams: 0, numSamples: 0, payload: holder.encrypt(encodeSampleCount(m.n, spec)), kind: 'count', keyEpoch });
+  }
+  let train!: Task__Output;
+  for (const m of members) train = await m.inbox.next('TASK_TYPE_TRAIN');
+  return {
+    federationId: f.id,
+    members,
+    holder,
+    keyEpoch,
+    spec,
+    train,
+    close: () => {
+      for (const m of members) {
+        m.inbox.close();
+        m.client.close();
+      }
+      holder.dispose();
+    },
+  };
+}
