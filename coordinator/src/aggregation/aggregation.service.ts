@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { addEncrypted, decodeFloat32, heRuntime, WireFormatError, type SecureAggregationSpec } from '@syndicate/protocol';
+import { decodeFloat32, EncryptedSum, heRuntime, WireFormatError, type SecureAggregationSpec } from '@syndicate/protocol';
 import type { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import { newId } from '../common/ids';
@@ -10,6 +10,7 @@ import { SyndicateError } from '../common/syndicate-error';
 import { LOGGER } from '../common/tokens';
 import { Round } from '../rounds/round.entity';
 import { fedAvgStrategy } from './fedavg';
+import { AcceptedCiphertext } from './accepted-ciphertext.entity';
 import { RoundAccumulator } from './round-accumulator.entity';
 import { UpdateReceipt } from './update-receipt.entity';
 
@@ -84,59 +85,98 @@ export class AggregationService {
     );
   }
 
-  /**
-   * Adds one encrypted update (or sample count) into the round's encrypted sum
-   * without any key. The sum, its contributor count and the receipt commit
-   * together; a payload that fails any check leaves all three unchanged.
-   */
-  async acceptEncrypted(u: IncomingUpdate & { kind: UpdateKind; keyEpoch: number; valueCount: number; spec: SecureAggregationSpec; allowed: (participantId: string, em: EntityManager) => Promise<void> }): Promise<UpdateReceipt> {
-    const rt = await heRuntime(u.spec.parameterSet);
-    const wantState = u.kind === 'count' ? 'counting' : 'collecting';
-    return this.mutex.run(u.roundId, () =>
-      this.db.transaction(async (em) => {
-        const round = await em.getRepository(Round).findOne({ where: { id: u.roundId } });
-        if (!round || round.state !== wantState) {
-          throw new SyndicateError('FAILED_PRECONDITION', u.kind === 'count' ? 'ROUND_NOT_COUNTING' : 'ROUND_NOT_COLLECTING', `round ${u.roundId} is ${round?.state ?? 'unknown'}; it does not accept ${u.kind === 'count' ? 'sample counts' : 'updates'} now`);
-        }
-        await u.allowed(u.participantId, em);
-        const receipts = em.getRepository(UpdateReceipt);
-        if (await receipts.findOne({ where: { roundId: u.roundId, participantId: u.participantId, kind: u.kind } })) {
-          throw new SyndicateError('ALREADY_EXISTS', u.kind === 'count' ? 'DUPLICATE_COUNT' : 'DUPLICATE_UPDATE', `participant ${u.participantId} already sent its ${u.kind} for round ${u.roundId}`);
-        }
-        const accumulators = em.getRepository(RoundAccumulator);
-        const stored = await accumulators.findOne({ where: { roundId: u.roundId, kind: u.kind } });
-        let sum: Buffer;
-        try {
-          sum = addEncrypted(rt, stored ? Buffer.from(stored.data) : null, u.payload, { keyEpoch: u.keyEpoch, valueCount: u.valueCount });
-        } catch (err) {
-          if (err instanceof WireFormatError) throw new SyndicateError('INVALID_ARGUMENT', `UPDATE_${err.code}`, err.message);
-          throw err;
-        }
-        const contributors = (stored?.contributors ?? 0) + 1;
-        await accumulators.save(accumulators.create({ roundId: u.roundId, kind: u.kind, contributors, totalWeight: 0, data: sum }));
-        const receipt = await receipts.save(
-          receipts.create({
-            id: newId('rcp'),
-            roundId: u.roundId,
-            participantId: u.participantId,
-            payloadSha256: u.payloadSha256,
-            signature: u.signature,
-            numSamples: 0,
-            payloadBytes: String(u.payload.length),
-            acceptedAt: this.clock.now(),
-            kind: u.kind,
-          }),
-        );
-        this.log.info({ roundId: u.roundId, participantId: u.participantId, kind: u.kind, contributors }, 'encrypted contribution accepted');
-        return receipt;
-      }),
-    );
+  /** Running encrypted sums of open rounds, loaded in SEAL; rebuilt from accepted ciphertexts when missing. */
+  private readonly sums = new Map<string, EncryptedSum>();
+
+  private async loadedSum(roundId: string, kind: UpdateKind, expected: { keyEpoch: number; valueCount: number; parameterSet: string }, em: EntityManager): Promise<EncryptedSum> {
+    const key = `${roundId}:${kind}`;
+    let sum = this.sums.get(key);
+    if (!sum) {
+      sum = new EncryptedSum(await heRuntime(expected.parameterSet), { keyEpoch: expected.keyEpoch, valueCount: expected.valueCount });
+      const accepted = await em.getRepository(AcceptedCiphertext).find({ where: { roundId, kind }, order: { participantId: 'ASC' } });
+      for (const a of accepted) sum.add(Buffer.from(a.data));
+      this.sums.set(key, sum);
+    }
+    return sum;
   }
 
-  /** The round's encrypted sum of one kind, with how many members are in it. */
-  async encryptedSum(roundId: string, kind: UpdateKind): Promise<{ data: Buffer; contributors: number } | null> {
-    const stored = await this.db.getRepository(RoundAccumulator).findOne({ where: { roundId, kind } });
-    return stored ? { data: Buffer.from(stored.data), contributors: stored.contributors } : null;
+  private dropSum(roundId: string, kind: UpdateKind): void {
+    this.sums.get(`${roundId}:${kind}`)?.dispose();
+    this.sums.delete(`${roundId}:${kind}`);
+  }
+
+  /**
+   * Adds one encrypted update (or sample count) into the round's encrypted sum
+   * without any key. The ciphertext and its receipt commit together before the
+   * member hears "accepted"; a payload that fails any check changes nothing.
+   */
+  async acceptEncrypted(u: IncomingUpdate & { kind: UpdateKind; keyEpoch: number; valueCount: number; spec: SecureAggregationSpec; allowed: (participantId: string, em: EntityManager) => Promise<void> }): Promise<UpdateReceipt> {
+    const wantState = u.kind === 'count' ? 'counting' : 'collecting';
+    return this.mutex.run(u.roundId, async () => {
+      let added = false;
+      try {
+        return await this.db.transaction(async (em) => {
+          const round = await em.getRepository(Round).findOne({ where: { id: u.roundId } });
+          if (!round || round.state !== wantState) {
+            throw new SyndicateError('FAILED_PRECONDITION', u.kind === 'count' ? 'ROUND_NOT_COUNTING' : 'ROUND_NOT_COLLECTING', `round ${u.roundId} is ${round?.state ?? 'unknown'}; it does not accept ${u.kind === 'count' ? 'sample counts' : 'updates'} now`);
+          }
+          await u.allowed(u.participantId, em);
+          const receipts = em.getRepository(UpdateReceipt);
+          if (await receipts.findOne({ where: { roundId: u.roundId, participantId: u.participantId, kind: u.kind } })) {
+            throw new SyndicateError('ALREADY_EXISTS', u.kind === 'count' ? 'DUPLICATE_COUNT' : 'DUPLICATE_UPDATE', `participant ${u.participantId} already sent its ${u.kind} for round ${u.roundId}`);
+          }
+          const sum = await this.loadedSum(u.roundId, u.kind, { keyEpoch: u.keyEpoch, valueCount: u.valueCount, parameterSet: u.spec.parameterSet }, em);
+          try {
+            sum.add(u.payload);
+            added = true;
+          } catch (err) {
+            if (err instanceof WireFormatError) throw new SyndicateError('INVALID_ARGUMENT', `UPDATE_${err.code}`, err.message);
+            throw err;
+          }
+          await em.getRepository(AcceptedCiphertext).insert({ roundId: u.roundId, kind: u.kind, participantId: u.participantId, data: u.payload });
+          const receipt = await receipts.save(
+            receipts.create({
+              id: newId('rcp'),
+              roundId: u.roundId,
+              participantId: u.participantId,
+              payloadSha256: u.payloadSha256,
+              signature: u.signature,
+              numSamples: 0,
+              payloadBytes: String(u.payload.length),
+              acceptedAt: this.clock.now(),
+              kind: u.kind,
+            }),
+          );
+          this.log.info({ roundId: u.roundId, participantId: u.participantId, kind: u.kind, contributors: sum.contributors }, 'encrypted contribution accepted');
+          return receipt;
+        });
+      } catch (err) {
+        // The in-memory sum took an update the database did not: rebuild it from what committed.
+        if (added) this.dropSum(u.roundId, u.kind);
+        throw err;
+      }
+    });
+  }
+
+  /**
+   * The round's final encrypted sum of one kind. Serialised once, when first
+   * asked for after its phase closed, then the individual ciphertexts are dropped.
+   */
+  async encryptedSum(roundId: string, kind: UpdateKind, expected: { keyEpoch: number; valueCount: number; parameterSet: string }): Promise<{ data: Buffer; contributors: number } | null> {
+    return this.mutex.run(roundId, () =>
+      this.db.transaction(async (em) => {
+        const accumulators = em.getRepository(RoundAccumulator);
+        const stored = await accumulators.findOne({ where: { roundId, kind } });
+        if (stored) return { data: Buffer.from(stored.data), contributors: stored.contributors };
+        const sum = await this.loadedSum(roundId, kind, expected, em);
+        if (sum.contributors === 0) return null;
+        const data = sum.serialize();
+        await accumulators.save(accumulators.create({ roundId, kind, contributors: sum.contributors, totalWeight: 0, data }));
+        await em.getRepository(AcceptedCiphertext).delete({ roundId, kind });
+        this.dropSum(roundId, kind);
+        return { data, contributors: sum.contributors };
+      }),
+    );
   }
 
   /** Runs `work` while no update for the round can commit (e.g. closing the round). */

@@ -1,3 +1,4 @@
+import { AcceptedCiphertext } from '../aggregation/accepted-ciphertext.entity';
 import { RoundAccumulator } from '../aggregation/round-accumulator.entity';
 import { UpdateReceipt } from '../aggregation/update-receipt.entity';
 import { EvaluationResult } from '../evaluation/evaluation-result.entity';
@@ -24,4 +25,5 @@ export const ENTITIES = [
   KeyEpoch,
   KeyShare,
   AuditEvent,
+  AcceptedCiphertext,
 ];

@@ -372,7 +372,10 @@ export class ParticipantGrpcHandlers {
         throw new SyndicateError('FAILED_PRECONDITION', 'AGGREGATE_NOT_READY', `round ${round.number} is ${round.state}; its ${kind} aggregate is not final yet`);
       }
       await this.rounds.assertMayContribute(round, p.id, 'count');
-      const sum = await this.aggregation.encryptedSum(round.id, kind);
+      const plan = this.federations.plan(await this.federations.entity(round.federationId));
+      const spec = RoundsService.secureSpec(plan);
+      const valueCount = kind === 'count' ? spec.countLimbs : updateFieldCount(spec, modelLayout(plan).numParams);
+      const sum = await this.aggregation.encryptedSum(round.id, kind, { keyEpoch: round.keyEpoch, valueCount, parameterSet: spec.parameterSet });
       if (!sum) throw new SyndicateError('NOT_FOUND', 'AGGREGATE_NOT_FOUND', `round ${round.number} has no ${kind} aggregate`);
       const payload = describePayload(sum.data, 'PAYLOAD_ENCODING_BFV_PACKED', 0);
       await this.write(call, { header: { roundId, kind: r.kind, contributors: sum.contributors, keyEpoch: round.keyEpoch, payload } });

@@ -152,6 +152,11 @@ export class InitialSchema1764000000000 implements MigrationInterface {
         [],
       ],
       [
+        'accepted_ciphertexts',
+        [id('roundId', true), { name: 'kind', type: 'varchar', length: '16', isPrimary: true }, id('participantId', true), { name: 'data', type: blob }],
+        [],
+      ],
+      [
         'audit_events',
         [
           { name: 'seq', type: 'integer', isPrimary: true },
@@ -186,6 +191,7 @@ export class InitialSchema1764000000000 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     for (const name of [
       'key_shares',
+      'accepted_ciphertexts',
       'audit_events',
       'key_epochs',
       'evaluation_results',

@@ -12,8 +12,9 @@ export interface Harness {
 }
 
 /** A real coordinator on loopback ports (gRPC + REST) over a fresh database. */
-export async function startHarness(label: string, overrides: { tickMs?: number } = {}): Promise<Harness> {
-  const databaseUrl = await freshDatabaseUrl(label);
+/** `databaseUrl` reuses an existing database, as a restarted coordinator would. */
+export async function startHarness(label: string, overrides: { tickMs?: number; databaseUrl?: string } = {}): Promise<Harness> {
+  const databaseUrl = overrides.databaseUrl ?? (await freshDatabaseUrl(label));
   const config = loadCoordinatorConfig({ databaseUrl, grpcPort: 0, httpPort: 0, tickMs: overrides.tickMs ?? 100, logLevel: 'silent' }, {});
   const coordinator = await startCoordinator(config, { logger: pino({ level: 'silent' }) });
   return {

@@ -1,0 +1,22 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { BINARY_COLUMN } from '../database/column-types';
+
+/**
+ * An accepted encrypted contribution, committed with its receipt before the
+ * member hears "accepted". The running sum lives in memory and is rebuilt from
+ * these after a restart; they are dropped once the round's sum is sealed.
+ */
+@Entity('accepted_ciphertexts')
+export class AcceptedCiphertext {
+  @PrimaryColumn('varchar', { length: 64 })
+  roundId!: string;
+
+  @PrimaryColumn('varchar', { length: 16 })
+  kind!: 'model' | 'count';
+
+  @PrimaryColumn('varchar', { length: 64 })
+  participantId!: string;
+
+  @Column(BINARY_COLUMN)
+  data!: Buffer;
+}

@@ -1,0 +1,64 @@
+import { CoordinatorClient } from '@syndicate/participant';
+import { encodeWeightedDelta, seededRandom, type TrainingPlanInput } from '@syndicate/protocol';
+import { startHarness, type Harness } from '../support/coordinator-harness';
+import { testDatabaseKind } from '../support/database';
+import { lightSecureRound, type LightSecureRound } from '../support/light-secure-round';
+
+const planInput: TrainingPlanInput = {
+  name: 'he-restart',
+  schema: { features: [{ name: 'x', type: 'numeric' }], target: { name: 'y' } },
+  model: { template: 'logistic_regression' },
+  rounds: { minParticipants: 2, maxParticipants: 8, deadlineSeconds: 120 },
+  aggregation: { mode: 'secure', secure: { clip: 1 } },
+};
+
+/**
+ * The running encrypted sum lives in memory; what makes an accepted update
+ * durable is its ciphertext committed with the receipt. A coordinator restarted
+ * mid-round rebuilds the sum from them: nothing accepted is lost or doubled.
+ */
+describe(`secure round across a coordinator restart (${testDatabaseKind()})`, () => {
+  let first: Harness | undefined;
+  let second: Harness | undefined;
+  let r: LightSecureRound | undefined;
+  const clients: CoordinatorClient[] = [];
+  afterAll(async () => {
+    r?.close();
+    clients.forEach((c) => c.close());
+    await first?.stop();
+    await second?.stop();
+  });
+
+  it('keeps an update accepted before the restart and adds the next one to it exactly', async () => {
+    first = await startHarness('he-restart');
+    r = await lightSecureRound(first, planInput, [['bank-a', 600], ['bank-b', 400]]);
+    const [a, b] = r.members;
+    const rand = seededRandom(3);
+    const fieldsA = encodeWeightedDelta([0.25, -0.5], 0.6, r.spec, rand).fields;
+    const fieldsB = encodeWeightedDelta([-0.1, 0.7], 0.4, r.spec, rand).fields;
+    const upload = (client: CoordinatorClient, fields: Uint32Array) =>
+      client.uploadUpdate({ roundId: r!.train.roundId, baseModelVersionId: r!.train.modelVersionId, encoding: 'PAYLOAD_ENCODING_BFV_PACKED', numParams: 2, numSamples: 0, payload: r!.holder.encrypt(fields), kind: 'model', keyEpoch: r!.keyEpoch });
+    await upload(a.client, fieldsA);
+
+    const databaseUrl = first.databaseUrl;
+    await first.stop();
+    first = undefined;
+    second = await startHarness('he-restart', { databaseUrl });
+    const again = (identity: typeof a.identity) => {
+      const c = new CoordinatorClient({ ...identity, coordinator: second!.grpcAddress });
+      clients.push(c);
+      return c;
+    };
+    const clientA = again(a.identity);
+    const clientB = again(b.identity);
+    // A re-sent update is recognised as already in the sum, not added twice.
+    await expect(upload(clientA, fieldsA)).rejects.toMatchObject({ reason: 'DUPLICATE_UPDATE' });
+    await upload(clientB, fieldsB);
+
+    const view = await second.admin.round(r.train.roundId);
+    expect(view.contributors).toHaveLength(2);
+    const sum = await clientA.downloadAggregate(r.train.roundId, 'model');
+    expect(sum.contributors).toBe(2);
+    expect(Array.from(r.holder.decrypt(sum.data))).toEqual(Array.from(fieldsA, (x, i) => x + fieldsB[i]));
+  });
+});
