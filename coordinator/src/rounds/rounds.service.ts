@@ -174,6 +174,13 @@ export class RoundsService {
   async advance(round: Round): Promise<void> {
     if (round.state === 'open') {
       if (round.mode === 'plaintext') return this.startCollecting(round);
+      if (this.clock.now() >= round.deadlineAt) {
+        // No member was online to deal a key epoch in time.
+        round.failureReason = 'no key epoch could be dealt before the deadline (no member connected to act as dealer)';
+        await this.transition(round, 'failed');
+        this.log.warn({ roundId: round.id, reason: round.failureReason }, 'round failed');
+        return;
+      }
       return this.startCounting(round, await this.federations.entity(round.federationId));
     }
     if (round.state === 'aggregating') return round.mode === 'secure' ? this.askToPublish(round) : this.publish(round);

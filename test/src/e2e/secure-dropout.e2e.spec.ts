@@ -1,6 +1,7 @@
 import { decodeAggregate, encodeWeightedDelta, seededRandom, type TrainingPlanInput } from '@syndicate/protocol';
 import { startHarness, type Harness } from '../support/coordinator-harness';
 import { testDatabaseKind } from '../support/database';
+import { enrolledClient } from '../support/light-agent';
 import { lightSecureRound, type LightSecureRound } from '../support/light-secure-round';
 
 const planInput: TrainingPlanInput = {
@@ -48,5 +49,19 @@ describe(`secure aggregation with a dropout (${testDatabaseKind()})`, () => {
       const expected = (a.n * deltas.a[i] + b.n * deltas.b[i]) / (a.n + b.n);
       expect(Math.abs(agg.delta[i] - expected)).toBeLessThanOrEqual(agg.errorBound);
     }
+  });
+
+  it('fails a round, saying why, when no member is online to deal the key epoch before the deadline', async () => {
+    const f = await h.admin.createFederation({ ...planInput, name: 'he-nobody-online' });
+    await enrolledClient(h, f.id, 'offline-bank'); // enrolled, never connects
+    const opened = await h.admin.openRound(f.id, { deadlineSeconds: 1 });
+    expect(opened.state).toBe('open');
+    let view = opened;
+    for (let i = 0; i < 50 && view.state === 'open'; i++) {
+      await new Promise((res) => setTimeout(res, 100));
+      view = await h.admin.round(opened.id);
+    }
+    expect(view.state).toBe('failed');
+    expect(view.failureReason).toMatch(/no key epoch could be dealt/);
   });
 });
