@@ -7,6 +7,7 @@ import type { Logger } from '../common/logger';
 import { LOGGER } from '../common/tokens';
 import { auditHash, GENESIS_HASH, verifyAuditChain } from './audit-chain';
 import { AuditEvent } from './audit-event.entity';
+import { MetricsService } from '../metrics/metrics.service';
 
 export interface AuditInput {
   actor: string;
@@ -27,10 +28,12 @@ export class AuditService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly clock: Clock,
+    private readonly metrics: MetricsService,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
   async record(e: AuditInput): Promise<void> {
+    this.metrics.count(e);
     try {
       await this.mutex.run('audit', () =>
         this.db.transaction(async (em) => {

@@ -43,6 +43,7 @@ import type { Participant } from '../participants/participant.entity';
 import type { Round } from '../rounds/round.entity';
 import { KeyCustodyService } from '../keys/key-custody.service';
 import { AuditService } from '../audit/audit.service';
+import { MetricsService } from '../metrics/metrics.service';
 import { AggregationService } from '../aggregation/aggregation.service';
 import type { CoordinatorConfig } from '../config/coordinator-config';
 import { Clock } from '../common/clock';
@@ -106,6 +107,7 @@ export class ParticipantGrpcHandlers {
     private readonly hub: TaskHub,
     private readonly keys: KeyCustodyService,
     private readonly audit: AuditService,
+    private readonly metrics: MetricsService,
     private readonly clock: Clock,
     @Inject(CONFIG) private readonly config: CoordinatorConfig,
     @Inject(LOGGER) private readonly log: Logger,
@@ -265,10 +267,10 @@ export class ParticipantGrpcHandlers {
 
   /** Every accepted or refused contribution from an authenticated member is audited with its hash and signature. */
   private async upload(call: grpc.ServerReadableStream<UploadUpdateRequest__Output, UploadUpdateResponse>): Promise<UploadUpdateResponse> {
-    let seen: { participant: Participant; round: Round; kind: string; payloadSha256: string; signature: string } | undefined;
+    let seen: { participant: Participant; round: Round; kind: string; payloadSha256: string; signature: string; bytes: number } | undefined;
     try {
       const res = await this.acceptUpload(call, (s) => (seen = s));
-      await this.audit.record({ actor: seen!.participant.id, action: 'update.accepted', federationId: seen!.round.federationId, subject: seen!.round.id, detail: { kind: seen!.kind, receiptId: res.receiptId, payloadSha256: seen!.payloadSha256, signature: seen!.signature } });
+      await this.audit.record({ actor: seen!.participant.id, action: 'update.accepted', federationId: seen!.round.federationId, subject: seen!.round.id, detail: { kind: seen!.kind, receiptId: res.receiptId, payloadSha256: seen!.payloadSha256, signature: seen!.signature, bytes: seen!.bytes } });
       return res;
     } catch (err) {
       if (seen) {
@@ -281,7 +283,7 @@ export class ParticipantGrpcHandlers {
 
   private async acceptUpload(
     call: grpc.ServerReadableStream<UploadUpdateRequest__Output, UploadUpdateResponse>,
-    authenticated: (s: { participant: Participant; round: Round; kind: string; payloadSha256: string; signature: string }) => void,
+    authenticated: (s: { participant: Participant; round: Round; kind: string; payloadSha256: string; signature: string; bytes: number }) => void,
   ): Promise<UploadUpdateResponse> {
     let ctx!: { round: Round; participant: Participant; kind: 'model' | 'count'; numParams: number; valueCount: number; plan: TrainingPlan };
     const { header, payload } = await this.readChunked(call as AsyncIterable<UploadUpdateRequest__Output>, async (header: UpdateHeader__Output) => {
@@ -297,7 +299,7 @@ export class ParticipantGrpcHandlers {
         payloadSha256: descriptor.sha256,
         keyEpoch: round.mode === 'secure' ? round.keyEpoch : undefined,
       });
-      authenticated({ participant, round, kind, payloadSha256: descriptor.sha256.toString('hex'), signature: env.signature.toString('hex') });
+      authenticated({ participant, round, kind, payloadSha256: descriptor.sha256.toString('hex'), signature: env.signature.toString('hex'), bytes: Number(descriptor.totalBytes) });
       const wantState = kind === 'count' ? 'counting' : 'collecting';
       if (round.state !== wantState) {
         throw new SyndicateError('FAILED_PRECONDITION', kind === 'count' ? 'ROUND_NOT_COUNTING' : 'ROUND_NOT_COLLECTING', `round ${round.number} is ${round.state} and does not accept ${kind === 'count' ? 'sample counts' : 'updates'} now`);
@@ -338,6 +340,7 @@ export class ParticipantGrpcHandlers {
       payloadSha256: descriptor.sha256.toString('hex'),
       signature: env.signature.toString('hex'),
     };
+    const started = process.hrtime.bigint();
     const receipt =
       ctx.round.mode === 'secure'
         ? await this.aggregation.acceptEncrypted({
@@ -350,6 +353,7 @@ export class ParticipantGrpcHandlers {
             allowed: (id, em) => this.rounds.assertMayContribute(ctx.round, id, ctx.kind, em),
           })
         : await this.aggregation.accept({ ...common, numSamples: Number(header.numSamples) });
+    this.metrics.observeAggregation(ctx.round.mode, Number(process.hrtime.bigint() - started) / 1e9);
     // Close early if this was the last expected contribution; errors here must not fail the upload.
     void this.rounds.advance(await this.rounds.get(ctx.round.id)).catch((err) => this.log.error({ err }, 'advance after upload failed'));
     return { receiptId: receipt.id, sha256: descriptor.sha256 };

@@ -34,6 +34,10 @@ export class TaskHub {
     this.subscribers.delete(participantId);
   }
 
+  connectedCount(): number {
+    return this.subscribers.size;
+  }
+
   isConnected(participantId: string): boolean {
     return this.subscribers.has(participantId);
   }

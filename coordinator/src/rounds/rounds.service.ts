@@ -334,7 +334,13 @@ export class RoundsService {
       action: `round.${to}`,
       federationId: round.federationId,
       subject: round.id,
-      detail: { round: round.number, keyEpoch: round.keyEpoch, ...(to === 'published' ? { modelVersionId: round.resultModelVersionId } : {}), ...(to === 'failed' ? { reason: round.failureReason } : {}) },
+      detail: {
+        round: round.number,
+        keyEpoch: round.keyEpoch,
+        ...(to === 'published' ? { modelVersionId: round.resultModelVersionId } : {}),
+        ...(to === 'failed' ? { reason: round.failureReason } : {}),
+        ...(to === 'published' || to === 'failed' ? { durationSeconds: (this.clock.now() - round.openedAt) / 1000 } : {}),
+      },
     });
   }
 

@@ -27,16 +27,31 @@ describe(`federated round end to end (${testDatabaseKind()})`, () => {
     fs.writeFileSync(planPath, JSON.stringify({ ...plan, rounds: { ...plan.rounds, minParticipants: 3 } }));
     const outFile = path.join(dir, 'results.json');
 
-    const result = await runSimulation({
-      planPath,
-      banks: data,
-      rounds: 2,
-      outFile,
-      workDir: path.join(dir, 'work'),
-      databaseUrl: await freshDatabaseUrl('e2e-round'),
-      keepUpdates: true,
-      deadlineSeconds: 120,
-    });
+    // Scraped while the run is live: after round 1, agents still connected.
+    let httpPort = 0;
+    let scraped: Promise<string> | undefined;
+    const result = await runSimulation(
+      {
+        planPath,
+        banks: data,
+        rounds: 2,
+        outFile,
+        workDir: path.join(dir, 'work'),
+        databaseUrl: await freshDatabaseUrl('e2e-round'),
+        keepUpdates: true,
+        deadlineSeconds: 120,
+      },
+      (e) => {
+        if (e.type === 'coordinator-ready') httpPort = e.httpPort;
+        if (e.type === 'round-finished' && e.result.number === 1) scraped = fetch(`http://127.0.0.1:${httpPort}/metrics`).then((r) => r.text());
+      },
+    );
+    const metrics = await scraped!;
+    expect(metrics).toMatch(/^syndicate_participants_connected 3$/m);
+    expect(metrics).toMatch(/^syndicate_round_transitions_total\{state="published"\} 1$/m);
+    expect(metrics).toMatch(/^syndicate_rounds\{state="published"\} 1$/m);
+    expect(metrics).toMatch(/^syndicate_updates_accepted_total\{kind="model"\} [3-6]$/m);
+    expect(metrics).toMatch(/^syndicate_received_bytes_total\{kind="model"\} \d+$/m);
 
     expect(result.rounds.map((r) => r.state)).toEqual(['published', 'published']);
     for (const r of result.rounds) expect([...r.contributors].sort()).toEqual(chosen.map((b) => b.name).sort());

@@ -103,6 +103,20 @@ describe(`secure aggregation over real gRPC (${testDatabaseKind()})`, () => {
       await coordinator.close();
     }
 
+    // No log line of the run carries key material (members' or the federation's), hex or base64.
+    for (const b of banks) {
+      const id = JSON.parse(fs.readFileSync(path.join(work, 'agents', b.name, 'identity.json'), 'utf8')) as { signingSecretKey: string; boxSecretKey: string };
+      needles[`signing_key_${b.name}`] = Buffer.from(id.signingSecretKey, 'base64').subarray(0, 32).toString('hex');
+      needles[`box_key_${b.name}`] = Buffer.from(id.boxSecretKey, 'base64').toString('hex');
+    }
+    const logs = fs.readdirSync(work).filter((f) => f.endsWith('.log')).map((f) => fs.readFileSync(path.join(work, f), 'utf8')).join('\n');
+    expect(logs.length).toBeGreaterThan(1000);
+    for (const [name, hex] of Object.entries(needles)) {
+      if (name === 'control_initial_model') continue;
+      const bytes = Buffer.from(hex, 'hex');
+      expect({ name, inLogs: logs.includes(hex) || logs.includes(bytes.toString('base64').slice(0, 24)) }).toEqual({ name, inLogs: false });
+    }
+
     const needlesFile = path.join(dir, 'needles.json');
     fs.writeFileSync(needlesFile, JSON.stringify(needles));
     // The compiled script: a separate, fresh Node process.
