@@ -6,6 +6,7 @@ export function registerServe(program: Command): void {
   program
     .command('serve')
     .description('Run the coordinator: gRPC for bank agents, REST for administrators.')
+    .option('--config <file.yaml>', 'settings file (env SYNDICATE_CONFIG); environment and flags override it')
     .option('--database <url>', 'sqlite:<file> or postgres://… (env DATABASE_URL; default sqlite:var/syndicate.sqlite)')
     .option('--grpc-host <host>', 'gRPC listen address (env SYNDICATE_GRPC_HOST; default 127.0.0.1)')
     .option('--grpc-port <port>', 'gRPC port, 0 picks a free one (env SYNDICATE_GRPC_PORT; default 50051)')
@@ -14,7 +15,11 @@ export function registerServe(program: Command): void {
     .option('--tick-ms <ms>', 'how often deadlines are checked (default 500)')
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (default info)')
     .option('--ready-file <path>', 'write {"grpcPort","httpPort","pid"} here once listening')
-    .addHelpText('after', '\nExample:\n  syndicate serve --database postgres://syndicate@db:5432/syndicate --grpc-host 0.0.0.0\n')
+    .addHelpText(
+      'after',
+      '\nSettings (YAML file keys): databaseUrl, grpcHost, grpcPort, httpHost, httpPort, tickMs, maxPayloadBytes, maxConcurrentUploads, logLevel.\n' +
+        'A bad configuration prints every problem and exits 2.\n\nExample:\n  syndicate serve --database postgres://syndicate@db:5432/syndicate --grpc-host 0.0.0.0\n',
+    )
     .action(async (o: Record<string, string | undefined>) => {
       const config = loadCoordinatorConfig({
         databaseUrl: o.database,
@@ -25,7 +30,7 @@ export function registerServe(program: Command): void {
         tickMs: o.tickMs,
         logLevel: o.logLevel,
         readyFile: o.readyFile,
-      });
+      }, process.env, o.config ?? (process.env.SYNDICATE_CONFIG || undefined));
       const running = await startCoordinator(config);
       process.stdout.write(`syndicate coordinator: gRPC on ${config.grpcHost}:${running.grpcPort}, REST on http://${config.httpHost}:${running.httpPort}\n`);
       const stop = async () => {

@@ -1,3 +1,6 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { ConfigError, DEFAULT_CONFIG, loadCoordinatorConfig } from './coordinator-config';
 
 describe('coordinator configuration', () => {
@@ -8,6 +11,26 @@ describe('coordinator configuration', () => {
   it('takes the environment, and flags over the environment', () => {
     const c = loadCoordinatorConfig({ grpcPort: '7000' }, { DATABASE_URL: 'postgres://u@h/db', SYNDICATE_GRPC_PORT: '6000', SYNDICATE_HTTP_PORT: '9000' });
     expect(c).toMatchObject({ databaseUrl: 'postgres://u@h/db', grpcPort: 7000, httpPort: 9000 });
+  });
+
+  it('reads a YAML file below the environment and flags, and names its unknown settings', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'syndicate-config-'));
+    const file = path.join(dir, 'coordinator.yaml');
+    fs.writeFileSync(file, 'databaseUrl: postgres://u@db/syndicate\ngrpcPort: 7001\nhttpPort: 7002\n');
+    expect(loadCoordinatorConfig({ httpPort: '7003' }, { SYNDICATE_GRPC_PORT: '7004' }, file)).toMatchObject({ databaseUrl: 'postgres://u@db/syndicate', grpcPort: 7004, httpPort: 7003 });
+    fs.writeFileSync(file, 'grpcPrt: 1\nlogLevel: loud\n');
+    const problems = (() => {
+      try {
+        loadCoordinatorConfig({}, {}, file);
+      } catch (e) {
+        return (e as ConfigError).problems;
+      }
+      return [];
+    })();
+    expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(/coordinator\.yaml: unknown setting grpcPrt$/), expect.stringMatching(/^logLevel/)]));
+    fs.writeFileSync(file, 'grpcPort: [1\n');
+    expect(() => loadCoordinatorConfig({}, {}, file)).toThrow(/not valid YAML/);
+    expect(() => loadCoordinatorConfig({}, { SYNDICATE_CONFIG: path.join(dir, 'missing.yaml') })).toThrow(/missing\.yaml: cannot be read \(ENOENT\)/);
   });
 
   it('reports every problem at once, naming the environment variable', () => {

@@ -1,4 +1,6 @@
+import * as fs from 'fs';
 import * as path from 'path';
+import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -61,12 +63,35 @@ const ENV_KEYS: Record<string, keyof CoordinatorConfig> = {
   SYNDICATE_LOG_LEVEL: 'logLevel',
 };
 
-/** Defaults, then environment, then explicit overrides (CLI flags); every problem is reported at once. */
+/** Reads a YAML (or JSON) configuration file; a problem names the file. */
+function readConfigFile(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError([`${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`]);
+  }
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (err) {
+    throw new ConfigError([`${file}: not valid YAML: ${(err as Error).message.split('\n')[0]}`]);
+  }
+  if (doc === null || doc === undefined) return {};
+  if (typeof doc !== 'object' || Array.isArray(doc)) throw new ConfigError([`${file}: must be a mapping of setting: value`]);
+  return doc as Record<string, unknown>;
+}
+
+/**
+ * Defaults, then the YAML file (`configFile`, or env SYNDICATE_CONFIG), then
+ * environment, then explicit overrides (CLI flags); every problem is reported at once.
+ */
 export function loadCoordinatorConfig(
   overrides: Partial<Record<keyof CoordinatorConfig, unknown>> = {},
   env: NodeJS.ProcessEnv = process.env,
+  configFile: string | undefined = env.SYNDICATE_CONFIG || undefined,
 ): CoordinatorConfig {
-  const merged: Record<string, unknown> = { ...DEFAULT_CONFIG };
+  const merged: Record<string, unknown> = { ...DEFAULT_CONFIG, ...(configFile ? readConfigFile(configFile) : {}) };
   for (const [envKey, key] of Object.entries(ENV_KEYS)) {
     if (env[envKey] !== undefined && env[envKey] !== '') merged[key] = env[envKey];
   }
@@ -78,6 +103,8 @@ export function loadCoordinatorConfig(
       result.error.issues.map((i) => {
         const key = String(i.path[0] ?? '');
         const hint = envName(key) ? ` (env ${envName(key)})` : '';
+        // Unknown settings (typos in the YAML file) are named one by one.
+        if (i.code === 'unrecognized_keys') return `${configFile ?? 'configuration'}: unknown setting${i.keys.length > 1 ? 's' : ''} ${i.keys.join(', ')}`;
         return `${key}${hint}: ${i.message}`;
       }),
     );
