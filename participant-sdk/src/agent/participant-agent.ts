@@ -18,6 +18,7 @@ import type { Dataset } from '../data/csv-dataset';
 import { evaluateModel } from '../evaluation/metrics';
 import { trainLocal } from '../training/local-trainer';
 import { backoffDelay } from './backoff';
+import { writeHealth } from './health-file';
 import { CoordinatorCallError, CoordinatorClient } from './coordinator-client';
 import { KeyRing } from '../crypto/key-ring';
 import { dealKeyEpoch } from './key-ceremony';
@@ -32,6 +33,8 @@ export interface AgentOptions {
   logger: Logger;
   /** Keep a copy of each local result sent (plaintext stays on-prem). */
   keepUpdatesDir?: string;
+  /** Where the liveness file goes (the state directory). */
+  healthDir?: string;
 }
 
 /** Refusals that retrying cannot fix: the agent stops and says why. */
@@ -97,6 +100,7 @@ export class ParticipantAgent {
     };
     stream.on('data', (msg) => {
       this.attempt = 0;
+      if (this.opts.healthDir) writeHealth(this.opts.healthDir);
       if (msg.task) this.enqueue(msg.task);
     });
     stream.on('error', (err: Error & { code?: number; metadata?: { get(k: string): unknown[] } }) => {

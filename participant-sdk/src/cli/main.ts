@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import pino from 'pino';
 import { enrollAgent, runAgent } from '../agent/agent-runner';
 import { pullModel, writePulledModel } from '../agent/model-pull';
+import { checkHealth } from '../agent/health-file';
 import { loadIdentity } from '../crypto/identity-store';
 
 const program = new Command('syndicate-agent')
@@ -36,6 +37,16 @@ program
   .addHelpText('after', '\nExample:\n  syndicate-agent run --coordinator coord.consortium.example:443 --federation fed_… --token syn_enr_… --data /data/loans.csv\n')
   .action(async (o: { data: string; stateDir: string; coordinator?: string; federation?: string; token?: string; keepUpdates?: string }) => {
     await runAgent({ ...o, logger: logger() });
+  });
+
+program
+  .command('health')
+  .description('Exit 0 if the agent running on this state directory heard from the coordinator in the last 90 s (for container health checks).')
+  .option('--state-dir <dir>', 'keys and enrollment (0700)', '.syndicate-agent')
+  .action((o: { stateDir: string }) => {
+    const h = checkHealth(o.stateDir);
+    process.stdout.write(`${h.message}\n`);
+    process.exitCode = h.ok ? 0 : 1;
   });
 
 const model = program.command('model').description('The federation\'s global model, as this member sees it.');

@@ -1,0 +1,73 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { parse as parseYaml } from 'yaml';
+import { parseDockerfile } from './dockerfile-structure';
+
+const DOCKER = path.join(__dirname, '..', '..', '..', 'deploy', 'docker');
+const REPO = path.join(DOCKER, '..', '..');
+
+/** No Docker engine runs here: the images are checked for what matters by reading them. */
+describe.each(['coordinator.Dockerfile', 'agent.Dockerfile'])('%s', (file) => {
+  const { args, stages } = parseDockerfile(fs.readFileSync(path.join(DOCKER, file), 'utf8'));
+  const final = stages[stages.length - 1];
+  const runs = (s: typeof final) => s.instructions.filter((i) => i.op === 'RUN').map((i) => i.args);
+
+  it('is multi-stage on a pinned Node 20 image', () => {
+    expect(stages.length).toBeGreaterThanOrEqual(3);
+    expect(args.NODE_IMAGE).toMatch(/^node:20\.\d+\.\d+-[a-z]+-slim$/);
+    for (const s of stages) expect(s.from).toBe('${NODE_IMAGE}');
+  });
+
+  it('runs as a non-root user with a health check', () => {
+    const users = final.instructions.filter((i) => i.op === 'USER').map((i) => i.args);
+    expect(users.length).toBeGreaterThan(0);
+    expect(users[users.length - 1]).not.toMatch(/^(root|0)(:|$)/);
+    expect(final.instructions.some((i) => i.op === 'HEALTHCHECK' && /CMD/.test(i.args))).toBe(true);
+  });
+
+  it('installs no dev dependencies into the final image', () => {
+    // The final stage installs nothing; the dependency stage it copies node_modules from omits dev.
+    expect(runs(final).filter((r) => /\bnpm (ci|install)\b/.test(r))).toEqual([]);
+    const source = final.instructions.find((i) => i.op === 'COPY' && /node_modules/.test(i.args))!.args;
+    const stageName = /--from=(\S+)/.exec(source)![1];
+    const deps = stages.find((s) => s.name === stageName)!;
+    for (const r of runs(deps).filter((x) => /\bnpm (ci|install)\b/.test(x))) expect(r).toMatch(/--omit=dev/);
+    // No compiler toolchain in the final image.
+    expect(runs(final).join(' ')).not.toMatch(/g\+\+|build-essential/);
+  });
+
+  it('copies only paths that exist in the repository', () => {
+    for (const s of stages) {
+      for (const i of s.instructions.filter((x) => x.op === 'COPY' && !x.args.includes('--from='))) {
+        const sources = i.args.split(/\s+/).slice(0, -1);
+        for (const src of sources) expect(fs.existsSync(path.join(REPO, src))).toBe(true);
+      }
+    }
+  });
+});
+
+describe('docker-compose.yml', () => {
+  const compose = parseYaml(fs.readFileSync(path.join(DOCKER, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+    services: Record<string, { image?: string; build?: { context: string; dockerfile: string }; depends_on?: Record<string, { condition: string }>; healthcheck?: unknown; read_only?: boolean }>;
+    volumes: Record<string, unknown>;
+  };
+
+  it('runs PostgreSQL, the coordinator and three agents', () => {
+    const names = Object.keys(compose.services);
+    expect(names).toEqual(expect.arrayContaining(['postgres', 'coordinator']));
+    expect(names.filter((n) => n.startsWith('agent-'))).toHaveLength(3);
+  });
+
+  it('builds from the Dockerfiles here and starts in dependency order on health', () => {
+    for (const [name, s] of Object.entries(compose.services)) {
+      if (s.build) expect(fs.existsSync(path.join(DOCKER, s.build.context, s.build.dockerfile))).toBe(true);
+      else expect(s.image).toMatch(/:\d+(\.\d+)*(-\w+)?$/); // pinned
+      for (const dep of Object.keys(s.depends_on ?? {})) {
+        expect(compose.services[dep]).toBeDefined();
+        expect(s.depends_on![dep].condition).toBe('service_healthy');
+      }
+      if (name !== 'postgres') expect(s.read_only).toBe(true);
+    }
+    expect(compose.services.postgres.healthcheck).toBeDefined();
+  });
+});
