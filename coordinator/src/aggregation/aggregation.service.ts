@@ -168,7 +168,12 @@ export class AggregationService {
         const accumulators = em.getRepository(RoundAccumulator);
         const stored = await accumulators.findOne({ where: { roundId, kind } });
         if (stored) return { data: Buffer.from(stored.data), contributors: stored.contributors };
-        const sum = await this.loadedSum(roundId, kind, expected, em);
+        let sum = await this.loadedSum(roundId, kind, expected, em);
+        // Another coordinator replica may have accepted contributions this one never saw.
+        if (sum.contributors !== (await em.getRepository(AcceptedCiphertext).count({ where: { roundId, kind } }))) {
+          this.dropSum(roundId, kind);
+          sum = await this.loadedSum(roundId, kind, expected, em);
+        }
         if (sum.contributors === 0) return null;
         const data = sum.serialize();
         await accumulators.save(accumulators.create({ roundId, kind, contributors: sum.contributors, totalWeight: 0, data }));
