@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { ConfigError } from '../config/coordinator-config';
 import { registerServe } from './serve-command';
 import { registerSimulate } from '../simulate/simulate-command';
+import { registerAudit } from '../audit/audit-command';
 
 const program = new Command('syndicate')
   .description('Syndicate coordinator: federated learning for bank consortia, with updates it can add but never read.')
@@ -12,6 +13,7 @@ const program = new Command('syndicate')
 
 registerServe(program);
 registerSimulate(program);
+registerAudit(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof ConfigError) {
