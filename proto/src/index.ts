@@ -6,3 +6,4 @@ export * from './grpc/types';
 export * from './grpc/signed-payloads';
 export * from './wire';
 export * from './he';
+export * from './grpc/update-kind';

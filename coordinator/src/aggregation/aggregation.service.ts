@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { decodeFloat32, EncryptedSum, heRuntime, WireFormatError, type SecureAggregationSpec } from '@syndicate/protocol';
+import { decodeFloat32, EncryptedSum, heRuntime, WireFormatError, type ContributionKind, type SecureAggregationSpec } from '@syndicate/protocol';
 import type { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import { newId } from '../common/ids';
@@ -14,7 +14,7 @@ import { AcceptedCiphertext } from './accepted-ciphertext.entity';
 import { RoundAccumulator } from './round-accumulator.entity';
 import { UpdateReceipt } from './update-receipt.entity';
 
-export type UpdateKind = 'model' | 'count';
+export type UpdateKind = ContributionKind;
 
 export interface IncomingUpdate {
   kind?: UpdateKind;

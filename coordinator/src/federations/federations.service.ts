@@ -82,6 +82,10 @@ export class FederationsService {
     return (await this.repo.find({ order: { createdAt: 'ASC' } })).map((f) => this.view(f));
   }
 
+  async planOf(federationId: string): Promise<TrainingPlan> {
+    return this.plan(await this.entity(federationId));
+  }
+
   plan(f: Federation): TrainingPlan {
     return JSON.parse(f.planJson) as TrainingPlan;
   }

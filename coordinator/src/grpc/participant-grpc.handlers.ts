@@ -37,7 +37,9 @@ import {
   fetchKeyDigest,
   heRuntime,
   keySharesDigest,
-  updateFieldCount,
+  contributionFieldCount,
+  fromWireUpdateKind,
+  planSecureSpec,
 } from '@syndicate/protocol';
 import type { Participant } from '../participants/participant.entity';
 import type { Round } from '../rounds/round.entity';
@@ -289,7 +291,7 @@ export class ParticipantGrpcHandlers {
     const { header, payload } = await this.readChunked(call as AsyncIterable<UploadUpdateRequest__Output>, async (header: UpdateHeader__Output) => {
       const env = required(header.envelope, 'header.envelope');
       const descriptor = required(header.payload, 'header.payload');
-      const kind = header.kind === 'UPDATE_KIND_SAMPLE_COUNT' ? 'count' : header.kind === 'UPDATE_KIND_MODEL' ? 'model' : null;
+      const kind = fromWireUpdateKind(header.kind);
       if (!kind) throw new SyndicateError('INVALID_ARGUMENT', 'MISSING_FIELD', 'header.kind must be UPDATE_KIND_MODEL or UPDATE_KIND_SAMPLE_COUNT');
       const round = await this.rounds.get(required(env.roundId, 'envelope.round_id'));
       const participant = await this.participants.authenticate(env, {
@@ -312,7 +314,7 @@ export class ParticipantGrpcHandlers {
       if (descriptor.encoding !== wantEncoding) {
         throw new SyndicateError('INVALID_ARGUMENT', 'UNSUPPORTED_ENCODING', `encoding ${descriptor.encoding} is not accepted by this federation (round ${round.number} expects ${wantEncoding})`);
       }
-      const plan = this.federations.plan(await this.federations.entity(round.federationId));
+      const plan = await this.federations.planOf(round.federationId);
       const numParams = modelLayout(plan).numParams;
       if (kind === 'model' && Number(descriptor.numParams) !== numParams) {
         throw new SyndicateError('INVALID_ARGUMENT', 'SHAPE_MISMATCH', `update has ${descriptor.numParams} parameters, the model has ${numParams}`);
@@ -320,8 +322,8 @@ export class ParticipantGrpcHandlers {
       let maxBytes = numParams * 4;
       let valueCount = numParams;
       if (round.mode === 'secure') {
-        const spec = RoundsService.secureSpec(plan);
-        valueCount = kind === 'count' ? spec.countLimbs : updateFieldCount(spec, numParams);
+        const spec = planSecureSpec(plan);
+        valueCount = contributionFieldCount(spec, kind, numParams);
         maxBytes = encryptedSizeFor(await heRuntime(spec.parameterSet), valueCount);
         await this.rounds.assertMayContribute(round, participant.id, kind);
       }
@@ -349,7 +351,7 @@ export class ParticipantGrpcHandlers {
             numSamples: 0,
             keyEpoch: ctx.round.keyEpoch,
             valueCount: ctx.valueCount,
-            spec: RoundsService.secureSpec(ctx.plan),
+            spec: planSecureSpec(ctx.plan),
             allowed: (id, em) => this.rounds.assertMayContribute(ctx.round, id, ctx.kind, em),
           })
         : await this.aggregation.accept({ ...common, numSamples: Number(header.numSamples) });
@@ -363,7 +365,7 @@ export class ParticipantGrpcHandlers {
     try {
       const r = call.request;
       const roundId = required(r.roundId, 'round_id');
-      const kind = r.kind === 'UPDATE_KIND_SAMPLE_COUNT' ? 'count' : r.kind === 'UPDATE_KIND_MODEL' ? 'model' : null;
+      const kind = fromWireUpdateKind(r.kind);
       if (!kind) throw new SyndicateError('INVALID_ARGUMENT', 'MISSING_FIELD', 'kind must be UPDATE_KIND_MODEL or UPDATE_KIND_SAMPLE_COUNT');
       const round = await this.rounds.get(roundId);
       const p = await this.participants.authenticate(r.envelope, {
@@ -376,9 +378,9 @@ export class ParticipantGrpcHandlers {
         throw new SyndicateError('FAILED_PRECONDITION', 'AGGREGATE_NOT_READY', `round ${round.number} is ${round.state}; its ${kind} aggregate is not final yet`);
       }
       await this.rounds.assertMayContribute(round, p.id, 'count');
-      const plan = this.federations.plan(await this.federations.entity(round.federationId));
-      const spec = RoundsService.secureSpec(plan);
-      const valueCount = kind === 'count' ? spec.countLimbs : updateFieldCount(spec, modelLayout(plan).numParams);
+      const plan = await this.federations.planOf(round.federationId);
+      const spec = planSecureSpec(plan);
+      const valueCount = contributionFieldCount(spec, kind, modelLayout(plan).numParams);
       const sum = await this.aggregation.encryptedSum(round.id, kind, { keyEpoch: round.keyEpoch, valueCount, parameterSet: spec.parameterSet });
       if (!sum) throw new SyndicateError('NOT_FOUND', 'AGGREGATE_NOT_FOUND', `round ${round.number} has no ${kind} aggregate`);
       const payload = describePayload(sum.data, 'PAYLOAD_ENCODING_BFV_PACKED', 0);

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { decodeFloat32, encodeFloat32, planSecureSpec, sealedModelEpoch, type SecureAggregationSpec, type Task, type TrainingPlan } from '@syndicate/protocol';
+import { decodeFloat32, encodeFloat32, sealedModelEpoch, type Task, type TrainingPlan } from '@syndicate/protocol';
 import { In, type DataSource, type EntityManager, type Repository } from 'typeorm';
 import { AggregationService } from '../aggregation/aggregation.service';
 import { Clock } from '../common/clock';
@@ -55,11 +55,6 @@ export class RoundsService {
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
-  /** The plan's secure-aggregation spec; both sides derive the same from the plan. */
-  static secureSpec(plan: TrainingPlan): SecureAggregationSpec {
-    return planSecureSpec(plan);
-  }
-
   /** Opens the next round from the latest global model and pushes train tasks to connected members. */
   async open(federationId: string, opts: { deadlineSeconds?: number; minParticipants?: number } = {}): Promise<RoundView> {
     const federation = await this.federations.entity(federationId);
@@ -99,7 +94,7 @@ export class RoundsService {
 
   private async startCollecting(round: Round, members?: string[]): Promise<void> {
     await this.transition(round, 'collecting');
-    const plan = this.federations.plan(await this.federations.entity(round.federationId));
+    const plan = await this.federations.planOf(round.federationId);
     const ids = members ?? (await this.participants.active(round.federationId)).map((p) => p.id);
     for (const id of ids) this.hub.push(id, this.trainTask(round, plan));
   }
@@ -143,7 +138,7 @@ export class RoundsService {
     await this.keys.onSubscribe(p);
     const round = await this.repo.findOne({ where: { federationId: p.federationId, state: In(['counting', 'collecting', 'aggregating']) } });
     if (round) {
-      const plan = this.federations.plan(await this.federations.entity(round.federationId));
+      const plan = await this.federations.planOf(round.federationId);
       const has = async (kind: 'model' | 'count') => (await this.aggregation.contributors(round.id, undefined, kind)).some((r) => r.participantId === p.id);
       if (round.state === 'counting' && !(await has('count')) && (await this.epochMembers(round)).includes(p.id)) {
         this.hub.push(p.id, this.countTask(round, plan.aggregation.secure.parameterSet));
@@ -236,7 +231,7 @@ export class RoundsService {
     const res = await this.repo.update({ id: round.id, state: 'aggregating' }, { publisherId: publisher });
     if (!res.affected) return;
     round.publisherId = publisher;
-    const plan = this.federations.plan(await this.federations.entity(round.federationId));
+    const plan = await this.federations.planOf(round.federationId);
     for (const id of contributors) if (first || id === publisher) this.hub.push(id, this.applyTask(round, plan, id === publisher));
     this.log.info({ roundId: round.id, publisher }, 'aggregate ready; publisher chosen');
   }

@@ -25,6 +25,7 @@ import {
   aggregateDigest,
   fetchKeyDigest,
   keySharesDigest,
+  toWireUpdateKind,
 } from '@syndicate/protocol';
 import type { AgentIdentity } from '../crypto/identity-store';
 
@@ -145,7 +146,7 @@ export class CoordinatorClient {
   }
 
   async downloadAggregate(roundId: string, kind: 'model' | 'count'): Promise<{ data: Buffer; contributors: number; keyEpoch: number }> {
-    const k = kind === 'count' ? 'UPDATE_KIND_SAMPLE_COUNT' : 'UPDATE_KIND_MODEL';
+    const k = toWireUpdateKind(kind);
     const stream = this.client.DownloadAggregate({ envelope: this.envelope('PHASE_DOWNLOAD_AGGREGATE', aggregateDigest(roundId, k)), roundId, kind: k });
     const { header, data } = await this.readChunked<AggregateHeader__Output>('DownloadAggregate', stream);
     return { data, contributors: header.contributors, keyEpoch: header.keyEpoch };
@@ -168,7 +169,7 @@ export class CoordinatorClient {
       baseModelVersionId: args.baseModelVersionId,
       payload: descriptor,
       numSamples: String(args.numSamples),
-      kind: kind === 'count' ? ('UPDATE_KIND_SAMPLE_COUNT' as const) : ('UPDATE_KIND_MODEL' as const),
+      kind: toWireUpdateKind(kind),
     };
     return this.writeChunked('UploadUpdate', (cb) => this.client.UploadUpdate(cb), header, args.payload);
   }

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { decodeFloat32, modelLayout, openSealedModel, parseTrainingPlanJson, sealedModelEpoch } from '@syndicate/protocol';
+import { modelLayout, parseTrainingPlanJson } from '@syndicate/protocol';
 import { loadIdentity } from '../crypto/identity-store';
 import { KeyRing } from '../crypto/key-ring';
 import { CoordinatorClient } from './coordinator-client';
@@ -26,9 +26,8 @@ export async function pullModel(o: { stateDir: string; coordinator?: string; mod
   const keys = new KeyRing(identity, client);
   try {
     const m = await client.downloadModel(o.modelVersionId ?? 'latest');
-    const sealed = m.encoding === 'PAYLOAD_ENCODING_SEALED_FLOAT32';
-    const weights = sealed ? openSealedModel(m.data, (await keys.get(sealedModelEpoch(m.data))).key, numParams) : decodeFloat32(m.data, numParams);
-    return { modelVersionId: m.modelVersionId, roundNumber: m.roundNumber, sealed, weights };
+    const weights = await keys.modelWeights(m, numParams);
+    return { modelVersionId: m.modelVersionId, roundNumber: m.roundNumber, sealed: m.encoding === 'PAYLOAD_ENCODING_SEALED_FLOAT32', weights };
   } finally {
     keys.dispose();
     client.close();

@@ -1,13 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  decodeFloat32,
   encodeFloat32,
   modelLayout,
-  openSealedModel,
   parseTrainingPlanJson,
   planSecureSpec,
-  sealedModelEpoch,
   type SecureAggregationSpec,
   type Task__Output,
   type TrainingPlan,
@@ -160,14 +157,8 @@ export class ParticipantAgent {
     }
   }
 
-  /** Plaintext, or sealed (members-only) and opened with the epoch key it names. */
   private async globalWeights(modelVersionId: string): Promise<Float32Array> {
-    const model = await this.client.downloadModel(modelVersionId);
-    if (model.encoding === 'PAYLOAD_ENCODING_SEALED_FLOAT32') {
-      const { key } = await this.keys.get(sealedModelEpoch(model.data));
-      return openSealedModel(model.data, key, this.numParams);
-    }
-    return decodeFloat32(model.data, this.numParams);
+    return this.keys.modelWeights(await this.client.downloadModel(modelVersionId), this.numParams);
   }
 
   /** The bank's own audit trail: what it trained from and what it computed, never leaving the premises. */

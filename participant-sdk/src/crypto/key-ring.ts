@@ -1,4 +1,4 @@
-import { HeKeyHolder, openKeyShare, type FederationKey } from '@syndicate/protocol';
+import { decodeFloat32, HeKeyHolder, openKeyShare, openSealedModel, sealedModelEpoch, type FederationKey } from '@syndicate/protocol';
 import type { AgentIdentity } from './identity-store';
 
 export interface KeyShareSource {
@@ -38,6 +38,12 @@ export class KeyRing {
       this.keys.set(keyEpoch, entry);
     }
     return entry;
+  }
+
+  /** A downloaded global model's weights: plaintext, or sealed (members-only) and opened with the epoch key it names. */
+  async modelWeights(model: { data: Uint8Array; encoding: string }, numParams: number): Promise<Float32Array> {
+    if (model.encoding === 'PAYLOAD_ENCODING_SEALED_FLOAT32') return openSealedModel(model.data, (await this.get(sealedModelEpoch(model.data))).key, numParams);
+    return decodeFloat32(model.data, numParams);
   }
 
   dispose(): void {

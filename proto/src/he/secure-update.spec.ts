@@ -1,6 +1,7 @@
 import { seededRandom } from '../plan/initial-weights';
 import { WireFormatError } from '../wire/errors';
-import { addEncrypted } from './ciphertext-sum';
+import { EncryptedSum } from './ciphertext-sum';
+import type { HeRuntime } from './seal-runtime';
 import { generateFederationKey, openKeyShare, sealKeyShare, wrapSealKey } from './federation-key';
 import { HeKeyHolder } from './he-codec';
 import { DEFAULT_HE_PARAMETER_SET, HE_PARAMETER_SETS, validateParameterSet, valueBits } from './parameter-sets';
@@ -10,6 +11,15 @@ import { applyDelta, decodeAggregate, decodeSampleCount, encodeSampleCount, enco
 import nacl from 'tweetnacl';
 
 const spec = secureAggregationSpec({ parameterSet: DEFAULT_HE_PARAMETER_SET, clip: 1, maxParticipants: 16 });
+
+/** The coordinator's running sum over these payloads, serialised as members download it. */
+function sumOf(rt: HeRuntime, expected: { keyEpoch: number; valueCount: number }, payloads: Uint8Array[]): Buffer {
+  const sum = new EncryptedSum(rt, expected);
+  for (const p of payloads) sum.add(p);
+  const out = sum.serialize();
+  sum.dispose();
+  return out;
+}
 
 const codeOf = (fn: () => unknown): string => {
   try {
@@ -43,12 +53,9 @@ describe('secure aggregation end to end (codec level)', () => {
     const counts = [5000, 1200, 300];
     const total = counts.reduce((a, b) => a + b, 0);
     const deltas = counts.map(() => Float32Array.from({ length: numParams }, () => (r() - 0.5) * 1.6));
-    let sum: Buffer | null = null;
-    for (let i = 0; i < counts.length; i++) {
-      const { fields } = encodeWeightedDelta(deltas[i], counts[i] / total, spec, r);
-      sum = addEncrypted(rt, sum, holder.encrypt(fields), { keyEpoch: 3, valueCount: updateFieldCount(spec, numParams) });
-    }
-    const agg = decodeAggregate(holder.decrypt(sum!), numParams, counts.length, spec);
+    const expected = { keyEpoch: 3, valueCount: updateFieldCount(spec, numParams) };
+    const sum = sumOf(rt, expected, counts.map((n, i) => holder.encrypt(encodeWeightedDelta(deltas[i], n / total, spec, r).fields)));
+    const agg = decodeAggregate(holder.decrypt(sum), numParams, counts.length, spec);
     expect(agg.totalWeight).toBeCloseTo(1, 6);
     let worst = 0;
     for (let j = 0; j < numParams; j++) {
@@ -58,7 +65,7 @@ describe('secure aggregation end to end (codec level)', () => {
     expect(worst).toBeLessThanOrEqual(agg.errorBound);
     expect(agg.errorBound).toBeLessThan(0.005);
     // A member that dropped out is simply absent: the weights renormalise.
-    const partial = addEncrypted(rt, null, holder.encrypt(encodeWeightedDelta(deltas[1], counts[1] / total, spec, r).fields), { keyEpoch: 3, valueCount: updateFieldCount(spec, numParams) });
+    const partial = sumOf(rt, expected, [holder.encrypt(encodeWeightedDelta(deltas[1], counts[1] / total, spec, r).fields)]);
     const alone = decodeAggregate(holder.decrypt(partial), numParams, 1, spec);
     expect(Math.abs(alone.delta[7] - deltas[1][7])).toBeLessThanOrEqual(alone.errorBound);
     holder.dispose();
@@ -66,9 +73,8 @@ describe('secure aggregation end to end (codec level)', () => {
 
   it('secure sum of sample counts is exact', async () => {
     const holder = await HeKeyHolder.open(await generateFederationKey(DEFAULT_HE_PARAMETER_SET, 1));
-    let sum: Buffer | null = null;
-    for (const n of [12000, 6000, 3, 2 ** 35]) sum = addEncrypted(holder.rt, sum, holder.encrypt(encodeSampleCount(n, spec)), { keyEpoch: 1, valueCount: spec.countLimbs });
-    expect(decodeSampleCount(holder.decrypt(sum!), spec)).toBe(12000 + 6000 + 3 + 2 ** 35);
+    const sum = sumOf(holder.rt, { keyEpoch: 1, valueCount: spec.countLimbs }, [12000, 6000, 3, 2 ** 35].map((n) => holder.encrypt(encodeSampleCount(n, spec))));
+    expect(decodeSampleCount(holder.decrypt(sum), spec)).toBe(12000 + 6000 + 3 + 2 ** 35);
     holder.dispose();
   });
 
@@ -78,21 +84,25 @@ describe('secure aggregation end to end (codec level)', () => {
     const fields = encodeSampleCount(77, spec);
     const good = holder.encrypt(fields);
     const expected = { keyEpoch: 2, valueCount: spec.countLimbs };
-    const sum = addEncrypted(rt, null, good, expected);
-    const before = Buffer.from(sum);
-    expect(codeOf(() => addEncrypted(rt, sum, good, { ...expected, keyEpoch: 3 }))).toBe('KEY_EPOCH_MISMATCH');
-    expect(codeOf(() => addEncrypted(rt, sum, good.subarray(0, good.length - 10), expected))).toBe('BAD_LENGTH');
+    const sum = new EncryptedSum(rt, expected);
+    sum.add(good);
+    const before = sum.serialize();
+    expect(codeOf(() => new EncryptedSum(rt, { ...expected, keyEpoch: 3 }).add(good))).toBe('KEY_EPOCH_MISMATCH');
+    expect(codeOf(() => sum.add(good.subarray(0, good.length - 10)))).toBe('BAD_LENGTH');
     const other = Buffer.from(good);
     other[5] = 99;
-    expect(codeOf(() => addEncrypted(rt, sum, other, expected))).toBe('PARAMETER_SET_MISMATCH');
+    expect(codeOf(() => sum.add(other))).toBe('PARAMETER_SET_MISMATCH');
     const garbage = Buffer.from(good);
     for (let i = 24 + 16; i < garbage.length; i++) garbage[i] = (i * 131) & 0xff;
-    expect(codeOf(() => addEncrypted(rt, sum, garbage, expected))).toBe('BAD_CIPHERTEXT');
+    expect(codeOf(() => sum.add(garbage))).toBe('BAD_CIPHERTEXT');
     const badHeader = Buffer.from(good);
     badHeader.writeUInt16LE(0x1234, 24);
-    expect(codeOf(() => addEncrypted(rt, sum, badHeader, expected))).toBe('BAD_CIPHERTEXT');
-    expect(sum.equals(before)).toBe(true);
-    expect(decodeSampleCount(holder.decrypt(addEncrypted(rt, sum, good, expected)), spec)).toBe(154);
+    expect(codeOf(() => sum.add(badHeader))).toBe('BAD_CIPHERTEXT');
+    expect(sum.contributors).toBe(1);
+    expect(sum.serialize().equals(before)).toBe(true);
+    sum.add(good);
+    expect(decodeSampleCount(holder.decrypt(sum.serialize()), spec)).toBe(154);
+    sum.dispose();
     holder.dispose();
   });
 

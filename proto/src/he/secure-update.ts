@@ -29,6 +29,10 @@ const weightScale = (s: SecureAggregationSpec) => 2 ** (s.weightLimbs * s.bits) 
 /** Number of packed fields in an update for a model of `numParams` parameters. */
 export const updateFieldCount = (s: SecureAggregationSpec, numParams: number): number => numParams + s.weightLimbs;
 
+/** Packed fields of either contribution: an update, or a sample count. */
+export const contributionFieldCount = (s: SecureAggregationSpec, kind: 'model' | 'count', numParams: number): number =>
+  kind === 'count' ? s.countLimbs : updateFieldCount(s, numParams);
+
 /**
  * A member's contribution: quantize(w * clip(delta)) followed by its weight w,
  * where w = own samples / consortium samples (known only to the member). The
