@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { AdminClient } from '@syndicate/coordinator';
-import { CoordinatorClient, enroll, newKeyMaterial, type AgentIdentity } from '@syndicate/participant';
+import type { AgentIdentity, CoordinatorClient } from '@syndicate/participant';
 import {
   HeKeyHolder,
   applyDelta,
@@ -19,6 +19,7 @@ import {
   seededRandom,
   type TrainingPlanInput,
 } from '@syndicate/protocol';
+import { enrolledClient } from '../support/light-agent';
 import { TaskInbox } from '../support/task-inbox';
 
 export type RoundScheme = 'syndicate_bfv' | 'plaintext';
@@ -80,11 +81,7 @@ export async function measureRound(scheme: RoundScheme, o: { params: number; par
     const plan = parseTrainingPlan(planInput);
     const f = await admin.createFederation(planInput);
     for (let i = 0; i < o.participants; i++) {
-      const inv = await admin.invite(f.id, `bank-${i}`);
-      const keys = newKeyMaterial();
-      const res = await enroll(address, { federationId: f.id, token: inv.token, signingPublicKey: keys.signingPublicKey, boxPublicKey: keys.boxPublicKey });
-      const identity: AgentIdentity = { coordinator: address, federationId: f.id, participantId: res.participantId, keyEpoch: res.keyEpoch, planJson: res.planJson, ...keys };
-      const client = new CoordinatorClient(identity);
+      const { identity, client } = await enrolledClient({ admin, grpcAddress: address }, f.id, `bank-${i}`);
       members.push({ identity, client, inbox: new TaskInbox(client) });
     }
     await new Promise((r) => setTimeout(r, 300));

@@ -2,8 +2,8 @@ import { CoordinatorClient, enroll, newKeyMaterial, type AgentIdentity } from '@
 import type { Task__Output } from '@syndicate/protocol';
 import type { Harness } from './coordinator-harness';
 
-/** An enrolled identity and a client, without TensorFlow: for protocol-level tests. */
-export async function enrolledClient(h: Harness, federationId: string, name: string): Promise<{ identity: AgentIdentity; client: CoordinatorClient }> {
+/** An enrolled identity and a client, without TensorFlow: for protocol-level tests and benchmarks. */
+export async function enrolledClient(h: Pick<Harness, 'admin' | 'grpcAddress'>, federationId: string, name: string): Promise<{ identity: AgentIdentity; client: CoordinatorClient }> {
   const invitation = await h.admin.invite(federationId, name);
   const keys = newKeyMaterial();
   const res = await enroll(h.grpcAddress, { federationId, token: invitation.token, signingPublicKey: keys.signingPublicKey, boxPublicKey: keys.boxPublicKey });
