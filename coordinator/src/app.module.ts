@@ -9,6 +9,7 @@ import type { Logger } from './common/logger';
 import type { CoordinatorConfig } from './config/coordinator-config';
 import { dataSourceOptions } from './database/data-source-options';
 import { AuditModule } from './audit/audit.module';
+import { AccessModule } from './access/access.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { FederationsModule } from './federations/federations.module';
 import { GrpcModule } from './grpc/grpc.module';
@@ -25,6 +26,7 @@ export class AppModule {
         CoreModule.forRoot(config, logger, clock),
         TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl), retryAttempts: 3, retryDelay: 1000 }),
         AuditModule,
+        AccessModule,
         MetricsModule,
         FederationsModule,
         ParticipantsModule,

@@ -3,6 +3,11 @@ export { loadCoordinatorConfig, ConfigError, type CoordinatorConfig } from './co
 export { fedAvg, fedAvgInit, fedAvgAdd, fedAvgFinalize, fedAvgStrategy } from './aggregation/fedavg';
 export type { AggregationStrategy } from './aggregation/aggregation-strategy';
 export { decideClose, canTransition, type RoundState } from './rounds/round-state-machine';
-export { AdminClient, AdminApiError } from "./simulate/admin-client";
+export { AdminClient, AdminApiError, type AdminClientOptions, type AuditEntryView } from './client/admin-client';
+export { ApiTokensService } from './access/api-tokens.service';
+export { ROLES, type Role } from './access/roles';
+export { Clock } from './common/clock';
 export { runSimulation, type SimulationOptions, type SimulationResult, type SimulationEvent } from "./simulate/simulation";
 export { dataSourceOptions } from './database/data-source-options';
+export { initDatabase, type InitResult } from './init/init-database';
+export { routeCatalog, type RouteInfo } from './access/route-catalog';

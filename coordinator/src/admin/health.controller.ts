@@ -1,9 +1,11 @@
 import { Controller, Get } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { Public } from '../access/roles';
 import { SyndicateError } from '../common/syndicate-error';
 
 @Controller()
+@Public()
 export class HealthController {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 

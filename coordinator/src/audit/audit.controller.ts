@@ -1,7 +1,9 @@
 import { Controller, Get, Query } from '@nestjs/common';
+import { Roles } from '../access/roles';
 import { AuditService } from './audit.service';
 
 @Controller('v1/audit')
+@Roles('auditor', 'admin')
 export class AuditController {
   constructor(private readonly audit: AuditService) {}
 

@@ -5,17 +5,12 @@ import { Clock } from '../common/clock';
 import { KeyedMutex } from '../common/keyed-mutex';
 import type { Logger } from '../common/logger';
 import { LOGGER } from '../common/tokens';
-import { auditHash, GENESIS_HASH, verifyAuditChain } from './audit-chain';
+import { verifyAuditChain } from './audit-chain';
+import { appendAuditEvent, type AuditInput } from './audit-append';
 import { AuditEvent } from './audit-event.entity';
 import { MetricsService } from '../metrics/metrics.service';
 
-export interface AuditInput {
-  actor: string;
-  action: string;
-  federationId?: string | null;
-  subject?: string | null;
-  detail?: Record<string, unknown>;
-}
+export type { AuditInput } from './audit-append';
 
 /**
  * Appends to the hash-chained audit log. Appends are serialised in this process;
@@ -36,21 +31,7 @@ export class AuditService {
     this.metrics.count(e);
     try {
       await this.mutex.run('audit', () =>
-        this.db.transaction(async (em) => {
-          const repo = em.getRepository(AuditEvent);
-          const [last] = await repo.find({ order: { seq: 'DESC' }, take: 1 });
-          const fields = {
-            seq: (last?.seq ?? 0) + 1,
-            at: this.clock.now(),
-            actor: e.actor,
-            action: e.action,
-            federationId: e.federationId ?? null,
-            subject: e.subject ?? null,
-            detail: JSON.stringify(e.detail ?? {}),
-          };
-          const prevHash = last?.hash ?? GENESIS_HASH;
-          await repo.insert({ ...fields, prevHash, hash: auditHash(prevHash, fields) });
-        }),
+        this.db.transaction((em) => appendAuditEvent(em, this.clock.now(), e)),
       );
     } catch (err) {
       this.log.error({ err, action: e.action }, 'audit append failed');

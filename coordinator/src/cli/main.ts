@@ -5,20 +5,56 @@ import { ConfigError } from '../config/coordinator-config';
 import { registerServe } from './serve-command';
 import { registerSimulate } from '../simulate/simulate-command';
 import { registerAudit } from '../audit/audit-command';
+import { cliErrorOf, EXIT } from './api-command';
+import { registerFederation } from './federation-command';
+import { registerInit } from './init-command';
+import { registerModel } from './model-command';
+import { registerParticipant } from './participant-command';
+import { registerRound } from './round-command';
+import { registerStatus } from './status-command';
+import { registerToken } from './token-command';
 
 const program = new Command('syndicate')
   .description('Syndicate coordinator: federated learning for bank consortia, with updates it can add but never read.')
   .version('0.1.0')
-  .showHelpAfterError('(run with --help for usage)');
+  .showHelpAfterError('(run with --help for usage)')
+  .addHelpText(
+    'after',
+    `
+Getting started:
+  syndicate init --write-token admin.token     database + bootstrap admin token (once)
+  syndicate serve                              run the coordinator
+  export SYNDICATE_TOKEN_FILE=admin.token
+  syndicate federation create --plan plan.json
+  syndicate participant invite --federation ID --name "Bank A"
+  syndicate round schedule --federation ID --cron "0 1 * * *" --window 4h --rounds 10
+  syndicate status --federation ID --watch
 
+Exit codes: 0 ok, 1 error, 2 bad usage or configuration, 3 not authenticated or not allowed,
+4 audit log broken, 5 not found, 6 conflict (e.g. a round is already running), 7 coordinator unreachable.
+`,
+  );
+
+registerInit(program);
 registerServe(program);
-registerSimulate(program);
+registerFederation(program);
+registerParticipant(program);
+registerRound(program);
+registerStatus(program);
+registerModel(program);
+registerToken(program);
 registerAudit(program);
+registerSimulate(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof ConfigError) {
     process.stderr.write(`${err.message}\n`);
-    process.exit(2);
+    process.exit(EXIT.USAGE);
+  }
+  const cli = cliErrorOf(err);
+  if (cli) {
+    process.stderr.write(`syndicate: ${cli.message}\n`);
+    process.exit(cli.exitCode);
   }
   process.stderr.write(`syndicate: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);

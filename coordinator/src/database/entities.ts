@@ -11,6 +11,8 @@ import { AuditEvent } from '../audit/audit-event.entity';
 import { KeyEpoch } from '../keys/key-epoch.entity';
 import { KeyShare } from '../keys/key-share.entity';
 import { Round } from '../rounds/round.entity';
+import { ApiToken } from '../access/api-token.entity';
+import { Schedule } from '../rounds/schedule.entity';
 
 export const ENTITIES = [
   Federation,
@@ -26,4 +28,6 @@ export const ENTITIES = [
   KeyShare,
   AuditEvent,
   AcceptedCiphertext,
+  ApiToken,
+  Schedule,
 ];

@@ -1,6 +1,9 @@
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
 import { z } from 'zod';
 import { ZodBodyPipe } from '../admin/zod-body.pipe';
+import { Actor } from '../access/actor.decorator';
+import type { Principal } from '../access/principal';
+import { ANY_ROLE, Roles } from '../access/roles';
 import { FederationsService, type FederationView } from './federations.service';
 
 const createFederationBody = z.object({ plan: z.unknown() }).strict();
@@ -10,16 +13,19 @@ export class FederationsController {
   constructor(private readonly federations: FederationsService) {}
 
   @Post()
-  create(@Body(new ZodBodyPipe(createFederationBody)) body: z.infer<typeof createFederationBody>): Promise<FederationView> {
-    return this.federations.create(body.plan);
+  @Roles('admin')
+  create(@Body(new ZodBodyPipe(createFederationBody)) body: z.infer<typeof createFederationBody>, @Actor() actor: Principal): Promise<FederationView> {
+    return this.federations.create(body.plan, actor.tokenId);
   }
 
   @Get()
+  @Roles(...ANY_ROLE)
   list(): Promise<FederationView[]> {
     return this.federations.list();
   }
 
   @Get(':id')
+  @Roles(...ANY_ROLE)
   get(@Param('id') id: string): Promise<FederationView> {
     return this.federations.get(id);
   }

@@ -7,6 +7,7 @@ import { Clock } from '../common/clock';
 import { newId } from '../common/ids';
 import { SyndicateError } from '../common/syndicate-error';
 import { ModelsService } from '../models/models.service';
+import { AuditService } from '../audit/audit.service';
 import { Federation } from './federation.entity';
 
 export interface FederationView {
@@ -26,10 +27,11 @@ export class FederationsService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly models: ModelsService,
     private readonly clock: Clock,
+    private readonly audit: AuditService,
   ) {}
 
   /** Validates the plan, stores the federation and its initial model (version 0) together. */
-  async create(planInput: unknown): Promise<FederationView> {
+  async create(planInput: unknown, actor: string): Promise<FederationView> {
     let plan: TrainingPlan;
     try {
       plan = parseTrainingPlan(planInput);
@@ -63,6 +65,7 @@ export class FederationsService {
       );
       return f;
     });
+    await this.audit.record({ actor, action: 'federation.created', federationId: federation.id, subject: federation.id, detail: { name: federation.name, planSha256 } });
     return this.view(federation);
   }
 

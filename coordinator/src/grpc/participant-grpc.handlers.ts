@@ -163,13 +163,14 @@ export class ParticipantGrpcHandlers {
   }
 
   private async enroll(r: EnrollRequest__Output): Promise<EnrollResponse> {
-    const federation = await this.federations.entity(required(r.federationId, 'federation_id'));
+    // federation_id may be empty: the invitation names it.
     const p = await this.participants.enroll({
-      federationId: federation.id,
+      federationId: r.federationId,
       token: required(r.enrollmentToken, 'enrollment_token'),
       signingPublicKey: r.signingPublicKey,
       boxPublicKey: r.boxPublicKey,
     });
+    const federation = await this.federations.entity(p.federationId);
     return { participantId: p.id, federationId: federation.id, planJson: federation.planJson, keyEpoch: federation.keyEpoch };
   }
 
@@ -183,6 +184,7 @@ export class ParticipantGrpcHandlers {
       });
       const detach = this.hub.attach(p.id, p.federationId, {
         send: (task) => call.write({ task }),
+        notify: (notice) => call.write({ notice }),
         close: () => call.end(),
       });
       const heartbeat = setInterval(() => call.write({ heartbeat: { serverTimeUnixMs: String(this.clock.now()) } }), HEARTBEAT_MS);

@@ -1,4 +1,5 @@
 import { Controller, Get, Header } from '@nestjs/common';
+import { Public } from '../access/roles';
 import { MetricsService } from './metrics.service';
 
 @Controller()
@@ -7,6 +8,7 @@ export class MetricsController {
 
   /** Prometheus text exposition. */
   @Get('metrics')
+  @Public()
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   scrape(): Promise<string> {
     return this.metrics.text();

@@ -1,5 +1,6 @@
 import { SyndicateError } from '../common/syndicate-error';
 import { Controller, Get, Header, Param, StreamableFile } from '@nestjs/common';
+import { Roles } from '../access/roles';
 import { ModelsService, type ModelSummary } from './models.service';
 
 @Controller('v1')
@@ -7,17 +8,20 @@ export class ModelsController {
   constructor(private readonly models: ModelsService) {}
 
   @Get('federations/:federationId/models')
+  @Roles('admin', 'data-scientist', 'auditor')
   list(@Param('federationId') federationId: string): Promise<ModelSummary[]> {
     return this.models.list(federationId);
   }
 
   @Get('models/:id')
+  @Roles('admin', 'data-scientist', 'auditor')
   get(@Param('id') id: string): Promise<ModelSummary> {
     return this.models.summary(id);
   }
 
   /** Raw little-endian float32 weights in the plan's flat layout. */
   @Get('models/:id/weights')
+  @Roles('data-scientist', 'auditor')
   @Header('Content-Type', 'application/octet-stream')
   async weights(@Param('id') id: string): Promise<StreamableFile> {
     const m = await this.models.withData(id);

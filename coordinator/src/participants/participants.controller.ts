@@ -1,6 +1,9 @@
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
 import { z } from 'zod';
 import { ZodBodyPipe } from '../admin/zod-body.pipe';
+import { Actor } from '../access/actor.decorator';
+import type { Principal } from '../access/principal';
+import { Roles } from '../access/roles';
 import { TaskHub } from './task-hub';
 import { ParticipantsService, type Invitation } from './participants.service';
 
@@ -28,19 +31,22 @@ export class ParticipantsController {
   ) {}
 
   @Post('invitations')
-  invite(@Param('federationId') federationId: string, @Body(new ZodBodyPipe(inviteBody)) body: z.infer<typeof inviteBody>): Promise<Invitation> {
-    return this.participants.invite(federationId, body.displayName, body.ttlSeconds);
+  @Roles('admin')
+  invite(@Param('federationId') federationId: string, @Body(new ZodBodyPipe(inviteBody)) body: z.infer<typeof inviteBody>, @Actor() actor: Principal): Promise<Invitation> {
+    return this.participants.invite(federationId, body.displayName, actor.tokenId, body.ttlSeconds);
   }
 
   @Post('participants/:participantId/revoke')
-  async revoke(@Param('federationId') federationId: string, @Param('participantId') participantId: string): Promise<{ id: string; status: string }> {
-    const p = await this.participants.revoke(federationId, participantId);
+  @Roles('admin')
+  async revoke(@Param('federationId') federationId: string, @Param('participantId') participantId: string, @Actor() actor: Principal): Promise<{ id: string; status: string }> {
+    const p = await this.participants.revoke(federationId, participantId, actor.tokenId);
     // Drop its task stream now; every later message is refused as revoked.
     this.hub.detach(p.id);
     return { id: p.id, status: p.status };
   }
 
   @Get('participants')
+  @Roles('admin', 'data-scientist', 'auditor', 'viewer')
   async list(@Param('federationId') federationId: string): Promise<ParticipantView[]> {
     return (await this.participants.list(federationId)).map((p) => ({
       id: p.id,

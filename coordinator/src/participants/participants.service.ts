@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { checkEnvelope, type Envelope__Output, type Phase__Output } from '@syndicate/protocol';
-import { In, LessThan, type DataSource, type Repository } from 'typeorm';
+import { In, IsNull, LessThan, type DataSource, type Repository } from 'typeorm';
 import { Clock } from '../common/clock';
 import { newId } from '../common/ids';
 import type { Logger } from '../common/logger';
@@ -55,7 +55,7 @@ export class ParticipantsService {
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
-  async invite(federationId: string, displayName: string, ttlSeconds = DEFAULT_INVITE_TTL_S): Promise<Invitation> {
+  async invite(federationId: string, displayName: string, actor: string, ttlSeconds = DEFAULT_INVITE_TTL_S): Promise<Invitation> {
     await this.federations.entity(federationId);
     if (await this.repo.findOne({ where: { federationId, displayName } })) {
       throw new SyndicateError('ALREADY_EXISTS', 'PARTICIPANT_EXISTS', `a participant named "${displayName}" is already enrolled in ${federationId}`);
@@ -63,16 +63,42 @@ export class ParticipantsService {
     const token = `syn_enr_${randomBytes(24).toString('base64url')}`;
     const expiresAt = this.clock.now() + ttlSeconds * 1000;
     await this.tokens.save(this.tokens.create({ tokenSha256: sha256Hex(token), federationId, displayName, expiresAt, usedAt: null, participantId: null }));
+    // The token's hash prefix lets an auditor tie this invitation to the enrollment that used it.
+    await this.audit.record({ actor, action: 'participant.invited', federationId, subject: displayName.slice(0, 64), detail: { displayName, expiresAt, tokenSha256Prefix: sha256Hex(token).slice(0, 12) } });
     return { federationId, displayName, token, expiresAt };
   }
 
   /** Redeems a one-time token for a participant identity bound to the bank's public keys. */
-  async enroll(input: EnrollInput): Promise<Participant> {
+  async enroll(request: EnrollInput): Promise<Participant> {
+    // The invitation already names the federation; an agent may leave it out.
+    const input = request.federationId ? request : { ...request, federationId: await this.federationOfToken(request.token) };
     await this.federations.entity(input.federationId);
     if (input.signingPublicKey.length !== 32 || input.boxPublicKey.length !== 32) {
       throw new SyndicateError('INVALID_ARGUMENT', 'BAD_PUBLIC_KEY', 'signing and box public keys must be 32 bytes each (Ed25519, X25519)');
     }
-    const participant = await this.db.transaction(async (em) => {
+    const participant = await this.redeem(input).catch(async (err: unknown) => {
+      if (err instanceof SyndicateError) {
+        await this.audit.record({ actor: 'anonymous', action: 'enrollment.rejected', federationId: input.federationId, detail: { reason: err.reason, tokenSha256Prefix: sha256Hex(input.token).slice(0, 12) } });
+      }
+      throw err;
+    });
+    this.log.info({ federationId: participant.federationId, participantId: participant.id, name: participant.displayName }, 'participant enrolled');
+    await this.audit.record({ actor: participant.id, action: 'participant.enrolled', federationId: participant.federationId, subject: participant.id, detail: { displayName: participant.displayName, signingPublicKey: participant.signingPublicKey, boxPublicKey: participant.boxPublicKey, tokenSha256Prefix: sha256Hex(input.token).slice(0, 12) } });
+    return participant;
+  }
+
+  private async federationOfToken(token: string): Promise<string> {
+    const row = await this.tokens.findOne({ where: { tokenSha256: sha256Hex(token) } });
+    if (!row) {
+      await this.audit.record({ actor: 'anonymous', action: 'enrollment.rejected', detail: { reason: 'UNKNOWN_ENROLLMENT_TOKEN', tokenSha256Prefix: sha256Hex(token).slice(0, 12) } });
+      throw new SyndicateError('UNAUTHENTICATED', 'UNKNOWN_ENROLLMENT_TOKEN', 'enrollment token is not known to this coordinator; check the token and the coordinator address, or ask the consortium admin for a new invitation');
+    }
+    return row.federationId;
+  }
+
+  /** Token check and identity creation in one transaction: a token can never enroll two agents. */
+  private redeem(input: EnrollInput): Promise<Participant> {
+    return this.db.transaction(async (em) => {
       const tokens = em.getRepository(EnrollmentToken);
       const row = await tokens.findOne({ where: { tokenSha256: sha256Hex(input.token) } });
       if (!row || row.federationId !== input.federationId) {
@@ -95,14 +121,11 @@ export class ParticipantsService {
         lastSeenAt: null,
       });
       await em.getRepository(Participant).save(p);
-      row.usedAt = this.clock.now();
-      row.participantId = p.id;
-      await tokens.save(row);
+      // Compare-and-set: of two agents racing with one token, exactly one gets it.
+      const claimed = await tokens.update({ tokenSha256: row.tokenSha256, usedAt: IsNull() }, { usedAt: this.clock.now(), participantId: p.id });
+      if (!claimed.affected) throw new SyndicateError('PERMISSION_DENIED', 'ENROLLMENT_TOKEN_USED', 'enrollment token was already used; each token enrolls one agent once');
       return p;
     });
-    this.log.info({ federationId: participant.federationId, participantId: participant.id, name: participant.displayName }, 'participant enrolled');
-    await this.audit.record({ actor: participant.id, action: 'participant.enrolled', federationId: participant.federationId, subject: participant.id, detail: { displayName: participant.displayName, signingPublicKey: participant.signingPublicKey, boxPublicKey: participant.boxPublicKey } });
-    return participant;
   }
 
   /**
@@ -175,14 +198,14 @@ export class ParticipantsService {
   }
 
   /** Cuts a bank off at its next message; the next round deals a new key epoch without it. */
-  async revoke(federationId: string, id: string): Promise<Participant> {
+  async revoke(federationId: string, id: string, actor: string): Promise<Participant> {
     const p = await this.get(id);
     if (p.federationId !== federationId) throw new SyndicateError('NOT_FOUND', 'PARTICIPANT_NOT_FOUND', `participant ${id} is not in federation ${federationId}`);
     if (p.status !== 'revoked') {
       await this.repo.update({ id }, { status: 'revoked' });
       p.status = 'revoked';
       this.log.warn({ federationId, participantId: id }, 'participant revoked');
-      await this.audit.record({ actor: 'admin', action: 'participant.revoked', federationId, subject: id });
+      await this.audit.record({ actor, action: 'participant.revoked', federationId, subject: id, detail: { displayName: p.displayName } });
     }
     return p;
   }

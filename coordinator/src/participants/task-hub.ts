@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import type { Task } from '@syndicate/protocol';
+import type { FederationNotice, Task } from '@syndicate/protocol';
 
 export interface TaskSink {
   send(task: Task): void;
+  notify(notice: FederationNotice): void;
   close(): void;
 }
 
@@ -52,6 +53,13 @@ export class TaskHub {
     if (!s) return false;
     s.sink.send(task);
     return true;
+  }
+
+  /** Tells every connected member of the federation; returns how many heard it. */
+  notify(federationId: string, notice: FederationNotice): number {
+    const ids = this.connected(federationId);
+    for (const id of ids) this.subscribers.get(id)?.sink.notify(notice);
+    return ids.length;
   }
 
   closeAll(): void {

@@ -4,8 +4,9 @@ import type { Logger } from '../common/logger';
 import { CONFIG, LOGGER } from '../common/tokens';
 import { ParticipantsService } from '../participants/participants.service';
 import { RoundsService } from './rounds.service';
+import { SchedulesService } from './schedules.service';
 
-/** Moves rounds along on a timer: deadlines, and recovery of rounds a crash left mid-way. */
+/** Moves rounds along on a timer: deadlines, schedules, and recovery of rounds a crash left mid-way. */
 @Injectable()
 export class RoundDriverService implements OnApplicationBootstrap, OnApplicationShutdown {
   private timer?: NodeJS.Timeout;
@@ -14,6 +15,7 @@ export class RoundDriverService implements OnApplicationBootstrap, OnApplication
 
   constructor(
     private readonly rounds: RoundsService,
+    private readonly schedules: SchedulesService,
     private readonly participants: ParticipantsService,
     @Inject(CONFIG) private readonly config: CoordinatorConfig,
     @Inject(LOGGER) private readonly log: Logger,
@@ -29,6 +31,7 @@ export class RoundDriverService implements OnApplicationBootstrap, OnApplication
   private async step(): Promise<void> {
     try {
       await this.rounds.tick();
+      await this.schedules.tick();
       if (++this.ticks % 120 === 0) await this.participants.pruneNonces();
     } catch (err) {
       this.log.error({ err }, 'round driver step failed');

@@ -1,9 +1,11 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import type { FailureCode } from './schedule-policy';
 import { epochMs } from '../database/column-types';
 import type { RoundState } from './round-state-machine';
 
 @Entity('rounds')
 @Index(['federationId', 'number'], { unique: true })
+@Index(['scheduleId', 'scheduleSeq'], { unique: true })
 export class Round {
   @PrimaryColumn('varchar', { length: 64 })
   id!: string;
@@ -55,4 +57,23 @@ export class Round {
   /** Member asked to publish the new global model (secure mode). */
   @Column('varchar', { length: 64, nullable: true })
   publisherId!: string | null;
+
+  /** Machine-readable cause of a failure. */
+  @Column('varchar', { length: 32, nullable: true })
+  failureCode!: FailureCode | null;
+
+  /** Schedule that opened the round, and its place in it: unique, so a round is never opened twice. */
+  @Column('varchar', { length: 64, nullable: true })
+  scheduleId!: string | null;
+
+  @Column('integer', { nullable: true })
+  scheduleSeq!: number | null;
+
+  /** The round fails if not published by then. */
+  @Column('bigint', { transformer: epochMs, nullable: true })
+  mustFinishBy!: number | null;
+
+  /** Set while paused: no deadline runs and no transition happens. */
+  @Column('bigint', { transformer: epochMs, nullable: true })
+  pausedAt!: number | null;
 }

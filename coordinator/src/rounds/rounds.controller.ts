@@ -1,6 +1,9 @@
-import { Body, Controller, Get, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { z } from 'zod';
 import { ZodBodyPipe } from '../admin/zod-body.pipe';
+import { Actor } from '../access/actor.decorator';
+import type { Principal } from '../access/principal';
+import { ANY_ROLE, Roles } from '../access/roles';
 import { RoundsService, type RoundView } from './rounds.service';
 
 const openRoundBody = z
@@ -15,17 +18,27 @@ export class RoundsController {
   constructor(private readonly rounds: RoundsService) {}
 
   @Post('federations/:federationId/rounds')
-  open(@Param('federationId') federationId: string, @Body(new ZodBodyPipe(openRoundBody)) body: z.infer<typeof openRoundBody>): Promise<RoundView> {
-    return this.rounds.open(federationId, body);
+  @Roles('admin')
+  open(@Param('federationId') federationId: string, @Body(new ZodBodyPipe(openRoundBody)) body: z.infer<typeof openRoundBody>, @Actor() actor: Principal): Promise<RoundView> {
+    return this.rounds.open(federationId, body, actor.tokenId);
   }
 
   @Get('federations/:federationId/rounds')
+  @Roles(...ANY_ROLE)
   list(@Param('federationId') federationId: string): Promise<RoundView[]> {
     return this.rounds.list(federationId);
   }
 
   @Get('rounds/:id')
+  @Roles(...ANY_ROLE)
   get(@Param('id') id: string): Promise<RoundView> {
     return this.rounds.view(id);
+  }
+
+  @Post('rounds/:id/cancel')
+  @HttpCode(200)
+  @Roles('admin')
+  cancel(@Param('id') id: string, @Actor() actor: Principal): Promise<RoundView> {
+    return this.rounds.cancel(id, actor.tokenId);
   }
 }

@@ -10,11 +10,14 @@ import { RoundDriverService } from './round-driver.service';
 import { Round } from './round.entity';
 import { RoundsController } from './rounds.controller';
 import { RoundsService } from './rounds.service';
+import { Schedule } from './schedule.entity';
+import { SchedulesController } from './schedules.controller';
+import { SchedulesService } from './schedules.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Round]), FederationsModule, ParticipantsModule, ModelsModule, AggregationModule, EvaluationModule, KeysModule],
-  providers: [RoundsService, RoundDriverService],
-  controllers: [RoundsController],
+  imports: [TypeOrmModule.forFeature([Round, Schedule]), FederationsModule, ParticipantsModule, ModelsModule, AggregationModule, EvaluationModule, KeysModule],
+  providers: [RoundsService, SchedulesService, RoundDriverService],
+  controllers: [RoundsController, SchedulesController],
   exports: [RoundsService],
 })
 export class RoundsModule {}

@@ -19,6 +19,16 @@ import { TaskHub } from '../participants/task-hub';
 import { KeyCustodyService, SEALED_ENCODING } from '../keys/key-custody.service';
 import { AuditService } from '../audit/audit.service';
 import type { Federation } from '../federations/federation.entity';
+import type { FailureCode } from './schedule-policy';
+
+export interface OpenRoundOptions {
+  deadlineSeconds?: number;
+  minParticipants?: number;
+  /** The round fails if not published this long after it opened. */
+  maxDurationSeconds?: number;
+  scheduleId?: string;
+  scheduleSeq?: number;
+}
 
 export interface RoundView {
   id: string;
@@ -34,6 +44,10 @@ export interface RoundView {
   deadlineAt: number;
   closedAt: number | null;
   failureReason: string | null;
+  failureCode: FailureCode | null;
+  scheduleId: string | null;
+  pausedAt: number | null;
+  mustFinishBy: number | null;
   contributors: { participantId: string; displayName: string; numSamples: number; payloadSha256: string; acceptedAt: number }[];
   evaluations: { participantId: string; displayName: string; numExamples: number; loss: number; accuracy: number; auc: number }[];
 }
@@ -56,7 +70,7 @@ export class RoundsService {
   ) {}
 
   /** Opens the next round from the latest global model and pushes train tasks to connected members. */
-  async open(federationId: string, opts: { deadlineSeconds?: number; minParticipants?: number } = {}): Promise<RoundView> {
+  async open(federationId: string, opts: OpenRoundOptions = {}, actor = 'system'): Promise<RoundView> {
     const federation = await this.federations.entity(federationId);
     const plan = this.federations.plan(federation);
     const round = await this.db.transaction(async (em) => {
@@ -84,10 +98,16 @@ export class RoundsService {
         keyEpoch: 0,
         countDeadlineAt: null,
         publisherId: null,
+        failureCode: null,
+        scheduleId: opts.scheduleId ?? null,
+        scheduleSeq: opts.scheduleSeq ?? null,
+        mustFinishBy: opts.maxDurationSeconds ? now + opts.maxDurationSeconds * 1000 : null,
+        pausedAt: null,
       });
       return rounds.save(r);
     });
     this.log.info({ federationId, roundId: round.id, round: round.number, mode: round.mode }, 'round opened');
+    await this.audit.record({ actor, action: 'round.open', federationId, subject: round.id, detail: { round: round.number, minParticipants: round.minParticipants, deadlineAt: round.deadlineAt, mode: round.mode, ...(round.scheduleId ? { scheduleId: round.scheduleId, scheduleSeq: round.scheduleSeq } : {}) } });
     await this.advance(round);
     return this.view(round.id);
   }
@@ -159,6 +179,10 @@ export class RoundsService {
     const rounds = await this.repo.find({ where: { state: In([...ACTIVE_ROUND_STATES]) } });
     for (const round of rounds) {
       try {
+        if (round.pausedAt === null && round.mustFinishBy !== null && this.clock.now() >= round.mustFinishBy) {
+          await this.fail(round, 'MAX_DURATION', `not published within its maximum duration (by ${new Date(round.mustFinishBy).toISOString()})`);
+          continue;
+        }
         await this.advance(round);
       } catch (err) {
         this.log.error({ roundId: round.id, err }, 'round step failed; will retry');
@@ -167,14 +191,12 @@ export class RoundsService {
   }
 
   async advance(round: Round): Promise<void> {
+    // Paused: frozen where it is; updates still arrive and are kept.
+    if (round.pausedAt !== null) return;
     if (round.state === 'open') {
       if (round.mode === 'plaintext') return this.startCollecting(round);
       if (this.clock.now() >= round.deadlineAt) {
-        // No member was online to deal a key epoch in time.
-        round.failureReason = 'no key epoch could be dealt before the deadline (no member connected to act as dealer)';
-        await this.transition(round, 'failed');
-        this.log.warn({ roundId: round.id, reason: round.failureReason }, 'round failed');
-        return;
+        return this.fail(round, 'NO_DEALER', 'no key epoch could be dealt before the deadline (no member connected to act as dealer)');
       }
       return this.startCounting(round, await this.federations.entity(round.federationId));
     }
@@ -190,31 +212,77 @@ export class RoundsService {
       const expected = round.mode === 'secure' ? (await this.aggregation.contributors(round.id, undefined, 'count')).filter((c) => active.has(c.participantId)).length : active.size;
       const d = decideClose({ now: this.clock.now(), deadlineAt: round.deadlineAt, contributors, minParticipants: round.minParticipants, expected });
       if (d.action === 'aggregate') await this.transition(round, 'aggregating');
-      if (d.action === 'fail') {
-        round.failureReason = d.reason;
-        await this.transition(round, 'failed');
-      }
+      if (d.action === 'fail') await this.fail(round, 'QUORUM_MISSED', d.reason);
       return d;
     });
     if (decision.action === 'aggregate') await (round.mode === 'secure' ? this.askToPublish(round) : this.publish(round));
-    if (decision.action === 'fail') {
-      this.log.warn({ federationId: round.federationId, roundId: round.id, round: round.number, reason: decision.reason }, 'round failed');
-    }
   }
 
   private async closeCounting(round: Round): Promise<void> {
-    const decision = await this.aggregation.exclusive(round.id, async () => {
+    await this.aggregation.exclusive(round.id, async () => {
       const counted = (await this.aggregation.contributors(round.id, undefined, 'count')).map((r) => r.participantId);
       const expected = (await this.epochMembers(round)).length;
       const d = decideClose({ now: this.clock.now(), deadlineAt: round.countDeadlineAt ?? round.deadlineAt, contributors: counted.length, minParticipants: round.minParticipants, expected });
       if (d.action === 'aggregate') await this.startCollecting(round, counted);
-      if (d.action === 'fail') {
-        round.failureReason = d.reason.replace('updates', 'sample counts');
-        await this.transition(round, 'failed');
-      }
+      if (d.action === 'fail') await this.fail(round, 'QUORUM_MISSED', d.reason.replace('updates', 'sample counts'));
       return d;
     });
-    if (decision.action === 'fail') this.log.warn({ roundId: round.id, reason: round.failureReason }, 'round failed');
+  }
+
+  private async fail(round: Round, code: FailureCode, reason: string, em?: EntityManager): Promise<void> {
+    round.failureReason = reason;
+    round.failureCode = code;
+    await this.transition(round, 'failed', em);
+    this.log.warn({ federationId: round.federationId, roundId: round.id, round: round.number, code, reason }, 'round failed');
+  }
+
+  /** Freezes a running round: no deadline runs, no transition happens, members are told. */
+  async pause(round: Round, actor: string, why: string): Promise<void> {
+    if (round.pausedAt !== null || !ACTIVE_ROUND_STATES.includes(round.state)) return;
+    const now = this.clock.now();
+    const res = await this.repo.update({ id: round.id, state: round.state }, { pausedAt: now });
+    if (!res.affected) return;
+    round.pausedAt = now;
+    await this.audit.record({ actor, action: 'round.paused', federationId: round.federationId, subject: round.id, detail: { round: round.number, why } });
+    this.hub.notify(round.federationId, { kind: 'KIND_PAUSED', roundId: round.id, roundNumber: round.number, message: why, deadlineUnixMs: '' });
+  }
+
+  /** Unfreezes a round; every deadline moves by the time it was paused, so members lose none of theirs. */
+  async resume(round: Round, actor: string): Promise<void> {
+    if (round.pausedAt === null) return;
+    const shift = this.clock.now() - round.pausedAt;
+    const moved = (t: number | null) => (t === null ? null : t + shift);
+    const patch = { pausedAt: null, deadlineAt: round.deadlineAt + shift, countDeadlineAt: moved(round.countDeadlineAt), mustFinishBy: moved(round.mustFinishBy) };
+    const res = await this.repo.update({ id: round.id, state: round.state }, patch);
+    if (!res.affected) return;
+    Object.assign(round, patch);
+    await this.audit.record({ actor, action: 'round.resumed', federationId: round.federationId, subject: round.id, detail: { round: round.number, pausedForSeconds: shift / 1000, deadlineAt: round.deadlineAt } });
+    this.hub.notify(round.federationId, { kind: 'KIND_RESUMED', roundId: round.id, roundNumber: round.number, message: 'resumed', deadlineUnixMs: String(round.deadlineAt) });
+  }
+
+  /** Ends a running round without a model; members drop their work for it. */
+  async cancel(roundId: string, actor: string, why = 'cancelled by the consortium admin'): Promise<RoundView> {
+    let round = await this.get(roundId);
+    for (let attempt = 0; attempt < 3 && ACTIVE_ROUND_STATES.includes(round.state); attempt++) {
+      try {
+        await this.aggregation.exclusive(round.id, () => this.fail(round, 'CANCELLED', `${why} (${actor})`));
+        await this.audit.record({ actor, action: 'round.cancelled', federationId: round.federationId, subject: round.id, detail: { round: round.number, why } });
+        this.hub.notify(round.federationId, { kind: 'KIND_ROUND_CANCELLED', roundId: round.id, roundNumber: round.number, message: why, deadlineUnixMs: '' });
+        break;
+      } catch (err) {
+        // The driver moved it meanwhile: look again.
+        if (!(err instanceof SyndicateError && err.reason === 'ROUND_MOVED')) throw err;
+        round = await this.get(roundId);
+      }
+    }
+    if (round.state === 'published') {
+      throw new SyndicateError('FAILED_PRECONDITION', 'ROUND_FINISHED', `round ${round.number} already published model ${round.resultModelVersionId}; it can no longer be cancelled`);
+    }
+    return this.view(round.id);
+  }
+
+  async active(federationId: string): Promise<Round | null> {
+    return this.repo.findOne({ where: { federationId, state: In([...ACTIVE_ROUND_STATES]) } });
   }
 
   /**
@@ -318,7 +386,7 @@ export class RoundsService {
     const patch: Partial<Round> = { ...extra, state: to };
     if (to === 'published' || to === 'failed' || to === 'aggregating') patch.closedAt = round.closedAt ?? this.clock.now();
     if (to === 'published') patch.resultModelVersionId = round.resultModelVersionId;
-    if (to === 'failed') patch.failureReason = round.failureReason;
+    if (to === 'failed') Object.assign(patch, { failureReason: round.failureReason, failureCode: round.failureCode });
     // Compare-and-set on the state column: two drivers can never both move a round.
     const res = await (em ?? this.db.manager).getRepository(Round).update({ id: round.id, state: round.state }, patch);
     if (!res.affected) throw new SyndicateError('FAILED_PRECONDITION', 'ROUND_MOVED', `round ${round.id} was moved by someone else`);
@@ -333,7 +401,7 @@ export class RoundsService {
         round: round.number,
         keyEpoch: round.keyEpoch,
         ...(to === 'published' ? { modelVersionId: round.resultModelVersionId } : {}),
-        ...(to === 'failed' ? { reason: round.failureReason } : {}),
+        ...(to === 'failed' ? { reason: round.failureReason, code: round.failureCode } : {}),
         ...(to === 'published' || to === 'failed' ? { durationSeconds: (this.clock.now() - round.openedAt) / 1000 } : {}),
       },
     });
@@ -374,6 +442,10 @@ export class RoundsService {
       deadlineAt: r.deadlineAt,
       closedAt: r.closedAt,
       failureReason: r.failureReason,
+      failureCode: r.failureCode,
+      scheduleId: r.scheduleId,
+      pausedAt: r.pausedAt,
+      mustFinishBy: r.mustFinishBy,
       contributors: receipts.map((c) => ({
         participantId: c.participantId,
         displayName: names.get(c.participantId) ?? c.participantId,

@@ -3,7 +3,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { parseTrainingPlanJson } from '@syndicate/protocol';
 import type { RoundView } from '../rounds/rounds.service';
-import { AdminClient } from './admin-client';
+import { AdminClient } from '../client/admin-client';
+import { initDatabase } from '../init/init-database';
 import { ProcessSupervisor, type Supervised } from './process-supervisor';
 
 export interface BankData {
@@ -107,6 +108,9 @@ export async function runSimulation(opts: SimulationOptions, onEvent: (e: Simula
     const readyFile = path.join(workDir, 'coordinator.ready.json');
     fs.rmSync(readyFile, { force: true });
     const coordinatorMain = path.resolve(__dirname, '..', 'cli', 'main.js');
+    const databaseUrl = opts.databaseUrl ?? `sqlite:${path.join(workDir, 'coordinator.sqlite')}`;
+    // What an operator does first: migrate the database and take an API token, here one that may also read models.
+    const { token } = await initDatabase(databaseUrl, { tokenName: 'simulate', roles: ['admin', 'data-scientist'], forceNewToken: true });
     supervisor.start(
       'coordinator',
       process.execPath,
@@ -114,7 +118,7 @@ export async function runSimulation(opts: SimulationOptions, onEvent: (e: Simula
         coordinatorMain,
         'serve',
         '--database',
-        opts.databaseUrl ?? `sqlite:${path.join(workDir, 'coordinator.sqlite')}`,
+        databaseUrl,
         '--grpc-port',
         '0',
         '--http-port',
@@ -134,7 +138,7 @@ export async function runSimulation(opts: SimulationOptions, onEvent: (e: Simula
     }
     const { grpcPort, httpPort } = JSON.parse(fs.readFileSync(readyFile, 'utf8')) as { grpcPort: number; httpPort: number };
     onEvent({ type: 'coordinator-ready', grpcPort, httpPort, workDir });
-    const admin = new AdminClient(`http://127.0.0.1:${httpPort}`);
+    const admin = new AdminClient(`http://127.0.0.1:${httpPort}`, { token: token!.token });
     const federation = await admin.createFederation(plan);
 
     const agentBin = opts.agentBin ?? process.env.SYNDICATE_AGENT_BIN ?? resolveBin('@syndicate/participant/dist/cli/main.js');

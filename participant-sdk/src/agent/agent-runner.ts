@@ -7,11 +7,11 @@ import { initTensorflow } from '../training/backend';
 import { enroll } from './coordinator-client';
 import { ParticipantAgent } from './participant-agent';
 
-export async function enrollAgent(o: { coordinator: string; federation: string; token: string; stateDir: string }): Promise<AgentIdentity> {
+export async function enrollAgent(o: { coordinator: string; federation?: string; token: string; stateDir: string }): Promise<AgentIdentity> {
   const existing = loadIdentity(o.stateDir);
   if (existing) throw new Error(`${o.stateDir} already holds an enrollment (${existing.participantId}); use another --state-dir`);
   const keys = newKeyMaterial();
-  const res = await enroll(o.coordinator, { federationId: o.federation, token: o.token, signingPublicKey: keys.signingPublicKey, boxPublicKey: keys.boxPublicKey });
+  const res = await enroll(o.coordinator, { federationId: o.federation ?? '', token: o.token, signingPublicKey: keys.signingPublicKey, boxPublicKey: keys.boxPublicKey });
   const identity: AgentIdentity = { coordinator: o.coordinator, federationId: res.federationId, participantId: res.participantId, keyEpoch: res.keyEpoch, planJson: res.planJson, ...keys };
   saveIdentity(o.stateDir, identity);
   return identity;
@@ -31,8 +31,8 @@ export interface RunAgentOptions {
 export async function runAgent(o: RunAgentOptions): Promise<void> {
   let identity = loadIdentity(o.stateDir);
   if (!identity) {
-    if (!o.coordinator || !o.federation || !o.token) {
-      throw new Error(`not enrolled yet (${o.stateDir} holds no identity): pass --coordinator, --federation and --token from your invitation`);
+    if (!o.coordinator || !o.token) {
+      throw new Error(`not enrolled yet (${o.stateDir} holds no identity): pass --coordinator and --token from your invitation`);
     }
     identity = await enrollAgent({ coordinator: o.coordinator, federation: o.federation, token: o.token, stateDir: o.stateDir });
     o.logger.info({ participantId: identity.participantId }, 'enrolled');

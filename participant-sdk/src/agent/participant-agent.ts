@@ -6,6 +6,7 @@ import {
   parseTrainingPlanJson,
   planSecureSpec,
   type SecureAggregationSpec,
+  type FederationNotice__Output,
   type Task__Output,
   type TrainingPlan,
 } from '@syndicate/protocol';
@@ -51,12 +52,13 @@ export class ParticipantAgent {
   private readonly roundBases = new Map<string, Float32Array>();
   /** Weights this member computed itself from an aggregate, by round number. */
   private readonly applied = new Map<number, Float32Array>();
-  private readonly queue: Task__Output[] = [];
+  private queue: Task__Output[] = [];
   private readonly done = new Set<string>();
   private working = false;
   private stopped = false;
   private stopResolve?: () => void;
   private fatal?: Error;
+  private reconnectTimer?: NodeJS.Timeout;
   private attempt = 0;
 
   constructor(private readonly opts: AgentOptions) {
@@ -79,6 +81,7 @@ export class ParticipantAgent {
 
   stop(): void {
     this.stopped = true;
+    clearTimeout(this.reconnectTimer);
     this.stopResolve?.();
   }
 
@@ -93,12 +96,14 @@ export class ParticipantAgent {
       if (this.stopped) return;
       const delay = backoffDelay(this.attempt++);
       log.warn({ why, retryInMs: delay }, 'task stream lost; reconnecting');
-      setTimeout(() => this.connect(), delay).unref();
+      // Not unref'd: this timer is what keeps a daemon alive while the coordinator is away.
+      this.reconnectTimer = setTimeout(() => this.connect(), delay);
     };
     stream.on('data', (msg) => {
       this.attempt = 0;
       if (this.opts.healthDir) writeHealth(this.opts.healthDir);
       if (msg.task) this.enqueue(msg.task);
+      if (msg.notice) this.onNotice(msg.notice);
     });
     stream.on('error', (err: Error & { code?: number; metadata?: { get(k: string): unknown[] } }) => {
       const reason = String(err.metadata?.get('syndicate-reason')?.[0] ?? '');
@@ -111,6 +116,20 @@ export class ParticipantAgent {
       reconnect(err.message);
     });
     stream.on('end', () => reconnect('stream ended'));
+  }
+
+  /** The admin paused, resumed or cancelled: say so in the bank's log, and drop work nobody will accept. */
+  private onNotice(n: FederationNotice__Output): void {
+    const log = this.opts.logger;
+    if (n.kind === 'KIND_ROUND_CANCELLED') {
+      const before = this.queue.length;
+      this.queue = this.queue.filter((t) => t.roundId !== n.roundId);
+      log.warn({ round: n.roundNumber, roundId: n.roundId, dropped: before - this.queue.length, why: n.message }, 'round cancelled by the consortium');
+    } else if (n.kind === 'KIND_PAUSED') {
+      log.warn({ round: n.roundNumber, why: n.message }, 'federation paused by the consortium: work already sent is kept, the round waits');
+    } else if (n.kind === 'KIND_RESUMED') {
+      log.info({ round: n.roundNumber, deadline: n.deadlineUnixMs ? new Date(Number(n.deadlineUnixMs)).toISOString() : undefined }, 'federation resumed');
+    }
   }
 
   private static key(t: Task__Output): string {

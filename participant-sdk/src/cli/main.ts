@@ -1,5 +1,7 @@
 #!/usr/bin/env node
+import * as grpc from '@grpc/grpc-js';
 import { Command } from 'commander';
+import { CoordinatorCallError } from '../agent/coordinator-client';
 import pino from 'pino';
 import { enrollAgent, runAgent } from '../agent/agent-runner';
 import { pullModel, writePulledModel } from '../agent/model-pull';
@@ -17,10 +19,10 @@ program
   .command('enroll')
   .description('Generate this bank\'s keys locally and register their public halves with the coordinator (once).')
   .requiredOption('--coordinator <host:port>', 'coordinator gRPC address')
-  .requiredOption('--federation <id>', 'federation id from the invitation')
-  .requiredOption('--token <token>', 'one-time enrollment token from the invitation')
+  .requiredOption('--token <token>', 'one-time enrollment token from the invitation (it names the federation)')
+  .option('--federation <id>', 'federation id, checked against the invitation when given')
   .option('--state-dir <dir>', 'where keys and enrollment are kept (0700)', '.syndicate-agent')
-  .action(async (o: { coordinator: string; federation: string; token: string; stateDir: string }) => {
+  .action(async (o: { coordinator: string; federation?: string; token: string; stateDir: string }) => {
     const id = await enrollAgent(o);
     process.stdout.write(`enrolled as ${id.participantId} in ${id.federationId}; keys in ${o.stateDir}\n`);
   });
@@ -65,5 +67,6 @@ model
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`syndicate-agent: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
+  // 3: the coordinator refused who we are (bad, used or expired token; revoked); retrying will not help.
+  process.exit(err instanceof CoordinatorCallError && (err.code === grpc.status.UNAUTHENTICATED || err.code === grpc.status.PERMISSION_DENIED) ? 3 : 1);
 });

@@ -12,6 +12,7 @@ import type { EnrollRequest as _syndicate_v1_EnrollRequest, EnrollRequest__Outpu
 import type { EnrollResponse as _syndicate_v1_EnrollResponse, EnrollResponse__Output as _syndicate_v1_EnrollResponse__Output } from './syndicate/v1/EnrollResponse';
 import type { Envelope as _syndicate_v1_Envelope, Envelope__Output as _syndicate_v1_Envelope__Output } from './syndicate/v1/Envelope';
 import type { EvaluationMetrics as _syndicate_v1_EvaluationMetrics, EvaluationMetrics__Output as _syndicate_v1_EvaluationMetrics__Output } from './syndicate/v1/EvaluationMetrics';
+import type { FederationNotice as _syndicate_v1_FederationNotice, FederationNotice__Output as _syndicate_v1_FederationNotice__Output } from './syndicate/v1/FederationNotice';
 import type { FetchKeyShareRequest as _syndicate_v1_FetchKeyShareRequest, FetchKeyShareRequest__Output as _syndicate_v1_FetchKeyShareRequest__Output } from './syndicate/v1/FetchKeyShareRequest';
 import type { FetchKeyShareResponse as _syndicate_v1_FetchKeyShareResponse, FetchKeyShareResponse__Output as _syndicate_v1_FetchKeyShareResponse__Output } from './syndicate/v1/FetchKeyShareResponse';
 import type { Heartbeat as _syndicate_v1_Heartbeat, Heartbeat__Output as _syndicate_v1_Heartbeat__Output } from './syndicate/v1/Heartbeat';
@@ -51,6 +52,7 @@ export interface ProtoGrpcType {
       EnrollResponse: MessageTypeDefinition<_syndicate_v1_EnrollResponse, _syndicate_v1_EnrollResponse__Output>
       Envelope: MessageTypeDefinition<_syndicate_v1_Envelope, _syndicate_v1_Envelope__Output>
       EvaluationMetrics: MessageTypeDefinition<_syndicate_v1_EvaluationMetrics, _syndicate_v1_EvaluationMetrics__Output>
+      FederationNotice: MessageTypeDefinition<_syndicate_v1_FederationNotice, _syndicate_v1_FederationNotice__Output>
       FetchKeyShareRequest: MessageTypeDefinition<_syndicate_v1_FetchKeyShareRequest, _syndicate_v1_FetchKeyShareRequest__Output>
       FetchKeyShareResponse: MessageTypeDefinition<_syndicate_v1_FetchKeyShareResponse, _syndicate_v1_FetchKeyShareResponse__Output>
       Heartbeat: MessageTypeDefinition<_syndicate_v1_Heartbeat, _syndicate_v1_Heartbeat__Output>

@@ -9,6 +9,7 @@ export type { EnrollResponse, EnrollResponse__Output } from '../generated/syndic
 export type { SubscribeRequest, SubscribeRequest__Output } from '../generated/syndicate/v1/SubscribeRequest';
 export type { SubscribeResponse, SubscribeResponse__Output } from '../generated/syndicate/v1/SubscribeResponse';
 export type { Task, Task__Output } from '../generated/syndicate/v1/Task';
+export type { FederationNotice, FederationNotice__Output } from '../generated/syndicate/v1/FederationNotice';
 export type { DownloadModelRequest, DownloadModelRequest__Output } from '../generated/syndicate/v1/DownloadModelRequest';
 export type { DownloadModelResponse, DownloadModelResponse__Output } from '../generated/syndicate/v1/DownloadModelResponse';
 export type { ModelHeader, ModelHeader__Output } from '../generated/syndicate/v1/ModelHeader';

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { AdminClient } from '@syndicate/coordinator';
+import { AdminClient, initDatabase } from '@syndicate/coordinator';
 import type { AgentIdentity, CoordinatorClient } from '@syndicate/participant';
 import {
   HeKeyHolder,
@@ -43,8 +43,9 @@ function benchPlan(scheme: RoundScheme, params: number, participants: number): T
   };
 }
 
-async function startCoordinatorProcess(dir: string): Promise<{ proc: ChildProcess; httpPort: number; grpcPort: number }> {
+async function startCoordinatorProcess(dir: string): Promise<{ proc: ChildProcess; httpPort: number; grpcPort: number; token: string }> {
   const ready = path.join(dir, 'ready.json');
+  const { token } = await initDatabase(`sqlite:${path.join(dir, 'bench.sqlite')}`, { tokenName: 'bench' });
   const main = require.resolve('@syndicate/coordinator/dist/cli/main.js');
   const log = fs.openSync(path.join(dir, 'coordinator.log'), 'w');
   const proc = spawn(process.execPath, [main, 'serve', '--database', `sqlite:${path.join(dir, 'bench.sqlite')}`, '--grpc-port', '0', '--http-port', '0', '--tick-ms', '100', '--log-level', 'warn', '--ready-file', ready], { stdio: ['ignore', log, log] });
@@ -54,7 +55,7 @@ async function startCoordinatorProcess(dir: string): Promise<{ proc: ChildProces
     await new Promise((r) => setTimeout(r, 100));
   }
   const { grpcPort, httpPort } = JSON.parse(fs.readFileSync(ready, 'utf8')) as { grpcPort: number; httpPort: number };
-  return { proc, grpcPort, httpPort };
+  return { proc, grpcPort, httpPort, token: token!.token };
 }
 
 /** Peak resident set (VmHWM) of a process, from /proc. */
@@ -74,7 +75,7 @@ export async function measureRound(scheme: RoundScheme, o: { params: number; par
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `syndicate-bench-${scheme}-`));
   const c = await startCoordinatorProcess(dir);
   const address = `127.0.0.1:${c.grpcPort}`;
-  const admin = new AdminClient(`http://127.0.0.1:${c.httpPort}`);
+  const admin = new AdminClient(`http://127.0.0.1:${c.httpPort}`, { token: c.token });
   const members: { identity: AgentIdentity; client: CoordinatorClient; inbox: TaskInbox }[] = [];
   try {
     const planInput = benchPlan(scheme, o.params, o.participants);

@@ -41,8 +41,7 @@ describe(`bad input gets a clear error and changes nothing (${testDatabaseKind()
     expect(e.reason).toBe('INVALID_PLAN');
     expect(e.problems.some((p) => p.startsWith('model.hiddenUnits'))).toBe(true);
     expect(e.problems.some((p) => p.startsWith('training.epochs'))).toBe(true);
-    const all = await fetch(`http://127.0.0.1:${h.coordinator.httpPort}/v1/federations`).then((r) => r.json());
-    expect(all.map((f: { name: string }) => f.name)).not.toContain('broken');
+    expect((await h.admin.federations()).map((f) => f.name)).not.toContain('broken');
   });
 
   it('refuses an agent enrolling into a federation that does not exist', async () => {

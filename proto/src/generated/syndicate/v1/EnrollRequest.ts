@@ -3,6 +3,9 @@
 
 
 export interface EnrollRequest {
+  /**
+   * Optional: the invitation token names its federation; when given, it must match.
+   */
   'federationId'?: (string);
   'enrollmentToken'?: (string);
   'displayName'?: (string);
@@ -17,6 +20,9 @@ export interface EnrollRequest {
 }
 
 export interface EnrollRequest__Output {
+  /**
+   * Optional: the invitation token names its federation; when given, it must match.
+   */
   'federationId': (string);
   'enrollmentToken': (string);
   'displayName': (string);

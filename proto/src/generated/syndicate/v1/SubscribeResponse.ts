@@ -3,15 +3,18 @@
 
 import type { Task as _syndicate_v1_Task, Task__Output as _syndicate_v1_Task__Output } from '../../syndicate/v1/Task';
 import type { Heartbeat as _syndicate_v1_Heartbeat, Heartbeat__Output as _syndicate_v1_Heartbeat__Output } from '../../syndicate/v1/Heartbeat';
+import type { FederationNotice as _syndicate_v1_FederationNotice, FederationNotice__Output as _syndicate_v1_FederationNotice__Output } from '../../syndicate/v1/FederationNotice';
 
 export interface SubscribeResponse {
   'task'?: (_syndicate_v1_Task | null);
   'heartbeat'?: (_syndicate_v1_Heartbeat | null);
-  'event'?: "task"|"heartbeat";
+  'notice'?: (_syndicate_v1_FederationNotice | null);
+  'event'?: "task"|"heartbeat"|"notice";
 }
 
 export interface SubscribeResponse__Output {
   'task'?: (_syndicate_v1_Task__Output | null);
   'heartbeat'?: (_syndicate_v1_Heartbeat__Output | null);
-  'event'?: "task"|"heartbeat";
+  'notice'?: (_syndicate_v1_FederationNotice__Output | null);
+  'event'?: "task"|"heartbeat"|"notice";
 }

@@ -1,0 +1,8 @@
+import type { Role } from './roles';
+
+/** Who is calling the REST API; set by the access guard, read by handlers and the admin audit. */
+export interface Principal {
+  tokenId: string;
+  name: string;
+  roles: Role[];
+}

@@ -1,0 +1,28 @@
+import type { EntityManager } from 'typeorm';
+import { auditHash, GENESIS_HASH } from './audit-chain';
+import { AuditEvent } from './audit-event.entity';
+
+export interface AuditInput {
+  actor: string;
+  action: string;
+  federationId?: string | null;
+  subject?: string | null;
+  detail?: Record<string, unknown>;
+}
+
+/** Appends one entry chained to the last; the caller serialises appends and supplies the transaction. */
+export async function appendAuditEvent(em: EntityManager, at: number, e: AuditInput): Promise<void> {
+  const repo = em.getRepository(AuditEvent);
+  const [last] = await repo.find({ order: { seq: 'DESC' }, take: 1 });
+  const fields = {
+    seq: (last?.seq ?? 0) + 1,
+    at,
+    actor: e.actor,
+    action: e.action,
+    federationId: e.federationId ?? null,
+    subject: e.subject ?? null,
+    detail: JSON.stringify(e.detail ?? {}),
+  };
+  const prevHash = last?.hash ?? GENESIS_HASH;
+  await repo.insert({ ...fields, prevHash, hash: auditHash(prevHash, fields) });
+}

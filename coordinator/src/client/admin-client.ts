@@ -1,0 +1,162 @@
+import { Agent, fetch } from 'undici';
+import type { IssuedToken, TokenView } from '../access/api-tokens.service';
+import type { Role } from '../access/roles';
+import type { FederationView } from '../federations/federations.service';
+import type { ParticipantView } from '../participants/participants.controller';
+import type { Invitation } from '../participants/participants.service';
+import type { RoundView } from '../rounds/rounds.service';
+import type { ModelSummary } from '../models/models.service';
+import type { ScheduleInput, ScheduleView } from '../rounds/schedule-spec';
+
+export class AdminApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly reason: string,
+    message: string,
+    readonly problems: string[] = [],
+  ) {
+    super(problems.length ? `${message}:\n${problems.map((p) => `  - ${p}`).join('\n')}` : message);
+    this.name = 'AdminApiError';
+  }
+}
+
+export interface AdminClientOptions {
+  /** Bearer API token (`syndicate token create`, or the bootstrap token from `syndicate init`). */
+  token?: string;
+  /** PEM CA bundle to trust for an https:// coordinator (e.g. the development CA from `syndicate certs init`). */
+  ca?: string | Buffer;
+}
+
+export interface AuditEntryView {
+  seq: number;
+  at: number;
+  actor: string;
+  action: string;
+  federationId: string | null;
+  subject: string | null;
+  detail: string;
+  prevHash: string;
+  hash: string;
+}
+
+/** Typed client for the coordinator's REST admin API. */
+export class AdminClient {
+  private readonly dispatcher?: Agent;
+
+  constructor(
+    readonly baseUrl: string,
+    private readonly opts: AdminClientOptions = {},
+  ) {
+    if (opts.ca) this.dispatcher = new Agent({ connect: { ca: opts.ca } });
+  }
+
+  /** The same coordinator, another token. */
+  withToken(token: string): AdminClient {
+    return new AdminClient(this.baseUrl, { ...this.opts, token });
+  }
+
+  private async request(method: string, path: string, body?: unknown): Promise<Awaited<ReturnType<typeof fetch>>> {
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (this.opts.token) headers.authorization = `Bearer ${this.opts.token}`;
+    let res: Awaited<ReturnType<typeof fetch>>;
+    try {
+      res = await fetch(`${this.baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), dispatcher: this.dispatcher });
+    } catch (err) {
+      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+      throw new AdminApiError(0, cause?.code ?? 'UNREACHABLE', `cannot reach the coordinator at ${this.baseUrl}: ${cause?.message ?? (err as Error).message}`);
+    }
+    if (!res.ok) {
+      const problem = (await res.json().catch(() => ({}))) as { detail?: string; reason?: string; problems?: string[] };
+      throw new AdminApiError(res.status, problem.reason ?? `HTTP_${res.status}`, problem.detail ?? res.statusText, problem.problems ?? []);
+    }
+    return res;
+  }
+
+  async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return (await (await this.request(method, path, body)).json()) as T;
+  }
+
+  createFederation(plan: unknown): Promise<FederationView> {
+    return this.call('POST', '/v1/federations', { plan });
+  }
+  federations(): Promise<FederationView[]> {
+    return this.call('GET', '/v1/federations');
+  }
+  federation(id: string): Promise<FederationView> {
+    return this.call('GET', `/v1/federations/${enc(id)}`);
+  }
+  invite(federationId: string, displayName: string, ttlSeconds?: number): Promise<Invitation> {
+    return this.call('POST', `/v1/federations/${enc(federationId)}/invitations`, { displayName, ttlSeconds });
+  }
+  revoke(federationId: string, participantId: string): Promise<{ id: string; status: string }> {
+    return this.call('POST', `/v1/federations/${enc(federationId)}/participants/${enc(participantId)}/revoke`);
+  }
+  participants(federationId: string): Promise<ParticipantView[]> {
+    return this.call('GET', `/v1/federations/${enc(federationId)}/participants`);
+  }
+
+  openRound(federationId: string, opts: { deadlineSeconds?: number; minParticipants?: number } = {}): Promise<RoundView> {
+    return this.call('POST', `/v1/federations/${enc(federationId)}/rounds`, opts);
+  }
+  rounds(federationId: string): Promise<RoundView[]> {
+    return this.call('GET', `/v1/federations/${enc(federationId)}/rounds`);
+  }
+  round(id: string): Promise<RoundView> {
+    return this.call('GET', `/v1/rounds/${enc(id)}`);
+  }
+  cancelRound(id: string): Promise<RoundView> {
+    return this.call('POST', `/v1/rounds/${enc(id)}/cancel`);
+  }
+
+  createSchedule(federationId: string, input: ScheduleInput): Promise<ScheduleView> {
+    return this.call('POST', `/v1/federations/${enc(federationId)}/schedules`, input);
+  }
+  schedules(federationId: string): Promise<ScheduleView[]> {
+    return this.call('GET', `/v1/federations/${enc(federationId)}/schedules`);
+  }
+  schedule(id: string): Promise<ScheduleView> {
+    return this.call('GET', `/v1/schedules/${enc(id)}`);
+  }
+  controlSchedule(id: string, action: 'pause' | 'resume' | 'cancel'): Promise<ScheduleView> {
+    return this.call('POST', `/v1/schedules/${enc(id)}/${action}`);
+  }
+
+  models(federationId: string): Promise<ModelSummary[]> {
+    return this.call('GET', `/v1/federations/${enc(federationId)}/models`);
+  }
+  model(id: string): Promise<ModelSummary> {
+    return this.call('GET', `/v1/models/${enc(id)}`);
+  }
+  async weights(modelId: string): Promise<Buffer> {
+    return Buffer.from(await (await this.request('GET', `/v1/models/${enc(modelId)}/weights`)).arrayBuffer());
+  }
+
+  audit(o: { federationId?: string; after?: number; limit?: number } = {}): Promise<AuditEntryView[]> {
+    const q = new URLSearchParams();
+    if (o.federationId) q.set('federationId', o.federationId);
+    if (o.after !== undefined) q.set('after', String(o.after));
+    if (o.limit !== undefined) q.set('limit', String(o.limit));
+    const qs = q.toString();
+    return this.call('GET', `/v1/audit${qs ? `?${qs}` : ''}`);
+  }
+  verifyAudit(): Promise<{ ok: boolean; entries?: number; seq?: number; problem?: string }> {
+    return this.call('GET', '/v1/audit/verify');
+  }
+
+  createToken(name: string, roles: Role[], ttlSeconds?: number): Promise<IssuedToken> {
+    return this.call('POST', '/v1/tokens', { name, roles, ttlSeconds });
+  }
+  tokens(): Promise<TokenView[]> {
+    return this.call('GET', '/v1/tokens');
+  }
+  revokeToken(id: string): Promise<TokenView> {
+    return this.call('POST', `/v1/tokens/${enc(id)}/revoke`);
+  }
+
+  async close(): Promise<void> {
+    await this.dispatcher?.close();
+  }
+}
+
+const enc = encodeURIComponent;
