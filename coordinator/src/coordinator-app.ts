@@ -8,6 +8,9 @@ import type { Clock } from './common/clock';
 import { createLogger, NestPinoLogger, type Logger } from './common/logger';
 import type { CoordinatorConfig } from './config/coordinator-config';
 import { GrpcServerService } from './grpc/grpc-server.service';
+import { SwaggerModule } from '@nestjs/swagger';
+import { routeCatalog } from './access/route-catalog';
+import { openApiDocument } from './admin/openapi-document';
 
 export interface RunningCoordinator {
   app: NestExpressApplication;
@@ -27,6 +30,8 @@ export async function startCoordinator(config: CoordinatorConfig, opts: { logger
   });
   app.useBodyParser('json', { limit: '5mb' });
   app.enableShutdownHooks();
+  // Served from local assets (swagger-ui-dist): nothing is fetched from the internet.
+  SwaggerModule.setup('docs', app, openApiDocument(routeCatalog(app), '0.1.0'), { jsonDocumentUrl: 'docs/openapi.json', yamlDocumentUrl: 'docs/openapi.yaml' });
   await app.listen(config.httpPort, config.httpHost);
   const httpPort = (app.getHttpServer().address() as AddressInfo).port;
   const grpcPort = app.get(GrpcServerService).port;

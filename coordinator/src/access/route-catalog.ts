@@ -1,5 +1,8 @@
 import { RequestMethod, type INestApplication } from '@nestjs/common';
-import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
+import type { ZodTypeAny } from 'zod';
+import { ZodBodyPipe } from '../admin/zod-body.pipe';
 import { ModulesContainer } from '@nestjs/core';
 import { PUBLIC_KEY, ROLES_KEY, type Role } from './roles';
 
@@ -12,6 +15,19 @@ export interface RouteInfo {
   public: boolean;
   /** Roles the endpoint admits; empty and not public means nobody. */
   roles: Role[];
+  /** The schema its body is validated with at the edge, if any. */
+  body?: ZodTypeAny;
+}
+
+/** The schema of the ZodBodyPipe on the handler's @Body() parameter. */
+function bodySchema(ctrl: object, handler: string): ZodTypeAny | undefined {
+  const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, ctrl, handler) ?? {}) as Record<string, { pipes?: unknown[] }>;
+  for (const [key, arg] of Object.entries(args)) {
+    if (!key.startsWith(`${RouteParamtypes.BODY}:`)) continue;
+    const pipe = arg.pipes?.find((x): x is ZodBodyPipe<unknown> => x instanceof ZodBodyPipe);
+    if (pipe) return pipe.schema as ZodTypeAny;
+  }
+  return undefined;
 }
 
 const join = (...parts: string[]) => `/${parts.flatMap((p) => p.split('/')).filter(Boolean).join('/')}`;
@@ -38,6 +54,7 @@ export function routeCatalog(app: INestApplication): RouteInfo[] {
           handler: name,
           public: Boolean(Reflect.getMetadata(PUBLIC_KEY, fn) ?? Reflect.getMetadata(PUBLIC_KEY, ctrl)),
           roles: (Reflect.getMetadata(ROLES_KEY, fn) as Role[] | undefined) ?? (Reflect.getMetadata(ROLES_KEY, ctrl) as Role[] | undefined) ?? [],
+          body: bodySchema(ctrl, name),
         });
       }
     }

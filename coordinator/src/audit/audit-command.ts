@@ -1,20 +1,20 @@
 import * as fs from 'fs';
 import type { Command } from 'commander';
-import { DataSource } from 'typeorm';
 import { loadCoordinatorConfig } from '../config/coordinator-config';
-import { dataSourceOptions } from '../database/data-source-options';
 import { verifyAuditChain } from './audit-chain';
-import { AuditEvent } from './audit-event.entity';
+import type { AuditEvent } from './audit-event.entity';
 
 /** Reads the audit log straight from the database: an auditor needs no running coordinator. */
 async function withAuditLog<T>(databaseUrl: string | undefined, work: (events: AuditEvent[]) => T): Promise<T> {
   const config = loadCoordinatorConfig({ databaseUrl });
+  // Loaded here, not at the top: the rest of the CLI starts without the ORM.
+  const [{ DataSource }, { dataSourceOptions }, { AuditEvent: AuditEventEntity }] = await Promise.all([import('typeorm'), import('../database/data-source-options'), import('./audit-event.entity')]);
   const ds = new DataSource({ ...dataSourceOptions(config.databaseUrl), migrationsRun: false });
   await ds.initialize();
   try {
     let events: AuditEvent[];
     try {
-      events = await ds.getRepository(AuditEvent).find({ order: { seq: 'ASC' } });
+      events = await ds.getRepository(AuditEventEntity).find({ order: { seq: 'ASC' } });
     } catch (err) {
       if (/no such table|does not exist/.test((err as Error).message)) {
         throw new Error(`${config.databaseUrl} has no audit log: not a Syndicate database, or one a current coordinator has not yet migrated (start it once)`);

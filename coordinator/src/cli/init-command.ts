@@ -3,7 +3,6 @@ import * as path from 'path';
 import type { Command } from 'commander';
 import { ROLES, type Role } from '../access/roles';
 import { loadCoordinatorConfig } from '../config/coordinator-config';
-import { initDatabase } from '../init/init-database';
 import { CliError, EXIT } from './api-command';
 
 function parseRoles(v: string): Role[] {
@@ -27,6 +26,7 @@ export function registerInit(program: Command): void {
     .addHelpText('after', '\nRun once, before the first `syndicate serve`. Running it again only applies new migrations.\nExample:\n  syndicate init --database postgres://syndicate@db/syndicate --write-token ~/.syndicate/admin.token\n')
     .action(async (o: { database?: string; config?: string; writeToken?: string; tokenName: string; roles: Role[]; forceNewToken?: boolean; json?: boolean }) => {
       const config = loadCoordinatorConfig({ databaseUrl: o.database }, process.env, o.config ?? (process.env.SYNDICATE_CONFIG || undefined));
+      const { initDatabase } = await import('../init/init-database');
       const result = await initDatabase(config.databaseUrl, { tokenName: o.tokenName, roles: o.roles, forceNewToken: o.forceNewToken });
       if (result.token && o.writeToken) {
         fs.mkdirSync(path.dirname(path.resolve(o.writeToken)), { recursive: true });

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { startCoordinator } from '../coordinator-app';
 import { loadCoordinatorConfig } from '../config/coordinator-config';
 
 export function registerServe(program: Command): void {
@@ -31,6 +30,7 @@ export function registerServe(program: Command): void {
         logLevel: o.logLevel,
         readyFile: o.readyFile,
       }, process.env, o.config ?? (process.env.SYNDICATE_CONFIG || undefined));
+      const { startCoordinator } = await import('../coordinator-app');
       const running = await startCoordinator(config);
       process.stdout.write(`syndicate coordinator: gRPC on ${config.grpcHost}:${running.grpcPort}, REST on http://${config.httpHost}:${running.httpPort}\n`);
       const stop = async () => {

@@ -7,18 +7,9 @@ import type { Invitation } from '../participants/participants.service';
 import type { RoundView } from '../rounds/rounds.service';
 import type { ModelSummary } from '../models/models.service';
 import type { ScheduleInput, ScheduleView } from '../rounds/schedule-spec';
+import { AdminApiError } from './admin-api-error';
 
-export class AdminApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly reason: string,
-    message: string,
-    readonly problems: string[] = [],
-  ) {
-    super(problems.length ? `${message}:\n${problems.map((p) => `  - ${p}`).join('\n')}` : message);
-    this.name = 'AdminApiError';
-  }
-}
+export { AdminApiError };
 
 export interface AdminClientOptions {
   /** Bearer API token (`syndicate token create`, or the bootstrap token from `syndicate init`). */

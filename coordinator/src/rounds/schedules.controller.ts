@@ -2,18 +2,21 @@ import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { Actor } from '../access/actor.decorator';
 import type { Principal } from '../access/principal';
 import { ANY_ROLE, Roles } from '../access/roles';
-import type { ScheduleView } from './schedule-spec';
+import { ZodBodyPipe } from '../admin/zod-body.pipe';
+import { scheduleInputSchema, type ScheduleSpec, type ScheduleView } from './schedule-spec';
 import { SchedulesService } from './schedules.service';
 
 @Controller('v1')
 export class SchedulesController {
   constructor(private readonly schedules: SchedulesService) {}
 
-  /** Body: cron, timeZone, windowMinutes, rounds, minParticipants, deadlineSeconds, maxDurationSeconds, onQuorumMissed. */
   @Post('federations/:federationId/schedules')
   @Roles('admin')
-  create(@Param('federationId') federationId: string, @Body() body: unknown, @Actor() actor: Principal): Promise<ScheduleView> {
-    // Validated (every problem listed) by the service against the schedule schema.
+  create(
+    @Param('federationId') federationId: string,
+    @Body(new ZodBodyPipe(scheduleInputSchema, 'INVALID_SCHEDULE', 'the schedule is invalid')) body: ScheduleSpec,
+    @Actor() actor: Principal,
+  ): Promise<ScheduleView> {
     return this.schedules.create(federationId, body, actor.tokenId);
   }
 

@@ -11,7 +11,7 @@ import { FederationsService } from '../federations/federations.service';
 import { Round } from './round.entity';
 import { RoundsService } from './rounds.service';
 import { decideSchedule, type FailureCode } from './schedule-policy';
-import { nextWindowStart, scheduleInputSchema, windowAt, type ScheduleView } from './schedule-spec';
+import { nextWindowStart, windowAt, type ScheduleSpec, type ScheduleView } from './schedule-spec';
 import { Schedule } from './schedule.entity';
 
 const LIVE: Schedule['status'][] = ['active', 'paused'];
@@ -28,13 +28,8 @@ export class SchedulesService {
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
-  async create(federationId: string, input: unknown, actor: string): Promise<ScheduleView> {
+  async create(federationId: string, spec: ScheduleSpec, actor: string): Promise<ScheduleView> {
     const federation = await this.federations.entity(federationId);
-    const parsed = scheduleInputSchema.safeParse(input);
-    if (!parsed.success) {
-      throw new SyndicateError('INVALID_ARGUMENT', 'INVALID_SCHEDULE', 'the schedule is invalid', parsed.error.issues.map((i) => `${i.path.join('.') || '(schedule)'}: ${i.message}`));
-    }
-    const spec = parsed.data;
     const existing = await this.repo.findOne({ where: { federationId, status: In(LIVE) } });
     if (existing) {
       throw new SyndicateError('ALREADY_EXISTS', 'SCHEDULE_EXISTS', `federation ${federationId} already has schedule ${existing.id} (${existing.status}); cancel it first: syndicate round cancel --schedule ${existing.id}`);

@@ -1,9 +1,8 @@
 import * as fs from 'fs';
-import { parseTrainingPlanJson } from '@syndicate/protocol';
 import * as path from 'path';
 import Table from 'cli-table3';
 import type { Command } from 'commander';
-import { runSimulation, type BankData, type SimulationEvent } from './simulation';
+import type { BankData, SimulationEvent } from './simulation';
 
 function parseData(value: string, previous: BankData[] = []): BankData[] {
   const eq = value.indexOf('=');
@@ -63,6 +62,7 @@ export function registerSimulate(program: Command): void {
     .action(async (o: { plan: string; data: BankData[]; rounds: number; out: string; workDir?: string; database?: string; deadline?: number; keepUpdates?: boolean; quiet?: boolean }) => {
       if (!Number.isInteger(o.rounds) || o.rounds < 1) throw new Error('--rounds must be a positive integer');
       if (!o.quiet) {
+        const { parseTrainingPlanJson } = await import('@syndicate/protocol');
         const plan = parseTrainingPlanJson(fs.readFileSync(o.plan, 'utf8'));
         const agg = plan.aggregation;
         process.stdout.write(
@@ -71,6 +71,7 @@ export function registerSimulate(program: Command): void {
             : 'aggregation: plaintext float32 updates (set aggregation.mode to "secure" to encrypt them)\n',
         );
       }
+      const { runSimulation } = await import('./simulation');
       const result = await runSimulation(
         {
           planPath: o.plan,

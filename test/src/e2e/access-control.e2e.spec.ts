@@ -81,6 +81,24 @@ describe(`REST access control (${testDatabaseKind()})`, () => {
     expect(denied.map((d) => d.reason)).toEqual(expect.arrayContaining(['MISSING_TOKEN', 'UNKNOWN_TOKEN', 'MALFORMED_TOKEN', 'TOKEN_REVOKED', 'ROLE_NOT_ALLOWED']));
   });
 
+  it('serves an OpenAPI document at /docs that lists every endpoint with its roles and body schema', async () => {
+    const doc = (await (await fetch(`${base}/docs/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { 'x-syndicate-roles': string[]; security: unknown[]; requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown>; required?: string[] } }> } }>>;
+      components: { securitySchemes: Record<string, { scheme: string }> };
+    };
+    expect(doc.components.securitySchemes.bearer.scheme).toBe('bearer');
+    for (const r of routes) {
+      const op = doc.paths[r.path.replace(/:([A-Za-z]+)/g, '{$1}')]?.[r.method.toLowerCase()];
+      expect({ route: `${r.method} ${r.path}`, roles: op?.['x-syndicate-roles'] }).toEqual({ route: `${r.method} ${r.path}`, roles: r.roles });
+    }
+    const schedule = doc.paths['/v1/federations/{federationId}/schedules'].post.requestBody!.content['application/json'].schema;
+    expect(Object.keys(schedule.properties ?? {})).toEqual(expect.arrayContaining(['cron', 'timeZone', 'windowMinutes', 'rounds', 'onQuorumMissed']));
+    expect(schedule.required).toEqual(expect.arrayContaining(['cron', 'windowMinutes', 'rounds']));
+    const ui = await fetch(`${base}/docs`);
+    expect(ui.status).toBe(200);
+    expect(await ui.text()).toContain('swagger-ui');
+  });
+
   it('records who did each admin action', async () => {
     const admin = await h.clientWithRoles('admin');
     const f = await admin.createFederation({
