@@ -3,7 +3,7 @@ import Table from 'cli-table3';
 import { Command, Option } from 'commander';
 import ms from 'ms';
 import { AdminApiError } from '../client/admin-api-error';
-import type { AdminClient } from '../client/admin-client';
+import { AdminClient } from '../client/admin-client';
 
 /** Exit codes a script can rely on (documented in `syndicate --help`). */
 export const EXIT = { OK: 0, ERROR: 1, USAGE: 2, ACCESS: 3, INTEGRITY: 4, NOT_FOUND: 5, CONFLICT: 6, UNREACHABLE: 7 } as const;
@@ -46,9 +46,7 @@ export function clientFrom(o: ApiOptions): AdminClient {
       throw new CliError(EXIT.USAGE, `--ca ${o.ca}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
     }
   }
-  // Loaded on use: `syndicate --help` should not pay for an HTTP client.
-  const { AdminClient: Client } = require('../client/admin-client') as typeof import('../client/admin-client');
-  return new Client(o.url.replace(/\/+$/, ''), { token, ca });
+  return new AdminClient(o.url.replace(/\/+$/, ''), { token, ca });
 }
 
 /** An error with the exit code that says what kind of failure it was. */

@@ -1,4 +1,4 @@
-import { Agent, fetch } from 'undici';
+import type { Agent } from 'undici';
 import type { IssuedToken, TokenView } from '../access/api-tokens.service';
 import type { Role } from '../access/roles';
 import type { FederationView } from '../federations/federations.service';
@@ -18,6 +18,8 @@ export interface AdminClientOptions {
   ca?: string | Buffer;
 }
 
+type Response = Awaited<ReturnType<typeof import('undici').fetch>>;
+
 export interface AuditEntryView {
   seq: number;
   at: number;
@@ -32,25 +34,26 @@ export interface AuditEntryView {
 
 /** Typed client for the coordinator's REST admin API. */
 export class AdminClient {
-  private readonly dispatcher?: Agent;
+  private dispatcher?: Agent;
 
   constructor(
     readonly baseUrl: string,
     private readonly opts: AdminClientOptions = {},
-  ) {
-    if (opts.ca) this.dispatcher = new Agent({ connect: { ca: opts.ca } });
-  }
+  ) {}
 
   /** The same coordinator, another token. */
   withToken(token: string): AdminClient {
     return new AdminClient(this.baseUrl, { ...this.opts, token });
   }
 
-  private async request(method: string, path: string, body?: unknown): Promise<Awaited<ReturnType<typeof fetch>>> {
+  private async request(method: string, path: string, body?: unknown): Promise<Response> {
+    // undici loads on first use, so a CLI that only prints help never pays for it.
+    const { Agent: UndiciAgent, fetch } = await import('undici');
+    if (this.opts.ca && !this.dispatcher) this.dispatcher = new UndiciAgent({ connect: { ca: this.opts.ca } });
     const headers: Record<string, string> = {};
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.opts.token) headers.authorization = `Bearer ${this.opts.token}`;
-    let res: Awaited<ReturnType<typeof fetch>>;
+    let res: Response;
     try {
       res = await fetch(`${this.baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), dispatcher: this.dispatcher });
     } catch (err) {
