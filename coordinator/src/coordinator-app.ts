@@ -22,8 +22,10 @@ export interface RunningCoordinator {
 /** One process serving gRPC to agents and REST to admins, over the same services. */
 export async function startCoordinator(config: CoordinatorConfig, opts: { logger?: Logger; clock?: Clock } = {}): Promise<RunningCoordinator> {
   const logger = opts.logger ?? createLogger(config.logLevel);
+  if (config.insecure) logger.warn('TLS is OFF (--insecure): tokens, enrollment secrets and models cross the network in clear. Development only.');
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logger, opts.clock), {
     logger: new NestPinoLogger(logger),
+    ...(config.insecure ? {} : { httpsOptions: { cert: fs.readFileSync(config.tlsCert!), key: fs.readFileSync(config.tlsKey!) } }),
     bodyParser: true,
     // Throw instead of process.exit: callers (CLI, tests) decide how to report it.
     abortOnError: false,

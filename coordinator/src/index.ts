@@ -11,3 +11,4 @@ export { runSimulation, type SimulationOptions, type SimulationResult, type Simu
 export { dataSourceOptions } from './database/data-source-options';
 export { initDatabase, type InitResult } from './init/init-database';
 export { routeCatalog, type RouteInfo } from './access/route-catalog';
+export { makeDevPki, writeDevPki, type DevPki, type PemPair } from './certs/dev-ca';

@@ -51,7 +51,9 @@ RUN mkdir -p /var/lib/syndicate && chown node:node /var/lib/syndicate
 VOLUME ["/var/lib/syndicate"]
 USER node
 EXPOSE 50051 8080
+# Loopback probe of /readyz over HTTPS (plain HTTP only under SYNDICATE_INSECURE=true); it sends nothing secret,
+# so it does not verify the certificate, which names the public host, not 127.0.0.1.
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:8080/readyz').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+  CMD ["node", "-e", "const t=process.env.SYNDICATE_INSECURE==='true';require(t?'http':'https').get({host:'127.0.0.1',port:8080,path:'/readyz',rejectUnauthorized:false},r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))"]
 ENTRYPOINT ["node", "coordinator/dist/cli/main.js"]
 CMD ["serve"]

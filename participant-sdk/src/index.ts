@@ -5,3 +5,4 @@ export { backoffDelay } from './agent/backoff';
 export * from './crypto/identity-store';
 export { pullModel, writePulledModel, type PulledModel } from './agent/model-pull';
 export { KeyRing } from './crypto/key-ring';
+export { channelCredentials, mergeTransport, agentTransportSchema, type AgentTransport } from './agent/transport';

@@ -6,7 +6,7 @@ import type { AuditEvent } from './audit-event.entity';
 
 /** Reads the audit log straight from the database: an auditor needs no running coordinator. */
 async function withAuditLog<T>(databaseUrl: string | undefined, work: (events: AuditEvent[]) => T): Promise<T> {
-  const config = loadCoordinatorConfig({ databaseUrl });
+  const config = loadCoordinatorConfig({ databaseUrl }, process.env, process.env.SYNDICATE_CONFIG || undefined, false);
   // Loaded here, not at the top: the rest of the CLI starts without the ORM.
   const [{ DataSource }, { dataSourceOptions }, { AuditEvent: AuditEventEntity }] = await Promise.all([import('typeorm'), import('../database/data-source-options'), import('./audit-event.entity')]);
   const ds = new DataSource({ ...dataSourceOptions(config.databaseUrl), migrationsRun: false });

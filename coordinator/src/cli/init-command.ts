@@ -25,7 +25,7 @@ export function registerInit(program: Command): void {
     .option('--json', 'machine-readable output')
     .addHelpText('after', '\nRun once, before the first `syndicate serve`. Running it again only applies new migrations.\nExample:\n  syndicate init --database postgres://syndicate@db/syndicate --write-token ~/.syndicate/admin.token\n')
     .action(async (o: { database?: string; config?: string; writeToken?: string; tokenName: string; roles: Role[]; forceNewToken?: boolean; json?: boolean }) => {
-      const config = loadCoordinatorConfig({ databaseUrl: o.database }, process.env, o.config ?? (process.env.SYNDICATE_CONFIG || undefined));
+      const config = loadCoordinatorConfig({ databaseUrl: o.database }, process.env, o.config ?? (process.env.SYNDICATE_CONFIG || undefined), false);
       const { initDatabase } = await import('../init/init-database');
       const result = await initDatabase(config.databaseUrl, { tokenName: o.tokenName, roles: o.roles, forceNewToken: o.forceNewToken });
       if (result.token && o.writeToken) {

@@ -13,6 +13,7 @@ import { registerParticipant } from './participant-command';
 import { registerRound } from './round-command';
 import { registerStatus } from './status-command';
 import { registerToken } from './token-command';
+import { registerCerts } from '../certs/certs-command';
 
 const program = new Command('syndicate')
   .description('Syndicate coordinator: federated learning for bank consortia, with updates it can add but never read.')
@@ -23,7 +24,9 @@ const program = new Command('syndicate')
     `
 Getting started:
   syndicate init --write-token admin.token     database + bootstrap admin token (once)
-  syndicate serve                              run the coordinator
+  syndicate certs init                         development CA and certificates in var/certs
+  syndicate serve --tls-cert var/certs/coordinator.pem --tls-key var/certs/coordinator.key
+  export SYNDICATE_URL=https://127.0.0.1:8080 SYNDICATE_CA=var/certs/ca.pem
   export SYNDICATE_TOKEN_FILE=admin.token
   syndicate federation create --plan plan.json
   syndicate participant invite --federation ID --name "Bank A"
@@ -36,6 +39,7 @@ Exit codes: 0 ok, 1 error, 2 bad usage or configuration, 3 not authenticated or 
   );
 
 registerInit(program);
+registerCerts(program);
 registerServe(program);
 registerFederation(program);
 registerParticipant(program);

@@ -14,12 +14,17 @@ export function registerServe(program: Command): void {
     .option('--tick-ms <ms>', 'how often deadlines are checked (default 500)')
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (default info)')
     .option('--ready-file <path>', 'write {"grpcPort","httpPort","pid"} here once listening')
+    .option('--tls-cert <file.pem>', 'server certificate chain for gRPC and REST (env SYNDICATE_TLS_CERT)')
+    .option('--tls-key <file.key>', 'its private key (env SYNDICATE_TLS_KEY)')
+    .option('--tls-client-ca <file.pem>', 'require agent client certificates from this CA: mutual TLS (env SYNDICATE_TLS_CLIENT_CA)')
+    .option('--insecure', 'plaintext listeners, for local development only (env SYNDICATE_INSECURE=true)')
     .addHelpText(
       'after',
-      '\nSettings (YAML file keys): databaseUrl, grpcHost, grpcPort, httpHost, httpPort, tickMs, maxPayloadBytes, maxConcurrentUploads, logLevel.\n' +
-        'A bad configuration prints every problem and exits 2.\n\nExample:\n  syndicate serve --database postgres://syndicate@db:5432/syndicate --grpc-host 0.0.0.0\n',
+      '\nSettings (YAML file keys): databaseUrl, grpcHost, grpcPort, httpHost, httpPort, tickMs, maxPayloadBytes, maxConcurrentUploads, logLevel,\n' +
+        'tlsCert, tlsKey, tlsClientCa, insecure. A bad configuration prints every problem and exits 2.\n\n' +
+        'Example:\n  syndicate serve --database postgres://syndicate@db:5432/syndicate --grpc-host 0.0.0.0 \\\n    --tls-cert /etc/syndicate/tls.crt --tls-key /etc/syndicate/tls.key --tls-client-ca /etc/syndicate/agents-ca.crt\n',
     )
-    .action(async (o: Record<string, string | undefined>) => {
+    .action(async (o: Record<string, string | boolean | undefined>) => {
       const config = loadCoordinatorConfig({
         databaseUrl: o.database,
         grpcHost: o.grpcHost,
@@ -29,10 +34,15 @@ export function registerServe(program: Command): void {
         tickMs: o.tickMs,
         logLevel: o.logLevel,
         readyFile: o.readyFile,
-      }, process.env, o.config ?? (process.env.SYNDICATE_CONFIG || undefined));
+        tlsCert: o.tlsCert,
+        tlsKey: o.tlsKey,
+        tlsClientCa: o.tlsClientCa,
+        insecure: o.insecure ? true : undefined,
+      }, process.env, (o.config as string | undefined) ?? (process.env.SYNDICATE_CONFIG || undefined));
       const { startCoordinator } = await import('../coordinator-app');
       const running = await startCoordinator(config);
-      process.stdout.write(`syndicate coordinator: gRPC on ${config.grpcHost}:${running.grpcPort}, REST on http://${config.httpHost}:${running.httpPort}\n`);
+      const scheme = config.insecure ? 'http' : 'https';
+      process.stdout.write(`syndicate coordinator: gRPC${config.insecure ? ' (plaintext)' : ' (TLS)'} on ${config.grpcHost}:${running.grpcPort}, REST on ${scheme}://${config.httpHost}:${running.httpPort}\n`);
       const stop = async () => {
         await running.close();
         process.exit(0);

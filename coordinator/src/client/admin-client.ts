@@ -46,7 +46,7 @@ export class AdminClient {
     return new AdminClient(this.baseUrl, { ...this.opts, token });
   }
 
-  private async request(method: string, path: string, body?: unknown): Promise<Response> {
+  private async request(method: string, path: string, body?: unknown, refusalsThrow = true): Promise<Response> {
     // undici loads on first use, so a CLI that only prints help never pays for it.
     const { Agent: UndiciAgent, fetch } = await import('undici');
     if (this.opts.ca && !this.dispatcher) this.dispatcher = new UndiciAgent({ connect: { ca: this.opts.ca } });
@@ -60,11 +60,22 @@ export class AdminClient {
       const cause = (err as { cause?: { code?: string; message?: string } }).cause;
       throw new AdminApiError(0, cause?.code ?? 'UNREACHABLE', `cannot reach the coordinator at ${this.baseUrl}: ${cause?.message ?? (err as Error).message}`);
     }
-    if (!res.ok) {
+    if (!res.ok && refusalsThrow) {
       const problem = (await res.json().catch(() => ({}))) as { detail?: string; reason?: string; problems?: string[] };
       throw new AdminApiError(res.status, problem.reason ?? `HTTP_${res.status}`, problem.detail ?? res.statusText, problem.problems ?? []);
     }
     return res;
+  }
+
+  /** Any call, refusals included, as status, headers and text: for probes, scripts and tests. */
+  async raw(method: string, path: string, body?: unknown): Promise<{ status: number; headers: Headers; text: string }> {
+    const res = await this.request(method, path, body, false);
+    return { status: res.status, headers: res.headers as unknown as Headers, text: await res.text() };
+  }
+
+  /** Prometheus metrics (public endpoint). */
+  async metrics(): Promise<string> {
+    return (await this.request('GET', '/metrics')).text();
   }
 
   async call<T>(method: string, path: string, body?: unknown): Promise<T> {

@@ -4,12 +4,15 @@ import * as path from 'path';
 import { ConfigError, DEFAULT_CONFIG, loadCoordinatorConfig } from './coordinator-config';
 
 describe('coordinator configuration', () => {
-  it('runs the demo with no configuration at all', () => {
-    expect(loadCoordinatorConfig({}, {})).toEqual(DEFAULT_CONFIG);
+  it('needs TLS unless told --insecure, and says how to get development certificates', () => {
+    expect(loadCoordinatorConfig({ insecure: true }, {})).toEqual({ ...DEFAULT_CONFIG, insecure: true });
+    expect(loadCoordinatorConfig({}, { SYNDICATE_INSECURE: 'true' }).insecure).toBe(true);
+    expect(() => loadCoordinatorConfig({}, {})).toThrow(/TLS is required.*syndicate certs init.*--insecure/);
+    expect(() => loadCoordinatorConfig({ tlsCert: '/nonexistent/cert.pem', tlsKey: '/nonexistent/key.pem' }, {})).toThrow(/tlsCert: \/nonexistent\/cert.pem cannot be read/);
   });
 
   it('takes the environment, and flags over the environment', () => {
-    const c = loadCoordinatorConfig({ grpcPort: '7000' }, { DATABASE_URL: 'postgres://u@h/db', SYNDICATE_GRPC_PORT: '6000', SYNDICATE_HTTP_PORT: '9000' });
+    const c = loadCoordinatorConfig({ grpcPort: '7000', insecure: true }, { DATABASE_URL: 'postgres://u@h/db', SYNDICATE_GRPC_PORT: '6000', SYNDICATE_HTTP_PORT: '9000' });
     expect(c).toMatchObject({ databaseUrl: 'postgres://u@h/db', grpcPort: 7000, httpPort: 9000 });
   });
 
@@ -17,7 +20,7 @@ describe('coordinator configuration', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'syndicate-config-'));
     const file = path.join(dir, 'coordinator.yaml');
     fs.writeFileSync(file, 'databaseUrl: postgres://u@db/syndicate\ngrpcPort: 7001\nhttpPort: 7002\n');
-    expect(loadCoordinatorConfig({ httpPort: '7003' }, { SYNDICATE_GRPC_PORT: '7004' }, file)).toMatchObject({ databaseUrl: 'postgres://u@db/syndicate', grpcPort: 7004, httpPort: 7003 });
+    expect(loadCoordinatorConfig({ httpPort: '7003', insecure: true }, { SYNDICATE_GRPC_PORT: '7004' }, file)).toMatchObject({ databaseUrl: 'postgres://u@db/syndicate', grpcPort: 7004, httpPort: 7003 });
     fs.writeFileSync(file, 'grpcPrt: 1\nlogLevel: loud\n');
     const problems = (() => {
       try {
@@ -42,7 +45,8 @@ describe('coordinator configuration', () => {
     }
     expect(err).toBeInstanceOf(ConfigError);
     const problems = (err as ConfigError).problems;
-    expect(problems).toHaveLength(3);
+    // The three bad settings, and the missing TLS material.
+    expect(problems).toHaveLength(4);
     expect(problems.join('\n')).toMatch(/databaseUrl \(env DATABASE_URL\): must be sqlite:<path> or a postgres:\/\/ URL/);
     expect(problems.join('\n')).toMatch(/grpcPort \(env SYNDICATE_GRPC_PORT\)/);
   });

@@ -27,8 +27,40 @@ export const coordinatorConfigSchema = z
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     /** Where `serve --ready-file` reports the bound ports (used by `simulate`). */
     readyFile: z.string().optional(),
+    /** PEM server certificate (chain) and key for gRPC and REST. */
+    tlsCert: z.string().min(1).optional(),
+    tlsKey: z.string().min(1).optional(),
+    /** PEM CA that agent client certificates must chain to: turns on mutual TLS for gRPC. */
+    tlsClientCa: z.string().min(1).optional(),
+    /** Plaintext listeners; development only, and said so in the log. */
+    insecure: z.preprocess((v) => (v === 'true' || v === '1' ? true : v === 'false' || v === '0' || v === '' ? false : v), z.boolean()),
   })
   .strict();
+
+/** TLS settings checked even when other settings are wrong, so every problem is listed at once. */
+function tlsProblems(c: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  const insecure = c.insecure === true || c.insecure === 'true' || c.insecure === '1';
+  if (!insecure && !(c.tlsCert && c.tlsKey)) {
+    problems.push('tlsCert (env SYNDICATE_TLS_CERT): TLS is required: set tlsCert and tlsKey (`syndicate certs init` makes development ones), or pass --insecure for a plaintext development listener');
+  } else if (Boolean(c.tlsCert) !== Boolean(c.tlsKey)) {
+    problems.push('tlsKey (env SYNDICATE_TLS_KEY): tlsCert and tlsKey go together');
+  }
+  for (const key of ['tlsCert', 'tlsKey', 'tlsClientCa']) {
+    const file = c[key];
+    if (typeof file === 'string' && file && !readable(file)) problems.push(`${key}: ${file} cannot be read`);
+  }
+  return problems;
+}
+
+function readable(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.R_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export type CoordinatorConfig = z.infer<typeof coordinatorConfigSchema>;
 
@@ -42,6 +74,7 @@ export const DEFAULT_CONFIG: CoordinatorConfig = {
   maxPayloadBytes: 2 * 1024 * 1024 * 1024 - 1,
   maxConcurrentUploads: 4,
   logLevel: 'info',
+  insecure: false,
 };
 
 export class ConfigError extends Error {
@@ -61,6 +94,10 @@ const ENV_KEYS: Record<string, keyof CoordinatorConfig> = {
   SYNDICATE_MAX_PAYLOAD_BYTES: 'maxPayloadBytes',
   SYNDICATE_MAX_CONCURRENT_UPLOADS: 'maxConcurrentUploads',
   SYNDICATE_LOG_LEVEL: 'logLevel',
+  SYNDICATE_TLS_CERT: 'tlsCert',
+  SYNDICATE_TLS_KEY: 'tlsKey',
+  SYNDICATE_TLS_CLIENT_CA: 'tlsClientCa',
+  SYNDICATE_INSECURE: 'insecure',
 };
 
 /** Reads a YAML (or JSON) configuration file; a problem names the file. */
@@ -90,6 +127,8 @@ export function loadCoordinatorConfig(
   overrides: Partial<Record<keyof CoordinatorConfig, unknown>> = {},
   env: NodeJS.ProcessEnv = process.env,
   configFile: string | undefined = env.SYNDICATE_CONFIG || undefined,
+  /** false for commands that only touch the database (init, audit): TLS settings do not concern them. */
+  listeners = true,
 ): CoordinatorConfig {
   const merged: Record<string, unknown> = { ...DEFAULT_CONFIG, ...(configFile ? readConfigFile(configFile) : {}) };
   for (const [envKey, key] of Object.entries(ENV_KEYS)) {
@@ -97,17 +136,19 @@ export function loadCoordinatorConfig(
   }
   for (const [key, value] of Object.entries(overrides)) if (value !== undefined) merged[key] = value;
   const result = coordinatorConfigSchema.safeParse(merged);
-  if (!result.success) {
+  const tls = listeners ? tlsProblems(merged) : [];
+  if (!result.success || tls.length) {
     const envName = (key: string) => Object.entries(ENV_KEYS).find(([, k]) => k === key)?.[0];
-    throw new ConfigError(
-      result.error.issues.map((i) => {
+    throw new ConfigError([
+      ...(result.success ? [] : result.error.issues).map((i) => {
         const key = String(i.path[0] ?? '');
         const hint = envName(key) ? ` (env ${envName(key)})` : '';
         // Unknown settings (typos in the YAML file) are named one by one.
         if (i.code === 'unrecognized_keys') return `${configFile ?? 'configuration'}: unknown setting${i.keys.length > 1 ? 's' : ''} ${i.keys.join(', ')}`;
         return `${key}${hint}: ${i.message}`;
       }),
-    );
+      ...tls,
+    ]);
   }
   return result.data;
 }

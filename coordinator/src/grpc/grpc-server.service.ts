@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import * as grpc from '@grpc/grpc-js';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -37,13 +38,21 @@ export class GrpcServerService implements OnApplicationBootstrap, OnApplicationS
     this.health.addToServer(server);
     const address = `${this.config.grpcHost}:${this.config.grpcPort}`;
     this.port = await new Promise<number>((resolve, reject) =>
-      server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port))),
+      server.bindAsync(address, this.credentials(), (err, port) => (err ? reject(err) : resolve(port))),
     );
     this.server = server;
     await this.refreshHealth();
     this.healthTimer = setInterval(() => void this.refreshHealth(), 5000);
     this.healthTimer.unref();
-    this.log.info({ address: `${this.config.grpcHost}:${this.port}` }, 'gRPC listening');
+    this.log.info({ address: `${this.config.grpcHost}:${this.port}`, tls: !this.config.insecure, mutualTls: Boolean(this.config.tlsClientCa) }, 'gRPC listening');
+  }
+
+  /** TLS, mutual when a client CA is configured; plaintext only under --insecure. */
+  private credentials(): grpc.ServerCredentials {
+    const c = this.config;
+    if (c.insecure) return grpc.ServerCredentials.createInsecure();
+    const clientCa = c.tlsClientCa ? fs.readFileSync(c.tlsClientCa) : null;
+    return grpc.ServerCredentials.createSsl(clientCa, [{ cert_chain: fs.readFileSync(c.tlsCert!), private_key: fs.readFileSync(c.tlsKey!) }], clientCa !== null);
   }
 
   /** SERVING only while the database answers: a coordinator that cannot persist must not take updates. */

@@ -16,7 +16,7 @@ const fmt = (x: number | undefined) => (x === undefined ? '—' : x.toFixed(4));
 export function printEvent(e: SimulationEvent, write: (s: string) => void = (s) => process.stdout.write(s)): void {
   switch (e.type) {
     case 'coordinator-ready':
-      write(`coordinator up (gRPC :${e.grpcPort}, REST :${e.httpPort}); logs in ${e.workDir}\n`);
+      write(`coordinator up over mutual TLS (gRPC :${e.grpcPort}, REST ${e.baseUrl}; development CA ${e.caCert}); logs in ${e.workDir}\n`);
       break;
     case 'agents-connected':
       write(`agents connected: ${e.banks.join(', ')}\n`);

@@ -5,6 +5,7 @@ import { parseTrainingPlanJson } from '@syndicate/protocol';
 import type { RoundView } from '../rounds/rounds.service';
 import { AdminClient } from '../client/admin-client';
 import { initDatabase } from '../init/init-database';
+import { makeDevPki, writeDevPki } from '../certs/dev-ca';
 import { ProcessSupervisor, type Supervised } from './process-supervisor';
 
 export interface BankData {
@@ -54,7 +55,7 @@ export interface SimulationResult {
 }
 
 export type SimulationEvent =
-  | { type: 'coordinator-ready'; grpcPort: number; httpPort: number; workDir: string }
+  | { type: 'coordinator-ready'; grpcPort: number; httpPort: number; workDir: string; baseUrl: string; caCert: string }
   | { type: 'agents-connected'; banks: string[] }
   | { type: 'round-opened'; round: number; of: number }
   | { type: 'update-received'; round: number; bank: string; received: number; expected: number }
@@ -111,6 +112,8 @@ export async function runSimulation(opts: SimulationOptions, onEvent: (e: Simula
     const databaseUrl = opts.databaseUrl ?? `sqlite:${path.join(workDir, 'coordinator.sqlite')}`;
     // What an operator does first: migrate the database and take an API token, here one that may also read models.
     const { token } = await initDatabase(databaseUrl, { tokenName: 'simulate', roles: ['admin', 'data-scientist'], forceNewToken: true });
+    // TLS everywhere, mutual for the agents, from a CA made for this run: what a consortium deploys, minus its own CA.
+    const certs = writeDevPki(path.join(workDir, 'certs'), await makeDevPki({ hosts: ['localhost', '127.0.0.1'], agents: opts.banks.map((b) => b.name), days: 7 }));
     supervisor.start(
       'coordinator',
       process.execPath,
@@ -127,6 +130,12 @@ export async function runSimulation(opts: SimulationOptions, onEvent: (e: Simula
         '200',
         '--ready-file',
         readyFile,
+        '--tls-cert',
+        certs.coordinatorCert,
+        '--tls-key',
+        certs.coordinatorKey,
+        '--tls-client-ca',
+        certs.caCert,
       ],
       path.join(workDir, 'coordinator.log'),
     );
@@ -137,8 +146,10 @@ export async function runSimulation(opts: SimulationOptions, onEvent: (e: Simula
       await sleep(100);
     }
     const { grpcPort, httpPort } = JSON.parse(fs.readFileSync(readyFile, 'utf8')) as { grpcPort: number; httpPort: number };
-    onEvent({ type: 'coordinator-ready', grpcPort, httpPort, workDir });
-    const admin = new AdminClient(`http://127.0.0.1:${httpPort}`, { token: token!.token });
+    // Host names, not IPs: the certificate names localhost, and TLS SNI takes no IP addresses.
+    const baseUrl = `https://localhost:${httpPort}`;
+    onEvent({ type: 'coordinator-ready', grpcPort, httpPort, workDir, baseUrl, caCert: certs.caCert });
+    const admin = new AdminClient(baseUrl, { token: token!.token, ca: fs.readFileSync(certs.caCert) });
     const federation = await admin.createFederation(plan);
 
     const agentBin = opts.agentBin ?? process.env.SYNDICATE_AGENT_BIN ?? resolveBin('@syndicate/participant/dist/cli/main.js');
@@ -150,7 +161,7 @@ export async function runSimulation(opts: SimulationOptions, onEvent: (e: Simula
         agentBin,
         'run',
         '--coordinator',
-        `127.0.0.1:${grpcPort}`,
+        `localhost:${grpcPort}`,
         '--federation',
         federation.id,
         '--token',
@@ -159,6 +170,12 @@ export async function runSimulation(opts: SimulationOptions, onEvent: (e: Simula
         path.resolve(bank.csv),
         '--state-dir',
         stateDir,
+        '--ca',
+        certs.caCert,
+        '--cert',
+        certs.agents[bank.name].cert,
+        '--key',
+        certs.agents[bank.name].key,
       ];
       if (opts.keepUpdates) args.push('--keep-updates', path.join(stateDir, 'updates'));
       supervisor.start(`agent ${bank.name}`, process.execPath, args, path.join(workDir, `agent-${bank.name}.log`));

@@ -6,13 +6,14 @@ import { splitHoldout } from '../data/holdout-split';
 import { initTensorflow } from '../training/backend';
 import { enroll } from './coordinator-client';
 import { ParticipantAgent } from './participant-agent';
+import { mergeTransport, type AgentTransport } from './transport';
 
-export async function enrollAgent(o: { coordinator: string; federation?: string; token: string; stateDir: string }): Promise<AgentIdentity> {
+export async function enrollAgent(o: { coordinator: string; federation?: string; token: string; stateDir: string; transport?: AgentTransport }): Promise<AgentIdentity> {
   const existing = loadIdentity(o.stateDir);
   if (existing) throw new Error(`${o.stateDir} already holds an enrollment (${existing.participantId}); use another --state-dir`);
   const keys = newKeyMaterial();
-  const res = await enroll(o.coordinator, { federationId: o.federation ?? '', token: o.token, signingPublicKey: keys.signingPublicKey, boxPublicKey: keys.boxPublicKey });
-  const identity: AgentIdentity = { coordinator: o.coordinator, federationId: res.federationId, participantId: res.participantId, keyEpoch: res.keyEpoch, planJson: res.planJson, ...keys };
+  const res = await enroll(o.coordinator, { federationId: o.federation ?? '', token: o.token, signingPublicKey: keys.signingPublicKey, boxPublicKey: keys.boxPublicKey }, o.transport);
+  const identity: AgentIdentity = { coordinator: o.coordinator, transport: o.transport, federationId: res.federationId, participantId: res.participantId, keyEpoch: res.keyEpoch, planJson: res.planJson, ...keys };
   saveIdentity(o.stateDir, identity);
   return identity;
 }
@@ -24,6 +25,8 @@ export interface RunAgentOptions {
   federation?: string;
   token?: string;
   keepUpdates?: string;
+  /** TLS flags given to this run; they override what enrollment saved. */
+  transport?: AgentTransport;
   logger: Logger;
 }
 
@@ -34,9 +37,12 @@ export async function runAgent(o: RunAgentOptions): Promise<void> {
     if (!o.coordinator || !o.token) {
       throw new Error(`not enrolled yet (${o.stateDir} holds no identity): pass --coordinator and --token from your invitation`);
     }
-    identity = await enrollAgent({ coordinator: o.coordinator, federation: o.federation, token: o.token, stateDir: o.stateDir });
+    identity = await enrollAgent({ coordinator: o.coordinator, federation: o.federation, token: o.token, stateDir: o.stateDir, transport: o.transport });
     o.logger.info({ participantId: identity.participantId }, 'enrolled');
   }
+  identity = { ...identity, transport: mergeTransport(identity.transport, o.transport ?? {}) };
+  if (o.coordinator) identity.coordinator = o.coordinator;
+  if (identity.transport?.insecure) o.logger.warn('TLS is OFF (--insecure): development only');
   const plan = parseTrainingPlanJson(identity.planJson);
   // Validate the data before connecting: a schema problem is the bank's to fix, not a round's to fail.
   const dataset = await loadCsvDataset(o.data, plan.schema);

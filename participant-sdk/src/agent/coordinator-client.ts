@@ -1,4 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
+import { channelCredentials, type AgentTransport } from './transport';
 import {
   CLIENT_CHANNEL_OPTIONS,
   ChunkAssembler,
@@ -46,16 +47,17 @@ function callError(rpc: string, err: grpc.ServiceError): CoordinatorCallError {
   return new CoordinatorCallError(rpc, err.code, reason, err.details || err.message);
 }
 
-export function createChannelClient(address: string): ParticipantServiceClient {
+export function createChannelClient(address: string, transport?: AgentTransport): ParticipantServiceClient {
   const Ctor = loadProtocol().syndicate.v1.ParticipantService;
-  return new Ctor(address, grpc.credentials.createInsecure(), CLIENT_CHANNEL_OPTIONS);
+  return new Ctor(address, channelCredentials(transport), CLIENT_CHANNEL_OPTIONS);
 }
 
 export async function enroll(
   address: string,
   req: { federationId: string; token: string; signingPublicKey: Uint8Array; boxPublicKey: Uint8Array },
+  transport?: AgentTransport,
 ): Promise<EnrollResponse__Output> {
-  const client = createChannelClient(address);
+  const client = createChannelClient(address, transport);
   try {
     return await new Promise((resolve, reject) =>
       client.Enroll(
@@ -74,7 +76,7 @@ export class CoordinatorClient {
   private readonly client: ParticipantServiceClient;
 
   constructor(private readonly identity: AgentIdentity) {
-    this.client = createChannelClient(identity.coordinator);
+    this.client = createChannelClient(identity.coordinator, identity.transport);
   }
 
   private envelope(phase: Phase__Output, payloadSha256: Uint8Array, roundId = '', keyEpoch = this.identity.keyEpoch) {

@@ -4,6 +4,7 @@ import { modelLayout, parseTrainingPlanJson } from '@syndicate/protocol';
 import { loadIdentity } from '../crypto/identity-store';
 import { KeyRing } from '../crypto/key-ring';
 import { CoordinatorClient } from './coordinator-client';
+import { mergeTransport, type AgentTransport } from './transport';
 
 export interface PulledModel {
   modelVersionId: string;
@@ -16,10 +17,10 @@ export interface PulledModel {
  * The current global model for this member's data scientists, decrypted here:
  * under members-only the coordinator holds it sealed and cannot read it.
  */
-export async function pullModel(o: { stateDir: string; coordinator?: string; modelVersionId?: string }): Promise<PulledModel> {
+export async function pullModel(o: { stateDir: string; coordinator?: string; modelVersionId?: string; transport?: AgentTransport }): Promise<PulledModel> {
   const stored = loadIdentity(o.stateDir);
   if (!stored) throw new Error(`${o.stateDir} holds no enrollment; run syndicate-agent enroll first`);
-  const identity = o.coordinator ? { ...stored, coordinator: o.coordinator } : stored;
+  const identity = { ...stored, coordinator: o.coordinator ?? stored.coordinator, transport: mergeTransport(stored.transport, o.transport ?? {}) };
   const plan = parseTrainingPlanJson(identity.planJson);
   const numParams = modelLayout(plan).numParams;
   const client = new CoordinatorClient(identity);

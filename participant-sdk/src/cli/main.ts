@@ -2,6 +2,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { Command } from 'commander';
 import { CoordinatorCallError } from '../agent/coordinator-client';
+import type { AgentTransport } from '../agent/transport';
 import pino from 'pino';
 import { enrollAgent, runAgent } from '../agent/agent-runner';
 import { pullModel, writePulledModel } from '../agent/model-pull';
@@ -13,22 +14,36 @@ const program = new Command('syndicate-agent')
   .version('0.1.0')
   .showHelpAfterError('(run with --help for usage)');
 
+/** TLS options every command that talks to the coordinator takes. */
+function withTransport(cmd: Command): Command {
+  return cmd
+    .option('--ca <file.pem>', "CA certificate to trust for the coordinator (the consortium's; default: the system's CAs)")
+    .option('--cert <file.pem>', 'client certificate, when the coordinator requires mutual TLS')
+    .option('--key <file.key>', 'private key of the client certificate')
+    .option('--insecure', 'plaintext connection, for a development coordinator started with --insecure');
+}
+
+const transportOf = (o: { ca?: string; cert?: string; key?: string; insecure?: boolean }): AgentTransport => ({
+  caFile: o.ca,
+  certFile: o.cert,
+  keyFile: o.key,
+  insecure: o.insecure,
+});
+
 const logger = () => pino({ level: process.env.SYNDICATE_LOG_LEVEL ?? 'info', base: { service: 'syndicate-agent' } }, pino.destination(2));
 
-program
-  .command('enroll')
+withTransport(program.command('enroll'))
   .description('Generate this bank\'s keys locally and register their public halves with the coordinator (once).')
   .requiredOption('--coordinator <host:port>', 'coordinator gRPC address')
   .requiredOption('--token <token>', 'one-time enrollment token from the invitation (it names the federation)')
   .option('--federation <id>', 'federation id, checked against the invitation when given')
   .option('--state-dir <dir>', 'where keys and enrollment are kept (0700)', '.syndicate-agent')
-  .action(async (o: { coordinator: string; federation?: string; token: string; stateDir: string }) => {
-    const id = await enrollAgent(o);
+  .action(async (o: { coordinator: string; federation?: string; token: string; stateDir: string; ca?: string; cert?: string; key?: string; insecure?: boolean }) => {
+    const id = await enrollAgent({ ...o, transport: transportOf(o) });
     process.stdout.write(`enrolled as ${id.participantId} in ${id.federationId}; keys in ${o.stateDir}\n`);
   });
 
-program
-  .command('run')
+withTransport(program.command('run'))
   .description('Connect out to the coordinator and work on rounds until stopped (enrolls first when given --token).')
   .requiredOption('--data <file.csv>', "this bank's training data, matching the plan's schema")
   .option('--state-dir <dir>', 'keys and enrollment (0700)', '.syndicate-agent')
@@ -37,8 +52,8 @@ program
   .option('--token <token>', 'one-time enrollment token; used only if not yet enrolled')
   .option('--keep-updates <dir>', 'keep a copy of each local result sent')
   .addHelpText('after', '\nExample:\n  syndicate-agent run --coordinator coord.consortium.example:443 --federation fed_… --token syn_enr_… --data /data/loans.csv\n')
-  .action(async (o: { data: string; stateDir: string; coordinator?: string; federation?: string; token?: string; keepUpdates?: string }) => {
-    await runAgent({ ...o, logger: logger() });
+  .action(async (o: { data: string; stateDir: string; coordinator?: string; federation?: string; token?: string; keepUpdates?: string; ca?: string; cert?: string; key?: string; insecure?: boolean }) => {
+    await runAgent({ ...o, transport: transportOf(o), logger: logger() });
   });
 
 program
@@ -52,15 +67,14 @@ program
   });
 
 const model = program.command('model').description('The federation\'s global model, as this member sees it.');
-model
-  .command('pull')
+withTransport(model.command('pull'))
   .description('Download and decrypt the current global model (sealed models are opened with this member\'s epoch key).')
   .requiredOption('--out <file>', 'where to write it: .f32 for raw float32, else JSON with tensor names and shapes')
   .option('--state-dir <dir>', 'keys and enrollment (0700)', '.syndicate-agent')
   .option('--coordinator <host:port>', 'override the coordinator address saved at enrollment')
   .option('--model <id>', 'a specific model version instead of the latest')
-  .action(async (o: { out: string; stateDir: string; coordinator?: string; model?: string }) => {
-    const m = await pullModel({ stateDir: o.stateDir, coordinator: o.coordinator, modelVersionId: o.model });
+  .action(async (o: { out: string; stateDir: string; coordinator?: string; model?: string; ca?: string; cert?: string; key?: string; insecure?: boolean }) => {
+    const m = await pullModel({ stateDir: o.stateDir, coordinator: o.coordinator, modelVersionId: o.model, transport: transportOf(o) });
     writePulledModel(o.out, loadIdentity(o.stateDir)!.planJson, m);
     process.stdout.write(`${m.modelVersionId} (round ${m.roundNumber}, ${m.weights.length} parameters${m.sealed ? ', decrypted from a members-only seal' : ''}) -> ${o.out}\n`);
   });

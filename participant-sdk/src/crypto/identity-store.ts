@@ -2,10 +2,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { generateBoxKeyPair, generateSigningKeyPair } from '@syndicate/protocol';
 import { z } from 'zod';
+import { agentTransportSchema, type AgentTransport } from '../agent/transport';
 
 /** Everything that makes this agent *this* bank. Secret halves never leave the machine. */
 export interface AgentIdentity {
   coordinator: string;
+  /** TLS settings used at enrollment; later runs reuse them. */
+  transport?: AgentTransport;
   federationId: string;
   participantId: string;
   keyEpoch: number;
@@ -19,6 +22,7 @@ export interface AgentIdentity {
 const fileSchema = z.object({
   version: z.literal(1),
   coordinator: z.string(),
+  transport: agentTransportSchema.optional(),
   federationId: z.string(),
   participantId: z.string(),
   keyEpoch: z.number().int(),
@@ -49,6 +53,7 @@ export function saveIdentity(stateDir: string, id: AgentIdentity): void {
     {
       version: 1,
       coordinator: id.coordinator,
+      transport: id.transport,
       federationId: id.federationId,
       participantId: id.participantId,
       keyEpoch: id.keyEpoch,
@@ -79,6 +84,7 @@ export function loadIdentity(stateDir: string): AgentIdentity | null {
   const raw = (s: string) => new Uint8Array(Buffer.from(s, 'base64'));
   return {
     coordinator: d.coordinator,
+    transport: d.transport,
     federationId: d.federationId,
     participantId: d.participantId,
     keyEpoch: d.keyEpoch,

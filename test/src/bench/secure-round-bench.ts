@@ -21,6 +21,7 @@ import {
 } from '@syndicate/protocol';
 import { enrolledClient } from '../support/light-agent';
 import { TaskInbox } from '../support/task-inbox';
+import { testPki, type TestPki } from '../support/test-pki';
 
 export type RoundScheme = 'syndicate_bfv' | 'plaintext';
 
@@ -43,19 +44,20 @@ function benchPlan(scheme: RoundScheme, params: number, participants: number): T
   };
 }
 
-async function startCoordinatorProcess(dir: string): Promise<{ proc: ChildProcess; httpPort: number; grpcPort: number; token: string }> {
+async function startCoordinatorProcess(dir: string): Promise<{ proc: ChildProcess; httpPort: number; grpcPort: number; token: string; pki: TestPki }> {
   const ready = path.join(dir, 'ready.json');
+  const pki = await testPki();
   const { token } = await initDatabase(`sqlite:${path.join(dir, 'bench.sqlite')}`, { tokenName: 'bench' });
   const main = require.resolve('@syndicate/coordinator/dist/cli/main.js');
   const log = fs.openSync(path.join(dir, 'coordinator.log'), 'w');
-  const proc = spawn(process.execPath, [main, 'serve', '--database', `sqlite:${path.join(dir, 'bench.sqlite')}`, '--grpc-port', '0', '--http-port', '0', '--tick-ms', '100', '--log-level', 'warn', '--ready-file', ready], { stdio: ['ignore', log, log] });
+  const proc = spawn(process.execPath, [main, 'serve', '--database', `sqlite:${path.join(dir, 'bench.sqlite')}`, '--grpc-port', '0', '--http-port', '0', '--tick-ms', '100', '--log-level', 'warn', '--ready-file', ready, '--tls-cert', pki.coordinatorCert, '--tls-key', pki.coordinatorKey], { stdio: ['ignore', log, log] });
   const started = Date.now();
   while (!fs.existsSync(ready)) {
     if (proc.exitCode !== null || Date.now() - started > 60_000) throw new Error(`bench coordinator did not start; see ${path.join(dir, 'coordinator.log')}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   const { grpcPort, httpPort } = JSON.parse(fs.readFileSync(ready, 'utf8')) as { grpcPort: number; httpPort: number };
-  return { proc, grpcPort, httpPort, token: token!.token };
+  return { proc, grpcPort, httpPort, token: token!.token, pki };
 }
 
 /** Peak resident set (VmHWM) of a process, from /proc. */
@@ -74,15 +76,15 @@ function peakRssMib(pid: number): number {
 export async function measureRound(scheme: RoundScheme, o: { params: number; participants: number; log?: (s: string) => void }): Promise<RoundMeasurement> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `syndicate-bench-${scheme}-`));
   const c = await startCoordinatorProcess(dir);
-  const address = `127.0.0.1:${c.grpcPort}`;
-  const admin = new AdminClient(`http://127.0.0.1:${c.httpPort}`, { token: c.token });
+  const address = `localhost:${c.grpcPort}`;
+  const admin = new AdminClient(`https://localhost:${c.httpPort}`, { token: c.token, ca: fs.readFileSync(c.pki.caCert) });
   const members: { identity: AgentIdentity; client: CoordinatorClient; inbox: TaskInbox }[] = [];
   try {
     const planInput = benchPlan(scheme, o.params, o.participants);
     const plan = parseTrainingPlan(planInput);
     const f = await admin.createFederation(planInput);
     for (let i = 0; i < o.participants; i++) {
-      const { identity, client } = await enrolledClient({ admin, grpcAddress: address }, f.id, `bank-${i}`);
+      const { identity, client } = await enrolledClient({ admin, grpcAddress: address, transport: { caFile: c.pki.caCert } }, f.id, `bank-${i}`);
       members.push({ identity, client, inbox: new TaskInbox(client) });
     }
     await new Promise((r) => setTimeout(r, 300));

@@ -64,10 +64,28 @@ describe('docker-compose.yml', () => {
       else expect(s.image).toMatch(/:\d+(\.\d+)*(-\w+)?$/); // pinned
       for (const dep of Object.keys(s.depends_on ?? {})) {
         expect(compose.services[dep]).toBeDefined();
-        expect(s.depends_on![dep].condition).toBe('service_healthy');
+        // One-shot init services (certificates) are awaited to completion, long-running ones to health.
+        expect(s.depends_on![dep].condition).toBe(dep === 'certs' ? 'service_completed_successfully' : 'service_healthy');
       }
       if (name !== 'postgres') expect(s.read_only).toBe(true);
     }
     expect(compose.services.postgres.healthcheck).toBeDefined();
+  });
+
+  it('runs the coordinator with TLS and client-certificate checks, and every agent with the CA and its own certificate', () => {
+    const env = (compose.services.coordinator as { environment: Record<string, string> }).environment;
+    expect(env.SYNDICATE_TLS_CERT).toBeTruthy();
+    expect(env.SYNDICATE_TLS_KEY).toBeTruthy();
+    expect(env.SYNDICATE_TLS_CLIENT_CA).toBeTruthy();
+    expect(env.SYNDICATE_INSECURE).toBeUndefined();
+    for (const [name, s] of Object.entries(compose.services).filter(([n]) => n.startsWith('agent-'))) {
+      const args = (s as { command: string[] }).command;
+      const bank = name.slice('agent-'.length);
+      expect(args).not.toContain('--insecure');
+      expect(args[args.indexOf('--ca') + 1]).toBe('/pki/certs/ca.pem');
+      expect(args[args.indexOf('--cert') + 1]).toBe(`/pki/certs/agents/${bank}.pem`);
+      expect(args[args.indexOf('--key') + 1]).toBe(`/pki/certs/agents/${bank}.key`);
+    }
+    expect((compose.services.certs as { command: string[] }).command.join(' ')).toContain('--agents alpine,baltic,cascade');
   });
 });

@@ -1,4 +1,4 @@
-import { ApiTokensService, ROLES, routeCatalog, type Role, type RouteInfo } from '@syndicate/coordinator';
+import { ROLES, routeCatalog, type AdminClient, type Role, type RouteInfo } from '@syndicate/coordinator';
 import { startHarness, type Harness } from '../support/coordinator-harness';
 import { testDatabaseKind } from '../support/database';
 
@@ -9,26 +9,16 @@ import { testDatabaseKind } from '../support/database';
 describe(`REST access control (${testDatabaseKind()})`, () => {
   let h: Harness;
   let routes: RouteInfo[];
-  const tokens = new Map<Role, string>();
-  let base: string;
+  const clients = new Map<Role, AdminClient>();
 
   beforeAll(async () => {
     h = await startHarness('access');
-    base = `http://127.0.0.1:${h.coordinator.httpPort}`;
     routes = routeCatalog(h.coordinator.app);
-    for (const role of ROLES) {
-      const issued = await h.coordinator.app.get(ApiTokensService).create({ name: `matrix-${role}`, roles: [role] }, 'test');
-      tokens.set(role, issued.token);
-    }
+    for (const role of ROLES) clients.set(role, await h.clientWithRoles(role));
   });
   afterAll(() => h?.stop());
 
-  const call = (r: RouteInfo, token?: string) =>
-    fetch(`${base}${r.path.replace(/:[A-Za-z]+/g, 'x_missing')}`, {
-      method: r.method,
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json' },
-      body: r.method === 'GET' ? undefined : '{}',
-    });
+  const call = (r: RouteInfo, client: AdminClient = h.anonymous) => client.raw(r.method, r.path.replace(/:[A-Za-z]+/g, 'x_missing'), r.method === 'GET' ? undefined : {});
 
   it('finds the admin API and every endpoint declares who may call it', () => {
     expect(routes.length).toBeGreaterThan(15);
@@ -50,14 +40,14 @@ describe(`REST access control (${testDatabaseKind()})`, () => {
   it('refuses every role an endpoint does not allow with 403, and lets allowed roles through', async () => {
     for (const r of routes.filter((x) => !x.public)) {
       for (const role of ROLES) {
-        const res = await call(r, tokens.get(role));
+        const res = await call(r, clients.get(role));
         const label = `${role} ${r.method} ${r.path}`;
         if (r.roles.includes(role)) {
           // Past the guard: whatever the handler says about the dummy id or empty body, it is not an access refusal.
           expect({ label, denied: res.status === 401 || res.status === 403 }).toEqual({ label, denied: false });
         } else {
           expect({ label, status: res.status }).toEqual({ label, status: 403 });
-          const body = (await res.json()) as { reason: string; detail: string };
+          const body = JSON.parse(res.text) as { reason: string; detail: string };
           expect(body.reason).toBe('ROLE_NOT_ALLOWED');
           expect(body.detail).toContain(r.roles[0]);
         }
@@ -67,22 +57,22 @@ describe(`REST access control (${testDatabaseKind()})`, () => {
 
   it('refuses unknown, malformed and revoked tokens, and audits the refusals', async () => {
     const fedList = routes.find((r) => r.method === 'GET' && r.path === '/v1/federations')!;
-    expect((await call(fedList, 'syn_api_not-a-real-token')).status).toBe(401);
-    expect((await call(fedList, 'hunter2')).status).toBe(401);
+    expect((await call(fedList, h.admin.withToken('syn_api_not-a-real-token'))).status).toBe(401);
+    expect((await call(fedList, h.admin.withToken('hunter2'))).status).toBe(401);
 
     const viewer = await h.admin.createToken('short-lived viewer', ['viewer']);
-    expect((await call(fedList, viewer.token)).status).toBe(200);
+    expect((await call(fedList, h.admin.withToken(viewer.token))).status).toBe(200);
     await h.admin.revokeToken(viewer.id);
-    const revoked = await call(fedList, viewer.token);
+    const revoked = await call(fedList, h.admin.withToken(viewer.token));
     expect(revoked.status).toBe(401);
-    expect(((await revoked.json()) as { reason: string }).reason).toBe('TOKEN_REVOKED');
+    expect((JSON.parse(revoked.text) as { reason: string }).reason).toBe('TOKEN_REVOKED');
 
     const denied = (await h.admin.audit()).filter((e) => e.action === 'access.denied').map((e) => JSON.parse(e.detail) as { reason: string });
     expect(denied.map((d) => d.reason)).toEqual(expect.arrayContaining(['MISSING_TOKEN', 'UNKNOWN_TOKEN', 'MALFORMED_TOKEN', 'TOKEN_REVOKED', 'ROLE_NOT_ALLOWED']));
   });
 
   it('serves an OpenAPI document at /docs that lists every endpoint with its roles and body schema', async () => {
-    const doc = (await (await fetch(`${base}/docs/openapi.json`)).json()) as {
+    const doc = JSON.parse((await h.anonymous.raw('GET', '/docs/openapi.json')).text) as {
       paths: Record<string, Record<string, { 'x-syndicate-roles': string[]; security: unknown[]; requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown>; required?: string[] } }> } }>>;
       components: { securitySchemes: Record<string, { scheme: string }> };
     };
@@ -94,13 +84,14 @@ describe(`REST access control (${testDatabaseKind()})`, () => {
     const schedule = doc.paths['/v1/federations/{federationId}/schedules'].post.requestBody!.content['application/json'].schema;
     expect(Object.keys(schedule.properties ?? {})).toEqual(expect.arrayContaining(['cron', 'timeZone', 'windowMinutes', 'rounds', 'onQuorumMissed']));
     expect(schedule.required).toEqual(expect.arrayContaining(['cron', 'windowMinutes', 'rounds']));
-    const ui = await fetch(`${base}/docs`);
+    const ui = await h.anonymous.raw('GET', '/docs');
     expect(ui.status).toBe(200);
-    expect(await ui.text()).toContain('swagger-ui');
+    expect(ui.text).toContain('swagger-ui');
   });
 
   it('records who did each admin action', async () => {
-    const admin = await h.clientWithRoles('admin');
+    const issued = await h.admin.createToken('audited admin', ['admin']);
+    const admin = h.admin.withToken(issued.token);
     const f = await admin.createFederation({
       name: 'audited-admin',
       schema: { features: [{ name: 'x', type: 'numeric' }], target: { name: 'y' } },
@@ -108,9 +99,7 @@ describe(`REST access control (${testDatabaseKind()})`, () => {
       aggregation: { mode: 'plaintext' },
     });
     await admin.invite(f.id, 'Bank A');
-    const tokensList = await h.admin.tokens();
-    const mine = tokensList.find((t) => t.name === 'harness-admin')!;
-    const entries = (await h.admin.audit({ federationId: f.id })).filter((e) => e.actor === mine.id).map((e) => e.action);
+    const entries = (await h.admin.audit({ federationId: f.id })).filter((e) => e.actor === issued.id).map((e) => e.action);
     expect(entries).toEqual(['federation.created', 'participant.invited']);
     // Tokens never appear in the audit log, only their ids.
     expect(JSON.stringify(await h.admin.audit())).not.toMatch(/syn_api_[A-Za-z0-9_-]{20,}/);

@@ -43,10 +43,22 @@ describe(`syndicate CLI over the admin API (${testDatabaseKind()})`, () => {
     expect(init.stdout).toContain('shown only now');
     expect(fs.statSync(tokenFile).mode & 0o777).toBe(0o600);
     const ready = path.join(dir, 'ready.json');
-    serve = spawn(process.execPath, [cli, 'serve', '--database', databaseUrl, '--grpc-port', '0', '--http-port', '0', '--log-level', 'warn', '--ready-file', ready], { stdio: 'ignore' });
+    const certs = path.join(dir, 'certs');
+    const made = await syndicate(['certs', 'init', '--out', certs, '--hosts', 'localhost,127.0.0.1']);
+    expect(made.code).toBe(0);
+    expect(fs.statSync(path.join(certs, 'coordinator.key')).mode & 0o777).toBe(0o600);
+    // Without TLS material or --insecure, serve refuses to start and says how to fix it.
+    const refused = await syndicate(['serve', '--database', databaseUrl, '--grpc-port', '0', '--http-port', '0']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('syndicate certs init');
+    serve = spawn(
+      process.execPath,
+      [cli, 'serve', '--database', databaseUrl, '--grpc-port', '0', '--http-port', '0', '--log-level', 'warn', '--ready-file', ready, '--tls-cert', path.join(certs, 'coordinator.pem'), '--tls-key', path.join(certs, 'coordinator.key')],
+      { stdio: 'ignore' },
+    );
     await waitFor('coordinator ready', async () => fs.existsSync(ready), 60_000);
     const { httpPort } = JSON.parse(fs.readFileSync(ready, 'utf8')) as { httpPort: number };
-    env = { SYNDICATE_URL: `http://127.0.0.1:${httpPort}`, SYNDICATE_TOKEN_FILE: tokenFile, SYNDICATE_TOKEN: '' };
+    env = { SYNDICATE_URL: `https://localhost:${httpPort}`, SYNDICATE_CA: path.join(certs, 'ca.pem'), SYNDICATE_TOKEN_FILE: tokenFile, SYNDICATE_TOKEN: '' };
   });
 
   afterAll(async () => {
@@ -109,7 +121,11 @@ describe(`syndicate CLI over the admin API (${testDatabaseKind()})`, () => {
     expect(invalid.stderr).toContain('model.hiddenUnits');
     expect((await syndicate(['round', 'show', 'rnd_nope'], env)).code).toBe(5);
     expect((await syndicate(['status'], { ...env, SYNDICATE_TOKEN_FILE: '' })).code).toBe(3);
-    expect((await syndicate(['status'], { ...env, SYNDICATE_URL: 'http://127.0.0.1:1' })).code).toBe(7);
+    expect((await syndicate(['status'], { ...env, SYNDICATE_URL: 'https://127.0.0.1:1' })).code).toBe(7);
+    // A coordinator whose certificate the CLI cannot verify is not talked to.
+    const untrusted = await syndicate(['status'], { ...env, SYNDICATE_CA: '' });
+    expect(untrusted.code).toBe(7);
+    expect(untrusted.stderr).toMatch(/certificate/i);
   });
 
   it('lists and revokes tokens; every admin action is in a verifiable audit log', async () => {

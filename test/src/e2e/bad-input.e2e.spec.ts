@@ -5,6 +5,7 @@ import * as path from 'path';
 import { AdminApiError } from '@syndicate/coordinator';
 import { CoordinatorCallError, enroll, newKeyMaterial } from '@syndicate/participant';
 import { encodeFloat32, modelLayout, parseTrainingPlan, type TrainingPlanInput } from '@syndicate/protocol';
+import { transportArgs } from '../support/agent-process';
 import { startHarness, type Harness } from '../support/coordinator-harness';
 import { testDatabaseKind } from '../support/database';
 import { enrolledClient, nextTask } from '../support/light-agent';
@@ -46,7 +47,7 @@ describe(`bad input gets a clear error and changes nothing (${testDatabaseKind()
 
   it('refuses an agent enrolling into a federation that does not exist', async () => {
     const keys = newKeyMaterial();
-    const err = await enroll(h.grpcAddress, { federationId: 'fed_nope', token: 'syn_enr_x', signingPublicKey: keys.signingPublicKey, boxPublicKey: keys.boxPublicKey }).catch((e: unknown) => e);
+    const err = await enroll(h.grpcAddress, { federationId: 'fed_nope', token: 'syn_enr_x', signingPublicKey: keys.signingPublicKey, boxPublicKey: keys.boxPublicKey }, h.transport).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CoordinatorCallError);
     expect((err as CoordinatorCallError).reason).toBe('FEDERATION_NOT_FOUND');
     expect((err as Error).message).toContain('fed_nope');
@@ -88,7 +89,7 @@ describe(`bad input gets a clear error and changes nothing (${testDatabaseKind()
     const run = await new Promise<{ status: number | null; stderr: string }>((resolve) => {
       const child = execFile(
         process.execPath,
-        [agentMain, 'run', '--coordinator', h.grpcAddress, '--federation', federation.id, '--token', invitation.token, '--data', csv, '--state-dir', path.join(dir, 'state')],
+        [agentMain, 'run', '--coordinator', h.grpcAddress, '--federation', federation.id, '--token', invitation.token, '--data', csv, '--state-dir', path.join(dir, 'state'), ...transportArgs(h.transport)],
         { encoding: 'utf8', timeout: 60_000 },
         (_err, _stdout, stderr) => resolve({ status: child.exitCode, stderr }),
       );

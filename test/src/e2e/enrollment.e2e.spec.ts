@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { generateConsortium, toCsv } from '@syndicate/examples';
 import type { TrainingPlanInput } from '@syndicate/protocol';
-import { startAgentProcess, waitFor } from '../support/agent-process';
+import { startAgentProcess, transportArgs, waitFor } from '../support/agent-process';
 import { startHarness, type Harness } from '../support/coordinator-harness';
 import { testDatabaseKind } from '../support/database';
 import { ShiftedClock } from '../support/shifted-clock';
@@ -13,9 +13,9 @@ const agentMain = require.resolve('@syndicate/participant/dist/cli/main.js');
 const base: TrainingPlanInput = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'examples', 'credit-risk', 'plan-logistic.json'), 'utf8'));
 
 /** `syndicate-agent enroll` as a bank runs it: only the coordinator address and the token. */
-function agentEnroll(address: string, token: string, stateDir: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function agentEnroll(h: Harness, token: string, stateDir: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child: ChildProcess = execFile(process.execPath, [agentMain, 'enroll', '--coordinator', address, '--token', token, '--state-dir', stateDir], (_err, stdout, stderr) =>
+    const child: ChildProcess = execFile(process.execPath, [agentMain, 'enroll', '--coordinator', h.grpcAddress, '--token', token, '--state-dir', stateDir, ...transportArgs(h.transport)], (_err, stdout, stderr) =>
       resolve({ code: child.exitCode, stdout: String(stdout), stderr: String(stderr) }),
     );
   });
@@ -40,25 +40,25 @@ describe(`enrollment tokens and revocation with real agent processes (${testData
     const f = await h.admin.createFederation({ ...base, name: 'enrollment-tokens' });
     const inv = await h.admin.invite(f.id, 'Alpine Bank');
 
-    const first = await agentEnroll(h.grpcAddress, inv.token, path.join(dir, 'alpine'));
+    const first = await agentEnroll(h, inv.token, path.join(dir, 'alpine'));
     expect({ code: first.code, stderr: first.stderr }).toEqual({ code: 0, stderr: '' });
     expect(first.stdout).toMatch(new RegExp(`enrolled as prt_\\w+ in ${f.id}`));
     const identity = JSON.parse(fs.readFileSync(path.join(dir, 'alpine', 'identity.json'), 'utf8')) as { federationId: string };
     expect(identity.federationId).toBe(f.id);
 
-    const reused = await agentEnroll(h.grpcAddress, inv.token, path.join(dir, 'mallory'));
+    const reused = await agentEnroll(h, inv.token, path.join(dir, 'mallory'));
     expect(reused.code).toBe(3);
     expect(reused.stderr).toContain('ENROLLMENT_TOKEN_USED');
     expect(reused.stderr).toContain('each token enrolls one agent once');
     expect(fs.existsSync(path.join(dir, 'mallory', 'identity.json'))).toBe(false);
 
-    const unknown = await agentEnroll(h.grpcAddress, 'syn_enr_made-up-token', path.join(dir, 'nobody'));
+    const unknown = await agentEnroll(h, 'syn_enr_made-up-token', path.join(dir, 'nobody'));
     expect(unknown.code).toBe(3);
     expect(unknown.stderr).toContain('UNKNOWN_ENROLLMENT_TOKEN');
 
     const late = await h.admin.invite(f.id, 'Baltic Bank', 3600);
     clock.advance(3601_000);
-    const expired = await agentEnroll(h.grpcAddress, late.token, path.join(dir, 'baltic'));
+    const expired = await agentEnroll(h, late.token, path.join(dir, 'baltic'));
     clock.advance(-3601_000);
     expect(expired.code).toBe(3);
     expect(expired.stderr).toContain('ENROLLMENT_TOKEN_EXPIRED');

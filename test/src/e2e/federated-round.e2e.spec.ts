@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { runSimulation } from '@syndicate/coordinator';
+import { AdminClient, runSimulation } from '@syndicate/coordinator';
 import { generateConsortium, toCsv } from '@syndicate/examples';
 import { decodeFloat32, type TrainingPlanInput } from '@syndicate/protocol';
 import { freshDatabaseUrl, testDatabaseKind } from '../support/database';
@@ -28,7 +28,7 @@ describe(`federated round end to end (${testDatabaseKind()})`, () => {
     const outFile = path.join(dir, 'results.json');
 
     // Scraped while the run is live: after round 1, agents still connected.
-    let httpPort = 0;
+    let monitor: AdminClient | undefined;
     let scraped: Promise<string> | undefined;
     const result = await runSimulation(
       {
@@ -42,8 +42,8 @@ describe(`federated round end to end (${testDatabaseKind()})`, () => {
         deadlineSeconds: 120,
       },
       (e) => {
-        if (e.type === 'coordinator-ready') httpPort = e.httpPort;
-        if (e.type === 'round-finished' && e.result.number === 1) scraped = fetch(`http://127.0.0.1:${httpPort}/metrics`).then((r) => r.text());
+        if (e.type === 'coordinator-ready') monitor = new AdminClient(e.baseUrl, { ca: fs.readFileSync(e.caCert) });
+        if (e.type === 'round-finished' && e.result.number === 1) scraped = monitor!.metrics();
       },
     );
     const metrics = await scraped!;

@@ -74,11 +74,14 @@ describe(`secure aggregation over real gRPC (${testDatabaseKind()})`, () => {
     expect(result.final).toMatchObject({ weightsFormat: 'sealed', weightsPath: null });
 
     // An omniscient observer gathers the secrets: what members know and the coordinator must not.
-    const coordinator = await startCoordinator(loadCoordinatorConfig({ databaseUrl, grpcPort: 0, httpPort: 0, logLevel: 'silent' }, {}), { logger: pino({ level: 'silent' }) });
+    // Same database and the run's own certificates: the members' saved TLS settings still apply.
+    const certs = path.join(work, 'certs');
+    const tls = { tlsCert: path.join(certs, 'coordinator.pem'), tlsKey: path.join(certs, 'coordinator.key'), tlsClientCa: path.join(certs, 'ca.pem') };
+    const coordinator = await startCoordinator(loadCoordinatorConfig({ databaseUrl, grpcPort: 0, httpPort: 0, logLevel: 'silent', ...tls }, {}), { logger: pino({ level: 'silent' }) });
     const needles: Record<string, string> = {};
     try {
       const stateDir = path.join(work, 'agents', banks[0].name);
-      const address = `127.0.0.1:${coordinator.grpcPort}`;
+      const address = `localhost:${coordinator.grpcPort}`;
       const pulled = await pullModel({ stateDir, coordinator: address });
       expect(pulled.sealed).toBe(true);
       expect(pulled.roundNumber).toBe(1);

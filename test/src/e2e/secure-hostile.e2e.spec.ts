@@ -67,7 +67,7 @@ describe(`secure aggregation refuses hostile input (${testDatabaseKind()})`, () 
       edit(copy);
       return copy;
     };
-    const up = (m: Member, payload: Buffer, over?: Parameters<typeof header>[2]) => rawUpload(h.grpcAddress, header(m, payload, over), payload);
+    const up = (m: Member, payload: Buffer, over?: Parameters<typeof header>[2]) => rawUpload(h, header(m, payload, over), payload);
 
     expect(await up(c, holder.encrypt(fieldsB))).toBe('PARTICIPANT_REVOKED');
     expect(await up(a, edited((x) => x.fill(7, HE_HEADER_BYTES + 16)))).toBe('UPDATE_BAD_CIPHERTEXT');
@@ -79,8 +79,8 @@ describe(`secure aggregation refuses hostile input (${testDatabaseKind()})`, () 
     expect(await up(a, holder.encrypt(encodeSampleCount(1, spec)), { phase: 'PHASE_COUNT' })).toBe('ROUND_NOT_COUNTING');
 
     const honest = header(a, goodA);
-    expect(await rawUpload(h.grpcAddress, honest, goodA)).toBe('OK');
-    expect(await rawUpload(h.grpcAddress, honest, goodA)).toBe('ENVELOPE_REPLAYED');
+    expect(await rawUpload(h, honest, goodA)).toBe('OK');
+    expect(await rawUpload(h, honest, goodA)).toBe('ENVELOPE_REPLAYED');
     expect(await up(a, goodA)).toBe('DUPLICATE_UPDATE');
     expect(await up(b, holder.encrypt(fieldsB))).toBe('OK');
 

@@ -15,7 +15,7 @@ const plan = {
 
 /** Sends one DownloadModel request and resolves with the refusal reason, or 'OK'. */
 function download(h: Harness, envelope: Envelope, modelVersionId: string): Promise<string> {
-  const client = createChannelClient(h.grpcAddress);
+  const client = createChannelClient(h.grpcAddress, h.transport);
   return new Promise((resolve) => {
     const stream = client.DownloadModel({ envelope, modelVersionId });
     stream.on('data', () => undefined);

@@ -1,9 +1,15 @@
 import { spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import type { AgentTransport } from '@syndicate/participant';
 import type { Harness } from './coordinator-harness';
 
 const agentMain = require.resolve('@syndicate/participant/dist/cli/main.js');
+
+/** The agent's TLS flags for a harness's transport. */
+export function transportArgs(t: AgentTransport): string[] {
+  return [...(t.caFile ? ['--ca', t.caFile] : []), ...(t.certFile ? ['--cert', t.certFile] : []), ...(t.keyFile ? ['--key', t.keyFile] : []), ...(t.insecure ? ['--insecure'] : [])];
+}
 
 /** A real `syndicate-agent run` process, enrolled with a fresh invitation. */
 export async function startAgentProcess(h: Harness, federationId: string, name: string, csv: string, dir: string): Promise<{ proc: ChildProcess; stateDir: string; logFile: string; stop(): Promise<void> }> {
@@ -13,7 +19,7 @@ export async function startAgentProcess(h: Harness, federationId: string, name: 
   const log = fs.openSync(logFile, 'a');
   const proc = spawn(
     process.execPath,
-    [agentMain, 'run', '--coordinator', h.grpcAddress, '--federation', federationId, '--token', invitation.token, '--data', csv, '--state-dir', stateDir],
+    [agentMain, 'run', '--coordinator', h.grpcAddress, '--federation', federationId, '--token', invitation.token, '--data', csv, '--state-dir', stateDir, ...transportArgs(h.transport)],
     { stdio: ['ignore', log, log] },
   );
   return {

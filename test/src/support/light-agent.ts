@@ -3,11 +3,11 @@ import type { Task__Output } from '@syndicate/protocol';
 import type { Harness } from './coordinator-harness';
 
 /** An enrolled identity and a client, without TensorFlow: for protocol-level tests and benchmarks. */
-export async function enrolledClient(h: Pick<Harness, 'admin' | 'grpcAddress'>, federationId: string, name: string): Promise<{ identity: AgentIdentity; client: CoordinatorClient }> {
+export async function enrolledClient(h: Pick<Harness, 'admin' | 'grpcAddress' | 'transport'>, federationId: string, name: string): Promise<{ identity: AgentIdentity; client: CoordinatorClient }> {
   const invitation = await h.admin.invite(federationId, name);
   const keys = newKeyMaterial();
-  const res = await enroll(h.grpcAddress, { federationId, token: invitation.token, signingPublicKey: keys.signingPublicKey, boxPublicKey: keys.boxPublicKey });
-  const identity: AgentIdentity = { coordinator: h.grpcAddress, federationId, participantId: res.participantId, keyEpoch: res.keyEpoch, planJson: res.planJson, ...keys };
+  const res = await enroll(h.grpcAddress, { federationId, token: invitation.token, signingPublicKey: keys.signingPublicKey, boxPublicKey: keys.boxPublicKey }, h.transport);
+  const identity: AgentIdentity = { coordinator: h.grpcAddress, transport: h.transport, federationId, participantId: res.participantId, keyEpoch: res.keyEpoch, planJson: res.planJson, ...keys };
   return { identity, client: new CoordinatorClient(identity) };
 }
 
