@@ -77,7 +77,7 @@ export function cliErrorOf(err: unknown): CliError | null {
     : err.status === 409 || err.status === 412 ? EXIT.CONFLICT
     : err.status === 400 ? EXIT.USAGE
     : EXIT.ERROR;
-  const tlsTrouble = err.status === 0 && /CERT|SSL|TLS|SELF_SIGNED|EPROTO/i.test(err.reason);
+  const tlsTrouble = err.status === 0 && /CERT|SSL|TLS|SELF_SIGNED|VERIFY|EPROTO/i.test(err.reason);
   const hint =
     HINTS[err.reason] ??
     (tlsTrouble ? "the coordinator's TLS certificate is not trusted: pass --ca with the consortium's CA (env SYNDICATE_CA), or check the host name in --url"

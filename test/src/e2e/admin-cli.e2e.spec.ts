@@ -126,6 +126,7 @@ describe(`syndicate CLI over the admin API (${testDatabaseKind()})`, () => {
     const untrusted = await syndicate(['status'], { ...env, SYNDICATE_CA: '' });
     expect(untrusted.code).toBe(7);
     expect(untrusted.stderr).toMatch(/certificate/i);
+    expect(untrusted.stderr).toContain('pass --ca');
   });
 
   it('lists and revokes tokens; every admin action is in a verifiable audit log', async () => {
