@@ -5,6 +5,7 @@ import { startHarness, type Harness } from '../support/coordinator-harness';
 import { testDatabaseKind } from '../support/database';
 import { enrolledClient } from '../support/light-agent';
 import { ShiftedClock } from '../support/shifted-clock';
+import { TaskInbox } from '../support/task-inbox';
 
 const plan: TrainingPlanInput = {
   name: 'scheduled',
@@ -116,7 +117,8 @@ describe(`scheduled rounds with an injected clock (${testDatabaseKind()})`, () =
     expect(actions).toEqual(expect.arrayContaining(['schedule.created', 'schedule.completed', 'round.failed']));
   });
 
-  it('pause freezes the running round at once and resume moves its deadline; cancel ends it', async () => {
+  it('pause freezes the running round at once and resume moves its deadline; cancel ends it; agents hear each', async () => {
+    const inbox = new TaskInbox(members[1]);
     const s = await h.admin.createSchedule(federationId, { cron: '* * * * *', windowMinutes: 60, rounds: 5 });
     const r = await openRound(5);
     const paused = await h.admin.controlSchedule(s.id, 'pause');
@@ -142,6 +144,12 @@ describe(`scheduled rounds with an injected clock (${testDatabaseKind()})`, () =
     expect(await h.admin.round(r.id)).toMatchObject({ state: 'failed', failureCode: 'CANCELLED' });
     await ticks(5);
     expect((await rounds()).length).toBe(5);
+    expect(inbox.notices.map((n) => [n.kind, n.roundId])).toEqual([
+      ['KIND_PAUSED', r.id],
+      ['KIND_RESUMED', r.id],
+      ['KIND_ROUND_CANCELLED', r.id],
+    ]);
+    inbox.close();
   });
 
   it('refuses a schedule with every problem listed', async () => {

@@ -1,9 +1,11 @@
 import type { CoordinatorClient } from '@syndicate/participant';
-import type { Task__Output } from '@syndicate/protocol';
+import type { FederationNotice__Output, Task__Output } from '@syndicate/protocol';
 
 /** Keeps an agent's task stream open and lets a test await tasks by type. */
 export class TaskInbox {
   private readonly tasks: Task__Output[] = [];
+  /** Admin notices (pause, resume, cancel) in arrival order. */
+  readonly notices: FederationNotice__Output[] = [];
   private readonly waiters: (() => void)[] = [];
   private readonly stream;
   private closed = false;
@@ -11,6 +13,7 @@ export class TaskInbox {
   constructor(client: CoordinatorClient) {
     this.stream = client.subscribe('test');
     this.stream.on('data', (msg) => {
+      if (msg.notice) this.notices.push(msg.notice);
       if (!msg.task) return;
       this.tasks.push(msg.task);
       this.waiters.splice(0).forEach((w) => w());
