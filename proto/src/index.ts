@@ -7,3 +7,4 @@ export * from './grpc/signed-payloads';
 export * from './wire';
 export * from './he';
 export * from './grpc/update-kind';
+export * from './config/settings-file';

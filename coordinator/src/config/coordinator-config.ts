@@ -1,6 +1,5 @@
-import * as fs from 'fs';
 import * as path from 'path';
-import { parse as parseYaml } from 'yaml';
+import { envBoolean, isReadable, readSettingsFile } from '@syndicate/protocol';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -33,7 +32,7 @@ export const coordinatorConfigSchema = z
     /** PEM CA that agent client certificates must chain to: turns on mutual TLS for gRPC. */
     tlsClientCa: z.string().min(1).optional(),
     /** Plaintext listeners; development only, and said so in the log. */
-    insecure: z.preprocess((v) => (v === 'true' || v === '1' ? true : v === 'false' || v === '0' || v === '' ? false : v), z.boolean()),
+    insecure: z.preprocess(envBoolean, z.boolean()),
   })
   .strict();
 
@@ -48,19 +47,11 @@ function tlsProblems(c: Record<string, unknown>): string[] {
   }
   for (const key of ['tlsCert', 'tlsKey', 'tlsClientCa']) {
     const file = c[key];
-    if (typeof file === 'string' && file && !readable(file)) problems.push(`${key}: ${file} cannot be read`);
+    if (typeof file === 'string' && file && !isReadable(file)) problems.push(`${key}: ${file} cannot be read`);
   }
   return problems;
 }
 
-function readable(file: string): boolean {
-  try {
-    fs.accessSync(file, fs.constants.R_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export type CoordinatorConfig = z.infer<typeof coordinatorConfigSchema>;
 
@@ -100,23 +91,10 @@ const ENV_KEYS: Record<string, keyof CoordinatorConfig> = {
   SYNDICATE_INSECURE: 'insecure',
 };
 
-/** Reads a YAML (or JSON) configuration file; a problem names the file. */
 function readConfigFile(file: string): Record<string, unknown> {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new ConfigError([`${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`]);
-  }
-  let doc: unknown;
-  try {
-    doc = parseYaml(text);
-  } catch (err) {
-    throw new ConfigError([`${file}: not valid YAML: ${(err as Error).message.split('\n')[0]}`]);
-  }
-  if (doc === null || doc === undefined) return {};
-  if (typeof doc !== 'object' || Array.isArray(doc)) throw new ConfigError([`${file}: must be a mapping of setting: value`]);
-  return doc as Record<string, unknown>;
+  const r = readSettingsFile(file);
+  if ('problem' in r) throw new ConfigError([r.problem]);
+  return r.settings;
 }
 
 /**

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import * as grpc from '@grpc/grpc-js';
+import * as fs from 'fs';
 import { Command } from 'commander';
+import { AgentConfigError, loadAgentConfig, type AgentConfig } from '../config/agent-config';
 import { CoordinatorCallError } from '../agent/coordinator-client';
 import type { AgentTransport } from '../agent/transport';
 import pino from 'pino';
@@ -30,7 +32,7 @@ const transportOf = (o: { ca?: string; cert?: string; key?: string; insecure?: b
   insecure: o.insecure,
 });
 
-const logger = () => pino({ level: process.env.SYNDICATE_LOG_LEVEL ?? 'info', base: { service: 'syndicate-agent' } }, pino.destination(2));
+const logger = (level = process.env.SYNDICATE_LOG_LEVEL ?? 'info') => pino({ level, base: { service: 'syndicate-agent' } }, pino.destination(2));
 
 withTransport(program.command('enroll'))
   .description('Generate this bank\'s keys locally and register their public halves with the coordinator (once).')
@@ -44,16 +46,36 @@ withTransport(program.command('enroll'))
   });
 
 withTransport(program.command('run'))
-  .description('Connect out to the coordinator and work on rounds until stopped (enrolls first when given --token).')
-  .requiredOption('--data <file.csv>', "this bank's training data, matching the plan's schema")
-  .option('--state-dir <dir>', 'keys and enrollment (0700)', '.syndicate-agent')
-  .option('--coordinator <host:port>', 'coordinator gRPC address (needed to enroll)')
-  .option('--federation <id>', 'federation id (needed to enroll)')
-  .option('--token <token>', 'one-time enrollment token; used only if not yet enrolled')
-  .option('--keep-updates <dir>', 'keep a copy of each local result sent')
-  .addHelpText('after', '\nExample:\n  syndicate-agent run --coordinator coord.consortium.example:443 --federation fed_… --token syn_enr_… --data /data/loans.csv\n')
-  .action(async (o: { data: string; stateDir: string; coordinator?: string; federation?: string; token?: string; keepUpdates?: string; ca?: string; cert?: string; key?: string; insecure?: boolean }) => {
-    await runAgent({ ...o, transport: transportOf(o), logger: logger() });
+  .description('Connect out to the coordinator and work on rounds until stopped (enrolls first when given a token).')
+  .option('--config <file.yaml>', 'settings file (env SYNDICATE_AGENT_CONFIG); environment and flags override it')
+  .option('--data <file.csv>', "this bank's training data, matching the plan's schema (env SYNDICATE_DATA)")
+  .option('--state-dir <dir>', 'keys and enrollment, 0700 (env SYNDICATE_STATE_DIR; default .syndicate-agent)')
+  .option('--coordinator <host:port>', 'coordinator gRPC address (env SYNDICATE_COORDINATOR; needed to enroll)')
+  .option('--federation <id>', 'federation id, checked against the invitation (env SYNDICATE_FEDERATION)')
+  .option('--token <token>', 'one-time enrollment token, used only if not yet enrolled (env SYNDICATE_ENROLLMENT_TOKEN)')
+  .option('--token-file <file>', 'read the enrollment token from a file (env SYNDICATE_ENROLLMENT_TOKEN_FILE)')
+  .option('--keep-updates <dir>', 'keep a copy of each local result sent (env SYNDICATE_KEEP_UPDATES)')
+  .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (env SYNDICATE_LOG_LEVEL; default info)')
+  .addHelpText(
+    'after',
+    '\nSettings (YAML keys): data, stateDir, coordinator, federation, token, tokenFile, keepUpdates, ca, cert, key, insecure, logLevel.\n' +
+      'TLS flags (--ca/--cert/--key/--insecure) take env SYNDICATE_CA/CERT/KEY/INSECURE. A bad configuration prints every problem and exits 2.\n\n' +
+      'Example:\n  syndicate-agent run --coordinator coord.consortium.example:443 --token-file /run/secrets/enrollment-token --data /data/loans.csv \\\n    --ca /etc/syndicate/consortium-ca.pem --cert /etc/syndicate/bank.pem --key /etc/syndicate/bank.key\n',
+  )
+  .action(async (o: Partial<Record<keyof AgentConfig, unknown>> & { config?: string }) => {
+    const { config: file, ...flags } = o;
+    const c = loadAgentConfig(flags, process.env, file ?? (process.env.SYNDICATE_AGENT_CONFIG || undefined));
+    const token = c.token ?? (c.tokenFile ? fs.readFileSync(c.tokenFile, 'utf8').trim() : undefined);
+    await runAgent({
+      data: c.data,
+      stateDir: c.stateDir,
+      coordinator: c.coordinator,
+      federation: c.federation,
+      token,
+      keepUpdates: c.keepUpdates,
+      transport: transportOf(c),
+      logger: logger(c.logLevel),
+    });
   });
 
 program
@@ -80,6 +102,10 @@ withTransport(model.command('pull'))
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {
+  if (err instanceof AgentConfigError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(2);
+  }
   process.stderr.write(`syndicate-agent: ${err instanceof Error ? err.message : String(err)}\n`);
   // 3: the coordinator refused who we are (bad, used or expired token; revoked); retrying will not help.
   process.exit(err instanceof CoordinatorCallError && (err.code === grpc.status.UNAUTHENTICATED || err.code === grpc.status.PERMISSION_DENIED) ? 3 : 1);

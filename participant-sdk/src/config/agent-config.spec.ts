@@ -1,0 +1,43 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { AgentConfigError, loadAgentConfig } from './agent-config';
+
+const problemsOf = (f: () => unknown): string[] => {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof AgentConfigError) return e.problems;
+    throw e;
+  }
+  return [];
+};
+
+describe('agent configuration', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'syndicate-agent-config-'));
+  const csv = path.join(dir, 'loans.csv');
+  fs.writeFileSync(csv, 'x,y\n1,0\n');
+
+  it('layers defaults, a YAML file, the environment and flags, in that order', () => {
+    const file = path.join(dir, 'agent.yaml');
+    fs.writeFileSync(file, `data: ${csv}\ncoordinator: file.example:443\nlogLevel: debug\n`);
+    const c = loadAgentConfig({ logLevel: 'warn' }, { SYNDICATE_COORDINATOR: 'env.example:443', SYNDICATE_INSECURE: 'true' }, file);
+    expect(c).toEqual({ data: csv, stateDir: '.syndicate-agent', coordinator: 'env.example:443', logLevel: 'warn', insecure: true });
+  });
+
+  it('lists every problem at once, naming flag and environment variable', () => {
+    const problems = problemsOf(() => loadAgentConfig({ coordinator: 'no-port', cert: path.join(dir, 'missing.pem') }, { SYNDICATE_LOG_LEVEL: 'loud' }, undefined));
+    const text = problems.join('\n');
+    expect(text).toMatch(/^data \(--data, env SYNDICATE_DATA\): required/m);
+    expect(text).toMatch(/^coordinator \(--coordinator, env SYNDICATE_COORDINATOR\): must be host:port/m);
+    expect(text).toMatch(/^logLevel \(--log-level, env SYNDICATE_LOG_LEVEL\)/m);
+    expect(text).toMatch(/missing\.pem cannot be read/);
+    expect(text).toMatch(/cert and key go together/);
+  });
+
+  it('names unknown settings in the file', () => {
+    const file = path.join(dir, 'typo.yaml');
+    fs.writeFileSync(file, `data: ${csv}\ncoordinatr: x:1\n`);
+    expect(problemsOf(() => loadAgentConfig({}, {}, file))).toEqual([expect.stringMatching(/typo\.yaml: unknown setting coordinatr$/)]);
+  });
+});
