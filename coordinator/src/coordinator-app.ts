@@ -8,6 +8,7 @@ import type { Clock } from './common/clock';
 import { createLogger, NestPinoLogger, type Logger } from './common/logger';
 import type { CoordinatorConfig } from './config/coordinator-config';
 import { GrpcServerService } from './grpc/grpc-server.service';
+import { LeaderLease } from './rounds/leader-lease';
 import { SwaggerModule } from '@nestjs/swagger';
 import { routeCatalog } from './access/route-catalog';
 import { openApiDocument } from './admin/openapi-document';
@@ -19,8 +20,15 @@ export interface RunningCoordinator {
   close(): Promise<void>;
 }
 
+export interface StartOptions {
+  logger?: Logger;
+  clock?: Clock;
+  /** Called when a standby replica starts waiting for the leader lease (REST already serves). */
+  onStandby?: (httpPort: number) => void;
+}
+
 /** One process serving gRPC to agents and REST to admins, over the same services. */
-export async function startCoordinator(config: CoordinatorConfig, opts: { logger?: Logger; clock?: Clock } = {}): Promise<RunningCoordinator> {
+export async function startCoordinator(config: CoordinatorConfig, opts: StartOptions = {}): Promise<RunningCoordinator> {
   const logger = opts.logger ?? createLogger(config.logLevel);
   if (config.insecure) logger.warn('TLS is OFF (--insecure): tokens, enrollment secrets and models cross the network in clear. Development only.');
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logger, opts.clock), {
@@ -36,7 +44,10 @@ export async function startCoordinator(config: CoordinatorConfig, opts: { logger
   SwaggerModule.setup('docs', app, openApiDocument(routeCatalog(app), '0.1.0'), { jsonDocumentUrl: 'docs/openapi.json', yamlDocumentUrl: 'docs/openapi.yaml' });
   await app.listen(config.httpPort, config.httpHost);
   const httpPort = (app.getHttpServer().address() as AddressInfo).port;
-  const grpcPort = app.get(GrpcServerService).port;
+  // Agents are served (and rounds driven) only by the replica holding the lease.
+  const lease = app.get(LeaderLease);
+  await lease.whenLeader(() => opts.onStandby?.(httpPort));
+  const grpcPort = await app.get(GrpcServerService).serve();
   logger.info({ httpPort, grpcPort }, 'coordinator ready');
   if (config.readyFile) fs.writeFileSync(config.readyFile, JSON.stringify({ grpcPort, httpPort, pid: process.pid }));
   return { app, grpcPort, httpPort, close: () => app.close() };

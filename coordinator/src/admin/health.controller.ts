@@ -3,11 +3,15 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { Public } from '../access/roles';
 import { SyndicateError } from '../common/syndicate-error';
+import { LeaderLease } from '../rounds/leader-lease';
 
 @Controller()
 @Public()
 export class HealthController {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly lease: LeaderLease,
+  ) {}
 
   @Get('healthz')
   live(): { status: string } {
@@ -21,6 +25,8 @@ export class HealthController {
     } catch {
       throw new SyndicateError('INTERNAL', 'DATABASE_UNREACHABLE', 'database is not reachable');
     }
+    // A standby serves REST but not agents: load balancers send traffic to the leader.
+    if (!this.lease.isLeader) throw new SyndicateError('UNAVAILABLE', 'STANDBY', 'standby replica: another replica holds the leader lease');
     return { status: 'ready' };
   }
 }

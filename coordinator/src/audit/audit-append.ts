@@ -2,6 +2,9 @@ import type { EntityManager } from 'typeorm';
 import { auditHash, GENESIS_HASH } from './audit-chain';
 import { AuditEvent } from './audit-event.entity';
 
+/** Advisory-lock key for audit appends ("SYNA"). */
+const AUDIT_LOCK_KEY = 0x53594e41;
+
 export interface AuditInput {
   actor: string;
   action: string;
@@ -12,6 +15,9 @@ export interface AuditInput {
 
 /** Appends one entry chained to the last; the caller serialises appends and supplies the transaction. */
 export async function appendAuditEvent(em: EntityManager, at: number, e: AuditInput): Promise<void> {
+  // Replicas (and `syndicate init`) share one chain: on PostgreSQL appends take a transaction lock, so two
+  // writers never chain to the same predecessor. SQLite serialises writers by itself.
+  if (em.connection.driver.options.type === 'postgres') await em.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_LOCK_KEY]);
   const repo = em.getRepository(AuditEvent);
   const [last] = await repo.find({ order: { seq: 'DESC' }, take: 1 });
   const fields = {

@@ -40,7 +40,9 @@ export function registerServe(program: Command): void {
         insecure: o.insecure ? true : undefined,
       }, process.env, (o.config as string | undefined) ?? (process.env.SYNDICATE_CONFIG || undefined));
       const { startCoordinator } = await import('../coordinator-app');
-      const running = await startCoordinator(config);
+      const running = await startCoordinator(config, {
+        onStandby: (httpPort) => process.stdout.write(`syndicate coordinator: standby (REST on ${httpPort}); another replica holds the leader lease, taking over when it goes\n`),
+      });
       const scheme = config.insecure ? 'http' : 'https';
       process.stdout.write(`syndicate coordinator: gRPC${config.insecure ? ' (plaintext)' : ' (TLS)'} on ${config.grpcHost}:${running.grpcPort}, REST on ${scheme}://${config.httpHost}:${running.httpPort}\n`);
       const stop = async () => {

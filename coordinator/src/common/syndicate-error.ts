@@ -9,6 +9,7 @@ export type ErrorKind =
   | 'PERMISSION_DENIED'
   | 'RESOURCE_EXHAUSTED'
   | 'DEADLINE_EXCEEDED'
+  | 'UNAVAILABLE'
   | 'INTERNAL';
 
 /**
@@ -36,6 +37,7 @@ const GRPC: Record<ErrorKind, grpc.status> = {
   PERMISSION_DENIED: grpc.status.PERMISSION_DENIED,
   RESOURCE_EXHAUSTED: grpc.status.RESOURCE_EXHAUSTED,
   DEADLINE_EXCEEDED: grpc.status.DEADLINE_EXCEEDED,
+  UNAVAILABLE: grpc.status.UNAVAILABLE,
   INTERNAL: grpc.status.INTERNAL,
 };
 
@@ -48,6 +50,7 @@ const HTTP: Record<ErrorKind, number> = {
   PERMISSION_DENIED: 403,
   RESOURCE_EXHAUSTED: 413,
   DEADLINE_EXCEEDED: 504,
+  UNAVAILABLE: 503,
   INTERNAL: 500,
 };
 

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as grpc from '@grpc/grpc-js';
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { loadProtocol, SERVER_CHANNEL_OPTIONS } from '@syndicate/protocol';
 import { HealthImplementation } from 'grpc-health-check';
@@ -18,7 +18,7 @@ const SERVICE_NAME = 'syndicate.v1.ParticipantService';
  * real back-pressure, and keepalive/message-size policy must be set exactly.
  */
 @Injectable()
-export class GrpcServerService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class GrpcServerService implements OnApplicationShutdown {
   private server?: grpc.Server;
   private health = new HealthImplementation({ '': 'NOT_SERVING', [SERVICE_NAME]: 'NOT_SERVING' });
   private healthTimer?: NodeJS.Timeout;
@@ -32,7 +32,9 @@ export class GrpcServerService implements OnApplicationBootstrap, OnApplicationS
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
+  /** Binds the agents' listener; called once this replica holds the leader lease. */
+  async serve(): Promise<number> {
+    if (this.server) return this.port;
     const server = new grpc.Server(SERVER_CHANNEL_OPTIONS);
     server.addService(loadProtocol().syndicate.v1.ParticipantService.service, this.handlers.handlers());
     this.health.addToServer(server);
@@ -45,6 +47,7 @@ export class GrpcServerService implements OnApplicationBootstrap, OnApplicationS
     this.healthTimer = setInterval(() => void this.refreshHealth(), 5000);
     this.healthTimer.unref();
     this.log.info({ address: `${this.config.grpcHost}:${this.port}`, tls: !this.config.insecure, mutualTls: Boolean(this.config.tlsClientCa) }, 'gRPC listening');
+    return this.port;
   }
 
   /** TLS, mutual when a client CA is configured; plaintext only under --insecure. */

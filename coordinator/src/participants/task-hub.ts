@@ -43,6 +43,10 @@ export class TaskHub {
     return this.subscribers.has(participantId);
   }
 
+  connectedIds(): string[] {
+    return [...this.subscribers.keys()];
+  }
+
   connected(federationId: string): string[] {
     return [...this.subscribers.entries()].filter(([, s]) => s.federationId === federationId).map(([id]) => id);
   }

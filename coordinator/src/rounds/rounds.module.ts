@@ -7,6 +7,7 @@ import { ModelsModule } from '../models/models.module';
 import { ParticipantsModule } from '../participants/participants.module';
 import { KeysModule } from '../keys/keys.module';
 import { RoundDriverService } from './round-driver.service';
+import { LeaderLease } from './leader-lease';
 import { Round } from './round.entity';
 import { RoundsController } from './rounds.controller';
 import { RoundsService } from './rounds.service';
@@ -16,8 +17,8 @@ import { SchedulesService } from './schedules.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Round, Schedule]), FederationsModule, ParticipantsModule, ModelsModule, AggregationModule, EvaluationModule, KeysModule],
-  providers: [RoundsService, SchedulesService, RoundDriverService],
+  providers: [RoundsService, SchedulesService, RoundDriverService, LeaderLease],
   controllers: [RoundsController, SchedulesController],
-  exports: [RoundsService],
+  exports: [RoundsService, LeaderLease],
 })
 export class RoundsModule {}

@@ -174,6 +174,16 @@ export class RoundsService {
     }
   }
 
+  /** Offers every agent connected here whatever it should be doing now (idempotent; agents drop repeats). */
+  async reofferConnected(): Promise<void> {
+    const ids = this.hub.connectedIds();
+    if (!ids.length) return;
+    for (const p of await this.participants.byIds(ids)) {
+      if (p.status !== 'active') continue;
+      await this.onSubscribe(p).catch((err: unknown) => this.log.warn({ participantId: p.id, err }, 're-offer failed'));
+    }
+  }
+
   /** Drives every unfinished round one step; safe to call at any time, including right after a restart. */
   async tick(): Promise<void> {
     const rounds = await this.repo.find({ where: { state: In([...ACTIVE_ROUND_STATES]) } });
@@ -185,6 +195,7 @@ export class RoundsService {
         }
         await this.advance(round);
       } catch (err) {
+        if (err instanceof SyndicateError && err.reason === 'ROUND_MOVED') continue;
         this.log.error({ roundId: round.id, err }, 'round step failed; will retry');
       }
     }
