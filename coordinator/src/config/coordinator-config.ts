@@ -23,6 +23,8 @@ export const coordinatorConfigSchema = z
     maxPayloadBytes: z.coerce.number().int().min(1024),
     /** Uploads assembled at once; the rest wait under HTTP/2 flow control, so memory does not grow with members. */
     maxConcurrentUploads: z.coerce.number().int().min(1).max(1024),
+    /** An upload or publish stream that sends nothing for this long is dropped, and nothing of it kept. */
+    streamIdleSeconds: z.coerce.number().int().min(1).max(3600),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     /** Where `serve --ready-file` reports the bound ports (used by `simulate`). */
     readyFile: z.string().optional(),
@@ -64,6 +66,7 @@ export const DEFAULT_CONFIG: CoordinatorConfig = {
   tickMs: 500,
   maxPayloadBytes: 2 * 1024 * 1024 * 1024 - 1,
   maxConcurrentUploads: 4,
+  streamIdleSeconds: 60,
   logLevel: 'info',
   insecure: false,
 };
@@ -85,6 +88,7 @@ const ENV_KEYS: Record<string, keyof CoordinatorConfig> = {
   SYNDICATE_MAX_PAYLOAD_BYTES: 'maxPayloadBytes',
   SYNDICATE_MAX_CONCURRENT_UPLOADS: 'maxConcurrentUploads',
   SYNDICATE_LOG_LEVEL: 'logLevel',
+  SYNDICATE_STREAM_IDLE_SECONDS: 'streamIdleSeconds',
   SYNDICATE_TLS_CERT: 'tlsCert',
   SYNDICATE_TLS_KEY: 'tlsKey',
   SYNDICATE_TLS_CLIENT_CA: 'tlsClientCa',

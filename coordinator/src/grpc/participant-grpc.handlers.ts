@@ -62,6 +62,15 @@ import { Semaphore } from '../common/semaphore';
 
 const HEARTBEAT_MS = 20_000;
 
+/** The stream's next message, or STREAM_IDLE if the sender went quiet. */
+function withinIdle<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout;
+  const idle = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new SyndicateError('DEADLINE_EXCEEDED', 'STREAM_IDLE', `the stream sent nothing for ${ms / 1000} s and was dropped; nothing of it was kept, send it again`)), ms);
+  });
+  return Promise.race([p, idle]).finally(() => clearTimeout(timer));
+}
+
 function required<T>(value: T | null | undefined, field: string): T {
   if (value === null || value === undefined || value === '') {
     throw new SyndicateError('INVALID_ARGUMENT', 'MISSING_FIELD', `${field} is required`);
@@ -249,7 +258,10 @@ export class ParticipantGrpcHandlers {
   ): Promise<{ header: H; payload: Buffer }> {
     limitReadAhead(call);
     const iterator = call[Symbol.asyncIterator]();
-    const first = await iterator.next();
+    const idleMs = this.config.streamIdleSeconds * 1000;
+    // A sender that stops mid-stream must not hold an upload slot (and its buffer) forever.
+    const next = () => withinIdle(iterator.next(), idleMs);
+    const first = await next();
     if (first.done || first.value.part !== 'header' || !first.value.header) {
       throw new SyndicateError('INVALID_ARGUMENT', 'HEADER_FIRST', 'a chunked upload must start with its header message');
     }
@@ -259,11 +271,11 @@ export class ParticipantGrpcHandlers {
     // unread streams back-pressure their senders.
     return this.uploadSlots.run(async () => {
       const assembler = makeAssembler();
-      for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-        if (next.value.part !== 'chunk' || !next.value.chunk) {
+      for (let msg = await next(); !msg.done; msg = await next()) {
+        if (msg.value.part !== 'chunk' || !msg.value.chunk) {
           throw new SyndicateError('INVALID_ARGUMENT', 'UNEXPECTED_MESSAGE', 'only chunks may follow the header');
         }
-        assembler.push(next.value.chunk);
+        assembler.push(msg.value.chunk);
       }
       return { header, payload: assembler.finish() };
     });
@@ -359,7 +371,11 @@ export class ParticipantGrpcHandlers {
         : await this.aggregation.accept({ ...common, numSamples: Number(header.numSamples) });
     this.metrics.observeAggregation(ctx.round.mode, Number(process.hrtime.bigint() - started) / 1e9);
     // Close early if this was the last expected contribution; errors here must not fail the upload.
-    void this.rounds.advance(await this.rounds.get(ctx.round.id)).catch((err) => this.log.error({ err }, 'advance after upload failed'));
+    void this.rounds.advance(await this.rounds.get(ctx.round.id)).catch((err) => {
+      // The driver moved the round first: its compare-and-set did the work, nothing failed.
+      if (err instanceof SyndicateError && err.reason === 'ROUND_MOVED') return this.log.debug({ roundId: ctx.round.id }, 'round already moved on');
+      this.log.error({ err }, 'advance after upload failed');
+    });
     return { receiptId: receipt.id, sha256: descriptor.sha256 };
   }
 

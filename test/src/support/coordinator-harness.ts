@@ -25,7 +25,7 @@ export interface Harness {
 
 /** A real coordinator on loopback ports (gRPC + REST) over a fresh database. */
 /** `databaseUrl` reuses an existing database, as a restarted coordinator would. */
-export async function startHarness(label: string, overrides: { tickMs?: number; databaseUrl?: string; clock?: Clock; mutualTls?: boolean } = {}): Promise<Harness> {
+export async function startHarness(label: string, overrides: { tickMs?: number; databaseUrl?: string; clock?: Clock; mutualTls?: boolean; streamIdleSeconds?: number } = {}): Promise<Harness> {
   const databaseUrl = overrides.databaseUrl ?? (await freshDatabaseUrl(label));
   const pki = await testPki();
   const config = loadCoordinatorConfig(
@@ -38,6 +38,7 @@ export async function startHarness(label: string, overrides: { tickMs?: number; 
       tlsCert: pki.coordinatorCert,
       tlsKey: pki.coordinatorKey,
       tlsClientCa: overrides.mutualTls ? pki.caCert : undefined,
+      streamIdleSeconds: overrides.streamIdleSeconds,
     },
     {},
   );
