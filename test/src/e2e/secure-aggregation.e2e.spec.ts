@@ -114,6 +114,9 @@ describe(`secure aggregation over real gRPC (${testDatabaseKind()})`, () => {
     }
     const logs = fs.readdirSync(work).filter((f) => f.endsWith('.log')).map((f) => fs.readFileSync(path.join(work, f), 'utf8')).join('\n');
     expect(logs.length).toBeGreaterThan(1000);
+    // Nor an enrollment or API token, nor a TLS private key.
+    expect(logs).not.toMatch(/syn_(enr|api)_[A-Za-z0-9_-]{16,}/);
+    expect(logs).not.toContain('PRIVATE KEY');
     for (const [name, hex] of Object.entries(needles)) {
       if (name === 'control_initial_model') continue;
       const bytes = Buffer.from(hex, 'hex');
