@@ -145,6 +145,8 @@ export class SchedulesService {
       await this.setStatus(s.id, 'active', 'failed', 'system', decision.reason);
       this.log.warn({ scheduleId: s.id, federationId: s.federationId, reason: decision.reason }, 'schedule failed');
     } else if (decision.action === 'open') {
+      // Paused or cancelled since this tick read it: the admin's word wins.
+      if ((await this.repo.findOne({ where: { id: s.id } }))?.status !== 'active') return;
       const round = await this.rounds.open(
         s.federationId,
         { deadlineSeconds: s.deadlineSeconds, minParticipants: s.minParticipants, maxDurationSeconds: s.maxDurationSeconds, scheduleId: s.id, scheduleSeq: decision.seq },
