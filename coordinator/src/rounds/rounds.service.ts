@@ -4,6 +4,7 @@ import { decodeFloat32, encodeFloat32, sealedModelEpoch, type Task, type Trainin
 import { In, type DataSource, type EntityManager, type Repository } from 'typeorm';
 import { AggregationService } from '../aggregation/aggregation.service';
 import { Clock } from '../common/clock';
+import { KeyedMutex } from '../common/keyed-mutex';
 import { newId } from '../common/ids';
 import type { Logger } from '../common/logger';
 import { SyndicateError } from '../common/syndicate-error';
@@ -54,6 +55,8 @@ export interface RoundView {
 
 @Injectable()
 export class RoundsService {
+  private readonly advancing = new KeyedMutex();
+
   constructor(
     @InjectRepository(Round) private readonly repo: Repository<Round>,
     @InjectDataSource() private readonly db: DataSource,
@@ -108,7 +111,8 @@ export class RoundsService {
     });
     this.log.info({ federationId, roundId: round.id, round: round.number, mode: round.mode }, 'round opened');
     await this.audit.record({ actor, action: 'round.open', federationId, subject: round.id, detail: { round: round.number, minParticipants: round.minParticipants, deadlineAt: round.deadlineAt, mode: round.mode, ...(round.scheduleId ? { scheduleId: round.scheduleId, scheduleSeq: round.scheduleSeq } : {}) } });
-    await this.advance(round);
+    // The first step may fail (no dealer online yet, a busy database): the round is open and the driver retries.
+    await this.advance(round).catch((err: unknown) => this.log.warn({ roundId: round.id, err }, 'first round step deferred to the driver'));
     return this.view(round.id);
   }
 
@@ -201,7 +205,21 @@ export class RoundsService {
     }
   }
 
+  /**
+   * Moves a round one step. Serialised per round and re-read first: the driver's tick,
+   * an admin opening it and an upload completing it can all ask at once, and each step
+   * (a key epoch, a transition) must happen exactly once.
+   */
   async advance(round: Round): Promise<void> {
+    return this.advancing.run(round.id, async () => {
+      const fresh = await this.repo.findOne({ where: { id: round.id } });
+      if (!fresh) return;
+      Object.assign(round, fresh);
+      return this.step(round);
+    });
+  }
+
+  private async step(round: Round): Promise<void> {
     // Paused: frozen where it is; updates still arrive and are kept.
     if (round.pausedAt !== null) return;
     if (round.state === 'open') {

@@ -27,9 +27,11 @@ async function main(): Promise<void> {
     .option('--participants <n>', 'members in the timed round', '8')
     .option('--out <file>', 'JSON output', path.join(REPO_ROOT, 'bench', 'results', 'secure-aggregation.json'))
     .option('--quick', 'small sizes, for a smoke run')
+    .option('--load <members>', 'load run only: this many members each upload an encrypted update of --params parameters in one round (JSON to bench/results/load.json)')
     .parse(process.argv)
-    .opts<{ params: string; participants: string; out: string; quick?: boolean }>();
+    .opts<{ params: string; participants: string; out: string; quick?: boolean; load?: string }>();
   const params = o.quick ? 50_000 : Number(o.params);
+  if (o.load) return loadRun(params, Number(o.load), o.out.endsWith('secure-aggregation.json') ? path.join(REPO_ROOT, 'bench', 'results', 'load.json') : o.out);
   const participants = Number(o.participants);
   const started = Date.now();
 
@@ -88,6 +90,30 @@ async function main(): Promise<void> {
   }
   process.stdout.write(`${table.toString()}\nHE round / plaintext round: ${result.ratios.he_round_over_plaintext}x; coordinator RSS growth 10 -> 50 members: ${result.ratios.he_rss_growth_10_to_50_mib} MiB\nwritten to ${o.out} in ${result.seconds} s\n`);
   process.exit(0);
+}
+
+/** Many members, one round: is everything accepted, and does coordinator memory stay flat as members grow? */
+async function loadRun(params: number, members: number, out: string): Promise<void> {
+  const started = Date.now();
+  log(`syndicate load bench: ${members} members x ${params} parameters, encrypted, one round`);
+  const small = await measureRound('syndicate_bfv', { params, participants: 10, log });
+  const big = await measureRound('syndicate_bfv', { params, participants: members, log });
+  const result = {
+    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', node: process.version, date: new Date().toISOString() },
+    params,
+    members,
+    accepted: big.contributors,
+    round_seconds: round(big.round_seconds),
+    wire_bytes_per_param: round(big.wire_bytes_per_param),
+    coordinator_peak_rss_mib: { '10': round(small.coordinator_peak_rss_mib), [String(members)]: round(big.coordinator_peak_rss_mib) },
+    rss_growth_mib: round(big.coordinator_peak_rss_mib - small.coordinator_peak_rss_mib),
+    note: 'light members (no training) over real gRPC + TLS to a coordinator process; every member sends the same ciphertext (encrypted once); peak RSS is VmHWM of the coordinator process',
+    seconds: Math.round((Date.now() - started) / 1000),
+  };
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\nwritten to ${out}\n`);
+  process.exit(big.contributors === members ? 0 : 1);
 }
 
 main().catch((err: unknown) => {

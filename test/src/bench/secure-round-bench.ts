@@ -27,6 +27,8 @@ export type RoundScheme = 'syndicate_bfv' | 'plaintext';
 
 export interface RoundMeasurement {
   round_seconds: number;
+  /** Updates in the published round. */
+  contributors: number;
   coordinator_peak_rss_mib: number;
   wire_bytes_per_param: number;
 }
@@ -138,8 +140,10 @@ export async function measureRound(scheme: RoundScheme, o: { params: number; par
         holder.dispose();
       }
     }
+    let contributors = 0;
     for (;;) {
       const r = await admin.round(round.id);
+      contributors = r.contributors.length;
       if (r.state === 'published') break;
       if (r.state === 'failed') throw new Error(`bench round failed: ${r.failureReason}`);
       await new Promise((res) => setTimeout(res, 50));
@@ -147,7 +151,7 @@ export async function measureRound(scheme: RoundScheme, o: { params: number; par
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9 + extraSeconds;
     const rss = peakRssMib(c.proc.pid!);
     o.log?.(`  ${scheme}: ${o.participants} members, round ${seconds.toFixed(2)} s, coordinator peak RSS ${rss.toFixed(0)} MiB`);
-    return { round_seconds: seconds, coordinator_peak_rss_mib: rss, wire_bytes_per_param: wireBytes / local.length };
+    return { round_seconds: seconds, contributors, coordinator_peak_rss_mib: rss, wire_bytes_per_param: wireBytes / local.length };
   } finally {
     for (const m of members) {
       m.inbox.close();
