@@ -8,3 +8,5 @@ export * from './wire';
 export * from './he';
 export * from './grpc/update-kind';
 export * from './config/settings-file';
+export * from './plan/layers-topology';
+export * from './plan/scorecard';
