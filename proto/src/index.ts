@@ -10,3 +10,4 @@ export * from './grpc/update-kind';
 export * from './config/settings-file';
 export * from './plan/layers-topology';
 export * from './plan/scorecard';
+export * from './evaluation';

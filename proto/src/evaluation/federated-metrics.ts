@@ -1,0 +1,44 @@
+/**
+ * What the consortium learns about a model from its members' holdouts, computed
+ * from the sum of encrypted per-class score histograms: no bank's scores or
+ * per-bank figures are in it.
+ */
+export interface CalibrationBucket {
+  /** Score range of the bucket, [from, to). */
+  from: number;
+  to: number;
+  count: number;
+  /** Mean score in the bucket (from the histogram's bin centres). */
+  meanPredicted: number;
+  /** Fraction of positives (target = 1) in the bucket; NaN when empty. */
+  observedRate: number;
+}
+
+export interface CurvePoint {
+  /** Score threshold: a case is flagged when its score >= threshold. */
+  threshold: number;
+  /** False-positive rate (share of negatives flagged). */
+  fpr: number;
+  /** True-positive rate (share of positives flagged). */
+  tpr: number;
+}
+
+export interface FederatedMetrics {
+  numExamples: number;
+  positives: number;
+  rocAuc: number;
+  /** Kolmogorov-Smirnov: max |CDF(neg) - CDF(pos)| over score thresholds. */
+  ks: number;
+  /** Threshold at which KS is attained. */
+  ksThreshold: number;
+  gini: number;
+  /** Area under the precision-recall curve (average precision). */
+  prAuc: number;
+  brier: number;
+  logLoss: number;
+  calibration: CalibrationBucket[];
+  /** ROC curve, downsampled to at most ~200 points, from threshold 1 down to 0. */
+  roc: CurvePoint[];
+  /** Population stability index of this score distribution against the reference (first round); null for the reference itself. */
+  psi: number | null;
+}

@@ -1,0 +1,5 @@
+export * from './federated-metrics';
+export * from './score-histogram';
+export * from './histogram-metrics';
+export * from './exact-metrics';
+export * from './evaluation-contribution';
