@@ -16,6 +16,7 @@ import { GrpcModule } from './grpc/grpc.module';
 import { ModelsModule } from './models/models.module';
 import { ParticipantsModule } from './participants/participants.module';
 import { RoundsModule } from './rounds/rounds.module';
+import { ReportsModule } from './reports/reports.module';
 
 @Module({})
 export class AppModule {
@@ -32,6 +33,7 @@ export class AppModule {
         ParticipantsModule,
         ModelsModule,
         RoundsModule,
+        ReportsModule,
         GrpcModule,
       ],
       controllers: [HealthController],

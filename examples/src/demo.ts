@@ -1,8 +1,32 @@
 #!/usr/bin/env node
 import { spawn } from 'child_process';
+import * as fs from 'fs';
 import * as path from 'path';
 import { Command } from 'commander';
 import { writeConsortium } from './generate-data';
+
+interface DemoResults {
+  final: { global: { auc: number } | null } | null;
+  banks: Record<string, { global: { auc: number } | null; local_only?: { auc: number } }>;
+  centralized?: { auc: number };
+}
+
+const f4 = (x: number) => x.toFixed(4);
+
+/** The two questions a consortium asks of the demo: does the smallest bank gain, and how far is federated from pooling? */
+export function verdict(r: DemoResults, smallest: string, rows: number): string[] {
+  const lines: string[] = [];
+  const b = r.banks[smallest];
+  if (b?.global && b.local_only) {
+    lines.push(`smallest bank ${smallest} (${rows} loans): global-model AUC ${f4(b.global.auc)} vs local-only ${f4(b.local_only.auc)} — ${b.global.auc > b.local_only.auc ? 'the consortium model is better' : 'NOT better'}`);
+  }
+  const g = r.final?.global;
+  if (g && r.centralized) {
+    const gap = Math.abs(g.auc - r.centralized.auc);
+    lines.push(`final global AUC ${f4(g.auc)} vs centralized (pooled data) ${f4(r.centralized.auc)}: gap ${f4(gap)} (${gap <= 0.01 ? 'within' : 'outside'} 0.01)`);
+  }
+  return lines;
+}
 
 /**
  * `npm start`: makes a synthetic, non-IID credit-risk consortium and runs it end to
@@ -34,8 +58,14 @@ async function main(): Promise<void> {
     path.join(out, 'results.json'),
     '--work-dir',
     path.join(out, 'run'),
+    '--baseline',
+    'local,centralized',
   ];
   const code = await new Promise<number | null>((resolve) => spawn(process.execPath, args, { stdio: 'inherit' }).once('exit', resolve));
+  if (code === 0) {
+    const smallest = [...banks].sort((a, b) => a.rows - b.rows)[0];
+    for (const line of verdict(JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8')) as DemoResults, smallest.name, smallest.rows)) process.stdout.write(`${line}\n`);
+  }
   process.exit(code ?? 1);
 }
 

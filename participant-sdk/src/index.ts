@@ -6,3 +6,7 @@ export * from './crypto/identity-store';
 export { pullModel, writePulledModel, type PulledModel } from './agent/model-pull';
 export { KeyRing } from './crypto/key-ring';
 export { channelCredentials, mergeTransport, agentTransportSchema, type AgentTransport } from './agent/transport';
+export { loadCsvDataset, type Dataset } from './data/csv-dataset';
+export { splitHoldout } from './data/holdout-split';
+export { predict } from './evaluation/metrics';
+export { localEvaluationPath, type LocalEvaluation } from './agent/federated-evaluation';

@@ -1,3 +1,4 @@
+import type { ContributionKind } from '@syndicate/protocol';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { BINARY_COLUMN } from '../database/column-types';
 
@@ -12,7 +13,7 @@ export class AcceptedCiphertext {
   roundId!: string;
 
   @PrimaryColumn('varchar', { length: 16 })
-  kind!: 'model' | 'count';
+  kind!: ContributionKind;
 
   @PrimaryColumn('varchar', { length: 64 })
   participantId!: string;

@@ -27,6 +27,18 @@ export interface IncomingUpdate {
   signature: string;
 }
 
+export interface EncryptedContribution {
+  kind: UpdateKind;
+  keyEpoch: number;
+  valueCount: number;
+  spec: SecureAggregationSpec;
+  /** Throws unless the phase takes this kind now; by default the round must be counting (counts) or collecting (updates). */
+  accepting?: (em: EntityManager) => Promise<void>;
+  allowed: (participantId: string, em: EntityManager) => Promise<void>;
+}
+
+const DUPLICATE_REASON: Record<UpdateKind, string> = { model: 'DUPLICATE_UPDATE', count: 'DUPLICATE_COUNT', evaluation: 'DUPLICATE_EVALUATION' };
+
 @Injectable()
 export class AggregationService {
   private readonly mutex = new KeyedMutex();
@@ -110,21 +122,12 @@ export class AggregationService {
    * without any key. The ciphertext and its receipt commit together before the
    * member hears "accepted"; a payload that fails any check changes nothing.
    */
-  async acceptEncrypted(u: IncomingUpdate & { kind: UpdateKind; keyEpoch: number; valueCount: number; spec: SecureAggregationSpec; allowed: (participantId: string, em: EntityManager) => Promise<void> }): Promise<UpdateReceipt> {
-    const wantState = u.kind === 'count' ? 'counting' : 'collecting';
+  async acceptEncrypted(u: IncomingUpdate & EncryptedContribution): Promise<UpdateReceipt> {
     return this.mutex.run(u.roundId, async () => {
       let added = false;
       try {
         return await this.db.transaction(async (em) => {
-          const round = await em.getRepository(Round).findOne({ where: { id: u.roundId } });
-          if (!round || round.state !== wantState) {
-            throw new SyndicateError('FAILED_PRECONDITION', u.kind === 'count' ? 'ROUND_NOT_COUNTING' : 'ROUND_NOT_COLLECTING', `round ${u.roundId} is ${round?.state ?? 'unknown'}; it does not accept ${u.kind === 'count' ? 'sample counts' : 'updates'} now`);
-          }
-          await u.allowed(u.participantId, em);
-          const receipts = em.getRepository(UpdateReceipt);
-          if (await receipts.findOne({ where: { roundId: u.roundId, participantId: u.participantId, kind: u.kind } })) {
-            throw new SyndicateError('ALREADY_EXISTS', u.kind === 'count' ? 'DUPLICATE_COUNT' : 'DUPLICATE_UPDATE', `participant ${u.participantId} already sent its ${u.kind} for round ${u.roundId}`);
-          }
+          await this.admit(u, em);
           const sum = await this.loadedSum(u.roundId, u.kind, { keyEpoch: u.keyEpoch, valueCount: u.valueCount, parameterSet: u.spec.parameterSet }, em);
           try {
             sum.add(u.payload);
@@ -134,19 +137,7 @@ export class AggregationService {
             throw err;
           }
           await em.getRepository(AcceptedCiphertext).insert({ roundId: u.roundId, kind: u.kind, participantId: u.participantId, data: u.payload });
-          const receipt = await receipts.save(
-            receipts.create({
-              id: newId('rcp'),
-              roundId: u.roundId,
-              participantId: u.participantId,
-              payloadSha256: u.payloadSha256,
-              signature: u.signature,
-              numSamples: 0,
-              payloadBytes: String(u.payload.length),
-              acceptedAt: this.clock.now(),
-              kind: u.kind,
-            }),
-          );
+          const receipt = await this.receipt(u, em);
           this.log.info({ roundId: u.roundId, participantId: u.participantId, kind: u.kind, contributors: sum.contributors }, 'encrypted contribution accepted');
           return receipt;
         });
@@ -182,6 +173,72 @@ export class AggregationService {
         return { data, contributors: sum.contributors };
       }),
     );
+  }
+
+  /** The checks every contribution passes inside its transaction: the phase takes it, the member may send it, once. */
+  private async admit(u: { roundId: string; participantId: string; kind: UpdateKind; accepting?: (em: EntityManager) => Promise<void>; allowed: (participantId: string, em: EntityManager) => Promise<void> }, em: EntityManager): Promise<void> {
+    if (u.accepting) await u.accepting(em);
+    else {
+      const wantState = u.kind === 'count' ? 'counting' : 'collecting';
+      const round = await em.getRepository(Round).findOne({ where: { id: u.roundId } });
+      if (!round || round.state !== wantState) {
+        throw new SyndicateError('FAILED_PRECONDITION', u.kind === 'count' ? 'ROUND_NOT_COUNTING' : 'ROUND_NOT_COLLECTING', `round ${u.roundId} is ${round?.state ?? 'unknown'}; it does not accept ${u.kind === 'count' ? 'sample counts' : 'updates'} now`);
+      }
+    }
+    await u.allowed(u.participantId, em);
+    if (await em.getRepository(UpdateReceipt).findOne({ where: { roundId: u.roundId, participantId: u.participantId, kind: u.kind } })) {
+      throw new SyndicateError('ALREADY_EXISTS', DUPLICATE_REASON[u.kind], `participant ${u.participantId} already sent its ${u.kind} for round ${u.roundId}`);
+    }
+  }
+
+  private receipt(u: IncomingUpdate & { kind: UpdateKind }, em: EntityManager): Promise<UpdateReceipt> {
+    const receipts = em.getRepository(UpdateReceipt);
+    return receipts.save(
+      receipts.create({
+        id: newId('rcp'),
+        roundId: u.roundId,
+        participantId: u.participantId,
+        payloadSha256: u.payloadSha256,
+        signature: u.signature,
+        numSamples: 0,
+        payloadBytes: String(u.payload.length),
+        acceptedAt: this.clock.now(),
+        kind: u.kind,
+      }),
+    );
+  }
+
+  /**
+   * Plaintext mode's integer contributions (evaluation histograms): exact float64
+   * sums, committed with the receipt like every other contribution.
+   */
+  async acceptFields(u: IncomingUpdate & { kind: UpdateKind; valueCount: number; accepting?: (em: EntityManager) => Promise<void>; allowed: (participantId: string, em: EntityManager) => Promise<void> }): Promise<UpdateReceipt> {
+    if (u.payload.length !== u.valueCount * 4) {
+      throw new SyndicateError('INVALID_ARGUMENT', 'SHAPE_MISMATCH', `contribution has ${u.payload.length} bytes, expected ${u.valueCount} uint32 fields (${u.valueCount * 4} bytes)`);
+    }
+    const fields = new Uint32Array(u.valueCount);
+    for (let i = 0; i < u.valueCount; i++) fields[i] = u.payload.readUInt32LE(i * 4);
+    return this.mutex.run(u.roundId, () =>
+      this.db.transaction(async (em) => {
+        await this.admit(u, em);
+        const accumulators = em.getRepository(RoundAccumulator);
+        const stored = await accumulators.findOne({ where: { roundId: u.roundId, kind: u.kind } });
+        const sums = stored ? new Float64Array(new Uint8Array(stored.data).buffer.slice(stored.data.byteOffset, stored.data.byteOffset + stored.data.byteLength)) : new Float64Array(u.valueCount);
+        if (sums.length !== u.valueCount) throw new SyndicateError('INTERNAL', 'ACCUMULATOR_SHAPE', `stored ${u.kind} sum of round ${u.roundId} has ${sums.length} fields, expected ${u.valueCount}`);
+        for (let i = 0; i < fields.length; i++) sums[i] += fields[i];
+        const contributors = (stored?.contributors ?? 0) + 1;
+        await accumulators.save(accumulators.create({ roundId: u.roundId, kind: u.kind, contributors, totalWeight: 0, data: Buffer.from(sums.buffer) }));
+        const receipt = await this.receipt(u, em);
+        this.log.info({ roundId: u.roundId, participantId: u.participantId, kind: u.kind, contributors }, 'contribution accepted');
+        return receipt;
+      }),
+    );
+  }
+
+  /** Plaintext mode: the exact float64 field sums of one kind, or null when nothing was accepted. */
+  async plainSum(roundId: string, kind: UpdateKind): Promise<{ data: Buffer; contributors: number } | null> {
+    const stored = await this.db.getRepository(RoundAccumulator).findOne({ where: { roundId, kind } });
+    return stored && stored.contributors > 0 ? { data: Buffer.from(stored.data), contributors: stored.contributors } : null;
   }
 
   /** Runs `work` while no update for the round can commit (e.g. closing the round). */

@@ -1,3 +1,4 @@
+import type { ContributionKind } from '@syndicate/protocol';
 import { BINARY_COLUMN } from '../database/column-types';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
@@ -10,9 +11,9 @@ export class RoundAccumulator {
   @PrimaryColumn('varchar', { length: 64 })
   roundId!: string;
 
-  /** `model` or `count`; under secure aggregation `data` is an encrypted sum. */
+  /** Under secure aggregation `data` is an encrypted sum; plaintext evaluation sums are float64 vectors. */
   @PrimaryColumn('varchar', { length: 16 })
-  kind!: 'model' | 'count';
+  kind!: ContributionKind;
 
   @Column('integer')
   contributors!: number;

@@ -1,3 +1,4 @@
+import type { ContributionKind } from '@syndicate/protocol';
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { epochMs } from '../database/column-types';
 
@@ -31,5 +32,5 @@ export class UpdateReceipt {
 
   /** `model` (an update) or `count` (an encrypted sample count, secure mode). */
   @Column('varchar', { length: 16, default: 'model' })
-  kind!: 'model' | 'count';
+  kind!: ContributionKind;
 }

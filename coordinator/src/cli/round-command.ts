@@ -1,3 +1,4 @@
+import type { EvaluationView } from '../evaluation/evaluation.service';
 import type { Command } from 'commander';
 import type { AdminClient } from '../client/admin-client';
 import type { RoundView } from '../rounds/rounds.service';
@@ -20,13 +21,22 @@ export const describeSchedule = (s: ScheduleView): string =>
   `${s.roundsPublished}/${s.rounds} rounds published, ${s.roundsFailed} failed; quorum ${s.minParticipants}, deadline ${s.deadlineSeconds}s, max ${s.maxDurationSeconds}s, on quorum missed: ${s.onQuorumMissed}` +
   (s.currentWindow ? `; window open until ${when(s.currentWindow.end)}` : s.nextWindowStart ? `; next window ${when(s.nextWindowStart)}` : '');
 
+const f4 = (x: number | null | undefined) => (x === null || x === undefined || Number.isNaN(x) ? 'n/a' : x.toFixed(4));
+
+/** One line a data scientist reads: the consortium's metrics, from summed encrypted histograms. */
+export function describeEvaluation(e: EvaluationView): string {
+  if (!e.metrics) return `${e.state}${e.failureReason ? ` — ${e.failureReason}` : ''} (${e.contributors} histograms)`;
+  const m = e.metrics;
+  return `AUC ${f4(m.rocAuc)}, KS ${f4(m.ks)}, Gini ${f4(m.gini)}, PR AUC ${f4(m.prAuc)}, Brier ${f4(m.brier)}${m.psi === null ? '' : `, PSI ${f4(m.psi)}`} on ${m.numExamples} holdout examples of ${e.contributors} banks (${e.confirmations} confirmations)`;
+}
+
 export const describeRound = (r: RoundView): string =>
   [
     `round ${r.number} (${r.id}): ${r.state}${r.pausedAt ? ' (paused)' : ''}${r.failureReason ? ` — ${r.failureCode ?? ''} ${r.failureReason}` : ''}`,
     `  mode ${r.mode}, key epoch ${r.keyEpoch}, quorum ${r.minParticipants}, opened ${when(r.openedAt)}, deadline ${when(r.deadlineAt)}${r.mustFinishBy ? `, must finish by ${when(r.mustFinishBy)}` : ''}`,
     `  from model ${r.baseModelVersionId}${r.resultModelVersionId ? ` → published ${r.resultModelVersionId}` : ''}${r.scheduleId ? `; schedule ${r.scheduleId}` : ''}`,
     ...(r.contributors.length ? ['  contributors:', ...r.contributors.map((c) => `    ${c.displayName} (${c.participantId}) update ${c.payloadSha256.slice(0, 16)}… at ${when(c.acceptedAt)}`)] : []),
-    ...(r.evaluations.length ? ['  evaluations:', ...r.evaluations.map((e) => `    ${e.displayName}: AUC ${e.auc.toFixed(4)}, loss ${e.loss.toFixed(4)} on ${e.numExamples} examples`)] : []),
+    ...(r.evaluation ? [`  evaluation: ${describeEvaluation(r.evaluation)}`] : []),
   ].join('\n');
 
 export function registerRound(program: Command): void {

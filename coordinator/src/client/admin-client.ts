@@ -1,3 +1,4 @@
+import type { EvaluationView } from '../evaluation/evaluation.service';
 import type { Agent } from 'undici';
 import type { IssuedToken, TokenView } from '../access/api-tokens.service';
 import type { Role } from '../access/roles';
@@ -135,6 +136,21 @@ export class AdminClient {
   }
   async weights(modelId: string): Promise<Buffer> {
     return Buffer.from(await (await this.request('GET', `/v1/models/${enc(modelId)}/weights`)).arrayBuffer());
+  }
+  /** The consortium's evaluation of a model (summed encrypted histograms). */
+  evaluation(modelId: string): Promise<EvaluationView> {
+    return this.call('GET', `/v1/models/${enc(modelId)}/evaluation`);
+  }
+  evaluations(federationId: string): Promise<EvaluationView[]> {
+    return this.call('GET', `/v1/federations/${enc(federationId)}/evaluations`);
+  }
+  /** The federation's HTML report for a model-risk reviewer. */
+  async report(federationId: string): Promise<string> {
+    return (await this.request('GET', `/v1/federations/${enc(federationId)}/report`)).text();
+  }
+  /** One file of a model export: tfjs/model.json, tfjs/group1-shard1of1.bin, weights.json or scorecard.json. */
+  async exportFile(modelId: string, file: string): Promise<Buffer> {
+    return Buffer.from(await (await this.request('GET', `/v1/models/${enc(modelId)}/export/${file}`)).arrayBuffer());
   }
 
   audit(o: { federationId?: string; after?: number; limit?: number } = {}): Promise<AuditEntryView[]> {

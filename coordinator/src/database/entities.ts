@@ -1,7 +1,7 @@
 import { AcceptedCiphertext } from '../aggregation/accepted-ciphertext.entity';
 import { RoundAccumulator } from '../aggregation/round-accumulator.entity';
 import { UpdateReceipt } from '../aggregation/update-receipt.entity';
-import { EvaluationResult } from '../evaluation/evaluation-result.entity';
+import { ModelEvaluation } from '../evaluation/model-evaluation.entity';
 import { Federation } from '../federations/federation.entity';
 import { ModelVersion } from '../models/model-version.entity';
 import { EnrollmentToken } from '../participants/enrollment-token.entity';
@@ -23,7 +23,7 @@ export const ENTITIES = [
   UpdateReceipt,
   RoundAccumulator,
   ModelVersion,
-  EvaluationResult,
+  ModelEvaluation,
   KeyEpoch,
   KeyShare,
   AuditEvent,

@@ -1,11 +1,10 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { ModelsModule } from '../models/models.module';
-import { EvaluationResult } from './evaluation-result.entity';
+import { ModelEvaluation } from './model-evaluation.entity';
 import { EvaluationService } from './evaluation.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([EvaluationResult]), ModelsModule],
+  imports: [TypeOrmModule.forFeature([ModelEvaluation])],
   providers: [EvaluationService],
   exports: [EvaluationService],
 })

@@ -40,7 +40,12 @@ import {
   contributionFieldCount,
   fromWireUpdateKind,
   planSecureSpec,
+  uploadPhase,
+  evaluationFieldCount,
+  KNOWN_UPDATE_KINDS,
+  type ContributionKind,
 } from '@syndicate/protocol';
+import type { EntityManager } from 'typeorm';
 import type { Participant } from '../participants/participant.entity';
 import type { Round } from '../rounds/round.entity';
 import { KeyCustodyService } from '../keys/key-custody.service';
@@ -59,6 +64,7 @@ import { ParticipantsService } from '../participants/participants.service';
 import { RoundsService } from '../rounds/rounds.service';
 import { TaskHub } from '../participants/task-hub';
 import { Semaphore } from '../common/semaphore';
+import { faultPoint } from '../common/fault-point';
 
 const HEARTBEAT_MS = 20_000;
 
@@ -276,6 +282,7 @@ export class ParticipantGrpcHandlers {
           throw new SyndicateError('INVALID_ARGUMENT', 'UNEXPECTED_MESSAGE', 'only chunks may follow the header');
         }
         assembler.push(msg.value.chunk);
+        faultPoint(`chunk.${msg.value.chunk.index}`); // test-only crash injection: an upload half-read
       }
       return { header, payload: assembler.finish() };
     });
@@ -301,46 +308,53 @@ export class ParticipantGrpcHandlers {
     call: grpc.ServerReadableStream<UploadUpdateRequest__Output, UploadUpdateResponse>,
     authenticated: (s: { participant: Participant; round: Round; kind: string; payloadSha256: string; signature: string; bytes: number }) => void,
   ): Promise<UploadUpdateResponse> {
-    let ctx!: { round: Round; participant: Participant; kind: 'model' | 'count'; numParams: number; valueCount: number; plan: TrainingPlan };
+    let ctx!: { round: Round; participant: Participant; kind: ContributionKind; numParams: number; valueCount: number; plan: TrainingPlan };
     const { header, payload } = await this.readChunked(call as AsyncIterable<UploadUpdateRequest__Output>, async (header: UpdateHeader__Output) => {
       const env = required(header.envelope, 'header.envelope');
       const descriptor = required(header.payload, 'header.payload');
       const kind = fromWireUpdateKind(header.kind);
-      if (!kind) throw new SyndicateError('INVALID_ARGUMENT', 'MISSING_FIELD', 'header.kind must be UPDATE_KIND_MODEL or UPDATE_KIND_SAMPLE_COUNT');
+      if (!kind) throw new SyndicateError('INVALID_ARGUMENT', 'MISSING_FIELD', `header.kind must be one of ${KNOWN_UPDATE_KINDS}`);
       const round = await this.rounds.get(required(env.roundId, 'envelope.round_id'));
       const participant = await this.participants.authenticate(env, {
         federationId: round.federationId,
         roundId: round.id,
-        phase: kind === 'count' ? 'PHASE_COUNT' : 'PHASE_UPLOAD',
+        phase: uploadPhase(kind),
         payloadSha256: descriptor.sha256,
         keyEpoch: round.mode === 'secure' ? round.keyEpoch : undefined,
       });
       authenticated({ participant, round, kind, payloadSha256: descriptor.sha256.toString('hex'), signature: env.signature.toString('hex'), bytes: Number(descriptor.totalBytes) });
-      const wantState = kind === 'count' ? 'counting' : 'collecting';
-      if (round.state !== wantState) {
-        throw new SyndicateError('FAILED_PRECONDITION', kind === 'count' ? 'ROUND_NOT_COUNTING' : 'ROUND_NOT_COLLECTING', `round ${round.number} is ${round.state} and does not accept ${kind === 'count' ? 'sample counts' : 'updates'} now`);
-      }
-      if (kind === 'model' && header.baseModelVersionId !== round.baseModelVersionId) {
-        throw new SyndicateError('FAILED_PRECONDITION', 'STALE_BASE_MODEL', `update was trained from model ${header.baseModelVersionId}, round ${round.number} trains from ${round.baseModelVersionId}`);
-      }
-      if (kind === 'count' && round.mode !== 'secure') throw new SyndicateError('INVALID_ARGUMENT', 'UNEXPECTED_COUNT', 'sample counts are only sent under secure aggregation');
-      const wantEncoding = round.mode === 'secure' ? 'PAYLOAD_ENCODING_BFV_PACKED' : 'PAYLOAD_ENCODING_FLOAT32_LE';
-      if (descriptor.encoding !== wantEncoding) {
-        throw new SyndicateError('INVALID_ARGUMENT', 'UNSUPPORTED_ENCODING', `encoding ${descriptor.encoding} is not accepted by this federation (round ${round.number} expects ${wantEncoding})`);
-      }
       const plan = await this.federations.planOf(round.federationId);
       const numParams = modelLayout(plan).numParams;
+      const spec = planSecureSpec(plan);
+      if (kind === 'evaluation') {
+        if (round.state !== 'published') throw new SyndicateError('FAILED_PRECONDITION', 'EVALUATION_NOT_COLLECTING', `round ${round.number} is ${round.state}; only a published round's model is evaluated`);
+        if (header.baseModelVersionId !== round.resultModelVersionId) {
+          throw new SyndicateError('FAILED_PRECONDITION', 'WRONG_MODEL', `histograms were scored with model ${header.baseModelVersionId}, round ${round.number} published ${round.resultModelVersionId}`);
+        }
+      } else {
+        const wantState = kind === 'count' ? 'counting' : 'collecting';
+        if (round.state !== wantState) {
+          throw new SyndicateError('FAILED_PRECONDITION', kind === 'count' ? 'ROUND_NOT_COUNTING' : 'ROUND_NOT_COLLECTING', `round ${round.number} is ${round.state} and does not accept ${kind === 'count' ? 'sample counts' : 'updates'} now`);
+        }
+        if (kind === 'model' && header.baseModelVersionId !== round.baseModelVersionId) {
+          throw new SyndicateError('FAILED_PRECONDITION', 'STALE_BASE_MODEL', `update was trained from model ${header.baseModelVersionId}, round ${round.number} trains from ${round.baseModelVersionId}`);
+        }
+        if (kind === 'count' && round.mode !== 'secure') throw new SyndicateError('INVALID_ARGUMENT', 'UNEXPECTED_COUNT', 'sample counts are only sent under secure aggregation');
+      }
+      const wantEncoding = round.mode === 'secure' ? 'PAYLOAD_ENCODING_BFV_PACKED' : kind === 'evaluation' ? 'PAYLOAD_ENCODING_UINT32_LE' : 'PAYLOAD_ENCODING_FLOAT32_LE';
+      if (descriptor.encoding !== wantEncoding) {
+        throw new SyndicateError('INVALID_ARGUMENT', 'UNSUPPORTED_ENCODING', `encoding ${descriptor.encoding} is not accepted by this federation (round ${round.number} expects ${wantEncoding} for ${kind})`);
+      }
       if (kind === 'model' && Number(descriptor.numParams) !== numParams) {
         throw new SyndicateError('INVALID_ARGUMENT', 'SHAPE_MISMATCH', `update has ${descriptor.numParams} parameters, the model has ${numParams}`);
       }
-      let maxBytes = numParams * 4;
-      let valueCount = numParams;
+      let valueCount = kind === 'evaluation' ? evaluationFieldCount(spec, await this.evaluationBins(round)) : numParams;
+      let maxBytes = valueCount * 4;
       if (round.mode === 'secure') {
-        const spec = planSecureSpec(plan);
-        valueCount = contributionFieldCount(spec, kind, numParams);
+        if (kind !== 'evaluation') valueCount = contributionFieldCount(spec, kind, numParams);
         maxBytes = encryptedSizeFor(await heRuntime(spec.parameterSet), valueCount);
-        await this.rounds.assertMayContribute(round, participant.id, kind);
       }
+      if (round.mode === 'secure' || kind === 'evaluation') await this.rounds.assertMayContribute(round, participant.id, kind);
       ctx = { round, participant, kind, numParams, valueCount, plan };
       const limits = { maxTotalBytes: Math.min(this.config.maxPayloadBytes, maxBytes) };
       assertWithinLimit(descriptor, limits.maxTotalBytes);
@@ -357,21 +371,21 @@ export class ParticipantGrpcHandlers {
       signature: env.signature.toString('hex'),
     };
     const started = process.hrtime.bigint();
+    const evaluation = ctx.kind === 'evaluation';
+    const gate = {
+      allowed: (id: string, em: EntityManager) => this.rounds.assertMayContribute(ctx.round, id, ctx.kind, em),
+      accepting: evaluation ? (em: EntityManager) => this.evaluation.assertCollecting(ctx.round.id, em).then(() => undefined) : undefined,
+    };
     const receipt =
       ctx.round.mode === 'secure'
-        ? await this.aggregation.acceptEncrypted({
-            ...common,
-            kind: ctx.kind,
-            numSamples: 0,
-            keyEpoch: ctx.round.keyEpoch,
-            valueCount: ctx.valueCount,
-            spec: planSecureSpec(ctx.plan),
-            allowed: (id, em) => this.rounds.assertMayContribute(ctx.round, id, ctx.kind, em),
-          })
-        : await this.aggregation.accept({ ...common, numSamples: Number(header.numSamples) });
+        ? await this.aggregation.acceptEncrypted({ ...common, ...gate, kind: ctx.kind, numSamples: 0, keyEpoch: ctx.round.keyEpoch, valueCount: ctx.valueCount, spec: planSecureSpec(ctx.plan) })
+        : evaluation
+          ? await this.aggregation.acceptFields({ ...common, ...gate, kind: ctx.kind, numSamples: 0, valueCount: ctx.valueCount })
+          : await this.aggregation.accept({ ...common, numSamples: Number(header.numSamples) });
     this.metrics.observeAggregation(ctx.round.mode, Number(process.hrtime.bigint() - started) / 1e9);
     // Close early if this was the last expected contribution; errors here must not fail the upload.
-    void this.rounds.advance(await this.rounds.get(ctx.round.id)).catch((err) => {
+    const next = evaluation ? this.rounds.advanceEvaluation(ctx.round.id) : this.rounds.advance(await this.rounds.get(ctx.round.id));
+    void next.catch((err) => {
       // The driver moved the round first: its compare-and-set did the work, nothing failed.
       if (err instanceof SyndicateError && err.reason === 'ROUND_MOVED') return this.log.debug({ roundId: ctx.round.id }, 'round already moved on');
       this.log.error({ err }, 'advance after upload failed');
@@ -384,24 +398,37 @@ export class ParticipantGrpcHandlers {
       const r = call.request;
       const roundId = required(r.roundId, 'round_id');
       const kind = fromWireUpdateKind(r.kind);
-      if (!kind) throw new SyndicateError('INVALID_ARGUMENT', 'MISSING_FIELD', 'kind must be UPDATE_KIND_MODEL or UPDATE_KIND_SAMPLE_COUNT');
+      if (!kind) throw new SyndicateError('INVALID_ARGUMENT', 'MISSING_FIELD', `kind must be one of ${KNOWN_UPDATE_KINDS}`);
       const round = await this.rounds.get(roundId);
       const p = await this.participants.authenticate(r.envelope, {
         federationId: round.federationId,
         phase: 'PHASE_DOWNLOAD_AGGREGATE',
         payloadSha256: aggregateDigest(roundId, r.kind),
       });
-      const ready = kind === 'count' ? ['collecting', 'aggregating', 'published'] : ['aggregating', 'published'];
-      if (round.mode !== 'secure' || !ready.includes(round.state)) {
-        throw new SyndicateError('FAILED_PRECONDITION', 'AGGREGATE_NOT_READY', `round ${round.number} is ${round.state}; its ${kind} aggregate is not final yet`);
-      }
-      await this.rounds.assertMayContribute(round, p.id, 'count');
       const plan = await this.federations.planOf(round.federationId);
       const spec = planSecureSpec(plan);
-      const valueCount = contributionFieldCount(spec, kind, modelLayout(plan).numParams);
-      const sum = await this.aggregation.encryptedSum(round.id, kind, { keyEpoch: round.keyEpoch, valueCount, parameterSet: spec.parameterSet });
+      let valueCount: number;
+      if (kind === 'evaluation') {
+        const ev = await this.evaluation.byRound(round.id);
+        if (!ev || (ev.state !== 'decrypting' && ev.state !== 'complete')) {
+          throw new SyndicateError('FAILED_PRECONDITION', 'AGGREGATE_NOT_READY', `the evaluation of round ${round.number} is ${ev?.state ?? 'not open'}; its sum is not final yet`);
+        }
+        // Only members whose histograms are in the sum read it.
+        if (!(await this.aggregation.contributors(round.id, undefined, 'evaluation')).some((c) => c.participantId === p.id)) {
+          throw new SyndicateError('PERMISSION_DENIED', 'NOT_A_CONTRIBUTOR', `participant ${p.id} sent no histogram for round ${round.number}`);
+        }
+        valueCount = evaluationFieldCount(spec, ev.bins);
+      } else {
+        const ready = kind === 'count' ? ['collecting', 'aggregating', 'published'] : ['aggregating', 'published'];
+        if (round.mode !== 'secure' || !ready.includes(round.state)) {
+          throw new SyndicateError('FAILED_PRECONDITION', 'AGGREGATE_NOT_READY', `round ${round.number} is ${round.state}; its ${kind} aggregate is not final yet`);
+        }
+        await this.rounds.assertMayContribute(round, p.id, 'count');
+        valueCount = contributionFieldCount(spec, kind, modelLayout(plan).numParams);
+      }
+      const sum = round.mode === 'secure' ? await this.aggregation.encryptedSum(round.id, kind, { keyEpoch: round.keyEpoch, valueCount, parameterSet: spec.parameterSet }) : await this.aggregation.plainSum(round.id, kind);
       if (!sum) throw new SyndicateError('NOT_FOUND', 'AGGREGATE_NOT_FOUND', `round ${round.number} has no ${kind} aggregate`);
-      const payload = describePayload(sum.data, 'PAYLOAD_ENCODING_BFV_PACKED', 0);
+      const payload = describePayload(sum.data, round.mode === 'secure' ? 'PAYLOAD_ENCODING_BFV_PACKED' : 'PAYLOAD_ENCODING_FLOAT64_LE', 0);
       await this.write(call, { header: { roundId, kind: r.kind, contributors: sum.contributors, keyEpoch: round.keyEpoch, payload } });
       for (const chunk of splitIntoChunks(sum.data)) await this.write(call, { chunk });
       call.end();
@@ -460,22 +487,35 @@ export class ParticipantGrpcHandlers {
 
   private async submitEvaluation(r: SubmitEvaluationRequest__Output): Promise<SubmitEvaluationResponse> {
     const env = required(r.envelope, 'envelope');
-    const metrics = required(r.metrics, 'metrics');
+    const h = required(r.histogram, 'histogram');
     const modelVersionId = required(r.modelVersionId, 'model_version_id');
+    const round = await this.rounds.get(required(env.roundId, 'envelope.round_id'));
     const p = await this.participants.authenticate(env, {
-      federationId: required(env.federationId, 'envelope.federation_id'),
-      phase: 'PHASE_EVALUATE',
-      payloadSha256: evaluationDigest(modelVersionId, metrics),
+      federationId: round.federationId,
+      roundId: round.id,
+      phase: 'PHASE_EVALUATION_RESULT',
+      payloadSha256: evaluationDigest(modelVersionId, r.contributors, h),
     });
-    await this.evaluation.record({
-      federationId: p.federationId,
+    const histogram = { bins: h.bins, negatives: h.negatives.map(Number), positives: h.positives.map(Number), sumSquaredError: h.sumSquaredError, sumLogLoss: h.sumLogLoss };
+    await this.evaluation.report({
       participantId: p.id,
+      federationId: p.federationId,
+      roundId: round.id,
       modelVersionId,
-      numExamples: Number(metrics.numExamples),
-      loss: metrics.loss,
-      accuracy: metrics.accuracy,
-      auc: metrics.auc,
+      contributors: r.contributors,
+      histogram,
+      mayReport: async () => {
+        if (!(await this.aggregation.contributors(round.id, undefined, 'evaluation')).some((c) => c.participantId === p.id)) {
+          throw new SyndicateError('PERMISSION_DENIED', 'NOT_A_CONTRIBUTOR', `participant ${p.id} sent no histogram for round ${round.number}, so it cannot report the sum`);
+        }
+      },
     });
     return { accepted: true };
+  }
+
+  private async evaluationBins(round: Round): Promise<number> {
+    const ev = await this.evaluation.byRound(round.id);
+    if (!ev) throw new SyndicateError('FAILED_PRECONDITION', 'EVALUATION_NOT_COLLECTING', `round ${round.number}'s model is not being evaluated`);
+    return ev.bins;
   }
 }

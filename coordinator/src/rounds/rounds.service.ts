@@ -1,15 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { decodeFloat32, encodeFloat32, sealedModelEpoch, type Task, type TrainingPlan } from '@syndicate/protocol';
+import { DEFAULT_SCORE_BINS, decodeFloat32, encodeFloat32, sealedModelEpoch, type ContributionKind, type Task, type TrainingPlan } from '@syndicate/protocol';
 import { In, type DataSource, type EntityManager, type Repository } from 'typeorm';
 import { AggregationService } from '../aggregation/aggregation.service';
 import { Clock } from '../common/clock';
 import { KeyedMutex } from '../common/keyed-mutex';
+import { faultPoint } from '../common/fault-point';
 import { newId } from '../common/ids';
 import type { Logger } from '../common/logger';
 import { SyndicateError } from '../common/syndicate-error';
 import { LOGGER } from '../common/tokens';
-import { EvaluationService } from '../evaluation/evaluation.service';
+import { EvaluationService, type EvaluationView } from '../evaluation/evaluation.service';
+import type { ModelEvaluation } from '../evaluation/model-evaluation.entity';
 import { FederationsService } from '../federations/federations.service';
 import { ModelsService } from '../models/models.service';
 import type { Participant } from '../participants/participant.entity';
@@ -50,8 +52,12 @@ export interface RoundView {
   pausedAt: number | null;
   mustFinishBy: number | null;
   contributors: { participantId: string; displayName: string; numSamples: number; payloadSha256: string; acceptedAt: number }[];
-  evaluations: { participantId: string; displayName: string; numExamples: number; loss: number; accuracy: number; auc: number }[];
+  /** The consortium's evaluation of the model this round published (no bank's own figures). */
+  evaluation: EvaluationView | null;
 }
+
+/** A single bank's score distribution is never revealed: an evaluation sum needs at least this many histograms. */
+export const MIN_EVALUATION_CONTRIBUTORS = 2;
 
 @Injectable()
 export class RoundsService {
@@ -143,8 +149,19 @@ export class RoundsService {
     return members.filter((m) => active.has(m));
   }
 
+  /** Who evaluates a round's model: members holding its key epoch (secure), or every active member (plaintext). */
+  async evaluators(round: Round): Promise<string[]> {
+    return round.mode === 'secure' ? this.epochMembers(round) : (await this.participants.active(round.federationId)).map((p) => p.id);
+  }
+
   /** Secure mode: only members whose count is in the count sum may contribute, so the weights add up. */
-  async assertMayContribute(round: Round, participantId: string, kind: 'model' | 'count', em?: EntityManager): Promise<void> {
+  async assertMayContribute(round: Round, participantId: string, kind: ContributionKind, em?: EntityManager): Promise<void> {
+    if (kind === 'evaluation') {
+      if (!(await this.evaluators(round)).includes(participantId)) {
+        throw new SyndicateError('PERMISSION_DENIED', 'NOT_AN_EVALUATOR', `participant ${participantId} cannot evaluate round ${round.number}'s model (it does not hold key epoch ${round.keyEpoch}, or is not active)`);
+      }
+      return;
+    }
     if (kind === 'count') {
       if (!(await this.epochMembers(round)).includes(participantId)) {
         throw new SyndicateError('PERMISSION_DENIED', 'NOT_A_KEY_MEMBER', `participant ${participantId} does not hold key epoch ${round.keyEpoch}; it joins at the next round`);
@@ -172,9 +189,11 @@ export class RoundsService {
         this.hub.push(p.id, this.applyTask(round, plan, p.id === round.publisherId));
       }
     }
-    const latest = await this.models.latest(p.federationId);
-    if (latest.roundNumber > 0 && !(await this.evaluation.has(latest.id, p.id))) {
-      this.hub.push(p.id, this.evaluateTask(latest.id, latest.roundNumber));
+    for (const ev of await this.evaluation.pending(p.federationId)) {
+      const r = await this.get(ev.roundId);
+      const sent = (await this.aggregation.contributors(r.id, undefined, 'evaluation')).some((c) => c.participantId === p.id);
+      if (ev.state === 'collecting' && !sent && (await this.evaluators(r)).includes(p.id)) this.hub.push(p.id, this.evaluateTask(r, ev, await this.federations.planOf(r.federationId)));
+      if (ev.state === 'decrypting' && sent) this.hub.push(p.id, this.evaluateTask(r, ev, await this.federations.planOf(r.federationId), 'TASK_TYPE_EVALUATION_RESULT'));
     }
   }
 
@@ -190,6 +209,9 @@ export class RoundsService {
 
   /** Drives every unfinished round one step; safe to call at any time, including right after a restart. */
   async tick(): Promise<void> {
+    for (const ev of await this.evaluation.pending()) {
+      await this.stepEvaluation(ev).catch((err: unknown) => this.log.error({ modelVersionId: ev.modelVersionId, err }, 'evaluation step failed; will retry'));
+    }
     const rounds = await this.repo.find({ where: { state: In([...ACTIVE_ROUND_STATES]) } });
     for (const round of rounds) {
       try {
@@ -378,7 +400,7 @@ export class RoundsService {
       return model.id;
     });
     this.log.info({ federationId: round.federationId, roundId: round.id, round: round.number, modelVersionId: modelId, publisher: p.id }, 'round published');
-    for (const id of this.hub.connected(round.federationId)) this.hub.push(id, this.evaluateTask(modelId, round.number));
+    await this.startEvaluation(round, modelId, plan);
     return modelId;
   }
 
@@ -407,7 +429,49 @@ export class RoundsService {
     round.resultModelVersionId = modelId;
     await this.transition(round, 'published');
     this.log.info({ federationId: round.federationId, roundId: round.id, round: round.number, modelVersionId: modelId }, 'round published');
-    for (const id of this.hub.connected(round.federationId)) this.hub.push(id, this.evaluateTask(modelId, round.number));
+    await this.startEvaluation(round, modelId, this.federations.plan(federation));
+  }
+
+  /**
+   * Every evaluator scores its holdout with the new model and adds its per-class
+   * score histograms (encrypted under secure aggregation) to the round's
+   * evaluation sum. A failure here never touches the published model.
+   */
+  private async startEvaluation(round: Round, modelVersionId: string, plan: TrainingPlan): Promise<void> {
+    const ev = await this.evaluation.open({
+      federationId: round.federationId,
+      modelVersionId,
+      roundId: round.id,
+      roundNumber: round.number,
+      keyEpoch: round.keyEpoch,
+      bins: DEFAULT_SCORE_BINS,
+      minContributors: Math.max(MIN_EVALUATION_CONTRIBUTORS, round.minParticipants),
+      deadlineAt: this.clock.now() + plan.rounds.deadlineSeconds * 1000,
+    });
+    for (const id of await this.evaluators(round)) this.hub.push(id, this.evaluateTask(round, ev, plan));
+  }
+
+  /** Closes an evaluation's collection like a round's: everyone in, or the deadline with enough histograms. */
+  private async stepEvaluation(ev: ModelEvaluation): Promise<void> {
+    const round = await this.get(ev.roundId);
+    if (ev.state === 'decrypting') return;
+    await this.aggregation.exclusive(round.id, async () => {
+      const contributors = (await this.aggregation.contributors(round.id, undefined, 'evaluation')).length;
+      const expected = (await this.evaluators(round)).length;
+      const d = decideClose({ now: this.clock.now(), deadlineAt: ev.deadlineAt, contributors, minParticipants: ev.minContributors, expected });
+      if (d.action === 'fail') await this.evaluation.fail(ev, d.reason.replace('updates', 'evaluation histograms'));
+      if (d.action === 'aggregate' && (await this.evaluation.move(ev, 'decrypting', { contributors }))) {
+        this.log.info({ round: round.number, modelVersionId: ev.modelVersionId, contributors }, 'evaluation sum final; members decrypt it');
+        const plan = await this.federations.planOf(round.federationId);
+        for (const c of await this.aggregation.contributors(round.id, undefined, 'evaluation')) this.hub.push(c.participantId, this.evaluateTask(round, ev, plan, 'TASK_TYPE_EVALUATION_RESULT'));
+      }
+    });
+  }
+
+  /** After an evaluation upload: close early if it was the last one expected. */
+  async advanceEvaluation(roundId: string): Promise<void> {
+    const ev = await this.evaluation.byRound(roundId);
+    if (ev?.state === 'collecting') await this.stepEvaluation(ev);
   }
 
   private async transition(round: Round, to: RoundState, em?: EntityManager, extra: Partial<Round> = {}): Promise<void> {
@@ -434,6 +498,7 @@ export class RoundsService {
         ...(to === 'published' || to === 'failed' ? { durationSeconds: (this.clock.now() - round.openedAt) / 1000 } : {}),
       },
     });
+    faultPoint(`round.${to}`); // test-only crash injection: a secure publish is still uncommitted here
   }
 
   async get(id: string): Promise<Round> {
@@ -456,7 +521,7 @@ export class RoundsService {
     const r = await this.get(id);
     const names = new Map((await this.participants.list(r.federationId)).map((p) => [p.id, p.displayName]));
     const receipts = await this.aggregation.contributors(r.id);
-    const evals = r.resultModelVersionId ? await this.evaluation.forModel(r.resultModelVersionId) : [];
+    const ev = r.resultModelVersionId ? await this.evaluation.get(r.resultModelVersionId) : null;
     return {
       id: r.id,
       federationId: r.federationId,
@@ -482,14 +547,7 @@ export class RoundsService {
         payloadSha256: c.payloadSha256,
         acceptedAt: c.acceptedAt,
       })),
-      evaluations: evals.map((e) => ({
-        participantId: e.participantId,
-        displayName: names.get(e.participantId) ?? e.participantId,
-        numExamples: e.numExamples,
-        loss: e.loss,
-        accuracy: e.accuracy,
-        auc: e.auc,
-      })),
+      evaluation: ev ? this.evaluation.view(ev) : null,
     };
   }
 
@@ -518,7 +576,7 @@ export class RoundsService {
     return { ...this.roundTask(round, 'TASK_TYPE_APPLY', plan.aggregation.secure.parameterSet), publisher };
   }
 
-  private evaluateTask(modelVersionId: string, roundNumber: number): Task {
-    return { taskId: newId('tsk'), type: 'TASK_TYPE_EVALUATE', roundId: '', roundNumber, modelVersionId, deadlineUnixMs: '0', keyEpoch: 0 };
+  private evaluateTask(round: Round, ev: ModelEvaluation, plan: TrainingPlan, type: 'TASK_TYPE_EVALUATE' | 'TASK_TYPE_EVALUATION_RESULT' = 'TASK_TYPE_EVALUATE'): Task {
+    return { ...this.roundTask(round, type, plan.aggregation.secure.parameterSet), modelVersionId: ev.modelVersionId, deadlineUnixMs: String(ev.deadlineAt) };
   }
 }

@@ -27,6 +27,17 @@ export class ProcessSupervisor {
     return entry;
   }
 
+  /** A one-off job (not a service): resolves when it exits 0, rejects with its last log lines otherwise. */
+  async runToCompletion(name: string, command: string, args: string[], logFile: string): Promise<void> {
+    const log = fs.openSync(logFile, 'a');
+    const child = spawn(command, args, { stdio: ['ignore', log, log] });
+    fs.closeSync(log);
+    const entry: Supervised = { name, child, logFile, exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))) };
+    this.children.push(entry);
+    const code = await entry.exited;
+    if (code !== 0) throw new Error(`${name} failed (exit ${code}); last log lines from ${logFile}:\n${this.tail(entry)}`);
+  }
+
   tail(p: Supervised, lines = 15): string {
     try {
       return fs.readFileSync(p.logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');

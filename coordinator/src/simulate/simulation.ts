@@ -1,7 +1,9 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { parseTrainingPlanJson } from '@syndicate/protocol';
+import { parseTrainingPlanJson, type FederatedMetrics } from '@syndicate/protocol';
+import { renderHtmlReport } from '../reports/html-report';
+import { reportPlanSummary } from '../reports/report-data';
 import type { RoundView } from '../rounds/rounds.service';
 import { AdminClient } from '../client/admin-client';
 import { initDatabase } from '../init/init-database';
@@ -25,13 +27,30 @@ export interface SimulationOptions {
   /** Keep each agent's plaintext local result (for audit and tests). */
   keepUpdates?: boolean;
   agentBin?: string;
+  /** Overrides the plan's holdout fraction (every bank keeps this share of its rows for evaluation). */
+  holdoutFraction?: number;
+  /** Comparisons to compute after training: each bank alone, and all data pooled. */
+  baselines?: Baseline[];
 }
 
-export interface BankMetrics {
-  numExamples: number;
-  loss: number;
-  accuracy: number;
+/** Consortium figures of one model, from the summed encrypted histograms. */
+export interface GlobalFigures {
   auc: number;
+  ks: number;
+  gini: number;
+  brier: number;
+  pr_auc: number;
+  log_loss: number;
+  psi: number | null;
+  num_examples: number;
+}
+
+/** One bank's figures on its own holdout (read from that bank's agent state: simulate runs every bank). */
+export interface BankFigures {
+  auc: number;
+  ks: number;
+  brier: number;
+  num_examples: number;
 }
 
 export interface RoundResult {
@@ -41,17 +60,29 @@ export interface RoundResult {
   contributors: string[];
   seconds: number;
   modelVersionId: string | null;
-  banks: Record<string, BankMetrics>;
-  /** Holdout-size-weighted means over the banks that reported. */
-  global: { loss: number; accuracy: number; mean_auc: number } | null;
+  /** The consortium's evaluation of this round's model; null if it failed or the round did. */
+  global: GlobalFigures | null;
+  evaluation: { state: string; contributors: number; failureReason: string | null } | null;
+  /** Each bank's own view of the global model on its holdout. */
+  banks: Record<string, BankFigures>;
 }
+
+export type Baseline = 'local' | 'centralized';
 
 export interface SimulationResult {
   federation: { id: string; name: string; planSha256: string; numParams: number };
   workDir: string;
+  holdoutFraction: number;
   rounds: RoundResult[];
   /** weightsPath is null when the model is sealed for members only. */
-  final: { modelVersionId: string; roundNumber: number; weightsPath: string | null; weightsFormat: 'float32-le' | 'sealed'; numParams: number } | null;
+  final: { modelVersionId: string; roundNumber: number; weightsPath: string | null; weightsFormat: 'float32-le' | 'sealed'; numParams: number; global: GlobalFigures | null; metrics: FederatedMetrics | null } | null;
+  /** Per bank: the final global model, and (with --baseline local) a model trained on that bank's data alone, both on the bank's holdout. */
+  banks: Record<string, { global: { auc: number; ks: number } | null; local_only?: { auc: number; ks: number } }>;
+  /** With --baseline centralized: all banks' training data pooled, evaluated on the same holdouts. */
+  centralized?: { auc: number; ks: number; gini: number; brier: number };
+  /** The aggregate benefit picture the consortium may see: no single bank's figures. */
+  benefit?: { banks: number; improved: number; medianAucGain: number };
+  reportPath: string;
 }
 
 export type SimulationEvent =
@@ -59,7 +90,8 @@ export type SimulationEvent =
   | { type: 'agents-connected'; banks: string[] }
   | { type: 'round-opened'; round: number; of: number }
   | { type: 'update-received'; round: number; bank: string; received: number; expected: number }
-  | { type: 'round-finished'; result: RoundResult };
+  | { type: 'round-finished'; result: RoundResult }
+  | { type: 'baseline-started'; baselines: Baseline[] };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -68,13 +100,29 @@ function resolveBin(pkgMain: string): string {
   return require.resolve(pkgMain);
 }
 
-function globalMetrics(banks: Record<string, BankMetrics>): RoundResult['global'] {
-  const all = Object.values(banks);
-  const n = all.reduce((s, b) => s + b.numExamples, 0);
-  if (!n) return null;
-  const mean = (k: keyof BankMetrics) => all.reduce((s, b) => s + b[k] * b.numExamples, 0) / n;
-  return { loss: mean('loss'), accuracy: mean('accuracy'), mean_auc: mean('auc') };
+export const globalFigures = (m: FederatedMetrics): GlobalFigures => ({
+  auc: m.rocAuc,
+  ks: m.ks,
+  gini: m.gini,
+  brier: m.brier,
+  pr_auc: m.prAuc,
+  log_loss: m.logLoss,
+  psi: m.psi,
+  num_examples: m.numExamples,
+});
+
+/** What the bank's agent wrote about a round's model on its own holdout (see the SDK's federated-evaluation). */
+function bankFigures(workDir: string, bank: string, roundNumber: number): BankFigures | null {
+  const file = path.join(workDir, 'agents', bank, 'evaluations', `round-${roundNumber}.json`);
+  if (!fs.existsSync(file)) return null;
+  const m = (JSON.parse(fs.readFileSync(file, 'utf8')) as { metrics: { rocAuc: number | null; ks: number | null; brier: number; numExamples: number } }).metrics;
+  return { auc: m.rocAuc ?? NaN, ks: m.ks ?? NaN, brier: m.brier, num_examples: m.numExamples };
 }
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
 
 /**
  * A whole consortium on one machine: a coordinator process and one agent process per
@@ -82,6 +130,10 @@ function globalMetrics(banks: Record<string, BankMetrics>): RoundResult['global'
  */
 export async function runSimulation(opts: SimulationOptions, onEvent: (e: SimulationEvent) => void = () => undefined): Promise<SimulationResult> {
   const plan = parseTrainingPlanJson(fs.readFileSync(opts.planPath, 'utf8'));
+  if (opts.holdoutFraction !== undefined) {
+    if (!(opts.holdoutFraction > 0 && opts.holdoutFraction < 1)) throw new Error(`--holdout must be a fraction between 0 and 1 (exclusive), got ${opts.holdoutFraction}`);
+    plan.holdout.fraction = opts.holdoutFraction;
+  }
   if (opts.banks.length === 0) throw new Error('no banks given: pass --data NAME=FILE.csv at least once');
   const names = new Set<string>();
   for (const b of opts.banks) {
@@ -191,6 +243,7 @@ export async function runSimulation(opts: SimulationOptions, onEvent: (e: Simula
     onEvent({ type: 'agents-connected', banks: opts.banks.map((b) => b.name) });
 
     const rounds: RoundResult[] = [];
+    const roundMetrics = new Map<number, FederatedMetrics>();
     for (let i = 1; i <= opts.rounds; i++) {
       const t0 = Date.now();
       let round: RoundView = await admin.openRound(federation.id, { deadlineSeconds: opts.deadlineSeconds });
@@ -206,15 +259,21 @@ export async function runSimulation(opts: SimulationOptions, onEvent: (e: Simula
       }
       const seconds = (Date.now() - t0) / 1000;
       if (round.state === 'published') {
+        // Members score their holdouts and add encrypted histograms; one decrypts the sum and reports it.
         const evalDeadline = Date.now() + 120_000;
-        while (round.evaluations.length < opts.banks.length && Date.now() < evalDeadline) {
+        while (!['complete', 'failed'].includes(round.evaluation?.state ?? '') && Date.now() < evalDeadline) {
           check();
           await sleep(150);
           round = await admin.round(round.id);
         }
       }
-      const banks: Record<string, BankMetrics> = {};
-      for (const e of round.evaluations) banks[e.displayName] = { numExamples: e.numExamples, loss: e.loss, accuracy: e.accuracy, auc: e.auc };
+      const banks: Record<string, BankFigures> = {};
+      for (const b of opts.banks) {
+        const f = round.state === 'published' ? bankFigures(workDir, b.name, round.number) : null;
+        if (f) banks[b.name] = f;
+      }
+      const ev = round.evaluation;
+      if (ev?.metrics) roundMetrics.set(round.number, ev.metrics);
       const result: RoundResult = {
         number: round.number,
         state: round.state,
@@ -222,8 +281,9 @@ export async function runSimulation(opts: SimulationOptions, onEvent: (e: Simula
         contributors: round.contributors.map((c) => c.displayName),
         seconds,
         modelVersionId: round.resultModelVersionId,
+        global: ev?.metrics ? globalFigures(ev.metrics) : null,
+        evaluation: ev ? { state: ev.state, contributors: ev.contributors, failureReason: ev.failureReason } : null,
         banks,
-        global: globalMetrics(banks),
       };
       rounds.push(result);
       onEvent({ type: 'round-finished', result });
@@ -232,18 +292,64 @@ export async function runSimulation(opts: SimulationOptions, onEvent: (e: Simula
     const models = await admin.models(federation.id);
     const latest = models[models.length - 1];
     let final: SimulationResult['final'] = null;
+    const lastRound = [...rounds].reverse().find((r) => r.state === 'published');
+    const finalMetrics = latest ? ((await admin.evaluation(latest.id).catch(() => null))?.metrics ?? null) : null;
+    const finalGlobal = finalMetrics ? globalFigures(finalMetrics) : (lastRound?.global ?? null);
+    const weightsPath = path.resolve(path.dirname(opts.outFile), `${path.basename(opts.outFile, '.json')}.weights.f32`);
     if (latest && latest.roundNumber > 0 && latest.encoding !== 'PAYLOAD_ENCODING_FLOAT32_LE') {
-      final = { modelVersionId: latest.id, roundNumber: latest.roundNumber, weightsPath: null, weightsFormat: 'sealed', numParams: latest.numParams };
+      final = { modelVersionId: latest.id, roundNumber: latest.roundNumber, weightsPath: null, weightsFormat: 'sealed', numParams: latest.numParams, global: finalGlobal, metrics: finalMetrics };
     } else if (latest && latest.roundNumber > 0) {
-      const weightsPath = path.resolve(path.dirname(opts.outFile), `${path.basename(opts.outFile, '.json')}.weights.f32`);
       fs.writeFileSync(weightsPath, await admin.weights(latest.id));
-      final = { modelVersionId: latest.id, roundNumber: latest.roundNumber, weightsPath, weightsFormat: 'float32-le', numParams: latest.numParams };
+      final = { modelVersionId: latest.id, roundNumber: latest.roundNumber, weightsPath, weightsFormat: 'float32-le', numParams: latest.numParams, global: finalGlobal, metrics: finalMetrics };
     }
+    const bankResults: SimulationResult['banks'] = {};
+    for (const b of opts.banks) {
+      const f = lastRound?.banks[b.name];
+      bankResults[b.name] = { global: f ? { auc: f.auc, ks: f.ks } : null };
+    }
+    let centralized: SimulationResult['centralized'];
+    const baselines = opts.baselines ?? [];
+    if (baselines.length && final?.weightsPath === null) {
+      throw new Error('--baseline needs the final global weights, but the plan seals the model for members only (release policy members-only)');
+    }
+    if (baselines.length && final) {
+      onEvent({ type: 'baseline-started', baselines });
+      const planFile = path.join(workDir, 'plan.effective.json');
+      fs.writeFileSync(planFile, JSON.stringify(plan));
+      const out = path.join(workDir, 'baselines.json');
+      const args = [agentBin, 'baseline', '--plan', planFile, '--rounds', String(final.roundNumber), '--out', out, ...opts.banks.flatMap((b) => ['--data', `${b.name}=${path.resolve(b.csv)}`])];
+      if (baselines.includes('local')) args.push('--local-only');
+      if (!baselines.includes('centralized')) args.push('--no-centralized');
+      await supervisor.runToCompletion('baselines', process.execPath, args, path.join(workDir, 'baselines.log'));
+      const b = JSON.parse(fs.readFileSync(out, 'utf8')) as { centralized?: { auc: number; ks: number; gini: number; brier: number }; banks: Record<string, { local_only?: { auc: number; ks: number } }> };
+      if (baselines.includes('centralized') && b.centralized) centralized = b.centralized;
+      if (baselines.includes('local')) for (const name of Object.keys(bankResults)) bankResults[name].local_only = b.banks[name]?.local_only;
+    }
+    const gains = Object.values(bankResults).flatMap((r) => (r.global && r.local_only ? [r.global.auc - r.local_only.auc] : []));
+    const benefit = gains.length ? { banks: gains.length, improved: gains.filter((g) => g > 0).length, medianAucGain: median(gains) } : undefined;
+    const reportPath = path.resolve(path.dirname(opts.outFile), `${path.basename(opts.outFile, '.json')}.report.html`);
+    fs.writeFileSync(
+      reportPath,
+      renderHtmlReport({
+        federationName: federation.name,
+        generatedAt: new Date().toISOString(),
+        plan: reportPlanSummary(plan, federation.planSha256),
+        rounds: rounds.map((r) => ({ number: r.number, contributors: r.contributors.length, metrics: roundMetrics.get(r.number) ?? null })),
+        final: finalMetrics,
+        benefit,
+        baselines: centralized ? { centralized: { auc: centralized.auc, ks: centralized.ks } } : undefined,
+      }),
+    );
     const result: SimulationResult = {
       federation: { id: federation.id, name: federation.name, planSha256: federation.planSha256, numParams: federation.numParams },
       workDir,
+      holdoutFraction: plan.holdout.fraction,
       rounds,
       final,
+      banks: bankResults,
+      ...(centralized ? { centralized } : {}),
+      ...(benefit ? { benefit } : {}),
+      reportPath,
     };
     fs.mkdirSync(path.dirname(path.resolve(opts.outFile)), { recursive: true });
     fs.writeFileSync(opts.outFile, `${JSON.stringify(result, null, 2)}\n`);

@@ -11,7 +11,8 @@ import {
   signEnvelope,
   splitIntoChunks,
   type EnrollResponse__Output,
-  type EvaluationMetrics,
+  type ContributionKind,
+  type EvaluationHistogramWire,
   type ParticipantServiceClient,
   type PayloadEncoding,
   type Phase__Output,
@@ -27,6 +28,7 @@ import {
   fetchKeyDigest,
   keySharesDigest,
   toWireUpdateKind,
+  uploadPhase,
 } from '@syndicate/protocol';
 import type { AgentIdentity } from '../crypto/identity-store';
 
@@ -147,11 +149,11 @@ export class CoordinatorClient {
     return { data, roundNumber: header.roundNumber, encoding: header.payload!.encoding, modelVersionId: header.modelVersionId };
   }
 
-  async downloadAggregate(roundId: string, kind: 'model' | 'count'): Promise<{ data: Buffer; contributors: number; keyEpoch: number }> {
+  async downloadAggregate(roundId: string, kind: ContributionKind): Promise<{ data: Buffer; contributors: number; keyEpoch: number; encoding: PayloadEncoding }> {
     const k = toWireUpdateKind(kind);
     const stream = this.client.DownloadAggregate({ envelope: this.envelope('PHASE_DOWNLOAD_AGGREGATE', aggregateDigest(roundId, k)), roundId, kind: k });
     const { header, data } = await this.readChunked<AggregateHeader__Output>('DownloadAggregate', stream);
-    return { data, contributors: header.contributors, keyEpoch: header.keyEpoch };
+    return { data, contributors: header.contributors, keyEpoch: header.keyEpoch, encoding: (header.payload?.encoding ?? 'PAYLOAD_ENCODING_UNSPECIFIED') as PayloadEncoding };
   }
 
   uploadUpdate(args: {
@@ -161,13 +163,13 @@ export class CoordinatorClient {
     numParams: number;
     numSamples: number;
     payload: Buffer;
-    kind?: 'model' | 'count';
+    kind?: ContributionKind;
     keyEpoch?: number;
   }): Promise<UploadUpdateResponse__Output> {
     const descriptor = describePayload(args.payload, args.encoding, args.numParams);
     const kind = args.kind ?? 'model';
     const header = {
-      envelope: this.envelope(kind === 'count' ? 'PHASE_COUNT' : 'PHASE_UPLOAD', descriptor.sha256, args.roundId, args.keyEpoch),
+      envelope: this.envelope(uploadPhase(kind), descriptor.sha256, args.roundId, args.keyEpoch),
       baseModelVersionId: args.baseModelVersionId,
       payload: descriptor,
       numSamples: String(args.numSamples),
@@ -198,10 +200,11 @@ export class CoordinatorClient {
     );
   }
 
-  submitEvaluation(modelVersionId: string, metrics: EvaluationMetrics & { numExamples: string; loss: number; accuracy: number; auc: number }): Promise<void> {
-    const env = this.envelope('PHASE_EVALUATE', evaluationDigest(modelVersionId, metrics));
+  /** Reports the consortium histogram this member decrypted from a round's evaluation sum. */
+  submitEvaluation(roundId: string, modelVersionId: string, contributors: number, histogram: EvaluationHistogramWire, keyEpoch: number): Promise<void> {
+    const env = this.envelope('PHASE_EVALUATION_RESULT', evaluationDigest(modelVersionId, contributors, histogram), roundId, keyEpoch);
     return new Promise((resolve, reject) =>
-      this.client.SubmitEvaluation({ envelope: env, modelVersionId, metrics }, { deadline: Date.now() + 60_000 }, (err) =>
+      this.client.SubmitEvaluation({ envelope: env, modelVersionId, contributors, histogram }, { deadline: Date.now() + 60_000 }, (err) =>
         err ? reject(callError('SubmitEvaluation', err)) : resolve(),
       ),
     );

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
+  DEFAULT_SCORE_BINS,
   encodeFloat32,
   modelLayout,
   parseTrainingPlanJson,
@@ -13,7 +14,8 @@ import {
 import type { Logger } from 'pino';
 import type { AgentIdentity } from '../crypto/identity-store';
 import type { Dataset } from '../data/csv-dataset';
-import { evaluateModel } from '../evaluation/metrics';
+import { predict } from '../evaluation/metrics';
+import { contributeEvaluation, reportEvaluation, writeLocalEvaluation } from './federated-evaluation';
 import { trainLocal } from '../training/local-trainer';
 import { backoffDelay } from './backoff';
 import { writeHealth } from './health-file';
@@ -33,6 +35,8 @@ export interface AgentOptions {
   keepUpdatesDir?: string;
   /** Where the liveness file goes (the state directory). */
   healthDir?: string;
+  /** The agent's state directory: this bank's own evaluation results are kept here, never sent. */
+  stateDir?: string;
 }
 
 /** Refusals that retrying cannot fix: the agent stops and says why. */
@@ -157,11 +161,14 @@ export class ParticipantAgent {
           else if (task.type === 'TASK_TYPE_KEY_CEREMONY') await dealKeyEpoch({ task, identity: this.opts.identity, client: this.client, keys: this.keys, numParams: this.numParams, logger: this.opts.logger });
           else if (task.type === 'TASK_TYPE_COUNT') await sendSampleCount({ task, client: this.client, keys: this.keys, spec: this.spec, numSamples: this.opts.train.rows });
           else if (task.type === 'TASK_TYPE_APPLY') await this.apply(task);
+          else if (task.type === 'TASK_TYPE_EVALUATION_RESULT') await this.reportEvaluation(task);
           this.done.add(key);
         } catch (err) {
           const reason = err instanceof CoordinatorCallError ? err.reason : '';
           // Already done (e.g. re-sent after a reconnect) is success, not failure.
           if (['DUPLICATE_UPDATE', 'DUPLICATE_COUNT', 'DUPLICATE_EVALUATION'].includes(reason)) this.done.add(key);
+          // An evaluation that closed without this member is not a fault of this member.
+          if (reason === 'EVALUATION_NOT_COLLECTING') this.done.add(key);
           if (reason === 'NOT_A_KEY_MEMBER') {
             // Joined after this key epoch was dealt: nothing to do until the next one.
             this.done.add(key);
@@ -240,8 +247,19 @@ export class ParticipantAgent {
       if (!same) this.opts.logger.error({ round: task.roundNumber, model: task.modelVersionId }, 'published model differs from the one this member computed from the aggregate');
       this.applied.delete(task.roundNumber);
     }
-    const m = await evaluateModel({ plan: this.plan, weights, data: this.opts.holdout });
-    await this.client.submitEvaluation(task.modelVersionId, { numExamples: String(m.numExamples), loss: m.loss, accuracy: m.accuracy, auc: m.auc });
-    this.opts.logger.info({ round: task.roundNumber, auc: m.auc, loss: m.loss }, 'evaluation submitted');
+    const scores = await predict(this.plan, weights, this.opts.holdout);
+    const r = await contributeEvaluation({ task, client: this.client, keys: this.keys, spec: this.spec, bins: this.evaluationBins, scores, labels: this.opts.holdout.labels });
+    const m = r.local;
+    const file = this.opts.stateDir ? writeLocalEvaluation(this.opts.stateDir, { roundNumber: task.roundNumber, modelVersionId: task.modelVersionId, evaluatedAt: new Date().toISOString(), metrics: m }) : undefined;
+    this.opts.logger.info({ round: task.roundNumber, auc: m.rocAuc, ks: m.ks, brier: m.brier, holdout: m.numExamples, keptIn: file }, 'evaluated on this bank\'s holdout (kept here); histograms contributed');
+  }
+
+  private async reportEvaluation(task: Task__Output): Promise<void> {
+    const m = await reportEvaluation({ task, client: this.client, keys: this.keys, spec: this.spec, bins: this.evaluationBins });
+    this.opts.logger.info({ round: task.roundNumber, auc: m.rocAuc, ks: m.ks, gini: m.gini, brier: m.brier, holdout: m.numExamples }, 'consortium evaluation decrypted and reported');
+  }
+
+  private get evaluationBins(): number {
+    return DEFAULT_SCORE_BINS;
   }
 }

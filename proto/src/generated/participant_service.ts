@@ -11,7 +11,7 @@ import type { DownloadModelResponse as _syndicate_v1_DownloadModelResponse, Down
 import type { EnrollRequest as _syndicate_v1_EnrollRequest, EnrollRequest__Output as _syndicate_v1_EnrollRequest__Output } from './syndicate/v1/EnrollRequest';
 import type { EnrollResponse as _syndicate_v1_EnrollResponse, EnrollResponse__Output as _syndicate_v1_EnrollResponse__Output } from './syndicate/v1/EnrollResponse';
 import type { Envelope as _syndicate_v1_Envelope, Envelope__Output as _syndicate_v1_Envelope__Output } from './syndicate/v1/Envelope';
-import type { EvaluationMetrics as _syndicate_v1_EvaluationMetrics, EvaluationMetrics__Output as _syndicate_v1_EvaluationMetrics__Output } from './syndicate/v1/EvaluationMetrics';
+import type { EvaluationHistogram as _syndicate_v1_EvaluationHistogram, EvaluationHistogram__Output as _syndicate_v1_EvaluationHistogram__Output } from './syndicate/v1/EvaluationHistogram';
 import type { FederationNotice as _syndicate_v1_FederationNotice, FederationNotice__Output as _syndicate_v1_FederationNotice__Output } from './syndicate/v1/FederationNotice';
 import type { FetchKeyShareRequest as _syndicate_v1_FetchKeyShareRequest, FetchKeyShareRequest__Output as _syndicate_v1_FetchKeyShareRequest__Output } from './syndicate/v1/FetchKeyShareRequest';
 import type { FetchKeyShareResponse as _syndicate_v1_FetchKeyShareResponse, FetchKeyShareResponse__Output as _syndicate_v1_FetchKeyShareResponse__Output } from './syndicate/v1/FetchKeyShareResponse';
@@ -51,7 +51,7 @@ export interface ProtoGrpcType {
       EnrollRequest: MessageTypeDefinition<_syndicate_v1_EnrollRequest, _syndicate_v1_EnrollRequest__Output>
       EnrollResponse: MessageTypeDefinition<_syndicate_v1_EnrollResponse, _syndicate_v1_EnrollResponse__Output>
       Envelope: MessageTypeDefinition<_syndicate_v1_Envelope, _syndicate_v1_Envelope__Output>
-      EvaluationMetrics: MessageTypeDefinition<_syndicate_v1_EvaluationMetrics, _syndicate_v1_EvaluationMetrics__Output>
+      EvaluationHistogram: MessageTypeDefinition<_syndicate_v1_EvaluationHistogram, _syndicate_v1_EvaluationHistogram__Output>
       FederationNotice: MessageTypeDefinition<_syndicate_v1_FederationNotice, _syndicate_v1_FederationNotice__Output>
       FetchKeyShareRequest: MessageTypeDefinition<_syndicate_v1_FetchKeyShareRequest, _syndicate_v1_FetchKeyShareRequest__Output>
       FetchKeyShareResponse: MessageTypeDefinition<_syndicate_v1_FetchKeyShareResponse, _syndicate_v1_FetchKeyShareResponse__Output>

@@ -10,8 +10,18 @@ export const subscribeDigest = (): Buffer => digest(Buffer.alloc(0));
 
 export const downloadDigest = (modelVersionId: string): Buffer => digest(Buffer.from(modelVersionId, 'utf8'));
 
-export function evaluationDigest(modelVersionId: string, m: { numExamples: string; loss: number; accuracy: number; auc: number }): Buffer {
-  return digest(Buffer.from(JSON.stringify([modelVersionId, m.numExamples, m.loss, m.accuracy, m.auc]), 'utf8'));
+/** The consortium evaluation histogram a member reports, in one canonical form (counts as decimal strings). */
+export interface EvaluationHistogramWire {
+  bins: number;
+  negatives: (string | number)[];
+  positives: (string | number)[];
+  sumSquaredError: number;
+  sumLogLoss: number;
+}
+
+export function evaluationDigest(modelVersionId: string, contributors: number, h: EvaluationHistogramWire): Buffer {
+  const counts = (xs: (string | number)[]) => xs.map((x) => String(x));
+  return digest(Buffer.from(JSON.stringify([modelVersionId, contributors, h.bins, counts(h.negatives), counts(h.positives), h.sumSquaredError, h.sumLogLoss]), 'utf8'));
 }
 
 export const fetchKeyDigest = (keyEpoch: number): Buffer => digest(Buffer.from(String(keyEpoch), 'utf8'));

@@ -16,7 +16,7 @@ export type { ModelHeader, ModelHeader__Output } from '../generated/syndicate/v1
 export type { UpdateHeader, UpdateHeader__Output } from '../generated/syndicate/v1/UpdateHeader';
 export type { UploadUpdateRequest, UploadUpdateRequest__Output } from '../generated/syndicate/v1/UploadUpdateRequest';
 export type { UploadUpdateResponse, UploadUpdateResponse__Output } from '../generated/syndicate/v1/UploadUpdateResponse';
-export type { EvaluationMetrics, EvaluationMetrics__Output } from '../generated/syndicate/v1/EvaluationMetrics';
+export type { EvaluationHistogram, EvaluationHistogram__Output } from '../generated/syndicate/v1/EvaluationHistogram';
 export type { SubmitEvaluationRequest, SubmitEvaluationRequest__Output } from '../generated/syndicate/v1/SubmitEvaluationRequest';
 export type { SubmitEvaluationResponse, SubmitEvaluationResponse__Output } from '../generated/syndicate/v1/SubmitEvaluationResponse';
 export type { Phase, Phase__Output } from '../generated/syndicate/v1/Phase';

@@ -1,11 +1,27 @@
 import type { UpdateKind__Output } from '../generated/syndicate/v1/UpdateKind';
 
-/** What a member contributes to a round: its update, or (secure mode) its encrypted sample count. */
-export type ContributionKind = 'model' | 'count';
+/**
+ * What a member contributes to a round: its update, (secure mode) its encrypted
+ * sample count, or its score histograms of the round's published model.
+ */
+export type ContributionKind = 'model' | 'count' | 'evaluation';
 
-export const toWireUpdateKind = (kind: ContributionKind): UpdateKind__Output => (kind === 'count' ? 'UPDATE_KIND_SAMPLE_COUNT' : 'UPDATE_KIND_MODEL');
+const TO_WIRE: Record<ContributionKind, UpdateKind__Output> = {
+  model: 'UPDATE_KIND_MODEL',
+  count: 'UPDATE_KIND_SAMPLE_COUNT',
+  evaluation: 'UPDATE_KIND_EVALUATION',
+};
+
+export const toWireUpdateKind = (kind: ContributionKind): UpdateKind__Output => TO_WIRE[kind];
 
 /** null for UNSPECIFIED or anything unknown: the caller refuses it by name. */
 export function fromWireUpdateKind(wire: string | undefined): ContributionKind | null {
-  return wire === 'UPDATE_KIND_SAMPLE_COUNT' ? 'count' : wire === 'UPDATE_KIND_MODEL' ? 'model' : null;
+  const found = (Object.keys(TO_WIRE) as ContributionKind[]).find((k) => TO_WIRE[k] === wire);
+  return found ?? null;
 }
+
+export const KNOWN_UPDATE_KINDS = Object.values(TO_WIRE).join(', ');
+
+/** The phase an upload of each kind is signed for, so one kind can never be replayed as another. */
+export const uploadPhase = (kind: ContributionKind): 'PHASE_UPLOAD' | 'PHASE_COUNT' | 'PHASE_EVALUATE' =>
+  kind === 'count' ? 'PHASE_COUNT' : kind === 'evaluation' ? 'PHASE_EVALUATE' : 'PHASE_UPLOAD';

@@ -5,8 +5,8 @@ import * as path from 'path';
 import pino from 'pino';
 import { loadCoordinatorConfig, runSimulation, startCoordinator } from '@syndicate/coordinator';
 import { generateConsortium, toCsv } from '@syndicate/examples';
-import { CoordinatorClient, KeyRing, loadIdentity, pullModel } from '@syndicate/participant';
-import { decodeFloat32, encodeFloat32, initialWeights, parseTrainingPlan, quantizationStep, planSecureSpec, type TrainingPlanInput } from '@syndicate/protocol';
+import { CoordinatorClient, KeyRing, loadCsvDataset, loadIdentity, localEvaluationPath, predict, pullModel, splitHoldout, type LocalEvaluation } from '@syndicate/participant';
+import { decodeFloat32, encodeFloat32, exactMetrics, initialWeights, parseTrainingPlan, quantizationStep, planSecureSpec, type TrainingPlanInput } from '@syndicate/protocol';
 import { freshDatabaseUrl, testDatabaseKind } from '../support/database';
 
 const basePlan: TrainingPlanInput = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'examples', 'credit-risk', 'plan-logistic.json'), 'utf8'));
@@ -60,7 +60,30 @@ describe(`secure aggregation over real gRPC (${testDatabaseKind()})`, () => {
     expect(maxErr).toBeLessThanOrEqual(bound + 1e-6);
     // The result went through quantization (the HE path), not a plaintext shortcut.
     expect(maxErr).toBeGreaterThan(0);
-    expect(result.rounds[1].global!.mean_auc).toBeGreaterThan(0.6);
+    expect(result.rounds[1].global!.auc).toBeGreaterThan(0.6);
+
+    // Federated evaluation: the consortium's AUC and KS, from the sum of encrypted histograms,
+    // equal the exact figures on the pooled holdout scores (which nobody ever pools for real).
+    const scores: number[] = [];
+    const labels: number[] = [];
+    for (const b of banks) {
+      const { holdout } = splitHoldout(await loadCsvDataset(b.csv, plan.schema), plan.holdout.fraction, plan.holdout.seed);
+      scores.push(...(await predict(plan, published, holdout)));
+      labels.push(...holdout.labels);
+    }
+    const exact = exactMetrics(scores, labels);
+    const global = result.final!.global!;
+    expect(global.num_examples).toBe(scores.length);
+    expect(Math.abs(global.auc - exact.rocAuc)).toBeLessThan(0.001);
+    expect(Math.abs(global.ks - exact.ks)).toBeLessThan(0.001);
+    expect(Math.abs(global.brier - exact.brier)).toBeLessThan(1e-6);
+    // Each bank's own figures stayed with the bank: on its disk (simulate read them there), not in the coordinator's answers.
+    const own = JSON.parse(fs.readFileSync(localEvaluationPath(path.join(dir, 'work', 'agents', banks[0].name), 2), 'utf8')) as LocalEvaluation;
+    expect(own.metrics.numExamples).toBeGreaterThan(0);
+    expect(result.rounds[1].banks[banks[0].name].auc).toBe(own.metrics.rocAuc);
+    const fromCoordinator = JSON.stringify([result.rounds[1].global, result.rounds[1].evaluation, result.final!.metrics]);
+    for (const b of banks) expect(fromCoordinator).not.toContain(String(result.rounds[1].banks[b.name].auc));
+    expect(fs.readFileSync(result.reportPath, 'utf8')).toContain('<svg');
   });
 
   it('under members-only, nothing the coordinator stores reveals an update, the keys or the global model', async () => {
@@ -138,6 +161,6 @@ describe(`secure aggregation over real gRPC (${testDatabaseKind()})`, () => {
     expect(report.sealedModels).toBeGreaterThan(0);
     expect(report.sealedModelsOpened).toBe(0);
     // Only sums are kept, never an individual member's ciphertext.
-    expect(report.sums.map((s) => s.kind).sort()).toEqual(['count', 'model']);
+    expect(report.sums.map((s) => s.kind).sort()).toEqual(['count', 'evaluation', 'model']);
   });
 });

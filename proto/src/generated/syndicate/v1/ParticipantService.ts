@@ -95,14 +95,16 @@ export interface ParticipantServiceClient extends grpc.Client {
   publishModel(callback: grpc.requestCallback<_syndicate_v1_PublishModelResponse__Output>): grpc.ClientWritableStream<_syndicate_v1_PublishModelRequest>;
   
   /**
-   * Metrics of a global model on the bank's holdout.
+   * The consortium's evaluation histogram of a model, decrypted by a member from the
+   * sum of every member's encrypted histogram (no bank's own figures are in it).
    */
   SubmitEvaluation(argument: _syndicate_v1_SubmitEvaluationRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_SubmitEvaluationResponse__Output>): grpc.ClientUnaryCall;
   SubmitEvaluation(argument: _syndicate_v1_SubmitEvaluationRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_syndicate_v1_SubmitEvaluationResponse__Output>): grpc.ClientUnaryCall;
   SubmitEvaluation(argument: _syndicate_v1_SubmitEvaluationRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_SubmitEvaluationResponse__Output>): grpc.ClientUnaryCall;
   SubmitEvaluation(argument: _syndicate_v1_SubmitEvaluationRequest, callback: grpc.requestCallback<_syndicate_v1_SubmitEvaluationResponse__Output>): grpc.ClientUnaryCall;
   /**
-   * Metrics of a global model on the bank's holdout.
+   * The consortium's evaluation histogram of a model, decrypted by a member from the
+   * sum of every member's encrypted histogram (no bank's own figures are in it).
    */
   submitEvaluation(argument: _syndicate_v1_SubmitEvaluationRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_SubmitEvaluationResponse__Output>): grpc.ClientUnaryCall;
   submitEvaluation(argument: _syndicate_v1_SubmitEvaluationRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_syndicate_v1_SubmitEvaluationResponse__Output>): grpc.ClientUnaryCall;
@@ -183,7 +185,8 @@ export interface ParticipantServiceHandlers extends grpc.UntypedServiceImplement
   PublishModel: grpc.handleClientStreamingCall<_syndicate_v1_PublishModelRequest__Output, _syndicate_v1_PublishModelResponse>;
   
   /**
-   * Metrics of a global model on the bank's holdout.
+   * The consortium's evaluation histogram of a model, decrypted by a member from the
+   * sum of every member's encrypted histogram (no bank's own figures are in it).
    */
   SubmitEvaluation: grpc.handleUnaryCall<_syndicate_v1_SubmitEvaluationRequest__Output, _syndicate_v1_SubmitEvaluationResponse>;
   

@@ -20,6 +20,14 @@ export const PayloadEncoding = {
    * (release policy members-only): stored by the coordinator, readable by members only.
    */
   PAYLOAD_ENCODING_SEALED_FLOAT32: 'PAYLOAD_ENCODING_SEALED_FLOAT32',
+  /**
+   * Little-endian uint32 vector of integer fields (plaintext mode's evaluation histograms).
+   */
+  PAYLOAD_ENCODING_UINT32_LE: 'PAYLOAD_ENCODING_UINT32_LE',
+  /**
+   * Little-endian float64 vector: plaintext mode's exact sums of uint32 fields.
+   */
+  PAYLOAD_ENCODING_FLOAT64_LE: 'PAYLOAD_ENCODING_FLOAT64_LE',
 } as const;
 
 /**
@@ -45,6 +53,16 @@ export type PayloadEncoding =
    */
   | 'PAYLOAD_ENCODING_SEALED_FLOAT32'
   | 3
+  /**
+   * Little-endian uint32 vector of integer fields (plaintext mode's evaluation histograms).
+   */
+  | 'PAYLOAD_ENCODING_UINT32_LE'
+  | 4
+  /**
+   * Little-endian float64 vector: plaintext mode's exact sums of uint32 fields.
+   */
+  | 'PAYLOAD_ENCODING_FLOAT64_LE'
+  | 5
 
 /**
  * How a payload's bytes are to be read. Both sides must agree; the codecs live in

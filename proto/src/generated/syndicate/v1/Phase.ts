@@ -31,6 +31,10 @@ export const Phase = {
    * Member publishing the new global model (plain or sealed).
    */
   PHASE_PUBLISH: 'PHASE_PUBLISH',
+  /**
+   * Member reporting the decrypted consortium evaluation histogram of a model.
+   */
+  PHASE_EVALUATION_RESULT: 'PHASE_EVALUATION_RESULT',
 } as const;
 
 /**
@@ -73,6 +77,11 @@ export type Phase =
    */
   | 'PHASE_PUBLISH'
   | 9
+  /**
+   * Member reporting the decrypted consortium evaluation histogram of a model.
+   */
+  | 'PHASE_EVALUATION_RESULT'
+  | 10
 
 /**
  * What a message is for. Bound into every signature so a message signed for

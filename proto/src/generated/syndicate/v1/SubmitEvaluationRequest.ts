@@ -2,22 +2,30 @@
 // Original file: syndicate/v1/participant_service.proto
 
 import type { Envelope as _syndicate_v1_Envelope, Envelope__Output as _syndicate_v1_Envelope__Output } from '../../syndicate/v1/Envelope';
-import type { EvaluationMetrics as _syndicate_v1_EvaluationMetrics, EvaluationMetrics__Output as _syndicate_v1_EvaluationMetrics__Output } from '../../syndicate/v1/EvaluationMetrics';
+import type { EvaluationHistogram as _syndicate_v1_EvaluationHistogram, EvaluationHistogram__Output as _syndicate_v1_EvaluationHistogram__Output } from '../../syndicate/v1/EvaluationHistogram';
 
 export interface SubmitEvaluationRequest {
   /**
-   * phase PHASE_EVALUATE; payload hash over the canonical metrics bytes.
+   * phase PHASE_EVALUATION_RESULT, bound to the round; payload hash from evaluationDigest().
    */
   'envelope'?: (_syndicate_v1_Envelope | null);
   'modelVersionId'?: (string);
-  'metrics'?: (_syndicate_v1_EvaluationMetrics | null);
+  'histogram'?: (_syndicate_v1_EvaluationHistogram | null);
+  /**
+   * Members whose histograms are in the sum, as the aggregate header said.
+   */
+  'contributors'?: (number);
 }
 
 export interface SubmitEvaluationRequest__Output {
   /**
-   * phase PHASE_EVALUATE; payload hash over the canonical metrics bytes.
+   * phase PHASE_EVALUATION_RESULT, bound to the round; payload hash from evaluationDigest().
    */
   'envelope': (_syndicate_v1_Envelope__Output | null);
   'modelVersionId': (string);
-  'metrics': (_syndicate_v1_EvaluationMetrics__Output | null);
+  'histogram': (_syndicate_v1_EvaluationHistogram__Output | null);
+  /**
+   * Members whose histograms are in the sum, as the aggregate header said.
+   */
+  'contributors': (number);
 }

@@ -8,7 +8,8 @@ export const TaskType = {
    */
   TASK_TYPE_TRAIN: 'TASK_TYPE_TRAIN',
   /**
-   * Score the holdout with the given global model and submit the metrics.
+   * Score the holdout with the given global model; upload per-class score histograms
+   * (encrypted under secure aggregation) for the round that produced it.
    */
   TASK_TYPE_EVALUATE: 'TASK_TYPE_EVALUATE',
   /**
@@ -23,6 +24,10 @@ export const TaskType = {
    * The round's encrypted sum is final: decrypt, apply, and publish if asked.
    */
   TASK_TYPE_APPLY: 'TASK_TYPE_APPLY',
+  /**
+   * The round's evaluation sum is final: decrypt it and report the consortium histogram.
+   */
+  TASK_TYPE_EVALUATION_RESULT: 'TASK_TYPE_EVALUATION_RESULT',
 } as const;
 
 export type TaskType =
@@ -34,7 +39,8 @@ export type TaskType =
   | 'TASK_TYPE_TRAIN'
   | 1
   /**
-   * Score the holdout with the given global model and submit the metrics.
+   * Score the holdout with the given global model; upload per-class score histograms
+   * (encrypted under secure aggregation) for the round that produced it.
    */
   | 'TASK_TYPE_EVALUATE'
   | 2
@@ -53,5 +59,10 @@ export type TaskType =
    */
   | 'TASK_TYPE_APPLY'
   | 5
+  /**
+   * The round's evaluation sum is final: decrypt it and report the consortium histogram.
+   */
+  | 'TASK_TYPE_EVALUATION_RESULT'
+  | 6
 
 export type TaskType__Output = typeof TaskType[keyof typeof TaskType]

@@ -11,6 +11,10 @@ export const UpdateKind = {
    * Secure: the encrypted local sample count.
    */
   UPDATE_KIND_SAMPLE_COUNT: 'UPDATE_KIND_SAMPLE_COUNT',
+  /**
+   * Per-class score histograms of the round's published model on the member's holdout.
+   */
+  UPDATE_KIND_EVALUATION: 'UPDATE_KIND_EVALUATION',
 } as const;
 
 export type UpdateKind =
@@ -26,5 +30,10 @@ export type UpdateKind =
    */
   | 'UPDATE_KIND_SAMPLE_COUNT'
   | 2
+  /**
+   * Per-class score histograms of the round's published model on the member's holdout.
+   */
+  | 'UPDATE_KIND_EVALUATION'
+  | 3
 
 export type UpdateKind__Output = typeof UpdateKind[keyof typeof UpdateKind]

@@ -1,0 +1,61 @@
+import { Controller, Get, Header, Param, StreamableFile } from '@nestjs/common';
+import { decodeFloat32, scorecardFromWeights, type Scorecard } from '@syndicate/protocol';
+import { Roles } from '../../access/roles';
+import { SyndicateError } from '../../common/syndicate-error';
+import { FederationsService } from '../../federations/federations.service';
+import { ModelsService } from '../models.service';
+import { jsonWeights, type JsonWeights } from './json-weights';
+import { TFJS_WEIGHTS_FILE, tfjsModelArtifacts, tfjsModelJson, type TfjsModelJson } from './tfjs-export';
+
+/**
+ * A published model in the formats a bank's teams use: a TensorFlow.js model
+ * directory (`tf.loadLayersModel('<base>/v1/models/ID/export/tfjs/model.json')`
+ * finds its shard beside it), plain JSON weights, and a points scorecard.
+ */
+@Controller('v1/models/:id/export')
+@Roles('data-scientist', 'auditor')
+export class ModelExportsController {
+  constructor(
+    private readonly models: ModelsService,
+    private readonly federations: FederationsService,
+  ) {}
+
+  private async load(id: string) {
+    const m = await this.models.withData(id);
+    if (m.encoding !== 'PAYLOAD_ENCODING_FLOAT32_LE') {
+      throw new SyndicateError('FAILED_PRECONDITION', 'MODEL_SEALED', `model ${m.id} is sealed for members only (release policy members-only); a member pulls it with: syndicate-agent model pull`);
+    }
+    const plan = this.federations.plan(await this.federations.entity(m.federationId));
+    const opts = { planSha256: m.planSha256, modelVersionId: m.id, roundNumber: m.roundNumber };
+    return { plan, weights: decodeFloat32(m.data, m.numParams), opts };
+  }
+
+  @Get('tfjs/model.json')
+  async tfjsModel(@Param('id') id: string): Promise<TfjsModelJson> {
+    const { plan, opts } = await this.load(id);
+    return tfjsModelJson(plan, opts);
+  }
+
+  @Get(`tfjs/${TFJS_WEIGHTS_FILE}`)
+  @Header('Content-Type', 'application/octet-stream')
+  async tfjsWeights(@Param('id') id: string): Promise<StreamableFile> {
+    const { plan, weights, opts } = await this.load(id);
+    return new StreamableFile(tfjsModelArtifacts(plan, weights, opts)[TFJS_WEIGHTS_FILE]);
+  }
+
+  @Get('weights.json')
+  async json(@Param('id') id: string): Promise<JsonWeights> {
+    const { plan, weights, opts } = await this.load(id);
+    return jsonWeights(plan, weights, opts);
+  }
+
+  @Get('scorecard.json')
+  async scorecard(@Param('id') id: string): Promise<Scorecard> {
+    const { plan, weights } = await this.load(id);
+    try {
+      return scorecardFromWeights(plan, weights);
+    } catch (err) {
+      throw new SyndicateError('FAILED_PRECONDITION', 'NOT_A_SCORECARD_MODEL', (err as Error).message);
+    }
+  }
+}

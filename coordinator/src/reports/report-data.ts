@@ -1,0 +1,74 @@
+import { inputDimension, type FederatedMetrics, type TrainingPlan } from '@syndicate/protocol';
+
+/** What the report says about the plan, in words a reviewer reads. */
+export interface ReportPlanSummary {
+  name: string;
+  sha256?: string;
+  description?: string;
+  /** e.g. "logistic regression" or "MLP 32-16, relu". */
+  model: string;
+  target: string;
+  features: { numeric: number; categorical: number; inputColumns: number };
+  /** e.g. "FedAvg, secure (BFV, bfv-n4096-...)". */
+  aggregation: string;
+  localTraining: string;
+}
+
+export interface ReportRound {
+  number: number;
+  contributors: number;
+  /** Null when the round's federated evaluation did not complete. */
+  metrics: FederatedMetrics | null;
+}
+
+/** How many members beat their local-only model with the global one (each bank reports only "better or not"). */
+export interface BenefitSummary {
+  banks: number;
+  improved: number;
+  medianAucGain: number;
+}
+
+export interface ReportBaselines {
+  /** The same model trained on pooled data, where a consortium could run that comparison (e.g. on synthetic data). */
+  centralized?: { auc: number; ks: number };
+}
+
+export interface ReportData {
+  federationName: string;
+  plan: ReportPlanSummary;
+  generatedAt: Date | string;
+  rounds: ReportRound[];
+  /** The published model's metrics (usually the last round's). */
+  final: FederatedMetrics | null;
+  benefit?: BenefitSummary;
+  baselines?: ReportBaselines;
+}
+
+function describeModel(model: TrainingPlan['model']): string {
+  const spec = model as { template: string; hiddenUnits?: number[]; activation?: string };
+  if (spec.template === 'logistic_regression') return 'logistic regression';
+  if (spec.template === 'mlp') return `MLP ${(spec.hiddenUnits ?? []).join('-')} (${spec.activation ?? 'relu'}), sigmoid output`;
+  return spec.template;
+}
+
+/** The report's plan section from a validated plan. */
+export function reportPlanSummary(plan: TrainingPlan, sha256?: string): ReportPlanSummary {
+  const { aggregation: agg, training } = plan;
+  return {
+    name: plan.name,
+    ...(sha256 ? { sha256 } : {}),
+    ...(plan.description ? { description: plan.description } : {}),
+    model: describeModel(plan.model),
+    target: plan.schema.target.name,
+    features: {
+      numeric: plan.schema.features.filter((f) => f.type === 'numeric').length,
+      categorical: plan.schema.features.filter((f) => f.type === 'categorical').length,
+      inputColumns: inputDimension(plan.schema),
+    },
+    aggregation:
+      agg.mode === 'secure'
+        ? `${agg.strategy}, secure (BFV homomorphic encryption, parameter set ${agg.secure.parameterSet}, update clip ±${agg.secure.clip})`
+        : `${agg.strategy}, plaintext updates`,
+    localTraining: `${training.epochs} epoch(s), batch ${training.batchSize}, ${training.optimizer} lr ${training.learningRate}`,
+  };
+}

@@ -1,0 +1,48 @@
+import { Controller, Get, Header, Param } from '@nestjs/common';
+import { Roles } from '../access/roles';
+import { SyndicateError } from '../common/syndicate-error';
+import { EvaluationService, type EvaluationView } from '../evaluation/evaluation.service';
+import { FederationsService } from '../federations/federations.service';
+import { renderHtmlReport } from './html-report';
+import { reportPlanSummary } from './report-data';
+
+/** What data scientists and model-risk reviewers read: consortium metrics per model, and the report. */
+@Controller('v1')
+export class ReportsController {
+  constructor(
+    private readonly evaluation: EvaluationService,
+    private readonly federations: FederationsService,
+  ) {}
+
+  @Get('models/:id/evaluation')
+  @Roles('admin', 'data-scientist', 'auditor')
+  async forModel(@Param('id') id: string): Promise<EvaluationView> {
+    const ev = await this.evaluation.get(id);
+    if (!ev) throw new SyndicateError('NOT_FOUND', 'EVALUATION_NOT_FOUND', `model ${id} has no federated evaluation (it does not exist, or is the initial model)`);
+    return this.evaluation.view(ev);
+  }
+
+  @Get('federations/:federationId/evaluations')
+  @Roles('admin', 'data-scientist', 'auditor')
+  async list(@Param('federationId') federationId: string): Promise<EvaluationView[]> {
+    await this.federations.entity(federationId);
+    return this.evaluation.forFederation(federationId);
+  }
+
+  /** One self-contained HTML page (no external assets): learning curves, ROC, KS, calibration, per-round table. */
+  @Get('federations/:federationId/report')
+  @Roles('admin', 'data-scientist', 'auditor')
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  async report(@Param('federationId') federationId: string): Promise<string> {
+    const federation = await this.federations.entity(federationId);
+    const evaluations = await this.evaluation.forFederation(federationId);
+    const done = evaluations.filter((e) => e.metrics);
+    return renderHtmlReport({
+      federationName: federation.name,
+      plan: reportPlanSummary(this.federations.plan(federation), federation.planSha256),
+      generatedAt: new Date().toISOString(),
+      rounds: evaluations.map((e) => ({ number: e.roundNumber, contributors: e.contributors, metrics: e.metrics })),
+      final: done.length ? done[done.length - 1].metrics : null,
+    });
+  }
+}

@@ -1,0 +1,82 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import {
+  buildScoreHistogram,
+  decodeEvaluationContribution,
+  encodeEvaluationContribution,
+  exactMetrics,
+  federatedMetrics,
+  type ExactMetrics,
+  type FederatedMetrics,
+  type SecureAggregationSpec,
+  type Task__Output,
+} from '@syndicate/protocol';
+import type { KeyRing } from '../crypto/key-ring';
+import type { CoordinatorClient } from './coordinator-client';
+
+/** What this bank learns about a model on its own holdout: written on-prem, never sent. */
+export interface LocalEvaluation {
+  roundNumber: number;
+  modelVersionId: string;
+  evaluatedAt: string;
+  metrics: ExactMetrics;
+}
+
+export const localEvaluationPath = (stateDir: string, roundNumber: number): string => path.join(stateDir, 'evaluations', `round-${roundNumber}.json`);
+
+export function writeLocalEvaluation(stateDir: string, e: LocalEvaluation): string {
+  const file = localEvaluationPath(stateDir, e.roundNumber);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  // NaN (one class absent) has no JSON form: null says "undefined" plainly.
+  fs.writeFileSync(file, `${JSON.stringify(e, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`, { mode: 0o600 });
+  return file;
+}
+
+/**
+ * Scores the holdout, keeps the bank's own metrics locally, and contributes
+ * per-class score histograms: encrypted under the federation key in secure
+ * mode (the coordinator only adds them), plain integer fields otherwise.
+ */
+export async function contributeEvaluation(o: {
+  task: Task__Output;
+  client: CoordinatorClient;
+  keys: KeyRing;
+  spec: SecureAggregationSpec;
+  bins: number;
+  scores: Float32Array;
+  labels: ArrayLike<number>;
+}): Promise<{ local: ExactMetrics; receiptId: string }> {
+  const local = exactMetrics(o.scores, o.labels);
+  const fields = encodeEvaluationContribution(buildScoreHistogram(o.scores, o.labels, o.bins), o.spec);
+  const secure = o.task.parameterSet !== '';
+  const payload = secure ? (await o.keys.get(o.task.keyEpoch)).holder.encrypt(fields) : Buffer.from(fields.buffer, fields.byteOffset, fields.byteLength);
+  const receipt = await o.client.uploadUpdate({
+    roundId: o.task.roundId,
+    baseModelVersionId: o.task.modelVersionId,
+    encoding: secure ? 'PAYLOAD_ENCODING_BFV_PACKED' : 'PAYLOAD_ENCODING_UINT32_LE',
+    numParams: 0,
+    numSamples: 0,
+    payload,
+    kind: 'evaluation',
+    keyEpoch: o.task.keyEpoch,
+  });
+  return { local, receiptId: receipt.receiptId };
+}
+
+/** Decrypts the consortium's histogram sum and reports it; every contributor does, so a false report is caught. */
+export async function reportEvaluation(o: { task: Task__Output; client: CoordinatorClient; keys: KeyRing; spec: SecureAggregationSpec; bins: number }): Promise<FederatedMetrics> {
+  const sum = await o.client.downloadAggregate(o.task.roundId, 'evaluation');
+  let fieldSums: ArrayLike<number>;
+  if (sum.encoding === 'PAYLOAD_ENCODING_BFV_PACKED') fieldSums = (await o.keys.get(o.task.keyEpoch)).holder.decrypt(sum.data);
+  else if (sum.encoding === 'PAYLOAD_ENCODING_FLOAT64_LE' && sum.data.length % 8 === 0) fieldSums = new Float64Array(sum.data.buffer.slice(sum.data.byteOffset, sum.data.byteOffset + sum.data.length));
+  else throw new Error(`evaluation aggregate has unexpected encoding ${sum.encoding} (${sum.data.length} bytes)`);
+  const h = decodeEvaluationContribution(fieldSums, o.bins, o.spec);
+  await o.client.submitEvaluation(
+    o.task.roundId,
+    o.task.modelVersionId,
+    sum.contributors,
+    { bins: h.bins, negatives: Array.from(h.negatives), positives: Array.from(h.positives), sumSquaredError: h.sumSquaredError, sumLogLoss: h.sumLogLoss },
+    o.task.keyEpoch,
+  );
+  return federatedMetrics(h);
+}
