@@ -10,6 +10,7 @@ import { enrollAgent, runAgent } from '../agent/agent-runner';
 import { pullModel, writePulledModel } from '../agent/model-pull';
 import { checkHealth } from '../agent/health-file';
 import { loadIdentity } from '../crypto/identity-store';
+import { registerBenefitCommands } from '../benefit/benefit-commands';
 
 const program = new Command('syndicate-agent')
   .description("Syndicate participant agent: trains on this bank's data on-prem and sends only model updates, over outbound connections.")
@@ -100,6 +101,8 @@ withTransport(model.command('pull'))
     writePulledModel(o.out, loadIdentity(o.stateDir)!.planJson, m);
     process.stdout.write(`${m.modelVersionId} (round ${m.roundNumber}, ${m.weights.length} parameters${m.sealed ? ', decrypted from a members-only seal' : ''}) -> ${o.out}\n`);
   });
+
+registerBenefitCommands(program, { withTransport, transportOf });
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof AgentConfigError) {
