@@ -1,4 +1,6 @@
-import type { DataSchema, ModelSpec, TrainingPlan } from './training-plan';
+import { readSequentialLayers, type StackLayerSpec } from './sequential-layers';
+import type { DataSchema, FeatureSpec, ModelSpec, TrainingPlan } from './training-plan';
+import { MISSING_CATEGORY } from './training-plan';
 
 /** One weight tensor of the model, in the order TensorFlow.js `getWeights()` returns them. */
 export interface TensorLayout {
@@ -15,36 +17,65 @@ export interface ModelLayout {
   numParams: number;
 }
 
-/** Width of the encoded input: one column per numeric feature, one-hot per categorical value. */
-export function inputDimension(schema: DataSchema): number {
-  return schema.features.reduce((n, f) => n + (f.type === 'numeric' ? 1 : f.vocabulary.length), 0);
+/** One-hot columns of a categorical feature: its vocabulary, then "__missing__" under `missing: category`. */
+export function categoryColumns(f: Extract<FeatureSpec, { type: 'categorical' }>): string[] {
+  return f.missing === 'category' ? [...f.vocabulary, MISSING_CATEGORY] : f.vocabulary;
 }
 
-/** Dense layer sizes the template expands to, ending in one sigmoid unit. */
-export function layerSizes(model: ModelSpec): number[] {
-  return model.template === 'mlp' ? [...model.hiddenUnits, 1] : [1];
+/** Encoded columns a feature takes: 1 when numeric, one per category column when categorical. */
+export function featureWidth(f: FeatureSpec): number {
+  return f.type === 'numeric' ? 1 : categoryColumns(f).length;
+}
+
+/** Width of the encoded input: one column per numeric feature, one-hot per categorical value (plus a missing column when the policy adds one). */
+export function inputDimension(schema: DataSchema): number {
+  return schema.features.reduce((n, f) => n + featureWidth(f), 0);
 }
 
 /**
- * Flat parameter layout: for each Dense layer its kernel [in, out] then bias [out],
- * row-major. Both sides derive it from the plan, so a flat float vector is
- * unambiguous without shipping shapes.
+ * The model as a stack of Dense (and weightless Dropout) layers ending in one
+ * sigmoid unit. Throws for tfjs_layers JSON the plan schema would refuse.
+ */
+export function layerStack(model: ModelSpec): StackLayerSpec[] {
+  if (model.template === 'logistic_regression') return [{ kind: 'dense', units: 1, activation: 'sigmoid', useBias: true }];
+  if (model.template === 'mlp') {
+    return [
+      ...model.hiddenUnits.map((units): StackLayerSpec => ({ kind: 'dense', units, activation: model.activation, useBias: true })),
+      { kind: 'dense', units: 1, activation: 'sigmoid', useBias: true },
+    ];
+  }
+  const read = readSequentialLayers(model.layers);
+  if (read.problems.length) throw new Error(`model.layers: ${read.problems.join('; ')}`);
+  return read.layers;
+}
+
+/** Dense layer sizes the model expands to, ending in one sigmoid unit. */
+export function layerSizes(model: ModelSpec): number[] {
+  return layerStack(model).flatMap((l) => (l.kind === 'dense' ? [l.units] : []));
+}
+
+/**
+ * Flat parameter layout: for each Dense layer its kernel [in, out] then bias [out]
+ * (when it has one), row-major. Both sides derive it from the plan, so a flat
+ * float vector is unambiguous without shipping shapes.
  */
 export function modelLayout(plan: Pick<TrainingPlan, 'schema' | 'model'>): ModelLayout {
   const inputDim = inputDimension(plan.schema);
   const tensors: TensorLayout[] = [];
   let offset = 0;
   let fanIn = inputDim;
-  layerSizes(plan.model).forEach((units, i) => {
-    for (const [suffix, shape] of [
-      ['kernel', [fanIn, units]],
-      ['bias', [units]],
-    ] as const) {
+  let dense = 0;
+  for (const layer of layerStack(plan.model)) {
+    if (layer.kind !== 'dense') continue;
+    const shapes: [string, number[]][] = [['kernel', [fanIn, layer.units]]];
+    if (layer.useBias) shapes.push(['bias', [layer.units]]);
+    for (const [suffix, shape] of shapes) {
       const size = shape.reduce((a, b) => a * b, 1);
-      tensors.push({ name: `dense_${i}/${suffix}`, shape: [...shape], offset, size });
+      tensors.push({ name: `dense_${dense}/${suffix}`, shape, offset, size });
       offset += size;
     }
-    fanIn = units;
-  });
+    fanIn = layer.units;
+    dense++;
+  }
   return { inputDim, tensors, numParams: offset };
 }

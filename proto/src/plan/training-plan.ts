@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_HE_PARAMETER_SET, HE_PARAMETER_SETS, parameterSet, valueBits } from '../he/parameter-sets';
+import { readSequentialLayers, type TfjsLayersJson } from './sequential-layers';
 
 const identifier = z
   .string()
@@ -16,6 +17,19 @@ export const numericFeatureSchema = z
     scale: z.number().finite().positive().default(1),
     /** Apply log1p before scaling (incomes, balances). Values must then be >= 0. */
     log1p: z.boolean().default(false),
+    /**
+     * `fixed`: center/scale as written. `federated`: before round 1 they are replaced by
+     * the consortium-wide mean and standard deviation (of the post-log1p values),
+     * computed from secure sums (applyConsortiumStandardization).
+     */
+    standardize: z.enum(['fixed', 'federated']).default('fixed'),
+    /**
+     * A missing cell (empty, NA, NaN or null, any case): `error` refuses the data,
+     * `mean` encodes it as `center` (the consortium mean under federated
+     * standardization), `constant` as `fill` (a raw value, before log1p and scaling).
+     */
+    missing: z.enum(['error', 'mean', 'constant']).default('error'),
+    fill: z.number().finite().optional(),
   })
   .strict();
 
@@ -25,10 +39,46 @@ export const categoricalFeatureSchema = z
     type: z.literal('categorical'),
     /** One-hot encoded in this order; a value outside it is a data error. */
     vocabulary: z.array(z.string().min(1)).min(1).max(1000),
+    /**
+     * A missing cell (empty, NA, NaN or null, any case, unless the vocabulary lists it):
+     * `error` refuses the data, `category` encodes it as one extra one-hot column,
+     * "__missing__", after the vocabulary.
+     */
+    missing: z.enum(['error', 'category']).default('error'),
   })
   .strict();
 
+/** Name of the implicit one-hot column a categorical feature with `missing: category` adds. */
+export const MISSING_CATEGORY = '__missing__';
+
 export const featureSchema = z.discriminatedUnion('type', [numericFeatureSchema, categoricalFeatureSchema]);
+
+type Issue = { path: (string | number)[]; message: string };
+
+/** Checks within one feature that zod's shape cannot express; paths relative to the feature. */
+function featureIssues(f: z.infer<typeof featureSchema>): Issue[] {
+  const issues: Issue[] = [];
+  const issue = (key: string, message: string) => issues.push({ path: [key], message });
+  if (f.type === 'categorical') {
+    if (new Set(f.vocabulary).size !== f.vocabulary.length) issue('vocabulary', 'vocabulary has duplicate values');
+    if (f.missing === 'category' && f.vocabulary.includes(MISSING_CATEGORY)) issue('vocabulary', `"${MISSING_CATEGORY}" is reserved for missing values (missing: category)`);
+    return issues;
+  }
+  if (f.missing === 'constant' && f.fill === undefined) issue('fill', 'missing: constant needs a fill value');
+  if (f.missing !== 'constant' && f.fill !== undefined) issue('fill', 'fill is only used with missing: constant');
+  if (f.log1p && f.fill !== undefined && f.fill < 0) issue('fill', 'must be >= 0 because the feature applies log1p');
+  return issues;
+}
+
+function duplicateColumnIssues(names: unknown[]): Issue[] {
+  const seen = new Set<unknown>();
+  const issues: Issue[] = [];
+  for (const name of names) {
+    if (typeof name === 'string' && seen.has(name)) issues.push({ path: [], message: `column "${name}" is declared twice` });
+    seen.add(name);
+  }
+  return issues;
+}
 
 export const dataSchemaSchema = z
   .object({
@@ -38,18 +88,41 @@ export const dataSchemaSchema = z
   })
   .strict()
   .superRefine((schema, ctx) => {
-    const names = [...schema.features.map((f) => f.name), schema.target.name];
-    const seen = new Set<string>();
-    for (const name of names) {
-      if (seen.has(name)) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `column "${name}" is declared twice` });
-      seen.add(name);
-    }
-    schema.features.forEach((f, i) => {
-      if (f.type === 'categorical' && new Set(f.vocabulary).size !== f.vocabulary.length) {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['features', i, 'vocabulary'], message: 'vocabulary has duplicate values' });
-      }
+    for (const i of duplicateColumnIssues([...schema.features.map((f) => f.name), schema.target.name])) ctx.addIssue({ code: z.ZodIssueCode.custom, ...i });
+    schema.features.forEach((f, n) => {
+      for (const i of featureIssues(f)) ctx.addIssue({ code: z.ZodIssueCode.custom, ...i, path: ['features', n, ...i.path] });
     });
   });
+
+/**
+ * Feature-level and cross-feature checks on whatever features parse on their
+ * own: zod skips refinements once any sibling has a type error.
+ */
+function rawSchemaIssues(raw: unknown): Issue[] {
+  if (typeof raw !== 'object' || raw === null) return [];
+  const { features, target } = raw as { features?: unknown; target?: { name?: unknown } };
+  if (!Array.isArray(features)) return [];
+  const issues: Issue[] = [];
+  features.forEach((f, n) => {
+    const r = featureSchema.safeParse(f);
+    if (r.success) for (const i of featureIssues(r.data)) issues.push({ ...i, path: ['schema', 'features', n, ...i.path] });
+  });
+  const names = [...features.map((f) => (typeof f === 'object' && f !== null ? (f as { name?: unknown }).name : undefined)), target?.name];
+  for (const i of duplicateColumnIssues(names)) issues.push({ ...i, path: ['schema'] });
+  return issues;
+}
+
+/** A TensorFlow.js (or Keras) Sequential's layers JSON; kept verbatim, read by readSequentialLayers. */
+const tfjsLayersJson = z
+  .unknown()
+  .superRefine((json, ctx) => {
+    if (json === undefined) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'Required: the Sequential model JSON (model.toJSON() or model.json)' });
+      return;
+    }
+    for (const message of readSequentialLayers(json).problems) ctx.addIssue({ code: z.ZodIssueCode.custom, message });
+  })
+  .transform((json) => json as TfjsLayersJson);
 
 export const modelSpecSchema = z.discriminatedUnion('template', [
   z.object({ template: z.literal('logistic_regression') }).strict(),
@@ -60,14 +133,51 @@ export const modelSpecSchema = z.discriminatedUnion('template', [
       activation: z.enum(['relu', 'tanh', 'sigmoid']).default('relu'),
     })
     .strict(),
+  /** Dense (and Dropout) layers only, ending in one sigmoid unit. */
+  z.object({ template: z.literal('tfjs_layers'), layers: tfjsLayersJson }).strict(),
 ]);
+
+const classWeightsSchema = z.union(
+  [z.literal('balanced'), z.object({ '0': z.number().finite().positive(), '1': z.number().finite().positive() }).strict()],
+  { errorMap: () => ({ message: `must be "balanced" or { "0": weight, "1": weight } with positive weights` }) },
+);
 
 export const localTrainingSchema = z
   .object({
     epochs: z.number().int().min(1).max(1000).default(1),
     batchSize: z.number().int().min(1).max(65536).default(64),
-    optimizer: z.enum(['sgd', 'adam']).default('adam'),
+    optimizer: z.enum(['sgd', 'adam', 'rmsprop']).default('adam'),
     learningRate: z.number().positive().max(10).default(0.01),
+    /** Per-class loss weights; `balanced` = rows / (2 * rows of the class), from the member's own training labels. */
+    classWeights: classWeightsSchema.optional(),
+    /** FedProx: adds mu/2 * ||w - w_global||^2 to the local loss; 0 = plain FedAvg local training. */
+    fedProxMu: z.number().finite().min(0).max(1000).default(0),
+  })
+  .strict();
+
+const adaptiveServerOptimizer = {
+  learningRate: z.number().finite().positive().max(10).default(0.01),
+  beta1: z.number().min(0).lt(1).default(0.9),
+  beta2: z.number().min(0).lt(1).default(0.99),
+  /** tau in Reddi et al.: the adaptivity floor, also the initial sqrt(v). */
+  epsilon: z.number().finite().positive().max(1).default(1e-3),
+};
+
+/**
+ * How members turn the aggregated update into the next global model (Reddi et al.,
+ * "Adaptive Federated Optimization"): fedavg adds it; fedadam and fedyogi treat it
+ * as a pseudo-gradient (see server-optimizer.ts).
+ */
+export const serverOptimizerSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('fedavg') }).strict(),
+  z.object({ type: z.literal('fedadam'), ...adaptiveServerOptimizer }).strict(),
+  z.object({ type: z.literal('fedyogi'), ...adaptiveServerOptimizer }).strict(),
+]);
+
+export const evaluationSchema = z
+  .object({
+    /** Score histogram bins per class for federated evaluation. */
+    bins: z.number().int().min(1000).max(1_000_000).default(1000),
   })
   .strict();
 
@@ -103,7 +213,7 @@ export const aggregationSchema = z
   })
   .strict();
 
-export const trainingPlanSchema = z
+const trainingPlanObject = z
   .object({
     name: identifier,
     description: z.string().max(2000).optional(),
@@ -114,6 +224,7 @@ export const trainingPlanSchema = z
     training: localTrainingSchema.default({}),
     rounds: roundPolicySchema.default({}),
     aggregation: aggregationSchema.default({}),
+    serverOptimizer: serverOptimizerSchema.default({ type: 'fedavg' }),
     holdout: z
       .object({
         fraction: z.number().gt(0).lt(1).default(0.2),
@@ -121,27 +232,55 @@ export const trainingPlanSchema = z
       })
       .strict()
       .default({}),
+    evaluation: evaluationSchema.default({}),
   })
-  .strict()
-  .superRefine((plan, ctx) => {
-    if (plan.aggregation.mode !== 'secure') return;
-    const name = plan.aggregation.secure.parameterSet;
+  .strict();
+
+type PlanSections = Partial<Pick<z.infer<typeof trainingPlanObject>, 'schema' | 'model' | 'rounds' | 'aggregation'>>;
+
+/** Checks that span sections; run on whichever sections parsed, so one bad section hides none of them. */
+function crossSectionIssues(p: PlanSections): Issue[] {
+  const issues: Issue[] = [];
+  if (p.aggregation && p.rounds && p.aggregation.mode === 'secure') {
+    const name = p.aggregation.secure.parameterSet;
     if (!HE_PARAMETER_SETS[name]) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['aggregation', 'secure', 'parameterSet'], message: `unknown parameter set; known: ${Object.keys(HE_PARAMETER_SETS).join(', ')}` });
-      return;
+      issues.push({ path: ['aggregation', 'secure', 'parameterSet'], message: `unknown parameter set; known: ${Object.keys(HE_PARAMETER_SETS).join(', ')}` });
+    } else {
+      try {
+        valueBits(parameterSet(name), p.rounds.maxParticipants);
+      } catch (err) {
+        issues.push({ path: ['rounds', 'maxParticipants'], message: (err as Error).message });
+      }
     }
-    try {
-      valueBits(parameterSet(name), plan.rounds.maxParticipants);
-    } catch (err) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['rounds', 'maxParticipants'], message: (err as Error).message });
+  }
+  if (p.model?.template === 'tfjs_layers' && p.schema) {
+    const declared = readSequentialLayers(p.model.layers).declaredInputDim;
+    const width = inputWidth(p.schema);
+    if (declared !== undefined && declared !== width) {
+      issues.push({ path: ['model', 'layers'], message: `the first layer declares ${declared} inputs but the schema encodes ${width} columns` });
     }
-  });
+  }
+  return issues;
+}
+
+/** Same as model-layout's inputDimension (kept here to avoid an import cycle). */
+function inputWidth(schema: z.infer<typeof dataSchemaSchema>): number {
+  return schema.features.reduce((n, f) => n + (f.type === 'numeric' ? 1 : f.vocabulary.length + (f.missing === 'category' ? 1 : 0)), 0);
+}
+
+export const trainingPlanSchema = trainingPlanObject.superRefine((plan, ctx) => {
+  for (const issue of crossSectionIssues(plan)) ctx.addIssue({ code: z.ZodIssueCode.custom, ...issue });
+});
 
 export type TrainingPlan = z.infer<typeof trainingPlanSchema>;
 export type TrainingPlanInput = z.input<typeof trainingPlanSchema>;
 export type DataSchema = z.infer<typeof dataSchemaSchema>;
 export type FeatureSpec = z.infer<typeof featureSchema>;
 export type ModelSpec = z.infer<typeof modelSpecSchema>;
+export type NumericFeatureSpec = z.infer<typeof numericFeatureSchema>;
+export type CategoricalFeatureSpec = z.infer<typeof categoricalFeatureSchema>;
+export type LocalTraining = z.infer<typeof localTrainingSchema>;
+export type ServerOptimizerConfig = z.infer<typeof serverOptimizerSchema>;
 
 export class PlanValidationError extends Error {
   constructor(readonly problems: string[]) {
@@ -150,15 +289,38 @@ export class PlanValidationError extends Error {
   }
 }
 
+export type PlanIssue = Issue;
+
+/** Every problem in a plan (empty when valid), including cross-section ones a malformed sibling section would hide from zod. */
+export function planIssues(input: unknown): { plan?: TrainingPlan; issues: PlanIssue[] } {
+  const result = trainingPlanSchema.safeParse(input);
+  if (result.success) return { plan: result.data, issues: [] };
+  const issues: PlanIssue[] = result.error.issues.map((i) => ({ path: i.path, message: i.message }));
+  if (typeof input === 'object' && input !== null && !Array.isArray(input)) {
+    const raw = input as Record<string, unknown>;
+    const section = <S extends z.ZodTypeAny>(schema: S, value: unknown): z.infer<S> | undefined => {
+      const r = schema.safeParse(value);
+      return r.success ? r.data : undefined;
+    };
+    const seen = new Set(issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+    const extra = [...rawSchemaIssues(raw.schema), ...crossSectionIssues({
+      schema: section(dataSchemaSchema, raw.schema),
+      model: section(modelSpecSchema, raw.model),
+      rounds: section(roundPolicySchema.default({}), raw.rounds),
+      aggregation: section(aggregationSchema.default({}), raw.aggregation),
+    })];
+    for (const i of extra) if (!seen.has(`${i.path.join('.')}: ${i.message}`)) issues.push(i);
+  }
+  return { issues };
+}
+
+export const formatPlanIssue = (issue: PlanIssue): string => `${issue.path.length ? issue.path.join('.') : '(plan)'}: ${issue.message}`;
+
 /** Parses and validates a plan; throws PlanValidationError listing every problem. */
 export function parseTrainingPlan(input: unknown): TrainingPlan {
-  const result = trainingPlanSchema.safeParse(input);
-  if (!result.success) {
-    throw new PlanValidationError(
-      result.error.issues.map((issue) => `${issue.path.length ? issue.path.join('.') : '(plan)'}: ${issue.message}`),
-    );
-  }
-  return result.data;
+  const { plan, issues } = planIssues(input);
+  if (!plan) throw new PlanValidationError(issues.map(formatPlanIssue));
+  return plan;
 }
 
 /** Parses plan JSON text, reporting syntax errors the same way as schema errors. */

@@ -1,0 +1,163 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { inputDimension, modelLayout } from './model-layout';
+import { parseTrainingPlan, PlanValidationError, type TrainingPlanInput } from './training-plan';
+
+const base = {
+  name: 'unit',
+  schema: { features: [{ name: 'x', type: 'numeric' }], target: { name: 'y' } },
+  model: { template: 'logistic_regression' },
+} as const;
+
+function problems(input: unknown): string[] {
+  try {
+    parseTrainingPlan(input);
+  } catch (e) {
+    if (e instanceof PlanValidationError) return e.problems;
+    throw e;
+  }
+  throw new Error('expected a PlanValidationError');
+}
+
+const denseJson = (units: number, activation: string, extra: Record<string, unknown> = {}) => ({ class_name: 'Dense', config: { units, activation, ...extra } });
+
+describe('parseTrainingPlan: existing plans', () => {
+  const examples = path.join(__dirname, '../../../examples/credit-risk');
+  it.each(fs.readdirSync(examples).filter((f) => f.endsWith('.json')))('%s still parses, with the old layout and fedavg', (file) => {
+    const plan = parseTrainingPlan(JSON.parse(fs.readFileSync(path.join(examples, file), 'utf8')));
+    expect(plan.serverOptimizer).toEqual({ type: 'fedavg' });
+    expect(plan.evaluation.bins).toBe(1000);
+    expect(plan.training.fedProxMu).toBe(0);
+    expect(plan.training.classWeights).toBeUndefined();
+    for (const f of plan.schema.features) expect(f.missing).toBe('error');
+    // 7 numeric + 5 regions + 4 products.
+    expect(inputDimension(plan.schema)).toBe(16);
+  });
+
+  it('fills the new defaults without changing what was written', () => {
+    const plan = parseTrainingPlan(base);
+    expect(plan.schema.features[0]).toEqual({ name: 'x', type: 'numeric', center: 0, scale: 1, log1p: false, standardize: 'fixed', missing: 'error' });
+    expect(plan.training).toEqual({ epochs: 1, batchSize: 64, optimizer: 'adam', learningRate: 0.01, fedProxMu: 0 });
+    // What the coordinator stores parses back to itself (members re-parse planJson).
+    expect(parseTrainingPlan(JSON.parse(JSON.stringify(plan)))).toEqual(plan);
+  });
+});
+
+describe('parseTrainingPlan: new settings', () => {
+  it('accepts missing policies, federated standardization, optimizers, class weights, FedProx, server optimizers and bins', () => {
+    const input: TrainingPlanInput = {
+      ...base,
+      schema: {
+        features: [
+          { name: 'income', type: 'numeric', log1p: true, standardize: 'federated', missing: 'mean' },
+          { name: 'dti', type: 'numeric', missing: 'constant', fill: 0.3 },
+          { name: 'region', type: 'categorical', vocabulary: ['n', 's'], missing: 'category' },
+        ],
+        target: { name: 'default' },
+      },
+      training: { optimizer: 'rmsprop', classWeights: 'balanced', fedProxMu: 0.01 },
+      serverOptimizer: { type: 'fedyogi' },
+      evaluation: { bins: 4096 },
+    };
+    const plan = parseTrainingPlan(input);
+    expect(plan.serverOptimizer).toEqual({ type: 'fedyogi', learningRate: 0.01, beta1: 0.9, beta2: 0.99, epsilon: 1e-3 });
+    expect(plan.training.classWeights).toBe('balanced');
+    expect(inputDimension(plan.schema)).toBe(1 + 1 + 3);
+    expect(parseTrainingPlan({ ...base, training: { classWeights: { '0': 1, '1': 12.5 } } }).training.classWeights).toEqual({ '0': 1, '1': 12.5 });
+  });
+
+  it('lists every problem at once', () => {
+    const p = problems({
+      ...base,
+      schema: {
+        features: [
+          { name: 'a', type: 'numeric', missing: 'constant' },
+          { name: 'b', type: 'numeric', missing: 'mean', fill: 2 },
+          { name: 'c', type: 'numeric', log1p: true, missing: 'constant', fill: -1 },
+          { name: 'd', type: 'categorical', vocabulary: ['x', '__missing__'], missing: 'category' },
+          { name: 'e', type: 'numeric', standardize: 'global' },
+        ],
+        target: { name: 'y' },
+      },
+      training: { optimizer: 'adagrad', classWeights: { '0': 1 }, fedProxMu: -0.1 },
+      serverOptimizer: { type: 'fedadam', beta1: 1 },
+      evaluation: { bins: 10 },
+    });
+    expect(p).toEqual(
+      expect.arrayContaining([
+        'schema.features.0.fill: missing: constant needs a fill value',
+        'schema.features.1.fill: fill is only used with missing: constant',
+        'schema.features.2.fill: must be >= 0 because the feature applies log1p',
+        'schema.features.3.vocabulary: "__missing__" is reserved for missing values (missing: category)',
+        expect.stringMatching(/^schema\.features\.4\.standardize: Invalid enum value/),
+        expect.stringMatching(/^training\.optimizer: Invalid enum value.*'rmsprop'/),
+        'training.classWeights: must be "balanced" or { "0": weight, "1": weight } with positive weights',
+        expect.stringMatching(/^training\.fedProxMu: Number must be greater than or equal to 0/),
+        expect.stringMatching(/^serverOptimizer\.beta1: Number must be less than 1/),
+        expect.stringMatching(/^evaluation\.bins: Number must be greater than or equal to 1000/),
+      ]),
+    );
+  });
+
+  it('still checks the secure-aggregation parameters when another section is malformed', () => {
+    const p = problems({ ...base, training: { optimizer: 7 }, aggregation: { secure: { parameterSet: 'nope' } } });
+    expect(p).toEqual([expect.stringMatching(/^training\.optimizer: /), expect.stringMatching(/^aggregation\.secure\.parameterSet: unknown parameter set/)]);
+  });
+});
+
+describe('parseTrainingPlan: tfjs_layers', () => {
+  const layers = { class_name: 'Sequential', config: { name: 's', layers: [denseJson(8, 'relu', { batch_input_shape: [null, 1] }), { class_name: 'Dropout', config: { rate: 0.2 } }, denseJson(1, 'sigmoid')] } };
+
+  it('accepts Dense and Dropout ending in one sigmoid unit and sizes it', () => {
+    const plan = parseTrainingPlan({ ...base, model: { template: 'tfjs_layers', layers } });
+    expect(plan.model).toEqual({ template: 'tfjs_layers', layers });
+    expect(modelLayout(plan).tensors.map((t) => [t.name, t.shape])).toEqual([
+      ['dense_0/kernel', [1, 8]],
+      ['dense_0/bias', [8]],
+      ['dense_1/kernel', [8, 1]],
+      ['dense_1/bias', [1]],
+    ]);
+  });
+
+  it('accepts model.json (modelTopology) and a bare layer array, and a Dense without bias', () => {
+    const noBias = [denseJson(3, 'tanh', { use_bias: false }), denseJson(1, 'sigmoid')];
+    expect(modelLayout(parseTrainingPlan({ ...base, model: { template: 'tfjs_layers', layers: noBias } })).numParams).toBe(3 + 3 + 1);
+    expect(() => parseTrainingPlan({ ...base, model: { template: 'tfjs_layers', layers: { modelTopology: layers } } })).not.toThrow();
+  });
+
+  it('names the index and class of every refused layer', () => {
+    const p = problems({
+      ...base,
+      model: {
+        template: 'tfjs_layers',
+        layers: [
+          { class_name: 'Conv2D', config: { filters: 4 } },
+          denseJson(4, 'leaky', { kernel_regularizer: { class_name: 'L2' } }),
+          { class_name: 'Dropout', config: { rate: 1.5 } },
+          denseJson(2, 'softmax'),
+        ],
+      },
+    });
+    expect(p).toEqual([
+      'model.layers: layer 0 (Conv2D): not supported; only Dense and Dropout layers (and a leading InputLayer)',
+      expect.stringMatching(/^model\.layers: layer 1 \(Dense\): activation "leaky" is not supported/),
+      'model.layers: layer 1 (Dense): kernel_regularizer is not supported',
+      'model.layers: layer 2 (Dropout): rate must be a number in [0, 1), got 1.5',
+      expect.stringMatching(/^model\.layers: layer 3 \(Dense\): activation "softmax" is not supported/),
+    ]);
+    expect(problems({ ...base, model: { template: 'tfjs_layers', layers: [{ class_name: 'Flatten' }, denseJson(2, 'relu')] } })).toEqual([
+      'model.layers: layer 0 (Flatten): not supported; only Dense and Dropout layers (and a leading InputLayer)',
+      'model.layers: layer 1 (Dense): the model must end in a Dense layer with 1 unit and sigmoid activation',
+    ]);
+    expect(problems({ ...base, model: { template: 'tfjs_layers', layers: { class_name: 'Functional', config: {} } } })).toEqual([
+      'model.layers: only a Sequential model is supported, got class_name "Functional"',
+    ]);
+    expect(problems({ ...base, model: { template: 'tfjs_layers' } })).toEqual([expect.stringMatching(/^model\.layers: Required/)]);
+  });
+
+  it('refuses a declared input width that differs from the schema', () => {
+    expect(problems({ ...base, model: { template: 'tfjs_layers', layers: [denseJson(1, 'sigmoid', { batch_input_shape: [null, 5] })] } })).toEqual([
+      'model.layers: the first layer declares 5 inputs but the schema encodes 1 columns',
+    ]);
+  });
+});
