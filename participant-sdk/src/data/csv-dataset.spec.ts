@@ -1,19 +1,29 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import type { DataSchema } from '@syndicate/protocol';
+import { dataSchemaSchema, type DataSchema } from '@syndicate/protocol';
 import { loadCsvDataset } from './csv-dataset';
 import { DataValidationError } from './data-errors';
+import { featureMomentsOfRows, localFeatureMoments } from './feature-moments';
 import { splitHoldout } from './holdout-split';
 
-const schema: DataSchema = {
+const schema: DataSchema = dataSchemaSchema.parse({
   features: [
     { name: 'income', type: 'numeric', center: 0, scale: 1, log1p: true },
     { name: 'region', type: 'categorical', vocabulary: ['north', 'south'] },
     { name: 'dti', type: 'numeric', center: 0.5, scale: 0.25, log1p: false },
   ],
   target: { name: 'default' },
-};
+});
+
+const withMissing = dataSchemaSchema.parse({
+  features: [
+    { name: 'income', type: 'numeric', center: 1, scale: 2, log1p: true, missing: 'constant', fill: 0 },
+    { name: 'region', type: 'categorical', vocabulary: ['north', 'south'], missing: 'category' },
+    { name: 'dti', type: 'numeric', center: 0.5, scale: 0.25, missing: 'mean' },
+  ],
+  target: { name: 'default' },
+});
 
 const write = (text: string) => {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'syndicate-csv-')), 'data.csv');
@@ -21,15 +31,16 @@ const write = (text: string) => {
   return file;
 };
 
-async function problems(text: string): Promise<string[]> {
+async function refusal(text: string, s: DataSchema = schema): Promise<DataValidationError> {
   try {
-    await loadCsvDataset(write(text), schema);
+    await loadCsvDataset(write(text), s);
   } catch (e) {
-    if (e instanceof DataValidationError) return e.problems;
+    if (e instanceof DataValidationError) return e;
     throw e;
   }
   throw new Error('expected a DataValidationError');
 }
+const problems = async (text: string, s: DataSchema = schema) => (await refusal(text, s)).problems;
 
 describe('loadCsvDataset', () => {
   it('encodes numeric (log1p, scaled) and one-hot categorical columns in schema order', async () => {
@@ -38,6 +49,14 @@ describe('loadCsvDataset', () => {
     expect(ds.inputDim).toBe(4);
     expect(Array.from(ds.features)).toEqual([0, 0, 1, 1, expect.closeTo(1, 6), 1, 0, 0]);
     expect(Array.from(ds.labels)).toEqual([1, 0]);
+  });
+
+  it('grows past its initial buffer without losing rows', async () => {
+    const rows = Array.from({ length: 3000 }, (_, i) => `${i},${i % 2 ? 'north' : 'south'},0.5,${i % 2}`);
+    const ds = await loadCsvDataset(write(`income,region,dti,default\n${rows.join('\n')}\n`), schema);
+    expect(ds.rows).toBe(3000);
+    expect(ds.features[2999 * 4]).toBeCloseTo(Math.log1p(2999), 5);
+    expect(ds.labels[2999]).toBe(1);
   });
 
   it('names the file line and column of every bad value', async () => {
@@ -55,10 +74,93 @@ describe('loadCsvDataset', () => {
 
   it('names columns missing from the header', async () => {
     expect(await problems('income,dti,default\n1,0.1,0\n')).toEqual([expect.stringMatching(/^row 1, column region: missing from the header/)]);
+    expect(await problems('income,region,dti,default,dti\n1,north,0.1,0,2\n')).toEqual(['row 1, column dti: appears more than once in the header']);
   });
 
   it('reports a row with the wrong number of fields', async () => {
     expect((await problems('income,region,dti,default\n1,north,0.1\n'))[0]).toMatch(/^row 2: /);
+    expect(await problems('income,region,dti,default\n1,north,0.1,0\n1,north,0.1,0,extra\n')).toEqual(['row 3: has 5 fields, the header has 4']);
+  });
+
+  it('numbers rows as a spreadsheet shows them: blank lines count, a quoted multi-line cell is one row', async () => {
+    const text = 'income,region,dti,default\r\n1,north,0.1,0\r\n\r\n2,"so\nuth",0.2,1\r\n3,"south, ""big""",0.3,1\r\n4,north,x,0\r\n';
+    expect(await problems(text)).toEqual([
+      'row 4, column region: "so\\nuth" is not in the vocabulary (north, south)',
+      'row 5, column region: "south, \\"big\\"" is not in the vocabulary (north, south)',
+      'row 6, column dti: "x" is not a number',
+    ]);
+  });
+
+  it('names the row of a CSV syntax error after the problems before it', async () => {
+    expect(await problems('income,region,dti,default\n1,mars,0.1,0\n2,"north,0.1,0\n')).toEqual([
+      'row 2, column region: "mars" is not in the vocabulary (north, south)',
+      expect.stringMatching(/^row 3: not valid CSV: Quote Not Closed/),
+    ]);
+  });
+
+  it('lists the first 50 problems, counts the rest, and refuses the whole file', async () => {
+    const rows = Array.from({ length: 120 }, (_, i) => (i % 2 ? '1,north,0.1,0' : `${i},north,bad,0`));
+    const e = await refusal(`income,region,dti,default\n${rows.join('\n')}\n`);
+    expect(e.problems).toHaveLength(50);
+    expect(e.problems[0]).toBe('row 2, column dti: "bad" is not a number');
+    expect(e.moreProblems).toBe(10);
+    expect(e.truncated).toBe(true);
+    expect(e.message).toMatch(/\.\.\. and 10 more problems$/);
+  });
+
+  it("treats empty, NA, NaN and null cells as missing and follows each feature's policy", async () => {
+    expect(await problems('income,region,dti,default\nNA,null,NaN,1\n')).toEqual([
+      'row 2, column income: missing value (numeric feature)',
+      'row 2, column region: missing value (categorical feature)',
+      'row 2, column dti: missing value (numeric feature)',
+    ]);
+    const ds = await loadCsvDataset(write('income,region,dti,default\nna,,NULL,1\n0,south,0.75,0\n'), withMissing);
+    expect(ds.inputDim).toBe(1 + 3 + 1);
+    // income: fill 0 -> (log1p(0) - 1) / 2; region: the __missing__ column; dti: the center, 0 after scaling.
+    expect(Array.from(ds.features)).toEqual([-0.5, 0, 0, 1, 0, -0.5, 0, 1, 0, 1]);
+    // The target is never imputed.
+    expect(await problems('income,region,dti,default\n1,north,0.1,NA\n', withMissing)).toEqual(['row 2, column default: target must be 0 or 1, got "NA"']);
+  });
+
+  it('keeps a vocabulary value that looks like a missing token', async () => {
+    const s = dataSchemaSchema.parse({ features: [{ name: 'grade', type: 'categorical', vocabulary: ['A', 'NA'] }], target: { name: 'y' } });
+    expect(Array.from((await loadCsvDataset(write('grade,y\nNA,1\nA,0\n'), s)).features)).toEqual([0, 1, 1, 0]);
+  });
+
+  it('refuses an empty file, a header without rows, and hex or infinite numbers', async () => {
+    expect(await problems('')).toEqual(['row 1: the file is empty (no header)']);
+    expect(await problems('income,region,dti,default\n')).toEqual(['row 2: the file has a header but no data rows']);
+    expect(await problems('income,region,dti,default\n0x10,north,Infinity,0\n')).toEqual([
+      'row 2, column income: "0x10" is not a number',
+      'row 2, column dti: "Infinity" is not a number',
+    ]);
+  });
+});
+
+describe('localFeatureMoments', () => {
+  const federated = dataSchemaSchema.parse({
+    features: [
+      { name: 'income', type: 'numeric', log1p: true, standardize: 'federated', missing: 'mean' },
+      { name: 'region', type: 'categorical', vocabulary: ['north', 'south'] },
+      { name: 'dti', type: 'numeric', standardize: 'federated' },
+      { name: 'age', type: 'numeric' },
+    ],
+    target: { name: 'default' },
+  });
+
+  it('sums raw values (after log1p) of federated features, skipping missing cells', async () => {
+    const text = 'income,region,dti,age,default\n0,north,0.5,30,0\nNA,south,1.5,40,1\n1.718281828459045,north,1,50,0\n';
+    const m = await localFeatureMoments(write(text), federated);
+    expect(m.count).toEqual([2, 3]);
+    expect(m.sum[0]).toBeCloseTo(1, 12);
+    expect(m.sumSquares[0]).toBeCloseTo(1, 12);
+    expect(m.sum[1]).toBe(3);
+    expect(m.sumSquares[1]).toBe(0.25 + 2.25 + 1);
+    expect(featureMomentsOfRows(federated, [{ income: '0', dti: '2' }, { income: '', dti: '4' }])).toEqual({ count: [1, 2], sum: [0, 6], sumSquares: [0, 20] });
+  });
+
+  it('refuses a file with bad rows before any statistic is computed', async () => {
+    await expect(localFeatureMoments(write('income,region,dti,age,default\n-1,north,0.5,30,0\n'), federated)).rejects.toThrow(/row 2, column income: -1 is negative/);
   });
 });
 

@@ -1,8 +1,7 @@
-import * as fs from 'fs';
-import { parse } from 'csv-parse';
 import type { DataSchema } from '@syndicate/protocol';
-import { DataValidationError } from './data-errors';
-import { rowEncoder } from './encode-row';
+import { csvRecords, headerProblems } from './csv-records';
+import { DataValidationError, ProblemList } from './data-errors';
+import { rowEncoder, type CsvRow } from './encode-row';
 
 /** A bank's encoded data: row-major features [rows, inputDim] and 0/1 labels. */
 export interface Dataset {
@@ -12,61 +11,80 @@ export interface Dataset {
   inputDim: number;
 }
 
-const MAX_REPORTED_PROBLEMS = 50;
-
 /**
- * Streams a CSV with a header row and validates every row against the schema.
- * All problems (up to 50) are reported at once so a bank fixes its extract in
- * one pass. Extra columns are ignored: banks' extracts carry ids and dates.
+ * Streams a CSV with a header row and validates every row against the schema,
+ * handing each valid row (encoded into a scratch buffer the callee must copy
+ * from, and as raw cells) to `onRow`. Every problem is counted and the first 50
+ * are listed, so a bank fixes its extract in one pass; any problem refuses the
+ * whole file. Extra columns are ignored: banks' extracts carry ids and dates.
  */
-export async function loadCsvDataset(file: string, schema: DataSchema): Promise<Dataset> {
-  if (!fs.existsSync(file)) throw new Error(`data file ${file} does not exist`);
+export async function scanCsvAgainstSchema(
+  file: string,
+  schema: DataSchema,
+  onRow: (encoded: Float32Array, label: number, row: CsvRow) => void,
+): Promise<{ rows: number }> {
   const { inputDim, encode } = rowEncoder(schema);
+  const scratch = new Float32Array(inputDim);
+  const needed = [...schema.features.map((f) => f.name), schema.target.name];
+  const problems = new ProblemList();
+  let columns: { name: string; at: number }[] | undefined;
+  let width = 0;
+  let rows = 0;
+  try {
+    for await (const { row, fields } of csvRecords(file)) {
+      if (!columns) {
+        const bad = headerProblems(fields, needed);
+        if (bad.length) throw new DataValidationError(file, bad);
+        columns = needed.map((name) => ({ name, at: fields.indexOf(name) }));
+        width = fields.length;
+        continue;
+      }
+      if (fields.length !== width) {
+        problems.add(`row ${row}: has ${fields.length} fields, the header has ${width}`);
+        continue;
+      }
+      const record: Record<string, string> = {};
+      for (const c of columns) record[c.name] = fields[c.at];
+      const r = encode(record, scratch, 0);
+      if (!r.ok) {
+        for (const p of r.problems) problems.add(`row ${row}, ${p}`);
+        continue;
+      }
+      if (problems.count === 0) onRow(scratch, r.label, record);
+      rows++;
+    }
+  } catch (err) {
+    // A syntax error after row problems: report both, the earlier ones first.
+    if (err instanceof DataValidationError && problems.count > 0) {
+      for (const p of err.problems) problems.add(p);
+      throw problems.error(file);
+    }
+    throw err;
+  }
+  problems.throwIfAny(file);
+  if (!columns) throw new DataValidationError(file, ['row 1: the file is empty (no header)']);
+  if (rows === 0) throw new DataValidationError(file, ['row 2: the file has a header but no data rows']);
+  return { rows };
+}
+
+/** Loads and encodes a bank's CSV; throws DataValidationError listing the problems if any row is bad. */
+export async function loadCsvDataset(file: string, schema: DataSchema): Promise<Dataset> {
+  const inputDim = rowEncoder(schema).inputDim;
   let features = new Float32Array(inputDim * 1024);
   let labels = new Float32Array(1024);
   let rows = 0;
-  const problems: string[] = [];
-  const parser = fs.createReadStream(file).pipe(
-    parse({ columns: true, info: true, skip_empty_lines: true, trim: true, bom: true, relax_column_count: false }),
-  );
-  let headerChecked = false;
-  try {
-    for await (const rec of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
-      if (!headerChecked) {
-        headerChecked = true;
-        const present = new Set(Object.keys(rec.record));
-        const missing = [...schema.features.map((f) => f.name), schema.target.name].filter((c) => !present.has(c));
-        if (missing.length) {
-          throw new DataValidationError(
-            file,
-            missing.map((c) => `row 1, column ${c}: missing from the header (the file has: ${[...present].join(', ')})`),
-            false,
-          );
-        }
-      }
-      if ((rows + 1) * inputDim > features.length) {
-        const grown = new Float32Array(features.length * 2);
-        grown.set(features);
-        features = grown;
-        const grownLabels = new Float32Array(labels.length * 2);
-        grownLabels.set(labels);
-        labels = grownLabels;
-      }
-      const r = encode(rec.record, features, rows * inputDim);
-      if (r.ok) {
-        labels[rows] = r.label;
-        rows++;
-      } else {
-        for (const p of r.problems) problems.push(`row ${rec.info.lines}, ${p}`);
-        if (problems.length >= MAX_REPORTED_PROBLEMS) throw new DataValidationError(file, problems.slice(0, MAX_REPORTED_PROBLEMS), true);
-      }
+  await scanCsvAgainstSchema(file, schema, (encoded, label) => {
+    if (rows === labels.length) {
+      const grown = new Float32Array(features.length * 2);
+      grown.set(features);
+      features = grown;
+      const grownLabels = new Float32Array(labels.length * 2);
+      grownLabels.set(labels);
+      labels = grownLabels;
     }
-  } catch (err) {
-    if (err instanceof DataValidationError) throw err;
-    const e = err as Error & { lines?: number; code?: string };
-    throw new DataValidationError(file, [`row ${e.lines ?? '?'}: ${e.message}`], false);
-  }
-  if (problems.length) throw new DataValidationError(file, problems, false);
-  if (!headerChecked) throw new DataValidationError(file, ['row 1: the file has no header or no data rows'], false);
+    features.set(encoded, rows * inputDim);
+    labels[rows] = label;
+    rows++;
+  });
   return { features: features.slice(0, rows * inputDim), labels: labels.slice(0, rows), rows, inputDim };
 }

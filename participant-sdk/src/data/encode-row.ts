@@ -1,42 +1,61 @@
-import { inputDimension, type DataSchema } from '@syndicate/protocol';
+import { categoryColumns, featureWidth, inputDimension, type DataSchema } from '@syndicate/protocol';
+import { isMissingCell, parseNumericCell } from './cell-values';
 
 /** One encoded row, or the problems that stop it from being encoded. */
 export type EncodeResult = { ok: true; label: number } | { ok: false; problems: string[] };
 
+export type CsvRow = Readonly<Record<string, string | undefined>>;
+
+/** The target cell as 0 or 1, or the problem with it. */
+export function encodeTarget(column: string, raw: string | undefined): number | string {
+  const t = (raw ?? '').trim();
+  return t === '1' ? 1 : t === '0' ? 0 : `column ${column}: target must be 0 or 1, got ${JSON.stringify(t)}`;
+}
+
 /**
  * Compiles the schema into a row encoder that writes straight into the feature
  * matrix: numeric (optional log1p, then (x - center) / scale), categorical one-hot
- * in vocabulary order, binary target. Messages name the column; the caller adds the row.
+ * in vocabulary order, binary target. Missing cells (see cell-values.ts) follow the
+ * feature's `missing` policy: `mean` encodes as the center (0 after scaling),
+ * `constant` as `fill` (then log1p and scaling like any value), `category` as the
+ * extra "__missing__" column. Messages name the column; the caller adds the row.
  */
-export function rowEncoder(schema: DataSchema): { inputDim: number; encode(row: Record<string, string>, out: Float32Array, offset: number): EncodeResult } {
+export function rowEncoder(schema: DataSchema): { inputDim: number; encode(row: CsvRow, out: Float32Array, offset: number): EncodeResult } {
   const inputDim = inputDimension(schema);
   const steps = schema.features.map((f) => {
     if (f.type === 'numeric') {
+      const scaled = (x: number) => ((f.log1p ? Math.log1p(x) : x) - f.center) / f.scale;
       return (raw: string | undefined, out: Float32Array, at: number): string | null => {
         const text = (raw ?? '').trim();
-        if (text === '') return `column ${f.name}: missing value (numeric feature)`;
-        const x = Number(text);
-        if (!Number.isFinite(x)) return `column ${f.name}: ${JSON.stringify(text)} is not a number`;
+        if (isMissingCell(text)) {
+          if (f.missing === 'mean') out[at] = 0;
+          else if (f.missing === 'constant' && f.fill !== undefined) out[at] = scaled(f.fill);
+          else return `column ${f.name}: missing value (numeric feature)`;
+          return null;
+        }
+        const x = parseNumericCell(text);
+        if (x === undefined) return `column ${f.name}: ${JSON.stringify(text)} is not a number`;
         if (f.log1p && x < 0) return `column ${f.name}: ${x} is negative but the schema applies log1p`;
-        out[at] = ((f.log1p ? Math.log1p(x) : x) - f.center) / f.scale;
+        out[at] = scaled(x);
         return null;
       };
     }
+    const columns = categoryColumns(f);
     const index = new Map(f.vocabulary.map((v, i) => [v, i]));
     return (raw: string | undefined, out: Float32Array, at: number): string | null => {
       const text = (raw ?? '').trim();
-      const i = index.get(text);
-      if (i === undefined) {
-        return text === ''
-          ? `column ${f.name}: missing value (categorical feature)`
-          : `column ${f.name}: ${JSON.stringify(text)} is not in the vocabulary (${f.vocabulary.join(', ')})`;
+      let i = index.get(text);
+      if (i === undefined && isMissingCell(text)) {
+        if (f.missing !== 'category') return `column ${f.name}: missing value (categorical feature)`;
+        i = f.vocabulary.length;
       }
-      out.fill(0, at, at + f.vocabulary.length);
+      if (i === undefined) return `column ${f.name}: ${JSON.stringify(text)} is not in the vocabulary (${f.vocabulary.join(', ')})`;
+      out.fill(0, at, at + columns.length);
       out[at + i] = 1;
       return null;
     };
   });
-  const widths = schema.features.map((f) => (f.type === 'numeric' ? 1 : f.vocabulary.length));
+  const widths = schema.features.map(featureWidth);
   const target = schema.target.name;
   return {
     inputDim,
@@ -48,10 +67,9 @@ export function rowEncoder(schema: DataSchema): { inputDim: number; encode(row: 
         if (p) problems.push(p);
         at += widths[i];
       });
-      const t = (row[target] ?? '').trim();
-      const label = t === '1' ? 1 : t === '0' ? 0 : NaN;
-      if (Number.isNaN(label)) problems.push(`column ${target}: target must be 0 or 1, got ${JSON.stringify(t)}`);
-      return problems.length ? { ok: false, problems } : { ok: true, label };
+      const label = encodeTarget(target, row[target]);
+      if (typeof label === 'string') problems.push(label);
+      return problems.length || typeof label === 'string' ? { ok: false, problems } : { ok: true, label };
     },
   };
 }
