@@ -1,17 +1,49 @@
-import { modelLayout, seededRandom, type TrainingPlan } from '@syndicate/protocol';
+import { modelLayout, seededRandom, type LocalTraining, type TrainingPlan } from '@syndicate/protocol';
+import type * as TF from '@tensorflow/tfjs';
 import type { Dataset } from '../data/csv-dataset';
-import { initTensorflow } from './backend';
+import { initTensorflow, type Tf } from './backend';
+import { resolveClassWeights, type ClassWeights } from './class-weights';
 import { fromModel } from './flat-weights';
 import { buildModel } from './model-factory';
 
 export interface LocalTrainingResult {
   weights: Float32Array;
   numSamples: number;
+  /** Mean training objective of the last epoch (weighted loss, plus the proximal term under FedProx). */
   finalLoss: number;
   seconds: number;
+  /** Class weights applied (undefined = unweighted). */
+  classWeights?: ClassWeights;
 }
 
-/** Trains the plan's model on local data, starting from the global weights. */
+export function makeOptimizer(tf: Tf, t: Pick<LocalTraining, 'optimizer' | 'learningRate'>): TF.Optimizer {
+  switch (t.optimizer) {
+    case 'adam':
+      return tf.train.adam(t.learningRate);
+    case 'rmsprop':
+      return tf.train.rmsprop(t.learningRate);
+    case 'sgd':
+      return tf.train.sgd(t.learningRate);
+  }
+}
+
+/** A seeded permutation per epoch: tfjs shuffles with Math.random, this keeps runs reproducible. */
+function permutation(rows: number, rand: () => number): number[] {
+  const order = Array.from({ length: rows }, (_, i) => i);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return order;
+}
+
+/**
+ * Trains the plan's model on local data, starting from the global weights.
+ * With `fedProxMu` > 0 (FedProx, Li et al. 2020) each step minimises
+ * loss + mu/2 * ||w - w_global||^2 in a custom loop, which keeps members with
+ * very different data from drifting far from the global model; otherwise it is
+ * plain model.fit.
+ */
 export async function trainLocal(o: {
   plan: TrainingPlan;
   globalWeights: Float32Array;
@@ -26,28 +58,34 @@ export async function trainLocal(o: {
   if (o.data.inputDim !== layout.inputDim) {
     throw new Error(`data has ${o.data.inputDim} encoded columns, the plan's model expects ${layout.inputDim}`);
   }
-  const model = buildModel(tf, o.plan, o.globalWeights);
   const t = o.plan.training;
-  const optimizer = t.optimizer === 'adam' ? tf.train.adam(t.learningRate) : tf.train.sgd(t.learningRate);
-  model.compile({ optimizer, loss: 'binaryCrossentropy' });
+  const classWeights = resolveClassWeights(t.classWeights, o.data.labels);
+  const model = buildModel(tf, o.plan, o.globalWeights);
+  const optimizer = makeOptimizer(tf, t);
   const x = tf.tensor2d(o.data.features, [o.data.rows, o.data.inputDim]);
   const y = tf.tensor2d(o.data.labels, [o.data.rows, 1]);
-  // tfjs shuffles with Math.random; a seeded permutation per epoch keeps runs reproducible.
   const rand = seededRandom(((o.plan.seed * 1_000_003) ^ (o.seed ?? 0)) >>> 0);
+  const mu = t.fedProxMu;
+  const prox = mu > 0 ? proximalStep(tf, model, optimizer, mu, classWeights) : undefined;
+  if (!prox) model.compile({ optimizer, loss: 'binaryCrossentropy' });
   let loss = NaN;
   try {
     for (let epoch = 0; epoch < t.epochs; epoch++) {
-      const order = Array.from({ length: o.data.rows }, (_, i) => i);
-      for (let i = order.length - 1; i > 0; i--) {
-        const j = Math.floor(rand() * (i + 1));
-        [order[i], order[j]] = [order[j], order[i]];
-      }
-      const idx = tf.tensor1d(order, 'int32');
+      const idx = tf.tensor1d(permutation(o.data.rows, rand), 'int32');
       const xs = tf.gather(x, idx);
       const ys = tf.gather(y, idx);
       try {
-        const history = await model.fit(xs, ys, { epochs: 1, batchSize: t.batchSize, shuffle: false, verbose: 0 });
-        loss = Number((history.history.loss as number[])[0]);
+        if (prox) {
+          let sum = 0;
+          for (let start = 0; start < o.data.rows; start += t.batchSize) {
+            const size = Math.min(t.batchSize, o.data.rows - start);
+            sum += prox.step(xs, ys, start, size) * size;
+          }
+          loss = sum / o.data.rows;
+        } else {
+          const history = await model.fit(xs, ys, { epochs: 1, batchSize: t.batchSize, shuffle: false, verbose: 0, classWeight: classWeights });
+          loss = Number((history.history.loss as number[])[0]);
+        }
       } finally {
         tf.dispose([idx, xs, ys]);
       }
@@ -58,11 +96,45 @@ export async function trainLocal(o: {
       numSamples: o.data.rows,
       finalLoss: loss,
       seconds: Number(process.hrtime.bigint() - started) / 1e9,
+      classWeights,
     };
   } finally {
+    prox?.dispose();
     x.dispose();
     y.dispose();
     optimizer.dispose();
     model.dispose();
   }
+}
+
+/**
+ * One FedProx minibatch step: binary cross-entropy (weighted per class like
+ * model.fit's classWeight) plus mu/2 * ||w - w_global||^2 over every trainable
+ * weight, w_global being the weights the model started from.
+ */
+function proximalStep(tf: Tf, model: TF.LayersModel, optimizer: TF.Optimizer, mu: number, classWeights: ClassWeights | undefined) {
+  const variables = model.trainableWeights.map((w) => w.read() as TF.Variable);
+  const anchors = variables.map((v) => tf.keep(v.clone()));
+  return {
+    step(xs: TF.Tensor, ys: TF.Tensor, start: number, size: number): number {
+      const cost = optimizer.minimize(
+        () =>
+          tf.tidy(() => {
+            const xb = tf.slice(xs, [start, 0], [size, -1]);
+            const yb = tf.slice(ys, [start, 0], [size, -1]);
+            const p = model.apply(xb, { training: true }) as TF.Tensor;
+            let perRow = tf.metrics.binaryCrossentropy(yb, p);
+            if (classWeights) perRow = tf.mul(perRow, tf.add(classWeights[0], tf.mul(yb.reshape([size]), classWeights[1] - classWeights[0])));
+            const drift = tf.addN(variables.map((v, i) => tf.sum(tf.square(tf.sub(v, anchors[i])))));
+            return tf.add(tf.mean(perRow), tf.mul(mu / 2, drift)) as TF.Scalar;
+          }),
+        true,
+        variables,
+      );
+      const value = cost ? (cost.dataSync() as Float32Array)[0] : NaN;
+      cost?.dispose();
+      return value;
+    },
+    dispose: () => tf.dispose(anchors),
+  };
 }

@@ -1,21 +1,33 @@
-import { layerSizes, modelLayout, type TrainingPlan } from '@syndicate/protocol';
+import { layerStack, modelLayout, type TrainingPlan } from '@syndicate/protocol';
 import type * as TF from '@tensorflow/tfjs';
 import type { Tf } from './backend';
 import { toTensors } from './flat-weights';
 
-/** The plan's template as a Sequential of Dense layers ending in one sigmoid unit, holding `weights`. */
+/**
+ * The plan's model as a Sequential (Dense layers named dense_0.., weightless
+ * Dropout between) ending in one sigmoid unit, holding `weights`. Templates and
+ * tfjs_layers JSON go through the same layer stack the layout is computed from,
+ * so the flat vector always lines up.
+ */
 export function buildModel(tf: Tf, plan: Pick<TrainingPlan, 'schema' | 'model'>, weights: Float32Array): TF.Sequential {
   const layout = modelLayout(plan);
-  const sizes = layerSizes(plan.model);
   const model = tf.sequential();
-  sizes.forEach((units, i) => {
-    const last = i === sizes.length - 1;
+  let dense = 0;
+  layerStack(plan.model).forEach((layer, i) => {
+    const inputShape = i === 0 ? [layout.inputDim] : undefined;
+    if (layer.kind === 'dropout') {
+      model.add(tf.layers.dropout({ rate: layer.rate, inputShape, name: `dropout_${i}` }));
+      return;
+    }
     model.add(
       tf.layers.dense({
-        units,
-        activation: last ? 'sigmoid' : plan.model.template === 'mlp' ? plan.model.activation : 'sigmoid',
-        inputShape: i === 0 ? [layout.inputDim] : undefined,
-        name: `dense_${i}`,
+        units: layer.units,
+        activation: layer.activation,
+        useBias: layer.useBias,
+        inputShape,
+        // Overwritten by setWeights below; zeros skip drawing random numbers.
+        kernelInitializer: 'zeros',
+        name: `dense_${dense++}`,
       }),
     );
   });
