@@ -11,6 +11,7 @@ import { pullModel, writePulledModel } from '../agent/model-pull';
 import { checkHealth } from '../agent/health-file';
 import { loadIdentity } from '../crypto/identity-store';
 import { registerBenefitCommands } from '../benefit/benefit-commands';
+import { registerSchemaCommand } from './schema-command';
 
 const program = new Command('syndicate-agent')
   .description("Syndicate participant agent: trains on this bank's data on-prem and sends only model updates, over outbound connections.")
@@ -101,6 +102,8 @@ withTransport(model.command('pull'))
     writePulledModel(o.out, loadIdentity(o.stateDir)!.planJson, m);
     process.stdout.write(`${m.modelVersionId} (round ${m.roundNumber}, ${m.weights.length} parameters${m.sealed ? ', decrypted from a members-only seal' : ''}) -> ${o.out}\n`);
   });
+
+registerSchemaCommand(program);
 
 registerBenefitCommands(program, { withTransport, transportOf });
 
