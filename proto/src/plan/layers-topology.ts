@@ -1,5 +1,5 @@
 import { layerSizes, modelLayout, type ModelLayout, type TensorLayout } from './model-layout';
-import type { ModelSpec, TrainingPlan } from './training-plan';
+import type { TrainingPlan } from './training-plan';
 
 /**
  * The plan's model in the Keras / TensorFlow.js layers JSON format, so a member
