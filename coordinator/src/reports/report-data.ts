@@ -1,4 +1,4 @@
-import { inputDimension, type FederatedMetrics, type TrainingPlan } from '@syndicate/protocol';
+import { inputDimension, layerStack, type FederatedMetrics, type TrainingPlan } from '@syndicate/protocol';
 
 /** What the report says about the plan, in words a reviewer reads. */
 export interface ReportPlanSummary {
@@ -45,10 +45,14 @@ export interface ReportData {
 }
 
 function describeModel(model: TrainingPlan['model']): string {
-  const spec = model as { template: string; hiddenUnits?: number[]; activation?: string };
-  if (spec.template === 'logistic_regression') return 'logistic regression';
-  if (spec.template === 'mlp') return `MLP ${(spec.hiddenUnits ?? []).join('-')} (${spec.activation ?? 'relu'}), sigmoid output`;
-  return spec.template;
+  if (model.template === 'logistic_regression') return 'logistic regression';
+  if (model.template === 'mlp') return `MLP ${model.hiddenUnits.join('-')} (${model.activation}), sigmoid output`;
+  try {
+    const layers = layerStack(model).map((l) => (l.kind === 'dense' ? `Dense ${l.units} ${l.activation}${l.useBias ? '' : ' (no bias)'}` : `Dropout ${l.rate}`));
+    return `Sequential (${model.template}): ${layers.join(' → ')}`;
+  } catch {
+    return model.template;
+  }
 }
 
 /** The report's plan section from a validated plan. */

@@ -1,4 +1,4 @@
-import { layersModelTopology, templateDenseLayers, weightsManifest } from './layers-topology';
+import { denseLayerWeights, layersModelTopology, weightsManifest } from './layers-topology';
 import { modelLayout } from './model-layout';
 import { parseTrainingPlan, type TrainingPlan } from './training-plan';
 
@@ -18,7 +18,7 @@ describe('layersModelTopology', () => {
     expect(t.class_name).toBe('Sequential');
     expect(t.backend).toBe('tensor_flow.js');
     expect(t.config.name).toBe('mlp-plan');
-    expect(t.config.layers.map((l) => [l.class_name, l.config.name, l.config.units, l.config.activation])).toEqual([
+    expect(t.config.layers.map((l) => (l.class_name === 'Dense' ? [l.class_name, l.config.name, l.config.units, l.config.activation] : []))).toEqual([
       ['Dense', 'dense_0', 5, 'tanh'],
       ['Dense', 'dense_1', 3, 'tanh'],
       ['Dense', 'dense_2', 1, 'sigmoid'],
@@ -26,7 +26,7 @@ describe('layersModelTopology', () => {
     expect(t.config.layers[0].config.batch_input_shape).toEqual([null, 4]);
     expect(t.config.layers[0].config.dtype).toBe('float32');
     expect(t.config.layers.slice(1).every((l) => l.config.batch_input_shape === undefined)).toBe(true);
-    expect(t.config.layers.every((l) => l.config.use_bias)).toBe(true);
+    expect(t.config.layers.every((l) => l.class_name === 'Dense' && l.config.use_bias)).toBe(true);
   });
 
   it('gives logistic regression one sigmoid unit', () => {
@@ -35,9 +35,39 @@ describe('layersModelTopology', () => {
     expect(layers[0].config).toMatchObject({ units: 1, activation: 'sigmoid', batch_input_shape: [null, 4] });
   });
 
-  it('refuses a template it cannot express, by name', () => {
-    const odd = { ...logistic, model: { template: 'transformer' } } as unknown as TrainingPlan;
-    expect(() => layersModelTopology(odd)).toThrow(/model template "transformer" cannot be exported/);
+  it('writes a tfjs_layers model with its Dropout, bias-free and hard_sigmoid layers as tfjs names them', () => {
+    const layers = {
+      class_name: 'Sequential',
+      config: {
+        layers: [
+          { class_name: 'Dropout', config: { rate: 0.1, batch_input_shape: [null, 4] } },
+          { class_name: 'Dense', config: { units: 3, activation: 'hard_sigmoid', use_bias: false } },
+          { class_name: 'Dropout', config: { rate: 0.3 } },
+          { class_name: 'Dense', config: { units: 1, activation: 'sigmoid' } },
+        ],
+      },
+    };
+    const plan = parseTrainingPlan({ name: 'custom', schema, model: { template: 'tfjs_layers', layers } });
+    const t = layersModelTopology(plan).config.layers;
+    expect(t.map((l) => [l.class_name, l.config.name])).toEqual([
+      ['Dropout', 'dropout_0'],
+      ['Dense', 'dense_0'],
+      ['Dropout', 'dropout_2'],
+      ['Dense', 'dense_1'],
+    ]);
+    expect(t[0].config).toMatchObject({ rate: 0.1, batch_input_shape: [null, 4], dtype: 'float32' });
+    expect(t[1].config).toMatchObject({ activation: 'hard_sigmoid', use_bias: false });
+    expect(t[1].config).not.toHaveProperty('batch_input_shape');
+    expect(weightsManifest(modelLayout(plan)).map((w) => w.name)).toEqual(['dense_0/kernel', 'dense_1/kernel', 'dense_1/bias']);
+    expect(denseLayerWeights(plan).map((l) => [l.name, l.bias?.name])).toEqual([
+      ['dense_0', undefined],
+      ['dense_1', 'dense_1/bias'],
+    ]);
+  });
+
+  it('refuses a model it cannot express, saying why', () => {
+    const odd = { ...logistic, model: { template: 'tfjs_layers', layers: { class_name: 'Functional' } } } as unknown as TrainingPlan;
+    expect(() => layersModelTopology(odd)).toThrow(/cannot export the plan's model \(tfjs_layers\): model.layers: only a Sequential model/);
   });
 
   it('survives a JSON round trip unchanged (no undefined or functions in it)', () => {
@@ -56,8 +86,8 @@ describe('weightsManifest', () => {
     expect(total).toBe(layout.numParams);
   });
 
-  it('matches the tensors templateDenseLayers hands out', () => {
-    const layers = templateDenseLayers(mlp);
+  it('matches the tensors denseLayerWeights hands out', () => {
+    const layers = denseLayerWeights(mlp);
     expect(layers.map((l) => [l.kernel.name, l.bias?.name])).toEqual([
       ['dense_0/kernel', 'dense_0/bias'],
       ['dense_1/kernel', 'dense_1/bias'],

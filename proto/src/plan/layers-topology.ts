@@ -1,4 +1,5 @@
-import { layerSizes, modelLayout, type ModelLayout, type TensorLayout } from './model-layout';
+import { layerStack, modelLayout, type ModelLayout, type TensorLayout } from './model-layout';
+import type { StackActivation, StackLayerSpec } from './sequential-layers';
 import type { TrainingPlan } from './training-plan';
 
 /**
@@ -11,14 +12,12 @@ import type { TrainingPlan } from './training-plan';
 /** Version tag tfjs writes into the topology; tfjs ignores it on load. */
 export const TFJS_LAYERS_VERSION = 'tfjs-layers 4.22.0';
 
-/** Activations the named templates use. */
-export type TemplateActivation = 'relu' | 'tanh' | 'sigmoid';
-
-/** One Dense layer of the stack a plan's template expands to, with its weight tensors in the flat layout. */
-export interface TemplateDenseLayer {
+/** One Dense layer of the plan's model, with its weight tensors in the flat layout. */
+export interface DenseLayerWeights {
   name: string;
   units: number;
-  activation: TemplateActivation;
+  /** TensorFlow.js activation name. */
+  activation: StackActivation;
   kernel: TensorLayout;
   bias?: TensorLayout;
 }
@@ -32,7 +31,8 @@ export interface DenseLayerJson {
   class_name: 'Dense';
   config: {
     units: number;
-    activation: TemplateActivation;
+    /** As tfjs serialises it (Keras spelling, e.g. hard_sigmoid). */
+    activation: string;
     use_bias: boolean;
     kernel_initializer: KerasInitializerJson;
     bias_initializer: KerasInitializerJson;
@@ -49,9 +49,22 @@ export interface DenseLayerJson {
   };
 }
 
+export interface DropoutLayerJson {
+  class_name: 'Dropout';
+  config: {
+    rate: number;
+    noise_shape: null;
+    seed: null;
+    name: string;
+    trainable: true;
+    batch_input_shape?: [null, number];
+    dtype?: 'float32';
+  };
+}
+
 export interface SequentialTopologyJson {
   class_name: 'Sequential';
-  config: { name: string; layers: DenseLayerJson[] };
+  config: { name: string; layers: (DenseLayerJson | DropoutLayerJson)[] };
   keras_version: string;
   backend: 'tensor_flow.js';
 }
@@ -62,62 +75,71 @@ export interface WeightsManifestEntry {
   dtype: 'float32';
 }
 
+/** Names as tfjs writes them in a topology (its serialiser uses the Keras spelling). */
+const SERIALIZED_ACTIVATION: Partial<Record<StackActivation, string>> = { hardSigmoid: 'hard_sigmoid' };
+
+type NamedStackLayer = StackLayerSpec & { name: string };
+
 /**
- * Dense layers named dense_0.. (the names the participant SDK gives them), hidden
- * activation from the template, one sigmoid output unit, each with its tensors
- * in the plan's flat layout. Throws for a model that is not a named template.
+ * The plan's layer stack named as the participant SDK names it: Dense layers
+ * dense_0, dense_1, .. by their count, Dropout layers dropout_<position>.
  */
-export function templateDenseLayers(plan: Pick<TrainingPlan, 'schema' | 'model'>): TemplateDenseLayer[] {
-  const spec = plan.model as { template: string; activation?: TemplateActivation };
-  let hidden: TemplateActivation;
-  switch (spec.template) {
-    case 'logistic_regression':
-      hidden = 'sigmoid'; // no hidden layer; never used
-      break;
-    case 'mlp':
-      hidden = spec.activation ?? 'relu';
-      break;
-    default:
-      throw new Error(`model template "${spec.template}" cannot be exported yet: only the logistic_regression and mlp templates have a layers topology here`);
+function namedStack(plan: Pick<TrainingPlan, 'model'>): NamedStackLayer[] {
+  let stack: StackLayerSpec[];
+  try {
+    stack = layerStack(plan.model);
+  } catch (err) {
+    throw new Error(`cannot export the plan's model (${(plan.model as { template: string }).template}): ${(err as Error).message}`);
   }
+  let dense = 0;
+  return stack.map((l, i) => ({ ...l, name: l.kind === 'dense' ? `dense_${dense++}` : `dropout_${i}` }));
+}
+
+/** The Dense layers with their tensors in the flat layout (Dropout is the identity at inference, so it has none). */
+export function denseLayerWeights(plan: Pick<TrainingPlan, 'schema' | 'model'>): DenseLayerWeights[] {
+  const stack = namedStack(plan);
   const tensors = new Map(modelLayout(plan).tensors.map((t) => [t.name, t]));
-  const sizes = layerSizes(plan.model);
-  return sizes.map((units, i) => {
-    const name = `dense_${i}`;
-    const kernel = tensors.get(`${name}/kernel`);
-    if (!kernel) throw new Error(`the plan's layout has no ${name}/kernel`);
-    const bias = tensors.get(`${name}/bias`);
-    return { name, units, activation: i === sizes.length - 1 ? 'sigmoid' : hidden, kernel, ...(bias ? { bias } : {}) };
+  return stack.flatMap((l) => {
+    if (l.kind !== 'dense') return [];
+    const kernel = tensors.get(`${l.name}/kernel`);
+    if (!kernel) throw new Error(`the plan's layout has no ${l.name}/kernel`);
+    const bias = tensors.get(`${l.name}/bias`);
+    return [{ name: l.name, units: l.units, activation: l.activation, kernel, ...(bias ? { bias } : {}) }];
   });
 }
 
 /** The Sequential topology JSON that `tf.models.modelFromJSON` and `tf.loadLayersModel` accept. */
 export function layersModelTopology(plan: Pick<TrainingPlan, 'schema' | 'model'> & { name?: string }): SequentialTopologyJson {
-  const layers = templateDenseLayers(plan);
+  const stack = namedStack(plan);
   const { inputDim } = modelLayout(plan);
+  const first = { batch_input_shape: [null, inputDim] as [null, number], dtype: 'float32' as const };
   return {
     class_name: 'Sequential',
     config: {
       name: plan.name ?? 'sequential',
-      layers: layers.map((l, i) => ({
-        class_name: 'Dense',
-        config: {
-          units: l.units,
-          activation: l.activation,
-          use_bias: l.bias !== undefined,
-          // tfjs's own Dense defaults, as model.toJSON() writes them; used only if someone re-initialises.
-          kernel_initializer: { class_name: 'VarianceScaling', config: { scale: 1, mode: 'fan_avg', distribution: 'normal', seed: null } },
-          bias_initializer: { class_name: 'Zeros', config: {} },
-          kernel_regularizer: null,
-          bias_regularizer: null,
-          activity_regularizer: null,
-          kernel_constraint: null,
-          bias_constraint: null,
-          name: l.name,
-          trainable: true,
-          ...(i === 0 ? { batch_input_shape: [null, inputDim] as [null, number], dtype: 'float32' as const } : {}),
-        },
-      })),
+      layers: stack.map((l, i): DenseLayerJson | DropoutLayerJson =>
+        l.kind === 'dropout'
+          ? { class_name: 'Dropout', config: { rate: l.rate, noise_shape: null, seed: null, name: l.name, trainable: true, ...(i === 0 ? first : {}) } }
+          : {
+              class_name: 'Dense',
+              config: {
+                units: l.units,
+                activation: SERIALIZED_ACTIVATION[l.activation] ?? l.activation,
+                use_bias: l.useBias,
+                // tfjs's own Dense defaults (Glorot), not the SDK's zeros: used only if someone re-initialises and trains afresh.
+                kernel_initializer: { class_name: 'VarianceScaling', config: { scale: 1, mode: 'fan_avg', distribution: 'normal', seed: null } },
+                bias_initializer: { class_name: 'Zeros', config: {} },
+                kernel_regularizer: null,
+                bias_regularizer: null,
+                activity_regularizer: null,
+                kernel_constraint: null,
+                bias_constraint: null,
+                name: l.name,
+                trainable: true,
+                ...(i === 0 ? first : {}),
+              },
+            },
+      ),
     },
     keras_version: TFJS_LAYERS_VERSION,
     backend: 'tensor_flow.js',

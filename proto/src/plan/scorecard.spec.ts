@@ -106,10 +106,22 @@ describe('scorecardFromWeights', () => {
 
   it('refuses models that are not logistic regression, and bad options', () => {
     const mlp = parseTrainingPlan({ ...plan, model: { template: 'mlp', hiddenUnits: [4] } });
-    expect(() => scorecardFromWeights(mlp, randomWeights(mlp, 1))).toThrow(/needs a logistic_regression model; this plan's model is "mlp"/);
+    expect(() => scorecardFromWeights(mlp, randomWeights(mlp, 1))).toThrow(/needs a logistic-regression model .*this plan's model \(mlp\) has 2 Dense layers/);
     expect(() => scorecardFromWeights(plan, new Float32Array(3))).toThrow(/has 3 parameters/);
     expect(() => scorecardFromWeights(plan, randomWeights(plan, 1), { pdo: 0 })).toThrow(/pdo/);
     expect(() => scorecardFromWeights(plan, randomWeights(plan, 1), { baseOdds: -1 })).toThrow(/baseOdds/);
+  });
+
+  it('takes a tfjs_layers model that is logistic regression (Dropout, then one sigmoid unit), with or without bias', () => {
+    for (const useBias of [true, false]) {
+      const layers = { class_name: 'Sequential', config: { layers: [{ class_name: 'Dropout', config: { rate: 0.2 } }, { class_name: 'Dense', config: { units: 1, activation: 'sigmoid', use_bias: useBias } }] } };
+      const p = parseTrainingPlan({ ...plan, model: { template: 'tfjs_layers', layers } });
+      const weights = randomWeights(p, 21);
+      const card = scorecardFromWeights(p, weights);
+      const row = randomRow(seededRandom(4));
+      const direct = useBias ? directLogOdds(p, weights, row) : directLogOdds(p, Float32Array.from([...weights, 0]), row);
+      expect(Math.abs(logOddsFromScore(card, scoreWithScorecard(card, row)) - direct)).toBeLessThan(1e-9);
+    }
   });
 
   it('names the column when a row cannot be scored', () => {

@@ -1,4 +1,4 @@
-import { inputDimension, modelLayout } from './model-layout';
+import { inputDimension, layerStack, modelLayout } from './model-layout';
 import type { TrainingPlan } from './training-plan';
 
 /** Name of the one-hot column a categorical `missing: category` policy adds (as the plan defines it). */
@@ -59,7 +59,7 @@ export interface Scorecard {
   factor: number;
   /** baseScore - factor * ln(baseOdds) */
   offset: number;
-  /** Points every applicant starts with: offset -/+ factor * bias. */
+  /** Points every applicant starts with: offset -/+ factor * bias (0 for a model without a bias). */
   basePoints: number;
   features: ScorecardFeature[];
 }
@@ -79,8 +79,12 @@ export function scorecardFromWeights(
   weights: ArrayLike<number>,
   opts: ScorecardOptions = {},
 ): Scorecard {
-  if (plan.model.template !== 'logistic_regression') {
-    throw new Error(`a scorecard needs a logistic_regression model; this plan's model is "${plan.model.template}" (its score is not additive in the features)`);
+  // Logistic regression = one sigmoid Dense unit on the inputs (Dropout is the identity when scoring).
+  const dense = layerStack(plan.model).filter((l) => l.kind === 'dense');
+  if (dense.length !== 1 || dense[0].units !== 1 || dense[0].activation !== 'sigmoid') {
+    throw new Error(
+      `a scorecard needs a logistic-regression model (one sigmoid Dense unit on the inputs); this plan's model (${plan.model.template}) has ${dense.length} Dense layers, so its score is not additive in the features`,
+    );
   }
   const layout = modelLayout(plan);
   if (weights.length !== layout.numParams) {
@@ -95,7 +99,8 @@ export function scorecardFromWeights(
   const offset = baseScore - factor * Math.log(baseOdds);
   // Points per unit of model log-odds (of target = 1).
   const sign = positiveClass === 'bad' ? -1 : 1;
-  const [kernel, bias] = layout.tensors;
+  const kernel = layout.tensors[0];
+  const bias = layout.tensors.find((t) => t.name === 'dense_0/bias');
   const inputDim = inputDimension(plan.schema);
   const w = (j: number): number => weights[kernel.offset + j];
 
@@ -139,7 +144,7 @@ export function scorecardFromWeights(
     pdo,
     factor,
     offset,
-    basePoints: offset + sign * factor * weights[bias.offset],
+    basePoints: offset + sign * factor * (bias ? weights[bias.offset] : 0),
     features,
   };
 }

@@ -5,6 +5,7 @@ import { tmpdir } from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import {
+  layerStack,
   layersModelTopology,
   logOddsFromScore,
   modelLayout,
@@ -33,22 +34,43 @@ const schema = {
 };
 const mlp = parseTrainingPlan({ name: 'export-mlp', schema, model: { template: 'mlp', hiddenUnits: [8, 4], activation: 'tanh' } });
 const logistic = parseTrainingPlan({ name: 'export-lr', schema, model: { template: 'logistic_regression' } });
+/** A hand-written Sequential: Dropout, a bias-free hard_sigmoid layer, elu, sigmoid output. */
+const custom = parseTrainingPlan({
+  name: 'export-custom',
+  schema,
+  model: {
+    template: 'tfjs_layers',
+    layers: {
+      class_name: 'Sequential',
+      config: {
+        layers: [
+          { class_name: 'Dropout', config: { rate: 0.25, batch_input_shape: [null, 5] } },
+          { class_name: 'Dense', config: { units: 6, activation: 'hard_sigmoid', use_bias: false } },
+          { class_name: 'Dense', config: { units: 3, activation: 'elu' } },
+          { class_name: 'Dropout', config: { rate: 0.1 } },
+          { class_name: 'Dense', config: { units: 1, activation: 'sigmoid' } },
+        ],
+      },
+    },
+  },
+});
 
-/** The participant SDK's model-factory Sequential (buildModel is not exported from @syndicate/participant), holding `weights`. */
+/**
+ * The participant SDK's model-factory Sequential (buildModel is not exported from
+ * @syndicate/participant): the plan's layer stack, Dense layers dense_0.., Dropout
+ * dropout_<position>, zeros initialisers, holding `weights`.
+ */
 function sdkModel(plan: TrainingPlan, weights: Float32Array): tf.Sequential {
   const layout = modelLayout(plan);
-  const sizes = layout.tensors.filter((t) => t.name.endsWith('/kernel')).map((t) => t.shape[1]);
   const model = tf.sequential();
-  sizes.forEach((units, i) => {
-    const last = i === sizes.length - 1;
-    model.add(
-      tf.layers.dense({
-        units,
-        activation: last ? 'sigmoid' : plan.model.template === 'mlp' ? plan.model.activation : 'sigmoid',
-        inputShape: i === 0 ? [layout.inputDim] : undefined,
-        name: `dense_${i}`,
-      }),
-    );
+  let dense = 0;
+  layerStack(plan.model).forEach((layer, i) => {
+    const inputShape = i === 0 ? [layout.inputDim] : undefined;
+    if (layer.kind === 'dropout') {
+      model.add(tf.layers.dropout({ rate: layer.rate, inputShape, name: `dropout_${i}` }));
+      return;
+    }
+    model.add(tf.layers.dense({ units: layer.units, activation: layer.activation, useBias: layer.useBias, inputShape, kernelInitializer: 'zeros', name: `dense_${dense++}` }));
   });
   const tensors = layout.tensors.map((t) => tf.tensor(weights.subarray(t.offset, t.offset + t.size), t.shape, 'float32'));
   model.setWeights(tensors);
@@ -85,7 +107,13 @@ function predict(model: tf.LayersModel, x: number[][]): Float32Array {
 
 /** A forward pass over the plain-JSON export, in double precision, with no TensorFlow. */
 function jsonForward(doc: JsonWeights, x: number[]): number {
-  const act: Record<string, (v: number) => number> = { relu: (v) => Math.max(0, v), tanh: Math.tanh, sigmoid: (v) => 1 / (1 + Math.exp(-v)) };
+  const act: Record<string, (v: number) => number> = {
+    relu: (v) => Math.max(0, v),
+    tanh: Math.tanh,
+    sigmoid: (v) => 1 / (1 + Math.exp(-v)),
+    hardSigmoid: (v) => Math.max(0, Math.min(1, 0.2 * v + 0.5)),
+    elu: (v) => (v > 0 ? v : Math.expm1(v)),
+  };
   let h = x;
   for (const layer of doc.layers) {
     h = layer.bias.map((b, k) => act[layer.activation](h.reduce((s, v, j) => s + v * layer.kernel[j][k], b)));
@@ -144,11 +172,14 @@ describe('model export: TensorFlow.js layers-model and plain JSON', () => {
   it.each([
     ['MLP', mlp],
     ['logistic regression', logistic],
+    ['tfjs_layers with Dropout', custom],
   ])('%s: the topology and manifest are what tfjs itself writes for the SDK model', async (_name, plan) => {
     const model = sdkModel(plan, randomWeights(plan, 1));
-    const own = model.toJSON(null, false) as unknown as { config: { name: string } };
+    const own = model.toJSON(null, false) as unknown as { config: { name: string; layers: { config: Record<string, unknown> }[] } };
     const ours = layersModelTopology(plan);
-    expect({ ...ours, config: { ...ours.config, name: own.config.name } }).toEqual(own);
+    // The SDK starts from zeros (its weights are set right after); the export names tfjs's Glorot default instead.
+    const withoutInit = (layers: { config: Record<string, unknown> }[]) => layers.map((l) => ({ ...l, config: { ...l.config, kernel_initializer: undefined } }));
+    expect({ ...ours, config: { name: own.config.name, layers: withoutInit(ours.config.layers) } }).toEqual({ ...own, config: { ...own.config, layers: withoutInit(own.config.layers) } });
 
     let saved: tf.io.ModelArtifacts | undefined;
     await model.save(
@@ -168,6 +199,7 @@ describe('model export: TensorFlow.js layers-model and plain JSON', () => {
   it.each([
     ['MLP', mlp, 2],
     ['logistic regression', logistic, 3],
+    ['tfjs_layers with Dropout', custom, 5],
   ])('%s: tf.loadLayersModel over HTTP predicts what the SDK model predicts (1e-6)', async (name, plan, seed) => {
     const weights = randomWeights(plan, seed);
     const out = path.join(dir, String(name).replace(/\W+/g, '-'));

@@ -1,10 +1,11 @@
-import { modelLayout, templateDenseLayers, type TemplateActivation } from '@syndicate/protocol';
+import { denseLayerWeights, modelLayout, type StackActivation } from '@syndicate/protocol';
 import { inputEncoding, type InputEncodingEntry } from './input-encoding';
 import type { ExportablePlan, ModelExportOptions } from './tfjs-export';
 
 export interface JsonWeightsLayer {
   name: string;
-  activation: TemplateActivation;
+  /** TensorFlow.js activation name (relu, tanh, sigmoid, hardSigmoid, ...). */
+  activation: StackActivation;
   /** [input][unit]: output_k = activation(sum_j x_j * kernel[j][k] + bias[k]). */
   kernel: number[][];
   /** All zeros when the layer has no bias. */
@@ -17,6 +18,7 @@ export interface JsonWeights {
   modelVersionId?: string;
   roundNumber?: number;
   target: string;
+  /** The Dense layers in order; Dropout layers are left out (they are the identity when scoring). */
   layers: JsonWeightsLayer[];
   inputEncoding: InputEncodingEntry[];
 }
@@ -29,7 +31,7 @@ export interface JsonWeights {
 export function jsonWeights(plan: ExportablePlan, weights: Float32Array, opts: ModelExportOptions = {}): JsonWeights {
   const layout = modelLayout(plan);
   if (weights.length !== layout.numParams) throw new Error(`weight vector has ${weights.length} parameters, the model has ${layout.numParams}`);
-  const layers = templateDenseLayers(plan).map((l): JsonWeightsLayer => {
+  const layers = denseLayerWeights(plan).map((l): JsonWeightsLayer => {
     const [rows, cols] = l.kernel.shape;
     const at = l.kernel.offset;
     const kernel = Array.from({ length: rows }, (_, r) => Array.from(weights.subarray(at + r * cols, at + (r + 1) * cols)));
