@@ -15,3 +15,4 @@ export * from './config/settings-file';
 export * from './plan/layers-topology';
 export * from './plan/scorecard';
 export * from './evaluation';
+export * from './preprocessing';

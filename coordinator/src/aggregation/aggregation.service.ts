@@ -37,7 +37,7 @@ export interface EncryptedContribution {
   allowed: (participantId: string, em: EntityManager) => Promise<void>;
 }
 
-const DUPLICATE_REASON: Record<UpdateKind, string> = { model: 'DUPLICATE_UPDATE', count: 'DUPLICATE_COUNT', evaluation: 'DUPLICATE_EVALUATION' };
+const DUPLICATE_REASON: Record<UpdateKind, string> = { model: 'DUPLICATE_UPDATE', count: 'DUPLICATE_COUNT', evaluation: 'DUPLICATE_EVALUATION', stats: 'DUPLICATE_STATS' };
 
 @Injectable()
 export class AggregationService {
@@ -179,10 +179,10 @@ export class AggregationService {
   private async admit(u: { roundId: string; participantId: string; kind: UpdateKind; accepting?: (em: EntityManager) => Promise<void>; allowed: (participantId: string, em: EntityManager) => Promise<void> }, em: EntityManager): Promise<void> {
     if (u.accepting) await u.accepting(em);
     else {
-      const wantState = u.kind === 'count' ? 'counting' : 'collecting';
+      const counting = u.kind === 'count' || u.kind === 'stats';
       const round = await em.getRepository(Round).findOne({ where: { id: u.roundId } });
-      if (!round || round.state !== wantState) {
-        throw new SyndicateError('FAILED_PRECONDITION', u.kind === 'count' ? 'ROUND_NOT_COUNTING' : 'ROUND_NOT_COLLECTING', `round ${u.roundId} is ${round?.state ?? 'unknown'}; it does not accept ${u.kind === 'count' ? 'sample counts' : 'updates'} now`);
+      if (!round || round.state !== (counting ? 'counting' : 'collecting')) {
+        throw new SyndicateError('FAILED_PRECONDITION', counting ? 'ROUND_NOT_COUNTING' : 'ROUND_NOT_COLLECTING', `round ${u.roundId} is ${round?.state ?? 'unknown'}; it does not accept ${counting ? 'sample counts or feature statistics' : 'updates'} now`);
       }
     }
     await u.allowed(u.participantId, em);

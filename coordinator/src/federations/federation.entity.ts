@@ -21,4 +21,12 @@ export class Federation {
 
   @Column('bigint', { transformer: epochMs })
   createdAt!: number;
+
+  /** Round whose encrypted feature-statistics sum sets the consortium standardisation (plans with `standardize: federated`). */
+  @Column('varchar', { length: 64, nullable: true })
+  featureStatsRoundId!: string | null;
+
+  /** JSON FeatureMoments a member decrypted from that sum: aggregate count, sum, sum of squares per standardised feature. */
+  @Column('text', { nullable: true })
+  featureMomentsJson!: string | null;
 }

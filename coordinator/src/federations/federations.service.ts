@@ -1,8 +1,8 @@
 import { createHash } from 'crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { encodeFloat32, initialWeights, modelLayout, parseTrainingPlan, PlanValidationError, type TrainingPlan } from '@syndicate/protocol';
-import type { DataSource, Repository } from 'typeorm';
+import { applyConsortiumStandardization, encodeFloat32, featureStatsFieldsNeeded, initialWeights, modelLayout, parseTrainingPlan, PlanValidationError, type FeatureMoments, type TrainingPlan } from '@syndicate/protocol';
+import { IsNull, type DataSource, type Repository } from 'typeorm';
 import { Clock } from '../common/clock';
 import { newId } from '../common/ids';
 import { SyndicateError } from '../common/syndicate-error';
@@ -22,6 +22,8 @@ export interface FederationView {
 
 @Injectable()
 export class FederationsService {
+  private readonly parsedPlans = new Map<string, TrainingPlan>();
+
   constructor(
     @InjectRepository(Federation) private readonly repo: Repository<Federation>,
     @InjectDataSource() private readonly db: DataSource,
@@ -89,8 +91,45 @@ export class FederationsService {
     return this.plan(await this.entity(federationId));
   }
 
+  /**
+   * The plan in force: once the consortium's feature moments are known, federated
+   * features carry their consortium mean and standard deviation as center and
+   * scale, so exports, scorecards and reports encode inputs as members train.
+   */
   plan(f: Federation): TrainingPlan {
-    return JSON.parse(f.planJson) as TrainingPlan;
+    // Re-parsed (and cached) so a plan stored before a field existed gets that field's default.
+    let plan = this.parsedPlans.get(f.planJson);
+    if (!plan) {
+      plan = parseTrainingPlan(JSON.parse(f.planJson));
+      this.parsedPlans.set(f.planJson, plan);
+    }
+    return f.featureMomentsJson ? applyConsortiumStandardization(plan, JSON.parse(f.featureMomentsJson) as FeatureMoments) : plan;
+  }
+
+  /** The plan needs consortium statistics that no member has reported yet. */
+  needsFeatureStats(f: Federation): boolean {
+    return featureStatsFieldsNeeded(parseTrainingPlan(JSON.parse(f.planJson))).size > 0 && !f.featureMomentsJson;
+  }
+
+  /** Which round collects the statistics: the first that asks, or a later one if that round never produced them. */
+  async assignFeatureStatsRound(f: Federation, roundId: string): Promise<void> {
+    await this.repo.update({ id: f.id }, { featureStatsRoundId: roundId });
+    f.featureStatsRoundId = roundId;
+  }
+
+  /**
+   * A member reports the consortium moments it decrypted. The first report is
+   * kept; a later one must be identical (every member decodes the same sum).
+   */
+  async recordFeatureMoments(f: Federation, momentsJson: string): Promise<'recorded' | 'confirmed'> {
+    if (f.featureMomentsJson) {
+      if (f.featureMomentsJson !== momentsJson) throw new SyndicateError('FAILED_PRECONDITION', 'STANDARDIZATION_MISMATCH', `the feature statistics you decrypted differ from those already recorded for federation ${f.id}`);
+      return 'confirmed';
+    }
+    const res = await this.repo.update({ id: f.id, featureMomentsJson: IsNull() }, { featureMomentsJson: momentsJson });
+    if (!res.affected) return this.recordFeatureMoments(await this.entity(f.id), momentsJson);
+    f.featureMomentsJson = momentsJson;
+    return 'recorded';
   }
 
   private view(f: Federation): FederationView {

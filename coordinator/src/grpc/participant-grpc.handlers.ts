@@ -44,6 +44,13 @@ import {
   evaluationFieldCount,
   KNOWN_UPDATE_KINDS,
   type ContributionKind,
+  type FeatureMoments,
+  type SubmitStandardizationRequest__Output,
+  type SubmitStandardizationResponse,
+  featureMomentsProblems,
+  featureStatsFieldCount,
+  featureStatsFieldsNeeded,
+  standardizationDigest,
 } from '@syndicate/protocol';
 import type { EntityManager } from 'typeorm';
 import type { Participant } from '../participants/participant.entity';
@@ -147,6 +154,7 @@ export class ParticipantGrpcHandlers {
         );
       },
       SubmitEvaluation: (call, callback) => this.unary(call.request, callback, (r) => this.submitEvaluation(r)),
+      SubmitStandardization: (call, callback) => this.unary(call.request, callback, (r) => this.submitStandardization(r)),
       SubmitKeyShares: (call, callback) => this.unary(call.request, callback, (r) => this.submitKeyShares(r)),
       FetchKeyShare: (call, callback) => this.unary(call.request, callback, (r) => this.fetchKeyShare(r)),
       DownloadAggregate: (call) => void this.downloadAggregate(call),
@@ -332,14 +340,14 @@ export class ParticipantGrpcHandlers {
           throw new SyndicateError('FAILED_PRECONDITION', 'WRONG_MODEL', `histograms were scored with model ${header.baseModelVersionId}, round ${round.number} published ${round.resultModelVersionId}`);
         }
       } else {
-        const wantState = kind === 'count' ? 'counting' : 'collecting';
-        if (round.state !== wantState) {
-          throw new SyndicateError('FAILED_PRECONDITION', kind === 'count' ? 'ROUND_NOT_COUNTING' : 'ROUND_NOT_COLLECTING', `round ${round.number} is ${round.state} and does not accept ${kind === 'count' ? 'sample counts' : 'updates'} now`);
+        const counting = kind === 'count' || kind === 'stats';
+        if (round.state !== (counting ? 'counting' : 'collecting')) {
+          throw new SyndicateError('FAILED_PRECONDITION', counting ? 'ROUND_NOT_COUNTING' : 'ROUND_NOT_COLLECTING', `round ${round.number} is ${round.state} and does not accept ${counting ? 'sample counts or feature statistics' : 'updates'} now`);
         }
         if (kind === 'model' && header.baseModelVersionId !== round.baseModelVersionId) {
           throw new SyndicateError('FAILED_PRECONDITION', 'STALE_BASE_MODEL', `update was trained from model ${header.baseModelVersionId}, round ${round.number} trains from ${round.baseModelVersionId}`);
         }
-        if (kind === 'count' && round.mode !== 'secure') throw new SyndicateError('INVALID_ARGUMENT', 'UNEXPECTED_COUNT', 'sample counts are only sent under secure aggregation');
+        if ((kind === 'count' || kind === 'stats') && round.mode !== 'secure') throw new SyndicateError('INVALID_ARGUMENT', 'UNEXPECTED_COUNT', `${kind === 'count' ? 'sample counts' : 'feature statistics'} are only sent under secure aggregation`);
       }
       const wantEncoding = round.mode === 'secure' ? 'PAYLOAD_ENCODING_BFV_PACKED' : kind === 'evaluation' ? 'PAYLOAD_ENCODING_UINT32_LE' : 'PAYLOAD_ENCODING_FLOAT32_LE';
       if (descriptor.encoding !== wantEncoding) {
@@ -351,7 +359,8 @@ export class ParticipantGrpcHandlers {
       let valueCount = kind === 'evaluation' ? evaluationFieldCount(spec, await this.evaluationBins(round)) : numParams;
       let maxBytes = valueCount * 4;
       if (round.mode === 'secure') {
-        if (kind !== 'evaluation') valueCount = contributionFieldCount(spec, kind, numParams);
+        if (kind === 'stats') valueCount = featureStatsFieldCount(spec, featureStatsFieldsNeeded(plan).features.length);
+        else if (kind !== 'evaluation') valueCount = contributionFieldCount(spec, kind, numParams);
         maxBytes = encryptedSizeFor(await heRuntime(spec.parameterSet), valueCount);
       }
       if (round.mode === 'secure' || kind === 'evaluation') await this.rounds.assertMayContribute(round, participant.id, kind);
@@ -419,12 +428,12 @@ export class ParticipantGrpcHandlers {
         }
         valueCount = evaluationFieldCount(spec, ev.bins);
       } else {
-        const ready = kind === 'count' ? ['collecting', 'aggregating', 'published'] : ['aggregating', 'published'];
+        const ready = kind === 'count' || kind === 'stats' ? ['collecting', 'aggregating', 'published'] : ['aggregating', 'published'];
         if (round.mode !== 'secure' || !ready.includes(round.state)) {
           throw new SyndicateError('FAILED_PRECONDITION', 'AGGREGATE_NOT_READY', `round ${round.number} is ${round.state}; its ${kind} aggregate is not final yet`);
         }
         await this.rounds.assertMayContribute(round, p.id, 'count');
-        valueCount = contributionFieldCount(spec, kind, modelLayout(plan).numParams);
+        valueCount = kind === 'stats' ? featureStatsFieldCount(spec, featureStatsFieldsNeeded(plan).features.length) : contributionFieldCount(spec, kind, modelLayout(plan).numParams);
       }
       const sum = round.mode === 'secure' ? await this.aggregation.encryptedSum(round.id, kind, { keyEpoch: round.keyEpoch, valueCount, parameterSet: spec.parameterSet }) : await this.aggregation.plainSum(round.id, kind);
       if (!sum) throw new SyndicateError('NOT_FOUND', 'AGGREGATE_NOT_FOUND', `round ${round.number} has no ${kind} aggregate`);
@@ -510,6 +519,42 @@ export class ParticipantGrpcHandlers {
         }
       },
     });
+    return { accepted: true };
+  }
+
+  /** A member reports the consortium feature moments it decrypted; all members must agree, and the record is audited. */
+  private async submitStandardization(r: SubmitStandardizationRequest__Output): Promise<SubmitStandardizationResponse> {
+    const env = required(r.envelope, 'envelope');
+    const json = required(r.momentsJson, 'moments_json');
+    const round = await this.rounds.get(required(env.roundId, 'envelope.round_id'));
+    const p = await this.participants.authenticate(env, { federationId: round.federationId, roundId: round.id, phase: 'PHASE_STANDARDIZATION', payloadSha256: standardizationDigest(json) });
+    const federation = await this.federations.entity(round.federationId);
+    if (federation.featureStatsRoundId !== round.id) throw new SyndicateError('FAILED_PRECONDITION', 'NO_STATS_PHASE', `round ${round.number} did not collect the feature statistics`);
+    if (!(await this.aggregation.contributors(round.id, undefined, 'stats')).some((c) => c.participantId === p.id)) {
+      throw new SyndicateError('PERMISSION_DENIED', 'NOT_A_CONTRIBUTOR', `participant ${p.id} sent no feature statistics in round ${round.number}`);
+    }
+    let moments: FeatureMoments;
+    try {
+      moments = JSON.parse(json) as FeatureMoments;
+    } catch {
+      throw new SyndicateError('INVALID_ARGUMENT', 'BAD_MOMENTS', 'moments_json is not valid JSON');
+    }
+    const features = featureStatsFieldsNeeded(this.federations.plan(federation)).features;
+    const problems = featureMomentsProblems(moments, features.length);
+    if (problems.length) throw new SyndicateError('INVALID_ARGUMENT', 'BAD_MOMENTS', 'the reported feature moments are invalid', problems);
+    const canonical = JSON.stringify({ count: moments.count, sum: moments.sum, sumSquares: moments.sumSquares });
+    try {
+      const outcome = await this.federations.recordFeatureMoments(federation, canonical);
+      if (outcome === 'recorded') {
+        await this.audit.record({ actor: p.id, action: 'preprocessing.standardized', federationId: federation.id, subject: round.id, detail: { round: round.number, features, counts: moments.count } });
+        this.log.info({ federationId: federation.id, round: round.number, features }, 'consortium feature statistics recorded');
+      }
+    } catch (err) {
+      if (err instanceof SyndicateError && err.reason === 'STANDARDIZATION_MISMATCH') {
+        await this.audit.record({ actor: p.id, action: 'preprocessing.mismatch', federationId: federation.id, subject: round.id, detail: { round: round.number } });
+      }
+      throw err;
+    }
     return { accepted: true };
   }
 

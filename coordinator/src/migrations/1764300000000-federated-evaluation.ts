@@ -1,8 +1,9 @@
-import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
+import { MigrationInterface, QueryRunner, Table, TableColumn, TableIndex } from 'typeorm';
 
 /**
- * Federated evaluation from encrypted histograms replaces per-bank metrics: the
- * coordinator must no longer hold any bank's own figures, so the old table goes.
+ * Federated evaluation from encrypted histograms replaces per-bank metrics (the
+ * coordinator must no longer hold any bank's own figures, so the old table goes),
+ * and federations remember their consortium feature statistics.
  */
 export class FederatedEvaluation1764300000000 implements MigrationInterface {
   name = 'FederatedEvaluation1764300000000';
@@ -34,9 +35,15 @@ export class FederatedEvaluation1764300000000 implements MigrationInterface {
     );
     await q.createIndex('model_evaluations', new TableIndex({ columnNames: ['federationId', 'roundNumber'] }));
     await q.dropTable('evaluation_results', true);
+    // Federated standardisation: which round's statistics sum counts, and the consortium moments once known.
+    await q.addColumns('federations', [
+      new TableColumn({ name: 'featureStatsRoundId', type: 'varchar', length: '64', isNullable: true }),
+      new TableColumn({ name: 'featureMomentsJson', type: 'text', isNullable: true }),
+    ]);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    for (const c of ['featureMomentsJson', 'featureStatsRoundId']) await q.dropColumn('federations', c);
     await q.dropTable('model_evaluations', true);
     await q.createTable(
       new Table({

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DEFAULT_SCORE_BINS, decodeFloat32, encodeFloat32, sealedModelEpoch, type ContributionKind, type Task, type TrainingPlan } from '@syndicate/protocol';
+import { decodeFloat32, encodeFloat32, sealedModelEpoch, type ContributionKind, type Task, type TrainingPlan } from '@syndicate/protocol';
 import { In, type DataSource, type EntityManager, type Repository } from 'typeorm';
 import { AggregationService } from '../aggregation/aggregation.service';
 import { Clock } from '../common/clock';
@@ -54,6 +54,11 @@ export interface RoundView {
   contributors: { participantId: string; displayName: string; numSamples: number; payloadSha256: string; acceptedAt: number }[];
   /** The consortium's evaluation of the model this round published (no bank's own figures). */
   evaluation: EvaluationView | null;
+}
+
+interface TaskStandardization {
+  statsRoundId: string;
+  standardizationJson: string;
 }
 
 /** A single bank's score distribution is never revealed: an evaluation sum needs at least this many histograms. */
@@ -125,8 +130,15 @@ export class RoundsService {
   private async startCollecting(round: Round, members?: string[]): Promise<void> {
     await this.transition(round, 'collecting');
     const plan = await this.federations.planOf(round.federationId);
+    const std = await this.standardization(round.federationId);
     const ids = members ?? (await this.participants.active(round.federationId)).map((p) => p.id);
-    for (const id of ids) this.hub.push(id, this.trainTask(round, plan));
+    for (const id of ids) this.hub.push(id, this.trainTask(round, plan, std));
+  }
+
+  /** What every task carries about federated standardisation: where the statistics are, and the moments once reported. */
+  private async standardization(federationId: string): Promise<TaskStandardization> {
+    const f = await this.federations.entity(federationId);
+    return { statsRoundId: f.featureStatsRoundId ?? '', standardizationJson: f.featureMomentsJson ?? '' };
   }
 
   /** Secure mode: once the federation has a key epoch for its current members, collect encrypted sample counts. */
@@ -139,7 +151,10 @@ export class RoundsService {
     // A new epoch may have re-sealed the current model: train from the copy every member can open.
     const base = await this.models.latest(round.federationId);
     await this.transition(round, 'counting', undefined, { keyEpoch: epoch.epoch, countDeadlineAt, baseModelVersionId: base.id });
-    for (const id of await this.epochMembers(round)) this.hub.push(id, this.countTask(round, epoch.parameterSet));
+    // Plans with federated standardisation: this round's members also add their encrypted feature moments.
+    if (this.federations.needsFeatureStats(federation)) await this.federations.assignFeatureStatsRound(federation, round.id);
+    const std = await this.standardization(round.federationId);
+    for (const id of await this.epochMembers(round)) this.hub.push(id, this.countTask(round, epoch.parameterSet, std));
   }
 
   /** Active members holding the round's key epoch. */
@@ -162,7 +177,11 @@ export class RoundsService {
       }
       return;
     }
-    if (kind === 'count') {
+    if (kind === 'stats') {
+      const f = await this.federations.entity(round.federationId);
+      if (f.featureStatsRoundId !== round.id) throw new SyndicateError('FAILED_PRECONDITION', 'NO_STATS_PHASE', `round ${round.number} does not collect feature statistics`);
+    }
+    if (kind === 'count' || kind === 'stats') {
       if (!(await this.epochMembers(round)).includes(participantId)) {
         throw new SyndicateError('PERMISSION_DENIED', 'NOT_A_KEY_MEMBER', `participant ${participantId} does not hold key epoch ${round.keyEpoch}; it joins at the next round`);
       }
@@ -178,22 +197,23 @@ export class RoundsService {
   async onSubscribe(p: Participant): Promise<void> {
     await this.keys.onSubscribe(p);
     const round = await this.repo.findOne({ where: { federationId: p.federationId, state: In(['counting', 'collecting', 'aggregating']) } });
+    const std = await this.standardization(p.federationId);
     if (round) {
       const plan = await this.federations.planOf(round.federationId);
       const has = async (kind: 'model' | 'count') => (await this.aggregation.contributors(round.id, undefined, kind)).some((r) => r.participantId === p.id);
       if (round.state === 'counting' && !(await has('count')) && (await this.epochMembers(round)).includes(p.id)) {
-        this.hub.push(p.id, this.countTask(round, plan.aggregation.secure.parameterSet));
+        this.hub.push(p.id, this.countTask(round, plan.aggregation.secure.parameterSet, std));
       } else if (round.state === 'collecting' && !(await has('model')) && (round.mode === 'plaintext' || (await has('count')))) {
-        this.hub.push(p.id, this.trainTask(round, plan));
+        this.hub.push(p.id, this.trainTask(round, plan, std));
       } else if (round.state === 'aggregating' && round.mode === 'secure' && (await has('model'))) {
-        this.hub.push(p.id, this.applyTask(round, plan, p.id === round.publisherId));
+        this.hub.push(p.id, this.applyTask(round, plan, p.id === round.publisherId, std));
       }
     }
     for (const ev of await this.evaluation.pending(p.federationId)) {
       const r = await this.get(ev.roundId);
       const sent = (await this.aggregation.contributors(r.id, undefined, 'evaluation')).some((c) => c.participantId === p.id);
-      if (ev.state === 'collecting' && !sent && (await this.evaluators(r)).includes(p.id)) this.hub.push(p.id, this.evaluateTask(r, ev, await this.federations.planOf(r.federationId)));
-      if (ev.state === 'decrypting' && sent) this.hub.push(p.id, this.evaluateTask(r, ev, await this.federations.planOf(r.federationId), 'TASK_TYPE_EVALUATION_RESULT'));
+      if (ev.state === 'collecting' && !sent && (await this.evaluators(r)).includes(p.id)) this.hub.push(p.id, this.evaluateTask(r, ev, await this.federations.planOf(r.federationId), std));
+      if (ev.state === 'decrypting' && sent) this.hub.push(p.id, this.evaluateTask(r, ev, await this.federations.planOf(r.federationId), std, 'TASK_TYPE_EVALUATION_RESULT'));
     }
   }
 
@@ -351,7 +371,8 @@ export class RoundsService {
     if (!res.affected) return;
     round.publisherId = publisher;
     const plan = await this.federations.planOf(round.federationId);
-    for (const id of contributors) if (first || id === publisher) this.hub.push(id, this.applyTask(round, plan, id === publisher));
+    const std = await this.standardization(round.federationId);
+    for (const id of contributors) if (first || id === publisher) this.hub.push(id, this.applyTask(round, plan, id === publisher, std));
     this.log.info({ roundId: round.id, publisher }, 'aggregate ready; publisher chosen');
   }
 
@@ -444,11 +465,12 @@ export class RoundsService {
       roundId: round.id,
       roundNumber: round.number,
       keyEpoch: round.keyEpoch,
-      bins: DEFAULT_SCORE_BINS,
+      bins: plan.evaluation.bins,
       minContributors: Math.max(MIN_EVALUATION_CONTRIBUTORS, round.minParticipants),
       deadlineAt: this.clock.now() + plan.rounds.deadlineSeconds * 1000,
     });
-    for (const id of await this.evaluators(round)) this.hub.push(id, this.evaluateTask(round, ev, plan));
+    const std = await this.standardization(round.federationId);
+    for (const id of await this.evaluators(round)) this.hub.push(id, this.evaluateTask(round, ev, plan, std));
   }
 
   /** Closes an evaluation's collection like a round's: everyone in, or the deadline with enough histograms. */
@@ -463,7 +485,8 @@ export class RoundsService {
       if (d.action === 'aggregate' && (await this.evaluation.move(ev, 'decrypting', { contributors }))) {
         this.log.info({ round: round.number, modelVersionId: ev.modelVersionId, contributors }, 'evaluation sum final; members decrypt it');
         const plan = await this.federations.planOf(round.federationId);
-        for (const c of await this.aggregation.contributors(round.id, undefined, 'evaluation')) this.hub.push(c.participantId, this.evaluateTask(round, ev, plan, 'TASK_TYPE_EVALUATION_RESULT'));
+        const std = await this.standardization(round.federationId);
+        for (const c of await this.aggregation.contributors(round.id, undefined, 'evaluation')) this.hub.push(c.participantId, this.evaluateTask(round, ev, plan, std, 'TASK_TYPE_EVALUATION_RESULT'));
       }
     });
   }
@@ -551,7 +574,7 @@ export class RoundsService {
     };
   }
 
-  private roundTask(round: Round, type: Task['type'], parameterSet: string): Task {
+  private roundTask(round: Round, type: Task['type'], parameterSet: string, std: TaskStandardization): Task {
     return {
       taskId: newId('tsk'),
       type,
@@ -561,22 +584,23 @@ export class RoundsService {
       deadlineUnixMs: String(type === 'TASK_TYPE_COUNT' ? (round.countDeadlineAt ?? round.deadlineAt) : round.deadlineAt),
       keyEpoch: round.keyEpoch,
       parameterSet: round.mode === 'secure' ? parameterSet : '',
+      ...std,
     };
   }
 
-  private trainTask(round: Round, plan: TrainingPlan): Task {
-    return this.roundTask(round, 'TASK_TYPE_TRAIN', plan.aggregation.secure.parameterSet);
+  private trainTask(round: Round, plan: TrainingPlan, std: TaskStandardization): Task {
+    return this.roundTask(round, 'TASK_TYPE_TRAIN', plan.aggregation.secure.parameterSet, std);
   }
 
-  private countTask(round: Round, parameterSet: string): Task {
-    return this.roundTask(round, 'TASK_TYPE_COUNT', parameterSet);
+  private countTask(round: Round, parameterSet: string, std: TaskStandardization): Task {
+    return this.roundTask(round, 'TASK_TYPE_COUNT', parameterSet, std);
   }
 
-  private applyTask(round: Round, plan: TrainingPlan, publisher: boolean): Task {
-    return { ...this.roundTask(round, 'TASK_TYPE_APPLY', plan.aggregation.secure.parameterSet), publisher };
+  private applyTask(round: Round, plan: TrainingPlan, publisher: boolean, std: TaskStandardization): Task {
+    return { ...this.roundTask(round, 'TASK_TYPE_APPLY', plan.aggregation.secure.parameterSet, std), publisher };
   }
 
-  private evaluateTask(round: Round, ev: ModelEvaluation, plan: TrainingPlan, type: 'TASK_TYPE_EVALUATE' | 'TASK_TYPE_EVALUATION_RESULT' = 'TASK_TYPE_EVALUATE'): Task {
-    return { ...this.roundTask(round, type, plan.aggregation.secure.parameterSet), modelVersionId: ev.modelVersionId, deadlineUnixMs: String(ev.deadlineAt) };
+  private evaluateTask(round: Round, ev: ModelEvaluation, plan: TrainingPlan, std: TaskStandardization, type: 'TASK_TYPE_EVALUATE' | 'TASK_TYPE_EVALUATION_RESULT' = 'TASK_TYPE_EVALUATE'): Task {
+    return { ...this.roundTask(round, type, plan.aggregation.secure.parameterSet, std), modelVersionId: ev.modelVersionId, deadlineUnixMs: String(ev.deadlineAt) };
   }
 }

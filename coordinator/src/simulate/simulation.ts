@@ -319,10 +319,9 @@ export async function runSimulation(opts: SimulationOptions, onEvent: (e: Simula
       const out = path.join(workDir, 'baselines.json');
       const args = [agentBin, 'baseline', '--plan', planFile, '--rounds', String(final.roundNumber), '--out', out, ...opts.banks.flatMap((b) => ['--data', `${b.name}=${path.resolve(b.csv)}`])];
       if (baselines.includes('local')) args.push('--local-only');
-      if (!baselines.includes('centralized')) args.push('--no-centralized');
       await supervisor.runToCompletion('baselines', process.execPath, args, path.join(workDir, 'baselines.log'));
       const b = JSON.parse(fs.readFileSync(out, 'utf8')) as { centralized?: { auc: number; ks: number; gini: number; brier: number }; banks: Record<string, { local_only?: { auc: number; ks: number } }> };
-      if (baselines.includes('centralized') && b.centralized) centralized = b.centralized;
+      if (baselines.includes('centralized') && b.centralized) centralized = { auc: b.centralized.auc, ks: b.centralized.ks, gini: b.centralized.gini, brier: b.centralized.brier };
       if (baselines.includes('local')) for (const name of Object.keys(bankResults)) bankResults[name].local_only = b.banks[name]?.local_only;
     }
     const gains = Object.values(bankResults).flatMap((r) => (r.global && r.local_only ? [r.global.auc - r.local_only.auc] : []));

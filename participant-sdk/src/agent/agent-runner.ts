@@ -49,7 +49,7 @@ export async function runAgent(o: RunAgentOptions): Promise<void> {
   const { train, holdout } = splitHoldout(dataset, plan.holdout.fraction, plan.holdout.seed);
   const { backend } = await initTensorflow();
   o.logger.info({ rows: dataset.rows, train: train.rows, holdout: holdout.rows, backend }, 'data loaded');
-  const agent = new ParticipantAgent({ identity, train, holdout, logger: o.logger, keepUpdatesDir: o.keepUpdates, healthDir: o.stateDir, stateDir: o.stateDir });
+  const agent = new ParticipantAgent({ identity, train, holdout, logger: o.logger, keepUpdatesDir: o.keepUpdates, healthDir: o.stateDir, stateDir: o.stateDir, dataFile: o.data });
   const stop = () => agent.stop();
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);

@@ -29,6 +29,7 @@ import {
   keySharesDigest,
   toWireUpdateKind,
   uploadPhase,
+  standardizationDigest,
 } from '@syndicate/protocol';
 import type { AgentIdentity } from '../crypto/identity-store';
 
@@ -207,6 +208,14 @@ export class CoordinatorClient {
       this.client.SubmitEvaluation({ envelope: env, modelVersionId, contributors, histogram }, { deadline: Date.now() + 60_000 }, (err) =>
         err ? reject(callError('SubmitEvaluation', err)) : resolve(),
       ),
+    );
+  }
+
+  /** Reports the consortium feature moments decrypted from a round's statistics sum. */
+  submitStandardization(roundId: string, momentsJson: string, keyEpoch: number): Promise<void> {
+    const env = this.envelope('PHASE_STANDARDIZATION', standardizationDigest(momentsJson), roundId, keyEpoch);
+    return new Promise((resolve, reject) =>
+      this.client.SubmitStandardization({ envelope: env, momentsJson }, { deadline: Date.now() + 60_000 }, (err) => (err ? reject(callError('SubmitStandardization', err)) : resolve())),
     );
   }
 

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  DEFAULT_SCORE_BINS,
+  applyConsortiumStandardization,
   encodeFloat32,
   modelLayout,
   parseTrainingPlanJson,
@@ -16,6 +16,9 @@ import type { AgentIdentity } from '../crypto/identity-store';
 import type { Dataset } from '../data/csv-dataset';
 import { predict } from '../evaluation/metrics';
 import { contributeEvaluation, reportEvaluation, writeLocalEvaluation } from './federated-evaluation';
+import { consortiumMoments, needsFeatureStats, sendFeatureStats } from './federated-standardization';
+import { loadCsvDataset } from '../data/csv-dataset';
+import { splitHoldout } from '../data/holdout-split';
 import { trainLocal } from '../training/local-trainer';
 import { backoffDelay } from './backoff';
 import { writeHealth } from './health-file';
@@ -37,6 +40,11 @@ export interface AgentOptions {
   healthDir?: string;
   /** The agent's state directory: this bank's own evaluation results are kept here, never sent. */
   stateDir?: string;
+  /**
+   * The bank's CSV: plans with federated standardisation compute this member's
+   * feature moments from it and re-encode the data once the consortium's are known.
+   */
+  dataFile?: string;
 }
 
 /** Refusals that retrying cannot fix: the agent stops and says why. */
@@ -47,7 +55,11 @@ const FATAL_REASONS = new Set(['UNKNOWN_PARTICIPANT', 'PARTICIPANT_REVOKED', 'WR
  * and reconnects with backoff whenever the stream is cut.
  */
 export class ParticipantAgent {
-  private readonly plan: TrainingPlan;
+  private plan: TrainingPlan;
+  private train: Dataset;
+  private holdout: Dataset;
+  /** Plans with federated standardisation: no training or scoring until the consortium moments are applied. */
+  private standardized: boolean;
   private readonly spec: SecureAggregationSpec;
   private readonly numParams: number;
   private readonly client: CoordinatorClient;
@@ -67,6 +79,9 @@ export class ParticipantAgent {
 
   constructor(private readonly opts: AgentOptions) {
     this.plan = parseTrainingPlanJson(opts.identity.planJson);
+    this.train = opts.train;
+    this.holdout = opts.holdout;
+    this.standardized = !needsFeatureStats(this.plan);
     this.spec = planSecureSpec(this.plan);
     this.numParams = modelLayout(this.plan).numParams;
     this.client = new CoordinatorClient(opts.identity);
@@ -148,6 +163,32 @@ export class ParticipantAgent {
     void this.drain();
   }
 
+  private async count(task: Task__Output): Promise<void> {
+    // Feature statistics first: a member whose count is in the sum has its moments in too.
+    if (!this.standardized && task.statsRoundId === task.roundId) {
+      if (!this.opts.dataFile) throw new Error('this plan standardises features federatedly: the agent needs its data file to compute its feature statistics');
+      await sendFeatureStats({ task, client: this.client, keys: this.keys, spec: this.spec, plan: this.plan, dataFile: this.opts.dataFile }).catch((err: unknown) => {
+        if (!(err instanceof CoordinatorCallError && err.reason === 'DUPLICATE_STATS')) throw err;
+      });
+      this.opts.logger.info({ round: task.roundNumber }, 'encrypted feature statistics sent for consortium standardisation');
+    }
+    await sendSampleCount({ task, client: this.client, keys: this.keys, spec: this.spec, numSamples: this.train.rows });
+  }
+
+  /** Applies the consortium's means and standard deviations and re-encodes the data with them (once). */
+  private async ensureStandardized(task: Task__Output): Promise<void> {
+    if (this.standardized) return;
+    if (!this.opts.dataFile) throw new Error('this plan standardises features federatedly: the agent needs its data file to re-encode it');
+    const moments = await consortiumMoments({ task, client: this.client, keys: this.keys, spec: this.spec, plan: this.plan });
+    this.plan = applyConsortiumStandardization(this.plan, moments);
+    const { train, holdout } = splitHoldout(await loadCsvDataset(this.opts.dataFile, this.plan.schema), this.plan.holdout.fraction, this.plan.holdout.seed);
+    this.train = train;
+    this.holdout = holdout;
+    this.standardized = true;
+    const scaled = this.plan.schema.features.flatMap((f) => (f.type === 'numeric' && f.standardize === 'federated' ? [`${f.name}: mean ${f.center.toPrecision(6)}, sd ${f.scale.toPrecision(6)}`] : []));
+    this.opts.logger.info({ features: scaled }, 'consortium standardisation applied');
+  }
+
   private async drain(): Promise<void> {
     if (this.working) return;
     this.working = true;
@@ -156,10 +197,11 @@ export class ParticipantAgent {
         const task = this.queue.shift()!;
         const key = ParticipantAgent.key(task);
         try {
-          if (task.type === 'TASK_TYPE_TRAIN') await (task.parameterSet ? this.trainSecure(task) : this.train(task));
+          if (['TASK_TYPE_TRAIN', 'TASK_TYPE_EVALUATE', 'TASK_TYPE_APPLY'].includes(task.type)) await this.ensureStandardized(task);
+          if (task.type === 'TASK_TYPE_TRAIN') await (task.parameterSet ? this.trainSecure(task) : this.trainPlain(task));
           else if (task.type === 'TASK_TYPE_EVALUATE') await this.evaluate(task);
           else if (task.type === 'TASK_TYPE_KEY_CEREMONY') await dealKeyEpoch({ task, identity: this.opts.identity, client: this.client, keys: this.keys, numParams: this.numParams, logger: this.opts.logger });
-          else if (task.type === 'TASK_TYPE_COUNT') await sendSampleCount({ task, client: this.client, keys: this.keys, spec: this.spec, numSamples: this.opts.train.rows });
+          else if (task.type === 'TASK_TYPE_COUNT') await this.count(task);
           else if (task.type === 'TASK_TYPE_APPLY') await this.apply(task);
           else if (task.type === 'TASK_TYPE_EVALUATION_RESULT') await this.reportEvaluation(task);
           this.done.add(key);
@@ -201,10 +243,10 @@ export class ParticipantAgent {
   private async trainSecure(task: Task__Output): Promise<void> {
     const log = this.opts.logger;
     const global = await this.globalWeights(task.modelVersionId);
-    const numSamples = this.opts.train.rows;
+    const numSamples = this.train.rows;
     const { weight } = await memberWeight({ task, client: this.client, keys: this.keys, spec: this.spec, numSamples });
     log.info({ round: task.roundNumber, model: task.modelVersionId }, 'training');
-    const result = await trainLocal({ plan: this.plan, globalWeights: global, data: this.opts.train, seed: task.roundNumber });
+    const result = await trainLocal({ plan: this.plan, globalWeights: global, data: this.train, seed: task.roundNumber });
     this.keepLocalResult(task.roundNumber, task.roundId, result.weights, result.numSamples, global);
     this.roundBases.set(task.roundId, global);
     const sent = await sendEncryptedDelta({ task, client: this.client, keys: this.keys, spec: this.spec, global, local: result.weights, weight });
@@ -220,11 +262,11 @@ export class ParticipantAgent {
     this.opts.logger.info({ round: task.roundNumber, contributors: r.contributors, errorBound: r.errorBound, published: r.modelVersionId }, 'aggregate decrypted and applied');
   }
 
-  private async train(task: Task__Output): Promise<void> {
+  private async trainPlain(task: Task__Output): Promise<void> {
     const log = this.opts.logger;
     log.info({ round: task.roundNumber, model: task.modelVersionId }, 'training');
     const global = await this.globalWeights(task.modelVersionId);
-    const result = await trainLocal({ plan: this.plan, globalWeights: global, data: this.opts.train, seed: task.roundNumber });
+    const result = await trainLocal({ plan: this.plan, globalWeights: global, data: this.train, seed: task.roundNumber });
     const payload = encodeFloat32(result.weights);
     this.keepLocalResult(task.roundNumber, task.roundId, result.weights, result.numSamples, global);
     const receipt = await this.client.uploadUpdate({
@@ -247,8 +289,8 @@ export class ParticipantAgent {
       if (!same) this.opts.logger.error({ round: task.roundNumber, model: task.modelVersionId }, 'published model differs from the one this member computed from the aggregate');
       this.applied.delete(task.roundNumber);
     }
-    const scores = await predict(this.plan, weights, this.opts.holdout);
-    const r = await contributeEvaluation({ task, client: this.client, keys: this.keys, spec: this.spec, bins: this.evaluationBins, scores, labels: this.opts.holdout.labels });
+    const scores = await predict(this.plan, weights, this.holdout);
+    const r = await contributeEvaluation({ task, client: this.client, keys: this.keys, spec: this.spec, bins: this.evaluationBins, scores, labels: this.holdout.labels });
     const m = r.local;
     const file = this.opts.stateDir ? writeLocalEvaluation(this.opts.stateDir, { roundNumber: task.roundNumber, modelVersionId: task.modelVersionId, evaluatedAt: new Date().toISOString(), metrics: m }) : undefined;
     this.opts.logger.info({ round: task.roundNumber, auc: m.rocAuc, ks: m.ks, brier: m.brier, holdout: m.numExamples, keptIn: file }, 'evaluated on this bank\'s holdout (kept here); histograms contributed');
@@ -260,6 +302,6 @@ export class ParticipantAgent {
   }
 
   private get evaluationBins(): number {
-    return DEFAULT_SCORE_BINS;
+    return this.plan.evaluation.bins;
   }
 }

@@ -28,6 +28,8 @@ import type { SubmitEvaluationRequest as _syndicate_v1_SubmitEvaluationRequest, 
 import type { SubmitEvaluationResponse as _syndicate_v1_SubmitEvaluationResponse, SubmitEvaluationResponse__Output as _syndicate_v1_SubmitEvaluationResponse__Output } from './syndicate/v1/SubmitEvaluationResponse';
 import type { SubmitKeySharesRequest as _syndicate_v1_SubmitKeySharesRequest, SubmitKeySharesRequest__Output as _syndicate_v1_SubmitKeySharesRequest__Output } from './syndicate/v1/SubmitKeySharesRequest';
 import type { SubmitKeySharesResponse as _syndicate_v1_SubmitKeySharesResponse, SubmitKeySharesResponse__Output as _syndicate_v1_SubmitKeySharesResponse__Output } from './syndicate/v1/SubmitKeySharesResponse';
+import type { SubmitStandardizationRequest as _syndicate_v1_SubmitStandardizationRequest, SubmitStandardizationRequest__Output as _syndicate_v1_SubmitStandardizationRequest__Output } from './syndicate/v1/SubmitStandardizationRequest';
+import type { SubmitStandardizationResponse as _syndicate_v1_SubmitStandardizationResponse, SubmitStandardizationResponse__Output as _syndicate_v1_SubmitStandardizationResponse__Output } from './syndicate/v1/SubmitStandardizationResponse';
 import type { SubscribeRequest as _syndicate_v1_SubscribeRequest, SubscribeRequest__Output as _syndicate_v1_SubscribeRequest__Output } from './syndicate/v1/SubscribeRequest';
 import type { SubscribeResponse as _syndicate_v1_SubscribeResponse, SubscribeResponse__Output as _syndicate_v1_SubscribeResponse__Output } from './syndicate/v1/SubscribeResponse';
 import type { Task as _syndicate_v1_Task, Task__Output as _syndicate_v1_Task__Output } from './syndicate/v1/Task';
@@ -74,6 +76,8 @@ export interface ProtoGrpcType {
       SubmitEvaluationResponse: MessageTypeDefinition<_syndicate_v1_SubmitEvaluationResponse, _syndicate_v1_SubmitEvaluationResponse__Output>
       SubmitKeySharesRequest: MessageTypeDefinition<_syndicate_v1_SubmitKeySharesRequest, _syndicate_v1_SubmitKeySharesRequest__Output>
       SubmitKeySharesResponse: MessageTypeDefinition<_syndicate_v1_SubmitKeySharesResponse, _syndicate_v1_SubmitKeySharesResponse__Output>
+      SubmitStandardizationRequest: MessageTypeDefinition<_syndicate_v1_SubmitStandardizationRequest, _syndicate_v1_SubmitStandardizationRequest__Output>
+      SubmitStandardizationResponse: MessageTypeDefinition<_syndicate_v1_SubmitStandardizationResponse, _syndicate_v1_SubmitStandardizationResponse__Output>
       SubscribeRequest: MessageTypeDefinition<_syndicate_v1_SubscribeRequest, _syndicate_v1_SubscribeRequest__Output>
       SubscribeResponse: MessageTypeDefinition<_syndicate_v1_SubscribeResponse, _syndicate_v1_SubscribeResponse__Output>
       Task: MessageTypeDefinition<_syndicate_v1_Task, _syndicate_v1_Task__Output>

@@ -24,6 +24,8 @@ export function evaluationDigest(modelVersionId: string, contributors: number, h
   return digest(Buffer.from(JSON.stringify([modelVersionId, contributors, h.bins, counts(h.negatives), counts(h.positives), h.sumSquaredError, h.sumLogLoss]), 'utf8'));
 }
 
+export const standardizationDigest = (momentsJson: string): Buffer => digest(Buffer.from(momentsJson, 'utf8'));
+
 export const fetchKeyDigest = (keyEpoch: number): Buffer => digest(Buffer.from(String(keyEpoch), 'utf8'));
 
 export const aggregateDigest = (roundId: string, kind: string): Buffer => digest(Buffer.from(JSON.stringify([roundId, kind]), 'utf8'));

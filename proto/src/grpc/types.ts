@@ -19,6 +19,8 @@ export type { UploadUpdateResponse, UploadUpdateResponse__Output } from '../gene
 export type { EvaluationHistogram, EvaluationHistogram__Output } from '../generated/syndicate/v1/EvaluationHistogram';
 export type { SubmitEvaluationRequest, SubmitEvaluationRequest__Output } from '../generated/syndicate/v1/SubmitEvaluationRequest';
 export type { SubmitEvaluationResponse, SubmitEvaluationResponse__Output } from '../generated/syndicate/v1/SubmitEvaluationResponse';
+export type { SubmitStandardizationRequest, SubmitStandardizationRequest__Output } from '../generated/syndicate/v1/SubmitStandardizationRequest';
+export type { SubmitStandardizationResponse, SubmitStandardizationResponse__Output } from '../generated/syndicate/v1/SubmitStandardizationResponse';
 export type { Phase, Phase__Output } from '../generated/syndicate/v1/Phase';
 export type { PayloadEncoding, PayloadEncoding__Output } from '../generated/syndicate/v1/PayloadEncoding';
 export type { TaskType, TaskType__Output } from '../generated/syndicate/v1/TaskType';

@@ -2,14 +2,16 @@ import type { UpdateKind__Output } from '../generated/syndicate/v1/UpdateKind';
 
 /**
  * What a member contributes to a round: its update, (secure mode) its encrypted
- * sample count, or its score histograms of the round's published model.
+ * sample count, its score histograms of the round's published model, or its
+ * encrypted feature moments for federated standardisation.
  */
-export type ContributionKind = 'model' | 'count' | 'evaluation';
+export type ContributionKind = 'model' | 'count' | 'evaluation' | 'stats';
 
 const TO_WIRE: Record<ContributionKind, UpdateKind__Output> = {
   model: 'UPDATE_KIND_MODEL',
   count: 'UPDATE_KIND_SAMPLE_COUNT',
   evaluation: 'UPDATE_KIND_EVALUATION',
+  stats: 'UPDATE_KIND_FEATURE_STATS',
 };
 
 export const toWireUpdateKind = (kind: ContributionKind): UpdateKind__Output => TO_WIRE[kind];
@@ -23,5 +25,5 @@ export function fromWireUpdateKind(wire: string | undefined): ContributionKind |
 export const KNOWN_UPDATE_KINDS = Object.values(TO_WIRE).join(', ');
 
 /** The phase an upload of each kind is signed for, so one kind can never be replayed as another. */
-export const uploadPhase = (kind: ContributionKind): 'PHASE_UPLOAD' | 'PHASE_COUNT' | 'PHASE_EVALUATE' =>
-  kind === 'count' ? 'PHASE_COUNT' : kind === 'evaluation' ? 'PHASE_EVALUATE' : 'PHASE_UPLOAD';
+const UPLOAD_PHASE = { model: 'PHASE_UPLOAD', count: 'PHASE_COUNT', evaluation: 'PHASE_EVALUATE', stats: 'PHASE_FEATURE_STATS' } as const;
+export const uploadPhase = (kind: ContributionKind): (typeof UPLOAD_PHASE)[ContributionKind] => UPLOAD_PHASE[kind];

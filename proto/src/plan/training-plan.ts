@@ -253,6 +253,13 @@ function crossSectionIssues(p: PlanSections): Issue[] {
       }
     }
   }
+  if (p.aggregation && p.aggregation.mode !== 'secure' && p.schema) {
+    p.schema.features.forEach((f, i) => {
+      if (f.type === 'numeric' && f.standardize === 'federated') {
+        issues.push({ path: ['schema', 'features', i, 'standardize'], message: 'federated standardisation sums every member\'s feature statistics under encryption: it needs aggregation.mode "secure" (or give center and scale with standardize "fixed")' });
+      }
+    });
+  }
   if (p.model?.template === 'tfjs_layers' && p.schema) {
     const declared = readSequentialLayers(p.model.layers).declaredInputDim;
     const width = inputWidth(p.schema);

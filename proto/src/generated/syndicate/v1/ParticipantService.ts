@@ -17,6 +17,8 @@ import type { SubmitEvaluationRequest as _syndicate_v1_SubmitEvaluationRequest, 
 import type { SubmitEvaluationResponse as _syndicate_v1_SubmitEvaluationResponse, SubmitEvaluationResponse__Output as _syndicate_v1_SubmitEvaluationResponse__Output } from '../../syndicate/v1/SubmitEvaluationResponse';
 import type { SubmitKeySharesRequest as _syndicate_v1_SubmitKeySharesRequest, SubmitKeySharesRequest__Output as _syndicate_v1_SubmitKeySharesRequest__Output } from '../../syndicate/v1/SubmitKeySharesRequest';
 import type { SubmitKeySharesResponse as _syndicate_v1_SubmitKeySharesResponse, SubmitKeySharesResponse__Output as _syndicate_v1_SubmitKeySharesResponse__Output } from '../../syndicate/v1/SubmitKeySharesResponse';
+import type { SubmitStandardizationRequest as _syndicate_v1_SubmitStandardizationRequest, SubmitStandardizationRequest__Output as _syndicate_v1_SubmitStandardizationRequest__Output } from '../../syndicate/v1/SubmitStandardizationRequest';
+import type { SubmitStandardizationResponse as _syndicate_v1_SubmitStandardizationResponse, SubmitStandardizationResponse__Output as _syndicate_v1_SubmitStandardizationResponse__Output } from '../../syndicate/v1/SubmitStandardizationResponse';
 import type { SubscribeRequest as _syndicate_v1_SubscribeRequest, SubscribeRequest__Output as _syndicate_v1_SubscribeRequest__Output } from '../../syndicate/v1/SubscribeRequest';
 import type { SubscribeResponse as _syndicate_v1_SubscribeResponse, SubscribeResponse__Output as _syndicate_v1_SubscribeResponse__Output } from '../../syndicate/v1/SubscribeResponse';
 import type { UploadUpdateRequest as _syndicate_v1_UploadUpdateRequest, UploadUpdateRequest__Output as _syndicate_v1_UploadUpdateRequest__Output } from '../../syndicate/v1/UploadUpdateRequest';
@@ -127,6 +129,23 @@ export interface ParticipantServiceClient extends grpc.Client {
   submitKeyShares(argument: _syndicate_v1_SubmitKeySharesRequest, callback: grpc.requestCallback<_syndicate_v1_SubmitKeySharesResponse__Output>): grpc.ClientUnaryCall;
   
   /**
+   * The consortium's feature moments (count, sum, sum of squares per standardised
+   * feature), decrypted by a member from the sum of every member's encrypted moments.
+   */
+  SubmitStandardization(argument: _syndicate_v1_SubmitStandardizationRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_SubmitStandardizationResponse__Output>): grpc.ClientUnaryCall;
+  SubmitStandardization(argument: _syndicate_v1_SubmitStandardizationRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_syndicate_v1_SubmitStandardizationResponse__Output>): grpc.ClientUnaryCall;
+  SubmitStandardization(argument: _syndicate_v1_SubmitStandardizationRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_SubmitStandardizationResponse__Output>): grpc.ClientUnaryCall;
+  SubmitStandardization(argument: _syndicate_v1_SubmitStandardizationRequest, callback: grpc.requestCallback<_syndicate_v1_SubmitStandardizationResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * The consortium's feature moments (count, sum, sum of squares per standardised
+   * feature), decrypted by a member from the sum of every member's encrypted moments.
+   */
+  submitStandardization(argument: _syndicate_v1_SubmitStandardizationRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_SubmitStandardizationResponse__Output>): grpc.ClientUnaryCall;
+  submitStandardization(argument: _syndicate_v1_SubmitStandardizationRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_syndicate_v1_SubmitStandardizationResponse__Output>): grpc.ClientUnaryCall;
+  submitStandardization(argument: _syndicate_v1_SubmitStandardizationRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_SubmitStandardizationResponse__Output>): grpc.ClientUnaryCall;
+  submitStandardization(argument: _syndicate_v1_SubmitStandardizationRequest, callback: grpc.requestCallback<_syndicate_v1_SubmitStandardizationResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
    * Long-lived stream of tasks to the agent; the agent re-opens it when it drops.
    */
   Subscribe(argument: _syndicate_v1_SubscribeRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_syndicate_v1_SubscribeResponse__Output>;
@@ -196,6 +215,12 @@ export interface ParticipantServiceHandlers extends grpc.UntypedServiceImplement
   SubmitKeyShares: grpc.handleUnaryCall<_syndicate_v1_SubmitKeySharesRequest__Output, _syndicate_v1_SubmitKeySharesResponse>;
   
   /**
+   * The consortium's feature moments (count, sum, sum of squares per standardised
+   * feature), decrypted by a member from the sum of every member's encrypted moments.
+   */
+  SubmitStandardization: grpc.handleUnaryCall<_syndicate_v1_SubmitStandardizationRequest__Output, _syndicate_v1_SubmitStandardizationResponse>;
+  
+  /**
    * Long-lived stream of tasks to the agent; the agent re-opens it when it drops.
    */
   Subscribe: grpc.handleServerStreamingCall<_syndicate_v1_SubscribeRequest__Output, _syndicate_v1_SubscribeResponse>;
@@ -215,6 +240,7 @@ export interface ParticipantServiceDefinition extends grpc.ServiceDefinition {
   PublishModel: MethodDefinition<_syndicate_v1_PublishModelRequest, _syndicate_v1_PublishModelResponse, _syndicate_v1_PublishModelRequest__Output, _syndicate_v1_PublishModelResponse__Output>
   SubmitEvaluation: MethodDefinition<_syndicate_v1_SubmitEvaluationRequest, _syndicate_v1_SubmitEvaluationResponse, _syndicate_v1_SubmitEvaluationRequest__Output, _syndicate_v1_SubmitEvaluationResponse__Output>
   SubmitKeyShares: MethodDefinition<_syndicate_v1_SubmitKeySharesRequest, _syndicate_v1_SubmitKeySharesResponse, _syndicate_v1_SubmitKeySharesRequest__Output, _syndicate_v1_SubmitKeySharesResponse__Output>
+  SubmitStandardization: MethodDefinition<_syndicate_v1_SubmitStandardizationRequest, _syndicate_v1_SubmitStandardizationResponse, _syndicate_v1_SubmitStandardizationRequest__Output, _syndicate_v1_SubmitStandardizationResponse__Output>
   Subscribe: MethodDefinition<_syndicate_v1_SubscribeRequest, _syndicate_v1_SubscribeResponse, _syndicate_v1_SubscribeRequest__Output, _syndicate_v1_SubscribeResponse__Output>
   UploadUpdate: MethodDefinition<_syndicate_v1_UploadUpdateRequest, _syndicate_v1_UploadUpdateResponse, _syndicate_v1_UploadUpdateRequest__Output, _syndicate_v1_UploadUpdateResponse__Output>
 }

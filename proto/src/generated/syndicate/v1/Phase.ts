@@ -35,6 +35,14 @@ export const Phase = {
    * Member reporting the decrypted consortium evaluation histogram of a model.
    */
   PHASE_EVALUATION_RESULT: 'PHASE_EVALUATION_RESULT',
+  /**
+   * Member uploading its encrypted feature moments (federated standardisation).
+   */
+  PHASE_FEATURE_STATS: 'PHASE_FEATURE_STATS',
+  /**
+   * Member reporting the decrypted consortium feature moments.
+   */
+  PHASE_STANDARDIZATION: 'PHASE_STANDARDIZATION',
 } as const;
 
 /**
@@ -82,6 +90,16 @@ export type Phase =
    */
   | 'PHASE_EVALUATION_RESULT'
   | 10
+  /**
+   * Member uploading its encrypted feature moments (federated standardisation).
+   */
+  | 'PHASE_FEATURE_STATS'
+  | 11
+  /**
+   * Member reporting the decrypted consortium feature moments.
+   */
+  | 'PHASE_STANDARDIZATION'
+  | 12
 
 /**
  * What a message is for. Bound into every signature so a message signed for

@@ -27,6 +27,15 @@ export interface Task {
    * APPLY: this member uploads the new global model.
    */
   'publisher'?: (boolean);
+  /**
+   * Round whose feature-statistics sum sets the consortium standardisation. On a COUNT task
+   * equal to round_id: upload this member's encrypted feature moments before its count.
+   */
+  'statsRoundId'?: (string);
+  /**
+   * The consortium feature moments once a member reported them (JSON {count, sum, sumSquares}); empty before.
+   */
+  'standardizationJson'?: (string);
 }
 
 export interface Task__Output {
@@ -52,4 +61,13 @@ export interface Task__Output {
    * APPLY: this member uploads the new global model.
    */
   'publisher': (boolean);
+  /**
+   * Round whose feature-statistics sum sets the consortium standardisation. On a COUNT task
+   * equal to round_id: upload this member's encrypted feature moments before its count.
+   */
+  'statsRoundId': (string);
+  /**
+   * The consortium feature moments once a member reported them (JSON {count, sum, sumSquares}); empty before.
+   */
+  'standardizationJson': (string);
 }

@@ -15,6 +15,10 @@ export const UpdateKind = {
    * Per-class score histograms of the round's published model on the member's holdout.
    */
   UPDATE_KIND_EVALUATION: 'UPDATE_KIND_EVALUATION',
+  /**
+   * Secure: count, sum and sum of squares of each federated-standardised feature.
+   */
+  UPDATE_KIND_FEATURE_STATS: 'UPDATE_KIND_FEATURE_STATS',
 } as const;
 
 export type UpdateKind =
@@ -35,5 +39,10 @@ export type UpdateKind =
    */
   | 'UPDATE_KIND_EVALUATION'
   | 3
+  /**
+   * Secure: count, sum and sum of squares of each federated-standardised feature.
+   */
+  | 'UPDATE_KIND_FEATURE_STATS'
+  | 4
 
 export type UpdateKind__Output = typeof UpdateKind[keyof typeof UpdateKind]

@@ -1,0 +1,71 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions, runSimulation } from '@syndicate/coordinator';
+import { generateConsortium, toCsv } from '@syndicate/examples';
+import { type TrainingPlanInput } from '@syndicate/protocol';
+import { freshDatabaseUrl, testDatabaseKind } from '../support/database';
+
+const basePlan: TrainingPlanInput = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'examples', 'credit-risk', 'plan-logistic.json'), 'utf8'));
+
+/** Population mean and standard deviation of a column over every bank's rows: what pooling would give. */
+function pooled(csvs: string[], column: string, log1p: boolean): { mean: number; sd: number } {
+  const xs: number[] = [];
+  for (const file of csvs) {
+    const [header, ...rows] = fs.readFileSync(file, 'utf8').trim().split('\n');
+    const at = header.split(',').indexOf(column);
+    for (const r of rows) {
+      const x = Number(r.split(',')[at]);
+      xs.push(log1p ? Math.log1p(x) : x);
+    }
+  }
+  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+  return { mean, sd: Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / xs.length) };
+}
+
+describe(`federated standardisation (${testDatabaseKind()})`, () => {
+  it('scales features with consortium mean and variance from encrypted sums; every member agrees and no bank reveals its own', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'syndicate-std-'));
+    const banks = generateConsortium({ seed: 9, scale: 0.05 })
+      .banks.slice(0, 3)
+      .map((b) => {
+        const csv = path.join(dir, `${b.name}.csv`);
+        fs.writeFileSync(csv, toCsv(b.rows));
+        return { name: b.name, csv };
+      });
+    const features = (basePlan.schema as { features: Record<string, unknown>[] }).features.map((f) =>
+      f.name === 'income' || f.name === 'age' ? { name: f.name, type: 'numeric', log1p: f.log1p ?? false, standardize: 'federated' } : f,
+    );
+    const plan = { ...basePlan, name: 'std-federated', schema: { ...basePlan.schema, features }, rounds: { ...basePlan.rounds, minParticipants: 3 }, aggregation: { mode: 'secure' } };
+    const planPath = path.join(dir, 'plan.json');
+    fs.writeFileSync(planPath, JSON.stringify(plan));
+    const databaseUrl = await freshDatabaseUrl('std');
+    const result = await runSimulation({ planPath, banks, rounds: 2, outFile: path.join(dir, 'results.json'), workDir: path.join(dir, 'work'), databaseUrl, deadlineSeconds: 120 });
+    expect(result.rounds.map((r) => r.state)).toEqual(['published', 'published']);
+    expect(result.final!.global!.auc).toBeGreaterThan(0.6);
+
+    const ds = new DataSource(dataSourceOptions(databaseUrl));
+    await ds.initialize();
+    try {
+      const [f] = (await ds.query('SELECT "featureMomentsJson", "featureStatsRoundId" FROM federations')) as { featureMomentsJson: string; featureStatsRoundId: string }[];
+      const moments = JSON.parse(f.featureMomentsJson) as { count: number[]; sum: number[]; sumSquares: number[] };
+      const csvs = banks.map((b) => b.csv);
+      [pooled(csvs, 'income', true), pooled(csvs, 'age', false)].forEach((want, i) => {
+        const mean = moments.sum[i] / moments.count[i];
+        const sd = Math.sqrt(moments.sumSquares[i] / moments.count[i] - mean * mean);
+        expect(Math.abs(mean - want.mean)).toBeLessThan(1e-5 * Math.max(1, Math.abs(want.mean)));
+        expect(Math.abs(sd - want.sd) / want.sd).toBeLessThan(1e-4);
+      });
+      const audit = (await ds.query('SELECT action FROM audit_events')) as { action: string }[];
+      expect(audit.filter((a) => a.action === 'preprocessing.standardized')).toHaveLength(1);
+      expect(audit.filter((a) => a.action === 'preprocessing.mismatch')).toHaveLength(0);
+      // Only the sum of the members' statistics is stored, never one member's ciphertext.
+      const kept = (await ds.query('SELECT kind FROM accepted_ciphertexts')) as { kind: string }[];
+      expect(kept.filter((k) => k.kind === 'stats')).toHaveLength(0);
+    } finally {
+      await ds.destroy();
+    }
+    for (const b of banks) expect(fs.readFileSync(path.join(dir, 'work', `agent-${b.name}.log`), 'utf8')).toContain('consortium standardisation applied');
+  });
+});
