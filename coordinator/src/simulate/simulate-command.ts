@@ -78,7 +78,7 @@ export function registerSimulate(program: Command): void {
   program
     .command('simulate')
     .description('Run a whole consortium on this machine: a coordinator and one agent process per bank, over real gRPC.')
-    .requiredOption('--plan <file>', 'training plan (JSON)')
+    .requiredOption('--plan <file>', 'training plan (JSON or YAML)')
     .requiredOption('--data <name=file.csv>', 'a bank and its data; repeat for each bank', parseData)
     .option('--rounds <n>', 'rounds to run', (v) => parseInt(v, 10), 3)
     .option('--out <file>', 'results JSON', 'results.json')
@@ -96,8 +96,8 @@ export function registerSimulate(program: Command): void {
     .action(async (o: { plan: string; data: BankData[]; rounds: number; out: string; workDir?: string; database?: string; deadline?: number; keepUpdates?: boolean; quiet?: boolean; holdout?: number; baseline?: Baseline[] }) => {
       if (!Number.isInteger(o.rounds) || o.rounds < 1) throw new Error('--rounds must be a positive integer');
       if (!o.quiet) {
-        const { parseTrainingPlanJson } = await import('@syndicate/protocol');
-        const plan = parseTrainingPlanJson(fs.readFileSync(o.plan, 'utf8'));
+        const { readPlanFile } = await import('@syndicate/protocol');
+        const plan = readPlanFile(o.plan);
         const agg = plan.aggregation;
         process.stdout.write(
           agg.mode === 'secure'

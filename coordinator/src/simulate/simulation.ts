@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { parseTrainingPlanJson, type FederatedMetrics } from '@syndicate/protocol';
+import { readPlanFile, type FederatedMetrics } from '@syndicate/protocol';
 import { renderHtmlReport } from '../reports/html-report';
 import { reportPlanSummary } from '../reports/report-data';
 import type { RoundView } from '../rounds/rounds.service';
@@ -129,7 +129,7 @@ const median = (xs: number[]): number => {
  * bank, over real gRPC on loopback, driven through the admin REST API.
  */
 export async function runSimulation(opts: SimulationOptions, onEvent: (e: SimulationEvent) => void = () => undefined): Promise<SimulationResult> {
-  const plan = parseTrainingPlanJson(fs.readFileSync(opts.planPath, 'utf8'));
+  const plan = readPlanFile(opts.planPath);
   if (opts.holdoutFraction !== undefined) {
     if (!(opts.holdoutFraction > 0 && opts.holdoutFraction < 1)) throw new Error(`--holdout must be a fraction between 0 and 1 (exclusive), got ${opts.holdoutFraction}`);
     plan.holdout.fraction = opts.holdoutFraction;
@@ -149,7 +149,18 @@ export async function runSimulation(opts: SimulationOptions, onEvent: (e: Simula
   // A simulation is one consortium from scratch: a previous run's database and agent enrollments would clash.
   if (!opts.databaseUrl) for (const f of ['coordinator.sqlite', 'coordinator.sqlite-wal', 'coordinator.sqlite-shm']) fs.rmSync(path.join(workDir, f), { force: true });
   fs.rmSync(path.join(workDir, 'agents'), { recursive: true, force: true });
+  const agentBin = opts.agentBin ?? process.env.SYNDICATE_AGENT_BIN ?? resolveBin('@syndicate/participant/dist/cli/main.js');
   const supervisor = new ProcessSupervisor();
+  // Every bank's data is checked against the plan before anything starts: a bad file is refused with all its problems.
+  const problems: string[] = [];
+  await Promise.all(
+    opts.banks.map(async (b) => {
+      const log = path.join(workDir, `check-${b.name}.log`);
+      fs.rmSync(log, { force: true });
+      await supervisor.runToCompletion(`data check of ${b.name}`, process.execPath, [agentBin, 'schema', 'check', '--plan', opts.planPath, path.resolve(b.csv)], log).catch(() => problems.push(`bank ${b.name}: ${fs.readFileSync(log, 'utf8').trim()}`));
+    }),
+  );
+  if (problems.length) throw new Error(`the banks' data does not match the plan; nothing was started:\n${problems.join('\n')}`);
   let crashed: Error | undefined;
   supervisor.onUnexpectedExit = (p: Supervised, code) => {
     crashed = new Error(`${p.name} exited unexpectedly (code ${code}); last log lines from ${p.logFile}:\n${supervisor.tail(p)}`);
@@ -204,7 +215,6 @@ export async function runSimulation(opts: SimulationOptions, onEvent: (e: Simula
     const admin = new AdminClient(baseUrl, { token: token!.token, ca: fs.readFileSync(certs.caCert) });
     const federation = await admin.createFederation(plan);
 
-    const agentBin = opts.agentBin ?? process.env.SYNDICATE_AGENT_BIN ?? resolveBin('@syndicate/participant/dist/cli/main.js');
     for (const bank of opts.banks) {
       const invitation = await admin.invite(federation.id, bank.name);
       const stateDir = path.join(workDir, 'agents', bank.name);

@@ -1,6 +1,8 @@
 import * as fs from 'fs';
 import type { Command } from 'commander';
-import { formatPlanText } from '@syndicate/protocol';
+import { formatPlanText, readPlanFile } from '@syndicate/protocol';
+import { loadCsvDataset } from '../data/csv-dataset';
+import { DataValidationError } from '../data/data-errors';
 import { compactSchema, inferSchemaFromCsv, TARGET_NAMES, type SchemaInference } from '../data/schema-inference';
 
 function summary(file: string, r: SchemaInference): string {
@@ -31,5 +33,21 @@ export function registerSchemaCommand(program: Command): void {
       if (o.out) fs.writeFileSync(o.out, text);
       else process.stdout.write(text);
       process.stderr.write(summary(file, r) + (o.out ? `schema written to ${o.out}\n` : ''));
+    });
+  schema
+    .command('check')
+    .description("Validate a CSV against a plan's schema, streaming it, and list every problem (row N, column C). Exit 0 if it matches, 2 if not. Nothing is sent.")
+    .requiredOption('--plan <file>', 'training plan (JSON or YAML)')
+    .argument('<data.csv>', 'CSV with a header row')
+    .action(async (file: string, o: { plan: string }) => {
+      const plan = readPlanFile(o.plan);
+      try {
+        const ds = await loadCsvDataset(file, plan.schema);
+        process.stdout.write(`${file}: ${ds.rows} rows match the schema of plan ${plan.name} (${ds.inputDim} input columns)\n`);
+      } catch (err) {
+        if (!(err instanceof DataValidationError)) throw err;
+        process.stderr.write(`${err.message}\n`);
+        process.exitCode = 2;
+      }
     });
 }
