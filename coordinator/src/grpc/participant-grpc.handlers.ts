@@ -391,6 +391,7 @@ export class ParticipantGrpcHandlers {
         : evaluation
           ? await this.aggregation.acceptFields({ ...common, ...gate, kind: ctx.kind, numSamples: 0, valueCount: ctx.valueCount })
           : await this.aggregation.accept({ ...common, numSamples: Number(header.numSamples) });
+    faultPoint(`upload.accepted.${ctx.kind}`); // test-only crash injection: committed, not yet acknowledged
     this.metrics.observeAggregation(ctx.round.mode, Number(process.hrtime.bigint() - started) / 1e9);
     // Close early if this was the last expected contribution; errors here must not fail the upload.
     const next = evaluation ? this.rounds.advanceEvaluation(ctx.round.id) : this.rounds.advance(await this.rounds.get(ctx.round.id));
