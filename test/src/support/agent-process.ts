@@ -11,24 +11,34 @@ export function transportArgs(t: AgentTransport): string[] {
   return [...(t.caFile ? ['--ca', t.caFile] : []), ...(t.certFile ? ['--cert', t.certFile] : []), ...(t.keyFile ? ['--key', t.keyFile] : []), ...(t.insecure ? ['--insecure'] : [])];
 }
 
+export interface AgentProcess {
+  proc: ChildProcess;
+  stateDir: string;
+  logFile: string;
+  stop(): Promise<void>;
+}
+
 /** A real `syndicate-agent run` process, enrolled with a fresh invitation. */
-export async function startAgentProcess(h: Harness, federationId: string, name: string, csv: string, dir: string): Promise<{ proc: ChildProcess; stateDir: string; logFile: string; stop(): Promise<void> }> {
+export async function startAgentProcess(h: Pick<Harness, 'admin' | 'grpcAddress' | 'transport'>, federationId: string, name: string, csv: string, dir: string): Promise<AgentProcess> {
   const invitation = await h.admin.invite(federationId, name);
-  const stateDir = path.join(dir, 'agents', name);
-  const logFile = path.join(dir, `agent-${name}.log`);
+  return runAgentProcess({ coordinator: h.grpcAddress, transport: h.transport, csv, dir, name, enroll: { federationId, token: invitation.token } });
+}
+
+/** `syndicate-agent run` on `dir/agents/name`: enrolls first when given an invitation, else resumes the saved identity (a restarted bank). */
+export function runAgentProcess(o: { coordinator: string; transport: AgentTransport; csv: string; dir: string; name: string; enroll?: { federationId: string; token: string } }): AgentProcess {
+  const stateDir = path.join(o.dir, 'agents', o.name);
+  const logFile = path.join(o.dir, `agent-${o.name}.log`);
   const log = fs.openSync(logFile, 'a');
-  const proc = spawn(
-    process.execPath,
-    [agentMain, 'run', '--coordinator', h.grpcAddress, '--federation', federationId, '--token', invitation.token, '--data', csv, '--state-dir', stateDir, ...transportArgs(h.transport)],
-    { stdio: ['ignore', log, log] },
-  );
+  const enrollArgs = o.enroll ? ['--federation', o.enroll.federationId, '--token', o.enroll.token] : [];
+  const proc = spawn(process.execPath, [agentMain, 'run', '--coordinator', o.coordinator, ...enrollArgs, '--data', o.csv, '--state-dir', stateDir, ...transportArgs(o.transport)], { stdio: ['ignore', log, log] });
+  fs.closeSync(log);
   return {
     proc,
     stateDir,
     logFile,
     stop: () =>
       new Promise((resolve) => {
-        if (proc.exitCode !== null) return resolve();
+        if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
         proc.once('exit', () => resolve());
         proc.kill('SIGTERM');
       }),
