@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { applyConsortiumStandardization, encodeFloat32, featureStatsFieldsNeeded, initialWeights, modelLayout, parseTrainingPlan, PlanValidationError, type FeatureMoments, type TrainingPlan } from '@syndicate/protocol';
+import { applyConsortiumStandardization, encodeFloat32, featureStatsFieldsNeeded, initialModelPayload, modelLayout, parseTrainingPlan, PlanValidationError, type FeatureMoments, type TrainingPlan } from '@syndicate/protocol';
 import { IsNull, type DataSource, type Repository } from 'typeorm';
 import { Clock } from '../common/clock';
 import { newId } from '../common/ids';
@@ -48,7 +48,8 @@ export class FederationsService {
     }
     const planJson = JSON.stringify(plan);
     const planSha256 = createHash('sha256').update(planJson).digest('hex');
-    const weights = initialWeights(plan);
+    // Weights, plus the server optimizer's initial moments for fedadam/fedyogi.
+    const payload = initialModelPayload(plan);
     const federation = await this.db.transaction(async (em) => {
       const f = await em.getRepository(Federation).save(
         em.getRepository(Federation).create({ id: newId('fed'), name: plan.name, planJson, planSha256, keyEpoch: 0, createdAt: this.clock.now() }),
@@ -59,9 +60,9 @@ export class FederationsService {
           roundNumber: 0,
           contributors: 0,
           encoding: 'PAYLOAD_ENCODING_FLOAT32_LE',
-          numParams: weights.length,
+          numParams: modelLayout(plan).numParams,
           planSha256,
-          data: encodeFloat32(weights),
+          data: encodeFloat32(payload),
         },
         em,
       );

@@ -4,6 +4,7 @@ import {
   ChunkAssembler,
   describePayload,
   modelLayout,
+  modelPayloadFloats,
   downloadDigest,
   evaluationDigest,
   subscribeDigest,
@@ -455,8 +456,9 @@ export class ParticipantGrpcHandlers {
       const descriptor = required(h.payload, 'header.payload');
       p = await this.participants.authenticate(env, { federationId: required(env.federationId, 'envelope.federation_id'), phase: 'PHASE_PUBLISH', payloadSha256: descriptor.sha256 });
       const base = await this.models.summary(required(h.baseModelVersionId, 'header.base_model_version_id'));
-      // A sealed model adds a fixed 48-byte frame to the float32 bytes.
-      const limits = { maxTotalBytes: Math.min(this.config.maxPayloadBytes, base.numParams * 4 + 48) };
+      // A sealed model adds a fixed 48-byte frame to the float32 bytes; fedadam/fedyogi payloads carry their moments too.
+      const floats = modelPayloadFloats(await this.federations.planOf(base.federationId));
+      const limits = { maxTotalBytes: Math.min(this.config.maxPayloadBytes, floats * 4 + 48) };
       assertWithinLimit(descriptor, limits.maxTotalBytes);
       return () => new ChunkAssembler(descriptor, limits);
     });

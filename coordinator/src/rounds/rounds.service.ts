@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { decodeFloat32, encodeFloat32, sealedModelEpoch, type ContributionKind, type Task, type TrainingPlan } from '@syndicate/protocol';
+import { applyServerOptimizer, decodeFloat32, encodeFloat32, joinModelPayload, modelPayloadFloats, sealedModelEpoch, splitModelPayload, type ContributionKind, type Task, type TrainingPlan } from '@syndicate/protocol';
 import { In, type DataSource, type EntityManager, type Repository } from 'typeorm';
 import { AggregationService } from '../aggregation/aggregation.service';
 import { Clock } from '../common/clock';
@@ -401,11 +401,13 @@ export class RoundsService {
     try {
       if (wanted === SEALED_ENCODING) {
         if (sealedModelEpoch(r.data) !== round.keyEpoch) throw new SyndicateError('INVALID_ARGUMENT', 'WRONG_KEY_EPOCH', `model must be sealed under key epoch ${round.keyEpoch}`);
-        if (r.data.length !== 8 + 24 + 16 + 4 * base.numParams) throw new SyndicateError('INVALID_ARGUMENT', 'SHAPE_MISMATCH', `sealed model size does not match ${base.numParams} parameters`);
+        if (r.data.length !== 8 + 24 + 16 + 4 * floats) throw new SyndicateError('INVALID_ARGUMENT', 'SHAPE_MISMATCH', `sealed model size does not match ${floats} values (${base.numParams} parameters, ${plan.serverOptimizer.type})`);
       } else {
-        decodeFloat32(r.data, base.numParams);
+        decodeFloat32(r.data, floats);
       }
     } catch (err) {
+    // Weights, then the server optimizer's moments for fedadam/fedyogi.
+    const floats = modelPayloadFloats(plan);
       if (err instanceof SyndicateError) throw err;
       throw new SyndicateError('INVALID_ARGUMENT', 'BAD_MODEL_PAYLOAD', (err as Error).message);
     }
@@ -435,13 +437,14 @@ export class RoundsService {
       if (!result) throw new SyndicateError('INTERNAL', 'EMPTY_AGGREGATE', `round ${round.id} has no accepted updates to aggregate`);
       const model = await this.models.create(
         {
+    const plan = this.federations.plan(federation);
           federationId: round.federationId,
           roundNumber: round.number,
           contributors: result.contributors,
           encoding: 'PAYLOAD_ENCODING_FLOAT32_LE',
           numParams: result.weights.length,
           planSha256: federation.planSha256,
-          data: encodeFloat32(result.weights),
+          data: encodeFloat32(await this.nextPayload(plan, round, result.weights)),
         },
         em,
       );
@@ -450,7 +453,25 @@ export class RoundsService {
     round.resultModelVersionId = modelId;
     await this.transition(round, 'published');
     this.log.info({ federationId: round.federationId, roundId: round.id, round: round.number, modelVersionId: modelId }, 'round published');
-    await this.startEvaluation(round, modelId, this.federations.plan(federation));
+    await this.startEvaluation(round, modelId, plan);
+  }
+
+  /**
+   * The plaintext round's new payload. FedAvg stores the averaged weights; fedadam and
+   * fedyogi treat (average - base) as a pseudo-gradient and step from the base model
+   * with the optimizer state stored in its payload.
+   */
+  private async nextPayload(plan: TrainingPlan, round: Round, averaged: Float32Array): Promise<Float32Array> {
+    if (plan.serverOptimizer.type === 'fedavg') return averaged;
+    const baseModel = await this.models.withData(round.baseModelVersionId);
+    if (baseModel.encoding !== 'PAYLOAD_ENCODING_FLOAT32_LE') {
+      throw new SyndicateError('INTERNAL', 'BASE_MODEL_SEALED', `round ${round.number} starts from sealed model ${baseModel.id}; the coordinator cannot apply ${plan.serverOptimizer.type} to it`);
+    }
+    const base = splitModelPayload(plan, decodeFloat32(baseModel.data, modelPayloadFloats(plan)));
+    const delta = new Float64Array(averaged.length);
+    for (let i = 0; i < delta.length; i++) delta[i] = averaged[i] - base.weights[i];
+    const next = applyServerOptimizer(plan.serverOptimizer, base.weights, delta, base.state);
+    return joinModelPayload(plan, next.weights, next.state);
   }
 
   /**

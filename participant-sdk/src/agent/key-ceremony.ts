@@ -9,19 +9,20 @@ import type { CoordinatorClient } from './coordinator-client';
  * current model for the new epoch when it is sealed (members-only), then seals
  * the key to every member's X25519 key. The coordinator only relays boxes.
  */
-export async function dealKeyEpoch(o: { task: Task__Output; identity: AgentIdentity; client: CoordinatorClient; keys: KeyRing; numParams: number; logger: Logger }): Promise<void> {
+export async function dealKeyEpoch(o: { task: Task__Output; identity: AgentIdentity; client: CoordinatorClient; keys: KeyRing; numParams: number; payloadFloats: number; logger: Logger }): Promise<void> {
   const { task } = o;
   const key = await generateFederationKey(task.parameterSet, task.keyEpoch);
   if (task.modelVersionId) {
     const current = await o.client.downloadModel(task.modelVersionId);
     const old = await o.keys.get(sealedModelEpoch(current.data));
-    const weights = openSealedModel(current.data, old.key, o.numParams);
+    // The whole payload: weights, and the server optimizer's moments for fedadam/fedyogi.
+    const payload = openSealedModel(current.data, old.key, o.payloadFloats);
     await o.client.publishModel({
       roundId: '',
       baseModelVersionId: current.modelVersionId,
       encoding: 'PAYLOAD_ENCODING_SEALED_FLOAT32',
       numParams: o.numParams,
-      payload: sealModel(weights, key),
+      payload: sealModel(payload, key),
       keyEpoch: task.keyEpoch,
     });
   }

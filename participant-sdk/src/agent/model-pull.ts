@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { modelLayout, parseTrainingPlanJson } from '@syndicate/protocol';
+import { modelLayout, modelPayloadFloats, parseTrainingPlanJson, splitModelPayload } from '@syndicate/protocol';
 import { loadIdentity } from '../crypto/identity-store';
 import { KeyRing } from '../crypto/key-ring';
 import { CoordinatorClient } from './coordinator-client';
@@ -22,12 +22,12 @@ export async function pullModel(o: { stateDir: string; coordinator?: string; mod
   if (!stored) throw new Error(`${o.stateDir} holds no enrollment; run syndicate-agent enroll first`);
   const identity = { ...stored, coordinator: o.coordinator ?? stored.coordinator, transport: mergeTransport(stored.transport, o.transport ?? {}) };
   const plan = parseTrainingPlanJson(identity.planJson);
-  const numParams = modelLayout(plan).numParams;
   const client = new CoordinatorClient(identity);
   const keys = new KeyRing(identity, client);
   try {
     const m = await client.downloadModel(o.modelVersionId ?? 'latest');
-    const weights = await keys.modelWeights(m, numParams);
+    // Only the weights: a fedadam/fedyogi payload's optimizer moments are no use to a data scientist.
+    const { weights } = splitModelPayload(plan, await keys.modelWeights(m, modelPayloadFloats(plan)));
     return { modelVersionId: m.modelVersionId, roundNumber: m.roundNumber, sealed: m.encoding === 'PAYLOAD_ENCODING_SEALED_FLOAT32', weights };
   } finally {
     keys.dispose();

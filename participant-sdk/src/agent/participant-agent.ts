@@ -4,8 +4,10 @@ import {
   applyConsortiumStandardization,
   encodeFloat32,
   modelLayout,
+  modelPayloadFloats,
   parseTrainingPlanJson,
   planSecureSpec,
+  splitModelPayload,
   type SecureAggregationSpec,
   type FederationNotice__Output,
   type Task__Output,
@@ -62,11 +64,13 @@ export class ParticipantAgent {
   private standardized: boolean;
   private readonly spec: SecureAggregationSpec;
   private readonly numParams: number;
+  /** Floats in a model version's payload: the weights, plus m and v for fedadam/fedyogi. */
+  private readonly payloadFloats: number;
   private readonly client: CoordinatorClient;
   private readonly keys: KeyRing;
-  /** Global weights each open secure round started from, to apply its aggregate to. */
+  /** Global payload (weights + server optimizer state) each open secure round started from, to apply its aggregate to. */
   private readonly roundBases = new Map<string, Float32Array>();
-  /** Weights this member computed itself from an aggregate, by round number. */
+  /** Payload this member computed itself from an aggregate, by round number. */
   private readonly applied = new Map<number, Float32Array>();
   private queue: Task__Output[] = [];
   private readonly done = new Set<string>();
@@ -86,6 +90,7 @@ export class ParticipantAgent {
     this.numParams = modelLayout(this.plan).numParams;
     this.client = new CoordinatorClient(opts.identity);
     this.keys = new KeyRing(opts.identity, this.client);
+    this.payloadFloats = modelPayloadFloats(this.plan);
   }
 
   /** Resolves when stop() is called; rejects on a refusal retrying cannot fix. */
@@ -200,7 +205,7 @@ export class ParticipantAgent {
           if (['TASK_TYPE_TRAIN', 'TASK_TYPE_EVALUATE', 'TASK_TYPE_APPLY'].includes(task.type)) await this.ensureStandardized(task);
           if (task.type === 'TASK_TYPE_TRAIN') await (task.parameterSet ? this.trainSecure(task) : this.trainPlain(task));
           else if (task.type === 'TASK_TYPE_EVALUATE') await this.evaluate(task);
-          else if (task.type === 'TASK_TYPE_KEY_CEREMONY') await dealKeyEpoch({ task, identity: this.opts.identity, client: this.client, keys: this.keys, numParams: this.numParams, logger: this.opts.logger });
+          else if (task.type === 'TASK_TYPE_KEY_CEREMONY') await dealKeyEpoch({ task, identity: this.opts.identity, client: this.client, keys: this.keys, numParams: this.numParams, payloadFloats: this.payloadFloats, logger: this.opts.logger });
           else if (task.type === 'TASK_TYPE_COUNT') await this.count(task);
           else if (task.type === 'TASK_TYPE_APPLY') await this.apply(task);
           else if (task.type === 'TASK_TYPE_EVALUATION_RESULT') await this.reportEvaluation(task);
@@ -226,12 +231,21 @@ export class ParticipantAgent {
   }
 
   private async globalWeights(modelVersionId: string): Promise<Float32Array> {
-    return this.keys.modelWeights(await this.client.downloadModel(modelVersionId), this.numParams);
+    return this.weightsOf(await this.globalPayload(modelVersionId));
+  }
+
+  private weightsOf(payload: Float32Array): Float32Array {
+    return splitModelPayload(this.plan, payload).weights;
   }
 
   /** The bank's own audit trail: what it trained from and what it computed, never leaving the premises. */
   private keepLocalResult(roundNumber: number, roundId: string, weights: Float32Array, numSamples: number, global: Float32Array): void {
     if (!this.opts.keepUpdatesDir) return;
+  /** A model version's whole payload: weights, then the server optimizer's moments for fedadam/fedyogi. */
+  private async globalPayload(modelVersionId: string): Promise<Float32Array> {
+    return this.keys.modelWeights(await this.client.downloadModel(modelVersionId), this.payloadFloats);
+  }
+
     fs.mkdirSync(this.opts.keepUpdatesDir, { recursive: true });
     const base = path.join(this.opts.keepUpdatesDir, `round-${roundNumber}`);
     fs.writeFileSync(`${base}.f32`, encodeFloat32(weights));
@@ -242,22 +256,23 @@ export class ParticipantAgent {
   /** Secure round: weight from the decrypted consortium total, then an encrypted weighted delta. */
   private async trainSecure(task: Task__Output): Promise<void> {
     const log = this.opts.logger;
-    const global = await this.globalWeights(task.modelVersionId);
+    const basePayload = await this.globalPayload(task.modelVersionId);
+    const global = this.weightsOf(basePayload);
     const numSamples = this.train.rows;
     const { weight } = await memberWeight({ task, client: this.client, keys: this.keys, spec: this.spec, numSamples });
     log.info({ round: task.roundNumber, model: task.modelVersionId }, 'training');
     const result = await trainLocal({ plan: this.plan, globalWeights: global, data: this.train, seed: task.roundNumber });
     this.keepLocalResult(task.roundNumber, task.roundId, result.weights, result.numSamples, global);
-    this.roundBases.set(task.roundId, global);
+    this.roundBases.set(task.roundId, basePayload);
     const sent = await sendEncryptedDelta({ task, client: this.client, keys: this.keys, spec: this.spec, global, local: result.weights, weight });
     if (sent.clipped > 0) log.warn({ round: task.roundNumber, clipped: sent.clipped, clip: this.spec.clip }, 'update values clipped; consider a larger aggregation.secure.clip');
     log.info({ round: task.roundNumber, receipt: sent.receiptId, bytes: sent.bytes, loss: result.finalLoss, seconds: result.seconds }, 'encrypted update accepted');
   }
 
   private async apply(task: Task__Output): Promise<void> {
-    const base = this.roundBases.get(task.roundId) ?? (await this.globalWeights(task.modelVersionId));
+    const base = this.roundBases.get(task.roundId) ?? (await this.globalPayload(task.modelVersionId));
     const r = await applyAggregate({ task, client: this.client, keys: this.keys, spec: this.spec, plan: this.plan, base });
-    this.applied.set(task.roundNumber, r.weights);
+    this.applied.set(task.roundNumber, r.payload);
     this.roundBases.delete(task.roundId);
     this.opts.logger.info({ round: task.roundNumber, contributors: r.contributors, errorBound: r.errorBound, published: r.modelVersionId }, 'aggregate decrypted and applied');
   }
@@ -281,11 +296,12 @@ export class ParticipantAgent {
   }
 
   private async evaluate(task: Task__Output): Promise<void> {
-    const weights = await this.globalWeights(task.modelVersionId);
+    const payload = await this.globalPayload(task.modelVersionId);
+    const weights = this.weightsOf(payload);
     const mine = this.applied.get(task.roundNumber);
     if (mine) {
-      // Every member derives the same weights from the same aggregate; a difference means tampering.
-      const same = Buffer.from(mine.buffer, mine.byteOffset, mine.byteLength).equals(Buffer.from(weights.buffer, weights.byteOffset, weights.byteLength));
+      // Every member derives the same payload (weights and optimizer state) from the same aggregate; a difference means tampering.
+      const same = Buffer.from(mine.buffer, mine.byteOffset, mine.byteLength).equals(Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength));
       if (!same) this.opts.logger.error({ round: task.roundNumber, model: task.modelVersionId }, 'published model differs from the one this member computed from the aggregate');
       this.applied.delete(task.roundNumber);
     }

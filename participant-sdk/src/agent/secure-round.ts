@@ -1,12 +1,14 @@
 import { randomInt } from 'crypto';
 import {
-  applyDelta,
+  applyServerOptimizer,
   decodeAggregate,
   decodeSampleCount,
   encodeFloat32,
   encodeSampleCount,
   encodeWeightedDelta,
+  joinModelPayload,
   seededRandom,
+  splitModelPayload,
   sealModel,
   type SecureAggregationSpec,
   type Task__Output,
@@ -70,9 +72,11 @@ export async function sendEncryptedDelta(o: {
 }
 
 /**
- * Decrypts the round's sum and applies it to the round's base model. Every
- * member runs the same integer decode and float32 add, so all obtain
- * bit-identical weights. The publisher uploads them (plain or sealed).
+ * Decrypts the round's sum and applies it to the round's base model with the plan's
+ * server optimizer (fedavg adds it). Every member runs the same integer decode and
+ * the same float32 arithmetic on the same base payload (weights, and the optimizer's
+ * moments for fedadam/fedyogi), so all obtain bit-identical payloads. The publisher
+ * uploads the payload (plain or sealed).
  */
 export async function applyAggregate(o: {
   task: Task__Output;
@@ -80,12 +84,16 @@ export async function applyAggregate(o: {
   keys: KeyRing;
   spec: SecureAggregationSpec;
   plan: TrainingPlan;
+  /** The base model's whole payload: weights, then the optimizer's moments for fedadam/fedyogi. */
   base: Float32Array;
-}): Promise<{ weights: Float32Array; errorBound: number; contributors: number; modelVersionId?: string }> {
+}): Promise<{ payload: Float32Array; weights: Float32Array; errorBound: number; contributors: number; modelVersionId?: string }> {
   const { key, holder } = await o.keys.get(o.task.keyEpoch);
   const sum = await o.client.downloadAggregate(o.task.roundId, 'model');
-  const agg = decodeAggregate(holder.decrypt(sum.data), o.base.length, sum.contributors, o.spec);
-  const weights = applyDelta(o.base, agg.delta);
+  const base = splitModelPayload(o.plan, o.base);
+  const agg = decodeAggregate(holder.decrypt(sum.data), base.weights.length, sum.contributors, o.spec);
+  const next = applyServerOptimizer(o.plan.serverOptimizer, base.weights, agg.delta, base.state);
+  const weights = next.weights;
+  const payload = joinModelPayload(o.plan, weights, next.state);
   let modelVersionId: string | undefined;
   if (o.task.publisher) {
     const sealed = o.plan.aggregation.secure.releasePolicy === 'members-only';
@@ -94,9 +102,9 @@ export async function applyAggregate(o: {
       baseModelVersionId: o.task.modelVersionId,
       encoding: sealed ? 'PAYLOAD_ENCODING_SEALED_FLOAT32' : 'PAYLOAD_ENCODING_FLOAT32_LE',
       numParams: weights.length,
-      payload: sealed ? sealModel(weights, key) : encodeFloat32(weights),
+      payload: sealed ? sealModel(payload, key) : encodeFloat32(payload),
       keyEpoch: o.task.keyEpoch,
     });
   }
-  return { weights, errorBound: agg.errorBound, contributors: sum.contributors, modelVersionId };
+  return { payload, weights, errorBound: agg.errorBound, contributors: sum.contributors, modelVersionId };
 }

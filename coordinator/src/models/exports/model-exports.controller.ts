@@ -1,5 +1,5 @@
 import { Controller, Get, Header, Param, StreamableFile } from '@nestjs/common';
-import { decodeFloat32, scorecardFromWeights, type Scorecard } from '@syndicate/protocol';
+import { decodeFloat32, modelPayloadFloats, scorecardFromWeights, type Scorecard } from '@syndicate/protocol';
 import { Roles } from '../../access/roles';
 import { SyndicateError } from '../../common/syndicate-error';
 import { FederationsService } from '../../federations/federations.service';
@@ -27,7 +27,8 @@ export class ModelExportsController {
     }
     const plan = this.federations.plan(await this.federations.entity(m.federationId));
     const opts = { planSha256: m.planSha256, modelVersionId: m.id, roundNumber: m.roundNumber };
-    return { plan, weights: decodeFloat32(m.data, m.numParams), opts };
+    // Weights first; fedadam/fedyogi payloads carry the optimizer's moments after them.
+    return { plan, weights: decodeFloat32(m.data, modelPayloadFloats(plan)).subarray(0, m.numParams), opts };
   }
 
   @Get('tfjs/model.json')
