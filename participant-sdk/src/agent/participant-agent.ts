@@ -75,6 +75,8 @@ export class ParticipantAgent {
   private queue: Task__Output[] = [];
   private readonly done = new Set<string>();
   private working = false;
+  /** Key of the task running now. */
+  private current?: string;
   private stopped = false;
   private stopResolve?: () => void;
   private fatal?: Error;
@@ -88,9 +90,9 @@ export class ParticipantAgent {
     this.standardized = !needsFeatureStats(this.plan);
     this.spec = planSecureSpec(this.plan);
     this.numParams = modelLayout(this.plan).numParams;
+    this.payloadFloats = modelPayloadFloats(this.plan);
     this.client = new CoordinatorClient(opts.identity);
     this.keys = new KeyRing(opts.identity, this.client);
-    this.payloadFloats = modelPayloadFloats(this.plan);
   }
 
   /** Resolves when stop() is called; rejects on a refusal retrying cannot fix. */
@@ -162,7 +164,8 @@ export class ParticipantAgent {
 
   private enqueue(task: Task__Output): void {
     const key = ParticipantAgent.key(task);
-    if (this.done.has(key)) return;
+    // A re-offer of the task being worked on now is not new work.
+    if (this.done.has(key) || key === this.current) return;
     if (this.queue.some((t) => ParticipantAgent.key(t) === key)) return;
     this.queue.push(task);
     void this.drain();
@@ -201,6 +204,7 @@ export class ParticipantAgent {
       while (this.queue.length && !this.stopped) {
         const task = this.queue.shift()!;
         const key = ParticipantAgent.key(task);
+        this.current = key;
         try {
           if (['TASK_TYPE_TRAIN', 'TASK_TYPE_EVALUATE', 'TASK_TYPE_APPLY'].includes(task.type)) await this.ensureStandardized(task);
           if (task.type === 'TASK_TYPE_TRAIN') await (task.parameterSet ? this.trainSecure(task) : this.trainPlain(task));
@@ -212,10 +216,12 @@ export class ParticipantAgent {
           this.done.add(key);
         } catch (err) {
           const reason = err instanceof CoordinatorCallError ? err.reason : '';
-          // Already done (e.g. re-sent after a reconnect) is success, not failure.
-          if (['DUPLICATE_UPDATE', 'DUPLICATE_COUNT', 'DUPLICATE_EVALUATION'].includes(reason)) this.done.add(key);
-          // An evaluation that closed without this member is not a fault of this member.
-          if (reason === 'EVALUATION_NOT_COLLECTING') this.done.add(key);
+          // Already done (re-sent after a reconnect), or an evaluation that closed without this member: nothing failed.
+          if (['DUPLICATE_UPDATE', 'DUPLICATE_COUNT', 'DUPLICATE_EVALUATION', 'DUPLICATE_STATS', 'EVALUATION_NOT_COLLECTING'].includes(reason)) {
+            this.done.add(key);
+            this.opts.logger.info({ type: task.type, round: task.roundNumber, reason }, 'task already settled');
+            continue;
+          }
           if (reason === 'NOT_A_KEY_MEMBER') {
             // Joined after this key epoch was dealt: nothing to do until the next one.
             this.done.add(key);
@@ -227,7 +233,13 @@ export class ParticipantAgent {
       }
     } finally {
       this.working = false;
+      this.current = undefined;
     }
+  }
+
+  /** A model version's whole payload: weights, then the server optimizer's moments for fedadam/fedyogi. */
+  private async globalPayload(modelVersionId: string): Promise<Float32Array> {
+    return this.keys.modelWeights(await this.client.downloadModel(modelVersionId), this.payloadFloats);
   }
 
   private async globalWeights(modelVersionId: string): Promise<Float32Array> {
@@ -241,11 +253,6 @@ export class ParticipantAgent {
   /** The bank's own audit trail: what it trained from and what it computed, never leaving the premises. */
   private keepLocalResult(roundNumber: number, roundId: string, weights: Float32Array, numSamples: number, global: Float32Array): void {
     if (!this.opts.keepUpdatesDir) return;
-  /** A model version's whole payload: weights, then the server optimizer's moments for fedadam/fedyogi. */
-  private async globalPayload(modelVersionId: string): Promise<Float32Array> {
-    return this.keys.modelWeights(await this.client.downloadModel(modelVersionId), this.payloadFloats);
-  }
-
     fs.mkdirSync(this.opts.keepUpdatesDir, { recursive: true });
     const base = path.join(this.opts.keepUpdatesDir, `round-${roundNumber}`);
     fs.writeFileSync(`${base}.f32`, encodeFloat32(weights));
