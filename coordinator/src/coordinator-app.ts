@@ -23,7 +23,7 @@ export interface RunningCoordinator {
 export interface StartOptions {
   logger?: Logger;
   clock?: Clock;
-  /** Called when a standby replica starts waiting for the leader lease (REST already serves). */
+  /** Called when this replica follows: another holds the leader lease (it serves agents and REST meanwhile). */
   onStandby?: (httpPort: number) => void;
 }
 
@@ -44,9 +44,9 @@ export async function startCoordinator(config: CoordinatorConfig, opts: StartOpt
   SwaggerModule.setup('docs', app, openApiDocument(routeCatalog(app), '0.1.0'), { jsonDocumentUrl: 'docs/openapi.json', yamlDocumentUrl: 'docs/openapi.yaml' });
   await app.listen(config.httpPort, config.httpHost);
   const httpPort = (app.getHttpServer().address() as AddressInfo).port;
-  // Agents are served (and rounds driven) only by the replica holding the lease.
+  // Every replica serves agents; only the one holding the lease drives rounds (active/active on PostgreSQL).
   const lease = app.get(LeaderLease);
-  await lease.whenLeader(() => opts.onStandby?.(httpPort));
+  void lease.whenLeader(() => opts.onStandby?.(httpPort));
   const grpcPort = await app.get(GrpcServerService).serve();
   logger.info({ httpPort, grpcPort }, 'coordinator ready');
   if (config.readyFile) fs.writeFileSync(config.readyFile, JSON.stringify({ grpcPort, httpPort, pid: process.pid }));

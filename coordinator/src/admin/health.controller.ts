@@ -19,14 +19,13 @@ export class HealthController {
   }
 
   @Get('readyz')
-  async ready(): Promise<{ status: string }> {
+  async ready(): Promise<{ status: string; role: 'leader' | 'follower' }> {
     try {
       await this.db.query('SELECT 1');
     } catch {
       throw new SyndicateError('INTERNAL', 'DATABASE_UNREACHABLE', 'database is not reachable');
     }
-    // A standby serves REST but not agents: load balancers send traffic to the leader.
-    if (!this.lease.isLeader) throw new SyndicateError('UNAVAILABLE', 'STANDBY', 'standby replica: another replica holds the leader lease');
-    return { status: 'ready' };
+    // Every replica serves agents and admins; the role only says which one drives rounds.
+    return { status: 'ready', role: this.lease.isLeader ? 'leader' : 'follower' };
   }
 }

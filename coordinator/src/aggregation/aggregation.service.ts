@@ -27,6 +27,17 @@ export interface IncomingUpdate {
   signature: string;
 }
 
+/**
+ * The round row, share-locked on PostgreSQL until the contribution commits. Other
+ * replicas accept contributions too: the leader's state change (an UPDATE) waits
+ * for every contribution that saw the old state, and none can commit after it, so
+ * nothing acknowledged is ever missing from the closed sum.
+ */
+export function lockedRound(em: EntityManager, roundId: string): Promise<Round | null> {
+  const shared = em.connection.options.type === 'postgres';
+  return em.getRepository(Round).findOne({ where: { id: roundId }, ...(shared ? { lock: { mode: 'pessimistic_read' as const } } : {}) });
+}
+
 export interface EncryptedContribution {
   kind: UpdateKind;
   keyEpoch: number;
@@ -67,7 +78,7 @@ export class AggregationService {
     }
     return this.mutex.run(u.roundId, () =>
       this.db.transaction(async (em) => {
-        const round = await em.getRepository(Round).findOne({ where: { id: u.roundId } });
+        const round = await lockedRound(em, u.roundId);
         if (!round || round.state !== 'collecting') {
           throw new SyndicateError('FAILED_PRECONDITION', 'ROUND_NOT_COLLECTING', `round ${u.roundId} is ${round?.state ?? 'unknown'} and no longer accepts updates`);
         }
@@ -180,7 +191,7 @@ export class AggregationService {
     if (u.accepting) await u.accepting(em);
     else {
       const counting = u.kind === 'count' || u.kind === 'stats';
-      const round = await em.getRepository(Round).findOne({ where: { id: u.roundId } });
+      const round = await lockedRound(em, u.roundId);
       if (!round || round.state !== (counting ? 'counting' : 'collecting')) {
         throw new SyndicateError('FAILED_PRECONDITION', counting ? 'ROUND_NOT_COUNTING' : 'ROUND_NOT_COLLECTING', `round ${u.roundId} is ${round?.state ?? 'unknown'}; it does not accept ${counting ? 'sample counts or feature statistics' : 'updates'} now`);
       }

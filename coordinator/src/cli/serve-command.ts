@@ -41,7 +41,7 @@ export function registerServe(program: Command): void {
       }, process.env, (o.config as string | undefined) ?? (process.env.SYNDICATE_CONFIG || undefined));
       const { startCoordinator } = await import('../coordinator-app');
       const running = await startCoordinator(config, {
-        onStandby: (httpPort) => process.stdout.write(`syndicate coordinator: standby (REST on ${httpPort}); another replica holds the leader lease, taking over when it goes\n`),
+        onStandby: (httpPort) => process.stdout.write(`syndicate coordinator: follower (REST on ${httpPort}); serving agents while another replica holds the leader lease and drives rounds, taking over when it goes\n`),
       });
       const scheme = config.insecure ? 'http' : 'https';
       process.stdout.write(`syndicate coordinator: gRPC${config.insecure ? ' (plaintext)' : ' (TLS)'} on ${config.grpcHost}:${running.grpcPort}, REST on ${scheme}://${config.httpHost}:${running.httpPort}\n`);

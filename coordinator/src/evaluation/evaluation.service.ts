@@ -93,7 +93,9 @@ export class EvaluationService {
 
   /** Throws unless the evaluation of this round takes histograms now. */
   async assertCollecting(roundId: string, em: EntityManager): Promise<ModelEvaluation> {
-    const ev = await this.byRound(roundId, em);
+    // Share-locked on PostgreSQL, like rounds: closing the evaluation waits for histograms that saw it open.
+    const shared = em.connection.options.type === 'postgres';
+    const ev = await em.getRepository(ModelEvaluation).findOne({ where: { roundId }, ...(shared ? { lock: { mode: 'pessimistic_read' as const } } : {}) });
     if (!ev || ev.state !== 'collecting') {
       throw new SyndicateError('FAILED_PRECONDITION', 'EVALUATION_NOT_COLLECTING', `the evaluation of round ${roundId} is ${ev?.state ?? 'not open'}; it does not take histograms now`);
     }

@@ -32,7 +32,7 @@ export class GrpcServerService implements OnApplicationShutdown {
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
-  /** Binds the agents' listener; called once this replica holds the leader lease. */
+  /** Binds the agents' listener (every replica serves agents). */
   async serve(): Promise<number> {
     if (this.server) return this.port;
     const server = new grpc.Server(SERVER_CHANNEL_OPTIONS);

@@ -14,6 +14,7 @@ import { ModelsService } from '../models/models.service';
 import type { Participant } from '../participants/participant.entity';
 import { ParticipantsService } from '../participants/participants.service';
 import { TaskHub } from '../participants/task-hub';
+import { PresenceService } from '../participants/presence.service';
 import { KeyEpoch } from './key-epoch.entity';
 import { KeyShare } from './key-share.entity';
 
@@ -41,6 +42,7 @@ export class KeyCustodyService {
     private readonly participants: ParticipantsService,
     private readonly models: ModelsService,
     private readonly hub: TaskHub,
+    private readonly presence: PresenceService,
     private readonly clock: Clock,
     private readonly audit: AuditService,
     @Inject(LOGGER) private readonly log: Logger,
@@ -61,7 +63,7 @@ export class KeyCustodyService {
     if (latest?.state === 'ready' && sameSet(KeyCustodyService.members(latest), active)) return latest;
     const now = this.clock.now();
     if (latest?.state === 'dealing') {
-      const fresh = now - latest.startedAt < CEREMONY_TIMEOUT_MS && this.hub.isConnected(latest.dealerId);
+      const fresh = now - latest.startedAt < CEREMONY_TIMEOUT_MS && (await this.presence.isOnline(latest.dealerId));
       if (fresh && sameSet(KeyCustodyService.members(latest), active)) return null;
       await this.epochs.update({ federationId: federation.id, epoch: latest.epoch, state: 'dealing' }, { state: 'abandoned' });
       this.log.warn({ federationId: federation.id, keyEpoch: latest.epoch }, 'key ceremony abandoned (dealer gone, timed out or membership changed)');
@@ -72,7 +74,7 @@ export class KeyCustodyService {
     // Under members-only the current model is sealed: only a holder of the old key can re-seal it.
     const reseal = current.encoding === SEALED_ENCODING;
     const eligible = reseal && lastReady ? KeyCustodyService.members(lastReady) : active;
-    const connected = this.hub.connected(federation.id).filter((id) => active.includes(id) && eligible.includes(id)).sort();
+    const connected = (await this.presence.online(federation.id)).filter((id) => active.includes(id) && eligible.includes(id)).sort();
     if (connected.length === 0) return null;
     const epoch = (latest?.epoch ?? 0) + 1;
     const row = this.epochs.create({

@@ -5,6 +5,7 @@ import { Actor } from '../access/actor.decorator';
 import type { Principal } from '../access/principal';
 import { Roles } from '../access/roles';
 import { TaskHub } from './task-hub';
+import { PresenceService } from './presence.service';
 import { ParticipantsService, type Invitation } from './participants.service';
 
 const inviteBody = z
@@ -28,6 +29,7 @@ export class ParticipantsController {
   constructor(
     private readonly participants: ParticipantsService,
     private readonly hub: TaskHub,
+    private readonly presence: PresenceService,
   ) {}
 
   @Post('invitations')
@@ -48,11 +50,13 @@ export class ParticipantsController {
   @Get('participants')
   @Roles('admin', 'data-scientist', 'auditor', 'viewer')
   async list(@Param('federationId') federationId: string): Promise<ParticipantView[]> {
+    const online = new Set(await this.presence.online(federationId));
     return (await this.participants.list(federationId)).map((p) => ({
       id: p.id,
       displayName: p.displayName,
       status: p.status,
-      connected: this.hub.isConnected(p.id),
+      // On any replica: several may serve agents at once.
+      connected: online.has(p.id),
       enrolledAt: p.enrolledAt,
       lastSeenAt: p.lastSeenAt,
     }));

@@ -5,13 +5,14 @@ import { EnrollmentToken } from './enrollment-token.entity';
 import { Participant } from './participant.entity';
 import { ParticipantsController } from './participants.controller';
 import { ParticipantsService } from './participants.service';
+import { PresenceService } from './presence.service';
 import { TaskHub } from './task-hub';
 import { UsedNonce } from './used-nonce.entity';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Participant, EnrollmentToken, UsedNonce]), FederationsModule],
-  providers: [ParticipantsService, TaskHub],
+  providers: [ParticipantsService, TaskHub, PresenceService],
   controllers: [ParticipantsController],
-  exports: [ParticipantsService, TaskHub],
+  exports: [ParticipantsService, TaskHub, PresenceService],
 })
 export class ParticipantsModule {}

@@ -8,9 +8,9 @@ import { CONFIG, LOGGER } from '../common/tokens';
 export const LEADER_LOCK_KEY = 0x53594e44;
 
 /**
- * Exactly one replica drives rounds and serves agents: the one holding a PostgreSQL
+ * Every replica serves agents and admins; exactly one drives rounds: the one holding a PostgreSQL
  * session advisory lock. The lock lives as long as its connection, so a replica that
- * is killed releases it at once and a standby takes over. A leader that loses the
+ * is killed releases it at once and a follower takes over. A leader that loses the
  * connection cannot know whether another took over, so it stops the process rather
  * than drive rounds twice. SQLite is one process by construction: always leader.
  */
@@ -59,10 +59,10 @@ export class LeaderLease implements OnApplicationShutdown {
         const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [LEADER_LOCK_KEY]);
         if (rows[0]?.ok) {
           clearInterval(this.timer);
-          this.log.info('leader lease acquired: this replica drives rounds and serves agents');
+          this.log.info('leader lease acquired: this replica drives rounds');
           this.become();
         } else if (this.onWaiting) {
-          this.log.info('standing by: another replica holds the leader lease');
+          this.log.info('following: another replica holds the leader lease and drives rounds; this one serves agents and admins');
           this.onWaiting();
           this.onWaiting = undefined;
         }

@@ -3,11 +3,11 @@ import type { CoordinatorConfig } from '../config/coordinator-config';
 import type { Logger } from '../common/logger';
 import { CONFIG, LOGGER } from '../common/tokens';
 import { ParticipantsService } from '../participants/participants.service';
+import { PresenceService, PRESENCE_REFRESH_MS } from '../participants/presence.service';
 import { RoundsService } from './rounds.service';
 import { SchedulesService } from './schedules.service';
 import { LeaderLease } from './leader-lease';
 
-const REOFFER_MS = 3000;
 
 /** Moves rounds along on a timer: deadlines, schedules, and recovery of rounds a crash left mid-way. */
 @Injectable()
@@ -21,6 +21,7 @@ export class RoundDriverService implements OnApplicationBootstrap, OnApplication
     private readonly schedules: SchedulesService,
     private readonly lease: LeaderLease,
     private readonly participants: ParticipantsService,
+    private readonly presence: PresenceService,
     @Inject(CONFIG) private readonly config: CoordinatorConfig,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
@@ -33,15 +34,20 @@ export class RoundDriverService implements OnApplicationBootstrap, OnApplication
   }
 
   private async step(): Promise<void> {
-    if (!this.lease.isLeader) return;
     try {
-      await this.rounds.tick();
-      await this.schedules.tick();
       ++this.ticks;
-      if (this.ticks % 120 === 0) await this.participants.pruneNonces();
-      // Rounds also move on other replicas' REST calls (an admin opening a round on a standby), and a push can be
-      // missed: every few seconds each connected agent is offered what it should be doing now. Agents drop repeats.
-      if (this.ticks % Math.max(1, Math.round(REOFFER_MS / this.config.tickMs)) === 0) await this.rounds.reofferConnected();
+      if (this.lease.isLeader) {
+        await this.rounds.tick();
+        await this.schedules.tick();
+        if (this.ticks % 120 === 0) await this.participants.pruneNonces();
+      }
+      // Every replica serves agents, but only the leader moves rounds and its pushes reach only its own agents:
+      // every few seconds each replica stamps its agents as online and offers each what it should be doing now.
+      // Agents drop repeats.
+      if (this.ticks % Math.max(1, Math.round(PRESENCE_REFRESH_MS / this.config.tickMs)) === 0) {
+        await this.presence.refresh();
+        await this.rounds.reofferConnected();
+      }
     } catch (err) {
       this.log.error({ err }, 'round driver step failed');
     }

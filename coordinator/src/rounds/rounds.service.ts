@@ -19,6 +19,8 @@ import { ParticipantsService } from '../participants/participants.service';
 import { Round } from './round.entity';
 import { ACTIVE_ROUND_STATES, assertTransition, decideClose, type RoundState } from './round-state-machine';
 import { TaskHub } from '../participants/task-hub';
+import { PresenceService } from '../participants/presence.service';
+import { LeaderLease } from './leader-lease';
 import { KeyCustodyService, SEALED_ENCODING } from '../keys/key-custody.service';
 import { AuditService } from '../audit/audit.service';
 import type { Federation } from '../federations/federation.entity';
@@ -77,6 +79,8 @@ export class RoundsService {
     private readonly aggregation: AggregationService,
     private readonly evaluation: EvaluationService,
     private readonly hub: TaskHub,
+    private readonly presence: PresenceService,
+    private readonly lease: LeaderLease,
     private readonly keys: KeyCustodyService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
@@ -229,6 +233,7 @@ export class RoundsService {
 
   /** Drives every unfinished round one step; safe to call at any time, including right after a restart. */
   async tick(): Promise<void> {
+    if (!this.lease.isLeader) return;
     for (const ev of await this.evaluation.pending()) {
       await this.stepEvaluation(ev).catch((err: unknown) => this.log.error({ modelVersionId: ev.modelVersionId, err }, 'evaluation step failed; will retry'));
     }
@@ -253,6 +258,8 @@ export class RoundsService {
    * (a key epoch, a transition) must happen exactly once.
    */
   async advance(round: Round): Promise<void> {
+    // Only the leader moves rounds; the others' agents and admins wait for its next tick.
+    if (!this.lease.isLeader) return;
     return this.advancing.run(round.id, async () => {
       const fresh = await this.repo.findOne({ where: { id: round.id } });
       if (!fresh) return;
@@ -362,9 +369,10 @@ export class RoundsService {
    * is replaced by a connected contributor.
    */
   private async askToPublish(round: Round): Promise<void> {
-    if (round.publisherId && this.hub.isConnected(round.publisherId)) return;
+    if (round.publisherId && (await this.presence.isOnline(round.publisherId))) return;
     const contributors = (await this.aggregation.contributors(round.id)).map((r) => r.participantId);
-    const publisher = contributors.find((id) => this.hub.isConnected(id));
+    const online = new Set(await this.presence.online(round.federationId));
+    const publisher = contributors.find((id) => online.has(id));
     if (!publisher) return;
     const first = round.publisherId === null;
     const res = await this.repo.update({ id: round.id, state: 'aggregating' }, { publisherId: publisher });
@@ -398,6 +406,8 @@ export class RoundsService {
     if (r.encoding !== wanted) {
       throw new SyndicateError('INVALID_ARGUMENT', 'WRONG_RELEASE_ENCODING', `release policy ${plan.aggregation.secure.releasePolicy} requires ${wanted}, got ${r.encoding}`);
     }
+    // Weights, then the server optimizer's moments for fedadam/fedyogi.
+    const floats = modelPayloadFloats(plan);
     try {
       if (wanted === SEALED_ENCODING) {
         if (sealedModelEpoch(r.data) !== round.keyEpoch) throw new SyndicateError('INVALID_ARGUMENT', 'WRONG_KEY_EPOCH', `model must be sealed under key epoch ${round.keyEpoch}`);
@@ -406,8 +416,6 @@ export class RoundsService {
         decodeFloat32(r.data, floats);
       }
     } catch (err) {
-    // Weights, then the server optimizer's moments for fedadam/fedyogi.
-    const floats = modelPayloadFloats(plan);
       if (err instanceof SyndicateError) throw err;
       throw new SyndicateError('INVALID_ARGUMENT', 'BAD_MODEL_PAYLOAD', (err as Error).message);
     }
@@ -429,6 +437,7 @@ export class RoundsService {
 
   private async publish(round: Round): Promise<void> {
     const federation = await this.federations.entity(round.federationId);
+    const plan = this.federations.plan(federation);
     const modelId = await this.db.transaction(async (em) => {
       // Idempotent: a coordinator that died after writing the model but before the state resumes here.
       const existing = await this.models.byRound(round.federationId, round.number, em);
@@ -437,7 +446,6 @@ export class RoundsService {
       if (!result) throw new SyndicateError('INTERNAL', 'EMPTY_AGGREGATE', `round ${round.id} has no accepted updates to aggregate`);
       const model = await this.models.create(
         {
-    const plan = this.federations.plan(federation);
           federationId: round.federationId,
           roundNumber: round.number,
           contributors: result.contributors,
@@ -514,6 +522,7 @@ export class RoundsService {
 
   /** After an evaluation upload: close early if it was the last one expected. */
   async advanceEvaluation(roundId: string): Promise<void> {
+    if (!this.lease.isLeader) return;
     const ev = await this.evaluation.byRound(roundId);
     if (ev?.state === 'collecting') await this.stepEvaluation(ev);
   }
