@@ -41,7 +41,7 @@ function benchPlan(scheme: RoundScheme, params: number, participants: number): T
     name: `bench-${scheme}-${participants}`,
     schema: { features: [{ name: 'x', type: 'numeric' }, { name: 'seg', type: 'categorical', vocabulary: Array.from({ length: vocab }, (_, i) => `v${i}`) }], target: { name: 'y' } },
     model: { template: 'mlp', hiddenUnits: [hidden] },
-    rounds: { minParticipants: participants, maxParticipants: 64, deadlineSeconds: 3600 },
+    rounds: { minParticipants: participants, maxParticipants: Math.max(64, participants), deadlineSeconds: 3600 },
     aggregation: scheme === 'plaintext' ? { mode: 'plaintext' } : { mode: 'secure', secure: { clip: 1, releasePolicy: 'publish' } },
   };
 }
