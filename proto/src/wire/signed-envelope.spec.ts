@@ -40,7 +40,7 @@ describe('signed envelopes', () => {
 
   it('refuses every single-bit flip of the signature, nonce or payload hash', () => {
     fc.assert(
-      fc.property(fc.constantFrom('signature', 'nonce', 'payloadSha256'), fc.nat(), fc.integer({ min: 0, max: 7 }), (field, at, bit) => {
+      fc.property(fc.constantFrom('signature' as const, 'nonce' as const, 'payloadSha256' as const), fc.nat(), fc.integer({ min: 0, max: 7 }), (field, at, bit) => {
         const bytes = Buffer.from(env[field] as Buffer);
         bytes[at % bytes.length] ^= 1 << bit;
         expect(check({ ...env, [field]: bytes }).ok).toBe(false);

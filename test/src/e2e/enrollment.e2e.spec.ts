@@ -73,7 +73,7 @@ describe(`enrollment tokens and revocation with real agent processes (${testData
     const { banks } = generateConsortium({ seed: 9, scale: 0.05 });
     const plan = { ...base, name: 'enrollment-revoke', rounds: { ...base.rounds, minParticipants: 2, deadlineSeconds: 90 }, aggregation: { mode: 'secure', secure: { clip: 4, releasePolicy: 'publish' } } };
     const f = await h.admin.createFederation(plan);
-    const running = [];
+    const running: Awaited<ReturnType<typeof startAgentProcess>>[] = [];
     for (const b of banks.slice(0, 3)) {
       const file = path.join(dir, `${b.name}.csv`);
       fs.writeFileSync(file, toCsv(b.rows));

@@ -95,7 +95,7 @@ describe(`secure aggregation refuses hostile input (${testDatabaseKind()})`, () 
     expect((await h.admin.round(round.roundId)).state).toBe('aggregating');
 
     // Every refusal and acceptance left an audit record with its reason, in an intact chain.
-    const audit = await h.admin.audit(f.id);
+    const audit = await h.admin.audit({ federationId: f.id });
     const reasons = (action: string) => audit.filter((e) => e.action === action).map((e) => (JSON.parse(e.detail) as { reason?: string }).reason);
     expect(reasons('update.rejected').sort()).toEqual(
       ['DUPLICATE_UPDATE', 'ROUND_NOT_COUNTING', 'UPDATE_BAD_CIPHERTEXT', 'UPDATE_BAD_LENGTH', 'UPDATE_KEY_EPOCH_MISMATCH', 'UPDATE_PARAMETER_SET_MISMATCH'].sort(),

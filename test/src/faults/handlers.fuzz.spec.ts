@@ -64,7 +64,7 @@ describe('handlers under generated hostile input', () => {
       fc.asyncProperty(
         fc.record({
           signed: fc.boolean(),
-          phase: fc.constantFrom('PHASE_UPLOAD', 'PHASE_COUNT', 'PHASE_DOWNLOAD'),
+          phase: fc.constantFrom('PHASE_UPLOAD' as const, 'PHASE_COUNT' as const, 'PHASE_DOWNLOAD' as const),
           roundId: fc.oneof(fc.constant('real'), fc.string({ maxLength: 40 })),
           base: fc.oneof(fc.constant('real'), fc.string({ maxLength: 40 })),
           encoding: fc.constantFrom(...ENCODINGS),
