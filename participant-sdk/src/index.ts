@@ -9,4 +9,5 @@ export { channelCredentials, mergeTransport, agentTransportSchema, type AgentTra
 export { loadCsvDataset, type Dataset } from './data/csv-dataset';
 export { splitHoldout } from './data/holdout-split';
 export { predict } from './evaluation/metrics';
+export { buildModel } from './training/model-factory';
 export { localEvaluationPath, type LocalEvaluation } from './agent/federated-evaluation';

@@ -13,6 +13,7 @@ import {
 } from '@syndicate/protocol';
 import type { KeyRing } from '../crypto/key-ring';
 import type { CoordinatorClient } from './coordinator-client';
+import { sendFields } from './secure-round';
 
 /** What this bank learns about a model on its own holdout: written on-prem, never sent. */
 export interface LocalEvaluation {
@@ -48,18 +49,7 @@ export async function contributeEvaluation(o: {
 }): Promise<{ local: ExactMetrics; receiptId: string }> {
   const local = exactMetrics(o.scores, o.labels);
   const fields = encodeEvaluationContribution(buildScoreHistogram(o.scores, o.labels, o.bins), o.spec);
-  const secure = o.task.parameterSet !== '';
-  const payload = secure ? (await o.keys.get(o.task.keyEpoch)).holder.encrypt(fields) : Buffer.from(fields.buffer, fields.byteOffset, fields.byteLength);
-  const receipt = await o.client.uploadUpdate({
-    roundId: o.task.roundId,
-    baseModelVersionId: o.task.modelVersionId,
-    encoding: secure ? 'PAYLOAD_ENCODING_BFV_PACKED' : 'PAYLOAD_ENCODING_UINT32_LE',
-    numParams: 0,
-    numSamples: 0,
-    payload,
-    kind: 'evaluation',
-    keyEpoch: o.task.keyEpoch,
-  });
+  const receipt = await sendFields({ ...o, kind: 'evaluation', fields });
   return { local, receiptId: receipt.receiptId };
 }
 

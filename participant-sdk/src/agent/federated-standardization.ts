@@ -10,23 +10,14 @@ import {
 import type { KeyRing } from '../crypto/key-ring';
 import { localFeatureMoments } from '../data/feature-moments';
 import type { CoordinatorClient } from './coordinator-client';
+import { sendFields } from './secure-round';
 
 export const needsFeatureStats = (plan: TrainingPlan): boolean => featureStatsFieldsNeeded(plan).size > 0;
 
 /** This member's count, sum and sum of squares per federated feature, encrypted: only the consortium total is ever decrypted. */
 export async function sendFeatureStats(o: { task: Task__Output; client: CoordinatorClient; keys: KeyRing; spec: SecureAggregationSpec; plan: TrainingPlan; dataFile: string }): Promise<void> {
   const moments = await localFeatureMoments(o.dataFile, o.plan.schema);
-  const { holder } = await o.keys.get(o.task.keyEpoch);
-  await o.client.uploadUpdate({
-    roundId: o.task.roundId,
-    baseModelVersionId: o.task.modelVersionId,
-    encoding: 'PAYLOAD_ENCODING_BFV_PACKED',
-    numParams: 0,
-    numSamples: 0,
-    payload: holder.encrypt(encodeFeatureStats(moments, o.spec)),
-    kind: 'stats',
-    keyEpoch: o.task.keyEpoch,
-  });
+  await sendFields({ ...o, kind: 'stats', fields: encodeFeatureStats(moments, o.spec) });
 }
 
 /**

@@ -40,8 +40,8 @@ describe('trainLocal', () => {
     expect(result.numSamples).toBe(400);
     expect(result.weights).not.toEqual(start);
     const after = await evaluateModel({ plan, weights: result.weights, data: data(400, 2) });
-    expect(after.loss).toBeLessThan(before.loss);
-    expect(after.auc).toBeGreaterThan(0.95);
+    expect(after.logLoss).toBeLessThan(before.logLoss);
+    expect(after.rocAuc).toBeGreaterThan(0.95);
   });
 
   it('refuses data whose width does not match the plan', async () => {
@@ -51,7 +51,7 @@ describe('trainLocal', () => {
   it.each(['sgd', 'rmsprop'] as const)('trains with %s', async (optimizer) => {
     const p = variant({ optimizer, learningRate: optimizer === 'sgd' ? 0.5 : 0.02 });
     const result = await trainLocal({ plan: p, globalWeights: initialWeights(p), data: data(400, 1) });
-    expect((await evaluateModel({ plan: p, weights: result.weights, data: data(400, 2) })).auc).toBeGreaterThan(0.95);
+    expect((await evaluateModel({ plan: p, weights: result.weights, data: data(400, 2) })).rocAuc).toBeGreaterThan(0.95);
   });
 
   it('trains a tfjs_layers model (Dense, Dropout, Dense without bias)', async () => {
@@ -65,7 +65,7 @@ describe('trainLocal', () => {
     });
     expect(modelLayout(p).numParams).toBe(2 * 6 + 6 + 6);
     const result = await trainLocal({ plan: p, globalWeights: initialWeights(p), data: data(400, 1) });
-    expect((await evaluateModel({ plan: p, weights: result.weights, data: data(400, 2) })).auc).toBeGreaterThan(0.95);
+    expect((await evaluateModel({ plan: p, weights: result.weights, data: data(400, 2) })).rocAuc).toBeGreaterThan(0.95);
   });
 
   it('FedProx keeps the update closer to the global model the larger mu is, and still learns', async () => {
@@ -73,7 +73,7 @@ describe('trainLocal', () => {
       const p = variant({ fedProxMu, optimizer: 'sgd', learningRate: 0.5, epochs: 10 });
       const start = initialWeights(p);
       const r = await trainLocal({ plan: p, globalWeights: start, data: data(400, 1), seed: 3 });
-      return { drift: distance(r.weights, start), auc: (await evaluateModel({ plan: p, weights: r.weights, data: data(400, 2) })).auc, loss: r.finalLoss };
+      return { drift: distance(r.weights, start), auc: (await evaluateModel({ plan: p, weights: r.weights, data: data(400, 2) })).rocAuc, loss: r.finalLoss };
     };
     const [plain, small, large] = [await run(0), await run(0.01), await run(1)];
     expect(small.auc).toBeGreaterThan(0.95);

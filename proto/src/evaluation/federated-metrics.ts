@@ -1,3 +1,5 @@
+import type { ExactMetrics } from './exact-metrics';
+
 /**
  * What the consortium learns about a model from its members' holdouts, computed
  * from the sum of encrypted per-class score histograms: no bank's scores or
@@ -23,19 +25,8 @@ export interface CurvePoint {
   tpr: number;
 }
 
-export interface FederatedMetrics {
-  numExamples: number;
-  positives: number;
-  rocAuc: number;
-  /** Kolmogorov-Smirnov: max |CDF(neg) - CDF(pos)| over score thresholds. */
-  ks: number;
-  /** Threshold at which KS is attained. */
-  ksThreshold: number;
-  gini: number;
-  /** Area under the precision-recall curve (average precision). */
-  prAuc: number;
-  brier: number;
-  logLoss: number;
+/** The scalar figures are those of ExactMetrics, computed from the binned sum instead of raw scores. */
+export interface FederatedMetrics extends ExactMetrics {
   calibration: CalibrationBucket[];
   /** ROC curve, downsampled to at most ~200 points, from threshold 1 down to 0. */
   roc: CurvePoint[];

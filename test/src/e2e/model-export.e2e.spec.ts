@@ -18,6 +18,7 @@ import {
 } from '@syndicate/protocol';
 import { jsonWeights, type JsonWeights } from '@syndicate/coordinator/dist/models/exports/json-weights';
 import { TFJS_WEIGHTS_FILE, writeTfjsModelDir } from '@syndicate/coordinator/dist/models/exports/tfjs-export';
+import { buildModel } from '@syndicate/participant';
 
 /**
  * The exported files load in TensorFlow.js itself and predict what the
@@ -55,28 +56,8 @@ const custom = parseTrainingPlan({
   },
 });
 
-/**
- * The participant SDK's model-factory Sequential (buildModel is not exported from
- * @syndicate/participant): the plan's layer stack, Dense layers dense_0.., Dropout
- * dropout_<position>, zeros initialisers, holding `weights`.
- */
-function sdkModel(plan: TrainingPlan, weights: Float32Array): tf.Sequential {
-  const layout = modelLayout(plan);
-  const model = tf.sequential();
-  let dense = 0;
-  layerStack(plan.model).forEach((layer, i) => {
-    const inputShape = i === 0 ? [layout.inputDim] : undefined;
-    if (layer.kind === 'dropout') {
-      model.add(tf.layers.dropout({ rate: layer.rate, inputShape, name: `dropout_${i}` }));
-      return;
-    }
-    model.add(tf.layers.dense({ units: layer.units, activation: layer.activation, useBias: layer.useBias, inputShape, kernelInitializer: 'zeros', name: `dense_${dense++}` }));
-  });
-  const tensors = layout.tensors.map((t) => tf.tensor(weights.subarray(t.offset, t.offset + t.size), t.shape, 'float32'));
-  model.setWeights(tensors);
-  tensors.forEach((t) => t.dispose());
-  return model;
-}
+/** The participant SDK's own model (what members train and score with), holding `weights`. */
+const sdkModel = (plan: TrainingPlan, weights: Float32Array): tf.Sequential => buildModel(tf, plan, weights);
 
 function randomWeights(plan: TrainingPlan, seed: number): Float32Array {
   const random = seededRandom(seed);
