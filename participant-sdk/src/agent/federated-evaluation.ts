@@ -46,8 +46,11 @@ export async function contributeEvaluation(o: {
   bins: number;
   scores: Float32Array;
   labels: ArrayLike<number>;
+  /** Keeps the bank's own figures; runs before anything is sent, so they exist once the consortium's do. */
+  keep?: (local: ExactMetrics) => void;
 }): Promise<{ local: ExactMetrics; receiptId: string }> {
   const local = exactMetrics(o.scores, o.labels);
+  o.keep?.(local);
   const fields = encodeEvaluationContribution(buildScoreHistogram(o.scores, o.labels, o.bins), o.spec);
   const receipt = await sendFields({ ...o, kind: 'evaluation', fields });
   return { local, receiptId: receipt.receiptId };

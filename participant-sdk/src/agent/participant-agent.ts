@@ -9,6 +9,7 @@ import {
   planSecureSpec,
   splitModelPayload,
   type SecureAggregationSpec,
+  type ExactMetrics,
   type FederationNotice__Output,
   type Task__Output,
   type TrainingPlan,
@@ -313,9 +314,11 @@ export class ParticipantAgent {
       this.applied.delete(task.roundNumber);
     }
     const scores = await predict(this.plan, weights, this.holdout);
-    const r = await contributeEvaluation({ task, client: this.client, keys: this.keys, spec: this.spec, bins: this.evaluationBins, scores, labels: this.holdout.labels });
-    const m = r.local;
-    const file = this.opts.stateDir ? writeLocalEvaluation(this.opts.stateDir, { roundNumber: task.roundNumber, modelVersionId: task.modelVersionId, evaluatedAt: new Date().toISOString(), metrics: m }) : undefined;
+    let file: string | undefined;
+    const keep = (metrics: ExactMetrics) => {
+      if (this.opts.stateDir) file = writeLocalEvaluation(this.opts.stateDir, { roundNumber: task.roundNumber, modelVersionId: task.modelVersionId, evaluatedAt: new Date().toISOString(), metrics });
+    };
+    const { local: m } = await contributeEvaluation({ task, client: this.client, keys: this.keys, spec: this.spec, bins: this.evaluationBins, scores, labels: this.holdout.labels, keep });
     this.opts.logger.info({ round: task.roundNumber, auc: m.rocAuc, ks: m.ks, brier: m.brier, holdout: m.numExamples, keptIn: file }, 'evaluated on this bank\'s holdout (kept here); histograms contributed');
   }
 
