@@ -25,6 +25,8 @@ export interface IncomingUpdate {
   payload: Buffer;
   payloadSha256: string;
   signature: string;
+  /** Runs in the receipt's transaction (the audit entry): it commits exactly when the contribution does. */
+  recorded?: (em: EntityManager, receipt: UpdateReceipt) => Promise<void>;
 }
 
 /**
@@ -102,6 +104,7 @@ export class AggregationService {
           acceptedAt: this.clock.now(),
         });
         await receipts.save(receipt);
+        await u.recorded?.(em, receipt);
         this.log.info({ roundId: u.roundId, participantId: u.participantId, contributors: next.contributors }, 'update accepted');
         return receipt;
       }),
@@ -149,6 +152,7 @@ export class AggregationService {
           }
           await em.getRepository(AcceptedCiphertext).insert({ roundId: u.roundId, kind: u.kind, participantId: u.participantId, data: u.payload });
           const receipt = await this.receipt(u, em);
+          await u.recorded?.(em, receipt);
           this.log.info({ roundId: u.roundId, participantId: u.participantId, kind: u.kind, contributors: sum.contributors }, 'encrypted contribution accepted');
           return receipt;
         });
@@ -240,6 +244,7 @@ export class AggregationService {
         const contributors = (stored?.contributors ?? 0) + 1;
         await accumulators.save(accumulators.create({ roundId: u.roundId, kind: u.kind, contributors, totalWeight: 0, data: Buffer.from(sums.buffer) }));
         const receipt = await this.receipt(u, em);
+        await u.recorded?.(em, receipt);
         this.log.info({ roundId: u.roundId, participantId: u.participantId, kind: u.kind, contributors }, 'contribution accepted');
         return receipt;
       }),

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import { KeyedMutex } from '../common/keyed-mutex';
 import type { Logger } from '../common/logger';
@@ -36,6 +36,16 @@ export class AuditService {
     } catch (err) {
       this.log.error({ err, action: e.action }, 'audit append failed');
     }
+  }
+
+  /**
+   * Appends inside the caller's transaction: the entry exists exactly when what it
+   * records committed (a crash between the two can neither lose nor invent one).
+   */
+  async recordIn(em: EntityManager, e: AuditInput): Promise<void> {
+    this.metrics.count(e);
+    // Same in-process queue as record(): SQLite shares one connection, so appends must not interleave.
+    await this.mutex.run('audit', () => appendAuditEvent(em, this.clock.now(), e));
   }
 
   async list(o: { federationId?: string; after?: number; limit?: number } = {}): Promise<AuditEvent[]> {

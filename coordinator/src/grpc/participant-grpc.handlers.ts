@@ -301,9 +301,7 @@ export class ParticipantGrpcHandlers {
   private async upload(call: grpc.ServerReadableStream<UploadUpdateRequest__Output, UploadUpdateResponse>): Promise<UploadUpdateResponse> {
     let seen: { participant: Participant; round: Round; kind: string; payloadSha256: string; signature: string; bytes: number } | undefined;
     try {
-      const res = await this.acceptUpload(call, (s) => (seen = s));
-      await this.audit.record({ actor: seen!.participant.id, action: 'update.accepted', federationId: seen!.round.federationId, subject: seen!.round.id, detail: { kind: seen!.kind, receiptId: res.receiptId, payloadSha256: seen!.payloadSha256, signature: seen!.signature, bytes: seen!.bytes } });
-      return res;
+      return await this.acceptUpload(call, (s) => (seen = s));
     } catch (err) {
       if (seen) {
         const reason = err instanceof SyndicateError ? err.reason : err instanceof WireFormatError ? `WIRE_${err.code}` : 'INTERNAL';
@@ -383,6 +381,9 @@ export class ParticipantGrpcHandlers {
     const started = process.hrtime.bigint();
     const evaluation = ctx.kind === 'evaluation';
     const gate = {
+      // The update.accepted entry commits with the receipt: no acknowledged update goes unaudited, even across a crash.
+      recorded: (em: EntityManager, r: { id: string }) =>
+        this.audit.recordIn(em, { actor: ctx.participant.id, action: 'update.accepted', federationId: ctx.round.federationId, subject: ctx.round.id, detail: { kind: ctx.kind, receiptId: r.id, payloadSha256: common.payloadSha256, signature: common.signature, bytes: payload.length } }),
       allowed: (id: string, em: EntityManager) => this.rounds.assertMayContribute(ctx.round, id, ctx.kind, em),
       accepting: evaluation ? (em: EntityManager) => this.evaluation.assertCollecting(ctx.round.id, em).then(() => undefined) : undefined,
     };
@@ -391,7 +392,7 @@ export class ParticipantGrpcHandlers {
         ? await this.aggregation.acceptEncrypted({ ...common, ...gate, kind: ctx.kind, numSamples: 0, keyEpoch: ctx.round.keyEpoch, valueCount: ctx.valueCount, spec: planSecureSpec(ctx.plan) })
         : evaluation
           ? await this.aggregation.acceptFields({ ...common, ...gate, kind: ctx.kind, numSamples: 0, valueCount: ctx.valueCount })
-          : await this.aggregation.accept({ ...common, numSamples: Number(header.numSamples) });
+          : await this.aggregation.accept({ ...common, recorded: gate.recorded, numSamples: Number(header.numSamples) });
     faultPoint(`upload.accepted.${ctx.kind}`); // test-only crash injection: committed, not yet acknowledged
     this.metrics.observeAggregation(ctx.round.mode, Number(process.hrtime.bigint() - started) / 1e9);
     // Close early if this was the last expected contribution; errors here must not fail the upload.

@@ -538,7 +538,8 @@ export class RoundsService {
     if (!res.affected) throw new SyndicateError('FAILED_PRECONDITION', 'ROUND_MOVED', `round ${round.id} was moved by someone else`);
     Object.assign(round, patch);
     this.log.info({ roundId: round.id, state: to }, 'round transition');
-    await this.audit.record({
+    // Inside the caller's transaction when there is one: a crash before it commits leaves neither.
+    const entry = {
       actor: 'system',
       action: `round.${to}`,
       federationId: round.federationId,
@@ -550,7 +551,8 @@ export class RoundsService {
         ...(to === 'failed' ? { reason: round.failureReason, code: round.failureCode } : {}),
         ...(to === 'published' || to === 'failed' ? { durationSeconds: (this.clock.now() - round.openedAt) / 1000 } : {}),
       },
-    });
+    };
+    await (em ? this.audit.recordIn(em, entry) : this.audit.record(entry));
     faultPoint(`round.${to}`); // test-only crash injection: a secure publish is still uncommitted here
   }
 

@@ -205,6 +205,7 @@ export class ParticipantAgent {
       while (this.queue.length && !this.stopped) {
         const task = this.queue.shift()!;
         const key = ParticipantAgent.key(task);
+        if (this.done.has(key)) continue;
         this.current = key;
         try {
           if (['TASK_TYPE_TRAIN', 'TASK_TYPE_EVALUATE', 'TASK_TYPE_APPLY'].includes(task.type)) await this.ensureStandardized(task);

@@ -72,6 +72,8 @@ interface RoundRun {
   sums: number[][];
   aggregateContributors: number[];
   auditOk: boolean;
+  /** Audit entries about this round: each published once, each member's update accepted once (entries commit with what they record). */
+  audited: { published: number; acceptedUpdates: number };
   /** The step the coordinator died under, how it ended, and what the round held right after the restart. */
   crash?: { during: string; exit: ProcessExit | undefined; contributorsAfterRestart: string[] };
   /** Members told "accepted" before the crash. */
@@ -94,7 +96,7 @@ async function runRound(label: string, killAt?: string): Promise<RoundRun> {
   processes.push(c);
   await c.start(killAt ? { SYNDICATE_FAULT_KILL_AT: killAt } : {});
   const members: Member[] = [];
-  const result: Omit<RoundRun, 'model' | 'contributors' | 'sums' | 'aggregateContributors' | 'auditOk' | 'log'> = { ackedBeforeCrash: [], uploads: {}, counts: {} };
+  const result: Omit<RoundRun, 'model' | 'contributors' | 'sums' | 'aggregateContributors' | 'auditOk' | 'audited' | 'log'> = { ackedBeforeCrash: [], uploads: {}, counts: {} };
   let roundId = '';
   const contributorNames = async () => (await c.admin.round(roundId)).contributors.map((x) => x.displayName).sort();
 
@@ -200,6 +202,13 @@ async function runRound(label: string, killAt?: string): Promise<RoundRun> {
         sums: applied.map((a) => a.sum),
         aggregateContributors: applied.map((a) => a.contributors),
         auditOk: (await c.admin.verifyAudit()).ok,
+        audited: await (async () => {
+          const entries = (await c.admin.audit({ federationId: f.id })).filter((e) => e.subject === roundId);
+          return {
+            published: entries.filter((e) => e.action === 'round.published').length,
+            acceptedUpdates: entries.filter((e) => e.action === 'update.accepted' && (JSON.parse(e.detail) as { kind?: string }).kind === 'model').length,
+          };
+        })(),
         log: c.log(),
       };
     } finally {
@@ -258,5 +267,6 @@ describe(`coordinator SIGKILLed at each phase of a secure round (${testDatabaseK
     expect(run.sums.map(wrongFields)).toEqual([0, 0, 0]);
     expect(run.model.equals(baseline.model)).toBe(true);
     expect(run.auditOk).toBe(true);
+    expect(run.audited).toEqual({ published: 1, acceptedUpdates: 3 });
   });
 });
