@@ -1,4 +1,3 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import Table from 'cli-table3';
 import type { Command } from 'commander';

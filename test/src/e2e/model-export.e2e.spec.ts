@@ -5,7 +5,6 @@ import { tmpdir } from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import {
-  layerStack,
   layersModelTopology,
   logOddsFromScore,
   modelLayout,
