@@ -419,6 +419,7 @@ export class RoundsService {
       if (err instanceof SyndicateError) throw err;
       throw new SyndicateError('INVALID_ARGUMENT', 'BAD_MODEL_PAYLOAD', (err as Error).message);
     }
+    let evaluation: ModelEvaluation | undefined;
     const modelId = await this.db.transaction(async (em) => {
       const existing = await this.models.byRound(round.federationId, round.number, em);
       if (existing) return existing.id;
@@ -428,10 +429,12 @@ export class RoundsService {
       );
       round.resultModelVersionId = model.id;
       await this.transition(round, 'published', em);
+      // Opened with the publication: a crash right after commit cannot leave a model that is never evaluated.
+      evaluation = await this.openEvaluation(round, model.id, plan, em);
       return model.id;
     });
     this.log.info({ federationId: round.federationId, roundId: round.id, round: round.number, modelVersionId: modelId, publisher: p.id }, 'round published');
-    await this.startEvaluation(round, modelId, plan);
+    if (evaluation) await this.offerEvaluation(round, evaluation, plan);
     return modelId;
   }
 
@@ -461,7 +464,8 @@ export class RoundsService {
     round.resultModelVersionId = modelId;
     await this.transition(round, 'published');
     this.log.info({ federationId: round.federationId, roundId: round.id, round: round.number, modelVersionId: modelId }, 'round published');
-    await this.startEvaluation(round, modelId, plan);
+    // Idempotent, like the publication above: a restart that resumes here opens it once.
+    await this.offerEvaluation(round, await this.openEvaluation(round, modelId, plan), plan);
   }
 
   /**
@@ -487,17 +491,14 @@ export class RoundsService {
    * score histograms (encrypted under secure aggregation) to the round's
    * evaluation sum. A failure here never touches the published model.
    */
-  private async startEvaluation(round: Round, modelVersionId: string, plan: TrainingPlan): Promise<void> {
-    const ev = await this.evaluation.open({
-      federationId: round.federationId,
-      modelVersionId,
-      roundId: round.id,
-      roundNumber: round.number,
-      keyEpoch: round.keyEpoch,
-      bins: plan.evaluation.bins,
-      minContributors: Math.max(MIN_EVALUATION_CONTRIBUTORS, round.minParticipants),
-      deadlineAt: this.clock.now() + plan.rounds.deadlineSeconds * 1000,
-    });
+  private openEvaluation(round: Round, modelVersionId: string, plan: TrainingPlan, em?: EntityManager): Promise<ModelEvaluation> {
+    const deadlineAt = this.clock.now() + plan.rounds.deadlineSeconds * 1000;
+    const minContributors = Math.max(MIN_EVALUATION_CONTRIBUTORS, round.minParticipants);
+    return this.evaluation.open({ federationId: round.federationId, modelVersionId, roundId: round.id, roundNumber: round.number, keyEpoch: round.keyEpoch, bins: plan.evaluation.bins, minContributors, deadlineAt }, em);
+  }
+
+  private async offerEvaluation(round: Round, ev: ModelEvaluation, plan: TrainingPlan): Promise<void> {
+    if (ev.state !== 'collecting') return;
     const std = await this.standardization(round.federationId);
     for (const id of await this.evaluators(round)) this.hub.push(id, this.evaluateTask(round, ev, plan, std));
   }
