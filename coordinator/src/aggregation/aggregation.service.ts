@@ -30,14 +30,15 @@ export interface IncomingUpdate {
 }
 
 /**
- * The round row, share-locked on PostgreSQL until the contribution commits. Other
+ * The round row, locked on PostgreSQL until the contribution commits. Other
  * replicas accept contributions too: the leader's state change (an UPDATE) waits
  * for every contribution that saw the old state, and none can commit after it, so
- * nothing acknowledged is ever missing from the closed sum.
+ * nothing acknowledged is ever missing from the closed sum. `exclusive` also
+ * serialises contributions that read-modify-write one plaintext accumulator row.
  */
-export function lockedRound(em: EntityManager, roundId: string): Promise<Round | null> {
-  const shared = em.connection.options.type === 'postgres';
-  return em.getRepository(Round).findOne({ where: { id: roundId }, ...(shared ? { lock: { mode: 'pessimistic_read' as const } } : {}) });
+export function lockedRound(em: EntityManager, roundId: string, mode: 'share' | 'exclusive' = 'share'): Promise<Round | null> {
+  if (em.connection.options.type !== 'postgres') return em.getRepository(Round).findOne({ where: { id: roundId } });
+  return em.getRepository(Round).findOne({ where: { id: roundId }, lock: { mode: mode === 'share' ? 'pessimistic_read' : 'pessimistic_write' } });
 }
 
 export interface EncryptedContribution {
@@ -80,7 +81,7 @@ export class AggregationService {
     }
     return this.mutex.run(u.roundId, () =>
       this.db.transaction(async (em) => {
-        const round = await lockedRound(em, u.roundId);
+        const round = await lockedRound(em, u.roundId, 'exclusive');
         if (!round || round.state !== 'collecting') {
           throw new SyndicateError('FAILED_PRECONDITION', 'ROUND_NOT_COLLECTING', `round ${u.roundId} is ${round?.state ?? 'unknown'} and no longer accepts updates`);
         }
@@ -236,6 +237,8 @@ export class AggregationService {
     return this.mutex.run(u.roundId, () =>
       this.db.transaction(async (em) => {
         await this.admit(u, em);
+        // One accumulator row per round and kind, updated by any replica: one writer at a time.
+        await lockedRound(em, u.roundId, 'exclusive');
         const accumulators = em.getRepository(RoundAccumulator);
         const stored = await accumulators.findOne({ where: { roundId: u.roundId, kind: u.kind } });
         const sums = stored ? new Float64Array(new Uint8Array(stored.data).buffer.slice(stored.data.byteOffset, stored.data.byteOffset + stored.data.byteLength)) : new Float64Array(u.valueCount);
