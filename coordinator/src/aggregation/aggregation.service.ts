@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { decodeFloat32, EncryptedSum, heRuntime, WireFormatError, type ContributionKind, type SecureAggregationSpec } from '@syndicate/protocol';
+import { decodeFloat32, decodeFloat64, encodeFloat64, EncryptedSum, heRuntime, WireFormatError, type ContributionKind, type SecureAggregationSpec } from '@syndicate/protocol';
 import type { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import { newId } from '../common/ids';
@@ -81,30 +81,13 @@ export class AggregationService {
     }
     return this.mutex.run(u.roundId, () =>
       this.db.transaction(async (em) => {
-        const round = await lockedRound(em, u.roundId, 'exclusive');
-        if (!round || round.state !== 'collecting') {
-          throw new SyndicateError('FAILED_PRECONDITION', 'ROUND_NOT_COLLECTING', `round ${u.roundId} is ${round?.state ?? 'unknown'} and no longer accepts updates`);
-        }
-        const receipts = em.getRepository(UpdateReceipt);
-        if (await receipts.findOne({ where: { roundId: u.roundId, participantId: u.participantId, kind: 'model' } })) {
-          throw new SyndicateError('ALREADY_EXISTS', 'DUPLICATE_UPDATE', `participant ${u.participantId} already contributed to round ${u.roundId}`);
-        }
+        await this.admit({ ...u, kind: 'model' }, em, 'exclusive');
         const accumulators = em.getRepository(RoundAccumulator);
         const stored = await accumulators.findOne({ where: { roundId: u.roundId, kind: 'model' } });
         const state = stored ? this.strategy.deserialize(stored) : this.strategy.init(u.numParams);
         const next = this.strategy.serialize(this.strategy.add(state, update, u.numSamples));
         await accumulators.save(accumulators.create({ roundId: u.roundId, kind: 'model', ...next }));
-        const receipt = receipts.create({
-          id: newId('rcp'),
-          roundId: u.roundId,
-          participantId: u.participantId,
-          payloadSha256: u.payloadSha256,
-          signature: u.signature,
-          numSamples: u.numSamples,
-          payloadBytes: String(u.payload.length),
-          acceptedAt: this.clock.now(),
-        });
-        await receipts.save(receipt);
+        const receipt = await this.receipt({ ...u, kind: 'model' }, em);
         await u.recorded?.(em, receipt);
         this.log.info({ roundId: u.roundId, participantId: u.participantId, contributors: next.contributors }, 'update accepted');
         return receipt;
@@ -191,17 +174,27 @@ export class AggregationService {
     );
   }
 
-  /** The checks every contribution passes inside its transaction: the phase takes it, the member may send it, once. */
-  private async admit(u: { roundId: string; participantId: string; kind: UpdateKind; accepting?: (em: EntityManager) => Promise<void>; allowed: (participantId: string, em: EntityManager) => Promise<void> }, em: EntityManager): Promise<void> {
-    if (u.accepting) await u.accepting(em);
-    else {
+  /**
+   * The checks every contribution passes inside its transaction: the phase takes
+   * it, the member may send it, once. `roundLock` exclusive is for contributions
+   * that read-modify-write a plaintext accumulator row.
+   */
+  private async admit(
+    u: { roundId: string; participantId: string; kind: UpdateKind; accepting?: (em: EntityManager) => Promise<void>; allowed?: (participantId: string, em: EntityManager) => Promise<void> },
+    em: EntityManager,
+    roundLock: 'share' | 'exclusive' = 'share',
+  ): Promise<void> {
+    if (u.accepting) {
+      await u.accepting(em);
+      if (roundLock === 'exclusive') await lockedRound(em, u.roundId, 'exclusive');
+    } else {
       const counting = u.kind === 'count' || u.kind === 'stats';
-      const round = await lockedRound(em, u.roundId);
+      const round = await lockedRound(em, u.roundId, roundLock);
       if (!round || round.state !== (counting ? 'counting' : 'collecting')) {
         throw new SyndicateError('FAILED_PRECONDITION', counting ? 'ROUND_NOT_COUNTING' : 'ROUND_NOT_COLLECTING', `round ${u.roundId} is ${round?.state ?? 'unknown'}; it does not accept ${counting ? 'sample counts or feature statistics' : 'updates'} now`);
       }
     }
-    await u.allowed(u.participantId, em);
+    await u.allowed?.(u.participantId, em);
     if (await em.getRepository(UpdateReceipt).findOne({ where: { roundId: u.roundId, participantId: u.participantId, kind: u.kind } })) {
       throw new SyndicateError('ALREADY_EXISTS', DUPLICATE_REASON[u.kind], `participant ${u.participantId} already sent its ${u.kind} for round ${u.roundId}`);
     }
@@ -216,7 +209,7 @@ export class AggregationService {
         participantId: u.participantId,
         payloadSha256: u.payloadSha256,
         signature: u.signature,
-        numSamples: 0,
+        numSamples: u.numSamples,
         payloadBytes: String(u.payload.length),
         acceptedAt: this.clock.now(),
         kind: u.kind,
@@ -236,16 +229,15 @@ export class AggregationService {
     for (let i = 0; i < u.valueCount; i++) fields[i] = u.payload.readUInt32LE(i * 4);
     return this.mutex.run(u.roundId, () =>
       this.db.transaction(async (em) => {
-        await this.admit(u, em);
         // One accumulator row per round and kind, updated by any replica: one writer at a time.
-        await lockedRound(em, u.roundId, 'exclusive');
+        await this.admit(u, em, 'exclusive');
         const accumulators = em.getRepository(RoundAccumulator);
         const stored = await accumulators.findOne({ where: { roundId: u.roundId, kind: u.kind } });
-        const sums = stored ? new Float64Array(new Uint8Array(stored.data).buffer.slice(stored.data.byteOffset, stored.data.byteOffset + stored.data.byteLength)) : new Float64Array(u.valueCount);
+        const sums = stored ? decodeFloat64(stored.data) : new Float64Array(u.valueCount);
         if (sums.length !== u.valueCount) throw new SyndicateError('INTERNAL', 'ACCUMULATOR_SHAPE', `stored ${u.kind} sum of round ${u.roundId} has ${sums.length} fields, expected ${u.valueCount}`);
         for (let i = 0; i < fields.length; i++) sums[i] += fields[i];
         const contributors = (stored?.contributors ?? 0) + 1;
-        await accumulators.save(accumulators.create({ roundId: u.roundId, kind: u.kind, contributors, totalWeight: 0, data: Buffer.from(sums.buffer) }));
+        await accumulators.save(accumulators.create({ roundId: u.roundId, kind: u.kind, contributors, totalWeight: 0, data: encodeFloat64(sums) }));
         const receipt = await this.receipt(u, em);
         await u.recorded?.(em, receipt);
         this.log.info({ roundId: u.roundId, participantId: u.participantId, kind: u.kind, contributors }, 'contribution accepted');

@@ -1,3 +1,4 @@
+import { decodeFloat64, encodeFloat64 } from '@syndicate/protocol';
 import type { AggregationStrategy } from './aggregation-strategy';
 
 /** Weighted FedAvg: sum of n_i * w_i in float64, divided by sum of n_i at the end. */
@@ -40,15 +41,6 @@ export const fedAvgStrategy: AggregationStrategy<FedAvgState> = {
   init: fedAvgInit,
   add: fedAvgAdd,
   finalize: fedAvgFinalize,
-  serialize: (s) => ({
-    data: Buffer.from(s.weightedSum.buffer, s.weightedSum.byteOffset, s.weightedSum.byteLength),
-    totalWeight: s.totalWeight,
-    contributors: s.contributors,
-  }),
-  deserialize: ({ data, totalWeight, contributors }) => {
-    // Copy into an aligned buffer: a DB driver's Buffer may sit at any offset.
-    const weightedSum = new Float64Array(data.byteLength / 8);
-    new Uint8Array(weightedSum.buffer).set(data);
-    return { weightedSum, totalWeight, contributors };
-  },
+  serialize: (s) => ({ data: encodeFloat64(s.weightedSum), totalWeight: s.totalWeight, contributors: s.contributors }),
+  deserialize: ({ data, totalWeight, contributors }) => ({ weightedSum: decodeFloat64(data), totalWeight, contributors }),
 };

@@ -1,3 +1,4 @@
+import type { AuditFields } from '../audit/audit-chain';
 import type { EvaluationView } from '../evaluation/evaluation.service';
 import type { Agent } from 'undici';
 import type { IssuedToken, TokenView } from '../access/api-tokens.service';
@@ -21,14 +22,8 @@ export interface AdminClientOptions {
 
 type Response = Awaited<ReturnType<typeof import('undici').fetch>>;
 
-export interface AuditEntryView {
-  seq: number;
-  at: number;
-  actor: string;
-  action: string;
-  federationId: string | null;
-  subject: string | null;
-  detail: string;
+/** One audit entry as the API returns it: the chained fields and the two hashes. */
+export interface AuditEntryView extends AuditFields {
   prevHash: string;
   hash: string;
 }

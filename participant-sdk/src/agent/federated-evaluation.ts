@@ -3,6 +3,7 @@ import * as path from 'path';
 import {
   buildScoreHistogram,
   decodeEvaluationContribution,
+  decodeFloat64,
   encodeEvaluationContribution,
   exactMetrics,
   federatedMetrics,
@@ -61,7 +62,7 @@ export async function reportEvaluation(o: { task: Task__Output; client: Coordina
   const sum = await o.client.downloadAggregate(o.task.roundId, 'evaluation');
   let fieldSums: ArrayLike<number>;
   if (sum.encoding === 'PAYLOAD_ENCODING_BFV_PACKED') fieldSums = (await o.keys.get(o.task.keyEpoch)).holder.decrypt(sum.data);
-  else if (sum.encoding === 'PAYLOAD_ENCODING_FLOAT64_LE' && sum.data.length % 8 === 0) fieldSums = new Float64Array(sum.data.buffer.slice(sum.data.byteOffset, sum.data.byteOffset + sum.data.length));
+  else if (sum.encoding === 'PAYLOAD_ENCODING_FLOAT64_LE') fieldSums = decodeFloat64(sum.data);
   else throw new Error(`evaluation aggregate has unexpected encoding ${sum.encoding} (${sum.data.length} bytes)`);
   const h = decodeEvaluationContribution(fieldSums, o.bins, o.spec);
   await o.client.submitEvaluation(

@@ -3,3 +3,4 @@ export * from './sha256';
 export * from './float32-codec';
 export * from './chunking';
 export * from './signed-envelope';
+export * from './float64-codec';
