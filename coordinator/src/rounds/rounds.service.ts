@@ -133,16 +133,20 @@ export class RoundsService {
 
   private async startCollecting(round: Round, members?: string[]): Promise<void> {
     await this.transition(round, 'collecting');
-    const plan = await this.federations.planOf(round.federationId);
-    const std = await this.standardization(round.federationId);
+    const { plan, std } = await this.taskContext(round.federationId);
     const ids = members ?? (await this.participants.active(round.federationId)).map((p) => p.id);
     for (const id of ids) this.hub.push(id, this.trainTask(round, plan, std));
   }
 
   /** What every task carries about federated standardisation: where the statistics are, and the moments once reported. */
-  private async standardization(federationId: string): Promise<TaskStandardization> {
-    const f = await this.federations.entity(federationId);
+  private static standardization(f: Federation): TaskStandardization {
     return { statsRoundId: f.featureStatsRoundId ?? '', standardizationJson: f.featureMomentsJson ?? '' };
+  }
+
+  /** The plan in force and the standardisation fields, from one read of the federation: what building tasks needs. */
+  private async taskContext(federationId: string): Promise<{ plan: TrainingPlan; std: TaskStandardization }> {
+    const f = await this.federations.entity(federationId);
+    return { plan: this.federations.plan(f), std: RoundsService.standardization(f) };
   }
 
   /** Secure mode: once the federation has a key epoch for its current members, collect encrypted sample counts. */
@@ -157,7 +161,7 @@ export class RoundsService {
     await this.transition(round, 'counting', undefined, { keyEpoch: epoch.epoch, countDeadlineAt, baseModelVersionId: base.id });
     // Plans with federated standardisation: this round's members also add their encrypted feature moments.
     if (this.federations.needsFeatureStats(federation)) await this.federations.assignFeatureStatsRound(federation, round.id);
-    const std = await this.standardization(round.federationId);
+    const std = RoundsService.standardization(federation);
     for (const id of await this.epochMembers(round)) this.hub.push(id, this.countTask(round, epoch.parameterSet, std));
   }
 
@@ -201,9 +205,8 @@ export class RoundsService {
   async onSubscribe(p: Participant): Promise<void> {
     await this.keys.onSubscribe(p);
     const round = await this.repo.findOne({ where: { federationId: p.federationId, state: In(['counting', 'collecting', 'aggregating']) } });
-    const std = await this.standardization(p.federationId);
+    const { plan, std } = await this.taskContext(p.federationId);
     if (round) {
-      const plan = await this.federations.planOf(round.federationId);
       const has = async (kind: 'model' | 'count') => (await this.aggregation.contributors(round.id, undefined, kind)).some((r) => r.participantId === p.id);
       if (round.state === 'counting' && !(await has('count')) && (await this.epochMembers(round)).includes(p.id)) {
         this.hub.push(p.id, this.countTask(round, plan.aggregation.secure.parameterSet, std));
@@ -216,8 +219,8 @@ export class RoundsService {
     for (const ev of await this.evaluation.pending(p.federationId)) {
       const r = await this.get(ev.roundId);
       const sent = (await this.aggregation.contributors(r.id, undefined, 'evaluation')).some((c) => c.participantId === p.id);
-      if (ev.state === 'collecting' && !sent && (await this.evaluators(r)).includes(p.id)) this.hub.push(p.id, this.evaluateTask(r, ev, await this.federations.planOf(r.federationId), std));
-      if (ev.state === 'decrypting' && sent) this.hub.push(p.id, this.evaluateTask(r, ev, await this.federations.planOf(r.federationId), std, 'TASK_TYPE_EVALUATION_RESULT'));
+      if (ev.state === 'collecting' && !sent && (await this.evaluators(r)).includes(p.id)) this.hub.push(p.id, this.evaluateTask(r, ev, plan, std));
+      if (ev.state === 'decrypting' && sent) this.hub.push(p.id, this.evaluateTask(r, ev, plan, std, 'TASK_TYPE_EVALUATION_RESULT'));
     }
   }
 
@@ -378,8 +381,7 @@ export class RoundsService {
     const res = await this.repo.update({ id: round.id, state: 'aggregating' }, { publisherId: publisher });
     if (!res.affected) return;
     round.publisherId = publisher;
-    const plan = await this.federations.planOf(round.federationId);
-    const std = await this.standardization(round.federationId);
+    const { plan, std } = await this.taskContext(round.federationId);
     for (const id of contributors) if (first || id === publisher) this.hub.push(id, this.applyTask(round, plan, id === publisher, std));
     this.log.info({ roundId: round.id, publisher }, 'aggregate ready; publisher chosen');
   }
@@ -434,7 +436,7 @@ export class RoundsService {
       return model.id;
     });
     this.log.info({ federationId: round.federationId, roundId: round.id, round: round.number, modelVersionId: modelId, publisher: p.id }, 'round published');
-    if (evaluation) await this.offerEvaluation(round, evaluation, plan);
+    if (evaluation) await this.offerEvaluation(round, evaluation);
     return modelId;
   }
 
@@ -465,7 +467,7 @@ export class RoundsService {
     await this.transition(round, 'published');
     this.log.info({ federationId: round.federationId, roundId: round.id, round: round.number, modelVersionId: modelId }, 'round published');
     // Idempotent, like the publication above: a restart that resumes here opens it once.
-    await this.offerEvaluation(round, await this.openEvaluation(round, modelId, plan), plan);
+    await this.offerEvaluation(round, await this.openEvaluation(round, modelId, plan));
   }
 
   /**
@@ -497,9 +499,9 @@ export class RoundsService {
     return this.evaluation.open({ federationId: round.federationId, modelVersionId, roundId: round.id, roundNumber: round.number, keyEpoch: round.keyEpoch, bins: plan.evaluation.bins, minContributors, deadlineAt }, em);
   }
 
-  private async offerEvaluation(round: Round, ev: ModelEvaluation, plan: TrainingPlan): Promise<void> {
+  private async offerEvaluation(round: Round, ev: ModelEvaluation): Promise<void> {
     if (ev.state !== 'collecting') return;
-    const std = await this.standardization(round.federationId);
+    const { plan, std } = await this.taskContext(round.federationId);
     for (const id of await this.evaluators(round)) this.hub.push(id, this.evaluateTask(round, ev, plan, std));
   }
 
@@ -514,8 +516,7 @@ export class RoundsService {
       if (d.action === 'fail') await this.evaluation.fail(ev, d.reason.replace('updates', 'evaluation histograms'));
       if (d.action === 'aggregate' && (await this.evaluation.move(ev, 'decrypting', { contributors }))) {
         this.log.info({ round: round.number, modelVersionId: ev.modelVersionId, contributors }, 'evaluation sum final; members decrypt it');
-        const plan = await this.federations.planOf(round.federationId);
-        const std = await this.standardization(round.federationId);
+        const { plan, std } = await this.taskContext(round.federationId);
         for (const c of await this.aggregation.contributors(round.id, undefined, 'evaluation')) this.hub.push(c.participantId, this.evaluateTask(round, ev, plan, std, 'TASK_TYPE_EVALUATION_RESULT'));
       }
     });
