@@ -110,6 +110,18 @@ function assertWithinLimit(descriptor: { totalBytes: string }, maxTotalBytes: nu
   if (total > maxTotalBytes) throw new WireFormatError('TOO_LARGE', `payload declares ${total} bytes, the limit is ${maxTotalBytes}`);
 }
 
+/**
+ * Values one contribution of `kind` carries, as both sides derive them from the
+ * plan: float32 weights for a plaintext update, packed integer fields otherwise.
+ */
+function contributionValues(plan: TrainingPlan, kind: ContributionKind, secure: boolean, evaluationBins: number): number {
+  const spec = planSecureSpec(plan);
+  if (kind === 'evaluation') return evaluationFieldCount(spec, evaluationBins);
+  if (kind === 'stats') return featureStatsFieldCount(spec, featureStatsFieldsNeeded(plan).features.length);
+  const numParams = modelLayout(plan).numParams;
+  return secure ? contributionFieldCount(spec, kind, numParams) : numParams;
+}
+
 function wireError(err: unknown): unknown {
   return err instanceof WireFormatError ? new SyndicateError('INVALID_ARGUMENT', `WIRE_${err.code}`, err.message) : err;
 }
@@ -355,13 +367,9 @@ export class ParticipantGrpcHandlers {
       if (kind === 'model' && Number(descriptor.numParams) !== numParams) {
         throw new SyndicateError('INVALID_ARGUMENT', 'SHAPE_MISMATCH', `update has ${descriptor.numParams} parameters, the model has ${numParams}`);
       }
-      let valueCount = kind === 'evaluation' ? evaluationFieldCount(spec, await this.evaluationBins(round)) : numParams;
-      let maxBytes = valueCount * 4;
-      if (round.mode === 'secure') {
-        if (kind === 'stats') valueCount = featureStatsFieldCount(spec, featureStatsFieldsNeeded(plan).features.length);
-        else if (kind !== 'evaluation') valueCount = contributionFieldCount(spec, kind, numParams);
-        maxBytes = encryptedSizeFor(await heRuntime(spec.parameterSet), valueCount);
-      }
+      const secure = round.mode === 'secure';
+      const valueCount = contributionValues(plan, kind, secure, kind === 'evaluation' ? await this.evaluationBins(round) : 0);
+      const maxBytes = secure ? encryptedSizeFor(await heRuntime(spec.parameterSet), valueCount) : valueCount * 4;
       if (round.mode === 'secure' || kind === 'evaluation') await this.rounds.assertMayContribute(round, participant.id, kind);
       ctx = { round, participant, kind, numParams, valueCount, plan };
       const limits = { maxTotalBytes: Math.min(this.config.maxPayloadBytes, maxBytes) };
@@ -429,14 +437,14 @@ export class ParticipantGrpcHandlers {
         if (!(await this.aggregation.contributors(round.id, undefined, 'evaluation')).some((c) => c.participantId === p.id)) {
           throw new SyndicateError('PERMISSION_DENIED', 'NOT_A_CONTRIBUTOR', `participant ${p.id} sent no histogram for round ${round.number}`);
         }
-        valueCount = evaluationFieldCount(spec, ev.bins);
+        valueCount = contributionValues(plan, kind, round.mode === 'secure', ev.bins);
       } else {
         const ready = kind === 'count' || kind === 'stats' ? ['collecting', 'aggregating', 'published'] : ['aggregating', 'published'];
         if (round.mode !== 'secure' || !ready.includes(round.state)) {
           throw new SyndicateError('FAILED_PRECONDITION', 'AGGREGATE_NOT_READY', `round ${round.number} is ${round.state}; its ${kind} aggregate is not final yet`);
         }
         await this.rounds.assertMayContribute(round, p.id, 'count');
-        valueCount = kind === 'stats' ? featureStatsFieldCount(spec, featureStatsFieldsNeeded(plan).features.length) : contributionFieldCount(spec, kind, modelLayout(plan).numParams);
+        valueCount = contributionValues(plan, kind, true, 0);
       }
       const sum = round.mode === 'secure' ? await this.aggregation.encryptedSum(round.id, kind, { keyEpoch: round.keyEpoch, valueCount, parameterSet: spec.parameterSet }) : await this.aggregation.plainSum(round.id, kind);
       if (!sum) throw new SyndicateError('NOT_FOUND', 'AGGREGATE_NOT_FOUND', `round ${round.number} has no ${kind} aggregate`);
