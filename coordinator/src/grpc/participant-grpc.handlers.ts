@@ -72,6 +72,7 @@ import { ParticipantsService } from '../participants/participants.service';
 import { RoundsService } from '../rounds/rounds.service';
 import { TaskHub } from '../participants/task-hub';
 import { Semaphore } from '../common/semaphore';
+import { limitReadAhead } from './read-ahead';
 import { faultPoint } from '../common/fault-point';
 
 const HEARTBEAT_MS = 20_000;
@@ -90,17 +91,6 @@ function required<T>(value: T | null | undefined, field: string): T {
     throw new SyndicateError('INVALID_ARGUMENT', 'MISSING_FIELD', `${field} is required`);
   }
   return value;
-}
-
-/**
- * grpc-js server streams are object-mode Readables that read ahead 16 messages
- * (16 MiB of chunks) whether or not anyone consumes them, which would buffer
- * every queued upload whole. One message of read-ahead lets HTTP/2 flow control
- * hold the rest at the sender while the upload waits for a slot.
- */
-function limitReadAhead(stream: unknown): void {
-  const state = (stream as { _readableState?: { highWaterMark: number } })._readableState;
-  if (state && typeof state.highWaterMark === 'number') state.highWaterMark = 1;
 }
 
 /** Refuses an oversized upload from its header alone, before a slot or a buffer is spent on it. */

@@ -106,9 +106,13 @@ async function loadRun(params: number, members: number, out: string): Promise<vo
     round_seconds: round(big.round_seconds),
     wire_bytes_per_param: round(big.wire_bytes_per_param),
     coordinator_peak_rss_mib: { '10': round(small.coordinator_peak_rss_mib), [String(members)]: round(big.coordinator_peak_rss_mib) },
+    coordinator_connected_rss_mib: { '10': round(small.coordinator_connected_rss_mib), [String(members)]: round(big.coordinator_connected_rss_mib) },
     rss_growth_mib: round(big.coordinator_peak_rss_mib - small.coordinator_peak_rss_mib),
     // Against what holding every update whole would cost: growth per extra member vs one update's size.
     rss_growth_per_member_mib: round((big.coordinator_peak_rss_mib - small.coordinator_peak_rss_mib) / (members - 10)),
+    // What an idle TLS + HTTP/2 connection costs, and what the round adds above that per member.
+    connection_rss_per_member_mib: round((big.coordinator_connected_rss_mib - small.coordinator_connected_rss_mib) / (members - 10)),
+    round_rss_growth_per_member_mib: round((big.coordinator_peak_rss_mib - big.coordinator_connected_rss_mib - (small.coordinator_peak_rss_mib - small.coordinator_connected_rss_mib)) / (members - 10)),
     update_mib: round((big.wire_bytes_per_param * params) / 2 ** 20),
     note: 'light members (no training) over real gRPC + TLS to a coordinator process; every member sends the same ciphertext (encrypted once); peak RSS is VmHWM of the coordinator process',
     seconds: Math.round((Date.now() - started) / 1000),

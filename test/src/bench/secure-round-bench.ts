@@ -30,6 +30,8 @@ export interface RoundMeasurement {
   /** Updates in the published round. */
   contributors: number;
   coordinator_peak_rss_mib: number;
+  /** RSS once every member is connected and idle, before the round: what holding the connections costs. */
+  coordinator_connected_rss_mib: number;
   wire_bytes_per_param: number;
 }
 
@@ -62,10 +64,10 @@ async function startCoordinatorProcess(dir: string): Promise<{ proc: ChildProces
   return { proc, grpcPort, httpPort, token: token!.token, pki };
 }
 
-/** Peak resident set (VmHWM) of a process, from /proc. */
-function peakRssMib(pid: number): number {
+/** Resident set of a process from /proc: now (VmRSS) or at its peak (VmHWM). */
+function rssMib(pid: number, field: 'VmHWM' | 'VmRSS'): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmHWM:\s+(\d+)\s+kB/.exec(status)?.[1] ?? NaN);
+  const kb = Number(new RegExp(`${field}:\\s+(\\d+)\\s+kB`).exec(status)?.[1] ?? NaN);
   return kb / 1024;
 }
 
@@ -90,6 +92,7 @@ export async function measureRound(scheme: RoundScheme, o: { params: number; par
       members.push({ identity, client, inbox: new TaskInbox(client) });
     }
     await new Promise((r) => setTimeout(r, 300));
+    const connectedRss = rssMib(c.proc.pid!, 'VmRSS');
     const global = initialWeights(plan);
     const rand = seededRandom(1);
     const local = Float32Array.from(global, (w) => w + (rand() - 0.5) * 0.02);
@@ -149,9 +152,9 @@ export async function measureRound(scheme: RoundScheme, o: { params: number; par
       await new Promise((res) => setTimeout(res, 50));
     }
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9 + extraSeconds;
-    const rss = peakRssMib(c.proc.pid!);
-    o.log?.(`  ${scheme}: ${o.participants} members, round ${seconds.toFixed(2)} s, coordinator peak RSS ${rss.toFixed(0)} MiB`);
-    return { round_seconds: seconds, contributors, coordinator_peak_rss_mib: rss, wire_bytes_per_param: wireBytes / local.length };
+    const rss = rssMib(c.proc.pid!, 'VmHWM');
+    o.log?.(`  ${scheme}: ${o.participants} members, round ${seconds.toFixed(2)} s, coordinator peak RSS ${rss.toFixed(0)} MiB (${connectedRss.toFixed(0)} MiB connected, idle)`);
+    return { round_seconds: seconds, contributors, coordinator_peak_rss_mib: rss, coordinator_connected_rss_mib: connectedRss, wire_bytes_per_param: wireBytes / local.length };
   } finally {
     for (const m of members) {
       m.inbox.close();
