@@ -15,8 +15,8 @@ import { sendFields } from './secure-round';
 export const needsFeatureStats = (plan: TrainingPlan): boolean => featureStatsFieldsNeeded(plan).size > 0;
 
 /** This member's count, sum and sum of squares per federated feature, encrypted: only the consortium total is ever decrypted. */
-export async function sendFeatureStats(o: { task: Task__Output; client: CoordinatorClient; keys: KeyRing; spec: SecureAggregationSpec; plan: TrainingPlan; dataFile: string }): Promise<void> {
-  const moments = await localFeatureMoments(o.dataFile, o.plan.schema);
+export async function sendFeatureStats(o: { task: Task__Output; client: CoordinatorClient; keys: KeyRing; spec: SecureAggregationSpec; plan: TrainingPlan; dataFile: string; rows: number }): Promise<void> {
+  const moments = await localFeatureMoments(o.dataFile, o.plan.schema, o.plan.holdout, o.rows);
   await sendFields({ ...o, kind: 'stats', fields: encodeFeatureStats(moments, o.spec) });
 }
 

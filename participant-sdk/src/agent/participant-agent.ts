@@ -176,7 +176,7 @@ export class ParticipantAgent {
     // Feature statistics first: a member whose count is in the sum has its moments in too.
     if (!this.standardized && task.statsRoundId === task.roundId) {
       if (!this.opts.dataFile) throw new Error('this plan standardises features federatedly: the agent needs its data file to compute its feature statistics');
-      await sendFeatureStats({ task, client: this.client, keys: this.keys, spec: this.spec, plan: this.plan, dataFile: this.opts.dataFile }).catch((err: unknown) => {
+      await sendFeatureStats({ task, client: this.client, keys: this.keys, spec: this.spec, plan: this.plan, dataFile: this.opts.dataFile, rows: this.train.rows + this.holdout.rows }).catch((err: unknown) => {
         if (!(err instanceof CoordinatorCallError && err.reason === 'DUPLICATE_STATS')) throw err;
       });
       this.opts.logger.info({ round: task.roundNumber }, 'encrypted feature statistics sent for consortium standardisation');

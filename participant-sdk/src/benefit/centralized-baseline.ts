@@ -66,14 +66,14 @@ export function poolDatasets(parts: Dataset[]): Dataset {
 
 /**
  * With `standardize: federated` features, the plan as the consortium would
- * resolve it from these members' moments (all their rows, as members contribute
- * them); unchanged otherwise.
+ * resolve it from these members' moments (their training rows, as members
+ * contribute them); unchanged otherwise.
  */
 async function standardizedPlan(plan: TrainingPlan, files: string[]): Promise<TrainingPlan> {
   if (featureStatsFieldsNeeded(plan).size === 0) return plan;
   let sum: FeatureMoments | undefined;
   for (const file of files) {
-    const m = await localFeatureMoments(file, plan.schema);
+    const m = await localFeatureMoments(file, plan.schema, plan.holdout);
     sum = sum ? addFeatureMoments(sum, m) : m;
   }
   return applyConsortiumStandardization(plan, sum!);

@@ -5,7 +5,7 @@ import { dataSchemaSchema, type DataSchema } from '@syndicate/protocol';
 import { loadCsvDataset } from './csv-dataset';
 import { DataValidationError } from './data-errors';
 import { featureMomentsOfRows, localFeatureMoments } from './feature-moments';
-import { splitHoldout } from './holdout-split';
+import { holdoutMask, splitHoldout } from './holdout-split';
 
 const schema: DataSchema = dataSchemaSchema.parse({
   features: [
@@ -148,19 +148,42 @@ describe('localFeatureMoments', () => {
     target: { name: 'default' },
   });
 
-  it('sums raw values (after log1p) of federated features, skipping missing cells', async () => {
-    const text = 'income,region,dti,age,default\n0,north,0.5,30,0\nNA,south,1.5,40,1\n1.718281828459045,north,1,50,0\n';
-    const m = await localFeatureMoments(write(text), federated);
-    expect(m.count).toEqual([2, 3]);
-    expect(m.sum[0]).toBeCloseTo(1, 12);
-    expect(m.sumSquares[0]).toBeCloseTo(1, 12);
-    expect(m.sum[1]).toBe(3);
-    expect(m.sumSquares[1]).toBe(0.25 + 2.25 + 1);
+  const noHoldout = { fraction: 0, seed: 1 }; // still one row held out: the split keeps one on each side
+
+  it('sums raw values (after log1p) of federated features over training rows, skipping missing cells', async () => {
+    const rows = [
+      { income: '0', region: 'north', dti: '0.5', age: '30', default: '0' },
+      { income: 'NA', region: 'south', dti: '1.5', age: '40', default: '1' },
+      { income: '1.718281828459045', region: 'north', dti: '1', age: '50', default: '0' },
+      { income: '3', region: 'south', dti: '2', age: '60', default: '1' },
+    ];
+    const text = `income,region,dti,age,default\n${rows.map((r) => Object.values(r).join(',')).join('\n')}\n`;
+    const held = holdoutMask(rows.length, noHoldout.fraction, noHoldout.seed);
+    const m = await localFeatureMoments(write(text), federated, noHoldout);
+    expect(m).toEqual(featureMomentsOfRows(federated, rows.filter((_, i) => !held[i])));
+    expect(m.count[1]).toBe(3);
     expect(featureMomentsOfRows(federated, [{ income: '0', dti: '2' }, { income: '', dti: '4' }])).toEqual({ count: [1, 2], sum: [0, 6], sumSquares: [0, 20] });
+    expect(featureMomentsOfRows(federated, [rows[0], rows[2]]).sum[0]).toBeCloseTo(1, 12);
+  });
+
+  it('never learns from holdout rows: the same split the agent scores on', async () => {
+    const n = 50;
+    const split = { fraction: 0.2, seed: 7 };
+    const held = holdoutMask(n, split.fraction, split.seed);
+    // Holdout rows carry an outlier: it must not move the training moments.
+    const lines = Array.from({ length: n }, (_, i) => `1,north,${held[i] ? 1000 : 1},30,0`);
+    const m = await localFeatureMoments(write(`income,region,dti,age,default\n${lines.join('\n')}\n`), federated, split);
+    expect(m.count[1]).toBe(40);
+    expect(m.sum[1]).toBe(40);
+    expect(await localFeatureMoments(write(`income,region,dti,age,default\n${lines.join('\n')}\n`), federated, split, n)).toEqual(m);
+  });
+
+  it('says so when the file changed since the agent counted its rows', async () => {
+    await expect(localFeatureMoments(write('income,region,dti,age,default\n1,north,1,30,0\n2,south,1,30,1\n'), federated, noHoldout, 3)).rejects.toThrow(/changed while it was read \(3 data rows, now 2\)/);
   });
 
   it('refuses a file with bad rows before any statistic is computed', async () => {
-    await expect(localFeatureMoments(write('income,region,dti,age,default\n-1,north,0.5,30,0\n'), federated)).rejects.toThrow(/row 2, column income: -1 is negative/);
+    await expect(localFeatureMoments(write('income,region,dti,age,default\n-1,north,0.5,30,0\n2,south,1,30,1\n'), federated, noHoldout)).rejects.toThrow(/row 2, column income: -1 is negative/);
   });
 });
 

@@ -2,6 +2,7 @@ import { emptyFeatureMoments, featureStatsFieldsNeeded, type DataSchema, type Fe
 import { isMissingCell, parseNumericCell } from './cell-values';
 import { scanCsvAgainstSchema } from './csv-dataset';
 import type { CsvRow } from './encode-row';
+import { holdoutMask } from './holdout-split';
 
 function federatedFeatures(schema: DataSchema): NumericFeatureSpec[] {
   const names = new Set(featureStatsFieldsNeeded({ schema }).features);
@@ -34,14 +35,29 @@ function addRow(features: NumericFeatureSpec[], m: FeatureMoments, row: CsvRow):
   });
 }
 
+/** The plan's holdout: its rows are scored, never learned from, not even for scaling. */
+export interface HoldoutSplit {
+  fraction: number;
+  seed: number;
+}
+
 /**
- * Streams the CSV once, validating every row against the schema like
- * loadCsvDataset (a bad file is refused here, before any statistics leave the
- * bank), and returns this member's moments over all its rows (holdout included).
+ * Streams the CSV, validating every row against the schema like loadCsvDataset
+ * (a bad file is refused here, before any statistics leave the bank), and
+ * returns this member's moments over its training rows: the holdout is split
+ * off exactly as the agent splits it, so scaling never sees the rows the model
+ * is evaluated on. `rows` (the agent already counted them) saves a counting pass.
  */
-export async function localFeatureMoments(file: string, schema: DataSchema): Promise<FeatureMoments> {
+export async function localFeatureMoments(file: string, schema: DataSchema, holdout: HoldoutSplit, rows?: number): Promise<FeatureMoments> {
+  const total = rows ?? (await scanCsvAgainstSchema(file, schema, () => undefined)).rows;
+  const held = holdoutMask(total, holdout.fraction, holdout.seed);
   const features = federatedFeatures(schema);
   const m = emptyFeatureMoments(features.length);
-  await scanCsvAgainstSchema(file, schema, (_encoded, _label, row) => addRow(features, m, row));
+  let at = 0;
+  const scanned = await scanCsvAgainstSchema(file, schema, (_encoded, _label, row) => {
+    if (at < total && !held[at]) addRow(features, m, row);
+    at++;
+  });
+  if (scanned.rows !== total) throw new Error(`${file} changed while it was read (${total} data rows, now ${scanned.rows}); restart the agent so its training and holdout rows agree`);
   return m;
 }

@@ -12,20 +12,28 @@ function subset(ds: Dataset, indices: number[]): Dataset {
 }
 
 /**
- * Deterministic split from the plan's seed, so a bank's holdout is the same rows
- * in every round and every run (metrics comparable across rounds). Keeps at
- * least one row on each side.
+ * Which rows are held out (1) and which train (0): deterministic from the plan's
+ * seed, so a bank's holdout is the same rows in every round and every run
+ * (metrics comparable across rounds). Keeps at least one row on each side.
  */
-export function splitHoldout(ds: Dataset, fraction: number, seed: number): { train: Dataset; holdout: Dataset } {
-  if (ds.rows < 2) throw new Error(`need at least 2 data rows to split a holdout, got ${ds.rows}`);
-  const order = Array.from({ length: ds.rows }, (_, i) => i);
+export function holdoutMask(rows: number, fraction: number, seed: number): Uint8Array {
+  if (rows < 2) throw new Error(`need at least 2 data rows to split a holdout, got ${rows}`);
+  const order = Array.from({ length: rows }, (_, i) => i);
   const rand = seededRandom(seed);
   for (let i = order.length - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1));
     [order[i], order[j]] = [order[j], order[i]];
   }
-  const nHold = Math.min(ds.rows - 1, Math.max(1, Math.round(ds.rows * fraction)));
-  const holdout = order.slice(0, nHold).sort((a, b) => a - b);
-  const train = order.slice(nHold).sort((a, b) => a - b);
+  const nHold = Math.min(rows - 1, Math.max(1, Math.round(rows * fraction)));
+  const mask = new Uint8Array(rows);
+  for (const i of order.slice(0, nHold)) mask[i] = 1;
+  return mask;
+}
+
+export function splitHoldout(ds: Dataset, fraction: number, seed: number): { train: Dataset; holdout: Dataset } {
+  const mask = holdoutMask(ds.rows, fraction, seed);
+  const holdout: number[] = [];
+  const train: number[] = [];
+  mask.forEach((held, i) => (held ? holdout : train).push(i));
   return { train: subset(ds, train), holdout: subset(ds, holdout) };
 }

@@ -4,24 +4,27 @@ import * as path from 'path';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, runSimulation } from '@syndicate/coordinator';
 import { generateConsortium, toCsv } from '@syndicate/examples';
-import { type TrainingPlanInput } from '@syndicate/protocol';
+import { holdoutMask } from '@syndicate/participant';
+import { parseTrainingPlan, type TrainingPlanInput } from '@syndicate/protocol';
 import { freshDatabaseUrl, testDatabaseKind } from '../support/database';
 
 const basePlan: TrainingPlanInput = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'examples', 'credit-risk', 'plan-logistic.json'), 'utf8'));
 
-/** Population mean and standard deviation of a column over every bank's rows: what pooling would give. */
-function pooled(csvs: string[], column: string, log1p: boolean): { mean: number; sd: number } {
+/** Population mean and standard deviation of a column over every bank's training rows (its holdout split off): what pooling would give. */
+function pooled(csvs: string[], column: string, log1p: boolean, holdout: { fraction: number; seed: number }): { n: number; mean: number; sd: number } {
   const xs: number[] = [];
   for (const file of csvs) {
     const [header, ...rows] = fs.readFileSync(file, 'utf8').trim().split('\n');
     const at = header.split(',').indexOf(column);
-    for (const r of rows) {
+    const held = holdoutMask(rows.length, holdout.fraction, holdout.seed);
+    rows.forEach((r, i) => {
+      if (held[i]) return;
       const x = Number(r.split(',')[at]);
       xs.push(log1p ? Math.log1p(x) : x);
-    }
+    });
   }
   const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
-  return { mean, sd: Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / xs.length) };
+  return { n: xs.length, mean, sd: Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / xs.length) };
 }
 
 describe(`federated standardisation (${testDatabaseKind()})`, () => {
@@ -51,7 +54,9 @@ describe(`federated standardisation (${testDatabaseKind()})`, () => {
       const [f] = (await ds.query('SELECT "featureMomentsJson", "featureStatsRoundId" FROM federations')) as { featureMomentsJson: string; featureStatsRoundId: string }[];
       const moments = JSON.parse(f.featureMomentsJson) as { count: number[]; sum: number[]; sumSquares: number[] };
       const csvs = banks.map((b) => b.csv);
-      [pooled(csvs, 'income', true), pooled(csvs, 'age', false)].forEach((want, i) => {
+      const { holdout } = parseTrainingPlan(plan);
+      [pooled(csvs, 'income', true, holdout), pooled(csvs, 'age', false, holdout)].forEach((want, i) => {
+        expect(moments.count[i]).toBe(want.n);
         const mean = moments.sum[i] / moments.count[i];
         const sd = Math.sqrt(moments.sumSquares[i] / moments.count[i] - mean * mean);
         expect(Math.abs(mean - want.mean)).toBeLessThan(1e-5 * Math.max(1, Math.abs(want.mean)));
