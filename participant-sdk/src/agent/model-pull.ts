@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { modelLayout, modelPayloadFloats, parseTrainingPlanJson, splitModelPayload } from '@syndicate/protocol';
+import { modelLayout, modelPayloadFloats, parseTrainingPlanJson, splitModelPayload, type TrainingPlan } from '@syndicate/protocol';
 import { loadIdentity } from '../crypto/identity-store';
 import { KeyRing } from '../crypto/key-ring';
 import { CoordinatorClient } from './coordinator-client';
@@ -35,14 +35,19 @@ export async function pullModel(o: { stateDir: string; coordinator?: string; mod
   }
 }
 
-/** `.f32`: raw little-endian float32; anything else: JSON with each tensor's name, shape and values. */
-export function writePulledModel(file: string, planJson: string, m: PulledModel): void {
+/**
+ * `.f32`: raw little-endian float32; anything else: JSON with each tensor's
+ * name, shape and values, and the feature schema the weights expect (with the
+ * consortium's scaling when the plan standardises federatedly), so the file
+ * alone is enough to score with.
+ */
+export function writePulledModel(file: string, plan: TrainingPlan, m: PulledModel): void {
   fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   if (file.endsWith('.f32')) {
     fs.writeFileSync(file, Buffer.from(m.weights.buffer, m.weights.byteOffset, m.weights.byteLength));
     return;
   }
-  const layout = modelLayout(parseTrainingPlanJson(planJson));
+  const layout = modelLayout(plan);
   const tensors = layout.tensors.map((t) => ({ name: t.name, shape: t.shape, values: Array.from(m.weights.subarray(t.offset, t.offset + t.size)) }));
-  fs.writeFileSync(file, `${JSON.stringify({ modelVersionId: m.modelVersionId, roundNumber: m.roundNumber, numParams: m.weights.length, tensors }, null, 1)}\n`);
+  fs.writeFileSync(file, `${JSON.stringify({ modelVersionId: m.modelVersionId, roundNumber: m.roundNumber, numParams: m.weights.length, schema: plan.schema, tensors }, null, 1)}\n`);
 }

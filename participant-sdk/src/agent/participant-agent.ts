@@ -20,6 +20,7 @@ import type { Dataset } from '../data/csv-dataset';
 import { predict } from '../evaluation/metrics';
 import { contributeEvaluation, reportEvaluation, writeLocalEvaluation } from './federated-evaluation';
 import { consortiumMoments, needsFeatureStats, sendFeatureStats } from './federated-standardization';
+import { saveStandardization } from './standardization-file';
 import { loadCsvDataset } from '../data/csv-dataset';
 import { splitHoldout } from '../data/holdout-split';
 import { trainLocal } from '../training/local-trainer';
@@ -190,6 +191,8 @@ export class ParticipantAgent {
     if (!this.opts.dataFile) throw new Error('this plan standardises features federatedly: the agent needs its data file to re-encode it');
     const moments = await consortiumMoments({ task, client: this.client, keys: this.keys, spec: this.spec, plan: this.plan });
     this.plan = applyConsortiumStandardization(this.plan, moments);
+    // Kept for what scores the global model on this machine later (benefit): it must scale as training did.
+    if (this.opts.stateDir) saveStandardization(this.opts.stateDir, moments);
     const { train, holdout } = splitHoldout(await loadCsvDataset(this.opts.dataFile, this.plan.schema), this.plan.holdout.fraction, this.plan.holdout.seed);
     this.train = train;
     this.holdout = holdout;

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { parseTrainingPlanJson, readPlanFile } from '@syndicate/protocol';
 import { pullModel } from '../agent/model-pull';
+import { effectivePlan } from '../agent/standardization-file';
 import type { AgentTransport } from '../agent/transport';
 import { loadIdentity } from '../crypto/identity-store';
 import { loadCsvDataset } from '../data/csv-dataset';
@@ -11,6 +12,7 @@ import { runBenefit } from './benefit-report';
 import { runCentralizedBaseline, type BaselineBank } from './centralized-baseline';
 import { formatBaselineTable, formatBenefitTable } from './comparison-table';
 import { readGlobalWeights } from './global-weights-file';
+import { standardizedPlan } from './standardized-plan';
 import type { RoundProgress } from './local-rounds';
 
 export interface TransportFlags {
@@ -87,15 +89,22 @@ export function registerBenefitCommands(program: Command, t: TransportHelpers): 
     .addHelpText(
       'after',
       '\nNothing is sent to the coordinator: the local-only model, the scores and the comparison stay on this machine\n' +
-        '(the global model is only downloaded, as `model pull` does; with --global-weights there is no connection at all).\n\n' +
+        '(the global model is only downloaded, as `model pull` does; with --global-weights there is no connection at all).\n' +
+        'Plans that standardise features federatedly: the global model is scored with the consortium scaling that\n' +
+        '`syndicate-agent run` recorded in the state directory (standardization.json); the local-only model scales\n' +
+        "with this bank's own training rows, as a bank alone would.\n\n" +
         'Example:\n  syndicate-agent benefit --state-dir /var/lib/syndicate --data /data/loans.csv --out benefit.json\n',
     )
     .action(async (o: BenefitFlags, cmd: Command) => {
       if (o.model !== undefined && o.globalWeights !== undefined) cmd.error('error: --model and --global-weights are alternatives: give one (or neither, for the latest model)');
       const identity = loadIdentity(o.stateDir);
       if (!identity) cmd.error(`error: ${o.stateDir} holds no enrollment; the plan comes from the agent's state directory (--state-dir), run syndicate-agent enroll first`);
-      const plan = parseTrainingPlanJson(identity.planJson);
+      const enrolled = parseTrainingPlanJson(identity.planJson);
+      // The global model is scored on inputs scaled as the federation trained it; the bank alone scales with its own statistics.
+      const plan = effectivePlan(o.stateDir, enrolled);
       const data = await loadCsvDataset(o.data, plan.schema);
+      const ownPlan = plan === enrolled ? undefined : await standardizedPlan(enrolled, [o.data]);
+      const local = ownPlan ? { plan: ownPlan, data: await loadCsvDataset(o.data, ownPlan.schema) } : undefined;
       const global = o.globalWeights
         ? readGlobalWeights(o.globalWeights, plan)
         : await pullModel({ stateDir: o.stateDir, coordinator: o.coordinator, modelVersionId: o.model, transport: t.transportOf(o) });
@@ -105,7 +114,7 @@ export function registerBenefitCommands(program: Command, t: TransportHelpers): 
       const { backend } = await initTensorflow();
       const from = global.modelVersionId ? `${global.modelVersionId} (round ${global.roundNumber})` : o.globalWeights;
       process.stderr.write(`global model: ${from}\nlocal-only training: ${rounds} round(s) x ${plan.training.epochs} epoch(s) on ${o.data} (${backend} backend)\n`);
-      const report = await runBenefit({ plan, data, globalWeights: global.weights, rounds, onRound: progress('local-only') });
+      const report = await runBenefit({ plan, data, local, globalWeights: global.weights, rounds, onRound: progress('local-only') });
       const result = {
         federationId: identity.federationId,
         participantId: identity.participantId,

@@ -63,6 +63,34 @@ describe('runBenefit', () => {
     expect(report.gain.ks).toBe(report.global.ks - report.local_only.ks);
   });
 
+  it('with federated scaling, trains the bank alone under its own scaling and scores the global model under the consortium\'s', async () => {
+    const scaled = (center: number): TrainingPlan => ({
+      ...plan,
+      schema: { ...plan.schema, features: plan.schema.features.map((f) => (f.type === 'numeric' && f.name === 'age' ? { ...f, center, scale: 10 } : f)) },
+    });
+    const consortium = scaled(40);
+    const own = scaled(45);
+    const data = await loadCsvDataset(path.join(FIXTURES, 'baltic.csv'), consortium.schema);
+    const ownData = await loadCsvDataset(path.join(FIXTURES, 'baltic.csv'), own.schema);
+    const seen: TrainRoundsOptions[] = [];
+    const report = await runBenefit({
+      plan: consortium,
+      data,
+      local: { plan: own, data: ownData },
+      globalWeights: global,
+      rounds: 1,
+      trainer: async (o) => {
+        seen.push(o);
+        return initialWeights(plan);
+      },
+    });
+    expect(seen[0].plan).toBe(own);
+    expect(seen[0].data.features).toEqual(agentHoldout(ownData).train.features);
+    const { holdout } = agentHoldout(data);
+    expect(report.global.rocAuc).toBe(exactMetrics(await predict(consortium, global, holdout), holdout.labels).rocAuc);
+    await expect(runBenefit({ plan: consortium, data, local: { plan: own, data: agentHoldout(ownData).train }, globalWeights: global, rounds: 1 })).rejects.toThrow(/must be the same file/);
+  });
+
   it('refuses global weights that are not the plan model', async () => {
     await expect(runBenefit({ plan, data: baltic, globalWeights: new Float32Array(3), rounds: 1 })).rejects.toThrow(/global weights have 3 values/);
   });

@@ -40,9 +40,15 @@ export function metricGain(local: ExactMetrics, global: ExactMetrics): MetricGai
  * consortium's global model. Everything stays in this process.
  */
 export async function runBenefit(o: {
+  /** The plan as the federation trained the global model (consortium scaling applied). */
   plan: TrainingPlan;
-  /** The bank's whole file, encoded with the plan's schema; split here exactly as the agent splits it. */
+  /** The bank's whole file, encoded with `plan`; split here exactly as the agent splits it. */
   data: Dataset;
+  /**
+   * With federated standardisation a bank alone scales with its own statistics:
+   * its plan and the same file encoded with it. Default: `plan` and `data`.
+   */
+  local?: { plan: TrainingPlan; data: Dataset };
   globalWeights: Float32Array;
   rounds: number;
   onRound?: (p: RoundProgress) => void;
@@ -51,12 +57,15 @@ export async function runBenefit(o: {
 }): Promise<BenefitReport> {
   const numParams = modelLayout(o.plan).numParams;
   if (o.globalWeights.length !== numParams) throw new Error(`the global weights have ${o.globalWeights.length} values, the plan's model has ${numParams}`);
-  const { train, holdout } = agentSplit(o.plan, o.data);
-  const local = await (o.trainer ?? trainRounds)({ plan: o.plan, data: train, rounds: o.rounds, onRound: o.onRound });
-  const localOnly = exactMetrics(await predict(o.plan, local, holdout), holdout.labels);
+  const { holdout } = agentSplit(o.plan, o.data);
+  const alone = o.local ?? { plan: o.plan, data: o.data };
+  if (alone.data.rows !== o.data.rows) throw new Error(`the local-only encoding has ${alone.data.rows} rows, the global one ${o.data.rows}: both must be the same file`);
+  const own = agentSplit(alone.plan, alone.data);
+  const local = await (o.trainer ?? trainRounds)({ plan: alone.plan, data: own.train, rounds: o.rounds, onRound: o.onRound });
+  const localOnly = exactMetrics(await predict(alone.plan, local, own.holdout), own.holdout.labels);
   const global = exactMetrics(await predict(o.plan, o.globalWeights, holdout), holdout.labels);
   return {
-    trainExamples: train.rows,
+    trainExamples: own.train.rows,
     holdoutExamples: holdout.rows,
     holdoutPositives: global.positives,
     rounds: o.rounds,

@@ -1,17 +1,9 @@
-import {
-  addFeatureMoments,
-  applyConsortiumStandardization,
-  exactMetrics,
-  featureStatsFieldsNeeded,
-  type ExactMetrics,
-  type FeatureMoments,
-  type TrainingPlan,
-} from '@syndicate/protocol';
+import { exactMetrics, featureStatsFieldsNeeded, type ExactMetrics, type TrainingPlan } from '@syndicate/protocol';
 import { loadCsvDataset, type Dataset } from '../data/csv-dataset';
-import { localFeatureMoments } from '../data/feature-moments';
 import { predict } from '../evaluation/metrics';
 import { agentSplit } from './agent-holdout';
 import { trainRounds, type RoundProgress, type RoundsTrainer } from './local-rounds';
+import { standardizedPlan } from './standardized-plan';
 
 /** The figures a simulation compares; NaN (null in JSON) when the holdout lacks a class. */
 export interface MetricSummary {
@@ -62,21 +54,6 @@ export function poolDatasets(parts: Dataset[]): Dataset {
     at += p.rows;
   }
   return { features, labels, rows, inputDim };
-}
-
-/**
- * With `standardize: federated` features, the plan as the consortium would
- * resolve it from these members' moments (their training rows, as members
- * contribute them); unchanged otherwise.
- */
-async function standardizedPlan(plan: TrainingPlan, files: string[]): Promise<TrainingPlan> {
-  if (featureStatsFieldsNeeded(plan).size === 0) return plan;
-  let sum: FeatureMoments | undefined;
-  for (const file of files) {
-    const m = await localFeatureMoments(file, plan.schema, plan.holdout);
-    sum = sum ? addFeatureMoments(sum, m) : m;
-  }
-  return applyConsortiumStandardization(plan, sum!);
 }
 
 async function score(plan: TrainingPlan, weights: Float32Array, data: Dataset): Promise<ExactMetrics> {

@@ -8,10 +8,12 @@ import type { AgentTransport } from '../agent/transport';
 import pino from 'pino';
 import { enrollAgent, runAgent } from '../agent/agent-runner';
 import { pullModel, writePulledModel } from '../agent/model-pull';
+import { effectivePlan } from '../agent/standardization-file';
 import { checkHealth } from '../agent/health-file';
 import { loadIdentity } from '../crypto/identity-store';
 import { registerBenefitCommands } from '../benefit/benefit-commands';
 import { registerSchemaCommand } from './schema-command';
+import { parseTrainingPlanJson } from '@syndicate/protocol';
 
 const program = new Command('syndicate-agent')
   .description("Syndicate participant agent: trains on this bank's data on-prem and sends only model updates, over outbound connections.")
@@ -93,13 +95,21 @@ program
 const model = program.command('model').description('The federation\'s global model, as this member sees it.');
 withTransport(model.command('pull'))
   .description('Download and decrypt the current global model (sealed models are opened with this member\'s epoch key).')
-  .requiredOption('--out <file>', 'where to write it: .f32 for raw float32, else JSON with tensor names and shapes')
+  .requiredOption('--out <file>', 'where to write it: .f32 for raw float32, else JSON with tensor names, shapes and the feature schema (consortium scaling included)')
   .option('--state-dir <dir>', 'keys and enrollment (0700)', '.syndicate-agent')
   .option('--coordinator <host:port>', 'override the coordinator address saved at enrollment')
   .option('--model <id>', 'a specific model version instead of the latest')
   .action(async (o: { out: string; stateDir: string; coordinator?: string; model?: string; ca?: string; cert?: string; key?: string; insecure?: boolean }) => {
     const m = await pullModel({ stateDir: o.stateDir, coordinator: o.coordinator, modelVersionId: o.model, transport: transportOf(o) });
-    writePulledModel(o.out, loadIdentity(o.stateDir)!.planJson, m);
+    const enrolled = parseTrainingPlanJson(loadIdentity(o.stateDir)!.planJson);
+    let plan = enrolled;
+    try {
+      plan = effectivePlan(o.stateDir, enrolled);
+    } catch (err) {
+      // The weights are still right; only scoring needs the scaling, so say what is missing instead of failing.
+      process.stderr.write(`warning: ${err instanceof Error ? err.message : String(err)}\n`);
+    }
+    writePulledModel(o.out, plan, m);
     process.stdout.write(`${m.modelVersionId} (round ${m.roundNumber}, ${m.weights.length} parameters${m.sealed ? ', decrypted from a members-only seal' : ''}) -> ${o.out}\n`);
   });
 

@@ -1,12 +1,17 @@
+import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { promisify } from 'util';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, runSimulation } from '@syndicate/coordinator';
 import { generateConsortium, toCsv } from '@syndicate/examples';
 import { holdoutMask } from '@syndicate/participant';
 import { parseTrainingPlan, type TrainingPlanInput } from '@syndicate/protocol';
 import { freshDatabaseUrl, testDatabaseKind } from '../support/database';
+
+const execFileAsync = promisify(execFile);
+const AGENT_MAIN = require.resolve('@syndicate/participant/dist/cli/main.js');
 
 const basePlan: TrainingPlanInput = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'examples', 'credit-risk', 'plan-logistic.json'), 'utf8'));
 
@@ -72,5 +77,24 @@ describe(`federated standardisation (${testDatabaseKind()})`, () => {
       await ds.destroy();
     }
     for (const b of banks) expect(fs.readFileSync(path.join(dir, 'work', `agent-${b.name}.log`), 'utf8')).toContain('consortium standardisation applied');
+
+    // `syndicate-agent benefit` on a bank's machine scores the global model with the consortium scaling the agent
+    // recorded: the same figures the agent computed on its holdout in the round, not those of unscaled inputs.
+    const bank = banks[0];
+    const stateDir = path.join(dir, 'work', 'agents', bank.name);
+    const weights = path.join(dir, 'results.weights.f32');
+    const benefit = await execFileAsync(process.execPath, [AGENT_MAIN, 'benefit', '--state-dir', stateDir, '--data', bank.csv, '--global-weights', weights, '--rounds', '2', '--json']);
+    const report = JSON.parse(benefit.stdout) as { global: { rocAuc: number; ks: number; numExamples: number }; local_only: { rocAuc: number } };
+    const during = JSON.parse(fs.readFileSync(path.join(stateDir, 'evaluations', 'round-2.json'), 'utf8')) as { metrics: { rocAuc: number; ks: number; numExamples: number } };
+    expect(report.global.numExamples).toBe(during.metrics.numExamples);
+    expect(report.global.rocAuc).toBeCloseTo(during.metrics.rocAuc, 6);
+    expect(report.global.ks).toBeCloseTo(during.metrics.ks, 6);
+    expect(report.local_only.rocAuc).toBeGreaterThan(0.6);
+
+    // Without the recorded scaling it refuses rather than score unscaled inputs.
+    fs.rmSync(path.join(stateDir, 'standardization.json'));
+    const refused = await execFileAsync(process.execPath, [AGENT_MAIN, 'benefit', '--state-dir', stateDir, '--data', bank.csv, '--global-weights', weights, '--rounds', '1']).catch((err: { code: number; stderr: string }) => err);
+    expect('code' in refused && refused.code).toBe(1);
+    expect((refused as { stderr: string }).stderr).toMatch(/scales income, age with consortium statistics.*standardization\.json does not exist yet/);
   });
 });
