@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Command } from 'commander';
 import { encodeFloat32, initialWeights, modelLayout, readPlanFile } from '@syndicate/protocol';
+import { writePulledModel } from '../agent/model-pull';
 import { newKeyMaterial, saveIdentity } from '../crypto/identity-store';
 import { registerBenefitCommands } from './benefit-commands';
 
@@ -67,9 +68,11 @@ describe('syndicate-agent benefit', () => {
 
   it("takes the rounds from a model pull's JSON file", async () => {
     const file = path.join(tmp(), 'model.json');
-    const w = initialWeights(plan);
-    const tensors = modelLayout(plan).tensors.map((t) => ({ name: t.name, shape: t.shape, values: Array.from(w.subarray(t.offset, t.offset + t.size)) }));
-    fs.writeFileSync(file, JSON.stringify({ modelVersionId: 'mv_1', roundNumber: 1, numParams: w.length, tensors }));
+    writePulledModel(file, plan, { modelVersionId: 'mv_1', roundNumber: 1, sealed: false, weights: initialWeights(plan) });
+    const written = JSON.parse(fs.readFileSync(file, 'utf8'));
+    // Self-describing: the schema (with its scaling) the weights expect, and each tensor by name.
+    expect(written.schema).toEqual(plan.schema);
+    expect(written.tensors.map((t: { name: string }) => t.name)).toEqual(modelLayout(plan).tensors.map((t) => t.name));
     const r = await cli(['benefit', '--state-dir', enrolledStateDir(), '--data', csv('delta'), '--global-weights', file, '--json']);
     expect(JSON.parse(r.stdout)).toMatchObject({ rounds: 1, globalModel: { modelVersionId: 'mv_1', roundNumber: 1 } });
   });
