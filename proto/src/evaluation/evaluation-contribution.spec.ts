@@ -21,11 +21,12 @@ const expectSameHistogram = (actual: ScoreHistogram, expected: ScoreHistogram, s
 };
 
 describe('evaluation contribution codec', () => {
-  it('has 10022 fields for 1000 bins under the default spec (8-bit limbs: 5 per count, 8 for the squared error, 9 for the log loss)', () => {
+  it('has 100022 fields for the default 10000 bins under the default spec (8-bit limbs: 5 per count, 8 for the squared error, 9 for the log loss)', () => {
     expect(spec.bits).toBe(8);
     expect(spec.countLimbs).toBe(5);
-    expect(evaluationFieldCount(spec, DEFAULT_SCORE_BINS)).toBe(2 * 1000 * 5 + 8 + 9 + 5);
-    expect(evaluationFieldCount(spec, DEFAULT_SCORE_BINS)).toBe(10022);
+    expect(DEFAULT_SCORE_BINS).toBe(10_000);
+    expect(evaluationFieldCount(spec, DEFAULT_SCORE_BINS)).toBe(2 * 10_000 * 5 + 8 + 9 + 5);
+    expect(evaluationFieldCount(spec, 1000)).toBe(10022);
   });
 
   it('round-trips a histogram: counts exactly, sums to the 2^-20 fixed point', () => {

@@ -154,17 +154,6 @@ describe('federatedMetrics on summed bank histograms', () => {
     }
     expect(federatedMetrics(h).roc.length).toBeLessThanOrEqual(ROC_MAX_POINTS);
   });
-
-  it('runs in about 0.2 ms per call on 1000 bins (O(bins))', () => {
-    const h = federatedHistogram(banks);
-    const reference = buildScoreHistogram(banks[0].scores, banks[0].labels);
-    const runs = 2000;
-    const start = process.hrtime.bigint();
-    for (let i = 0; i < runs; i++) federatedMetrics(h, reference);
-    const perCallMs = Number(process.hrtime.bigint() - start) / 1e6 / runs;
-    // Measured about 0.2 ms with PSI (node 20, one core); the bound leaves room for a loaded CI machine.
-    expect(perCallMs).toBeLessThan(5);
-  });
 });
 
 describe('federatedMetrics, edge cases', () => {

@@ -6,8 +6,9 @@ describe('buildScoreHistogram', () => {
     expect(Array.from(h.negatives)).toEqual([1, 1, 0, 0, 0, 0, 0, 0, 0, 2]);
     expect(Array.from(h.positives)).toEqual([1, 0, 0, 0, 0, 1, 0, 0, 0, 1]);
     expect(scoreBin(1, DEFAULT_SCORE_BINS)).toBe(DEFAULT_SCORE_BINS - 1);
-    expect(scoreBin(0.999, DEFAULT_SCORE_BINS)).toBe(999);
-    expect(scoreBin(0.5, DEFAULT_SCORE_BINS)).toBe(500);
+    expect(scoreBin(0.999, 1000)).toBe(999);
+    expect(scoreBin(0.5, 1000)).toBe(500);
+    expect(scoreBin(0.00995, DEFAULT_SCORE_BINS)).toBe(99);
   });
 
   it('sums squared error and clipped cross-entropy', () => {

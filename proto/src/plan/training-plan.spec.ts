@@ -26,7 +26,7 @@ describe('parseTrainingPlan: existing plans', () => {
   it.each(fs.readdirSync(examples).filter((f) => f.endsWith('.json')))('%s still parses, with the old layout and fedavg', (file) => {
     const plan = parseTrainingPlan(JSON.parse(fs.readFileSync(path.join(examples, file), 'utf8')));
     expect(plan.serverOptimizer).toEqual({ type: 'fedavg' });
-    expect(plan.evaluation.bins).toBe(1000);
+    expect(plan.evaluation.bins).toBe(10_000);
     expect(plan.training.fedProxMu).toBe(0);
     expect(plan.training.classWeights).toBeUndefined();
     for (const f of plan.schema.features) expect(f.missing).toBe('error');

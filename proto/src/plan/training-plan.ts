@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_HE_PARAMETER_SET, HE_PARAMETER_SETS, parameterSet, valueBits } from '../he/parameter-sets';
+import { DEFAULT_SCORE_BINS, MIN_SCORE_BINS } from '../evaluation/score-histogram';
 import { readSequentialLayers, type TfjsLayersJson } from './sequential-layers';
 
 const identifier = z
@@ -177,7 +178,7 @@ export const serverOptimizerSchema = z.discriminatedUnion('type', [
 export const evaluationSchema = z
   .object({
     /** Score histogram bins per class for federated evaluation. */
-    bins: z.number().int().min(1000).max(1_000_000).default(1000),
+    bins: z.number().int().min(MIN_SCORE_BINS).max(1_000_000).default(DEFAULT_SCORE_BINS),
   })
   .strict();
 
