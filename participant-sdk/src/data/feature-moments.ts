@@ -1,4 +1,4 @@
-import { emptyFeatureMoments, featureStatsFieldsNeeded, type DataSchema, type FeatureMoments, type NumericFeatureSpec } from '@syndicate/protocol';
+import { emptyFeatureMoments, featureStatsFieldsNeeded, type DataSchema, type FeatureMoments, type NumericFeatureSpec, type TrainingPlan } from '@syndicate/protocol';
 import { isMissingCell, parseNumericCell } from './cell-values';
 import { scanCsvAgainstSchema } from './csv-dataset';
 import type { CsvRow } from './encode-row';
@@ -35,12 +35,6 @@ function addRow(features: NumericFeatureSpec[], m: FeatureMoments, row: CsvRow):
   });
 }
 
-/** The plan's holdout: its rows are scored, never learned from, not even for scaling. */
-export interface HoldoutSplit {
-  fraction: number;
-  seed: number;
-}
-
 /**
  * Streams the CSV, validating every row against the schema like loadCsvDataset
  * (a bad file is refused here, before any statistics leave the bank), and
@@ -48,7 +42,7 @@ export interface HoldoutSplit {
  * off exactly as the agent splits it, so scaling never sees the rows the model
  * is evaluated on. `rows` (the agent already counted them) saves a counting pass.
  */
-export async function localFeatureMoments(file: string, schema: DataSchema, holdout: HoldoutSplit, rows?: number): Promise<FeatureMoments> {
+export async function localFeatureMoments(file: string, schema: DataSchema, holdout: TrainingPlan['holdout'], rows?: number): Promise<FeatureMoments> {
   const total = rows ?? (await scanCsvAgainstSchema(file, schema, () => undefined)).rows;
   const held = holdoutMask(total, holdout.fraction, holdout.seed);
   const features = federatedFeatures(schema);
