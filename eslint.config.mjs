@@ -22,8 +22,14 @@ export default [
               bannedExternalImports: ['@nestjs/*', 'typeorm', '@syndicate/coordinator'],
             },
             // The demo drives the real programs (it spawns the coordinator CLI), so it may name them.
-            { sourceTag: 'scope:examples', onlyDependOnLibsWithTags: ['scope:shared', 'scope:coordinator', 'scope:participant'] },
-            { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['scope:shared', 'scope:coordinator', 'scope:participant', 'scope:examples'] },
+            {
+              sourceTag: 'scope:examples',
+              onlyDependOnLibsWithTags: ['scope:shared', 'scope:coordinator', 'scope:participant'],
+            },
+            {
+              sourceTag: 'scope:e2e',
+              onlyDependOnLibsWithTags: ['scope:shared', 'scope:coordinator', 'scope:participant', 'scope:examples'],
+            },
           ],
         },
       ],

@@ -14,7 +14,9 @@ for (const file of process.argv.slice(2)) {
   passed += r.numPassedTests;
   // A suite that fails to load has no failing *tests* but must still fail CI.
   failed += r.numFailedTests + (r.numRuntimeErrorTestSuites || 0);
-  console.error(`${file}: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numRuntimeErrorTestSuites || 0} suites failed to run`);
+  console.error(
+    `${file}: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numRuntimeErrorTestSuites || 0} suites failed to run`,
+  );
 }
 failed += missing;
 console.log(`tests: ${passed} passed, ${failed} failed`);

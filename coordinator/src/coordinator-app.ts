@@ -28,12 +28,20 @@ export interface StartOptions {
 }
 
 /** One process serving gRPC to agents and REST to admins, over the same services. */
-export async function startCoordinator(config: CoordinatorConfig, opts: StartOptions = {}): Promise<RunningCoordinator> {
+export async function startCoordinator(
+  config: CoordinatorConfig,
+  opts: StartOptions = {},
+): Promise<RunningCoordinator> {
   const logger = opts.logger ?? createLogger(config.logLevel);
-  if (config.insecure) logger.warn('TLS is OFF (--insecure): tokens, enrollment secrets and models cross the network in clear. Development only.');
+  if (config.insecure)
+    logger.warn(
+      'TLS is OFF (--insecure): tokens, enrollment secrets and models cross the network in clear. Development only.',
+    );
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logger, opts.clock), {
     logger: new NestPinoLogger(logger),
-    ...(config.insecure ? {} : { httpsOptions: { cert: fs.readFileSync(config.tlsCert!), key: fs.readFileSync(config.tlsKey!) } }),
+    ...(config.insecure
+      ? {}
+      : { httpsOptions: { cert: fs.readFileSync(config.tlsCert!), key: fs.readFileSync(config.tlsKey!) } }),
     bodyParser: true,
     // Throw instead of process.exit: callers (CLI, tests) decide how to report it.
     abortOnError: false,
@@ -41,7 +49,10 @@ export async function startCoordinator(config: CoordinatorConfig, opts: StartOpt
   app.useBodyParser('json', { limit: '5mb' });
   app.enableShutdownHooks();
   // Served from local assets (swagger-ui-dist): nothing is fetched from the internet.
-  SwaggerModule.setup('docs', app, openApiDocument(routeCatalog(app), '0.1.0'), { jsonDocumentUrl: 'docs/openapi.json', yamlDocumentUrl: 'docs/openapi.yaml' });
+  SwaggerModule.setup('docs', app, openApiDocument(routeCatalog(app), '0.1.0'), {
+    jsonDocumentUrl: 'docs/openapi.json',
+    yamlDocumentUrl: 'docs/openapi.yaml',
+  });
   await app.listen(config.httpPort, config.httpHost);
   const httpPort = (app.getHttpServer().address() as AddressInfo).port;
   // Every replica serves agents; only the one holding the lease drives rounds (active/active on PostgreSQL).

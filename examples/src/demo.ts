@@ -18,12 +18,16 @@ export function verdict(r: DemoResults, smallest: string, rows: number): string[
   const lines: string[] = [];
   const b = r.banks[smallest];
   if (b?.global && b.local_only) {
-    lines.push(`smallest bank ${smallest} (${rows} loans): global-model AUC ${f4(b.global.auc)} vs local-only ${f4(b.local_only.auc)} — ${b.global.auc > b.local_only.auc ? 'the consortium model is better' : 'NOT better'}`);
+    lines.push(
+      `smallest bank ${smallest} (${rows} loans): global-model AUC ${f4(b.global.auc)} vs local-only ${f4(b.local_only.auc)} — ${b.global.auc > b.local_only.auc ? 'the consortium model is better' : 'NOT better'}`,
+    );
   }
   const g = r.final?.global;
   if (g && r.centralized) {
     const gap = Math.abs(g.auc - r.centralized.auc);
-    lines.push(`final global AUC ${f4(g.auc)} vs centralized (pooled data) ${f4(r.centralized.auc)}: gap ${f4(gap)} (${gap <= 0.01 ? 'within' : 'outside'} 0.01)`);
+    lines.push(
+      `final global AUC ${f4(g.auc)} vs centralized (pooled data) ${f4(r.centralized.auc)}: gap ${f4(gap)} (${gap <= 0.01 ? 'within' : 'outside'} 0.01)`,
+    );
   }
   return lines;
 }
@@ -44,7 +48,10 @@ async function main(): Promise<void> {
   const out = path.resolve(o.out);
   process.stdout.write(`Syndicate demo: generating a synthetic credit-risk consortium in ${out}\n`);
   const banks = await writeConsortium(path.join(out, 'data'), { seed: Number(o.seed) });
-  for (const b of banks) process.stdout.write(`  ${b.name.padEnd(8)} ${String(b.rows).padStart(6)} loans, default rate ${(b.defaultRate * 100).toFixed(1)}%\n`);
+  for (const b of banks)
+    process.stdout.write(
+      `  ${b.name.padEnd(8)} ${String(b.rows).padStart(6)} loans, default rate ${(b.defaultRate * 100).toFixed(1)}%\n`,
+    );
   const cli = require.resolve('@syndicate/coordinator/dist/cli/main.js');
   const args = [
     cli,
@@ -61,10 +68,17 @@ async function main(): Promise<void> {
     '--baseline',
     'local,centralized',
   ];
-  const code = await new Promise<number | null>((resolve) => spawn(process.execPath, args, { stdio: 'inherit' }).once('exit', resolve));
+  const code = await new Promise<number | null>((resolve) =>
+    spawn(process.execPath, args, { stdio: 'inherit' }).once('exit', resolve),
+  );
   if (code === 0) {
     const smallest = [...banks].sort((a, b) => a.rows - b.rows)[0];
-    for (const line of verdict(JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8')) as DemoResults, smallest.name, smallest.rows)) process.stdout.write(`${line}\n`);
+    for (const line of verdict(
+      JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8')) as DemoResults,
+      smallest.name,
+      smallest.rows,
+    ))
+      process.stdout.write(`${line}\n`);
   }
   process.exit(code ?? 1);
 }

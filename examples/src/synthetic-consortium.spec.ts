@@ -17,7 +17,8 @@ describe('synthetic consortium', () => {
   });
 
   it('is non-IID: banks differ in region mix', () => {
-    const share = (b: (typeof banks)[number], region: string) => b.rows.filter((r) => r.region === region).length / b.rows.length;
+    const share = (b: (typeof banks)[number], region: string) =>
+      b.rows.filter((r) => r.region === region).length / b.rows.length;
     expect(share(banks[0], 'north')).toBeGreaterThan(share(banks[3], 'north') + 0.2);
   });
 

@@ -44,10 +44,42 @@ export interface BankProfile {
 }
 
 export const DEMO_BANKS: BankProfile[] = [
-  { name: 'alpine', loans: 12000, targetDefaultRate: 0.04, medianIncome: 68000, stretch: -0.4, regionMix: { north: 0.45, south: 0.05, east: 0.1, west: 0.1, central: 0.3 }, productMix: { card: 0.25, personal_loan: 0.15, mortgage: 0.45, auto: 0.15 } },
-  { name: 'baltic', loans: 6000, targetDefaultRate: 0.07, medianIncome: 52000, stretch: 0, regionMix: { north: 0.3, south: 0.05, east: 0.5, west: 0.05, central: 0.1 }, productMix: { card: 0.45, personal_loan: 0.3, mortgage: 0.15, auto: 0.1 } },
-  { name: 'cascade', loans: 3000, targetDefaultRate: 0.1, medianIncome: 47000, stretch: 0.3, regionMix: { north: 0.05, south: 0.35, east: 0.05, west: 0.45, central: 0.1 }, productMix: { card: 0.35, personal_loan: 0.15, mortgage: 0.1, auto: 0.4 } },
-  { name: 'delta', loans: 1200, targetDefaultRate: 0.14, medianIncome: 39000, stretch: 0.6, regionMix: { north: 0.05, south: 0.5, east: 0.05, west: 0.1, central: 0.3 }, productMix: { card: 0.4, personal_loan: 0.4, mortgage: 0.05, auto: 0.15 } },
+  {
+    name: 'alpine',
+    loans: 12000,
+    targetDefaultRate: 0.04,
+    medianIncome: 68000,
+    stretch: -0.4,
+    regionMix: { north: 0.45, south: 0.05, east: 0.1, west: 0.1, central: 0.3 },
+    productMix: { card: 0.25, personal_loan: 0.15, mortgage: 0.45, auto: 0.15 },
+  },
+  {
+    name: 'baltic',
+    loans: 6000,
+    targetDefaultRate: 0.07,
+    medianIncome: 52000,
+    stretch: 0,
+    regionMix: { north: 0.3, south: 0.05, east: 0.5, west: 0.05, central: 0.1 },
+    productMix: { card: 0.45, personal_loan: 0.3, mortgage: 0.15, auto: 0.1 },
+  },
+  {
+    name: 'cascade',
+    loans: 3000,
+    targetDefaultRate: 0.1,
+    medianIncome: 47000,
+    stretch: 0.3,
+    regionMix: { north: 0.05, south: 0.35, east: 0.05, west: 0.45, central: 0.1 },
+    productMix: { card: 0.35, personal_loan: 0.15, mortgage: 0.1, auto: 0.4 },
+  },
+  {
+    name: 'delta',
+    loans: 1200,
+    targetDefaultRate: 0.14,
+    medianIncome: 39000,
+    stretch: 0.6,
+    regionMix: { north: 0.05, south: 0.5, east: 0.05, west: 0.1, central: 0.3 },
+    productMix: { card: 0.4, personal_loan: 0.4, mortgage: 0.05, auto: 0.15 },
+  },
 ];
 
 const REGION_RISK: Record<Region, number> = { north: -0.15, south: 0.25, east: 0.05, west: 0.1, central: -0.05 };
@@ -88,7 +120,17 @@ function borrower(r: Rand, p: BankProfile): Borrower {
   const delinquencies = Math.min(12, poisson(r, 0.25 + 0.35 * Math.max(0, p.stretch) + 0.6 * Math.max(0, util - 0.7)));
   const tenure = Math.round(clamp(-Math.log(1 - r()) * (40 + 1.5 * (age - 21)), 1, 480));
   const accounts = Math.max(1, poisson(r, 4 + (age - 21) / 12));
-  return { income, debt_to_income: dti, utilisation: util, delinquencies_2y: delinquencies, tenure_months: tenure, age, num_accounts: accounts, region, product };
+  return {
+    income,
+    debt_to_income: dti,
+    utilisation: util,
+    delinquencies_2y: delinquencies,
+    tenure_months: tenure,
+    age,
+    num_accounts: accounts,
+    region,
+    product,
+  };
 }
 
 /** The consortium-wide truth every bank's defaults follow, with a mild nonlinearity an MLP can learn. */
@@ -131,7 +173,9 @@ export interface SyntheticBank {
  * rate, region and product mix and borrower profile, but defaults follow one
  * underlying risk law, so pooling knowledge helps the small banks.
  */
-export function generateConsortium(o: { seed?: number; scale?: number; banks?: BankProfile[] } = {}): { banks: SyntheticBank[] } {
+export function generateConsortium(o: { seed?: number; scale?: number; banks?: BankProfile[] } = {}): {
+  banks: SyntheticBank[];
+} {
   const seed = o.seed ?? 2026;
   const scale = o.scale ?? 1;
   if (!(scale > 0)) throw new Error(`scale must be > 0, got ${scale}`);
@@ -143,7 +187,10 @@ export function generateConsortium(o: { seed?: number; scale?: number; banks?: B
       const borrowers = Array.from({ length: n }, () => borrower(r, p));
       const scores = borrowers.map(riskScore);
       const intercept = calibrateIntercept(scores, p.targetDefaultRate);
-      const rows: LoanRow[] = borrowers.map((b, k) => ({ ...b, default: r() < sigmoid(scores[k] + intercept) ? 1 : 0 }));
+      const rows: LoanRow[] = borrowers.map((b, k) => ({
+        ...b,
+        default: r() < sigmoid(scores[k] + intercept) ? 1 : 0,
+      }));
       const defaults = rows.reduce((s, row) => s + row.default, 0);
       return { name: p.name, rows, defaultRate: defaults / rows.length };
     }),

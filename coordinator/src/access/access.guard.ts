@@ -32,19 +32,38 @@ export class AccessGuard implements CanActivate {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) {
       ctx.switchToHttp().getResponse<Response>().setHeader('WWW-Authenticate', 'Bearer realm="syndicate"');
-      await this.audit.record({ actor: 'anonymous', action: 'access.denied', detail: { reason: 'MISSING_TOKEN', ...where } });
-      throw new SyndicateError('UNAUTHENTICATED', 'MISSING_TOKEN', 'this endpoint needs an API token: send "Authorization: Bearer <token>" (syndicate CLI: --token or SYNDICATE_TOKEN)');
+      await this.audit.record({
+        actor: 'anonymous',
+        action: 'access.denied',
+        detail: { reason: 'MISSING_TOKEN', ...where },
+      });
+      throw new SyndicateError(
+        'UNAUTHENTICATED',
+        'MISSING_TOKEN',
+        'this endpoint needs an API token: send "Authorization: Bearer <token>" (syndicate CLI: --token or SYNDICATE_TOKEN)',
+      );
     }
     let principal: Principal;
     try {
       principal = await this.tokens.authenticate(match[1]);
     } catch (err) {
-      ctx.switchToHttp().getResponse<Response>().setHeader('WWW-Authenticate', 'Bearer realm="syndicate", error="invalid_token"');
-      await this.audit.record({ actor: 'anonymous', action: 'access.denied', detail: { reason: err instanceof SyndicateError ? err.reason : 'INVALID_TOKEN', ...where } });
+      ctx
+        .switchToHttp()
+        .getResponse<Response>()
+        .setHeader('WWW-Authenticate', 'Bearer realm="syndicate", error="invalid_token"');
+      await this.audit.record({
+        actor: 'anonymous',
+        action: 'access.denied',
+        detail: { reason: err instanceof SyndicateError ? err.reason : 'INVALID_TOKEN', ...where },
+      });
       throw err;
     }
     if (!principal.roles.some((r) => allowed.includes(r))) {
-      await this.audit.record({ actor: principal.tokenId, action: 'access.denied', detail: { reason: 'ROLE_NOT_ALLOWED', roles: principal.roles, ...where } });
+      await this.audit.record({
+        actor: principal.tokenId,
+        action: 'access.denied',
+        detail: { reason: 'ROLE_NOT_ALLOWED', roles: principal.roles, ...where },
+      });
       throw new SyndicateError(
         'PERMISSION_DENIED',
         'ROLE_NOT_ALLOWED',

@@ -40,9 +40,14 @@ export function parseRoles(csv: string): Role[] {
 }
 
 /** A new token and the row that stores its hash; the token itself is never stored. */
-export function mintApiToken(input: { name: string; roles: Role[]; ttlSeconds?: number }, createdBy: string, now: number): { row: ApiToken; issued: IssuedToken } {
+export function mintApiToken(
+  input: { name: string; roles: Role[]; ttlSeconds?: number },
+  createdBy: string,
+  now: number,
+): { row: ApiToken; issued: IssuedToken } {
   const roles = [...new Set(input.roles)];
-  if (!roles.length) throw new SyndicateError('INVALID_ARGUMENT', 'NO_ROLES', `a token needs at least one role (${ROLES.join(', ')})`);
+  if (!roles.length)
+    throw new SyndicateError('INVALID_ARGUMENT', 'NO_ROLES', `a token needs at least one role (${ROLES.join(', ')})`);
   const token = `${API_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
   const row = Object.assign(new ApiToken(), {
     id: newId('tok'),
@@ -80,7 +85,12 @@ export class ApiTokensService {
   async create(input: { name: string; roles: Role[]; ttlSeconds?: number }, createdBy: string): Promise<IssuedToken> {
     const { row, issued } = mintApiToken(input, createdBy, this.clock.now());
     await this.repo.insert(row);
-    await this.audit.record({ actor: createdBy, action: 'token.created', subject: row.id, detail: { name: row.name, roles: issued.roles } });
+    await this.audit.record({
+      actor: createdBy,
+      action: 'token.created',
+      subject: row.id,
+      detail: { name: row.name, roles: issued.roles },
+    });
     return issued;
   }
 
@@ -94,7 +104,12 @@ export class ApiTokensService {
 
   async revoke(id: string, actor: string): Promise<TokenView> {
     const row = await this.repo.findOne({ where: { id } });
-    if (!row) throw new SyndicateError('NOT_FOUND', 'TOKEN_NOT_FOUND', `API token ${id} does not exist (see: syndicate token list)`);
+    if (!row)
+      throw new SyndicateError(
+        'NOT_FOUND',
+        'TOKEN_NOT_FOUND',
+        `API token ${id} does not exist (see: syndicate token list)`,
+      );
     if (row.revokedAt === null) {
       row.revokedAt = this.clock.now();
       await this.repo.update({ id }, { revokedAt: row.revokedAt });
@@ -106,17 +121,28 @@ export class ApiTokensService {
   /** Resolves a bearer token to its principal, or says exactly why not. */
   async authenticate(token: string): Promise<Principal> {
     if (!token.startsWith(API_TOKEN_PREFIX)) {
-      throw new SyndicateError('UNAUTHENTICATED', 'MALFORMED_TOKEN', `not a Syndicate API token (they start with ${API_TOKEN_PREFIX})`);
+      throw new SyndicateError(
+        'UNAUTHENTICATED',
+        'MALFORMED_TOKEN',
+        `not a Syndicate API token (they start with ${API_TOKEN_PREFIX})`,
+      );
     }
     const row = await this.repo.findOne({ where: { tokenSha256: sha256Hex(token) } });
-    if (!row) throw new SyndicateError('UNAUTHENTICATED', 'UNKNOWN_TOKEN', 'API token is not known to this coordinator');
+    if (!row)
+      throw new SyndicateError('UNAUTHENTICATED', 'UNKNOWN_TOKEN', 'API token is not known to this coordinator');
     const now = this.clock.now();
-    if (row.revokedAt !== null) throw new SyndicateError('UNAUTHENTICATED', 'TOKEN_REVOKED', `API token ${row.id} (${row.name}) was revoked`);
+    if (row.revokedAt !== null)
+      throw new SyndicateError('UNAUTHENTICATED', 'TOKEN_REVOKED', `API token ${row.id} (${row.name}) was revoked`);
     if (row.expiresAt !== null && row.expiresAt <= now) {
-      throw new SyndicateError('UNAUTHENTICATED', 'TOKEN_EXPIRED', `API token ${row.id} (${row.name}) expired at ${new Date(row.expiresAt).toISOString()}`);
+      throw new SyndicateError(
+        'UNAUTHENTICATED',
+        'TOKEN_EXPIRED',
+        `API token ${row.id} (${row.name}) expired at ${new Date(row.expiresAt).toISOString()}`,
+      );
     }
     // Last use at minute granularity: enough to spot stale tokens without a write per request.
-    if (row.lastUsedAt === null || now - row.lastUsedAt > 60_000) await this.repo.update({ id: row.id }, { lastUsedAt: now });
+    if (row.lastUsedAt === null || now - row.lastUsedAt > 60_000)
+      await this.repo.update({ id: row.id }, { lastUsedAt: now });
     return { tokenId: row.id, name: row.name, roles: parseRoles(row.roles) };
   }
 }

@@ -30,7 +30,11 @@ function bodySchema(ctrl: object, handler: string): ZodTypeAny | undefined {
   return undefined;
 }
 
-const join = (...parts: string[]) => `/${parts.flatMap((p) => p.split('/')).filter(Boolean).join('/')}`;
+const join = (...parts: string[]) =>
+  `/${parts
+    .flatMap((p) => p.split('/'))
+    .filter(Boolean)
+    .join('/')}`;
 
 /** Every REST endpoint of the running application with the access it declares. */
 export function routeCatalog(app: INestApplication): RouteInfo[] {
@@ -53,7 +57,10 @@ export function routeCatalog(app: INestApplication): RouteInfo[] {
           controller: ctrl.name,
           handler: name,
           public: Boolean(Reflect.getMetadata(PUBLIC_KEY, fn) ?? Reflect.getMetadata(PUBLIC_KEY, ctrl)),
-          roles: (Reflect.getMetadata(ROLES_KEY, fn) as Role[] | undefined) ?? (Reflect.getMetadata(ROLES_KEY, ctrl) as Role[] | undefined) ?? [],
+          roles:
+            (Reflect.getMetadata(ROLES_KEY, fn) as Role[] | undefined) ??
+            (Reflect.getMetadata(ROLES_KEY, ctrl) as Role[] | undefined) ??
+            [],
           body: bodySchema(ctrl, name),
         });
       }

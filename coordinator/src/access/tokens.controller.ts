@@ -8,9 +8,18 @@ import { ROLES, Roles } from './roles';
 
 export const createTokenBody = z
   .object({
-    name: z.string().min(1).max(128).regex(/^[A-Za-z0-9][A-Za-z0-9 _.@-]*$/, 'letters, digits, space, _ . @ - only'),
+    name: z
+      .string()
+      .min(1)
+      .max(128)
+      .regex(/^[A-Za-z0-9][A-Za-z0-9 _.@-]*$/, 'letters, digits, space, _ . @ - only'),
     roles: z.array(z.enum(ROLES)).min(1),
-    ttlSeconds: z.number().int().min(60).max(5 * 366 * 24 * 3600).optional(),
+    ttlSeconds: z
+      .number()
+      .int()
+      .min(60)
+      .max(5 * 366 * 24 * 3600)
+      .optional(),
   })
   .strict();
 
@@ -20,7 +29,10 @@ export class TokensController {
 
   @Post()
   @Roles('admin')
-  create(@Body(new ZodBodyPipe(createTokenBody)) body: z.infer<typeof createTokenBody>, @Actor() actor: Principal): Promise<IssuedToken> {
+  create(
+    @Body(new ZodBodyPipe(createTokenBody)) body: z.infer<typeof createTokenBody>,
+    @Actor() actor: Principal,
+  ): Promise<IssuedToken> {
     return this.tokens.create(body, actor.tokenId);
   }
 

@@ -16,7 +16,11 @@ const problem = {
           detail: { type: 'string', description: 'what was wrong and how to fix it' },
           reason: { type: 'string', description: 'stable machine-readable code, e.g. ROLE_NOT_ALLOWED' },
           instance: { type: 'string' },
-          problems: { type: 'array', items: { type: 'string' }, description: 'every validation problem, one per entry' },
+          problems: {
+            type: 'array',
+            items: { type: 'string' },
+            description: 'every validation problem, one per entry',
+          },
         },
       },
     },
@@ -24,7 +28,10 @@ const problem = {
 };
 
 // zod-to-json-schema's generic signature is too deep for tsc on our schemas; the result is plain JSON anyway.
-const toJsonSchema = zodToJsonSchema as unknown as (schema: unknown, opts: { target: 'openApi3'; $refStrategy: 'none' }) => Record<string, unknown>;
+const toJsonSchema = zodToJsonSchema as unknown as (
+  schema: unknown,
+  opts: { target: 'openApi3'; $refStrategy: 'none' },
+) => Record<string, unknown>;
 const jsonSchemaOf = (schema: unknown) => toJsonSchema(schema, { target: 'openApi3', $refStrategy: 'none' });
 
 /**
@@ -36,7 +43,12 @@ export function openApiDocument(routes: RouteInfo[], version: string): OpenAPIOb
   const paths: OpenAPIObject['paths'] = {};
   for (const r of routes) {
     const path = r.path.replace(/:([A-Za-z]+)/g, '{$1}');
-    const params = [...r.path.matchAll(/:([A-Za-z]+)/g)].map((m) => ({ name: m[1], in: 'path' as const, required: true, schema: { type: 'string' as const } }));
+    const params = [...r.path.matchAll(/:([A-Za-z]+)/g)].map((m) => ({
+      name: m[1],
+      in: 'path' as const,
+      required: true,
+      schema: { type: 'string' as const },
+    }));
     const method = r.method.toLowerCase() as 'get' | 'post';
     paths[path] = {
       ...paths[path],
@@ -48,7 +60,9 @@ export function openApiDocument(routes: RouteInfo[], version: string): OpenAPIOb
         'x-syndicate-roles': r.roles,
         security: r.public ? [] : [{ bearer: [] }],
         parameters: params,
-        ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchemaOf(r.body) } } } } : {}),
+        ...(r.body
+          ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchemaOf(r.body) } } } }
+          : {}),
         responses: {
           '200': { description: 'OK' },
           ...(r.body ? { '400': problem } : {}),
@@ -64,9 +78,18 @@ export function openApiDocument(routes: RouteInfo[], version: string): OpenAPIOb
     info: {
       title: 'Syndicate coordinator admin API',
       version,
-      description: 'Federations, members, schedules, rounds, models, tokens and the audit log. Every call needs `Authorization: Bearer <API token>` except probes and metrics; each operation lists the roles it admits.',
+      description:
+        'Federations, members, schedules, rounds, models, tokens and the audit log. Every call needs `Authorization: Bearer <API token>` except probes and metrics; each operation lists the roles it admits.',
     },
-    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'API token from `syndicate init` or `syndicate token create`' } } },
+    components: {
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'API token from `syndicate init` or `syndicate token create`',
+        },
+      },
+    },
     paths,
   };
 }

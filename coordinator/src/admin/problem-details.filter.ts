@@ -13,10 +13,19 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const res = host.switchToHttp().getResponse<Response>();
     const req = host.switchToHttp().getRequest<Request>();
     let status = 500;
-    let body: Record<string, unknown> = { title: 'Internal Server Error', detail: 'internal error; see the coordinator log', reason: 'INTERNAL' };
+    let body: Record<string, unknown> = {
+      title: 'Internal Server Error',
+      detail: 'internal error; see the coordinator log',
+      reason: 'INTERNAL',
+    };
     if (exception instanceof SyndicateError) {
       status = httpStatusOf(exception.kind);
-      body = { title: exception.reason, detail: exception.message, reason: exception.reason, ...(exception.details.length ? { problems: exception.details } : {}) };
+      body = {
+        title: exception.reason,
+        detail: exception.message,
+        reason: exception.reason,
+        ...(exception.details.length ? { problems: exception.details } : {}),
+      };
     } else if (exception instanceof HttpException) {
       status = exception.getStatus();
       body = { title: exception.name, detail: exception.message, reason: `HTTP_${status}` };

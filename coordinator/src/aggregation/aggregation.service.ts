@@ -1,6 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { decodeFloat32, decodeFloat64, encodeFloat64, EncryptedSum, heRuntime, WireFormatError, type ContributionKind, type SecureAggregationSpec } from '@syndicate/protocol';
+import {
+  decodeFloat32,
+  decodeFloat64,
+  encodeFloat64,
+  EncryptedSum,
+  heRuntime,
+  WireFormatError,
+  type ContributionKind,
+  type SecureAggregationSpec,
+} from '@syndicate/protocol';
 import type { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import { newId } from '../common/ids';
@@ -36,9 +45,15 @@ export interface IncomingUpdate {
  * nothing acknowledged is ever missing from the closed sum. `exclusive` also
  * serialises contributions that read-modify-write one plaintext accumulator row.
  */
-export function lockedRound(em: EntityManager, roundId: string, mode: 'share' | 'exclusive' = 'share'): Promise<Round | null> {
+export function lockedRound(
+  em: EntityManager,
+  roundId: string,
+  mode: 'share' | 'exclusive' = 'share',
+): Promise<Round | null> {
   if (em.connection.options.type !== 'postgres') return em.getRepository(Round).findOne({ where: { id: roundId } });
-  return em.getRepository(Round).findOne({ where: { id: roundId }, lock: { mode: mode === 'share' ? 'pessimistic_read' : 'pessimistic_write' } });
+  return em
+    .getRepository(Round)
+    .findOne({ where: { id: roundId }, lock: { mode: mode === 'share' ? 'pessimistic_read' : 'pessimistic_write' } });
 }
 
 export interface EncryptedContribution {
@@ -51,7 +66,12 @@ export interface EncryptedContribution {
   allowed: (participantId: string, em: EntityManager) => Promise<void>;
 }
 
-const DUPLICATE_REASON: Record<UpdateKind, string> = { model: 'DUPLICATE_UPDATE', count: 'DUPLICATE_COUNT', evaluation: 'DUPLICATE_EVALUATION', stats: 'DUPLICATE_STATS' };
+const DUPLICATE_REASON: Record<UpdateKind, string> = {
+  model: 'DUPLICATE_UPDATE',
+  count: 'DUPLICATE_COUNT',
+  evaluation: 'DUPLICATE_EVALUATION',
+  stats: 'DUPLICATE_STATS',
+};
 
 @Injectable()
 export class AggregationService {
@@ -73,11 +93,16 @@ export class AggregationService {
     try {
       update = decodeFloat32(u.payload, u.numParams);
     } catch (err) {
-      if (err instanceof WireFormatError) throw new SyndicateError('INVALID_ARGUMENT', `UPDATE_${err.code}`, err.message);
+      if (err instanceof WireFormatError)
+        throw new SyndicateError('INVALID_ARGUMENT', `UPDATE_${err.code}`, err.message);
       throw err;
     }
     if (!Number.isSafeInteger(u.numSamples) || u.numSamples < 1) {
-      throw new SyndicateError('INVALID_ARGUMENT', 'BAD_SAMPLE_COUNT', `num_samples must be a positive integer, got ${u.numSamples}`);
+      throw new SyndicateError(
+        'INVALID_ARGUMENT',
+        'BAD_SAMPLE_COUNT',
+        `num_samples must be a positive integer, got ${u.numSamples}`,
+      );
     }
     return this.mutex.run(u.roundId, () =>
       this.db.transaction(async (em) => {
@@ -89,7 +114,10 @@ export class AggregationService {
         await accumulators.save(accumulators.create({ roundId: u.roundId, kind: 'model', ...next }));
         const receipt = await this.receipt({ ...u, kind: 'model' }, em);
         await u.recorded?.(em, receipt);
-        this.log.info({ roundId: u.roundId, participantId: u.participantId, contributors: next.contributors }, 'update accepted');
+        this.log.info(
+          { roundId: u.roundId, participantId: u.participantId, contributors: next.contributors },
+          'update accepted',
+        );
         return receipt;
       }),
     );
@@ -98,12 +126,22 @@ export class AggregationService {
   /** Running encrypted sums of open rounds, loaded in SEAL; rebuilt from accepted ciphertexts when missing. */
   private readonly sums = new Map<string, EncryptedSum>();
 
-  private async loadedSum(roundId: string, kind: UpdateKind, expected: { keyEpoch: number; valueCount: number; parameterSet: string }, em: EntityManager): Promise<EncryptedSum> {
+  private async loadedSum(
+    roundId: string,
+    kind: UpdateKind,
+    expected: { keyEpoch: number; valueCount: number; parameterSet: string },
+    em: EntityManager,
+  ): Promise<EncryptedSum> {
     const key = `${roundId}:${kind}`;
     let sum = this.sums.get(key);
     if (!sum) {
-      sum = new EncryptedSum(await heRuntime(expected.parameterSet), { keyEpoch: expected.keyEpoch, valueCount: expected.valueCount });
-      const accepted = await em.getRepository(AcceptedCiphertext).find({ where: { roundId, kind }, order: { participantId: 'ASC' } });
+      sum = new EncryptedSum(await heRuntime(expected.parameterSet), {
+        keyEpoch: expected.keyEpoch,
+        valueCount: expected.valueCount,
+      });
+      const accepted = await em
+        .getRepository(AcceptedCiphertext)
+        .find({ where: { roundId, kind }, order: { participantId: 'ASC' } });
       for (const a of accepted) sum.add(Buffer.from(a.data));
       this.sums.set(key, sum);
     }
@@ -126,18 +164,29 @@ export class AggregationService {
       try {
         return await this.db.transaction(async (em) => {
           await this.admit(u, em);
-          const sum = await this.loadedSum(u.roundId, u.kind, { keyEpoch: u.keyEpoch, valueCount: u.valueCount, parameterSet: u.spec.parameterSet }, em);
+          const sum = await this.loadedSum(
+            u.roundId,
+            u.kind,
+            { keyEpoch: u.keyEpoch, valueCount: u.valueCount, parameterSet: u.spec.parameterSet },
+            em,
+          );
           try {
             sum.add(u.payload);
             added = true;
           } catch (err) {
-            if (err instanceof WireFormatError) throw new SyndicateError('INVALID_ARGUMENT', `UPDATE_${err.code}`, err.message);
+            if (err instanceof WireFormatError)
+              throw new SyndicateError('INVALID_ARGUMENT', `UPDATE_${err.code}`, err.message);
             throw err;
           }
-          await em.getRepository(AcceptedCiphertext).insert({ roundId: u.roundId, kind: u.kind, participantId: u.participantId, data: u.payload });
+          await em
+            .getRepository(AcceptedCiphertext)
+            .insert({ roundId: u.roundId, kind: u.kind, participantId: u.participantId, data: u.payload });
           const receipt = await this.receipt(u, em);
           await u.recorded?.(em, receipt);
-          this.log.info({ roundId: u.roundId, participantId: u.participantId, kind: u.kind, contributors: sum.contributors }, 'encrypted contribution accepted');
+          this.log.info(
+            { roundId: u.roundId, participantId: u.participantId, kind: u.kind, contributors: sum.contributors },
+            'encrypted contribution accepted',
+          );
           return receipt;
         });
       } catch (err) {
@@ -152,7 +201,11 @@ export class AggregationService {
    * The round's final encrypted sum of one kind. Serialised once, when first
    * asked for after its phase closed, then the individual ciphertexts are dropped.
    */
-  async encryptedSum(roundId: string, kind: UpdateKind, expected: { keyEpoch: number; valueCount: number; parameterSet: string }): Promise<{ data: Buffer; contributors: number } | null> {
+  async encryptedSum(
+    roundId: string,
+    kind: UpdateKind,
+    expected: { keyEpoch: number; valueCount: number; parameterSet: string },
+  ): Promise<{ data: Buffer; contributors: number } | null> {
     return this.mutex.run(roundId, () =>
       this.db.transaction(async (em) => {
         const accumulators = em.getRepository(RoundAccumulator);
@@ -166,7 +219,9 @@ export class AggregationService {
         }
         if (sum.contributors === 0) return null;
         const data = sum.serialize();
-        await accumulators.save(accumulators.create({ roundId, kind, contributors: sum.contributors, totalWeight: 0, data }));
+        await accumulators.save(
+          accumulators.create({ roundId, kind, contributors: sum.contributors, totalWeight: 0, data }),
+        );
         await em.getRepository(AcceptedCiphertext).delete({ roundId, kind });
         this.dropSum(roundId, kind);
         return { data, contributors: sum.contributors };
@@ -180,7 +235,13 @@ export class AggregationService {
    * that read-modify-write a plaintext accumulator row.
    */
   private async admit(
-    u: { roundId: string; participantId: string; kind: UpdateKind; accepting?: (em: EntityManager) => Promise<void>; allowed?: (participantId: string, em: EntityManager) => Promise<void> },
+    u: {
+      roundId: string;
+      participantId: string;
+      kind: UpdateKind;
+      accepting?: (em: EntityManager) => Promise<void>;
+      allowed?: (participantId: string, em: EntityManager) => Promise<void>;
+    },
     em: EntityManager,
     roundLock: 'share' | 'exclusive' = 'share',
   ): Promise<void> {
@@ -191,12 +252,24 @@ export class AggregationService {
       const counting = u.kind === 'count' || u.kind === 'stats';
       const round = await lockedRound(em, u.roundId, roundLock);
       if (!round || round.state !== (counting ? 'counting' : 'collecting')) {
-        throw new SyndicateError('FAILED_PRECONDITION', counting ? 'ROUND_NOT_COUNTING' : 'ROUND_NOT_COLLECTING', `round ${u.roundId} is ${round?.state ?? 'unknown'}; it does not accept ${counting ? 'sample counts or feature statistics' : 'updates'} now`);
+        throw new SyndicateError(
+          'FAILED_PRECONDITION',
+          counting ? 'ROUND_NOT_COUNTING' : 'ROUND_NOT_COLLECTING',
+          `round ${u.roundId} is ${round?.state ?? 'unknown'}; it does not accept ${counting ? 'sample counts or feature statistics' : 'updates'} now`,
+        );
       }
     }
     await u.allowed?.(u.participantId, em);
-    if (await em.getRepository(UpdateReceipt).findOne({ where: { roundId: u.roundId, participantId: u.participantId, kind: u.kind } })) {
-      throw new SyndicateError('ALREADY_EXISTS', DUPLICATE_REASON[u.kind], `participant ${u.participantId} already sent its ${u.kind} for round ${u.roundId}`);
+    if (
+      await em
+        .getRepository(UpdateReceipt)
+        .findOne({ where: { roundId: u.roundId, participantId: u.participantId, kind: u.kind } })
+    ) {
+      throw new SyndicateError(
+        'ALREADY_EXISTS',
+        DUPLICATE_REASON[u.kind],
+        `participant ${u.participantId} already sent its ${u.kind} for round ${u.roundId}`,
+      );
     }
   }
 
@@ -221,9 +294,20 @@ export class AggregationService {
    * Plaintext mode's integer contributions (evaluation histograms): exact float64
    * sums, committed with the receipt like every other contribution.
    */
-  async acceptFields(u: IncomingUpdate & { kind: UpdateKind; valueCount: number; accepting?: (em: EntityManager) => Promise<void>; allowed: (participantId: string, em: EntityManager) => Promise<void> }): Promise<UpdateReceipt> {
+  async acceptFields(
+    u: IncomingUpdate & {
+      kind: UpdateKind;
+      valueCount: number;
+      accepting?: (em: EntityManager) => Promise<void>;
+      allowed: (participantId: string, em: EntityManager) => Promise<void>;
+    },
+  ): Promise<UpdateReceipt> {
     if (u.payload.length !== u.valueCount * 4) {
-      throw new SyndicateError('INVALID_ARGUMENT', 'SHAPE_MISMATCH', `contribution has ${u.payload.length} bytes, expected ${u.valueCount} uint32 fields (${u.valueCount * 4} bytes)`);
+      throw new SyndicateError(
+        'INVALID_ARGUMENT',
+        'SHAPE_MISMATCH',
+        `contribution has ${u.payload.length} bytes, expected ${u.valueCount} uint32 fields (${u.valueCount * 4} bytes)`,
+      );
     }
     const fields = new Uint32Array(u.valueCount);
     for (let i = 0; i < u.valueCount; i++) fields[i] = u.payload.readUInt32LE(i * 4);
@@ -234,13 +318,29 @@ export class AggregationService {
         const accumulators = em.getRepository(RoundAccumulator);
         const stored = await accumulators.findOne({ where: { roundId: u.roundId, kind: u.kind } });
         const sums = stored ? decodeFloat64(stored.data) : new Float64Array(u.valueCount);
-        if (sums.length !== u.valueCount) throw new SyndicateError('INTERNAL', 'ACCUMULATOR_SHAPE', `stored ${u.kind} sum of round ${u.roundId} has ${sums.length} fields, expected ${u.valueCount}`);
+        if (sums.length !== u.valueCount)
+          throw new SyndicateError(
+            'INTERNAL',
+            'ACCUMULATOR_SHAPE',
+            `stored ${u.kind} sum of round ${u.roundId} has ${sums.length} fields, expected ${u.valueCount}`,
+          );
         for (let i = 0; i < fields.length; i++) sums[i] += fields[i];
         const contributors = (stored?.contributors ?? 0) + 1;
-        await accumulators.save(accumulators.create({ roundId: u.roundId, kind: u.kind, contributors, totalWeight: 0, data: encodeFloat64(sums) }));
+        await accumulators.save(
+          accumulators.create({
+            roundId: u.roundId,
+            kind: u.kind,
+            contributors,
+            totalWeight: 0,
+            data: encodeFloat64(sums),
+          }),
+        );
         const receipt = await this.receipt(u, em);
         await u.recorded?.(em, receipt);
-        this.log.info({ roundId: u.roundId, participantId: u.participantId, kind: u.kind, contributors }, 'contribution accepted');
+        this.log.info(
+          { roundId: u.roundId, participantId: u.participantId, kind: u.kind, contributors },
+          'contribution accepted',
+        );
         return receipt;
       }),
     );
@@ -249,7 +349,9 @@ export class AggregationService {
   /** Plaintext mode: the exact float64 field sums of one kind, or null when nothing was accepted. */
   async plainSum(roundId: string, kind: UpdateKind): Promise<{ data: Buffer; contributors: number } | null> {
     const stored = await this.db.getRepository(RoundAccumulator).findOne({ where: { roundId, kind } });
-    return stored && stored.contributors > 0 ? { data: Buffer.from(stored.data), contributors: stored.contributors } : null;
+    return stored && stored.contributors > 0
+      ? { data: Buffer.from(stored.data), contributors: stored.contributors }
+      : null;
   }
 
   /** Runs `work` while no update for the round can commit (e.g. closing the round). */
@@ -258,7 +360,9 @@ export class AggregationService {
   }
 
   async contributors(roundId: string, em?: EntityManager, kind: UpdateKind = 'model'): Promise<UpdateReceipt[]> {
-    return (em ?? this.db.manager).getRepository(UpdateReceipt).find({ where: { roundId, kind }, order: { acceptedAt: 'ASC' } });
+    return (em ?? this.db.manager)
+      .getRepository(UpdateReceipt)
+      .find({ where: { roundId, kind }, order: { acceptedAt: 'ASC' } });
   }
 
   /** The aggregate of everything accepted so far; null when nothing was. */

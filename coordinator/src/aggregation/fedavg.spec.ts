@@ -14,11 +14,27 @@ describe('fedavg', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 20 }).chain((n) =>
-          fc.array(fc.record({ weights: fc.float32Array({ minLength: n, maxLength: n, noNaN: true, noDefaultInfinity: true, min: -1e3, max: 1e3 }), numSamples: fc.integer({ min: 1, max: 1e6 }) }), { minLength: 1, maxLength: 8 }),
+          fc.array(
+            fc.record({
+              weights: fc.float32Array({
+                minLength: n,
+                maxLength: n,
+                noNaN: true,
+                noDefaultInfinity: true,
+                min: -1e3,
+                max: 1e3,
+              }),
+              numSamples: fc.integer({ min: 1, max: 1e6 }),
+            }),
+            { minLength: 1, maxLength: 8 },
+          ),
         ),
         (updates) => {
           let state = fedAvgStrategy.init(updates[0].weights.length);
-          for (const u of updates) state = fedAvgStrategy.deserialize(fedAvgStrategy.serialize(fedAvgStrategy.add(state, u.weights, u.numSamples)));
+          for (const u of updates)
+            state = fedAvgStrategy.deserialize(
+              fedAvgStrategy.serialize(fedAvgStrategy.add(state, u.weights, u.numSamples)),
+            );
           const streamed = fedAvgStrategy.finalize(state);
           const total = updates.reduce((s, u) => s + u.numSamples, 0);
           for (let i = 0; i < streamed.length; i++) {
@@ -35,7 +51,11 @@ describe('fedavg', () => {
     const s = fedAvgAdd(fedAvgInit(3), Float32Array.from([1, 2, 3]), 2);
     const { data } = fedAvgStrategy.serialize(s);
     const unaligned = Buffer.concat([Buffer.alloc(3), data]).subarray(3);
-    expect(Array.from(fedAvgStrategy.finalize(fedAvgStrategy.deserialize({ data: unaligned, totalWeight: 2, contributors: 1 })))).toEqual([1, 2, 3]);
+    expect(
+      Array.from(
+        fedAvgStrategy.finalize(fedAvgStrategy.deserialize({ data: unaligned, totalWeight: 2, contributors: 1 })),
+      ),
+    ).toEqual([1, 2, 3]);
   });
 
   it('refuses a wrong-sized update, a non-positive weight and an empty average', () => {

@@ -16,7 +16,8 @@ export function fedAvgAdd(state: FedAvgState, update: Float32Array, weight: numb
   if (update.length !== state.weightedSum.length) {
     throw new RangeError(`update has ${update.length} parameters, the model has ${state.weightedSum.length}`);
   }
-  if (!(weight > 0) || !Number.isFinite(weight)) throw new RangeError(`weight must be a positive finite number, got ${weight}`);
+  if (!(weight > 0) || !Number.isFinite(weight))
+    throw new RangeError(`weight must be a positive finite number, got ${weight}`);
   const sum = state.weightedSum;
   for (let i = 0; i < sum.length; i++) sum[i] += weight * update[i];
   return { weightedSum: sum, totalWeight: state.totalWeight + weight, contributors: state.contributors + 1 };
@@ -42,5 +43,9 @@ export const fedAvgStrategy: AggregationStrategy<FedAvgState> = {
   add: fedAvgAdd,
   finalize: fedAvgFinalize,
   serialize: (s) => ({ data: encodeFloat64(s.weightedSum), totalWeight: s.totalWeight, contributors: s.contributors }),
-  deserialize: ({ data, totalWeight, contributors }) => ({ weightedSum: decodeFloat64(data), totalWeight, contributors }),
+  deserialize: ({ data, totalWeight, contributors }) => ({
+    weightedSum: decodeFloat64(data),
+    totalWeight,
+    contributors,
+  }),
 };

@@ -17,7 +17,8 @@ export interface AuditInput {
 export async function appendAuditEvent(em: EntityManager, at: number, e: AuditInput): Promise<void> {
   // Replicas (and `syndicate init`) share one chain: on PostgreSQL appends take a transaction lock, so two
   // writers never chain to the same predecessor. SQLite serialises writers by itself.
-  if (em.connection.driver.options.type === 'postgres') await em.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_LOCK_KEY]);
+  if (em.connection.driver.options.type === 'postgres')
+    await em.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_LOCK_KEY]);
   const repo = em.getRepository(AuditEvent);
   const [last] = await repo.find({ order: { seq: 'DESC' }, take: 1 });
   const fields = {

@@ -4,7 +4,15 @@ function chain(n: number) {
   const out: (AuditFields & { prevHash: string; hash: string })[] = [];
   let prev = GENESIS_HASH;
   for (let seq = 1; seq <= n; seq++) {
-    const e = { seq, at: 1000 + seq, actor: 'prt_a', action: 'update.rejected', federationId: 'fed_1', subject: 'rnd_1', detail: JSON.stringify({ reason: `R${seq}` }) };
+    const e = {
+      seq,
+      at: 1000 + seq,
+      actor: 'prt_a',
+      action: 'update.rejected',
+      federationId: 'fed_1',
+      subject: 'rnd_1',
+      detail: JSON.stringify({ reason: `R${seq}` }),
+    };
     const hash = auditHash(prev, e);
     out.push({ ...e, prevHash: prev, hash });
     prev = hash;
@@ -28,7 +36,10 @@ describe('audit chain', () => {
   });
   it('names reordered entries', () => {
     const c = chain(5);
-    [c[3], c[4]] = [{ ...c[4], seq: 4 }, { ...c[3], seq: 5 }];
+    [c[3], c[4]] = [
+      { ...c[4], seq: 4 },
+      { ...c[3], seq: 5 },
+    ];
     expect(verifyAuditChain(c)?.seq).toBe(4);
   });
 });

@@ -22,12 +22,15 @@ export function auditHash(prevHash: string, e: AuditFields): string {
 }
 
 /** The first entry (by position) that does not chain, with why; null when the log is intact. */
-export function verifyAuditChain(entries: (AuditFields & { prevHash: string; hash: string })[]): { seq: number; problem: string } | null {
+export function verifyAuditChain(
+  entries: (AuditFields & { prevHash: string; hash: string })[],
+): { seq: number; problem: string } | null {
   let prev = GENESIS_HASH;
   for (let i = 0; i < entries.length; i++) {
     const e = entries[i];
     if (e.seq !== i + 1) return { seq: i + 1, problem: `entry ${i + 1} is missing (found ${e.seq} in its place)` };
-    if (e.prevHash !== prev) return { seq: e.seq, problem: `entry ${e.seq} does not follow entry ${e.seq - 1} (removed or reordered)` };
+    if (e.prevHash !== prev)
+      return { seq: e.seq, problem: `entry ${e.seq} does not follow entry ${e.seq - 1} (removed or reordered)` };
     if (auditHash(prev, e) !== e.hash) return { seq: e.seq, problem: `entry ${e.seq} was edited after it was written` };
     prev = e.hash;
   }

@@ -9,7 +9,11 @@ export class AuditController {
 
   @Get()
   list(@Query('federationId') federationId?: string, @Query('after') after?: string, @Query('limit') limit?: string) {
-    return this.audit.list({ federationId, after: after ? Number(after) : undefined, limit: limit ? Number(limit) : undefined });
+    return this.audit.list({
+      federationId,
+      after: after ? Number(after) : undefined,
+      limit: limit ? Number(limit) : undefined,
+    });
   }
 
   @Get('verify')

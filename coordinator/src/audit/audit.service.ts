@@ -30,9 +30,7 @@ export class AuditService {
   async record(e: AuditInput): Promise<void> {
     this.metrics.count(e);
     try {
-      await this.mutex.run('audit', () =>
-        this.db.transaction((em) => appendAuditEvent(em, this.clock.now(), e)),
-      );
+      await this.mutex.run('audit', () => this.db.transaction((em) => appendAuditEvent(em, this.clock.now(), e)));
     } catch (err) {
       this.log.error({ err, action: e.action }, 'audit append failed');
     }
@@ -49,7 +47,11 @@ export class AuditService {
   }
 
   async list(o: { federationId?: string; after?: number; limit?: number } = {}): Promise<AuditEvent[]> {
-    const qb = this.db.getRepository(AuditEvent).createQueryBuilder('e').orderBy('e.seq', 'ASC').take(Math.min(o.limit ?? 1000, 10_000));
+    const qb = this.db
+      .getRepository(AuditEvent)
+      .createQueryBuilder('e')
+      .orderBy('e.seq', 'ASC')
+      .take(Math.min(o.limit ?? 1000, 10_000));
     if (o.after) qb.andWhere('e.seq > :after', { after: o.after });
     if (o.federationId) qb.andWhere('e.federationId = :f', { f: o.federationId });
     return qb.getMany();

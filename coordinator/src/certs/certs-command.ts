@@ -6,27 +6,58 @@ export function registerCerts(program: Command): void {
   const certs = program.command('certs').description('TLS material for development and tests.');
   certs
     .command('init')
-    .description('Make a development CA, a coordinator certificate and (optionally) agent client certificates for mutual TLS. Not for production: there, use your own CA.')
+    .description(
+      'Make a development CA, a coordinator certificate and (optionally) agent client certificates for mutual TLS. Not for production: there, use your own CA.',
+    )
     .option('--out <dir>', 'where to write them', 'var/certs')
-    .option('--hosts <list>', 'names and addresses the coordinator is reached by (certificate SANs)', 'localhost,127.0.0.1,::1')
+    .option(
+      '--hosts <list>',
+      'names and addresses the coordinator is reached by (certificate SANs)',
+      'localhost,127.0.0.1,::1',
+    )
     .option('--agents <list>', 'agent names to issue client certificates for, comma-separated')
     .option('--days <n>', 'validity', (v) => parseInt(v, 10), 365)
     .option('--force', 'overwrite an existing CA in --out')
     .option('--keep-existing', 'if --out already holds a CA, leave it and succeed (for init containers)')
-    .addHelpText('after', '\nThen:\n  syndicate serve --tls-cert var/certs/coordinator.pem --tls-key var/certs/coordinator.key [--tls-client-ca var/certs/ca.pem]\n  syndicate-agent enroll --coordinator HOST:PORT --ca var/certs/ca.pem [--cert var/certs/agents/NAME.pem --key var/certs/agents/NAME.key] --token …\n')
-    .action(async (o: { out: string; hosts: string; agents?: string; days: number; force?: boolean; keepExisting?: boolean }) => {
-      if (fs.existsSync(path.join(o.out, 'ca.pem')) && o.keepExisting && !o.force) {
-        process.stdout.write(`${o.out} already holds a CA; kept\n`);
-        return;
-      }
-      if (fs.existsSync(path.join(o.out, 'ca.pem')) && !o.force) throw new Error(`${o.out} already holds a CA; pass --force to replace it (every certificate it issued stops being trusted)`);
-      const { makeDevPki, writeDevPki } = await import('./dev-ca');
-      const hosts = o.hosts.split(',').map((h) => h.trim()).filter(Boolean);
-      const agents = (o.agents ?? '').split(',').map((a) => a.trim()).filter(Boolean);
-      const bad = agents.filter((a) => !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(a));
-      if (bad.length) throw new Error(`--agents: ${bad.join(', ')} cannot be used as file names (letters, digits, _ . - only)`);
-      const files = writeDevPki(o.out, await makeDevPki({ hosts, agents, days: o.days }));
-      process.stdout.write(`development CA and certificates in ${o.out} (valid ${o.days} days; hosts ${hosts.join(', ')}):\n  CA            ${files.caCert}\n  coordinator   ${files.coordinatorCert}, ${files.coordinatorKey}\n`);
-      for (const [name, f] of Object.entries(files.agents)) process.stdout.write(`  agent ${name.padEnd(7)} ${f.cert}, ${f.key}\n`);
-    });
+    .addHelpText(
+      'after',
+      '\nThen:\n  syndicate serve --tls-cert var/certs/coordinator.pem --tls-key var/certs/coordinator.key [--tls-client-ca var/certs/ca.pem]\n  syndicate-agent enroll --coordinator HOST:PORT --ca var/certs/ca.pem [--cert var/certs/agents/NAME.pem --key var/certs/agents/NAME.key] --token …\n',
+    )
+    .action(
+      async (o: {
+        out: string;
+        hosts: string;
+        agents?: string;
+        days: number;
+        force?: boolean;
+        keepExisting?: boolean;
+      }) => {
+        if (fs.existsSync(path.join(o.out, 'ca.pem')) && o.keepExisting && !o.force) {
+          process.stdout.write(`${o.out} already holds a CA; kept\n`);
+          return;
+        }
+        if (fs.existsSync(path.join(o.out, 'ca.pem')) && !o.force)
+          throw new Error(
+            `${o.out} already holds a CA; pass --force to replace it (every certificate it issued stops being trusted)`,
+          );
+        const { makeDevPki, writeDevPki } = await import('./dev-ca');
+        const hosts = o.hosts
+          .split(',')
+          .map((h) => h.trim())
+          .filter(Boolean);
+        const agents = (o.agents ?? '')
+          .split(',')
+          .map((a) => a.trim())
+          .filter(Boolean);
+        const bad = agents.filter((a) => !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(a));
+        if (bad.length)
+          throw new Error(`--agents: ${bad.join(', ')} cannot be used as file names (letters, digits, _ . - only)`);
+        const files = writeDevPki(o.out, await makeDevPki({ hosts, agents, days: o.days }));
+        process.stdout.write(
+          `development CA and certificates in ${o.out} (valid ${o.days} days; hosts ${hosts.join(', ')}):\n  CA            ${files.caCert}\n  coordinator   ${files.coordinatorCert}, ${files.coordinatorKey}\n`,
+        );
+        for (const [name, f] of Object.entries(files.agents))
+          process.stdout.write(`  agent ${name.padEnd(7)} ${f.cert}, ${f.key}\n`);
+      },
+    );
 }

@@ -23,11 +23,17 @@ export interface DevPki {
   agents: Record<string, PemPair>;
 }
 
-const serial = () => randomBytes(16).toString('hex').replace(/^[89a-f]/, '1');
+const serial = () =>
+  randomBytes(16)
+    .toString('hex')
+    .replace(/^[89a-f]/, '1');
 
 async function keyPem(key: CryptoKey): Promise<string> {
   const der = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', key));
-  return `-----BEGIN PRIVATE KEY-----\n${der.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END PRIVATE KEY-----\n`;
+  return `-----BEGIN PRIVATE KEY-----\n${der
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .replace(/\n$/, '')}\n-----END PRIVATE KEY-----\n`;
 }
 
 async function newKeys(): Promise<CryptoKeyPair> {
@@ -50,7 +56,10 @@ export async function makeDevPki(o: { hosts: string[]; agents?: string[]; days?:
     notAfter,
     keys: caKeys,
     signingAlgorithm: ALG,
-    extensions: [new x509.BasicConstraintsExtension(true, 0, true), new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true)],
+    extensions: [
+      new x509.BasicConstraintsExtension(true, 0, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+    ],
   });
   const issue = async (cn: string, usage: 'server' | 'client', sans: string[]): Promise<PemPair> => {
     const keys = await newKeys();
@@ -66,26 +75,54 @@ export async function makeDevPki(o: { hosts: string[]; agents?: string[]; days?:
       extensions: [
         new x509.BasicConstraintsExtension(false, undefined, true),
         new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-        new x509.ExtendedKeyUsageExtension([usage === 'server' ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.clientAuth]),
-        ...(sans.length ? [new x509.SubjectAlternativeNameExtension(sans.map((h) => (/^[\d.]+$|:/.test(h) ? { type: 'ip' as const, value: h } : { type: 'dns' as const, value: h })))] : []),
+        new x509.ExtendedKeyUsageExtension([
+          usage === 'server' ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.clientAuth,
+        ]),
+        ...(sans.length
+          ? [
+              new x509.SubjectAlternativeNameExtension(
+                sans.map((h) =>
+                  /^[\d.]+$|:/.test(h) ? { type: 'ip' as const, value: h } : { type: 'dns' as const, value: h },
+                ),
+              ),
+            ]
+          : []),
       ],
     });
     return { cert: cert.toString('pem'), key: await keyPem(keys.privateKey) };
   };
   const agents: Record<string, PemPair> = {};
   for (const name of o.agents ?? []) agents[name] = await issue(name, 'client', []);
-  return { ca: { cert: ca.toString('pem'), key: await keyPem(caKeys.privateKey) }, coordinator: await issue(o.hosts[0] ?? 'localhost', 'server', o.hosts), agents };
+  return {
+    ca: { cert: ca.toString('pem'), key: await keyPem(caKeys.privateKey) },
+    coordinator: await issue(o.hosts[0] ?? 'localhost', 'server', o.hosts),
+    agents,
+  };
 }
 
 /** Writes the PKI as ca.pem, coordinator.pem/.key and agents/<name>.pem/.key; keys are 0600. Returns the files. */
-export function writeDevPki(dir: string, pki: DevPki): { caCert: string; coordinatorCert: string; coordinatorKey: string; agents: Record<string, { cert: string; key: string }> } {
+export function writeDevPki(
+  dir: string,
+  pki: DevPki,
+): {
+  caCert: string;
+  coordinatorCert: string;
+  coordinatorKey: string;
+  agents: Record<string, { cert: string; key: string }>;
+} {
   fs.mkdirSync(path.join(dir, 'agents'), { recursive: true });
   const put = (file: string, text: string, secret = false) => {
     fs.writeFileSync(path.join(dir, file), text, { mode: secret ? 0o600 : 0o644 });
     return path.join(dir, file);
   };
   const agents: Record<string, { cert: string; key: string }> = {};
-  for (const [name, pair] of Object.entries(pki.agents)) agents[name] = { cert: put(`agents/${name}.pem`, pair.cert), key: put(`agents/${name}.key`, pair.key, true) };
+  for (const [name, pair] of Object.entries(pki.agents))
+    agents[name] = { cert: put(`agents/${name}.pem`, pair.cert), key: put(`agents/${name}.key`, pair.key, true) };
   put('ca.key', pki.ca.key, true);
-  return { caCert: put('ca.pem', pki.ca.cert), coordinatorCert: put('coordinator.pem', pki.coordinator.cert), coordinatorKey: put('coordinator.key', pki.coordinator.key, true), agents };
+  return {
+    caCert: put('ca.pem', pki.ca.cert),
+    coordinatorCert: put('coordinator.pem', pki.coordinator.cert),
+    coordinatorKey: put('coordinator.key', pki.coordinator.key, true),
+    agents,
+  };
 }

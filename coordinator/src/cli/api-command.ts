@@ -6,7 +6,16 @@ import { AdminApiError } from '../client/admin-api-error';
 import { AdminClient } from '../client/admin-client';
 
 /** Exit codes a script can rely on (documented in `syndicate --help`). */
-export const EXIT = { OK: 0, ERROR: 1, USAGE: 2, ACCESS: 3, INTEGRITY: 4, NOT_FOUND: 5, CONFLICT: 6, UNREACHABLE: 7 } as const;
+export const EXIT = {
+  OK: 0,
+  ERROR: 1,
+  USAGE: 2,
+  ACCESS: 3,
+  INTEGRITY: 4,
+  NOT_FOUND: 5,
+  CONFLICT: 6,
+  UNREACHABLE: 7,
+} as const;
 
 export interface ApiOptions {
   url: string;
@@ -21,9 +30,19 @@ export function apiCommand(parent: Command, name: string, description: string): 
   return parent
     .command(name)
     .description(description)
-    .addOption(new Option('--url <url>', 'coordinator REST address').env('SYNDICATE_URL').default('http://127.0.0.1:8080'))
-    .addOption(new Option('--token <token>', 'API token (prefer SYNDICATE_TOKEN or --token-file: flags show up in ps)').env('SYNDICATE_TOKEN'))
-    .addOption(new Option('--token-file <file>', 'read the API token from this file (syndicate init --write-token)').env('SYNDICATE_TOKEN_FILE'))
+    .addOption(
+      new Option('--url <url>', 'coordinator REST address').env('SYNDICATE_URL').default('http://127.0.0.1:8080'),
+    )
+    .addOption(
+      new Option('--token <token>', 'API token (prefer SYNDICATE_TOKEN or --token-file: flags show up in ps)').env(
+        'SYNDICATE_TOKEN',
+      ),
+    )
+    .addOption(
+      new Option('--token-file <file>', 'read the API token from this file (syndicate init --write-token)').env(
+        'SYNDICATE_TOKEN_FILE',
+      ),
+    )
     .addOption(new Option('--ca <file.pem>', 'CA certificate to trust for an https:// coordinator').env('SYNDICATE_CA'))
     .option('--json', 'machine-readable output');
 }
@@ -34,16 +53,26 @@ export function clientFrom(o: ApiOptions): AdminClient {
     try {
       token = fs.readFileSync(o.tokenFile, 'utf8').trim();
     } catch (err) {
-      throw new CliError(EXIT.USAGE, `--token-file ${o.tokenFile}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+      throw new CliError(
+        EXIT.USAGE,
+        `--token-file ${o.tokenFile}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+      );
     }
   }
-  if (!token) throw new CliError(EXIT.ACCESS, 'no API token: pass --token-file FILE or set SYNDICATE_TOKEN (the first admin token comes from `syndicate init`)');
+  if (!token)
+    throw new CliError(
+      EXIT.ACCESS,
+      'no API token: pass --token-file FILE or set SYNDICATE_TOKEN (the first admin token comes from `syndicate init`)',
+    );
   let ca: Buffer | undefined;
   if (o.ca) {
     try {
       ca = fs.readFileSync(o.ca);
     } catch (err) {
-      throw new CliError(EXIT.USAGE, `--ca ${o.ca}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+      throw new CliError(
+        EXIT.USAGE,
+        `--ca ${o.ca}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+      );
     }
   }
   return new AdminClient(o.url.replace(/\/+$/, ''), { token, ca });
@@ -71,18 +100,25 @@ export function cliErrorOf(err: unknown): CliError | null {
   if (err instanceof CliError) return err;
   if (!(err instanceof AdminApiError)) return null;
   const code =
-    err.status === 0 ? EXIT.UNREACHABLE
-    : err.status === 401 || err.status === 403 ? EXIT.ACCESS
-    : err.status === 404 ? EXIT.NOT_FOUND
-    : err.status === 409 || err.status === 412 ? EXIT.CONFLICT
-    : err.status === 400 ? EXIT.USAGE
-    : EXIT.ERROR;
+    err.status === 0
+      ? EXIT.UNREACHABLE
+      : err.status === 401 || err.status === 403
+        ? EXIT.ACCESS
+        : err.status === 404
+          ? EXIT.NOT_FOUND
+          : err.status === 409 || err.status === 412
+            ? EXIT.CONFLICT
+            : err.status === 400
+              ? EXIT.USAGE
+              : EXIT.ERROR;
   const tlsTrouble = err.status === 0 && /CERT|SSL|TLS|SELF_SIGNED|VERIFY|EPROTO/i.test(err.reason);
   const hint =
     HINTS[err.reason] ??
-    (tlsTrouble ? "the coordinator's TLS certificate is not trusted: pass --ca with the consortium's CA (env SYNDICATE_CA), or check the host name in --url"
-    : err.status === 0 ? 'is the coordinator running? check --url (env SYNDICATE_URL)'
-    : '');
+    (tlsTrouble
+      ? "the coordinator's TLS certificate is not trusted: pass --ca with the consortium's CA (env SYNDICATE_CA), or check the host name in --url"
+      : err.status === 0
+        ? 'is the coordinator running? check --url (env SYNDICATE_URL)'
+        : '');
   return new CliError(code, `${err.message} [${err.reason}]${hint ? `\n  hint: ${hint}` : ''}`);
 }
 
@@ -102,14 +138,16 @@ export const when = (ms?: number | null): string => (ms ? new Date(ms).toISOStri
 /** "7d", "12h", "90m", "3600" (seconds) → seconds. */
 export function parseDurationSeconds(value: string): number {
   const n = /^\d+$/.test(value) ? Number(value) * 1000 : (ms(value as ms.StringValue) as number | undefined);
-  if (n === undefined || !Number.isFinite(n) || n <= 0) throw new CliError(EXIT.USAGE, `"${value}" is not a duration (examples: 90s, 30m, 12h, 7d)`);
+  if (n === undefined || !Number.isFinite(n) || n <= 0)
+    throw new CliError(EXIT.USAGE, `"${value}" is not a duration (examples: 90s, 30m, 12h, 7d)`);
   return Math.round(n / 1000);
 }
 
 export function parsePositiveInt(name: string) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 1) throw new CliError(EXIT.USAGE, `${name} must be a positive whole number, got "${value}"`);
+    if (!Number.isInteger(n) || n < 1)
+      throw new CliError(EXIT.USAGE, `${name} must be a positive whole number, got "${value}"`);
     return n;
   };
 }

@@ -6,9 +6,16 @@ import { loadCoordinatorConfig } from '../config/coordinator-config';
 import { CliError, EXIT } from './api-command';
 
 function parseRoles(v: string): Role[] {
-  const roles = v.split(',').map((r) => r.trim()).filter(Boolean);
+  const roles = v
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
   const bad = roles.filter((r) => !(ROLES as readonly string[]).includes(r));
-  if (bad.length || !roles.length) throw new CliError(EXIT.USAGE, `--roles: unknown role ${bad.join(', ') || '(none)'}; roles are ${ROLES.join(', ')}`);
+  if (bad.length || !roles.length)
+    throw new CliError(
+      EXIT.USAGE,
+      `--roles: unknown role ${bad.join(', ') || '(none)'}; roles are ${ROLES.join(', ')}`,
+    );
   return roles as Role[];
 }
 
@@ -23,25 +30,57 @@ export function registerInit(program: Command): void {
     .option('--roles <list>', `comma-separated roles (${ROLES.join(', ')})`, parseRoles, ['admin'] as Role[])
     .option('--force-new-token', 'issue another token even though the database already has some')
     .option('--json', 'machine-readable output')
-    .addHelpText('after', '\nRun once, before the first `syndicate serve`. Running it again only applies new migrations.\nExample:\n  syndicate init --database postgres://syndicate@db/syndicate --write-token ~/.syndicate/admin.token\n')
-    .action(async (o: { database?: string; config?: string; writeToken?: string; tokenName: string; roles: Role[]; forceNewToken?: boolean; json?: boolean }) => {
-      const config = loadCoordinatorConfig({ databaseUrl: o.database }, process.env, o.config ?? (process.env.SYNDICATE_CONFIG || undefined), false);
-      const { initDatabase } = await import('../init/init-database');
-      const result = await initDatabase(config.databaseUrl, { tokenName: o.tokenName, roles: o.roles, forceNewToken: o.forceNewToken });
-      if (result.token && o.writeToken) {
-        fs.mkdirSync(path.dirname(path.resolve(o.writeToken)), { recursive: true });
-        fs.writeFileSync(o.writeToken, `${result.token.token}\n`, { mode: 0o600 });
-      }
-      if (o.json) {
-        process.stdout.write(`${JSON.stringify({ database: config.databaseUrl, ...result }, null, 2)}\n`);
-        return;
-      }
-      process.stdout.write(`database ${config.databaseUrl}: ${result.migrationsRun.length ? `applied ${result.migrationsRun.join(', ')}` : 'schema up to date'}\n`);
-      if (!result.token) {
-        process.stdout.write(`it already has ${result.existingTokens} API token(s); no new token issued (an admin makes more with: syndicate token create; or pass --force-new-token)\n`);
-        return;
-      }
-      process.stdout.write(`API token ${result.token.id} (${result.token.name}; roles ${result.token.roles.join(', ')}), shown only now:\n\n  ${result.token.token}\n\n`);
-      process.stdout.write(o.writeToken ? `also written to ${o.writeToken} (mode 600); use it with --token-file ${o.writeToken}\n` : 'store it in a secret manager; use it with SYNDICATE_TOKEN or --token-file\n');
-    });
+    .addHelpText(
+      'after',
+      '\nRun once, before the first `syndicate serve`. Running it again only applies new migrations.\nExample:\n  syndicate init --database postgres://syndicate@db/syndicate --write-token ~/.syndicate/admin.token\n',
+    )
+    .action(
+      async (o: {
+        database?: string;
+        config?: string;
+        writeToken?: string;
+        tokenName: string;
+        roles: Role[];
+        forceNewToken?: boolean;
+        json?: boolean;
+      }) => {
+        const config = loadCoordinatorConfig(
+          { databaseUrl: o.database },
+          process.env,
+          o.config ?? (process.env.SYNDICATE_CONFIG || undefined),
+          false,
+        );
+        const { initDatabase } = await import('../init/init-database');
+        const result = await initDatabase(config.databaseUrl, {
+          tokenName: o.tokenName,
+          roles: o.roles,
+          forceNewToken: o.forceNewToken,
+        });
+        if (result.token && o.writeToken) {
+          fs.mkdirSync(path.dirname(path.resolve(o.writeToken)), { recursive: true });
+          fs.writeFileSync(o.writeToken, `${result.token.token}\n`, { mode: 0o600 });
+        }
+        if (o.json) {
+          process.stdout.write(`${JSON.stringify({ database: config.databaseUrl, ...result }, null, 2)}\n`);
+          return;
+        }
+        process.stdout.write(
+          `database ${config.databaseUrl}: ${result.migrationsRun.length ? `applied ${result.migrationsRun.join(', ')}` : 'schema up to date'}\n`,
+        );
+        if (!result.token) {
+          process.stdout.write(
+            `it already has ${result.existingTokens} API token(s); no new token issued (an admin makes more with: syndicate token create; or pass --force-new-token)\n`,
+          );
+          return;
+        }
+        process.stdout.write(
+          `API token ${result.token.id} (${result.token.name}; roles ${result.token.roles.join(', ')}), shown only now:\n\n  ${result.token.token}\n\n`,
+        );
+        process.stdout.write(
+          o.writeToken
+            ? `also written to ${o.writeToken} (mode 600); use it with --token-file ${o.writeToken}\n`
+            : 'store it in a secret manager; use it with SYNDICATE_TOKEN or --token-file\n',
+        );
+      },
+    );
 }

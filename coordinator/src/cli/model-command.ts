@@ -10,26 +10,61 @@ export function registerModel(program: Command): void {
     .requiredOption('--federation <id>', 'federation id')
     .action(async (o: ApiOptions & { federation: string }) => {
       const all = await clientFrom(o).models(o.federation);
-      output(o, all, (v) => table(['id', 'round', 'contributors', 'encoding', 'key epoch', 'parameters', 'created'], v.map((m) => [m.id, m.roundNumber, m.contributors, m.encoding.replace('PAYLOAD_ENCODING_', ''), m.keyEpoch, m.numParams, when(m.createdAt)])));
+      output(o, all, (v) =>
+        table(
+          ['id', 'round', 'contributors', 'encoding', 'key epoch', 'parameters', 'created'],
+          v.map((m) => [
+            m.id,
+            m.roundNumber,
+            m.contributors,
+            m.encoding.replace('PAYLOAD_ENCODING_', ''),
+            m.keyEpoch,
+            m.numParams,
+            when(m.createdAt),
+          ]),
+        ),
+      );
     });
-  apiCommand(model, 'show', 'Show one model version: lineage (round, contributors, plan hash, key epoch) and the consortium metrics.')
+  apiCommand(
+    model,
+    'show',
+    'Show one model version: lineage (round, contributors, plan hash, key epoch) and the consortium metrics.',
+  )
     .argument('<id>', 'model version id')
     .action(async (id: string, o: ApiOptions) => {
       const client = clientFrom(o);
       const [m, evaluation] = await Promise.all([client.model(id), client.evaluation(id).catch(() => null)]);
       output(o, { ...m, evaluation }, (v) =>
-        [...Object.entries(m).map(([k, x]) => `${k}: ${k.endsWith('At') ? when(x as number) : String(x)}`), `evaluation: ${v.evaluation ? describeEvaluation(v.evaluation) : 'none'}`].join('\n'),
+        [
+          ...Object.entries(m).map(([k, x]) => `${k}: ${k.endsWith('At') ? when(x as number) : String(x)}`),
+          `evaluation: ${v.evaluation ? describeEvaluation(v.evaluation) : 'none'}`,
+        ].join('\n'),
       );
     });
-  apiCommand(model, 'export', "Export a model version: tfjs (a directory tf.loadLayersModel reads), json (plain weights), scorecard (logistic regression as points) or f32 (raw weights in the plan's flat layout). Sealed (members-only) models: syndicate-agent model pull.")
+  apiCommand(
+    model,
+    'export',
+    "Export a model version: tfjs (a directory tf.loadLayersModel reads), json (plain weights), scorecard (logistic regression as points) or f32 (raw weights in the plan's flat layout). Sealed (members-only) models: syndicate-agent model pull.",
+  )
     .argument('<id>', 'model version id')
     .requiredOption('--out <path>', 'output file (f32, json, scorecard) or directory (tfjs)')
-    .addOption(new Option('--format <format>', 'export format').choices(['tfjs', 'json', 'scorecard', 'f32']).default('f32'))
+    .addOption(
+      new Option('--format <format>', 'export format').choices(['tfjs', 'json', 'scorecard', 'f32']).default('f32'),
+    )
     .action(async (id: string, o: ApiOptions & { out: string; format: 'tfjs' | 'json' | 'scorecard' | 'f32' }) => {
       const client = clientFrom(o);
       const summary = await client.model(id);
       const files: Record<string, string> =
-        o.format === 'tfjs' ? { 'tfjs/model.json': path.join(o.out, 'model.json'), 'tfjs/group1-shard1of1.bin': path.join(o.out, 'group1-shard1of1.bin') } : o.format === 'json' ? { 'weights.json': o.out } : o.format === 'scorecard' ? { 'scorecard.json': o.out } : {};
+        o.format === 'tfjs'
+          ? {
+              'tfjs/model.json': path.join(o.out, 'model.json'),
+              'tfjs/group1-shard1of1.bin': path.join(o.out, 'group1-shard1of1.bin'),
+            }
+          : o.format === 'json'
+            ? { 'weights.json': o.out }
+            : o.format === 'scorecard'
+              ? { 'scorecard.json': o.out }
+              : {};
       if (o.format === 'tfjs') fs.mkdirSync(o.out, { recursive: true });
       let bytes = 0;
       if (o.format === 'f32') {
@@ -44,21 +79,55 @@ export function registerModel(program: Command): void {
       }
       const lineage = o.format === 'tfjs' ? path.join(o.out, 'lineage.json') : `${o.out}.lineage.json`;
       fs.writeFileSync(lineage, `${JSON.stringify(summary, null, 2)}\n`);
-      output(o, { out: o.out, format: o.format, bytes, model: summary }, (v) => `wrote ${v.format} export of ${summary.id} (round ${summary.roundNumber}, ${summary.numParams} parameters, ${bytes} bytes) to ${v.out}; lineage in ${lineage}`);
+      output(
+        o,
+        { out: o.out, format: o.format, bytes, model: summary },
+        (v) =>
+          `wrote ${v.format} export of ${summary.id} (round ${summary.roundNumber}, ${summary.numParams} parameters, ${bytes} bytes) to ${v.out}; lineage in ${lineage}`,
+      );
     });
-  apiCommand(model, 'report', 'Write the federation\'s HTML report (learning curves, ROC, KS, calibration, per-round metrics) for a model-risk reviewer.')
+  apiCommand(
+    model,
+    'report',
+    "Write the federation's HTML report (learning curves, ROC, KS, calibration, per-round metrics) for a model-risk reviewer.",
+  )
     .requiredOption('--federation <id>', 'federation id')
     .requiredOption('--out <file>', 'output HTML file')
     .action(async (o: ApiOptions & { federation: string; out: string }) => {
       const html = await clientFrom(o).report(o.federation);
       fs.writeFileSync(o.out, html);
-      output(o, { out: o.out, bytes: html.length }, (v) => `wrote the report to ${v.out} (${v.bytes} bytes; one self-contained page, opens offline)`);
+      output(
+        o,
+        { out: o.out, bytes: html.length },
+        (v) => `wrote the report to ${v.out} (${v.bytes} bytes; one self-contained page, opens offline)`,
+      );
     });
-  apiCommand(model, 'metrics', 'Consortium metrics of every evaluated model version (from encrypted histograms; no bank\'s own figures).')
+  apiCommand(
+    model,
+    'metrics',
+    "Consortium metrics of every evaluated model version (from encrypted histograms; no bank's own figures).",
+  )
     .requiredOption('--federation <id>', 'federation id')
     .action(async (o: ApiOptions & { federation: string }) => {
       const all = await clientFrom(o).evaluations(o.federation);
-      const f = (x: number | null | undefined) => (x === null || x === undefined || Number.isNaN(x) ? '—' : x.toFixed(4));
-      output(o, all, (v) => table(['round', 'model', 'state', 'banks', 'AUC', 'KS', 'Gini', 'PR AUC', 'Brier', 'PSI'], v.map((e) => [e.roundNumber, e.modelVersionId, e.state, e.contributors, f(e.metrics?.rocAuc), f(e.metrics?.ks), f(e.metrics?.gini), f(e.metrics?.prAuc), f(e.metrics?.brier), f(e.metrics?.psi)])));
+      const f = (x: number | null | undefined) =>
+        x === null || x === undefined || Number.isNaN(x) ? '—' : x.toFixed(4);
+      output(o, all, (v) =>
+        table(
+          ['round', 'model', 'state', 'banks', 'AUC', 'KS', 'Gini', 'PR AUC', 'Brier', 'PSI'],
+          v.map((e) => [
+            e.roundNumber,
+            e.modelVersionId,
+            e.state,
+            e.contributors,
+            f(e.metrics?.rocAuc),
+            f(e.metrics?.ks),
+            f(e.metrics?.gini),
+            f(e.metrics?.prAuc),
+            f(e.metrics?.brier),
+            f(e.metrics?.psi),
+          ]),
+        ),
+      );
     });
 }

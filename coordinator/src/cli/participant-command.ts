@@ -5,25 +5,52 @@ type FedOptions = ApiOptions & { federation: string };
 
 export function registerParticipant(program: Command): void {
   const part = program.command('participant').description('Member banks: invite, list, revoke.');
-  apiCommand(part, 'invite', 'Make a one-time enrollment token for a bank; it enrolls with: syndicate-agent enroll --coordinator ADDR --token T')
+  apiCommand(
+    part,
+    'invite',
+    'Make a one-time enrollment token for a bank; it enrolls with: syndicate-agent enroll --coordinator ADDR --token T',
+  )
     .requiredOption('--federation <id>', 'federation id')
     .requiredOption('--name <name>', 'name the bank will appear under')
     .option('--expires-in <duration>', 'token lifetime, e.g. 30m, 12h, 7d', parseDurationSeconds)
     .action(async (o: FedOptions & { name: string; expiresIn?: number }) => {
       const inv = await clientFrom(o).invite(o.federation, o.name, o.expiresIn);
-      output(o, inv, (v) => `invitation for "${v.displayName}" in ${v.federationId}; expires ${when(v.expiresAt)}. Token (shown once, works once):\n\n  ${v.token}\n\nOn the bank's agent host:\n  syndicate-agent enroll --coordinator <grpc-address> --federation ${v.federationId} --token ${v.token}`);
+      output(
+        o,
+        inv,
+        (v) =>
+          `invitation for "${v.displayName}" in ${v.federationId}; expires ${when(v.expiresAt)}. Token (shown once, works once):\n\n  ${v.token}\n\nOn the bank's agent host:\n  syndicate-agent enroll --coordinator <grpc-address> --federation ${v.federationId} --token ${v.token}`,
+      );
     });
   apiCommand(part, 'list', 'List member banks, their status and whether their agent is connected.')
     .requiredOption('--federation <id>', 'federation id')
     .action(async (o: FedOptions) => {
       const ps = await clientFrom(o).participants(o.federation);
-      output(o, ps, (v) => (v.length ? table(['id', 'name', 'status', 'connected', 'enrolled', 'last seen'], v.map((p) => [p.id, p.displayName, p.status, p.connected ? 'yes' : 'no', when(p.enrolledAt), when(p.lastSeenAt)])) : 'no members yet (invite one: syndicate participant invite)'));
+      output(o, ps, (v) =>
+        v.length
+          ? table(
+              ['id', 'name', 'status', 'connected', 'enrolled', 'last seen'],
+              v.map((p) => [
+                p.id,
+                p.displayName,
+                p.status,
+                p.connected ? 'yes' : 'no',
+                when(p.enrolledAt),
+                when(p.lastSeenAt),
+              ]),
+            )
+          : 'no members yet (invite one: syndicate participant invite)',
+      );
     });
   apiCommand(part, 'revoke', 'Cut a bank off at its next message; the next round deals a new key epoch without it.')
     .requiredOption('--federation <id>', 'federation id')
     .argument('<participant-id>', 'participant id (see participant list)')
     .action(async (id: string, o: FedOptions) => {
       const r = await clientFrom(o).revoke(o.federation, id);
-      output(o, r, (v) => `participant ${v.id} is ${v.status}; its connection was closed and the next round uses a new key epoch`);
+      output(
+        o,
+        r,
+        (v) => `participant ${v.id} is ${v.status}; its connection was closed and the next round uses a new key epoch`,
+      );
     });
 }

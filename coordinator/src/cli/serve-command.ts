@@ -16,7 +16,10 @@ export function registerServe(program: Command): void {
     .option('--ready-file <path>', 'write {"grpcPort","httpPort","pid"} here once listening')
     .option('--tls-cert <file.pem>', 'server certificate chain for gRPC and REST (env SYNDICATE_TLS_CERT)')
     .option('--tls-key <file.key>', 'its private key (env SYNDICATE_TLS_KEY)')
-    .option('--tls-client-ca <file.pem>', 'require agent client certificates from this CA: mutual TLS (env SYNDICATE_TLS_CLIENT_CA)')
+    .option(
+      '--tls-client-ca <file.pem>',
+      'require agent client certificates from this CA: mutual TLS (env SYNDICATE_TLS_CLIENT_CA)',
+    )
     .option('--insecure', 'plaintext listeners, for local development only (env SYNDICATE_INSECURE=true)')
     .addHelpText(
       'after',
@@ -25,26 +28,35 @@ export function registerServe(program: Command): void {
         'Example:\n  syndicate serve --database postgres://syndicate@db:5432/syndicate --grpc-host 0.0.0.0 \\\n    --tls-cert /etc/syndicate/tls.crt --tls-key /etc/syndicate/tls.key --tls-client-ca /etc/syndicate/agents-ca.crt\n',
     )
     .action(async (o: Record<string, string | boolean | undefined>) => {
-      const config = loadCoordinatorConfig({
-        databaseUrl: o.database,
-        grpcHost: o.grpcHost,
-        grpcPort: o.grpcPort,
-        httpHost: o.httpHost,
-        httpPort: o.httpPort,
-        tickMs: o.tickMs,
-        logLevel: o.logLevel,
-        readyFile: o.readyFile,
-        tlsCert: o.tlsCert,
-        tlsKey: o.tlsKey,
-        tlsClientCa: o.tlsClientCa,
-        insecure: o.insecure ? true : undefined,
-      }, process.env, (o.config as string | undefined) ?? (process.env.SYNDICATE_CONFIG || undefined));
+      const config = loadCoordinatorConfig(
+        {
+          databaseUrl: o.database,
+          grpcHost: o.grpcHost,
+          grpcPort: o.grpcPort,
+          httpHost: o.httpHost,
+          httpPort: o.httpPort,
+          tickMs: o.tickMs,
+          logLevel: o.logLevel,
+          readyFile: o.readyFile,
+          tlsCert: o.tlsCert,
+          tlsKey: o.tlsKey,
+          tlsClientCa: o.tlsClientCa,
+          insecure: o.insecure ? true : undefined,
+        },
+        process.env,
+        (o.config as string | undefined) ?? (process.env.SYNDICATE_CONFIG || undefined),
+      );
       const { startCoordinator } = await import('../coordinator-app');
       const running = await startCoordinator(config, {
-        onStandby: (httpPort) => process.stdout.write(`syndicate coordinator: follower (REST on ${httpPort}); serving agents while another replica holds the leader lease and drives rounds, taking over when it goes\n`),
+        onStandby: (httpPort) =>
+          process.stdout.write(
+            `syndicate coordinator: follower (REST on ${httpPort}); serving agents while another replica holds the leader lease and drives rounds, taking over when it goes\n`,
+          ),
       });
       const scheme = config.insecure ? 'http' : 'https';
-      process.stdout.write(`syndicate coordinator: gRPC${config.insecure ? ' (plaintext)' : ' (TLS)'} on ${config.grpcHost}:${running.grpcPort}, REST on ${scheme}://${config.httpHost}:${running.httpPort}\n`);
+      process.stdout.write(
+        `syndicate coordinator: gRPC${config.insecure ? ' (plaintext)' : ' (TLS)'} on ${config.grpcHost}:${running.grpcPort}, REST on ${scheme}://${config.httpHost}:${running.httpPort}\n`,
+      );
       const stop = async () => {
         await running.close();
         process.exit(0);

@@ -51,14 +51,28 @@ export class AdminClient {
     if (this.opts.token) headers.authorization = `Bearer ${this.opts.token}`;
     let res: Response;
     try {
-      res = await fetch(`${this.baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), dispatcher: this.dispatcher });
+      res = await fetch(`${this.baseUrl}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        dispatcher: this.dispatcher,
+      });
     } catch (err) {
       const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-      throw new AdminApiError(0, cause?.code ?? 'UNREACHABLE', `cannot reach the coordinator at ${this.baseUrl}: ${cause?.message ?? (err as Error).message}`);
+      throw new AdminApiError(
+        0,
+        cause?.code ?? 'UNREACHABLE',
+        `cannot reach the coordinator at ${this.baseUrl}: ${cause?.message ?? (err as Error).message}`,
+      );
     }
     if (!res.ok && refusalsThrow) {
       const problem = (await res.json().catch(() => ({}))) as { detail?: string; reason?: string; problems?: string[] };
-      throw new AdminApiError(res.status, problem.reason ?? `HTTP_${res.status}`, problem.detail ?? res.statusText, problem.problems ?? []);
+      throw new AdminApiError(
+        res.status,
+        problem.reason ?? `HTTP_${res.status}`,
+        problem.detail ?? res.statusText,
+        problem.problems ?? [],
+      );
     }
     return res;
   }
@@ -97,7 +111,10 @@ export class AdminClient {
     return this.call('GET', `/v1/federations/${enc(federationId)}/participants`);
   }
 
-  openRound(federationId: string, opts: { deadlineSeconds?: number; minParticipants?: number } = {}): Promise<RoundView> {
+  openRound(
+    federationId: string,
+    opts: { deadlineSeconds?: number; minParticipants?: number } = {},
+  ): Promise<RoundView> {
     return this.call('POST', `/v1/federations/${enc(federationId)}/rounds`, opts);
   }
   rounds(federationId: string): Promise<RoundView[]> {

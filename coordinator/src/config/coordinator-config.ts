@@ -43,7 +43,9 @@ function tlsProblems(c: Record<string, unknown>): string[] {
   const problems: string[] = [];
   const insecure = c.insecure === true || c.insecure === 'true' || c.insecure === '1';
   if (!insecure && !(c.tlsCert && c.tlsKey)) {
-    problems.push('tlsCert (env SYNDICATE_TLS_CERT): TLS is required: set tlsCert and tlsKey (`syndicate certs init` makes development ones), or pass --insecure for a plaintext development listener');
+    problems.push(
+      'tlsCert (env SYNDICATE_TLS_CERT): TLS is required: set tlsCert and tlsKey (`syndicate certs init` makes development ones), or pass --insecure for a plaintext development listener',
+    );
   } else if (Boolean(c.tlsCert) !== Boolean(c.tlsKey)) {
     problems.push('tlsKey (env SYNDICATE_TLS_KEY): tlsCert and tlsKey go together');
   }
@@ -53,7 +55,6 @@ function tlsProblems(c: Record<string, unknown>): string[] {
   }
   return problems;
 }
-
 
 export type CoordinatorConfig = z.infer<typeof coordinatorConfigSchema>;
 
@@ -126,7 +127,8 @@ export function loadCoordinatorConfig(
         const key = String(i.path[0] ?? '');
         const hint = envName(key) ? ` (env ${envName(key)})` : '';
         // Unknown settings (typos in the YAML file) are named one by one.
-        if (i.code === 'unrecognized_keys') return `${configFile ?? 'configuration'}: unknown setting${i.keys.length > 1 ? 's' : ''} ${i.keys.join(', ')}`;
+        if (i.code === 'unrecognized_keys')
+          return `${configFile ?? 'configuration'}: unknown setting${i.keys.length > 1 ? 's' : ''} ${i.keys.join(', ')}`;
         return `${key}${hint}: ${i.message}`;
       }),
       ...tls,

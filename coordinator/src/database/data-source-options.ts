@@ -10,7 +10,13 @@ import { ENTITIES } from './entities';
  * which run at start-up; `synchronize` stays off outside tests.
  */
 export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
-  const common = { entities: ENTITIES, migrations: MIGRATIONS, migrationsRun: true, synchronize: false, logging: false } as const;
+  const common = {
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsRun: true,
+    synchronize: false,
+    logging: false,
+  } as const;
   if (databaseUrl.startsWith('sqlite:')) {
     useBinaryColumnsFor('better-sqlite3');
     const file = databaseUrl.slice('sqlite:'.length);

@@ -52,7 +52,8 @@ export const toScoreHistogram = (h: HistogramRecord): ScoreHistogram => ({
 });
 
 // Fixed-point sums decode to the same doubles on every member; compare at that precision anyway.
-const canonical = (h: HistogramRecord): string => JSON.stringify([h.bins, h.negatives, h.positives, h.sumSquaredError.toPrecision(12), h.sumLogLoss.toPrecision(12)]);
+const canonical = (h: HistogramRecord): string =>
+  JSON.stringify([h.bins, h.negatives, h.positives, h.sumSquaredError.toPrecision(12), h.sumLogLoss.toPrecision(12)]);
 
 /**
  * Federated evaluation of published models: what stage each one is in, the
@@ -74,7 +75,18 @@ export class EvaluationService {
     const existing = await repo.findOne({ where: { modelVersionId: e.modelVersionId } });
     if (existing) return existing;
     return repo.save(
-      repo.create({ ...e, state: 'collecting', contributors: 0, histogramJson: null, metricsJson: null, reportedBy: null, reportersJson: '[]', failureReason: null, createdAt: this.clock.now(), completedAt: null }),
+      repo.create({
+        ...e,
+        state: 'collecting',
+        contributors: 0,
+        histogramJson: null,
+        metricsJson: null,
+        reportedBy: null,
+        reportersJson: '[]',
+        failureReason: null,
+        createdAt: this.clock.now(),
+        completedAt: null,
+      }),
     );
   }
 
@@ -88,23 +100,40 @@ export class EvaluationService {
 
   /** Evaluations still waiting on members, across federations (the driver's work list). */
   async pending(federationId?: string): Promise<ModelEvaluation[]> {
-    return this.repo.find({ where: { state: In(['collecting', 'decrypting']), ...(federationId ? { federationId } : {}) }, order: { roundNumber: 'ASC' } });
+    return this.repo.find({
+      where: { state: In(['collecting', 'decrypting']), ...(federationId ? { federationId } : {}) },
+      order: { roundNumber: 'ASC' },
+    });
   }
 
   /** Throws unless the evaluation of this round takes histograms now. */
   async assertCollecting(roundId: string, em: EntityManager): Promise<ModelEvaluation> {
     // Share-locked on PostgreSQL, like rounds: closing the evaluation waits for histograms that saw it open.
     const shared = em.connection.options.type === 'postgres';
-    const ev = await em.getRepository(ModelEvaluation).findOne({ where: { roundId }, ...(shared ? { lock: { mode: 'pessimistic_read' as const } } : {}) });
+    const ev = await em
+      .getRepository(ModelEvaluation)
+      .findOne({ where: { roundId }, ...(shared ? { lock: { mode: 'pessimistic_read' as const } } : {}) });
     if (!ev || ev.state !== 'collecting') {
-      throw new SyndicateError('FAILED_PRECONDITION', 'EVALUATION_NOT_COLLECTING', `the evaluation of round ${roundId} is ${ev?.state ?? 'not open'}; it does not take histograms now`);
+      throw new SyndicateError(
+        'FAILED_PRECONDITION',
+        'EVALUATION_NOT_COLLECTING',
+        `the evaluation of round ${roundId} is ${ev?.state ?? 'not open'}; it does not take histograms now`,
+      );
     }
     return ev;
   }
 
   /** Compare-and-set on the state, like rounds: two drivers never both move it. */
-  async move(ev: ModelEvaluation, to: ModelEvaluationState, patch: Partial<ModelEvaluation> = {}, em?: EntityManager): Promise<boolean> {
-    const res = await (em ? em.getRepository(ModelEvaluation) : this.repo).update({ modelVersionId: ev.modelVersionId, state: ev.state }, { ...patch, state: to });
+  async move(
+    ev: ModelEvaluation,
+    to: ModelEvaluationState,
+    patch: Partial<ModelEvaluation> = {},
+    em?: EntityManager,
+  ): Promise<boolean> {
+    const res = await (em ? em.getRepository(ModelEvaluation) : this.repo).update(
+      { modelVersionId: ev.modelVersionId, state: ev.state },
+      { ...patch, state: to },
+    );
     if (!res.affected) return false;
     Object.assign(ev, patch, { state: to });
     return true;
@@ -113,36 +142,82 @@ export class EvaluationService {
   async fail(ev: ModelEvaluation, reason: string): Promise<void> {
     if (!(await this.move(ev, 'failed', { failureReason: reason, completedAt: this.clock.now() }))) return;
     this.log.warn({ modelVersionId: ev.modelVersionId, round: ev.roundNumber, reason }, 'evaluation failed');
-    await this.audit.record({ actor: 'system', action: 'evaluation.failed', federationId: ev.federationId, subject: ev.modelVersionId, detail: { round: ev.roundNumber, reason } });
+    await this.audit.record({
+      actor: 'system',
+      action: 'evaluation.failed',
+      federationId: ev.federationId,
+      subject: ev.modelVersionId,
+      detail: { round: ev.roundNumber, reason },
+    });
   }
 
   /**
    * A member reports the consortium histogram it decrypted. The first report sets
    * it; every later one must be identical, or the mismatch is audited and refused.
    */
-  async report(o: { participantId: string; federationId: string; roundId: string; modelVersionId: string; contributors: number; histogram: HistogramRecord; mayReport: (ev: ModelEvaluation) => Promise<void> }): Promise<EvaluationView> {
+  async report(o: {
+    participantId: string;
+    federationId: string;
+    roundId: string;
+    modelVersionId: string;
+    contributors: number;
+    histogram: HistogramRecord;
+    mayReport: (ev: ModelEvaluation) => Promise<void>;
+  }): Promise<EvaluationView> {
     const ev = await this.get(o.modelVersionId);
     if (!ev || ev.federationId !== o.federationId || ev.roundId !== o.roundId) {
-      throw new SyndicateError('NOT_FOUND', 'EVALUATION_NOT_FOUND', `model ${o.modelVersionId} of round ${o.roundId} has no evaluation in your federation`);
+      throw new SyndicateError(
+        'NOT_FOUND',
+        'EVALUATION_NOT_FOUND',
+        `model ${o.modelVersionId} of round ${o.roundId} has no evaluation in your federation`,
+      );
     }
     if (ev.state !== 'decrypting' && ev.state !== 'complete') {
-      throw new SyndicateError('FAILED_PRECONDITION', 'EVALUATION_NOT_READY', `the evaluation of round ${ev.roundNumber} is ${ev.state}; its sum is not final`);
+      throw new SyndicateError(
+        'FAILED_PRECONDITION',
+        'EVALUATION_NOT_READY',
+        `the evaluation of round ${ev.roundNumber} is ${ev.state}; its sum is not final`,
+      );
     }
     await o.mayReport(ev);
     const problems = histogramProblems(o.histogram, ev.bins);
-    if (o.contributors !== ev.contributors) problems.push(`contributors is ${o.contributors}, the sum holds ${ev.contributors} histograms`);
-    if (problems.length) throw new SyndicateError('INVALID_ARGUMENT', 'BAD_HISTOGRAM', 'the reported evaluation histogram is invalid', problems);
+    if (o.contributors !== ev.contributors)
+      problems.push(`contributors is ${o.contributors}, the sum holds ${ev.contributors} histograms`);
+    if (problems.length)
+      throw new SyndicateError(
+        'INVALID_ARGUMENT',
+        'BAD_HISTOGRAM',
+        'the reported evaluation histogram is invalid',
+        problems,
+      );
     const reporters = JSON.parse(ev.reportersJson) as string[];
     if (ev.state === 'complete') {
       if (canonical(JSON.parse(ev.histogramJson!) as HistogramRecord) !== canonical(o.histogram)) {
-        await this.audit.record({ actor: o.participantId, action: 'evaluation.mismatch', federationId: ev.federationId, subject: ev.modelVersionId, detail: { round: ev.roundNumber, firstReportedBy: ev.reportedBy } });
-        throw new SyndicateError('FAILED_PRECONDITION', 'EVALUATION_MISMATCH', `the histogram you decrypted differs from the one ${ev.reportedBy} reported for round ${ev.roundNumber}; both are in the audit log`);
+        await this.audit.record({
+          actor: o.participantId,
+          action: 'evaluation.mismatch',
+          federationId: ev.federationId,
+          subject: ev.modelVersionId,
+          detail: { round: ev.roundNumber, firstReportedBy: ev.reportedBy },
+        });
+        throw new SyndicateError(
+          'FAILED_PRECONDITION',
+          'EVALUATION_MISMATCH',
+          `the histogram you decrypted differs from the one ${ev.reportedBy} reported for round ${ev.roundNumber}; both are in the audit log`,
+        );
       }
-      if (!reporters.includes(o.participantId)) await this.repo.update({ modelVersionId: ev.modelVersionId }, { reportersJson: JSON.stringify([...reporters, o.participantId]) });
+      if (!reporters.includes(o.participantId))
+        await this.repo.update(
+          { modelVersionId: ev.modelVersionId },
+          { reportersJson: JSON.stringify([...reporters, o.participantId]) },
+        );
       return this.view((await this.get(ev.modelVersionId))!);
     }
     const reference = await this.reference(ev.federationId, ev.roundNumber);
-    const metrics = federatedMetrics(toScoreHistogram(o.histogram), reference ? toScoreHistogram(reference) : undefined);
+    const metrics = federatedMetrics(
+      toScoreHistogram(o.histogram),
+      reference ? toScoreHistogram(reference) : undefined,
+    );
     const moved = await this.move(ev, 'complete', {
       histogramJson: JSON.stringify(o.histogram),
       metricsJson: JSON.stringify(metrics),
@@ -152,14 +227,26 @@ export class EvaluationService {
     });
     // Someone else's report landed first: check ours against it.
     if (!moved) return this.report(o);
-    this.log.info({ modelVersionId: ev.modelVersionId, round: ev.roundNumber, auc: metrics.rocAuc, ks: metrics.ks }, 'federated evaluation complete');
-    await this.audit.record({ actor: o.participantId, action: 'evaluation.complete', federationId: ev.federationId, subject: ev.modelVersionId, detail: { round: ev.roundNumber, contributors: ev.contributors, auc: metrics.rocAuc, ks: metrics.ks } });
+    this.log.info(
+      { modelVersionId: ev.modelVersionId, round: ev.roundNumber, auc: metrics.rocAuc, ks: metrics.ks },
+      'federated evaluation complete',
+    );
+    await this.audit.record({
+      actor: o.participantId,
+      action: 'evaluation.complete',
+      federationId: ev.federationId,
+      subject: ev.modelVersionId,
+      detail: { round: ev.roundNumber, contributors: ev.contributors, auc: metrics.rocAuc, ks: metrics.ks },
+    });
     return this.view(ev);
   }
 
   /** The first round's histogram: PSI measures drift of every later score distribution against it. */
   private async reference(federationId: string, roundNumber: number): Promise<HistogramRecord | null> {
-    const first = await this.repo.findOne({ where: { federationId, state: 'complete' }, order: { roundNumber: 'ASC' } });
+    const first = await this.repo.findOne({
+      where: { federationId, state: 'complete' },
+      order: { roundNumber: 'ASC' },
+    });
     if (!first || first.roundNumber >= roundNumber) return null;
     return JSON.parse(first.histogramJson!) as HistogramRecord;
   }
@@ -199,11 +286,13 @@ export function histogramProblems(h: HistogramRecord, bins: number): string[] {
     const bad = h[side].findIndex((c) => !Number.isSafeInteger(c) || c < 0);
     if (bad >= 0) problems.push(`${side}[${bad}] is ${h[side][bad]}, not a non-negative integer`);
   }
-  for (const k of ['sumSquaredError', 'sumLogLoss'] as const) if (!Number.isFinite(h[k]) || h[k] < 0) problems.push(`${k} must be finite and non-negative, got ${h[k]}`);
+  for (const k of ['sumSquaredError', 'sumLogLoss'] as const)
+    if (!Number.isFinite(h[k]) || h[k] < 0) problems.push(`${k} must be finite and non-negative, got ${h[k]}`);
   if (!problems.length) {
     const n = histogramTotals(toScoreHistogram(h)).numExamples;
     if (n === 0) problems.push('the histogram counts no examples');
-    if (h.sumSquaredError > n) problems.push(`sumSquaredError ${h.sumSquaredError} exceeds the number of examples ${n}`);
+    if (h.sumSquaredError > n)
+      problems.push(`sumSquaredError ${h.sumSquaredError} exceeds the number of examples ${n}`);
   }
   return problems;
 }

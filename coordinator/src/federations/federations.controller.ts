@@ -14,7 +14,10 @@ export class FederationsController {
 
   @Post()
   @Roles('admin')
-  create(@Body(new ZodBodyPipe(createFederationBody)) body: z.infer<typeof createFederationBody>, @Actor() actor: Principal): Promise<FederationView> {
+  create(
+    @Body(new ZodBodyPipe(createFederationBody)) body: z.infer<typeof createFederationBody>,
+    @Actor() actor: Principal,
+  ): Promise<FederationView> {
     return this.federations.create(body.plan, actor.tokenId);
   }
 

@@ -1,7 +1,17 @@
 import { createHash } from 'crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { applyConsortiumStandardization, encodeFloat32, featureStatsFieldsNeeded, initialModelPayload, modelLayout, parseTrainingPlan, PlanValidationError, type FeatureMoments, type TrainingPlan } from '@syndicate/protocol';
+import {
+  applyConsortiumStandardization,
+  encodeFloat32,
+  featureStatsFieldsNeeded,
+  initialModelPayload,
+  modelLayout,
+  parseTrainingPlan,
+  PlanValidationError,
+  type FeatureMoments,
+  type TrainingPlan,
+} from '@syndicate/protocol';
 import { IsNull, type DataSource, type Repository } from 'typeorm';
 import { Clock } from '../common/clock';
 import { newId } from '../common/ids';
@@ -44,7 +54,11 @@ export class FederationsService {
       throw err;
     }
     if (await this.repo.findOne({ where: { name: plan.name } })) {
-      throw new SyndicateError('ALREADY_EXISTS', 'FEDERATION_EXISTS', `a federation named "${plan.name}" already exists; choose another plan name`);
+      throw new SyndicateError(
+        'ALREADY_EXISTS',
+        'FEDERATION_EXISTS',
+        `a federation named "${plan.name}" already exists; choose another plan name`,
+      );
     }
     const planJson = JSON.stringify(plan);
     const planSha256 = createHash('sha256').update(planJson).digest('hex');
@@ -52,7 +66,14 @@ export class FederationsService {
     const payload = initialModelPayload(plan);
     const federation = await this.db.transaction(async (em) => {
       const f = await em.getRepository(Federation).save(
-        em.getRepository(Federation).create({ id: newId('fed'), name: plan.name, planJson, planSha256, keyEpoch: 0, createdAt: this.clock.now() }),
+        em.getRepository(Federation).create({
+          id: newId('fed'),
+          name: plan.name,
+          planJson,
+          planSha256,
+          keyEpoch: 0,
+          createdAt: this.clock.now(),
+        }),
       );
       await this.models.create(
         {
@@ -68,7 +89,13 @@ export class FederationsService {
       );
       return f;
     });
-    await this.audit.record({ actor, action: 'federation.created', federationId: federation.id, subject: federation.id, detail: { name: federation.name, planSha256 } });
+    await this.audit.record({
+      actor,
+      action: 'federation.created',
+      federationId: federation.id,
+      subject: federation.id,
+      detail: { name: federation.name, planSha256 },
+    });
     return this.view(federation);
   }
 
@@ -79,7 +106,11 @@ export class FederationsService {
   async entity(id: string): Promise<Federation> {
     const f = await this.repo.findOne({ where: { id } });
     if (!f) {
-      throw new SyndicateError('NOT_FOUND', 'FEDERATION_NOT_FOUND', `federation ${JSON.stringify(id)} does not exist; list federations with GET /v1/federations`);
+      throw new SyndicateError(
+        'NOT_FOUND',
+        'FEDERATION_NOT_FOUND',
+        `federation ${JSON.stringify(id)} does not exist; list federations with GET /v1/federations`,
+      );
     }
     return f;
   }
@@ -104,7 +135,9 @@ export class FederationsService {
       plan = parseTrainingPlan(JSON.parse(f.planJson));
       this.parsedPlans.set(f.planJson, plan);
     }
-    return f.featureMomentsJson ? applyConsortiumStandardization(plan, JSON.parse(f.featureMomentsJson) as FeatureMoments) : plan;
+    return f.featureMomentsJson
+      ? applyConsortiumStandardization(plan, JSON.parse(f.featureMomentsJson) as FeatureMoments)
+      : plan;
   }
 
   /** The plan needs consortium statistics that no member has reported yet. */
@@ -124,7 +157,12 @@ export class FederationsService {
    */
   async recordFeatureMoments(f: Federation, momentsJson: string): Promise<'recorded' | 'confirmed'> {
     if (f.featureMomentsJson) {
-      if (f.featureMomentsJson !== momentsJson) throw new SyndicateError('FAILED_PRECONDITION', 'STANDARDIZATION_MISMATCH', `the feature statistics you decrypted differ from those already recorded for federation ${f.id}`);
+      if (f.featureMomentsJson !== momentsJson)
+        throw new SyndicateError(
+          'FAILED_PRECONDITION',
+          'STANDARDIZATION_MISMATCH',
+          `the feature statistics you decrypted differ from those already recorded for federation ${f.id}`,
+        );
       return 'confirmed';
     }
     const res = await this.repo.update({ id: f.id, featureMomentsJson: IsNull() }, { featureMomentsJson: momentsJson });
@@ -135,6 +173,14 @@ export class FederationsService {
 
   private view(f: Federation): FederationView {
     const plan = this.plan(f);
-    return { id: f.id, name: f.name, plan, planSha256: f.planSha256, keyEpoch: f.keyEpoch, numParams: modelLayout(plan).numParams, createdAt: f.createdAt };
+    return {
+      id: f.id,
+      name: f.name,
+      plan,
+      planSha256: f.planSha256,
+      keyEpoch: f.keyEpoch,
+      numParams: modelLayout(plan).numParams,
+      createdAt: f.createdAt,
+    };
   }
 }

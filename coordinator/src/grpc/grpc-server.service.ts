@@ -46,7 +46,14 @@ export class GrpcServerService implements OnApplicationShutdown {
     await this.refreshHealth();
     this.healthTimer = setInterval(() => void this.refreshHealth(), 5000);
     this.healthTimer.unref();
-    this.log.info({ address: `${this.config.grpcHost}:${this.port}`, tls: !this.config.insecure, mutualTls: Boolean(this.config.tlsClientCa) }, 'gRPC listening');
+    this.log.info(
+      {
+        address: `${this.config.grpcHost}:${this.port}`,
+        tls: !this.config.insecure,
+        mutualTls: Boolean(this.config.tlsClientCa),
+      },
+      'gRPC listening',
+    );
     return this.port;
   }
 
@@ -55,7 +62,11 @@ export class GrpcServerService implements OnApplicationShutdown {
     const c = this.config;
     if (c.insecure) return grpc.ServerCredentials.createInsecure();
     const clientCa = c.tlsClientCa ? fs.readFileSync(c.tlsClientCa) : null;
-    return grpc.ServerCredentials.createSsl(clientCa, [{ cert_chain: fs.readFileSync(c.tlsCert!), private_key: fs.readFileSync(c.tlsKey!) }], clientCa !== null);
+    return grpc.ServerCredentials.createSsl(
+      clientCa,
+      [{ cert_chain: fs.readFileSync(c.tlsCert!), private_key: fs.readFileSync(c.tlsKey!) }],
+      clientCa !== null,
+    );
   }
 
   /** SERVING only while the database answers: a coordinator that cannot persist must not take updates. */

@@ -10,7 +10,15 @@ import { GrpcServerService } from './grpc-server.service';
 import { ParticipantGrpcHandlers } from './participant-grpc.handlers';
 
 @Module({
-  imports: [FederationsModule, ParticipantsModule, RoundsModule, ModelsModule, AggregationModule, EvaluationModule, KeysModule],
+  imports: [
+    FederationsModule,
+    ParticipantsModule,
+    RoundsModule,
+    ModelsModule,
+    AggregationModule,
+    EvaluationModule,
+    KeysModule,
+  ],
   providers: [ParticipantGrpcHandlers, GrpcServerService],
   exports: [GrpcServerService],
 })

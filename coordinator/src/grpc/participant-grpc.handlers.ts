@@ -81,7 +81,17 @@ const HEARTBEAT_MS = 20_000;
 function withinIdle<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout;
   const idle = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new SyndicateError('DEADLINE_EXCEEDED', 'STREAM_IDLE', `the stream sent nothing for ${ms / 1000} s and was dropped; nothing of it was kept, send it again`)), ms);
+    timer = setTimeout(
+      () =>
+        reject(
+          new SyndicateError(
+            'DEADLINE_EXCEEDED',
+            'STREAM_IDLE',
+            `the stream sent nothing for ${ms / 1000} s and was dropped; nothing of it was kept, send it again`,
+          ),
+        ),
+      ms,
+    );
   });
   return Promise.race([p, idle]).finally(() => clearTimeout(timer));
 }
@@ -96,15 +106,22 @@ function required<T>(value: T | null | undefined, field: string): T {
 /** Refuses an oversized upload from its header alone, before a slot or a buffer is spent on it. */
 function assertWithinLimit(descriptor: { totalBytes: string }, maxTotalBytes: number): void {
   const total = Number(descriptor.totalBytes);
-  if (!Number.isSafeInteger(total) || total < 0) throw new WireFormatError('BAD_DESCRIPTOR', `total_bytes ${descriptor.totalBytes} is not a valid size`);
-  if (total > maxTotalBytes) throw new WireFormatError('TOO_LARGE', `payload declares ${total} bytes, the limit is ${maxTotalBytes}`);
+  if (!Number.isSafeInteger(total) || total < 0)
+    throw new WireFormatError('BAD_DESCRIPTOR', `total_bytes ${descriptor.totalBytes} is not a valid size`);
+  if (total > maxTotalBytes)
+    throw new WireFormatError('TOO_LARGE', `payload declares ${total} bytes, the limit is ${maxTotalBytes}`);
 }
 
 /**
  * Values one contribution of `kind` carries, as both sides derive them from the
  * plan: float32 weights for a plaintext update, packed integer fields otherwise.
  */
-function contributionValues(plan: TrainingPlan, kind: ContributionKind, secure: boolean, evaluationBins: number): number {
+function contributionValues(
+  plan: TrainingPlan,
+  kind: ContributionKind,
+  secure: boolean,
+  evaluationBins: number,
+): number {
   const spec = planSecureSpec(plan);
   if (kind === 'evaluation') return evaluationFieldCount(spec, evaluationBins);
   if (kind === 'stats') return featureStatsFieldCount(spec, featureStatsFieldsNeeded(plan).features.length);
@@ -157,7 +174,8 @@ export class ParticipantGrpcHandlers {
         );
       },
       SubmitEvaluation: (call, callback) => this.unary(call.request, callback, (r) => this.submitEvaluation(r)),
-      SubmitStandardization: (call, callback) => this.unary(call.request, callback, (r) => this.submitStandardization(r)),
+      SubmitStandardization: (call, callback) =>
+        this.unary(call.request, callback, (r) => this.submitStandardization(r)),
       SubmitKeyShares: (call, callback) => this.unary(call.request, callback, (r) => this.submitKeyShares(r)),
       FetchKeyShare: (call, callback) => this.unary(call.request, callback, (r) => this.fetchKeyShare(r)),
       DownloadAggregate: (call) => void this.downloadAggregate(call),
@@ -197,7 +215,12 @@ export class ParticipantGrpcHandlers {
       boxPublicKey: r.boxPublicKey,
     });
     const federation = await this.federations.entity(p.federationId);
-    return { participantId: p.id, federationId: federation.id, planJson: federation.planJson, keyEpoch: federation.keyEpoch };
+    return {
+      participantId: p.id,
+      federationId: federation.id,
+      planJson: federation.planJson,
+      keyEpoch: federation.keyEpoch,
+    };
   }
 
   private async subscribe(call: grpc.ServerWritableStream<SubscribeRequest__Output, SubscribeResponse>): Promise<void> {
@@ -213,7 +236,10 @@ export class ParticipantGrpcHandlers {
         notify: (notice) => call.write({ notice }),
         close: () => call.end(),
       });
-      const heartbeat = setInterval(() => call.write({ heartbeat: { serverTimeUnixMs: String(this.clock.now()) } }), HEARTBEAT_MS);
+      const heartbeat = setInterval(
+        () => call.write({ heartbeat: { serverTimeUnixMs: String(this.clock.now()) } }),
+        HEARTBEAT_MS,
+      );
       heartbeat.unref();
       const cleanup = () => {
         clearInterval(heartbeat);
@@ -223,7 +249,10 @@ export class ParticipantGrpcHandlers {
       call.on('cancelled', cleanup);
       call.on('close', cleanup);
       call.on('error', cleanup);
-      this.log.info({ federationId: p.federationId, participantId: p.id, agentVersion: call.request.agentVersion }, 'agent connected');
+      this.log.info(
+        { federationId: p.federationId, participantId: p.id, agentVersion: call.request.agentVersion },
+        'agent connected',
+      );
       call.write({ heartbeat: { serverTimeUnixMs: String(this.clock.now()) } });
       await this.rounds.onSubscribe(p);
     } catch (err) {
@@ -233,7 +262,9 @@ export class ParticipantGrpcHandlers {
     }
   }
 
-  private async download(call: grpc.ServerWritableStream<DownloadModelRequest__Output, DownloadModelResponse>): Promise<void> {
+  private async download(
+    call: grpc.ServerWritableStream<DownloadModelRequest__Output, DownloadModelResponse>,
+  ): Promise<void> {
     try {
       const env = call.request.envelope;
       const requested = required(call.request.modelVersionId, 'model_version_id');
@@ -246,7 +277,11 @@ export class ParticipantGrpcHandlers {
       const modelVersionId = requested === 'latest' ? (await this.models.latest(p.federationId)).id : requested;
       const model = await this.models.withData(modelVersionId);
       if (model.federationId !== p.federationId) {
-        throw new SyndicateError('PERMISSION_DENIED', 'MODEL_NOT_IN_FEDERATION', `model ${modelVersionId} does not belong to your federation`);
+        throw new SyndicateError(
+          'PERMISSION_DENIED',
+          'MODEL_NOT_IN_FEDERATION',
+          `model ${modelVersionId} does not belong to your federation`,
+        );
       }
       const payload = describePayload(model.data, model.encoding as PayloadEncoding, model.numParams);
       await this.write(call, { header: { modelVersionId: model.id, roundNumber: model.roundNumber, payload } });
@@ -280,7 +315,11 @@ export class ParticipantGrpcHandlers {
     const next = () => withinIdle(iterator.next(), idleMs);
     const first = await next();
     if (first.done || first.value.part !== 'header' || !first.value.header) {
-      throw new SyndicateError('INVALID_ARGUMENT', 'HEADER_FIRST', 'a chunked upload must start with its header message');
+      throw new SyndicateError(
+        'INVALID_ARGUMENT',
+        'HEADER_FIRST',
+        'a chunked upload must start with its header message',
+      );
     }
     const header = first.value.header;
     const makeAssembler = await prepare(header);
@@ -300,14 +339,32 @@ export class ParticipantGrpcHandlers {
   }
 
   /** Every accepted or refused contribution from an authenticated member is audited with its hash and signature. */
-  private async upload(call: grpc.ServerReadableStream<UploadUpdateRequest__Output, UploadUpdateResponse>): Promise<UploadUpdateResponse> {
-    let seen: { participant: Participant; round: Round; kind: string; payloadSha256: string; signature: string; bytes: number } | undefined;
+  private async upload(
+    call: grpc.ServerReadableStream<UploadUpdateRequest__Output, UploadUpdateResponse>,
+  ): Promise<UploadUpdateResponse> {
+    let seen:
+      | {
+          participant: Participant;
+          round: Round;
+          kind: string;
+          payloadSha256: string;
+          signature: string;
+          bytes: number;
+        }
+      | undefined;
     try {
       return await this.acceptUpload(call, (s) => (seen = s));
     } catch (err) {
       if (seen) {
-        const reason = err instanceof SyndicateError ? err.reason : err instanceof WireFormatError ? `WIRE_${err.code}` : 'INTERNAL';
-        await this.audit.record({ actor: seen.participant.id, action: 'update.rejected', federationId: seen.round.federationId, subject: seen.round.id, detail: { kind: seen.kind, reason, payloadSha256: seen.payloadSha256, signature: seen.signature } });
+        const reason =
+          err instanceof SyndicateError ? err.reason : err instanceof WireFormatError ? `WIRE_${err.code}` : 'INTERNAL';
+        await this.audit.record({
+          actor: seen.participant.id,
+          action: 'update.rejected',
+          federationId: seen.round.federationId,
+          subject: seen.round.id,
+          detail: { kind: seen.kind, reason, payloadSha256: seen.payloadSha256, signature: seen.signature },
+        });
       }
       throw err;
     }
@@ -315,57 +372,127 @@ export class ParticipantGrpcHandlers {
 
   private async acceptUpload(
     call: grpc.ServerReadableStream<UploadUpdateRequest__Output, UploadUpdateResponse>,
-    authenticated: (s: { participant: Participant; round: Round; kind: string; payloadSha256: string; signature: string; bytes: number }) => void,
+    authenticated: (s: {
+      participant: Participant;
+      round: Round;
+      kind: string;
+      payloadSha256: string;
+      signature: string;
+      bytes: number;
+    }) => void,
   ): Promise<UploadUpdateResponse> {
-    let ctx!: { round: Round; participant: Participant; kind: ContributionKind; numParams: number; valueCount: number; plan: TrainingPlan };
-    const { header, payload } = await this.readChunked(call as AsyncIterable<UploadUpdateRequest__Output>, async (header: UpdateHeader__Output) => {
-      const env = required(header.envelope, 'header.envelope');
-      const descriptor = required(header.payload, 'header.payload');
-      const kind = fromWireUpdateKind(header.kind);
-      if (!kind) throw new SyndicateError('INVALID_ARGUMENT', 'MISSING_FIELD', `header.kind must be one of ${KNOWN_UPDATE_KINDS}`);
-      const round = await this.rounds.get(required(env.roundId, 'envelope.round_id'));
-      const participant = await this.participants.authenticate(env, {
-        federationId: round.federationId,
-        roundId: round.id,
-        phase: uploadPhase(kind),
-        payloadSha256: descriptor.sha256,
-        keyEpoch: round.mode === 'secure' ? round.keyEpoch : undefined,
-      });
-      authenticated({ participant, round, kind, payloadSha256: descriptor.sha256.toString('hex'), signature: env.signature.toString('hex'), bytes: Number(descriptor.totalBytes) });
-      const plan = await this.federations.planOf(round.federationId);
-      const numParams = modelLayout(plan).numParams;
-      const spec = planSecureSpec(plan);
-      if (kind === 'evaluation') {
-        if (round.state !== 'published') throw new SyndicateError('FAILED_PRECONDITION', 'EVALUATION_NOT_COLLECTING', `round ${round.number} is ${round.state}; only a published round's model is evaluated`);
-        if (header.baseModelVersionId !== round.resultModelVersionId) {
-          throw new SyndicateError('FAILED_PRECONDITION', 'WRONG_MODEL', `histograms were scored with model ${header.baseModelVersionId}, round ${round.number} published ${round.resultModelVersionId}`);
+    let ctx!: {
+      round: Round;
+      participant: Participant;
+      kind: ContributionKind;
+      numParams: number;
+      valueCount: number;
+      plan: TrainingPlan;
+    };
+    const { header, payload } = await this.readChunked(
+      call as AsyncIterable<UploadUpdateRequest__Output>,
+      async (header: UpdateHeader__Output) => {
+        const env = required(header.envelope, 'header.envelope');
+        const descriptor = required(header.payload, 'header.payload');
+        const kind = fromWireUpdateKind(header.kind);
+        if (!kind)
+          throw new SyndicateError(
+            'INVALID_ARGUMENT',
+            'MISSING_FIELD',
+            `header.kind must be one of ${KNOWN_UPDATE_KINDS}`,
+          );
+        const round = await this.rounds.get(required(env.roundId, 'envelope.round_id'));
+        const participant = await this.participants.authenticate(env, {
+          federationId: round.federationId,
+          roundId: round.id,
+          phase: uploadPhase(kind),
+          payloadSha256: descriptor.sha256,
+          keyEpoch: round.mode === 'secure' ? round.keyEpoch : undefined,
+        });
+        authenticated({
+          participant,
+          round,
+          kind,
+          payloadSha256: descriptor.sha256.toString('hex'),
+          signature: env.signature.toString('hex'),
+          bytes: Number(descriptor.totalBytes),
+        });
+        const plan = await this.federations.planOf(round.federationId);
+        const numParams = modelLayout(plan).numParams;
+        const spec = planSecureSpec(plan);
+        if (kind === 'evaluation') {
+          if (round.state !== 'published')
+            throw new SyndicateError(
+              'FAILED_PRECONDITION',
+              'EVALUATION_NOT_COLLECTING',
+              `round ${round.number} is ${round.state}; only a published round's model is evaluated`,
+            );
+          if (header.baseModelVersionId !== round.resultModelVersionId) {
+            throw new SyndicateError(
+              'FAILED_PRECONDITION',
+              'WRONG_MODEL',
+              `histograms were scored with model ${header.baseModelVersionId}, round ${round.number} published ${round.resultModelVersionId}`,
+            );
+          }
+        } else {
+          const counting = kind === 'count' || kind === 'stats';
+          if (round.state !== (counting ? 'counting' : 'collecting')) {
+            throw new SyndicateError(
+              'FAILED_PRECONDITION',
+              counting ? 'ROUND_NOT_COUNTING' : 'ROUND_NOT_COLLECTING',
+              `round ${round.number} is ${round.state} and does not accept ${counting ? 'sample counts or feature statistics' : 'updates'} now`,
+            );
+          }
+          if (kind === 'model' && header.baseModelVersionId !== round.baseModelVersionId) {
+            throw new SyndicateError(
+              'FAILED_PRECONDITION',
+              'STALE_BASE_MODEL',
+              `update was trained from model ${header.baseModelVersionId}, round ${round.number} trains from ${round.baseModelVersionId}`,
+            );
+          }
+          if ((kind === 'count' || kind === 'stats') && round.mode !== 'secure')
+            throw new SyndicateError(
+              'INVALID_ARGUMENT',
+              'UNEXPECTED_COUNT',
+              `${kind === 'count' ? 'sample counts' : 'feature statistics'} are only sent under secure aggregation`,
+            );
         }
-      } else {
-        const counting = kind === 'count' || kind === 'stats';
-        if (round.state !== (counting ? 'counting' : 'collecting')) {
-          throw new SyndicateError('FAILED_PRECONDITION', counting ? 'ROUND_NOT_COUNTING' : 'ROUND_NOT_COLLECTING', `round ${round.number} is ${round.state} and does not accept ${counting ? 'sample counts or feature statistics' : 'updates'} now`);
+        const wantEncoding =
+          round.mode === 'secure'
+            ? 'PAYLOAD_ENCODING_BFV_PACKED'
+            : kind === 'evaluation'
+              ? 'PAYLOAD_ENCODING_UINT32_LE'
+              : 'PAYLOAD_ENCODING_FLOAT32_LE';
+        if (descriptor.encoding !== wantEncoding) {
+          throw new SyndicateError(
+            'INVALID_ARGUMENT',
+            'UNSUPPORTED_ENCODING',
+            `encoding ${descriptor.encoding} is not accepted by this federation (round ${round.number} expects ${wantEncoding} for ${kind})`,
+          );
         }
-        if (kind === 'model' && header.baseModelVersionId !== round.baseModelVersionId) {
-          throw new SyndicateError('FAILED_PRECONDITION', 'STALE_BASE_MODEL', `update was trained from model ${header.baseModelVersionId}, round ${round.number} trains from ${round.baseModelVersionId}`);
+        if (kind === 'model' && Number(descriptor.numParams) !== numParams) {
+          throw new SyndicateError(
+            'INVALID_ARGUMENT',
+            'SHAPE_MISMATCH',
+            `update has ${descriptor.numParams} parameters, the model has ${numParams}`,
+          );
         }
-        if ((kind === 'count' || kind === 'stats') && round.mode !== 'secure') throw new SyndicateError('INVALID_ARGUMENT', 'UNEXPECTED_COUNT', `${kind === 'count' ? 'sample counts' : 'feature statistics'} are only sent under secure aggregation`);
-      }
-      const wantEncoding = round.mode === 'secure' ? 'PAYLOAD_ENCODING_BFV_PACKED' : kind === 'evaluation' ? 'PAYLOAD_ENCODING_UINT32_LE' : 'PAYLOAD_ENCODING_FLOAT32_LE';
-      if (descriptor.encoding !== wantEncoding) {
-        throw new SyndicateError('INVALID_ARGUMENT', 'UNSUPPORTED_ENCODING', `encoding ${descriptor.encoding} is not accepted by this federation (round ${round.number} expects ${wantEncoding} for ${kind})`);
-      }
-      if (kind === 'model' && Number(descriptor.numParams) !== numParams) {
-        throw new SyndicateError('INVALID_ARGUMENT', 'SHAPE_MISMATCH', `update has ${descriptor.numParams} parameters, the model has ${numParams}`);
-      }
-      const secure = round.mode === 'secure';
-      const valueCount = contributionValues(plan, kind, secure, kind === 'evaluation' ? await this.evaluationBins(round) : 0);
-      const maxBytes = secure ? encryptedSizeFor(await heRuntime(spec.parameterSet), valueCount) : valueCount * 4;
-      if (round.mode === 'secure' || kind === 'evaluation') await this.rounds.assertMayContribute(round, participant.id, kind);
-      ctx = { round, participant, kind, numParams, valueCount, plan };
-      const limits = { maxTotalBytes: Math.min(this.config.maxPayloadBytes, maxBytes) };
-      assertWithinLimit(descriptor, limits.maxTotalBytes);
-      return () => new ChunkAssembler(descriptor, limits);
-    });
+        const secure = round.mode === 'secure';
+        const valueCount = contributionValues(
+          plan,
+          kind,
+          secure,
+          kind === 'evaluation' ? await this.evaluationBins(round) : 0,
+        );
+        const maxBytes = secure ? encryptedSizeFor(await heRuntime(spec.parameterSet), valueCount) : valueCount * 4;
+        if (round.mode === 'secure' || kind === 'evaluation')
+          await this.rounds.assertMayContribute(round, participant.id, kind);
+        ctx = { round, participant, kind, numParams, valueCount, plan };
+        const limits = { maxTotalBytes: Math.min(this.config.maxPayloadBytes, maxBytes) };
+        assertWithinLimit(descriptor, limits.maxTotalBytes);
+        return () => new ChunkAssembler(descriptor, limits);
+      },
+    );
     const env = header.envelope!;
     const descriptor = header.payload!;
     const common = {
@@ -381,34 +508,72 @@ export class ParticipantGrpcHandlers {
     const gate = {
       // The update.accepted entry commits with the receipt: no acknowledged update goes unaudited, even across a crash.
       recorded: (em: EntityManager, r: { id: string }) =>
-        this.audit.recordIn(em, { actor: ctx.participant.id, action: 'update.accepted', federationId: ctx.round.federationId, subject: ctx.round.id, detail: { kind: ctx.kind, receiptId: r.id, payloadSha256: common.payloadSha256, signature: common.signature, bytes: payload.length } }),
+        this.audit.recordIn(em, {
+          actor: ctx.participant.id,
+          action: 'update.accepted',
+          federationId: ctx.round.federationId,
+          subject: ctx.round.id,
+          detail: {
+            kind: ctx.kind,
+            receiptId: r.id,
+            payloadSha256: common.payloadSha256,
+            signature: common.signature,
+            bytes: payload.length,
+          },
+        }),
       allowed: (id: string, em: EntityManager) => this.rounds.assertMayContribute(ctx.round, id, ctx.kind, em),
-      accepting: evaluation ? (em: EntityManager) => this.evaluation.assertCollecting(ctx.round.id, em).then(() => undefined) : undefined,
+      accepting: evaluation
+        ? (em: EntityManager) => this.evaluation.assertCollecting(ctx.round.id, em).then(() => undefined)
+        : undefined,
     };
     const receipt =
       ctx.round.mode === 'secure'
-        ? await this.aggregation.acceptEncrypted({ ...common, ...gate, kind: ctx.kind, numSamples: 0, keyEpoch: ctx.round.keyEpoch, valueCount: ctx.valueCount, spec: planSecureSpec(ctx.plan) })
+        ? await this.aggregation.acceptEncrypted({
+            ...common,
+            ...gate,
+            kind: ctx.kind,
+            numSamples: 0,
+            keyEpoch: ctx.round.keyEpoch,
+            valueCount: ctx.valueCount,
+            spec: planSecureSpec(ctx.plan),
+          })
         : evaluation
-          ? await this.aggregation.acceptFields({ ...common, ...gate, kind: ctx.kind, numSamples: 0, valueCount: ctx.valueCount })
-          : await this.aggregation.accept({ ...common, recorded: gate.recorded, numSamples: Number(header.numSamples) });
+          ? await this.aggregation.acceptFields({
+              ...common,
+              ...gate,
+              kind: ctx.kind,
+              numSamples: 0,
+              valueCount: ctx.valueCount,
+            })
+          : await this.aggregation.accept({
+              ...common,
+              recorded: gate.recorded,
+              numSamples: Number(header.numSamples),
+            });
     faultPoint(`upload.accepted.${ctx.kind}`); // test-only crash injection: committed, not yet acknowledged
     this.metrics.observeAggregation(ctx.round.mode, Number(process.hrtime.bigint() - started) / 1e9);
     // Close early if this was the last expected contribution; errors here must not fail the upload.
-    const next = evaluation ? this.rounds.advanceEvaluation(ctx.round.id) : this.rounds.advance(await this.rounds.get(ctx.round.id));
+    const next = evaluation
+      ? this.rounds.advanceEvaluation(ctx.round.id)
+      : this.rounds.advance(await this.rounds.get(ctx.round.id));
     void next.catch((err) => {
       // The driver moved the round first: its compare-and-set did the work, nothing failed.
-      if (err instanceof SyndicateError && err.reason === 'ROUND_MOVED') return this.log.debug({ roundId: ctx.round.id }, 'round already moved on');
+      if (err instanceof SyndicateError && err.reason === 'ROUND_MOVED')
+        return this.log.debug({ roundId: ctx.round.id }, 'round already moved on');
       this.log.error({ err }, 'advance after upload failed');
     });
     return { receiptId: receipt.id, sha256: descriptor.sha256 };
   }
 
-  private async downloadAggregate(call: grpc.ServerWritableStream<DownloadAggregateRequest__Output, DownloadAggregateResponse>): Promise<void> {
+  private async downloadAggregate(
+    call: grpc.ServerWritableStream<DownloadAggregateRequest__Output, DownloadAggregateResponse>,
+  ): Promise<void> {
     try {
       const r = call.request;
       const roundId = required(r.roundId, 'round_id');
       const kind = fromWireUpdateKind(r.kind);
-      if (!kind) throw new SyndicateError('INVALID_ARGUMENT', 'MISSING_FIELD', `kind must be one of ${KNOWN_UPDATE_KINDS}`);
+      if (!kind)
+        throw new SyndicateError('INVALID_ARGUMENT', 'MISSING_FIELD', `kind must be one of ${KNOWN_UPDATE_KINDS}`);
       const round = await this.rounds.get(roundId);
       const p = await this.participants.authenticate(r.envelope, {
         federationId: round.federationId,
@@ -421,25 +586,58 @@ export class ParticipantGrpcHandlers {
       if (kind === 'evaluation') {
         const ev = await this.evaluation.byRound(round.id);
         if (!ev || (ev.state !== 'decrypting' && ev.state !== 'complete')) {
-          throw new SyndicateError('FAILED_PRECONDITION', 'AGGREGATE_NOT_READY', `the evaluation of round ${round.number} is ${ev?.state ?? 'not open'}; its sum is not final yet`);
+          throw new SyndicateError(
+            'FAILED_PRECONDITION',
+            'AGGREGATE_NOT_READY',
+            `the evaluation of round ${round.number} is ${ev?.state ?? 'not open'}; its sum is not final yet`,
+          );
         }
         // Only members whose histograms are in the sum read it.
-        if (!(await this.aggregation.contributors(round.id, undefined, 'evaluation')).some((c) => c.participantId === p.id)) {
-          throw new SyndicateError('PERMISSION_DENIED', 'NOT_A_CONTRIBUTOR', `participant ${p.id} sent no histogram for round ${round.number}`);
+        if (
+          !(await this.aggregation.contributors(round.id, undefined, 'evaluation')).some(
+            (c) => c.participantId === p.id,
+          )
+        ) {
+          throw new SyndicateError(
+            'PERMISSION_DENIED',
+            'NOT_A_CONTRIBUTOR',
+            `participant ${p.id} sent no histogram for round ${round.number}`,
+          );
         }
         valueCount = contributionValues(plan, kind, round.mode === 'secure', ev.bins);
       } else {
-        const ready = kind === 'count' || kind === 'stats' ? ['collecting', 'aggregating', 'published'] : ['aggregating', 'published'];
+        const ready =
+          kind === 'count' || kind === 'stats'
+            ? ['collecting', 'aggregating', 'published']
+            : ['aggregating', 'published'];
         if (round.mode !== 'secure' || !ready.includes(round.state)) {
-          throw new SyndicateError('FAILED_PRECONDITION', 'AGGREGATE_NOT_READY', `round ${round.number} is ${round.state}; its ${kind} aggregate is not final yet`);
+          throw new SyndicateError(
+            'FAILED_PRECONDITION',
+            'AGGREGATE_NOT_READY',
+            `round ${round.number} is ${round.state}; its ${kind} aggregate is not final yet`,
+          );
         }
         await this.rounds.assertMayContribute(round, p.id, 'count');
         valueCount = contributionValues(plan, kind, true, 0);
       }
-      const sum = round.mode === 'secure' ? await this.aggregation.encryptedSum(round.id, kind, { keyEpoch: round.keyEpoch, valueCount, parameterSet: spec.parameterSet }) : await this.aggregation.plainSum(round.id, kind);
-      if (!sum) throw new SyndicateError('NOT_FOUND', 'AGGREGATE_NOT_FOUND', `round ${round.number} has no ${kind} aggregate`);
-      const payload = describePayload(sum.data, round.mode === 'secure' ? 'PAYLOAD_ENCODING_BFV_PACKED' : 'PAYLOAD_ENCODING_FLOAT64_LE', 0);
-      await this.write(call, { header: { roundId, kind: r.kind, contributors: sum.contributors, keyEpoch: round.keyEpoch, payload } });
+      const sum =
+        round.mode === 'secure'
+          ? await this.aggregation.encryptedSum(round.id, kind, {
+              keyEpoch: round.keyEpoch,
+              valueCount,
+              parameterSet: spec.parameterSet,
+            })
+          : await this.aggregation.plainSum(round.id, kind);
+      if (!sum)
+        throw new SyndicateError('NOT_FOUND', 'AGGREGATE_NOT_FOUND', `round ${round.number} has no ${kind} aggregate`);
+      const payload = describePayload(
+        sum.data,
+        round.mode === 'secure' ? 'PAYLOAD_ENCODING_BFV_PACKED' : 'PAYLOAD_ENCODING_FLOAT64_LE',
+        0,
+      );
+      await this.write(call, {
+        header: { roundId, kind: r.kind, contributors: sum.contributors, keyEpoch: round.keyEpoch, payload },
+      });
       for (const chunk of splitIntoChunks(sum.data)) await this.write(call, { chunk });
       call.end();
     } catch (err) {
@@ -448,26 +646,42 @@ export class ParticipantGrpcHandlers {
     }
   }
 
-  private async publishModel(call: grpc.ServerReadableStream<PublishModelRequest__Output, PublishModelResponse>): Promise<PublishModelResponse> {
+  private async publishModel(
+    call: grpc.ServerReadableStream<PublishModelRequest__Output, PublishModelResponse>,
+  ): Promise<PublishModelResponse> {
     let p!: Participant;
-    const { header, payload } = await this.readChunked(call as AsyncIterable<PublishModelRequest__Output>, async (h: PublishHeader__Output) => {
-      const env = required(h.envelope, 'header.envelope');
-      const descriptor = required(h.payload, 'header.payload');
-      p = await this.participants.authenticate(env, { federationId: required(env.federationId, 'envelope.federation_id'), phase: 'PHASE_PUBLISH', payloadSha256: descriptor.sha256 });
-      const base = await this.models.summary(required(h.baseModelVersionId, 'header.base_model_version_id'));
-      // A sealed model adds a fixed 48-byte frame to the float32 bytes; fedadam/fedyogi payloads carry their moments too.
-      const floats = modelPayloadFloats(await this.federations.planOf(base.federationId));
-      const limits = { maxTotalBytes: Math.min(this.config.maxPayloadBytes, floats * 4 + 48) };
-      assertWithinLimit(descriptor, limits.maxTotalBytes);
-      return () => new ChunkAssembler(descriptor, limits);
-    });
+    const { header, payload } = await this.readChunked(
+      call as AsyncIterable<PublishModelRequest__Output>,
+      async (h: PublishHeader__Output) => {
+        const env = required(h.envelope, 'header.envelope');
+        const descriptor = required(h.payload, 'header.payload');
+        p = await this.participants.authenticate(env, {
+          federationId: required(env.federationId, 'envelope.federation_id'),
+          phase: 'PHASE_PUBLISH',
+          payloadSha256: descriptor.sha256,
+        });
+        const base = await this.models.summary(required(h.baseModelVersionId, 'header.base_model_version_id'));
+        // A sealed model adds a fixed 48-byte frame to the float32 bytes; fedadam/fedyogi payloads carry their moments too.
+        const floats = modelPayloadFloats(await this.federations.planOf(base.federationId));
+        const limits = { maxTotalBytes: Math.min(this.config.maxPayloadBytes, floats * 4 + 48) };
+        assertWithinLimit(descriptor, limits.maxTotalBytes);
+        return () => new ChunkAssembler(descriptor, limits);
+      },
+    );
     const encoding = header.payload!.encoding;
     const env = header.envelope!;
     if (!env.roundId) {
       // No round: a dealer re-sealing the current model for its new key epoch.
-      return { modelVersionId: await this.keys.acceptResealedModel(p, env.keyEpoch, header.baseModelVersionId, payload) };
+      return {
+        modelVersionId: await this.keys.acceptResealedModel(p, env.keyEpoch, header.baseModelVersionId, payload),
+      };
     }
-    const modelVersionId = await this.rounds.publishFromMember(p, { roundId: env.roundId, baseModelVersionId: header.baseModelVersionId, encoding, data: payload });
+    const modelVersionId = await this.rounds.publishFromMember(p, {
+      roundId: env.roundId,
+      baseModelVersionId: header.baseModelVersionId,
+      encoding,
+      data: payload,
+    });
     return { modelVersionId };
   }
 
@@ -480,7 +694,12 @@ export class ParticipantGrpcHandlers {
       payloadSha256: keySharesDigest(r.keyEpoch, r.parameterSet, shares, r.wrappedKey),
       keyEpoch: r.keyEpoch,
     });
-    const keyEpoch = await this.keys.submitShares(p, { keyEpoch: r.keyEpoch, parameterSet: r.parameterSet, shares, wrappedKey: r.wrappedKey });
+    const keyEpoch = await this.keys.submitShares(p, {
+      keyEpoch: r.keyEpoch,
+      parameterSet: r.parameterSet,
+      shares,
+      wrappedKey: r.wrappedKey,
+    });
     // Rounds waiting for keys can start counting now.
     void this.rounds.tick().catch((err) => this.log.error({ err }, 'tick after key ceremony failed'));
     return { keyEpoch };
@@ -507,7 +726,13 @@ export class ParticipantGrpcHandlers {
       phase: 'PHASE_EVALUATION_RESULT',
       payloadSha256: evaluationDigest(modelVersionId, r.contributors, h),
     });
-    const histogram = { bins: h.bins, negatives: h.negatives.map(Number), positives: h.positives.map(Number), sumSquaredError: h.sumSquaredError, sumLogLoss: h.sumLogLoss };
+    const histogram = {
+      bins: h.bins,
+      negatives: h.negatives.map(Number),
+      positives: h.positives.map(Number),
+      sumSquaredError: h.sumSquaredError,
+      sumLogLoss: h.sumLogLoss,
+    };
     await this.evaluation.report({
       participantId: p.id,
       federationId: p.federationId,
@@ -516,8 +741,16 @@ export class ParticipantGrpcHandlers {
       contributors: r.contributors,
       histogram,
       mayReport: async () => {
-        if (!(await this.aggregation.contributors(round.id, undefined, 'evaluation')).some((c) => c.participantId === p.id)) {
-          throw new SyndicateError('PERMISSION_DENIED', 'NOT_A_CONTRIBUTOR', `participant ${p.id} sent no histogram for round ${round.number}, so it cannot report the sum`);
+        if (
+          !(await this.aggregation.contributors(round.id, undefined, 'evaluation')).some(
+            (c) => c.participantId === p.id,
+          )
+        ) {
+          throw new SyndicateError(
+            'PERMISSION_DENIED',
+            'NOT_A_CONTRIBUTOR',
+            `participant ${p.id} sent no histogram for round ${round.number}, so it cannot report the sum`,
+          );
         }
       },
     });
@@ -529,11 +762,25 @@ export class ParticipantGrpcHandlers {
     const env = required(r.envelope, 'envelope');
     const json = required(r.momentsJson, 'moments_json');
     const round = await this.rounds.get(required(env.roundId, 'envelope.round_id'));
-    const p = await this.participants.authenticate(env, { federationId: round.federationId, roundId: round.id, phase: 'PHASE_STANDARDIZATION', payloadSha256: standardizationDigest(json) });
+    const p = await this.participants.authenticate(env, {
+      federationId: round.federationId,
+      roundId: round.id,
+      phase: 'PHASE_STANDARDIZATION',
+      payloadSha256: standardizationDigest(json),
+    });
     const federation = await this.federations.entity(round.federationId);
-    if (federation.featureStatsRoundId !== round.id) throw new SyndicateError('FAILED_PRECONDITION', 'NO_STATS_PHASE', `round ${round.number} did not collect the feature statistics`);
+    if (federation.featureStatsRoundId !== round.id)
+      throw new SyndicateError(
+        'FAILED_PRECONDITION',
+        'NO_STATS_PHASE',
+        `round ${round.number} did not collect the feature statistics`,
+      );
     if (!(await this.aggregation.contributors(round.id, undefined, 'stats')).some((c) => c.participantId === p.id)) {
-      throw new SyndicateError('PERMISSION_DENIED', 'NOT_A_CONTRIBUTOR', `participant ${p.id} sent no feature statistics in round ${round.number}`);
+      throw new SyndicateError(
+        'PERMISSION_DENIED',
+        'NOT_A_CONTRIBUTOR',
+        `participant ${p.id} sent no feature statistics in round ${round.number}`,
+      );
     }
     let moments: FeatureMoments;
     try {
@@ -543,17 +790,33 @@ export class ParticipantGrpcHandlers {
     }
     const features = featureStatsFieldsNeeded(this.federations.plan(federation)).features;
     const problems = featureMomentsProblems(moments, features.length);
-    if (problems.length) throw new SyndicateError('INVALID_ARGUMENT', 'BAD_MOMENTS', 'the reported feature moments are invalid', problems);
+    if (problems.length)
+      throw new SyndicateError('INVALID_ARGUMENT', 'BAD_MOMENTS', 'the reported feature moments are invalid', problems);
     const canonical = JSON.stringify({ count: moments.count, sum: moments.sum, sumSquares: moments.sumSquares });
     try {
       const outcome = await this.federations.recordFeatureMoments(federation, canonical);
       if (outcome === 'recorded') {
-        await this.audit.record({ actor: p.id, action: 'preprocessing.standardized', federationId: federation.id, subject: round.id, detail: { round: round.number, features, counts: moments.count } });
-        this.log.info({ federationId: federation.id, round: round.number, features }, 'consortium feature statistics recorded');
+        await this.audit.record({
+          actor: p.id,
+          action: 'preprocessing.standardized',
+          federationId: federation.id,
+          subject: round.id,
+          detail: { round: round.number, features, counts: moments.count },
+        });
+        this.log.info(
+          { federationId: federation.id, round: round.number, features },
+          'consortium feature statistics recorded',
+        );
       }
     } catch (err) {
       if (err instanceof SyndicateError && err.reason === 'STANDARDIZATION_MISMATCH') {
-        await this.audit.record({ actor: p.id, action: 'preprocessing.mismatch', federationId: federation.id, subject: round.id, detail: { round: round.number } });
+        await this.audit.record({
+          actor: p.id,
+          action: 'preprocessing.mismatch',
+          federationId: federation.id,
+          subject: round.id,
+          detail: { round: round.number },
+        });
       }
       throw err;
     }
@@ -562,7 +825,12 @@ export class ParticipantGrpcHandlers {
 
   private async evaluationBins(round: Round): Promise<number> {
     const ev = await this.evaluation.byRound(round.id);
-    if (!ev) throw new SyndicateError('FAILED_PRECONDITION', 'EVALUATION_NOT_COLLECTING', `round ${round.number}'s model is not being evaluated`);
+    if (!ev)
+      throw new SyndicateError(
+        'FAILED_PRECONDITION',
+        'EVALUATION_NOT_COLLECTING',
+        `round ${round.number}'s model is not being evaluated`,
+      );
     return ev.bins;
   }
 }

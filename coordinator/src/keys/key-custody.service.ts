@@ -25,7 +25,8 @@ const WRAPPED_KEY_MAX_BYTES = 1 << 20;
 
 export const SEALED_ENCODING = 'PAYLOAD_ENCODING_SEALED_FLOAT32';
 
-const sameSet = (a: string[], b: string[]) => a.length === b.length && [...a].sort().every((x, i) => x === [...b].sort()[i]);
+const sameSet = (a: string[], b: string[]) =>
+  a.length === b.length && [...a].sort().every((x, i) => x === [...b].sort()[i]);
 
 /**
  * Key custody without key access: the coordinator picks a dealer member, relays
@@ -65,16 +66,27 @@ export class KeyCustodyService {
     if (latest?.state === 'dealing') {
       const fresh = now - latest.startedAt < CEREMONY_TIMEOUT_MS && (await this.presence.isOnline(latest.dealerId));
       if (fresh && sameSet(KeyCustodyService.members(latest), active)) return null;
-      await this.epochs.update({ federationId: federation.id, epoch: latest.epoch, state: 'dealing' }, { state: 'abandoned' });
-      this.log.warn({ federationId: federation.id, keyEpoch: latest.epoch }, 'key ceremony abandoned (dealer gone, timed out or membership changed)');
+      await this.epochs.update(
+        { federationId: federation.id, epoch: latest.epoch, state: 'dealing' },
+        { state: 'abandoned' },
+      );
+      this.log.warn(
+        { federationId: federation.id, keyEpoch: latest.epoch },
+        'key ceremony abandoned (dealer gone, timed out or membership changed)',
+      );
     }
     if (active.length === 0) return null;
-    const lastReady = await this.epochs.findOne({ where: { federationId: federation.id, state: 'ready' }, order: { epoch: 'DESC' } });
+    const lastReady = await this.epochs.findOne({
+      where: { federationId: federation.id, state: 'ready' },
+      order: { epoch: 'DESC' },
+    });
     const current = await this.models.latest(federation.id);
     // Under members-only the current model is sealed: only a holder of the old key can re-seal it.
     const reseal = current.encoding === SEALED_ENCODING;
     const eligible = reseal && lastReady ? KeyCustodyService.members(lastReady) : active;
-    const connected = (await this.presence.online(federation.id)).filter((id) => active.includes(id) && eligible.includes(id)).sort();
+    const connected = (await this.presence.online(federation.id))
+      .filter((id) => active.includes(id) && eligible.includes(id))
+      .sort();
     if (connected.length === 0) return null;
     const epoch = (latest?.epoch ?? 0) + 1;
     const row = this.epochs.create({
@@ -89,8 +101,17 @@ export class KeyCustodyService {
       readyAt: null,
     });
     await this.epochs.insert(row);
-    this.log.info({ federationId: federation.id, keyEpoch: epoch, dealer: row.dealerId, members: active.length }, 'key ceremony started');
-    await this.audit.record({ actor: 'system', action: 'key_epoch.started', federationId: federation.id, subject: String(epoch), detail: { dealer: row.dealerId, members: JSON.parse(row.memberIds) as string[] } });
+    this.log.info(
+      { federationId: federation.id, keyEpoch: epoch, dealer: row.dealerId, members: active.length },
+      'key ceremony started',
+    );
+    await this.audit.record({
+      actor: 'system',
+      action: 'key_epoch.started',
+      federationId: federation.id,
+      subject: String(epoch),
+      detail: { dealer: row.dealerId, members: JSON.parse(row.memberIds) as string[] },
+    });
     await this.sendCeremonyTask(row, reseal ? current.id : '');
     return null;
   }
@@ -113,30 +134,58 @@ export class KeyCustodyService {
 
   /** A dealer that reconnects mid-ceremony gets its task again. */
   async onSubscribe(p: Participant): Promise<void> {
-    const dealing = await this.epochs.findOne({ where: { federationId: p.federationId, state: 'dealing', dealerId: p.id } });
+    const dealing = await this.epochs.findOne({
+      where: { federationId: p.federationId, state: 'dealing', dealerId: p.id },
+    });
     if (!dealing) return;
     const current = await this.models.latest(p.federationId);
-    await this.sendCeremonyTask(dealing, current.encoding === SEALED_ENCODING && !dealing.resealedModelVersionId ? current.id : '');
+    await this.sendCeremonyTask(
+      dealing,
+      current.encoding === SEALED_ENCODING && !dealing.resealedModelVersionId ? current.id : '',
+    );
   }
 
   private async dealing(dealer: Participant, keyEpoch: number): Promise<KeyEpoch> {
     const e = await this.epochs.findOne({ where: { federationId: dealer.federationId, epoch: keyEpoch } });
     if (!e || e.state !== 'dealing') {
-      throw new SyndicateError('FAILED_PRECONDITION', 'KEY_EPOCH_NOT_DEALING', `key epoch ${keyEpoch} is ${e?.state ?? 'unknown'}, not awaiting a dealer`);
+      throw new SyndicateError(
+        'FAILED_PRECONDITION',
+        'KEY_EPOCH_NOT_DEALING',
+        `key epoch ${keyEpoch} is ${e?.state ?? 'unknown'}, not awaiting a dealer`,
+      );
     }
-    if (e.dealerId !== dealer.id) throw new SyndicateError('PERMISSION_DENIED', 'NOT_THE_DEALER', `participant ${dealer.id} is not the dealer of key epoch ${keyEpoch}`);
+    if (e.dealerId !== dealer.id)
+      throw new SyndicateError(
+        'PERMISSION_DENIED',
+        'NOT_THE_DEALER',
+        `participant ${dealer.id} is not the dealer of key epoch ${keyEpoch}`,
+      );
     return e;
   }
 
   /** The dealer re-seals the current sealed model for the new epoch before handing out keys. */
-  async acceptResealedModel(dealer: Participant, keyEpoch: number, baseModelVersionId: string, data: Buffer): Promise<string> {
+  async acceptResealedModel(
+    dealer: Participant,
+    keyEpoch: number,
+    baseModelVersionId: string,
+    data: Buffer,
+  ): Promise<string> {
     const e = await this.dealing(dealer, keyEpoch);
     const base = await this.models.latest(dealer.federationId);
     if (base.id !== baseModelVersionId) {
-      throw new SyndicateError('FAILED_PRECONDITION', 'STALE_BASE_MODEL', `re-sealed model ${baseModelVersionId} is not the current model ${base.id}`);
+      throw new SyndicateError(
+        'FAILED_PRECONDITION',
+        'STALE_BASE_MODEL',
+        `re-sealed model ${baseModelVersionId} is not the current model ${base.id}`,
+      );
     }
     const epoch = sealedModelEpoch(data);
-    if (epoch !== keyEpoch) throw new SyndicateError('INVALID_ARGUMENT', 'WRONG_KEY_EPOCH', `model is sealed under epoch ${epoch}, the ceremony is for epoch ${keyEpoch}`);
+    if (epoch !== keyEpoch)
+      throw new SyndicateError(
+        'INVALID_ARGUMENT',
+        'WRONG_KEY_EPOCH',
+        `model is sealed under epoch ${epoch}, the ceremony is for epoch ${keyEpoch}`,
+      );
     const federation = await this.federations.entity(dealer.federationId);
     const model = await this.models.create({
       federationId: dealer.federationId,
@@ -149,54 +198,132 @@ export class KeyCustodyService {
       keyEpoch,
     });
     await this.epochs.update({ federationId: e.federationId, epoch: e.epoch }, { resealedModelVersionId: model.id });
-    this.log.info({ federationId: e.federationId, keyEpoch, modelVersionId: model.id }, 'current model re-sealed for new key epoch');
+    this.log.info(
+      { federationId: e.federationId, keyEpoch, modelVersionId: model.id },
+      'current model re-sealed for new key epoch',
+    );
     return model.id;
   }
 
-  async submitShares(dealer: Participant, r: { keyEpoch: number; parameterSet: string; shares: { participantId: string; nonce: Buffer; sealedKey: Buffer }[]; wrappedKey: Buffer }): Promise<number> {
+  async submitShares(
+    dealer: Participant,
+    r: {
+      keyEpoch: number;
+      parameterSet: string;
+      shares: { participantId: string; nonce: Buffer; sealedKey: Buffer }[];
+      wrappedKey: Buffer;
+    },
+  ): Promise<number> {
     const e = await this.dealing(dealer, r.keyEpoch);
     if (r.parameterSet !== e.parameterSet) {
-      throw new SyndicateError('INVALID_ARGUMENT', 'PARAMETER_SET_MISMATCH', `shares are for ${r.parameterSet}, the federation uses ${e.parameterSet}`);
+      throw new SyndicateError(
+        'INVALID_ARGUMENT',
+        'PARAMETER_SET_MISMATCH',
+        `shares are for ${r.parameterSet}, the federation uses ${e.parameterSet}`,
+      );
     }
     const members = KeyCustodyService.members(e);
     const given = r.shares.map((s) => s.participantId);
     const missing = members.filter((m) => !given.includes(m));
     const extra = given.filter((g) => !members.includes(g));
     if (missing.length || extra.length || new Set(given).size !== given.length) {
-      throw new SyndicateError('INVALID_ARGUMENT', 'KEY_SHARES_INCOMPLETE', `key shares must cover each member exactly once (missing: ${missing.join(', ') || 'none'}; not members: ${extra.join(', ') || 'none'})`);
+      throw new SyndicateError(
+        'INVALID_ARGUMENT',
+        'KEY_SHARES_INCOMPLETE',
+        `key shares must cover each member exactly once (missing: ${missing.join(', ') || 'none'}; not members: ${extra.join(', ') || 'none'})`,
+      );
     }
     for (const s of r.shares) {
       if (s.nonce.length !== 24 || s.sealedKey.length < 48 || s.sealedKey.length > SEALED_SHARE_MAX_BYTES) {
-        throw new SyndicateError('INVALID_ARGUMENT', 'BAD_KEY_SHARE', `key share for ${s.participantId} is malformed (24-byte nonce, sealed secret up to ${SEALED_SHARE_MAX_BYTES} bytes)`);
+        throw new SyndicateError(
+          'INVALID_ARGUMENT',
+          'BAD_KEY_SHARE',
+          `key share for ${s.participantId} is malformed (24-byte nonce, sealed secret up to ${SEALED_SHARE_MAX_BYTES} bytes)`,
+        );
       }
     }
     if (r.wrappedKey.length < 40 || r.wrappedKey.length > WRAPPED_KEY_MAX_BYTES) {
-      throw new SyndicateError('INVALID_ARGUMENT', 'BAD_KEY_SHARE', `wrapped key must be 40 to ${WRAPPED_KEY_MAX_BYTES} bytes, got ${r.wrappedKey.length}`);
+      throw new SyndicateError(
+        'INVALID_ARGUMENT',
+        'BAD_KEY_SHARE',
+        `wrapped key must be 40 to ${WRAPPED_KEY_MAX_BYTES} bytes, got ${r.wrappedKey.length}`,
+      );
     }
     const current = await this.models.latest(dealer.federationId);
     if (current.encoding === SEALED_ENCODING && current.keyEpoch !== e.epoch) {
-      throw new SyndicateError('FAILED_PRECONDITION', 'KEY_RESEAL_MISSING', `publish the current model re-sealed under epoch ${e.epoch} before submitting key shares`);
+      throw new SyndicateError(
+        'FAILED_PRECONDITION',
+        'KEY_RESEAL_MISSING',
+        `publish the current model re-sealed under epoch ${e.epoch} before submitting key shares`,
+      );
     }
     await this.db.transaction(async (em) => {
-      await em.getRepository(KeyShare).insert(r.shares.map((s) => ({ federationId: e.federationId, epoch: e.epoch, participantId: s.participantId, nonce: s.nonce, sealedKey: s.sealedKey })));
-      const res = await em.getRepository(KeyEpoch).update({ federationId: e.federationId, epoch: e.epoch, state: 'dealing' }, { state: 'ready', readyAt: this.clock.now(), wrappedKey: r.wrappedKey });
-      if (!res.affected) throw new SyndicateError('FAILED_PRECONDITION', 'KEY_EPOCH_NOT_DEALING', `key epoch ${e.epoch} is no longer awaiting a dealer`);
+      await em.getRepository(KeyShare).insert(
+        r.shares.map((s) => ({
+          federationId: e.federationId,
+          epoch: e.epoch,
+          participantId: s.participantId,
+          nonce: s.nonce,
+          sealedKey: s.sealedKey,
+        })),
+      );
+      const res = await em
+        .getRepository(KeyEpoch)
+        .update(
+          { federationId: e.federationId, epoch: e.epoch, state: 'dealing' },
+          { state: 'ready', readyAt: this.clock.now(), wrappedKey: r.wrappedKey },
+        );
+      if (!res.affected)
+        throw new SyndicateError(
+          'FAILED_PRECONDITION',
+          'KEY_EPOCH_NOT_DEALING',
+          `key epoch ${e.epoch} is no longer awaiting a dealer`,
+        );
       await em.getRepository(Federation).update({ id: e.federationId }, { keyEpoch: e.epoch });
     });
     this.log.info({ federationId: e.federationId, keyEpoch: e.epoch, members: members.length }, 'key epoch ready');
-    await this.audit.record({ actor: dealer.id, action: 'key_epoch.ready', federationId: e.federationId, subject: String(e.epoch), detail: { members, parameterSet: e.parameterSet } });
+    await this.audit.record({
+      actor: dealer.id,
+      action: 'key_epoch.ready',
+      federationId: e.federationId,
+      subject: String(e.epoch),
+      detail: { members, parameterSet: e.parameterSet },
+    });
     return e.epoch;
   }
 
-  async fetchShare(p: Participant, keyEpoch: number): Promise<{ keyEpoch: number; parameterSet: string; dealerBoxPublicKey: Buffer; nonce: Buffer; sealedKey: Buffer; wrappedKey: Buffer }> {
+  async fetchShare(
+    p: Participant,
+    keyEpoch: number,
+  ): Promise<{
+    keyEpoch: number;
+    parameterSet: string;
+    dealerBoxPublicKey: Buffer;
+    nonce: Buffer;
+    sealedKey: Buffer;
+    wrappedKey: Buffer;
+  }> {
     const e = await this.epochs.findOne({ where: { federationId: p.federationId, epoch: keyEpoch, state: 'ready' } });
     if (!e) throw new SyndicateError('NOT_FOUND', 'KEY_EPOCH_NOT_READY', `key epoch ${keyEpoch} is not ready`);
-    const share = await this.shares.findOne({ where: { federationId: p.federationId, epoch: keyEpoch, participantId: p.id } });
+    const share = await this.shares.findOne({
+      where: { federationId: p.federationId, epoch: keyEpoch, participantId: p.id },
+    });
     if (!share) {
-      throw new SyndicateError('PERMISSION_DENIED', 'NOT_A_KEY_MEMBER', `participant ${p.id} holds no share of key epoch ${keyEpoch}; it joins at the next epoch`);
+      throw new SyndicateError(
+        'PERMISSION_DENIED',
+        'NOT_A_KEY_MEMBER',
+        `participant ${p.id} holds no share of key epoch ${keyEpoch}; it joins at the next epoch`,
+      );
     }
     const [dealer] = await this.participants.byIds([e.dealerId]);
-    return { keyEpoch, parameterSet: e.parameterSet, dealerBoxPublicKey: Buffer.from(dealer.boxPublicKey, 'hex'), nonce: share.nonce, sealedKey: share.sealedKey, wrappedKey: e.wrappedKey ?? Buffer.alloc(0) };
+    return {
+      keyEpoch,
+      parameterSet: e.parameterSet,
+      dealerBoxPublicKey: Buffer.from(dealer.boxPublicKey, 'hex'),
+      nonce: share.nonce,
+      sealedKey: share.sealedKey,
+      wrappedKey: e.wrappedKey ?? Buffer.alloc(0),
+    };
   }
 
   async epoch(federationId: string, epoch: number): Promise<KeyEpoch> {

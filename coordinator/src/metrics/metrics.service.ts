@@ -30,12 +30,44 @@ export class MetricsService {
   ) {
     collectDefaultMetrics({ register: this.registry, prefix: 'syndicate_process_' });
     const registers = [this.registry];
-    this.roundTransitions = new Counter({ name: 'syndicate_round_transitions_total', help: 'Round state transitions, by state entered', labelNames: ['state'], registers });
-    this.roundDuration = new Histogram({ name: 'syndicate_round_duration_seconds', help: 'Open to published or failed', labelNames: ['outcome'], buckets: [1, 5, 15, 60, 300, 900, 3600, 4 * 3600], registers });
-    this.accepted = new Counter({ name: 'syndicate_updates_accepted_total', help: 'Accepted member contributions, by kind (model, count)', labelNames: ['kind'], registers });
-    this.rejected = new Counter({ name: 'syndicate_updates_rejected_total', help: 'Refused member messages, by reason code', labelNames: ['reason'], registers });
-    this.receivedBytes = new Counter({ name: 'syndicate_received_bytes_total', help: 'Payload bytes of accepted contributions', labelNames: ['kind'], registers });
-    this.aggregationSeconds = new Histogram({ name: 'syndicate_aggregation_seconds', help: 'Time to validate and add one contribution into the running sum', labelNames: ['mode'], buckets: [0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 5], registers });
+    this.roundTransitions = new Counter({
+      name: 'syndicate_round_transitions_total',
+      help: 'Round state transitions, by state entered',
+      labelNames: ['state'],
+      registers,
+    });
+    this.roundDuration = new Histogram({
+      name: 'syndicate_round_duration_seconds',
+      help: 'Open to published or failed',
+      labelNames: ['outcome'],
+      buckets: [1, 5, 15, 60, 300, 900, 3600, 4 * 3600],
+      registers,
+    });
+    this.accepted = new Counter({
+      name: 'syndicate_updates_accepted_total',
+      help: 'Accepted member contributions, by kind (model, count)',
+      labelNames: ['kind'],
+      registers,
+    });
+    this.rejected = new Counter({
+      name: 'syndicate_updates_rejected_total',
+      help: 'Refused member messages, by reason code',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.receivedBytes = new Counter({
+      name: 'syndicate_received_bytes_total',
+      help: 'Payload bytes of accepted contributions',
+      labelNames: ['kind'],
+      registers,
+    });
+    this.aggregationSeconds = new Histogram({
+      name: 'syndicate_aggregation_seconds',
+      help: 'Time to validate and add one contribution into the running sum',
+      labelNames: ['mode'],
+      buckets: [0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 5],
+      registers,
+    });
     const database = this.db;
     new Gauge({
       name: 'syndicate_rounds',
@@ -44,7 +76,10 @@ export class MetricsService {
       registers,
       async collect() {
         this.reset();
-        const rows = (await database.query('SELECT state, COUNT(*) AS n FROM rounds GROUP BY state')) as { state: string; n: string | number }[];
+        const rows = (await database.query('SELECT state, COUNT(*) AS n FROM rounds GROUP BY state')) as {
+          state: string;
+          n: string | number;
+        }[];
         for (const r of rows) this.set({ state: r.state }, Number(r.n));
       },
     });
@@ -74,7 +109,8 @@ export class MetricsService {
     if (e.action.startsWith('round.')) {
       const state = e.action.slice('round.'.length);
       this.roundTransitions.inc({ state });
-      if ((state === 'published' || state === 'failed') && typeof d.durationSeconds === 'number') this.roundDuration.observe({ outcome: state }, d.durationSeconds);
+      if ((state === 'published' || state === 'failed') && typeof d.durationSeconds === 'number')
+        this.roundDuration.observe({ outcome: state }, d.durationSeconds);
     } else if (e.action === 'update.accepted') {
       this.accepted.inc({ kind: String(d.kind ?? 'model') });
       if (typeof d.bytes === 'number') this.receivedBytes.inc({ kind: String(d.kind ?? 'model') }, d.bytes);

@@ -1,7 +1,15 @@
 import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
 import { binaryType } from '../database/column-types';
 
-type Col = { name: string; type: string; length?: string; isPrimary?: boolean; isNullable?: boolean; default?: string; isUnique?: boolean };
+type Col = {
+  name: string;
+  type: string;
+  length?: string;
+  isPrimary?: boolean;
+  isNullable?: boolean;
+  default?: string;
+  isUnique?: boolean;
+};
 
 const id = (name: string, primary = false): Col => ({ name, type: 'varchar', length: '64', isPrimary: primary });
 const ms = (name: string, nullable = false): Col => ({ name, type: 'bigint', isNullable: nullable });
@@ -153,7 +161,12 @@ export class InitialSchema1764000000000 implements MigrationInterface {
       ],
       [
         'accepted_ciphertexts',
-        [id('roundId', true), { name: 'kind', type: 'varchar', length: '16', isPrimary: true }, id('participantId', true), { name: 'data', type: blob }],
+        [
+          id('roundId', true),
+          { name: 'kind', type: 'varchar', length: '16', isPrimary: true },
+          id('participantId', true),
+          { name: 'data', type: blob },
+        ],
         [],
       ],
       [

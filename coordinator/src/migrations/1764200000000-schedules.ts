@@ -40,7 +40,8 @@ export class Schedules1764200000000 implements MigrationInterface {
     const rounds = await q.getTable('rounds');
     const index = rounds?.indices.find((i) => i.columnNames.join() === 'scheduleId,scheduleSeq');
     if (index) await q.dropIndex('rounds', index);
-    for (const c of ['pausedAt', 'mustFinishBy', 'scheduleSeq', 'scheduleId', 'failureCode']) await q.dropColumn('rounds', c);
+    for (const c of ['pausedAt', 'mustFinishBy', 'scheduleSeq', 'scheduleId', 'failureCode'])
+      await q.dropColumn('rounds', c);
     await q.dropTable('schedules', true);
   }
 }

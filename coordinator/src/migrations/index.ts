@@ -4,4 +4,9 @@ import { Schedules1764200000000 } from './1764200000000-schedules';
 import { FederatedEvaluation1764300000000 } from './1764300000000-federated-evaluation';
 
 /** In order. Never edit a released migration: add a new one. */
-export const MIGRATIONS = [InitialSchema1764000000000, ApiTokens1764100000000, Schedules1764200000000, FederatedEvaluation1764300000000];
+export const MIGRATIONS = [
+  InitialSchema1764000000000,
+  ApiTokens1764100000000,
+  Schedules1764200000000,
+  FederatedEvaluation1764300000000,
+];

@@ -26,9 +26,15 @@ export class ModelsController {
   async weights(@Param('id') id: string): Promise<StreamableFile> {
     const m = await this.models.withData(id);
     if (m.encoding !== 'PAYLOAD_ENCODING_FLOAT32_LE') {
-      throw new SyndicateError('FAILED_PRECONDITION', 'MODEL_SEALED', `model ${m.id} is sealed for members only (release policy members-only); a member pulls it with: syndicate-agent model pull`);
+      throw new SyndicateError(
+        'FAILED_PRECONDITION',
+        'MODEL_SEALED',
+        `model ${m.id} is sealed for members only (release policy members-only); a member pulls it with: syndicate-agent model pull`,
+      );
     }
     // The payload may carry the server optimizer's moments after the weights; only the weights are the model.
-    return new StreamableFile(m.data.subarray(0, 4 * m.numParams), { disposition: `attachment; filename="${m.id}.f32"` });
+    return new StreamableFile(m.data.subarray(0, 4 * m.numParams), {
+      disposition: `attachment; filename="${m.id}.f32"`,
+    });
   }
 }

@@ -53,7 +53,11 @@ export class ModelsService {
   }
 
   async list(federationId: string): Promise<ModelSummary[]> {
-    return this.repo.find({ where: { federationId }, select: SUMMARY_COLUMNS, order: { roundNumber: 'ASC', keyEpoch: 'ASC' } });
+    return this.repo.find({
+      where: { federationId },
+      select: SUMMARY_COLUMNS,
+      order: { roundNumber: 'ASC', keyEpoch: 'ASC' },
+    });
   }
 
   async summary(id: string): Promise<ModelSummary> {
@@ -70,7 +74,11 @@ export class ModelsService {
 
   async latest(federationId: string): Promise<ModelSummary> {
     // A re-seal for a newer key epoch supersedes the same round's older copy.
-    const found = await this.repo.findOne({ where: { federationId }, select: SUMMARY_COLUMNS, order: { roundNumber: 'DESC', keyEpoch: 'DESC' } });
+    const found = await this.repo.findOne({
+      where: { federationId },
+      select: SUMMARY_COLUMNS,
+      order: { roundNumber: 'DESC', keyEpoch: 'DESC' },
+    });
     if (!found) throw new SyndicateError('NOT_FOUND', 'MODEL_NOT_FOUND', `federation ${federationId} has no model yet`);
     return found;
   }

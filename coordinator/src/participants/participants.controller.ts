@@ -10,8 +10,17 @@ import { ParticipantsService, type Invitation } from './participants.service';
 
 const inviteBody = z
   .object({
-    displayName: z.string().min(1).max(128).regex(/^[A-Za-z0-9][A-Za-z0-9 _.-]*$/, 'letters, digits, space, _ . - only'),
-    ttlSeconds: z.number().int().min(60).max(90 * 24 * 3600).optional(),
+    displayName: z
+      .string()
+      .min(1)
+      .max(128)
+      .regex(/^[A-Za-z0-9][A-Za-z0-9 _.-]*$/, 'letters, digits, space, _ . - only'),
+    ttlSeconds: z
+      .number()
+      .int()
+      .min(60)
+      .max(90 * 24 * 3600)
+      .optional(),
   })
   .strict();
 
@@ -34,13 +43,21 @@ export class ParticipantsController {
 
   @Post('invitations')
   @Roles('admin')
-  invite(@Param('federationId') federationId: string, @Body(new ZodBodyPipe(inviteBody)) body: z.infer<typeof inviteBody>, @Actor() actor: Principal): Promise<Invitation> {
+  invite(
+    @Param('federationId') federationId: string,
+    @Body(new ZodBodyPipe(inviteBody)) body: z.infer<typeof inviteBody>,
+    @Actor() actor: Principal,
+  ): Promise<Invitation> {
     return this.participants.invite(federationId, body.displayName, actor.tokenId, body.ttlSeconds);
   }
 
   @Post('participants/:participantId/revoke')
   @Roles('admin')
-  async revoke(@Param('federationId') federationId: string, @Param('participantId') participantId: string, @Actor() actor: Principal): Promise<{ id: string; status: string }> {
+  async revoke(
+    @Param('federationId') federationId: string,
+    @Param('participantId') participantId: string,
+    @Actor() actor: Principal,
+  ): Promise<{ id: string; status: string }> {
     const p = await this.participants.revoke(federationId, participantId, actor.tokenId);
     // Drop its task stream now; every later message is refused as revoked.
     this.hub.detach(p.id);

@@ -55,43 +55,100 @@ export class ParticipantsService {
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
-  async invite(federationId: string, displayName: string, actor: string, ttlSeconds = DEFAULT_INVITE_TTL_S): Promise<Invitation> {
+  async invite(
+    federationId: string,
+    displayName: string,
+    actor: string,
+    ttlSeconds = DEFAULT_INVITE_TTL_S,
+  ): Promise<Invitation> {
     await this.federations.entity(federationId);
     if (await this.repo.findOne({ where: { federationId, displayName } })) {
-      throw new SyndicateError('ALREADY_EXISTS', 'PARTICIPANT_EXISTS', `a participant named "${displayName}" is already enrolled in ${federationId}`);
+      throw new SyndicateError(
+        'ALREADY_EXISTS',
+        'PARTICIPANT_EXISTS',
+        `a participant named "${displayName}" is already enrolled in ${federationId}`,
+      );
     }
     const token = `syn_enr_${randomBytes(24).toString('base64url')}`;
     const expiresAt = this.clock.now() + ttlSeconds * 1000;
-    await this.tokens.save(this.tokens.create({ tokenSha256: sha256Hex(token), federationId, displayName, expiresAt, usedAt: null, participantId: null }));
+    await this.tokens.save(
+      this.tokens.create({
+        tokenSha256: sha256Hex(token),
+        federationId,
+        displayName,
+        expiresAt,
+        usedAt: null,
+        participantId: null,
+      }),
+    );
     // The token's hash prefix lets an auditor tie this invitation to the enrollment that used it.
-    await this.audit.record({ actor, action: 'participant.invited', federationId, subject: displayName.slice(0, 64), detail: { displayName, expiresAt, tokenSha256Prefix: sha256Hex(token).slice(0, 12) } });
+    await this.audit.record({
+      actor,
+      action: 'participant.invited',
+      federationId,
+      subject: displayName.slice(0, 64),
+      detail: { displayName, expiresAt, tokenSha256Prefix: sha256Hex(token).slice(0, 12) },
+    });
     return { federationId, displayName, token, expiresAt };
   }
 
   /** Redeems a one-time token for a participant identity bound to the bank's public keys. */
   async enroll(request: EnrollInput): Promise<Participant> {
     // The invitation already names the federation; an agent may leave it out.
-    const input = request.federationId ? request : { ...request, federationId: await this.federationOfToken(request.token) };
+    const input = request.federationId
+      ? request
+      : { ...request, federationId: await this.federationOfToken(request.token) };
     await this.federations.entity(input.federationId);
     if (input.signingPublicKey.length !== 32 || input.boxPublicKey.length !== 32) {
-      throw new SyndicateError('INVALID_ARGUMENT', 'BAD_PUBLIC_KEY', 'signing and box public keys must be 32 bytes each (Ed25519, X25519)');
+      throw new SyndicateError(
+        'INVALID_ARGUMENT',
+        'BAD_PUBLIC_KEY',
+        'signing and box public keys must be 32 bytes each (Ed25519, X25519)',
+      );
     }
     const participant = await this.redeem(input).catch(async (err: unknown) => {
       if (err instanceof SyndicateError) {
-        await this.audit.record({ actor: 'anonymous', action: 'enrollment.rejected', federationId: input.federationId, detail: { reason: err.reason, tokenSha256Prefix: sha256Hex(input.token).slice(0, 12) } });
+        await this.audit.record({
+          actor: 'anonymous',
+          action: 'enrollment.rejected',
+          federationId: input.federationId,
+          detail: { reason: err.reason, tokenSha256Prefix: sha256Hex(input.token).slice(0, 12) },
+        });
       }
       throw err;
     });
-    this.log.info({ federationId: participant.federationId, participantId: participant.id, name: participant.displayName }, 'participant enrolled');
-    await this.audit.record({ actor: participant.id, action: 'participant.enrolled', federationId: participant.federationId, subject: participant.id, detail: { displayName: participant.displayName, signingPublicKey: participant.signingPublicKey, boxPublicKey: participant.boxPublicKey, tokenSha256Prefix: sha256Hex(input.token).slice(0, 12) } });
+    this.log.info(
+      { federationId: participant.federationId, participantId: participant.id, name: participant.displayName },
+      'participant enrolled',
+    );
+    await this.audit.record({
+      actor: participant.id,
+      action: 'participant.enrolled',
+      federationId: participant.federationId,
+      subject: participant.id,
+      detail: {
+        displayName: participant.displayName,
+        signingPublicKey: participant.signingPublicKey,
+        boxPublicKey: participant.boxPublicKey,
+        tokenSha256Prefix: sha256Hex(input.token).slice(0, 12),
+      },
+    });
     return participant;
   }
 
   private async federationOfToken(token: string): Promise<string> {
     const row = await this.tokens.findOne({ where: { tokenSha256: sha256Hex(token) } });
     if (!row) {
-      await this.audit.record({ actor: 'anonymous', action: 'enrollment.rejected', detail: { reason: 'UNKNOWN_ENROLLMENT_TOKEN', tokenSha256Prefix: sha256Hex(token).slice(0, 12) } });
-      throw new SyndicateError('UNAUTHENTICATED', 'UNKNOWN_ENROLLMENT_TOKEN', 'enrollment token is not known to this coordinator; check the token and the coordinator address, or ask the consortium admin for a new invitation');
+      await this.audit.record({
+        actor: 'anonymous',
+        action: 'enrollment.rejected',
+        detail: { reason: 'UNKNOWN_ENROLLMENT_TOKEN', tokenSha256Prefix: sha256Hex(token).slice(0, 12) },
+      });
+      throw new SyndicateError(
+        'UNAUTHENTICATED',
+        'UNKNOWN_ENROLLMENT_TOKEN',
+        'enrollment token is not known to this coordinator; check the token and the coordinator address, or ask the consortium admin for a new invitation',
+      );
     }
     return row.federationId;
   }
@@ -102,13 +159,25 @@ export class ParticipantsService {
       const tokens = em.getRepository(EnrollmentToken);
       const row = await tokens.findOne({ where: { tokenSha256: sha256Hex(input.token) } });
       if (!row || row.federationId !== input.federationId) {
-        throw new SyndicateError('UNAUTHENTICATED', 'UNKNOWN_ENROLLMENT_TOKEN', 'enrollment token is not valid for this federation; ask the consortium admin for a new invitation');
+        throw new SyndicateError(
+          'UNAUTHENTICATED',
+          'UNKNOWN_ENROLLMENT_TOKEN',
+          'enrollment token is not valid for this federation; ask the consortium admin for a new invitation',
+        );
       }
       if (row.usedAt !== null) {
-        throw new SyndicateError('PERMISSION_DENIED', 'ENROLLMENT_TOKEN_USED', 'enrollment token was already used; each token enrolls one agent once');
+        throw new SyndicateError(
+          'PERMISSION_DENIED',
+          'ENROLLMENT_TOKEN_USED',
+          'enrollment token was already used; each token enrolls one agent once',
+        );
       }
       if (row.expiresAt <= this.clock.now()) {
-        throw new SyndicateError('PERMISSION_DENIED', 'ENROLLMENT_TOKEN_EXPIRED', `enrollment token expired at ${new Date(row.expiresAt).toISOString()}; ask for a new invitation`);
+        throw new SyndicateError(
+          'PERMISSION_DENIED',
+          'ENROLLMENT_TOKEN_EXPIRED',
+          `enrollment token expired at ${new Date(row.expiresAt).toISOString()}; ask for a new invitation`,
+        );
       }
       const p = em.getRepository(Participant).create({
         id: newId('prt'),
@@ -122,8 +191,16 @@ export class ParticipantsService {
       });
       await em.getRepository(Participant).save(p);
       // Compare-and-set: of two agents racing with one token, exactly one gets it.
-      const claimed = await tokens.update({ tokenSha256: row.tokenSha256, usedAt: IsNull() }, { usedAt: this.clock.now(), participantId: p.id });
-      if (!claimed.affected) throw new SyndicateError('PERMISSION_DENIED', 'ENROLLMENT_TOKEN_USED', 'enrollment token was already used; each token enrolls one agent once');
+      const claimed = await tokens.update(
+        { tokenSha256: row.tokenSha256, usedAt: IsNull() },
+        { usedAt: this.clock.now(), participantId: p.id },
+      );
+      if (!claimed.affected)
+        throw new SyndicateError(
+          'PERMISSION_DENIED',
+          'ENROLLMENT_TOKEN_USED',
+          'enrollment token was already used; each token enrolls one agent once',
+        );
       return p;
     });
   }
@@ -138,15 +215,39 @@ export class ParticipantsService {
     }
     const participant = await this.repo.findOne({ where: { id: envelope.participantId } });
     if (!participant) {
-      await this.audit.record({ actor: envelope.participantId.slice(0, 64), action: 'message.rejected', federationId: expected.federationId, subject: envelope.roundId || null, detail: { reason: 'UNKNOWN_PARTICIPANT', phase: envelope.phase } });
-      throw new SyndicateError('UNAUTHENTICATED', 'UNKNOWN_PARTICIPANT', `participant ${JSON.stringify(envelope.participantId)} is not enrolled; enroll the agent with an invitation token`);
+      await this.audit.record({
+        actor: envelope.participantId.slice(0, 64),
+        action: 'message.rejected',
+        federationId: expected.federationId,
+        subject: envelope.roundId || null,
+        detail: { reason: 'UNKNOWN_PARTICIPANT', phase: envelope.phase },
+      });
+      throw new SyndicateError(
+        'UNAUTHENTICATED',
+        'UNKNOWN_PARTICIPANT',
+        `participant ${JSON.stringify(envelope.participantId)} is not enrolled; enroll the agent with an invitation token`,
+      );
     }
     if (participant.status !== 'active') {
-      await this.audit.record({ actor: participant.id, action: 'message.rejected', federationId: participant.federationId, subject: envelope.roundId || null, detail: { reason: 'PARTICIPANT_REVOKED', phase: envelope.phase } });
-      throw new SyndicateError('PERMISSION_DENIED', 'PARTICIPANT_REVOKED', `participant ${participant.id} has been revoked`);
+      await this.audit.record({
+        actor: participant.id,
+        action: 'message.rejected',
+        federationId: participant.federationId,
+        subject: envelope.roundId || null,
+        detail: { reason: 'PARTICIPANT_REVOKED', phase: envelope.phase },
+      });
+      throw new SyndicateError(
+        'PERMISSION_DENIED',
+        'PARTICIPANT_REVOKED',
+        `participant ${participant.id} has been revoked`,
+      );
     }
     if (participant.federationId !== expected.federationId) {
-      throw new SyndicateError('PERMISSION_DENIED', 'WRONG_FEDERATION', `participant ${participant.id} is not a member of federation ${expected.federationId}`);
+      throw new SyndicateError(
+        'PERMISSION_DENIED',
+        'WRONG_FEDERATION',
+        `participant ${participant.id} is not a member of federation ${expected.federationId}`,
+      );
     }
     const now = this.clock.now();
     const verdict = checkEnvelope(envelope, {
@@ -162,7 +263,12 @@ export class ParticipantsService {
         action: 'message.rejected',
         federationId: participant.federationId,
         subject: envelope.roundId || null,
-        detail: { reason: `ENVELOPE_${verdict.code}`, phase: envelope.phase, signature: envelope.signature.toString('hex'), payloadSha256: envelope.payloadSha256.toString('hex') },
+        detail: {
+          reason: `ENVELOPE_${verdict.code}`,
+          phase: envelope.phase,
+          signature: envelope.signature.toString('hex'),
+          payloadSha256: envelope.payloadSha256.toString('hex'),
+        },
       });
       throw new SyndicateError('UNAUTHENTICATED', `ENVELOPE_${verdict.code}`, verdict.message);
     }
@@ -171,8 +277,18 @@ export class ParticipantsService {
       await this.nonces.insert({ nonce, participantId: participant.id, seenAt: now });
     } catch {
       this.log.warn({ participantId: participant.id }, 'replayed envelope rejected');
-      await this.audit.record({ actor: participant.id, action: 'message.rejected', federationId: participant.federationId, subject: envelope.roundId || null, detail: { reason: 'ENVELOPE_REPLAYED', phase: envelope.phase, signature: envelope.signature.toString('hex') } });
-      throw new SyndicateError('UNAUTHENTICATED', 'ENVELOPE_REPLAYED', 'this signed message was already received once (replayed nonce)');
+      await this.audit.record({
+        actor: participant.id,
+        action: 'message.rejected',
+        federationId: participant.federationId,
+        subject: envelope.roundId || null,
+        detail: { reason: 'ENVELOPE_REPLAYED', phase: envelope.phase, signature: envelope.signature.toString('hex') },
+      });
+      throw new SyndicateError(
+        'UNAUTHENTICATED',
+        'ENVELOPE_REPLAYED',
+        'this signed message was already received once (replayed nonce)',
+      );
     }
     participant.lastSeenAt = now;
     await this.repo.update({ id: participant.id }, { lastSeenAt: now });
@@ -200,12 +316,23 @@ export class ParticipantsService {
   /** Cuts a bank off at its next message; the next round deals a new key epoch without it. */
   async revoke(federationId: string, id: string, actor: string): Promise<Participant> {
     const p = await this.get(id);
-    if (p.federationId !== federationId) throw new SyndicateError('NOT_FOUND', 'PARTICIPANT_NOT_FOUND', `participant ${id} is not in federation ${federationId}`);
+    if (p.federationId !== federationId)
+      throw new SyndicateError(
+        'NOT_FOUND',
+        'PARTICIPANT_NOT_FOUND',
+        `participant ${id} is not in federation ${federationId}`,
+      );
     if (p.status !== 'revoked') {
       await this.repo.update({ id }, { status: 'revoked' });
       p.status = 'revoked';
       this.log.warn({ federationId, participantId: id }, 'participant revoked');
-      await this.audit.record({ actor, action: 'participant.revoked', federationId, subject: id, detail: { displayName: p.displayName } });
+      await this.audit.record({
+        actor,
+        action: 'participant.revoked',
+        federationId,
+        subject: id,
+        detail: { displayName: p.displayName },
+      });
     }
     return p;
   }

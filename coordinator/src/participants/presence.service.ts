@@ -38,14 +38,21 @@ export class PresenceService {
   async isOnline(participantId: string): Promise<boolean> {
     if (this.hub.isConnected(participantId)) return true;
     if (!this.shared) return false;
-    return (await this.db.getRepository(Participant).count({ where: { id: participantId, lastSeenAt: MoreThanOrEqual(this.clock.now() - PRESENCE_TTL_MS) } })) > 0;
+    return (
+      (await this.db
+        .getRepository(Participant)
+        .count({ where: { id: participantId, lastSeenAt: MoreThanOrEqual(this.clock.now() - PRESENCE_TTL_MS) } })) > 0
+    );
   }
 
   /** Members of the federation online on any replica. */
   async online(federationId: string): Promise<string[]> {
     const here = this.hub.connected(federationId);
     if (!this.shared) return here;
-    const elsewhere = await this.db.getRepository(Participant).find({ where: { federationId, lastSeenAt: MoreThanOrEqual(this.clock.now() - PRESENCE_TTL_MS) }, select: ['id'] });
+    const elsewhere = await this.db.getRepository(Participant).find({
+      where: { federationId, lastSeenAt: MoreThanOrEqual(this.clock.now() - PRESENCE_TTL_MS) },
+      select: ['id'],
+    });
     return [...new Set([...here, ...elsewhere.map((p) => p.id)])];
   }
 }

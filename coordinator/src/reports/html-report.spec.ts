@@ -1,10 +1,20 @@
-import { buildScoreHistogram, federatedMetrics, parseTrainingPlan, seededRandom, type FederatedMetrics } from '@syndicate/protocol';
+import {
+  buildScoreHistogram,
+  federatedMetrics,
+  parseTrainingPlan,
+  seededRandom,
+  type FederatedMetrics,
+} from '@syndicate/protocol';
 import { renderHtmlReport } from './html-report';
 import { reportPlanSummary, type ReportData } from './report-data';
 import { classCdfs } from './report-charts';
 
 /** Holdout scores of a model whose separation grows with `strength`, through the real histogram pipeline. */
-function metricsFor(strength: number, seed: number, reference?: ReturnType<typeof buildScoreHistogram>): { m: FederatedMetrics; h: ReturnType<typeof buildScoreHistogram> } {
+function metricsFor(
+  strength: number,
+  seed: number,
+  reference?: ReturnType<typeof buildScoreHistogram>,
+): { m: FederatedMetrics; h: ReturnType<typeof buildScoreHistogram> } {
   const random = seededRandom(seed);
   const scores: number[] = [];
   const labels: number[] = [];
@@ -59,7 +69,12 @@ describe('renderHtmlReport', () => {
   });
 
   it('draws the four charts and both tables', () => {
-    for (const label of ['Learning curves', 'ROC curve of the final model', 'KS plot of the final model', 'Calibration of the final model']) {
+    for (const label of [
+      'Learning curves',
+      'ROC curve of the final model',
+      'KS plot of the final model',
+      'Calibration of the final model',
+    ]) {
       expect(html).toMatch(new RegExp(`<svg class="chart"[^>]*aria-label="${label}`));
     }
     expect(html).toContain('Calibration table');
@@ -79,12 +94,22 @@ describe('renderHtmlReport', () => {
   });
 
   it('says so, instead of drawing, when nothing was evaluated or a holdout had one class', () => {
-    const empty = renderHtmlReport({ ...sampleReportData(), rounds: [], final: null, benefit: undefined, baselines: undefined });
+    const empty = renderHtmlReport({
+      ...sampleReportData(),
+      rounds: [],
+      final: null,
+      benefit: undefined,
+      baselines: undefined,
+    });
     expect(empty).toContain('No round has completed yet');
     expect(empty).toContain('has not been evaluated yet');
     expect(empty).not.toContain('<svg');
     const oneClass = federatedMetrics(buildScoreHistogram([0.1, 0.2], [0, 0]));
-    const page = renderHtmlReport({ ...sampleReportData(), rounds: [{ number: 1, contributors: 2, metrics: oneClass }], final: oneClass });
+    const page = renderHtmlReport({
+      ...sampleReportData(),
+      rounds: [{ number: 1, contributors: 2, metrics: oneClass }],
+      final: oneClass,
+    });
     expect(page).toContain('only one class');
     expect(page).not.toMatch(/NaN|Infinity/);
   });
@@ -97,7 +122,15 @@ describe('classCdfs', () => {
       { threshold: 0.5, fpr: 0.1, tpr: 0.7 },
       { threshold: 0, fpr: 1, tpr: 1 },
     ]);
-    expect(positives).toEqual([[0, 0], [0.5, 1 - 0.7], [1, 1]]);
-    expect(negatives).toEqual([[0, 0], [0.5, 0.9], [1, 1]]);
+    expect(positives).toEqual([
+      [0, 0],
+      [0.5, 1 - 0.7],
+      [1, 1],
+    ]);
+    expect(negatives).toEqual([
+      [0, 0],
+      [0.5, 0.9],
+      [1, 1],
+    ]);
   });
 });

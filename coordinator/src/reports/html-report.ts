@@ -9,7 +9,12 @@ const PSI_NOTE = 'PSI rule of thumb: below 0.10 stable, 0.10–0.25 drifting, ab
 
 function isoTime(at: Date | string): string {
   const d = at instanceof Date ? at : new Date(at);
-  return Number.isNaN(d.getTime()) ? String(at) : d.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+  return Number.isNaN(d.getTime())
+    ? String(at)
+    : d
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/\.\d+Z$/, ' UTC');
 }
 
 function kpi(label: string, value: string, sub = ''): string {
@@ -24,16 +29,36 @@ function summary(data: ReportData): string {
     kpi('KS', fixed(m?.ks), m && Number.isFinite(m.ksThreshold) ? `at score ${fixed(m.ksThreshold)}` : ''),
     kpi('Gini', fixed(m?.gini), '2 × AUC − 1'),
     kpi('Brier score', fixed(m?.brier, 4), 'lower is better'),
-    kpi('Holdout examples', integer(m?.numExamples), m ? `${percent(m.numExamples ? m.positives / m.numExamples : NaN)} with target = 1` : ''),
-    kpi('Rounds', integer(data.rounds.length), last ? `${integer(last.contributors)} contributor(s) in round ${last.number}` : ''),
+    kpi(
+      'Holdout examples',
+      integer(m?.numExamples),
+      m ? `${percent(m.numExamples ? m.positives / m.numExamples : NaN)} with target = 1` : '',
+    ),
+    kpi(
+      'Rounds',
+      integer(data.rounds.length),
+      last ? `${integer(last.contributors)} contributor(s) in round ${last.number}` : '',
+    ),
   ];
   const c = data.baselines?.centralized;
   if (c) {
-    cards.push(kpi('vs. centralized AUC', m ? signed(m.rocAuc - c.auc) : MISSING, `pooled-data model: AUC ${fixed(c.auc)}, KS ${fixed(c.ks)}`));
+    cards.push(
+      kpi(
+        'vs. centralized AUC',
+        m ? signed(m.rocAuc - c.auc) : MISSING,
+        `pooled-data model: AUC ${fixed(c.auc)}, KS ${fixed(c.ks)}`,
+      ),
+    );
   }
   const b = data.benefit;
   if (b) {
-    cards.push(kpi('Banks better off', `${integer(b.improved)} of ${integer(b.banks)}`, `median AUC gain over local-only ${signed(b.medianAucGain)}`));
+    cards.push(
+      kpi(
+        'Banks better off',
+        `${integer(b.improved)} of ${integer(b.banks)}`,
+        `median AUC gain over local-only ${signed(b.medianAucGain)}`,
+      ),
+    );
   }
   return `<div class="kpis">${cards.join('')}</div>`;
 }
@@ -46,7 +71,10 @@ function planFacts(data: ReportData): string {
     ...(p.description ? ([['Description', p.description]] as [string, string][]) : []),
     ['Model', p.model],
     ['Target', `${p.target} (the model predicts the probability that it is 1)`],
-    ['Features', `${p.features.numeric} numeric, ${p.features.categorical} categorical (${p.features.inputColumns} input columns after encoding)`],
+    [
+      'Features',
+      `${p.features.numeric} numeric, ${p.features.categorical} categorical (${p.features.inputColumns} input columns after encoding)`,
+    ],
     ['Aggregation', p.aggregation],
     ['Local training', p.localTraining],
   ];
@@ -74,7 +102,19 @@ function roundRow(r: ReportRound, isFinal: boolean): string {
 function roundsTable(data: ReportData): string {
   if (data.rounds.length === 0) return '<p class="muted">No round has completed yet.</p>';
   const finalRound = [...data.rounds].reverse().find((r) => r.metrics && r.metrics === data.final);
-  const head = ['Round', 'Contributors', 'Examples', 'Target = 1', 'AUC', 'KS', 'Gini', 'PR AUC', 'Brier', 'Log loss', 'PSI'];
+  const head = [
+    'Round',
+    'Contributors',
+    'Examples',
+    'Target = 1',
+    'AUC',
+    'KS',
+    'Gini',
+    'PR AUC',
+    'Brier',
+    'Log loss',
+    'PSI',
+  ];
   return (
     `<div class="table-wrap"><table><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead>` +
     `<tbody>${data.rounds.map((r) => roundRow(r, r === finalRound)).join('')}</tbody></table></div>` +

@@ -11,9 +11,13 @@ export function signed(value: number | null | undefined, digits = 3): string {
 }
 
 export function percent(value: number | null | undefined, digits = 1): string {
-  return value === null || value === undefined || !Number.isFinite(value) ? MISSING : `${(value * 100).toFixed(digits)}%`;
+  return value === null || value === undefined || !Number.isFinite(value)
+    ? MISSING
+    : `${(value * 100).toFixed(digits)}%`;
 }
 
 export function integer(value: number | null | undefined): string {
-  return value === null || value === undefined || !Number.isFinite(value) ? MISSING : Math.round(value).toLocaleString('en-US');
+  return value === null || value === undefined || !Number.isFinite(value)
+    ? MISSING
+    : Math.round(value).toLocaleString('en-US');
 }

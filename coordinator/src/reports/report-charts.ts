@@ -4,7 +4,13 @@ import type { ReportBaselines, ReportRound } from './report-data';
 import { niceDomain, SvgPlot, type Point, type StrokeStyle } from './svg-plot';
 
 /** Okabe-Ito colours (colour-blind safe); dashes keep series apart on a grey printer. */
-export const PALETTE = { blue: '#0072B2', orange: '#D55E00', green: '#009E73', grey: '#777777', purple: '#CC79A7' } as const;
+export const PALETTE = {
+  blue: '#0072B2',
+  orange: '#D55E00',
+  green: '#009E73',
+  grey: '#777777',
+  purple: '#CC79A7',
+} as const;
 
 const AUC: StrokeStyle = { color: PALETTE.blue };
 const KS: StrokeStyle = { color: PALETTE.orange, dash: '7 4' };
@@ -49,8 +55,22 @@ export function learningCurveChart(rounds: ReportRound[], baselines?: ReportBase
     legend,
   });
   if (central) {
-    plot.line([[xDomain[0], central.auc], [xDomain[1], central.auc]], auc0, `centralized AUC ${fixed(central.auc)}`);
-    plot.line([[xDomain[0], central.ks], [xDomain[1], central.ks]], ks0, `centralized KS ${fixed(central.ks)}`);
+    plot.line(
+      [
+        [xDomain[0], central.auc],
+        [xDomain[1], central.auc],
+      ],
+      auc0,
+      `centralized AUC ${fixed(central.auc)}`,
+    );
+    plot.line(
+      [
+        [xDomain[0], central.ks],
+        [xDomain[1], central.ks],
+      ],
+      ks0,
+      `centralized KS ${fixed(central.ks)}`,
+    );
   }
   plot.line(auc, AUC).line(ks, KS);
   for (const r of evaluated) {
@@ -78,7 +98,13 @@ export function rocChart(m: FederatedMetrics): string {
   });
   plot
     .area(points, PALETTE.blue)
-    .line([[0, 0], [1, 1]], DIAGONAL)
+    .line(
+      [
+        [0, 0],
+        [1, 1],
+      ],
+      DIAGONAL,
+    )
     .line(points, style, `ROC, AUC ${fixed(m.rocAuc)}`)
     .note([0.98, 0.04], `AUC = ${fixed(m.rocAuc)}`, { anchor: 'end', dy: -6, color: PALETTE.blue });
   return plot.render();
@@ -135,15 +161,27 @@ export function ksChart(m: FederatedMetrics): string {
   plot.line(negatives, neg, 'target = 0').line(positives, pos, 'target = 1');
   if (Number.isFinite(m.ks) && m.ks > 0) {
     plot
-      .line([[t, yPos], [t, yNeg]], gap, `KS gap ${fixed(m.ks)} at score ${fixed(t)}`)
-      .note([t, (yPos + yNeg) / 2], `KS = ${fixed(m.ks)} at ${fixed(t)}`, { dx: t > 0.6 ? -8 : 8, anchor: t > 0.6 ? 'end' : 'start' });
+      .line(
+        [
+          [t, yPos],
+          [t, yNeg],
+        ],
+        gap,
+        `KS gap ${fixed(m.ks)} at score ${fixed(t)}`,
+      )
+      .note([t, (yPos + yNeg) / 2], `KS = ${fixed(m.ks)} at ${fixed(t)}`, {
+        dx: t > 0.6 ? -8 : 8,
+        anchor: t > 0.6 ? 'end' : 'start',
+      });
   }
   return plot.render();
 }
 
 /** Reliability diagram: mean predicted vs observed rate per score bucket; dot area follows the bucket's size. */
 export function calibrationChart(m: FederatedMetrics): string {
-  const buckets = m.calibration.filter((b) => b.count > 0 && Number.isFinite(b.observedRate) && Number.isFinite(b.meanPredicted));
+  const buckets = m.calibration.filter(
+    (b) => b.count > 0 && Number.isFinite(b.observedRate) && Number.isFinite(b.meanPredicted),
+  );
   const style: StrokeStyle = { color: PALETTE.green };
   const top = niceDomain(buckets.flatMap((b) => [b.meanPredicted, b.observedRate]).concat([0]), [0, 1], 0.08)[1];
   const plot = new SvgPlot({
@@ -158,11 +196,25 @@ export function calibrationChart(m: FederatedMetrics): string {
       { label: 'perfect calibration', style: DIAGONAL },
     ],
   });
-  plot.line([[0, 0], [top, top]], DIAGONAL);
-  plot.line(buckets.map((b) => [b.meanPredicted, b.observedRate]), style);
+  plot.line(
+    [
+      [0, 0],
+      [top, top],
+    ],
+    DIAGONAL,
+  );
+  plot.line(
+    buckets.map((b) => [b.meanPredicted, b.observedRate]),
+    style,
+  );
   const largest = Math.max(1, ...buckets.map((b) => b.count));
   for (const b of buckets) {
-    plot.dot([b.meanPredicted, b.observedRate], PALETTE.green, 3 + 5 * Math.sqrt(b.count / largest), `scores ${fixed(b.from, 2)}–${fixed(b.to, 2)}: n=${b.count}, predicted ${fixed(b.meanPredicted)}, observed ${fixed(b.observedRate)}`);
+    plot.dot(
+      [b.meanPredicted, b.observedRate],
+      PALETTE.green,
+      3 + 5 * Math.sqrt(b.count / largest),
+      `scores ${fixed(b.from, 2)}–${fixed(b.to, 2)}: n=${b.count}, predicted ${fixed(b.meanPredicted)}, observed ${fixed(b.observedRate)}`,
+    );
   }
   return plot.render();
 }

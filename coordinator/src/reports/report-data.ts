@@ -48,7 +48,9 @@ function describeModel(model: TrainingPlan['model']): string {
   if (model.template === 'logistic_regression') return 'logistic regression';
   if (model.template === 'mlp') return `MLP ${model.hiddenUnits.join('-')} (${model.activation}), sigmoid output`;
   try {
-    const layers = layerStack(model).map((l) => (l.kind === 'dense' ? `Dense ${l.units} ${l.activation}${l.useBias ? '' : ' (no bias)'}` : `Dropout ${l.rate}`));
+    const layers = layerStack(model).map((l) =>
+      l.kind === 'dense' ? `Dense ${l.units} ${l.activation}${l.useBias ? '' : ' (no bias)'}` : `Dropout ${l.rate}`,
+    );
     return `Sequential (${model.template}): ${layers.join(' → ')}`;
   } catch {
     return model.template;

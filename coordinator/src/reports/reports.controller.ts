@@ -18,7 +18,12 @@ export class ReportsController {
   @Roles('admin', 'data-scientist', 'auditor')
   async forModel(@Param('id') id: string): Promise<EvaluationView> {
     const ev = await this.evaluation.get(id);
-    if (!ev) throw new SyndicateError('NOT_FOUND', 'EVALUATION_NOT_FOUND', `model ${id} has no federated evaluation (it does not exist, or is the initial model)`);
+    if (!ev)
+      throw new SyndicateError(
+        'NOT_FOUND',
+        'EVALUATION_NOT_FOUND',
+        `model ${id} has no federated evaluation (it does not exist, or is the initial model)`,
+      );
     return this.evaluation.view(ev);
   }
 

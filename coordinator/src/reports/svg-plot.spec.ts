@@ -35,7 +35,18 @@ describe('SvgPlot', () => {
     expect(plot.sx(1)).toBe(200 - 16);
     expect(plot.sy(0)).toBe(100 - 46);
     expect(plot.sy(1)).toBeGreaterThan(20); // below the legend row
-    const svg = plot.line([[0, 0], [0.5, 0.5], [0.6, NaN], [0.7, 0.2], [1, 1]], { color: 'red' }).render();
+    const svg = plot
+      .line(
+        [
+          [0, 0],
+          [0.5, 0.5],
+          [0.6, NaN],
+          [0.7, 0.2],
+          [1, 1],
+        ],
+        { color: 'red' },
+      )
+      .render();
     expect(svg.match(/<polyline/g)).toHaveLength(2);
     expect(svg).toContain('aria-label="a &lt; b"');
     expect(svg).toContain('&quot;q&quot;');

@@ -52,12 +52,17 @@ export function niceTicks(min: number, max: number, count = 5): number[] {
   // d3's rule: the 1-2-5 step whose tick count lands nearest `count`.
   const step = power * (err >= Math.sqrt(50) ? 10 : err >= Math.sqrt(10) ? 5 : err >= Math.SQRT2 ? 2 : 1);
   const ticks: number[] = [];
-  for (let v = Math.ceil(min / step - 1e-9) * step; v <= max + step * 1e-9; v += step) ticks.push(Number(v.toFixed(12)));
+  for (let v = Math.ceil(min / step - 1e-9) * step; v <= max + step * 1e-9; v += step)
+    ticks.push(Number(v.toFixed(12)));
   return ticks;
 }
 
 /** Widens [min, max] to round numbers (and to a non-empty span) so the data does not touch the frame. */
-export function niceDomain(values: number[], clamp: readonly [number, number] = [-Infinity, Infinity], pad = 0.05): [number, number] {
+export function niceDomain(
+  values: number[],
+  clamp: readonly [number, number] = [-Infinity, Infinity],
+  pad = 0.05,
+): [number, number] {
   const finite = values.filter(Number.isFinite);
   if (finite.length === 0) return [Math.max(clamp[0], 0), Math.min(clamp[1], 1)];
   let lo = Math.min(...finite);
@@ -143,7 +148,9 @@ export class SvgPlot {
     if (finite.length < 2) return this;
     const first = finite[0];
     const last = finite[finite.length - 1];
-    const d = [[first[0], base] as Point, ...finite, [last[0], base] as Point].map((p) => `${num(this.sx(p[0]))},${num(this.sy(p[1]))}`).join(' ');
+    const d = [[first[0], base] as Point, ...finite, [last[0], base] as Point]
+      .map((p) => `${num(this.sx(p[0]))},${num(this.sy(p[1]))}`)
+      .join(' ');
     this.marks.push(`<polygon points="${d}" fill="${escapeHtml(color)}" fill-opacity="0.12" stroke="none"/>`);
     return this;
   }
@@ -158,7 +165,11 @@ export class SvgPlot {
   }
 
   /** Text placed at a data point, offset in pixels. */
-  note(p: Point, text: string, opts: { dx?: number; dy?: number; anchor?: 'start' | 'middle' | 'end'; color?: string } = {}): this {
+  note(
+    p: Point,
+    text: string,
+    opts: { dx?: number; dy?: number; anchor?: 'start' | 'middle' | 'end'; color?: string } = {},
+  ): this {
     this.overlay.push(
       `<text class="note" x="${num(this.sx(p[0]) + (opts.dx ?? 0))}" y="${num(this.sy(p[1]) + (opts.dy ?? 0))}" text-anchor="${opts.anchor ?? 'start'}"` +
         ` fill="${escapeHtml(opts.color ?? '#222')}">${escapeHtml(text)}</text>`,

@@ -48,7 +48,10 @@ export class LeaderLease implements OnApplicationShutdown {
 
   private async start(): Promise<void> {
     if (!/^postgres(ql)?:\/\//.test(this.config.databaseUrl)) return this.become();
-    const client = new Client({ connectionString: this.config.databaseUrl, application_name: 'syndicate-leader-lease' });
+    const client = new Client({
+      connectionString: this.config.databaseUrl,
+      application_name: 'syndicate-leader-lease',
+    });
     this.client = client;
     client.on('error', (err) => this.lost(`lease connection error: ${err.message}`));
     client.on('end', () => this.lost('lease connection closed'));
@@ -56,13 +59,17 @@ export class LeaderLease implements OnApplicationShutdown {
     const attempt = async () => {
       if (this.closing || this.leader) return;
       try {
-        const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [LEADER_LOCK_KEY]);
+        const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [
+          LEADER_LOCK_KEY,
+        ]);
         if (rows[0]?.ok) {
           clearInterval(this.timer);
           this.log.info('leader lease acquired: this replica drives rounds');
           this.become();
         } else if (this.onWaiting) {
-          this.log.info('following: another replica holds the leader lease and drives rounds; this one serves agents and admins');
+          this.log.info(
+            'following: another replica holds the leader lease and drives rounds; this one serves agents and admins',
+          );
           this.onWaiting();
           this.onWaiting = undefined;
         }
@@ -77,7 +84,10 @@ export class LeaderLease implements OnApplicationShutdown {
   private lost(why: string): void {
     if (this.closing) return;
     if (!this.leader) {
-      this.log.error({ why }, 'leader lease connection lost while standing by; exiting so the orchestrator restarts this replica');
+      this.log.error(
+        { why },
+        'leader lease connection lost while standing by; exiting so the orchestrator restarts this replica',
+      );
     } else {
       this.log.fatal({ why }, 'leader lease lost: another replica may now drive rounds; exiting to avoid two leaders');
     }

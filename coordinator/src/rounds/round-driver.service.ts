@@ -8,7 +8,6 @@ import { RoundsService } from './rounds.service';
 import { SchedulesService } from './schedules.service';
 import { LeaderLease } from './leader-lease';
 
-
 /** Moves rounds along on a timer: deadlines, schedules, and recovery of rounds a crash left mid-way. */
 @Injectable()
 export class RoundDriverService implements OnApplicationBootstrap, OnApplicationShutdown {

@@ -1,4 +1,11 @@
-import { assertTransition, canTransition, decideClose, IllegalRoundTransitionError, isFinal, type RoundState } from './round-state-machine';
+import {
+  assertTransition,
+  canTransition,
+  decideClose,
+  IllegalRoundTransitionError,
+  isFinal,
+  type RoundState,
+} from './round-state-machine';
 
 const ALL: RoundState[] = ['open', 'counting', 'collecting', 'aggregating', 'published', 'failed'];
 

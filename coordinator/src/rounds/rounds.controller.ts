@@ -8,7 +8,12 @@ import { RoundsService, type RoundView } from './rounds.service';
 
 const openRoundBody = z
   .object({
-    deadlineSeconds: z.number().int().min(1).max(7 * 24 * 3600).optional(),
+    deadlineSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 24 * 3600)
+      .optional(),
     minParticipants: z.number().int().min(1).optional(),
   })
   .strict();
@@ -19,7 +24,11 @@ export class RoundsController {
 
   @Post('federations/:federationId/rounds')
   @Roles('admin')
-  open(@Param('federationId') federationId: string, @Body(new ZodBodyPipe(openRoundBody)) body: z.infer<typeof openRoundBody>, @Actor() actor: Principal): Promise<RoundView> {
+  open(
+    @Param('federationId') federationId: string,
+    @Body(new ZodBodyPipe(openRoundBody)) body: z.infer<typeof openRoundBody>,
+    @Actor() actor: Principal,
+  ): Promise<RoundView> {
     return this.rounds.open(federationId, body, actor.tokenId);
   }
 

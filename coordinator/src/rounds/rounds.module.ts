@@ -16,7 +16,15 @@ import { SchedulesController } from './schedules.controller';
 import { SchedulesService } from './schedules.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Round, Schedule]), FederationsModule, ParticipantsModule, ModelsModule, AggregationModule, EvaluationModule, KeysModule],
+  imports: [
+    TypeOrmModule.forFeature([Round, Schedule]),
+    FederationsModule,
+    ParticipantsModule,
+    ModelsModule,
+    AggregationModule,
+    EvaluationModule,
+    KeysModule,
+  ],
   providers: [RoundsService, SchedulesService, RoundDriverService, LeaderLease],
   controllers: [RoundsController, SchedulesController],
   exports: [RoundsService, LeaderLease],

@@ -1,6 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { applyServerOptimizer, decodeFloat32, encodeFloat32, joinModelPayload, modelPayloadFloats, sealedModelEpoch, splitModelPayload, type ContributionKind, type Task, type TrainingPlan } from '@syndicate/protocol';
+import {
+  applyServerOptimizer,
+  decodeFloat32,
+  encodeFloat32,
+  joinModelPayload,
+  modelPayloadFloats,
+  sealedModelEpoch,
+  splitModelPayload,
+  type ContributionKind,
+  type Task,
+  type TrainingPlan,
+} from '@syndicate/protocol';
 import { In, type DataSource, type EntityManager, type Repository } from 'typeorm';
 import { AggregationService } from '../aggregation/aggregation.service';
 import { Clock } from '../common/clock';
@@ -53,7 +64,13 @@ export interface RoundView {
   scheduleId: string | null;
   pausedAt: number | null;
   mustFinishBy: number | null;
-  contributors: { participantId: string; displayName: string; numSamples: number; payloadSha256: string; acceptedAt: number }[];
+  contributors: {
+    participantId: string;
+    displayName: string;
+    numSamples: number;
+    payloadSha256: string;
+    acceptedAt: number;
+  }[];
   /** The consortium's evaluation of the model this round published (no bank's own figures). */
   evaluation: EvaluationView | null;
 }
@@ -95,7 +112,11 @@ export class RoundsService {
       const rounds = em.getRepository(Round);
       const active = await rounds.findOne({ where: { federationId, state: In([...ACTIVE_ROUND_STATES]) } });
       if (active) {
-        throw new SyndicateError('FAILED_PRECONDITION', 'ROUND_IN_PROGRESS', `round ${active.number} (${active.id}) is still ${active.state}; wait for it to publish or fail`);
+        throw new SyndicateError(
+          'FAILED_PRECONDITION',
+          'ROUND_IN_PROGRESS',
+          `round ${active.number} (${active.id}) is still ${active.state}; wait for it to publish or fail`,
+        );
       }
       const last = await rounds.findOne({ where: { federationId }, order: { number: 'DESC' } });
       const base = await this.models.latest(federationId);
@@ -125,9 +146,23 @@ export class RoundsService {
       return rounds.save(r);
     });
     this.log.info({ federationId, roundId: round.id, round: round.number, mode: round.mode }, 'round opened');
-    await this.audit.record({ actor, action: 'round.open', federationId, subject: round.id, detail: { round: round.number, minParticipants: round.minParticipants, deadlineAt: round.deadlineAt, mode: round.mode, ...(round.scheduleId ? { scheduleId: round.scheduleId, scheduleSeq: round.scheduleSeq } : {}) } });
+    await this.audit.record({
+      actor,
+      action: 'round.open',
+      federationId,
+      subject: round.id,
+      detail: {
+        round: round.number,
+        minParticipants: round.minParticipants,
+        deadlineAt: round.deadlineAt,
+        mode: round.mode,
+        ...(round.scheduleId ? { scheduleId: round.scheduleId, scheduleSeq: round.scheduleSeq } : {}),
+      },
+    });
     // The first step may fail (no dealer online yet, a busy database): the round is open and the driver retries.
-    await this.advance(round).catch((err: unknown) => this.log.warn({ roundId: round.id, err }, 'first round step deferred to the driver'));
+    await this.advance(round).catch((err: unknown) =>
+      this.log.warn({ roundId: round.id, err }, 'first round step deferred to the driver'),
+    );
     return this.view(round.id);
   }
 
@@ -158,9 +193,14 @@ export class RoundsService {
     const countDeadlineAt = now + Math.max(1000, Math.floor((round.deadlineAt - now) / 4));
     // A new epoch may have re-sealed the current model: train from the copy every member can open.
     const base = await this.models.latest(round.federationId);
-    await this.transition(round, 'counting', undefined, { keyEpoch: epoch.epoch, countDeadlineAt, baseModelVersionId: base.id });
+    await this.transition(round, 'counting', undefined, {
+      keyEpoch: epoch.epoch,
+      countDeadlineAt,
+      baseModelVersionId: base.id,
+    });
     // Plans with federated standardisation: this round's members also add their encrypted feature moments.
-    if (this.federations.needsFeatureStats(federation)) await this.federations.assignFeatureStatsRound(federation, round.id);
+    if (this.federations.needsFeatureStats(federation))
+      await this.federations.assignFeatureStatsRound(federation, round.id);
     const std = RoundsService.standardization(federation);
     for (const id of await this.epochMembers(round)) this.hub.push(id, this.countTask(round, epoch.parameterSet, std));
   }
@@ -174,43 +214,74 @@ export class RoundsService {
 
   /** Who evaluates a round's model: members holding its key epoch (secure), or every active member (plaintext). */
   async evaluators(round: Round): Promise<string[]> {
-    return round.mode === 'secure' ? this.epochMembers(round) : (await this.participants.active(round.federationId)).map((p) => p.id);
+    return round.mode === 'secure'
+      ? this.epochMembers(round)
+      : (await this.participants.active(round.federationId)).map((p) => p.id);
   }
 
   /** Secure mode: only members whose count is in the count sum may contribute, so the weights add up. */
-  async assertMayContribute(round: Round, participantId: string, kind: ContributionKind, em?: EntityManager): Promise<void> {
+  async assertMayContribute(
+    round: Round,
+    participantId: string,
+    kind: ContributionKind,
+    em?: EntityManager,
+  ): Promise<void> {
     if (kind === 'evaluation') {
       if (!(await this.evaluators(round)).includes(participantId)) {
-        throw new SyndicateError('PERMISSION_DENIED', 'NOT_AN_EVALUATOR', `participant ${participantId} cannot evaluate round ${round.number}'s model (it does not hold key epoch ${round.keyEpoch}, or is not active)`);
+        throw new SyndicateError(
+          'PERMISSION_DENIED',
+          'NOT_AN_EVALUATOR',
+          `participant ${participantId} cannot evaluate round ${round.number}'s model (it does not hold key epoch ${round.keyEpoch}, or is not active)`,
+        );
       }
       return;
     }
     if (kind === 'stats') {
       const f = await this.federations.entity(round.federationId);
-      if (f.featureStatsRoundId !== round.id) throw new SyndicateError('FAILED_PRECONDITION', 'NO_STATS_PHASE', `round ${round.number} does not collect feature statistics`);
+      if (f.featureStatsRoundId !== round.id)
+        throw new SyndicateError(
+          'FAILED_PRECONDITION',
+          'NO_STATS_PHASE',
+          `round ${round.number} does not collect feature statistics`,
+        );
     }
     if (kind === 'count' || kind === 'stats') {
       if (!(await this.epochMembers(round)).includes(participantId)) {
-        throw new SyndicateError('PERMISSION_DENIED', 'NOT_A_KEY_MEMBER', `participant ${participantId} does not hold key epoch ${round.keyEpoch}; it joins at the next round`);
+        throw new SyndicateError(
+          'PERMISSION_DENIED',
+          'NOT_A_KEY_MEMBER',
+          `participant ${participantId} does not hold key epoch ${round.keyEpoch}; it joins at the next round`,
+        );
       }
       return;
     }
     const counted = await this.aggregation.contributors(round.id, em, 'count');
     if (!counted.some((c) => c.participantId === participantId)) {
-      throw new SyndicateError('FAILED_PRECONDITION', 'NOT_COUNTED', `participant ${participantId} sent no sample count in round ${round.number}, so its update cannot be weighted`);
+      throw new SyndicateError(
+        'FAILED_PRECONDITION',
+        'NOT_COUNTED',
+        `participant ${participantId} sent no sample count in round ${round.number}, so its update cannot be weighted`,
+      );
     }
   }
 
   /** Re-sends whatever an agent missed while it was away (reconnects are normal). */
   async onSubscribe(p: Participant): Promise<void> {
     await this.keys.onSubscribe(p);
-    const round = await this.repo.findOne({ where: { federationId: p.federationId, state: In(['counting', 'collecting', 'aggregating']) } });
+    const round = await this.repo.findOne({
+      where: { federationId: p.federationId, state: In(['counting', 'collecting', 'aggregating']) },
+    });
     const { plan, std } = await this.taskContext(p.federationId);
     if (round) {
-      const has = async (kind: 'model' | 'count') => (await this.aggregation.contributors(round.id, undefined, kind)).some((r) => r.participantId === p.id);
+      const has = async (kind: 'model' | 'count') =>
+        (await this.aggregation.contributors(round.id, undefined, kind)).some((r) => r.participantId === p.id);
       if (round.state === 'counting' && !(await has('count')) && (await this.epochMembers(round)).includes(p.id)) {
         this.hub.push(p.id, this.countTask(round, plan.aggregation.secure.parameterSet, std));
-      } else if (round.state === 'collecting' && !(await has('model')) && (round.mode === 'plaintext' || (await has('count')))) {
+      } else if (
+        round.state === 'collecting' &&
+        !(await has('model')) &&
+        (round.mode === 'plaintext' || (await has('count')))
+      ) {
         this.hub.push(p.id, this.trainTask(round, plan, std));
       } else if (round.state === 'aggregating' && round.mode === 'secure' && (await has('model'))) {
         this.hub.push(p.id, this.applyTask(round, plan, p.id === round.publisherId, std));
@@ -218,9 +289,13 @@ export class RoundsService {
     }
     for (const ev of await this.evaluation.pending(p.federationId)) {
       const r = await this.get(ev.roundId);
-      const sent = (await this.aggregation.contributors(r.id, undefined, 'evaluation')).some((c) => c.participantId === p.id);
-      if (ev.state === 'collecting' && !sent && (await this.evaluators(r)).includes(p.id)) this.hub.push(p.id, this.evaluateTask(r, ev, plan, std));
-      if (ev.state === 'decrypting' && sent) this.hub.push(p.id, this.evaluateTask(r, ev, plan, std, 'TASK_TYPE_EVALUATION_RESULT'));
+      const sent = (await this.aggregation.contributors(r.id, undefined, 'evaluation')).some(
+        (c) => c.participantId === p.id,
+      );
+      if (ev.state === 'collecting' && !sent && (await this.evaluators(r)).includes(p.id))
+        this.hub.push(p.id, this.evaluateTask(r, ev, plan, std));
+      if (ev.state === 'decrypting' && sent)
+        this.hub.push(p.id, this.evaluateTask(r, ev, plan, std, 'TASK_TYPE_EVALUATION_RESULT'));
     }
   }
 
@@ -238,13 +313,19 @@ export class RoundsService {
   async tick(): Promise<void> {
     if (!this.lease.isLeader) return;
     for (const ev of await this.evaluation.pending()) {
-      await this.stepEvaluation(ev).catch((err: unknown) => this.log.error({ modelVersionId: ev.modelVersionId, err }, 'evaluation step failed; will retry'));
+      await this.stepEvaluation(ev).catch((err: unknown) =>
+        this.log.error({ modelVersionId: ev.modelVersionId, err }, 'evaluation step failed; will retry'),
+      );
     }
     const rounds = await this.repo.find({ where: { state: In([...ACTIVE_ROUND_STATES]) } });
     for (const round of rounds) {
       try {
         if (round.pausedAt === null && round.mustFinishBy !== null && this.clock.now() >= round.mustFinishBy) {
-          await this.fail(round, 'MAX_DURATION', `not published within its maximum duration (by ${new Date(round.mustFinishBy).toISOString()})`);
+          await this.fail(
+            round,
+            'MAX_DURATION',
+            `not published within its maximum duration (by ${new Date(round.mustFinishBy).toISOString()})`,
+          );
           continue;
         }
         await this.advance(round);
@@ -277,7 +358,11 @@ export class RoundsService {
     if (round.state === 'open') {
       if (round.mode === 'plaintext') return this.startCollecting(round);
       if (this.clock.now() >= round.deadlineAt) {
-        return this.fail(round, 'NO_DEALER', 'no key epoch could be dealt before the deadline (no member connected to act as dealer)');
+        return this.fail(
+          round,
+          'NO_DEALER',
+          'no key epoch could be dealt before the deadline (no member connected to act as dealer)',
+        );
       }
       return this.startCounting(round, await this.federations.entity(round.federationId));
     }
@@ -290,20 +375,38 @@ export class RoundsService {
       const contributors = (await this.aggregation.contributors(round.id)).length;
       const active = new Set((await this.participants.active(round.federationId)).map((p) => p.id));
       // Secure: the members whose counts are in the sum, minus any revoked since.
-      const expected = round.mode === 'secure' ? (await this.aggregation.contributors(round.id, undefined, 'count')).filter((c) => active.has(c.participantId)).length : active.size;
-      const d = decideClose({ now: this.clock.now(), deadlineAt: round.deadlineAt, contributors, minParticipants: round.minParticipants, expected });
+      const expected =
+        round.mode === 'secure'
+          ? (await this.aggregation.contributors(round.id, undefined, 'count')).filter((c) =>
+              active.has(c.participantId),
+            ).length
+          : active.size;
+      const d = decideClose({
+        now: this.clock.now(),
+        deadlineAt: round.deadlineAt,
+        contributors,
+        minParticipants: round.minParticipants,
+        expected,
+      });
       if (d.action === 'aggregate') await this.transition(round, 'aggregating');
       if (d.action === 'fail') await this.fail(round, 'QUORUM_MISSED', d.reason);
       return d;
     });
-    if (decision.action === 'aggregate') await (round.mode === 'secure' ? this.askToPublish(round) : this.publish(round));
+    if (decision.action === 'aggregate')
+      await (round.mode === 'secure' ? this.askToPublish(round) : this.publish(round));
   }
 
   private async closeCounting(round: Round): Promise<void> {
     await this.aggregation.exclusive(round.id, async () => {
       const counted = (await this.aggregation.contributors(round.id, undefined, 'count')).map((r) => r.participantId);
       const expected = (await this.epochMembers(round)).length;
-      const d = decideClose({ now: this.clock.now(), deadlineAt: round.countDeadlineAt ?? round.deadlineAt, contributors: counted.length, minParticipants: round.minParticipants, expected });
+      const d = decideClose({
+        now: this.clock.now(),
+        deadlineAt: round.countDeadlineAt ?? round.deadlineAt,
+        contributors: counted.length,
+        minParticipants: round.minParticipants,
+        expected,
+      });
       if (d.action === 'aggregate') await this.startCollecting(round, counted);
       if (d.action === 'fail') await this.fail(round, 'QUORUM_MISSED', d.reason.replace('updates', 'sample counts'));
       return d;
@@ -314,7 +417,10 @@ export class RoundsService {
     round.failureReason = reason;
     round.failureCode = code;
     await this.transition(round, 'failed', em);
-    this.log.warn({ federationId: round.federationId, roundId: round.id, round: round.number, code, reason }, 'round failed');
+    this.log.warn(
+      { federationId: round.federationId, roundId: round.id, round: round.number, code, reason },
+      'round failed',
+    );
   }
 
   /** Freezes a running round: no deadline runs, no transition happens, members are told. */
@@ -324,8 +430,20 @@ export class RoundsService {
     const res = await this.repo.update({ id: round.id, state: round.state }, { pausedAt: now });
     if (!res.affected) return;
     round.pausedAt = now;
-    await this.audit.record({ actor, action: 'round.paused', federationId: round.federationId, subject: round.id, detail: { round: round.number, why } });
-    this.hub.notify(round.federationId, { kind: 'KIND_PAUSED', roundId: round.id, roundNumber: round.number, message: why, deadlineUnixMs: '' });
+    await this.audit.record({
+      actor,
+      action: 'round.paused',
+      federationId: round.federationId,
+      subject: round.id,
+      detail: { round: round.number, why },
+    });
+    this.hub.notify(round.federationId, {
+      kind: 'KIND_PAUSED',
+      roundId: round.id,
+      roundNumber: round.number,
+      message: why,
+      deadlineUnixMs: '',
+    });
   }
 
   /** Unfreezes a round; every deadline moves by the time it was paused, so members lose none of theirs. */
@@ -333,12 +451,29 @@ export class RoundsService {
     if (round.pausedAt === null) return;
     const shift = this.clock.now() - round.pausedAt;
     const moved = (t: number | null) => (t === null ? null : t + shift);
-    const patch = { pausedAt: null, deadlineAt: round.deadlineAt + shift, countDeadlineAt: moved(round.countDeadlineAt), mustFinishBy: moved(round.mustFinishBy) };
+    const patch = {
+      pausedAt: null,
+      deadlineAt: round.deadlineAt + shift,
+      countDeadlineAt: moved(round.countDeadlineAt),
+      mustFinishBy: moved(round.mustFinishBy),
+    };
     const res = await this.repo.update({ id: round.id, state: round.state }, patch);
     if (!res.affected) return;
     Object.assign(round, patch);
-    await this.audit.record({ actor, action: 'round.resumed', federationId: round.federationId, subject: round.id, detail: { round: round.number, pausedForSeconds: shift / 1000, deadlineAt: round.deadlineAt } });
-    this.hub.notify(round.federationId, { kind: 'KIND_RESUMED', roundId: round.id, roundNumber: round.number, message: 'resumed', deadlineUnixMs: String(round.deadlineAt) });
+    await this.audit.record({
+      actor,
+      action: 'round.resumed',
+      federationId: round.federationId,
+      subject: round.id,
+      detail: { round: round.number, pausedForSeconds: shift / 1000, deadlineAt: round.deadlineAt },
+    });
+    this.hub.notify(round.federationId, {
+      kind: 'KIND_RESUMED',
+      roundId: round.id,
+      roundNumber: round.number,
+      message: 'resumed',
+      deadlineUnixMs: String(round.deadlineAt),
+    });
   }
 
   /** Ends a running round without a model; members drop their work for it. */
@@ -347,8 +482,20 @@ export class RoundsService {
     for (let attempt = 0; attempt < 3 && ACTIVE_ROUND_STATES.includes(round.state); attempt++) {
       try {
         await this.aggregation.exclusive(round.id, () => this.fail(round, 'CANCELLED', `${why} (${actor})`));
-        await this.audit.record({ actor, action: 'round.cancelled', federationId: round.federationId, subject: round.id, detail: { round: round.number, why } });
-        this.hub.notify(round.federationId, { kind: 'KIND_ROUND_CANCELLED', roundId: round.id, roundNumber: round.number, message: why, deadlineUnixMs: '' });
+        await this.audit.record({
+          actor,
+          action: 'round.cancelled',
+          federationId: round.federationId,
+          subject: round.id,
+          detail: { round: round.number, why },
+        });
+        this.hub.notify(round.federationId, {
+          kind: 'KIND_ROUND_CANCELLED',
+          roundId: round.id,
+          roundNumber: round.number,
+          message: why,
+          deadlineUnixMs: '',
+        });
         break;
       } catch (err) {
         // The driver moved it meanwhile: look again.
@@ -357,7 +504,11 @@ export class RoundsService {
       }
     }
     if (round.state === 'published') {
-      throw new SyndicateError('FAILED_PRECONDITION', 'ROUND_FINISHED', `round ${round.number} already published model ${round.resultModelVersionId}; it can no longer be cancelled`);
+      throw new SyndicateError(
+        'FAILED_PRECONDITION',
+        'ROUND_FINISHED',
+        `round ${round.number} already published model ${round.resultModelVersionId}; it can no longer be cancelled`,
+      );
     }
     return this.view(round.id);
   }
@@ -382,38 +533,70 @@ export class RoundsService {
     if (!res.affected) return;
     round.publisherId = publisher;
     const { plan, std } = await this.taskContext(round.federationId);
-    for (const id of contributors) if (first || id === publisher) this.hub.push(id, this.applyTask(round, plan, id === publisher, std));
+    for (const id of contributors)
+      if (first || id === publisher) this.hub.push(id, this.applyTask(round, plan, id === publisher, std));
     this.log.info({ roundId: round.id, publisher }, 'aggregate ready; publisher chosen');
   }
 
   /** A member publishes the model it computed from the decrypted aggregate. Idempotent for late publishers. */
-  async publishFromMember(p: Participant, r: { roundId: string; baseModelVersionId: string; encoding: string; data: Buffer }): Promise<string> {
+  async publishFromMember(
+    p: Participant,
+    r: { roundId: string; baseModelVersionId: string; encoding: string; data: Buffer },
+  ): Promise<string> {
     const round = await this.get(r.roundId);
-    if (round.federationId !== p.federationId) throw new SyndicateError('PERMISSION_DENIED', 'WRONG_FEDERATION', `round ${r.roundId} is not in your federation`);
+    if (round.federationId !== p.federationId)
+      throw new SyndicateError('PERMISSION_DENIED', 'WRONG_FEDERATION', `round ${r.roundId} is not in your federation`);
     if (round.state === 'published' && round.resultModelVersionId) return round.resultModelVersionId;
     if (round.mode !== 'secure' || round.state !== 'aggregating') {
-      throw new SyndicateError('FAILED_PRECONDITION', 'ROUND_NOT_AGGREGATING', `round ${round.number} is ${round.state}; it does not take a published model`);
+      throw new SyndicateError(
+        'FAILED_PRECONDITION',
+        'ROUND_NOT_AGGREGATING',
+        `round ${round.number} is ${round.state}; it does not take a published model`,
+      );
     }
     if (r.baseModelVersionId !== round.baseModelVersionId) {
-      throw new SyndicateError('FAILED_PRECONDITION', 'STALE_BASE_MODEL', `model was computed from ${r.baseModelVersionId}, round ${round.number} started from ${round.baseModelVersionId}`);
+      throw new SyndicateError(
+        'FAILED_PRECONDITION',
+        'STALE_BASE_MODEL',
+        `model was computed from ${r.baseModelVersionId}, round ${round.number} started from ${round.baseModelVersionId}`,
+      );
     }
     const contributors = await this.aggregation.contributors(round.id);
     if (!contributors.some((c) => c.participantId === p.id)) {
-      throw new SyndicateError('PERMISSION_DENIED', 'NOT_A_CONTRIBUTOR', `participant ${p.id} did not contribute to round ${round.number} and cannot publish its model`);
+      throw new SyndicateError(
+        'PERMISSION_DENIED',
+        'NOT_A_CONTRIBUTOR',
+        `participant ${p.id} did not contribute to round ${round.number} and cannot publish its model`,
+      );
     }
     const federation = await this.federations.entity(round.federationId);
     const plan = this.federations.plan(federation);
     const base = await this.models.summary(round.baseModelVersionId);
-    const wanted = plan.aggregation.secure.releasePolicy === 'members-only' ? SEALED_ENCODING : 'PAYLOAD_ENCODING_FLOAT32_LE';
+    const wanted =
+      plan.aggregation.secure.releasePolicy === 'members-only' ? SEALED_ENCODING : 'PAYLOAD_ENCODING_FLOAT32_LE';
     if (r.encoding !== wanted) {
-      throw new SyndicateError('INVALID_ARGUMENT', 'WRONG_RELEASE_ENCODING', `release policy ${plan.aggregation.secure.releasePolicy} requires ${wanted}, got ${r.encoding}`);
+      throw new SyndicateError(
+        'INVALID_ARGUMENT',
+        'WRONG_RELEASE_ENCODING',
+        `release policy ${plan.aggregation.secure.releasePolicy} requires ${wanted}, got ${r.encoding}`,
+      );
     }
     // Weights, then the server optimizer's moments for fedadam/fedyogi.
     const floats = modelPayloadFloats(plan);
     try {
       if (wanted === SEALED_ENCODING) {
-        if (sealedModelEpoch(r.data) !== round.keyEpoch) throw new SyndicateError('INVALID_ARGUMENT', 'WRONG_KEY_EPOCH', `model must be sealed under key epoch ${round.keyEpoch}`);
-        if (r.data.length !== 8 + 24 + 16 + 4 * floats) throw new SyndicateError('INVALID_ARGUMENT', 'SHAPE_MISMATCH', `sealed model size does not match ${floats} values (${base.numParams} parameters, ${plan.serverOptimizer.type})`);
+        if (sealedModelEpoch(r.data) !== round.keyEpoch)
+          throw new SyndicateError(
+            'INVALID_ARGUMENT',
+            'WRONG_KEY_EPOCH',
+            `model must be sealed under key epoch ${round.keyEpoch}`,
+          );
+        if (r.data.length !== 8 + 24 + 16 + 4 * floats)
+          throw new SyndicateError(
+            'INVALID_ARGUMENT',
+            'SHAPE_MISMATCH',
+            `sealed model size does not match ${floats} values (${base.numParams} parameters, ${plan.serverOptimizer.type})`,
+          );
       } else {
         decodeFloat32(r.data, floats);
       }
@@ -426,7 +609,16 @@ export class RoundsService {
       const existing = await this.models.byRound(round.federationId, round.number, em);
       if (existing) return existing.id;
       const model = await this.models.create(
-        { federationId: round.federationId, roundNumber: round.number, contributors: contributors.length, encoding: wanted, numParams: base.numParams, planSha256: federation.planSha256, data: r.data, keyEpoch: wanted === SEALED_ENCODING ? round.keyEpoch : 0 },
+        {
+          federationId: round.federationId,
+          roundNumber: round.number,
+          contributors: contributors.length,
+          encoding: wanted,
+          numParams: base.numParams,
+          planSha256: federation.planSha256,
+          data: r.data,
+          keyEpoch: wanted === SEALED_ENCODING ? round.keyEpoch : 0,
+        },
         em,
       );
       round.resultModelVersionId = model.id;
@@ -435,7 +627,16 @@ export class RoundsService {
       evaluation = await this.openEvaluation(round, model.id, plan, em);
       return model.id;
     });
-    this.log.info({ federationId: round.federationId, roundId: round.id, round: round.number, modelVersionId: modelId, publisher: p.id }, 'round published');
+    this.log.info(
+      {
+        federationId: round.federationId,
+        roundId: round.id,
+        round: round.number,
+        modelVersionId: modelId,
+        publisher: p.id,
+      },
+      'round published',
+    );
     if (evaluation) await this.offerEvaluation(round, evaluation);
     return modelId;
   }
@@ -448,7 +649,12 @@ export class RoundsService {
       const existing = await this.models.byRound(round.federationId, round.number, em);
       if (existing) return existing.id;
       const result = await this.aggregation.result(round.id, em);
-      if (!result) throw new SyndicateError('INTERNAL', 'EMPTY_AGGREGATE', `round ${round.id} has no accepted updates to aggregate`);
+      if (!result)
+        throw new SyndicateError(
+          'INTERNAL',
+          'EMPTY_AGGREGATE',
+          `round ${round.id} has no accepted updates to aggregate`,
+        );
       const model = await this.models.create(
         {
           federationId: round.federationId,
@@ -465,7 +671,10 @@ export class RoundsService {
     });
     round.resultModelVersionId = modelId;
     await this.transition(round, 'published');
-    this.log.info({ federationId: round.federationId, roundId: round.id, round: round.number, modelVersionId: modelId }, 'round published');
+    this.log.info(
+      { federationId: round.federationId, roundId: round.id, round: round.number, modelVersionId: modelId },
+      'round published',
+    );
     // Idempotent, like the publication above: a restart that resumes here opens it once.
     await this.offerEvaluation(round, await this.openEvaluation(round, modelId, plan));
   }
@@ -479,7 +688,11 @@ export class RoundsService {
     if (plan.serverOptimizer.type === 'fedavg') return averaged;
     const baseModel = await this.models.withData(round.baseModelVersionId);
     if (baseModel.encoding !== 'PAYLOAD_ENCODING_FLOAT32_LE') {
-      throw new SyndicateError('INTERNAL', 'BASE_MODEL_SEALED', `round ${round.number} starts from sealed model ${baseModel.id}; the coordinator cannot apply ${plan.serverOptimizer.type} to it`);
+      throw new SyndicateError(
+        'INTERNAL',
+        'BASE_MODEL_SEALED',
+        `round ${round.number} starts from sealed model ${baseModel.id}; the coordinator cannot apply ${plan.serverOptimizer.type} to it`,
+      );
     }
     const base = splitModelPayload(plan, decodeFloat32(baseModel.data, modelPayloadFloats(plan)));
     const delta = new Float64Array(averaged.length);
@@ -493,10 +706,27 @@ export class RoundsService {
    * score histograms (encrypted under secure aggregation) to the round's
    * evaluation sum. A failure here never touches the published model.
    */
-  private openEvaluation(round: Round, modelVersionId: string, plan: TrainingPlan, em?: EntityManager): Promise<ModelEvaluation> {
+  private openEvaluation(
+    round: Round,
+    modelVersionId: string,
+    plan: TrainingPlan,
+    em?: EntityManager,
+  ): Promise<ModelEvaluation> {
     const deadlineAt = this.clock.now() + plan.rounds.deadlineSeconds * 1000;
     const minContributors = Math.max(MIN_EVALUATION_CONTRIBUTORS, round.minParticipants);
-    return this.evaluation.open({ federationId: round.federationId, modelVersionId, roundId: round.id, roundNumber: round.number, keyEpoch: round.keyEpoch, bins: plan.evaluation.bins, minContributors, deadlineAt }, em);
+    return this.evaluation.open(
+      {
+        federationId: round.federationId,
+        modelVersionId,
+        roundId: round.id,
+        roundNumber: round.number,
+        keyEpoch: round.keyEpoch,
+        bins: plan.evaluation.bins,
+        minContributors,
+        deadlineAt,
+      },
+      em,
+    );
   }
 
   private async offerEvaluation(round: Round, ev: ModelEvaluation): Promise<void> {
@@ -512,12 +742,22 @@ export class RoundsService {
     await this.aggregation.exclusive(round.id, async () => {
       const contributors = (await this.aggregation.contributors(round.id, undefined, 'evaluation')).length;
       const expected = (await this.evaluators(round)).length;
-      const d = decideClose({ now: this.clock.now(), deadlineAt: ev.deadlineAt, contributors, minParticipants: ev.minContributors, expected });
+      const d = decideClose({
+        now: this.clock.now(),
+        deadlineAt: ev.deadlineAt,
+        contributors,
+        minParticipants: ev.minContributors,
+        expected,
+      });
       if (d.action === 'fail') await this.evaluation.fail(ev, d.reason.replace('updates', 'evaluation histograms'));
       if (d.action === 'aggregate' && (await this.evaluation.move(ev, 'decrypting', { contributors }))) {
-        this.log.info({ round: round.number, modelVersionId: ev.modelVersionId, contributors }, 'evaluation sum final; members decrypt it');
+        this.log.info(
+          { round: round.number, modelVersionId: ev.modelVersionId, contributors },
+          'evaluation sum final; members decrypt it',
+        );
         const { plan, std } = await this.taskContext(round.federationId);
-        for (const c of await this.aggregation.contributors(round.id, undefined, 'evaluation')) this.hub.push(c.participantId, this.evaluateTask(round, ev, plan, std, 'TASK_TYPE_EVALUATION_RESULT'));
+        for (const c of await this.aggregation.contributors(round.id, undefined, 'evaluation'))
+          this.hub.push(c.participantId, this.evaluateTask(round, ev, plan, std, 'TASK_TYPE_EVALUATION_RESULT'));
       }
     });
   }
@@ -529,15 +769,22 @@ export class RoundsService {
     if (ev?.state === 'collecting') await this.stepEvaluation(ev);
   }
 
-  private async transition(round: Round, to: RoundState, em?: EntityManager, extra: Partial<Round> = {}): Promise<void> {
+  private async transition(
+    round: Round,
+    to: RoundState,
+    em?: EntityManager,
+    extra: Partial<Round> = {},
+  ): Promise<void> {
     assertTransition(round.state, to);
     const patch: Partial<Round> = { ...extra, state: to };
-    if (to === 'published' || to === 'failed' || to === 'aggregating') patch.closedAt = round.closedAt ?? this.clock.now();
+    if (to === 'published' || to === 'failed' || to === 'aggregating')
+      patch.closedAt = round.closedAt ?? this.clock.now();
     if (to === 'published') patch.resultModelVersionId = round.resultModelVersionId;
     if (to === 'failed') Object.assign(patch, { failureReason: round.failureReason, failureCode: round.failureCode });
     // Compare-and-set on the state column: two drivers can never both move a round.
     const res = await (em ?? this.db.manager).getRepository(Round).update({ id: round.id, state: round.state }, patch);
-    if (!res.affected) throw new SyndicateError('FAILED_PRECONDITION', 'ROUND_MOVED', `round ${round.id} was moved by someone else`);
+    if (!res.affected)
+      throw new SyndicateError('FAILED_PRECONDITION', 'ROUND_MOVED', `round ${round.id} was moved by someone else`);
     Object.assign(round, patch);
     this.log.info({ roundId: round.id, state: to }, 'round transition');
     // Inside the caller's transaction when there is one: a crash before it commits leaves neither.
@@ -551,7 +798,9 @@ export class RoundsService {
         keyEpoch: round.keyEpoch,
         ...(to === 'published' ? { modelVersionId: round.resultModelVersionId } : {}),
         ...(to === 'failed' ? { reason: round.failureReason, code: round.failureCode } : {}),
-        ...(to === 'published' || to === 'failed' ? { durationSeconds: (this.clock.now() - round.openedAt) / 1000 } : {}),
+        ...(to === 'published' || to === 'failed'
+          ? { durationSeconds: (this.clock.now() - round.openedAt) / 1000 }
+          : {}),
       },
     };
     await (em ? this.audit.recordIn(em, entry) : this.audit.record(entry));
@@ -615,7 +864,9 @@ export class RoundsService {
       roundId: round.id,
       roundNumber: round.number,
       modelVersionId: round.baseModelVersionId,
-      deadlineUnixMs: String(type === 'TASK_TYPE_COUNT' ? (round.countDeadlineAt ?? round.deadlineAt) : round.deadlineAt),
+      deadlineUnixMs: String(
+        type === 'TASK_TYPE_COUNT' ? (round.countDeadlineAt ?? round.deadlineAt) : round.deadlineAt,
+      ),
       keyEpoch: round.keyEpoch,
       parameterSet: round.mode === 'secure' ? parameterSet : '',
       ...std,
@@ -634,7 +885,17 @@ export class RoundsService {
     return { ...this.roundTask(round, 'TASK_TYPE_APPLY', plan.aggregation.secure.parameterSet, std), publisher };
   }
 
-  private evaluateTask(round: Round, ev: ModelEvaluation, plan: TrainingPlan, std: TaskStandardization, type: 'TASK_TYPE_EVALUATE' | 'TASK_TYPE_EVALUATION_RESULT' = 'TASK_TYPE_EVALUATE'): Task {
-    return { ...this.roundTask(round, type, plan.aggregation.secure.parameterSet, std), modelVersionId: ev.modelVersionId, deadlineUnixMs: String(ev.deadlineAt) };
+  private evaluateTask(
+    round: Round,
+    ev: ModelEvaluation,
+    plan: TrainingPlan,
+    std: TaskStandardization,
+    type: 'TASK_TYPE_EVALUATE' | 'TASK_TYPE_EVALUATION_RESULT' = 'TASK_TYPE_EVALUATE',
+  ): Task {
+    return {
+      ...this.roundTask(round, type, plan.aggregation.secure.parameterSet, std),
+      modelVersionId: ev.modelVersionId,
+      deadlineUnixMs: String(ev.deadlineAt),
+    };
   }
 }

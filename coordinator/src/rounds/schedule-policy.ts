@@ -39,9 +39,15 @@ export function decideSchedule(f: ScheduleFacts): ScheduleDecision {
   const last = f.rounds.reduce<ScheduledRoundFact | undefined>((a, r) => (!a || r.seq > a.seq ? r : a), undefined);
   // A cancelled round is the admin's decision, not a missed quorum: the schedule goes on.
   if (last && last.state === 'failed' && last.failureCode !== 'CANCELLED') {
-    if (f.spec.onQuorumMissed === 'fail') return { action: 'fail', reason: `round ${last.seq} of the schedule failed (${last.failureCode ?? 'FAILED'}) and the schedule says onQuorumMissed: fail` };
-    if (last.openedAt >= window.start) return { action: 'wait', why: 'quorum was missed in this window; retrying in the next one' };
+    if (f.spec.onQuorumMissed === 'fail')
+      return {
+        action: 'fail',
+        reason: `round ${last.seq} of the schedule failed (${last.failureCode ?? 'FAILED'}) and the schedule says onQuorumMissed: fail`,
+      };
+    if (last.openedAt >= window.start)
+      return { action: 'wait', why: 'quorum was missed in this window; retrying in the next one' };
   }
-  if (window.end - f.now < f.deadlineSeconds * 1000) return { action: 'wait', why: "the rest of the window is shorter than a round's deadline" };
+  if (window.end - f.now < f.deadlineSeconds * 1000)
+    return { action: 'wait', why: "the rest of the window is shorter than a round's deadline" };
   return { action: 'open', seq: (last?.seq ?? 0) + 1, window };
 }

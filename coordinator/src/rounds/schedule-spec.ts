@@ -36,25 +36,54 @@ export const scheduleInputSchema = z
         const problem = cronProblem(expr, 'UTC');
         if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `not a valid cron expression: ${problem}` });
       }),
-    timeZone: z.string().default('UTC').refine(validTimeZone, { message: 'not an IANA time zone (e.g. Europe/Zurich, UTC)' }),
-    windowMinutes: z.number().int().min(1).max(7 * 24 * 60),
+    timeZone: z
+      .string()
+      .default('UTC')
+      .refine(validTimeZone, { message: 'not an IANA time zone (e.g. Europe/Zurich, UTC)' }),
+    windowMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 24 * 60),
     rounds: z.number().int().min(1).max(100_000),
     /** Quorum; defaults to the plan's rounds.minParticipants. */
     minParticipants: z.number().int().min(1).optional(),
     /** Collection deadline per round; defaults to the plan's rounds.deadlineSeconds. */
-    deadlineSeconds: z.number().int().min(1).max(7 * 24 * 3600).optional(),
+    deadlineSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 24 * 3600)
+      .optional(),
     /** A round not published this long after it opened fails; defaults to twice the deadline. */
-    maxDurationSeconds: z.number().int().min(1).max(14 * 24 * 3600).optional(),
+    maxDurationSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(14 * 24 * 3600)
+      .optional(),
     /** After a round misses quorum: try again in the next window, or fail the schedule. */
     onQuorumMissed: z.enum(['retry', 'fail']).default('retry'),
   })
   .strict()
   .superRefine((s, ctx) => {
     if (s.deadlineSeconds !== undefined && s.deadlineSeconds > s.windowMinutes * 60) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['deadlineSeconds'], message: `a round's deadline (${s.deadlineSeconds}s) must fit in the window (${s.windowMinutes * 60}s)` });
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['deadlineSeconds'],
+        message: `a round's deadline (${s.deadlineSeconds}s) must fit in the window (${s.windowMinutes * 60}s)`,
+      });
     }
-    if (s.maxDurationSeconds !== undefined && s.deadlineSeconds !== undefined && s.maxDurationSeconds < s.deadlineSeconds) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['maxDurationSeconds'], message: 'must be at least deadlineSeconds' });
+    if (
+      s.maxDurationSeconds !== undefined &&
+      s.deadlineSeconds !== undefined &&
+      s.maxDurationSeconds < s.deadlineSeconds
+    ) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['maxDurationSeconds'],
+        message: 'must be at least deadlineSeconds',
+      });
     }
   });
 
@@ -98,5 +127,7 @@ export function windowAt(cron: string, timeZone: string, windowMinutes: number, 
 }
 
 export function nextWindowStart(cron: string, timeZone: string, now: number): number {
-  return CronExpressionParser.parse(cron, { tz: timeZone, currentDate: new Date(now) }).next().getTime();
+  return CronExpressionParser.parse(cron, { tz: timeZone, currentDate: new Date(now) })
+    .next()
+    .getTime();
 }

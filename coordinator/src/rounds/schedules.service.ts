@@ -32,12 +32,18 @@ export class SchedulesService {
     const federation = await this.federations.entity(federationId);
     const existing = await this.repo.findOne({ where: { federationId, status: In(LIVE) } });
     if (existing) {
-      throw new SyndicateError('ALREADY_EXISTS', 'SCHEDULE_EXISTS', `federation ${federationId} already has schedule ${existing.id} (${existing.status}); cancel it first: syndicate round cancel --schedule ${existing.id}`);
+      throw new SyndicateError(
+        'ALREADY_EXISTS',
+        'SCHEDULE_EXISTS',
+        `federation ${federationId} already has schedule ${existing.id} (${existing.status}); cancel it first: syndicate round cancel --schedule ${existing.id}`,
+      );
     }
     const plan = this.federations.plan(federation);
     const deadlineSeconds = spec.deadlineSeconds ?? plan.rounds.deadlineSeconds;
     if (deadlineSeconds > spec.windowMinutes * 60) {
-      throw new SyndicateError('INVALID_ARGUMENT', 'INVALID_SCHEDULE', 'the schedule is invalid', [`deadlineSeconds: the plan's round deadline (${deadlineSeconds}s) does not fit in a ${spec.windowMinutes}-minute window; widen the window or set deadlineSeconds`]);
+      throw new SyndicateError('INVALID_ARGUMENT', 'INVALID_SCHEDULE', 'the schedule is invalid', [
+        `deadlineSeconds: the plan's round deadline (${deadlineSeconds}s) does not fit in a ${spec.windowMinutes}-minute window; widen the window or set deadlineSeconds`,
+      ]);
     }
     const row = this.repo.create({
       id: newId('sch'),
@@ -56,7 +62,18 @@ export class SchedulesService {
       statusReason: null,
     });
     await this.repo.insert(row);
-    await this.audit.record({ actor, action: 'schedule.created', federationId, subject: row.id, detail: { ...spec, minParticipants: row.minParticipants, deadlineSeconds, maxDurationSeconds: row.maxDurationSeconds } });
+    await this.audit.record({
+      actor,
+      action: 'schedule.created',
+      federationId,
+      subject: row.id,
+      detail: {
+        ...spec,
+        minParticipants: row.minParticipants,
+        deadlineSeconds,
+        maxDurationSeconds: row.maxDurationSeconds,
+      },
+    });
     return this.view(row);
   }
 
@@ -72,7 +89,12 @@ export class SchedulesService {
 
   private async entity(id: string): Promise<Schedule> {
     const s = await this.repo.findOne({ where: { id } });
-    if (!s) throw new SyndicateError('NOT_FOUND', 'SCHEDULE_NOT_FOUND', `schedule ${id} does not exist (see: syndicate round list --schedules)`);
+    if (!s)
+      throw new SyndicateError(
+        'NOT_FOUND',
+        'SCHEDULE_NOT_FOUND',
+        `schedule ${id} does not exist (see: syndicate round list --schedules)`,
+      );
     return s;
   }
 
@@ -94,22 +116,40 @@ export class SchedulesService {
   /** Cancel: the schedule ends and its running round fails as CANCELLED; published rounds stay. */
   async cancel(id: string, actor: string): Promise<ScheduleView> {
     const s = await this.entity(id);
-    if (!LIVE.includes(s.status)) throw new SyndicateError('FAILED_PRECONDITION', 'SCHEDULE_FINISHED', `schedule ${id} is already ${s.status}`);
+    if (!LIVE.includes(s.status))
+      throw new SyndicateError('FAILED_PRECONDITION', 'SCHEDULE_FINISHED', `schedule ${id} is already ${s.status}`);
     await this.setStatus(id, s.status, 'cancelled', actor);
     const running = await this.runningRound(s);
     if (running) await this.rounds.cancel(running.id, actor, `schedule ${s.id} cancelled`);
     return this.view(await this.entity(id));
   }
 
-  private async setStatus(id: string, from: Schedule['status'], to: Schedule['status'], actor: string, reason: string | null = null): Promise<Schedule> {
+  private async setStatus(
+    id: string,
+    from: Schedule['status'],
+    to: Schedule['status'],
+    actor: string,
+    reason: string | null = null,
+  ): Promise<Schedule> {
     const s = await this.entity(id);
     if (s.status !== from) {
-      throw new SyndicateError('FAILED_PRECONDITION', 'SCHEDULE_STATE', `schedule ${id} is ${s.status}; it must be ${from} to become ${to}`);
+      throw new SyndicateError(
+        'FAILED_PRECONDITION',
+        'SCHEDULE_STATE',
+        `schedule ${id} is ${s.status}; it must be ${from} to become ${to}`,
+      );
     }
     const res = await this.repo.update({ id, status: from }, { status: to, statusReason: reason });
-    if (!res.affected) throw new SyndicateError('FAILED_PRECONDITION', 'SCHEDULE_STATE', `schedule ${id} changed meanwhile; look again`);
+    if (!res.affected)
+      throw new SyndicateError('FAILED_PRECONDITION', 'SCHEDULE_STATE', `schedule ${id} changed meanwhile; look again`);
     Object.assign(s, { status: to, statusReason: reason });
-    await this.audit.record({ actor, action: `schedule.${to}`, federationId: s.federationId, subject: id, ...(reason ? { detail: { reason } } : {}) });
+    await this.audit.record({
+      actor,
+      action: `schedule.${to}`,
+      federationId: s.federationId,
+      subject: id,
+      ...(reason ? { detail: { reason } } : {}),
+    });
     return s;
   }
 
@@ -135,7 +175,12 @@ export class SchedulesService {
       now: this.clock.now(),
       spec: s,
       deadlineSeconds: s.deadlineSeconds,
-      rounds: rounds.map((r) => ({ seq: r.scheduleSeq ?? 0, state: r.state, openedAt: r.openedAt, failureCode: r.failureCode as FailureCode | null })),
+      rounds: rounds.map((r) => ({
+        seq: r.scheduleSeq ?? 0,
+        state: r.state,
+        openedAt: r.openedAt,
+        failureCode: r.failureCode as FailureCode | null,
+      })),
       federationBusy: (await this.rounds.active(s.federationId)) !== null,
     });
     if (decision.action === 'complete') {
@@ -149,10 +194,25 @@ export class SchedulesService {
       if ((await this.repo.findOne({ where: { id: s.id } }))?.status !== 'active') return;
       const round = await this.rounds.open(
         s.federationId,
-        { deadlineSeconds: s.deadlineSeconds, minParticipants: s.minParticipants, maxDurationSeconds: s.maxDurationSeconds, scheduleId: s.id, scheduleSeq: decision.seq },
+        {
+          deadlineSeconds: s.deadlineSeconds,
+          minParticipants: s.minParticipants,
+          maxDurationSeconds: s.maxDurationSeconds,
+          scheduleId: s.id,
+          scheduleSeq: decision.seq,
+        },
         'system',
       );
-      this.log.info({ scheduleId: s.id, federationId: s.federationId, roundId: round.id, seq: decision.seq, windowEnd: new Date(decision.window.end).toISOString() }, 'scheduled round opened');
+      this.log.info(
+        {
+          scheduleId: s.id,
+          federationId: s.federationId,
+          roundId: round.id,
+          seq: decision.seq,
+          windowEnd: new Date(decision.window.end).toISOString(),
+        },
+        'scheduled round opened',
+      );
     }
   }
 

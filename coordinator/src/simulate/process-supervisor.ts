@@ -14,7 +14,13 @@ export class ProcessSupervisor {
   private stopping = false;
   onUnexpectedExit?: (p: Supervised, code: number | null) => void;
 
-  start(name: string, command: string, args: string[], logFile: string, env: NodeJS.ProcessEnv = process.env): Supervised {
+  start(
+    name: string,
+    command: string,
+    args: string[],
+    logFile: string,
+    env: NodeJS.ProcessEnv = process.env,
+  ): Supervised {
     const log = fs.openSync(logFile, 'a');
     const child = spawn(command, args, { stdio: ['ignore', log, log], env });
     fs.closeSync(log);
@@ -32,10 +38,16 @@ export class ProcessSupervisor {
     const log = fs.openSync(logFile, 'a');
     const child = spawn(command, args, { stdio: ['ignore', log, log] });
     fs.closeSync(log);
-    const entry: Supervised = { name, child, logFile, exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))) };
+    const entry: Supervised = {
+      name,
+      child,
+      logFile,
+      exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))),
+    };
     this.children.push(entry);
     const code = await entry.exited;
-    if (code !== 0) throw new Error(`${name} failed (exit ${code}); last log lines from ${logFile}:\n${this.tail(entry)}`);
+    if (code !== 0)
+      throw new Error(`${name} failed (exit ${code}); last log lines from ${logFile}:\n${this.tail(entry)}`);
   }
 
   tail(p: Supervised, lines = 15): string {

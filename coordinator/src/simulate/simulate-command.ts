@@ -12,15 +12,20 @@ function parseData(value: string, previous: BankData[] = []): BankData[] {
 const fmt = (x: number | null | undefined) => (x === undefined || x === null || Number.isNaN(x) ? '—' : x.toFixed(4));
 
 function parseBaselines(value: string): Baseline[] {
-  const parts = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const parts = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const bad = parts.filter((p) => p !== 'local' && p !== 'centralized');
-  if (bad.length || !parts.length) throw new Error(`--baseline takes a comma-separated list of: local, centralized (got "${value}")`);
+  if (bad.length || !parts.length)
+    throw new Error(`--baseline takes a comma-separated list of: local, centralized (got "${value}")`);
   return [...new Set(parts)] as Baseline[];
 }
 
 function parseFraction(value: string): number {
   const x = Number(value);
-  if (!(x > 0 && x < 1)) throw new Error(`--holdout must be a fraction strictly between 0 and 1, e.g. 0.2 (got "${value}")`);
+  if (!(x > 0 && x < 1))
+    throw new Error(`--holdout must be a fraction strictly between 0 and 1, e.g. 0.2 (got "${value}")`);
   return x;
 }
 
@@ -28,13 +33,25 @@ function parseFraction(value: string): number {
 export function summaryLines(r: SimulationResult): string[] {
   const lines: string[] = [];
   const g = r.final?.global;
-  if (g) lines.push(`final global model (federated evaluation over ${g.num_examples} holdout rows): AUC ${fmt(g.auc)}, KS ${fmt(g.ks)}, Gini ${fmt(g.gini)}, Brier ${fmt(g.brier)}`);
-  if (r.centralized) lines.push(`centralized baseline (all training data pooled): AUC ${fmt(r.centralized.auc)}, KS ${fmt(r.centralized.ks)}${g ? ` — global is ${fmt(g.auc - r.centralized.auc)} AUC from it` : ''}`);
+  if (g)
+    lines.push(
+      `final global model (federated evaluation over ${g.num_examples} holdout rows): AUC ${fmt(g.auc)}, KS ${fmt(g.ks)}, Gini ${fmt(g.gini)}, Brier ${fmt(g.brier)}`,
+    );
+  if (r.centralized)
+    lines.push(
+      `centralized baseline (all training data pooled): AUC ${fmt(r.centralized.auc)}, KS ${fmt(r.centralized.ks)}${g ? ` — global is ${fmt(g.auc - r.centralized.auc)} AUC from it` : ''}`,
+    );
   const withLocal = Object.entries(r.banks).filter(([, b]) => b.local_only && b.global);
   if (withLocal.length) {
-    for (const [name, b] of withLocal) lines.push(`  ${name}: global AUC ${fmt(b.global!.auc)} vs local-only ${fmt(b.local_only!.auc)} (${b.global!.auc >= b.local_only!.auc ? '+' : ''}${fmt(b.global!.auc - b.local_only!.auc)})`);
+    for (const [name, b] of withLocal)
+      lines.push(
+        `  ${name}: global AUC ${fmt(b.global!.auc)} vs local-only ${fmt(b.local_only!.auc)} (${b.global!.auc >= b.local_only!.auc ? '+' : ''}${fmt(b.global!.auc - b.local_only!.auc)})`,
+      );
   }
-  if (r.benefit) lines.push(`benefit: ${r.benefit.improved} of ${r.benefit.banks} banks do better with the global model; median AUC gain ${fmt(r.benefit.medianAucGain)}`);
+  if (r.benefit)
+    lines.push(
+      `benefit: ${r.benefit.improved} of ${r.benefit.banks} banks do better with the global model; median AUC gain ${fmt(r.benefit.medianAucGain)}`,
+    );
   lines.push(`report: ${r.reportPath}`);
   return lines;
 }
@@ -43,7 +60,9 @@ export function summaryLines(r: SimulationResult): string[] {
 export function printEvent(e: SimulationEvent, write: (s: string) => void = (s) => process.stdout.write(s)): void {
   switch (e.type) {
     case 'coordinator-ready':
-      write(`coordinator up over mutual TLS (gRPC :${e.grpcPort}, REST ${e.baseUrl}; development CA ${e.caCert}); logs in ${e.workDir}\n`);
+      write(
+        `coordinator up over mutual TLS (gRPC :${e.grpcPort}, REST ${e.baseUrl}; development CA ${e.caCert}); logs in ${e.workDir}\n`,
+      );
       break;
     case 'agents-connected':
       write(`agents connected: ${e.banks.join(', ')}\n`);
@@ -63,8 +82,12 @@ export function printEvent(e: SimulationEvent, write: (s: string) => void = (s) 
       const per = Object.entries(r.banks)
         .map(([b, m]) => `${b} ${fmt(m.auc)}`)
         .join(', ');
-      const ev = r.global ? `global AUC ${fmt(r.global.auc)}, KS ${fmt(r.global.ks)}, Brier ${fmt(r.global.brier)}` : `federated evaluation ${r.evaluation?.state ?? 'missing'}${r.evaluation?.failureReason ? `: ${r.evaluation.failureReason}` : ''}`;
-      write(`  round ${r.number} published in ${r.seconds.toFixed(1)} s — ${ev} (each bank on its own holdout: ${per || 'n/a'})\n`);
+      const ev = r.global
+        ? `global AUC ${fmt(r.global.auc)}, KS ${fmt(r.global.ks)}, Brier ${fmt(r.global.brier)}`
+        : `federated evaluation ${r.evaluation?.state ?? 'missing'}${r.evaluation?.failureReason ? `: ${r.evaluation.failureReason}` : ''}`;
+      write(
+        `  round ${r.number} published in ${r.seconds.toFixed(1)} s — ${ev} (each bank on its own holdout: ${per || 'n/a'})\n`,
+      );
       break;
     }
     case 'baseline-started':
@@ -76,67 +99,117 @@ export function printEvent(e: SimulationEvent, write: (s: string) => void = (s) 
 export function registerSimulate(program: Command): void {
   program
     .command('simulate')
-    .description('Run a whole consortium on this machine: a coordinator and one agent process per bank, over real gRPC.')
+    .description(
+      'Run a whole consortium on this machine: a coordinator and one agent process per bank, over real gRPC.',
+    )
     .requiredOption('--plan <file>', 'training plan (JSON or YAML)')
     .requiredOption('--data <name=file.csv>', 'a bank and its data; repeat for each bank', parseData)
     .option('--rounds <n>', 'rounds to run', (v) => parseInt(v, 10), 3)
     .option('--out <file>', 'results JSON', 'results.json')
     .option('--work-dir <dir>', 'logs, agent state and database (default: a new temp dir)')
     .option('--database <url>', 'coordinator database (default: fresh SQLite file in the work dir)')
-    .option('--deadline <seconds>', 'per-round deadline (default: the plan\'s)', (v) => parseInt(v, 10))
+    .option('--deadline <seconds>', "per-round deadline (default: the plan's)", (v) => parseInt(v, 10))
     .option('--keep-updates', 'agents keep a copy of each local result they send')
-    .option('--holdout <fraction>', "share of each bank's rows kept for evaluation (default: the plan's holdout.fraction)", parseFraction)
-    .option('--baseline <list>', 'also train comparison models: local (each bank alone) and/or centralized (all data pooled), e.g. local,centralized', parseBaselines)
+    .option(
+      '--holdout <fraction>',
+      "share of each bank's rows kept for evaluation (default: the plan's holdout.fraction)",
+      parseFraction,
+    )
+    .option(
+      '--baseline <list>',
+      'also train comparison models: local (each bank alone) and/or centralized (all data pooled), e.g. local,centralized',
+      parseBaselines,
+    )
     .option('--quiet', 'no progress output')
     .addHelpText(
       'after',
       '\nExample:\n  syndicate simulate --plan examples/credit-risk/plan.json \\\n    --data alpine=data/alpine.csv --data baltic=data/baltic.csv --data cascade=data/cascade.csv --rounds 3\n',
     )
-    .action(async (o: { plan: string; data: BankData[]; rounds: number; out: string; workDir?: string; database?: string; deadline?: number; keepUpdates?: boolean; quiet?: boolean; holdout?: number; baseline?: Baseline[] }) => {
-      if (!Number.isInteger(o.rounds) || o.rounds < 1) throw new Error('--rounds must be a positive integer');
-      if (!o.quiet) {
-        const { readPlanFile } = await import('@syndicate/protocol');
-        const plan = readPlanFile(o.plan);
-        const agg = plan.aggregation;
-        process.stdout.write(
-          agg.mode === 'secure'
-            ? `aggregation: secure (${agg.secure.parameterSet}, clip ±${agg.secure.clip}, release ${agg.secure.releasePolicy}) — the coordinator adds encrypted updates and never sees one\n`
-            : 'aggregation: plaintext float32 updates (set aggregation.mode to "secure" to encrypt them)\n',
-        );
-      }
-      const { runSimulation } = await import('./simulation');
-      const result = await runSimulation(
-        {
-          planPath: o.plan,
-          banks: o.data,
-          rounds: o.rounds,
-          outFile: o.out,
-          workDir: o.workDir,
-          databaseUrl: o.database,
-          deadlineSeconds: o.deadline,
-          keepUpdates: o.keepUpdates,
-          holdoutFraction: o.holdout,
-          baselines: o.baseline,
-        },
-        o.quiet ? undefined : (e) => printEvent(e),
-      );
-      if (!o.quiet) {
-        const banks = o.data.map((b) => b.name);
-        const tty = process.stdout.isTTY === true;
-        const table = new Table({
-          head: ['round', 'state', 'contributors', 'global AUC', 'KS', 'Gini', 'Brier', 'PSI', ...banks.map((b) => `AUC ${b}`)],
-          // No escape codes when piped to a file or CI log.
-          style: { head: tty ? ['cyan'] : [], border: tty ? ['grey'] : [] },
-        });
-        for (const r of result.rounds) {
-          table.push([r.number, r.state, r.contributors.length, fmt(r.global?.auc), fmt(r.global?.ks), fmt(r.global?.gini), fmt(r.global?.brier), fmt(r.global?.psi), ...banks.map((b) => fmt(r.banks[b]?.auc))]);
+    .action(
+      async (o: {
+        plan: string;
+        data: BankData[];
+        rounds: number;
+        out: string;
+        workDir?: string;
+        database?: string;
+        deadline?: number;
+        keepUpdates?: boolean;
+        quiet?: boolean;
+        holdout?: number;
+        baseline?: Baseline[];
+      }) => {
+        if (!Number.isInteger(o.rounds) || o.rounds < 1) throw new Error('--rounds must be a positive integer');
+        if (!o.quiet) {
+          const { readPlanFile } = await import('@syndicate/protocol');
+          const plan = readPlanFile(o.plan);
+          const agg = plan.aggregation;
+          process.stdout.write(
+            agg.mode === 'secure'
+              ? `aggregation: secure (${agg.secure.parameterSet}, clip ±${agg.secure.clip}, release ${agg.secure.releasePolicy}) — the coordinator adds encrypted updates and never sees one\n`
+              : 'aggregation: plaintext float32 updates (set aggregation.mode to "secure" to encrypt them)\n',
+          );
         }
-        process.stdout.write(`${table.toString()}\n`);
-        process.stdout.write(`${summaryLines(result).join('\n')}\n`);
-        process.stdout.write(`results: ${path.resolve(o.out)}\n`);
-        if (result.final?.weightsPath) process.stdout.write(`final global weights: ${result.final.weightsPath} (${result.final.numParams} float32)\n`);
-        else if (result.final) process.stdout.write(`final global model ${result.final.modelVersionId} is sealed for members only; a member pulls it with: syndicate-agent model pull\n`);
-      }
-      if (result.rounds.some((r) => r.state !== 'published')) process.exitCode = 3;
-    });
+        const { runSimulation } = await import('./simulation');
+        const result = await runSimulation(
+          {
+            planPath: o.plan,
+            banks: o.data,
+            rounds: o.rounds,
+            outFile: o.out,
+            workDir: o.workDir,
+            databaseUrl: o.database,
+            deadlineSeconds: o.deadline,
+            keepUpdates: o.keepUpdates,
+            holdoutFraction: o.holdout,
+            baselines: o.baseline,
+          },
+          o.quiet ? undefined : (e) => printEvent(e),
+        );
+        if (!o.quiet) {
+          const banks = o.data.map((b) => b.name);
+          const tty = process.stdout.isTTY === true;
+          const table = new Table({
+            head: [
+              'round',
+              'state',
+              'contributors',
+              'global AUC',
+              'KS',
+              'Gini',
+              'Brier',
+              'PSI',
+              ...banks.map((b) => `AUC ${b}`),
+            ],
+            // No escape codes when piped to a file or CI log.
+            style: { head: tty ? ['cyan'] : [], border: tty ? ['grey'] : [] },
+          });
+          for (const r of result.rounds) {
+            table.push([
+              r.number,
+              r.state,
+              r.contributors.length,
+              fmt(r.global?.auc),
+              fmt(r.global?.ks),
+              fmt(r.global?.gini),
+              fmt(r.global?.brier),
+              fmt(r.global?.psi),
+              ...banks.map((b) => fmt(r.banks[b]?.auc)),
+            ]);
+          }
+          process.stdout.write(`${table.toString()}\n`);
+          process.stdout.write(`${summaryLines(result).join('\n')}\n`);
+          process.stdout.write(`results: ${path.resolve(o.out)}\n`);
+          if (result.final?.weightsPath)
+            process.stdout.write(
+              `final global weights: ${result.final.weightsPath} (${result.final.numParams} float32)\n`,
+            );
+          else if (result.final)
+            process.stdout.write(
+              `final global model ${result.final.modelVersionId} is sealed for members only; a member pulls it with: syndicate-agent model pull\n`,
+            );
+        }
+        if (result.rounds.some((r) => r.state !== 'published')) process.exitCode = 3;
+      },
+    );
 }

@@ -75,7 +75,15 @@ export interface SimulationResult {
   holdoutFraction: number;
   rounds: RoundResult[];
   /** weightsPath is null when the model is sealed for members only. */
-  final: { modelVersionId: string; roundNumber: number; weightsPath: string | null; weightsFormat: 'float32-le' | 'sealed'; numParams: number; global: GlobalFigures | null; metrics: FederatedMetrics | null } | null;
+  final: {
+    modelVersionId: string;
+    roundNumber: number;
+    weightsPath: string | null;
+    weightsFormat: 'float32-le' | 'sealed';
+    numParams: number;
+    global: GlobalFigures | null;
+    metrics: FederatedMetrics | null;
+  } | null;
   /** Per bank: the final global model, and (with --baseline local) a model trained on that bank's data alone, both on the bank's holdout. */
   banks: Record<string, { global: { auc: number; ks: number } | null; local_only?: { auc: number; ks: number } }>;
   /** With --baseline centralized: all banks' training data pooled, evaluated on the same holdouts. */
@@ -115,7 +123,11 @@ export const globalFigures = (m: FederatedMetrics): GlobalFigures => ({
 function bankFigures(workDir: string, bank: string, roundNumber: number): BankFigures | null {
   const file = path.join(workDir, 'agents', bank, 'evaluations', `round-${roundNumber}.json`);
   if (!fs.existsSync(file)) return null;
-  const m = (JSON.parse(fs.readFileSync(file, 'utf8')) as { metrics: { rocAuc: number | null; ks: number | null; brier: number; numExamples: number } }).metrics;
+  const m = (
+    JSON.parse(fs.readFileSync(file, 'utf8')) as {
+      metrics: { rocAuc: number | null; ks: number | null; brier: number; numExamples: number };
+    }
+  ).metrics;
   return { auc: m.rocAuc ?? NaN, ks: m.ks ?? NaN, brier: m.brier, num_examples: m.numExamples };
 }
 
@@ -128,10 +140,14 @@ const median = (xs: number[]): number => {
  * A whole consortium on one machine: a coordinator process and one agent process per
  * bank, over real gRPC on loopback, driven through the admin REST API.
  */
-export async function runSimulation(opts: SimulationOptions, onEvent: (e: SimulationEvent) => void = () => undefined): Promise<SimulationResult> {
+export async function runSimulation(
+  opts: SimulationOptions,
+  onEvent: (e: SimulationEvent) => void = () => undefined,
+): Promise<SimulationResult> {
   const plan = readPlanFile(opts.planPath);
   if (opts.holdoutFraction !== undefined) {
-    if (!(opts.holdoutFraction > 0 && opts.holdoutFraction < 1)) throw new Error(`--holdout must be a fraction between 0 and 1 (exclusive), got ${opts.holdoutFraction}`);
+    if (!(opts.holdoutFraction > 0 && opts.holdoutFraction < 1))
+      throw new Error(`--holdout must be a fraction between 0 and 1 (exclusive), got ${opts.holdoutFraction}`);
     plan.holdout.fraction = opts.holdoutFraction;
   }
   if (opts.banks.length === 0) throw new Error('no banks given: pass --data NAME=FILE.csv at least once');
@@ -142,14 +158,19 @@ export async function runSimulation(opts: SimulationOptions, onEvent: (e: Simula
     if (!fs.existsSync(b.csv)) throw new Error(`data file for bank "${b.name}" not found: ${b.csv}`);
   }
   if (plan.rounds.minParticipants > opts.banks.length) {
-    throw new Error(`the plan needs at least ${plan.rounds.minParticipants} participants per round but only ${opts.banks.length} banks were given`);
+    throw new Error(
+      `the plan needs at least ${plan.rounds.minParticipants} participants per round but only ${opts.banks.length} banks were given`,
+    );
   }
   const workDir = opts.workDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'syndicate-sim-'));
   fs.mkdirSync(workDir, { recursive: true });
   // A simulation is one consortium from scratch: a previous run's database and agent enrollments would clash.
-  if (!opts.databaseUrl) for (const f of ['coordinator.sqlite', 'coordinator.sqlite-wal', 'coordinator.sqlite-shm']) fs.rmSync(path.join(workDir, f), { force: true });
+  if (!opts.databaseUrl)
+    for (const f of ['coordinator.sqlite', 'coordinator.sqlite-wal', 'coordinator.sqlite-shm'])
+      fs.rmSync(path.join(workDir, f), { force: true });
   fs.rmSync(path.join(workDir, 'agents'), { recursive: true, force: true });
-  const agentBin = opts.agentBin ?? process.env.SYNDICATE_AGENT_BIN ?? resolveBin('@syndicate/participant/dist/cli/main.js');
+  const agentBin =
+    opts.agentBin ?? process.env.SYNDICATE_AGENT_BIN ?? resolveBin('@syndicate/participant/dist/cli/main.js');
   const supervisor = new ProcessSupervisor();
   // Every bank's data is checked against the plan before anything starts: a bad file is refused with all its problems.
   const problems: string[] = [];
@@ -157,13 +178,23 @@ export async function runSimulation(opts: SimulationOptions, onEvent: (e: Simula
     opts.banks.map(async (b) => {
       const log = path.join(workDir, `check-${b.name}.log`);
       fs.rmSync(log, { force: true });
-      await supervisor.runToCompletion(`data check of ${b.name}`, process.execPath, [agentBin, 'schema', 'check', '--plan', opts.planPath, path.resolve(b.csv)], log).catch(() => problems.push(`bank ${b.name}: ${fs.readFileSync(log, 'utf8').trim()}`));
+      await supervisor
+        .runToCompletion(
+          `data check of ${b.name}`,
+          process.execPath,
+          [agentBin, 'schema', 'check', '--plan', opts.planPath, path.resolve(b.csv)],
+          log,
+        )
+        .catch(() => problems.push(`bank ${b.name}: ${fs.readFileSync(log, 'utf8').trim()}`));
     }),
   );
-  if (problems.length) throw new Error(`the banks' data does not match the plan; nothing was started:\n${problems.join('\n')}`);
+  if (problems.length)
+    throw new Error(`the banks' data does not match the plan; nothing was started:\n${problems.join('\n')}`);
   let crashed: Error | undefined;
   supervisor.onUnexpectedExit = (p: Supervised, code) => {
-    crashed = new Error(`${p.name} exited unexpectedly (code ${code}); last log lines from ${p.logFile}:\n${supervisor.tail(p)}`);
+    crashed = new Error(
+      `${p.name} exited unexpectedly (code ${code}); last log lines from ${p.logFile}:\n${supervisor.tail(p)}`,
+    );
   };
   const check = () => {
     if (crashed) throw crashed;
@@ -174,9 +205,16 @@ export async function runSimulation(opts: SimulationOptions, onEvent: (e: Simula
     const coordinatorMain = path.resolve(__dirname, '..', 'cli', 'main.js');
     const databaseUrl = opts.databaseUrl ?? `sqlite:${path.join(workDir, 'coordinator.sqlite')}`;
     // What an operator does first: migrate the database and take an API token, here one that may also read models.
-    const { token } = await initDatabase(databaseUrl, { tokenName: 'simulate', roles: ['admin', 'data-scientist'], forceNewToken: true });
+    const { token } = await initDatabase(databaseUrl, {
+      tokenName: 'simulate',
+      roles: ['admin', 'data-scientist'],
+      forceNewToken: true,
+    });
     // TLS everywhere, mutual for the agents, from a CA made for this run: what a consortium deploys, minus its own CA.
-    const certs = writeDevPki(path.join(workDir, 'certs'), await makeDevPki({ hosts: ['localhost', '127.0.0.1'], agents: opts.banks.map((b) => b.name), days: 7 }));
+    const certs = writeDevPki(
+      path.join(workDir, 'certs'),
+      await makeDevPki({ hosts: ['localhost', '127.0.0.1'], agents: opts.banks.map((b) => b.name), days: 7 }),
+    );
     supervisor.start(
       'coordinator',
       process.execPath,
@@ -205,10 +243,14 @@ export async function runSimulation(opts: SimulationOptions, onEvent: (e: Simula
     const started = Date.now();
     while (!fs.existsSync(readyFile)) {
       check();
-      if (Date.now() - started > 60_000) throw new Error(`coordinator did not start within 60 s; see ${path.join(workDir, 'coordinator.log')}`);
+      if (Date.now() - started > 60_000)
+        throw new Error(`coordinator did not start within 60 s; see ${path.join(workDir, 'coordinator.log')}`);
       await sleep(100);
     }
-    const { grpcPort, httpPort } = JSON.parse(fs.readFileSync(readyFile, 'utf8')) as { grpcPort: number; httpPort: number };
+    const { grpcPort, httpPort } = JSON.parse(fs.readFileSync(readyFile, 'utf8')) as {
+      grpcPort: number;
+      httpPort: number;
+    };
     // Host names, not IPs: the certificate names localhost, and TLS SNI takes no IP addresses.
     const baseUrl = `https://localhost:${httpPort}`;
     onEvent({ type: 'coordinator-ready', grpcPort, httpPort, workDir, baseUrl, caCert: certs.caCert });
@@ -247,7 +289,10 @@ export async function runSimulation(opts: SimulationOptions, onEvent: (e: Simula
       check();
       const ps = await admin.participants(federation.id);
       if (ps.length === opts.banks.length && ps.every((p) => p.connected)) break;
-      if (Date.now() > connectDeadline) throw new Error(`agents did not all connect within 120 s (${ps.filter((p) => p.connected).length}/${opts.banks.length}); see logs in ${workDir}`);
+      if (Date.now() > connectDeadline)
+        throw new Error(
+          `agents did not all connect within 120 s (${ps.filter((p) => p.connected).length}/${opts.banks.length}); see logs in ${workDir}`,
+        );
       await sleep(150);
     }
     onEvent({ type: 'agents-connected', banks: opts.banks.map((b) => b.name) });
@@ -264,7 +309,13 @@ export async function runSimulation(opts: SimulationOptions, onEvent: (e: Simula
         await sleep(150);
         round = await admin.round(round.id);
         for (const c of round.contributors.slice(seen)) {
-          onEvent({ type: 'update-received', round: round.number, bank: c.displayName, received: ++seen, expected: opts.banks.length });
+          onEvent({
+            type: 'update-received',
+            round: round.number,
+            bank: c.displayName,
+            received: ++seen,
+            expected: opts.banks.length,
+          });
         }
       }
       const seconds = (Date.now() - t0) / 1000;
@@ -307,10 +358,26 @@ export async function runSimulation(opts: SimulationOptions, onEvent: (e: Simula
     const finalGlobal = finalMetrics ? globalFigures(finalMetrics) : (lastRound?.global ?? null);
     const weightsPath = path.resolve(path.dirname(opts.outFile), `${path.basename(opts.outFile, '.json')}.weights.f32`);
     if (latest && latest.roundNumber > 0 && latest.encoding !== 'PAYLOAD_ENCODING_FLOAT32_LE') {
-      final = { modelVersionId: latest.id, roundNumber: latest.roundNumber, weightsPath: null, weightsFormat: 'sealed', numParams: latest.numParams, global: finalGlobal, metrics: finalMetrics };
+      final = {
+        modelVersionId: latest.id,
+        roundNumber: latest.roundNumber,
+        weightsPath: null,
+        weightsFormat: 'sealed',
+        numParams: latest.numParams,
+        global: finalGlobal,
+        metrics: finalMetrics,
+      };
     } else if (latest && latest.roundNumber > 0) {
       fs.writeFileSync(weightsPath, await admin.weights(latest.id));
-      final = { modelVersionId: latest.id, roundNumber: latest.roundNumber, weightsPath, weightsFormat: 'float32-le', numParams: latest.numParams, global: finalGlobal, metrics: finalMetrics };
+      final = {
+        modelVersionId: latest.id,
+        roundNumber: latest.roundNumber,
+        weightsPath,
+        weightsFormat: 'float32-le',
+        numParams: latest.numParams,
+        global: finalGlobal,
+        metrics: finalMetrics,
+      };
     }
     const bankResults: SimulationResult['banks'] = {};
     for (const b of opts.banks) {
@@ -320,22 +387,48 @@ export async function runSimulation(opts: SimulationOptions, onEvent: (e: Simula
     let centralized: SimulationResult['centralized'];
     const baselines = opts.baselines ?? [];
     if (baselines.length && final?.weightsPath === null) {
-      throw new Error('--baseline needs the final global weights, but the plan seals the model for members only (release policy members-only)');
+      throw new Error(
+        '--baseline needs the final global weights, but the plan seals the model for members only (release policy members-only)',
+      );
     }
     if (baselines.length && final) {
       onEvent({ type: 'baseline-started', baselines });
       const planFile = path.join(workDir, 'plan.effective.json');
       fs.writeFileSync(planFile, JSON.stringify(plan));
       const out = path.join(workDir, 'baselines.json');
-      const args = [agentBin, 'baseline', '--plan', planFile, '--rounds', String(final.roundNumber), '--out', out, ...opts.banks.flatMap((b) => ['--data', `${b.name}=${path.resolve(b.csv)}`])];
+      const args = [
+        agentBin,
+        'baseline',
+        '--plan',
+        planFile,
+        '--rounds',
+        String(final.roundNumber),
+        '--out',
+        out,
+        ...opts.banks.flatMap((b) => ['--data', `${b.name}=${path.resolve(b.csv)}`]),
+      ];
       if (baselines.includes('local')) args.push('--local-only');
       await supervisor.runToCompletion('baselines', process.execPath, args, path.join(workDir, 'baselines.log'));
-      const b = JSON.parse(fs.readFileSync(out, 'utf8')) as { centralized?: { auc: number; ks: number; gini: number; brier: number }; banks: Record<string, { local_only?: { auc: number; ks: number } }> };
-      if (baselines.includes('centralized') && b.centralized) centralized = { auc: b.centralized.auc, ks: b.centralized.ks, gini: b.centralized.gini, brier: b.centralized.brier };
-      if (baselines.includes('local')) for (const name of Object.keys(bankResults)) bankResults[name].local_only = b.banks[name]?.local_only;
+      const b = JSON.parse(fs.readFileSync(out, 'utf8')) as {
+        centralized?: { auc: number; ks: number; gini: number; brier: number };
+        banks: Record<string, { local_only?: { auc: number; ks: number } }>;
+      };
+      if (baselines.includes('centralized') && b.centralized)
+        centralized = {
+          auc: b.centralized.auc,
+          ks: b.centralized.ks,
+          gini: b.centralized.gini,
+          brier: b.centralized.brier,
+        };
+      if (baselines.includes('local'))
+        for (const name of Object.keys(bankResults)) bankResults[name].local_only = b.banks[name]?.local_only;
     }
-    const gains = Object.values(bankResults).flatMap((r) => (r.global && r.local_only ? [r.global.auc - r.local_only.auc] : []));
-    const benefit = gains.length ? { banks: gains.length, improved: gains.filter((g) => g > 0).length, medianAucGain: median(gains) } : undefined;
+    const gains = Object.values(bankResults).flatMap((r) =>
+      r.global && r.local_only ? [r.global.auc - r.local_only.auc] : [],
+    );
+    const benefit = gains.length
+      ? { banks: gains.length, improved: gains.filter((g) => g > 0).length, medianAucGain: median(gains) }
+      : undefined;
     const reportPath = path.resolve(path.dirname(opts.outFile), `${path.basename(opts.outFile, '.json')}.report.html`);
     fs.writeFileSync(
       reportPath,
@@ -343,14 +436,23 @@ export async function runSimulation(opts: SimulationOptions, onEvent: (e: Simula
         federationName: federation.name,
         generatedAt: new Date().toISOString(),
         plan: reportPlanSummary(plan, federation.planSha256),
-        rounds: rounds.map((r) => ({ number: r.number, contributors: r.contributors.length, metrics: roundMetrics.get(r.number) ?? null })),
+        rounds: rounds.map((r) => ({
+          number: r.number,
+          contributors: r.contributors.length,
+          metrics: roundMetrics.get(r.number) ?? null,
+        })),
         final: finalMetrics,
         benefit,
         baselines: centralized ? { centralized: { auc: centralized.auc, ks: centralized.ks } } : undefined,
       }),
     );
     const result: SimulationResult = {
-      federation: { id: federation.id, name: federation.name, planSha256: federation.planSha256, numParams: federation.numParams },
+      federation: {
+        id: federation.id,
+        name: federation.name,
+        planSha256: federation.planSha256,
+        numParams: federation.numParams,
+      },
       workDir,
       holdoutFraction: plan.holdout.fraction,
       rounds,

@@ -8,12 +8,36 @@ import { enroll } from './coordinator-client';
 import { ParticipantAgent } from './participant-agent';
 import { mergeTransport, type AgentTransport } from './transport';
 
-export async function enrollAgent(o: { coordinator: string; federation?: string; token: string; stateDir: string; transport?: AgentTransport }): Promise<AgentIdentity> {
+export async function enrollAgent(o: {
+  coordinator: string;
+  federation?: string;
+  token: string;
+  stateDir: string;
+  transport?: AgentTransport;
+}): Promise<AgentIdentity> {
   const existing = loadIdentity(o.stateDir);
-  if (existing) throw new Error(`${o.stateDir} already holds an enrollment (${existing.participantId}); use another --state-dir`);
+  if (existing)
+    throw new Error(`${o.stateDir} already holds an enrollment (${existing.participantId}); use another --state-dir`);
   const keys = newKeyMaterial();
-  const res = await enroll(o.coordinator, { federationId: o.federation ?? '', token: o.token, signingPublicKey: keys.signingPublicKey, boxPublicKey: keys.boxPublicKey }, o.transport);
-  const identity: AgentIdentity = { coordinator: o.coordinator, transport: o.transport, federationId: res.federationId, participantId: res.participantId, keyEpoch: res.keyEpoch, planJson: res.planJson, ...keys };
+  const res = await enroll(
+    o.coordinator,
+    {
+      federationId: o.federation ?? '',
+      token: o.token,
+      signingPublicKey: keys.signingPublicKey,
+      boxPublicKey: keys.boxPublicKey,
+    },
+    o.transport,
+  );
+  const identity: AgentIdentity = {
+    coordinator: o.coordinator,
+    transport: o.transport,
+    federationId: res.federationId,
+    participantId: res.participantId,
+    keyEpoch: res.keyEpoch,
+    planJson: res.planJson,
+    ...keys,
+  };
   saveIdentity(o.stateDir, identity);
   return identity;
 }
@@ -35,9 +59,17 @@ export async function runAgent(o: RunAgentOptions): Promise<void> {
   let identity = loadIdentity(o.stateDir);
   if (!identity) {
     if (!o.coordinator || !o.token) {
-      throw new Error(`not enrolled yet (${o.stateDir} holds no identity): pass --coordinator and --token from your invitation`);
+      throw new Error(
+        `not enrolled yet (${o.stateDir} holds no identity): pass --coordinator and --token from your invitation`,
+      );
     }
-    identity = await enrollAgent({ coordinator: o.coordinator, federation: o.federation, token: o.token, stateDir: o.stateDir, transport: o.transport });
+    identity = await enrollAgent({
+      coordinator: o.coordinator,
+      federation: o.federation,
+      token: o.token,
+      stateDir: o.stateDir,
+      transport: o.transport,
+    });
     o.logger.info({ participantId: identity.participantId }, 'enrolled');
   }
   identity = { ...identity, transport: mergeTransport(identity.transport, o.transport ?? {}) };
@@ -49,7 +81,16 @@ export async function runAgent(o: RunAgentOptions): Promise<void> {
   const { train, holdout } = splitHoldout(dataset, plan.holdout.fraction, plan.holdout.seed);
   const { backend } = await initTensorflow();
   o.logger.info({ rows: dataset.rows, train: train.rows, holdout: holdout.rows, backend }, 'data loaded');
-  const agent = new ParticipantAgent({ identity, train, holdout, logger: o.logger, keepUpdatesDir: o.keepUpdates, healthDir: o.stateDir, stateDir: o.stateDir, dataFile: o.data });
+  const agent = new ParticipantAgent({
+    identity,
+    train,
+    holdout,
+    logger: o.logger,
+    keepUpdatesDir: o.keepUpdates,
+    healthDir: o.stateDir,
+    stateDir: o.stateDir,
+    dataFile: o.data,
+  });
   const stop = () => agent.stop();
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);

@@ -64,7 +64,12 @@ export async function enroll(
   try {
     return await new Promise((resolve, reject) =>
       client.Enroll(
-        { federationId: req.federationId, enrollmentToken: req.token, signingPublicKey: req.signingPublicKey, boxPublicKey: req.boxPublicKey },
+        {
+          federationId: req.federationId,
+          enrollmentToken: req.token,
+          signingPublicKey: req.signingPublicKey,
+          boxPublicKey: req.boxPublicKey,
+        },
         { deadline: Date.now() + 30_000 },
         (err, res) => (err ? reject(callError('Enroll', err)) : resolve(res!)),
       ),
@@ -84,7 +89,14 @@ export class CoordinatorClient {
 
   private envelope(phase: Phase__Output, payloadSha256: Uint8Array, roundId = '', keyEpoch = this.identity.keyEpoch) {
     return signEnvelope(
-      { participantId: this.identity.participantId, federationId: this.identity.federationId, roundId, phase, keyEpoch, payloadSha256 },
+      {
+        participantId: this.identity.participantId,
+        federationId: this.identity.federationId,
+        roundId,
+        phase,
+        keyEpoch,
+        payloadSha256,
+      },
       this.identity.signingSecretKey,
     );
   }
@@ -103,7 +115,11 @@ export class CoordinatorClient {
     let header: H | undefined;
     let received = 0;
     try {
-      for await (const msg of stream as AsyncIterable<{ header?: H | null; chunk?: { index: number; data: Buffer } | null; part?: string }>) {
+      for await (const msg of stream as AsyncIterable<{
+        header?: H | null;
+        chunk?: { index: number; data: Buffer } | null;
+        part?: string;
+      }>) {
         if (msg.part === 'header' && msg.header?.payload) {
           header = msg.header;
           assembler = new ChunkAssembler(msg.header.payload, {});
@@ -144,17 +160,40 @@ export class CoordinatorClient {
   }
 
   /** `modelVersionId` may be 'latest'. */
-  async downloadModel(modelVersionId: string, onProgress?: (bytes: number, total: number) => void): Promise<{ data: Buffer; roundNumber: number; encoding: string; modelVersionId: string }> {
-    const stream = this.client.DownloadModel({ envelope: this.envelope('PHASE_DOWNLOAD', downloadDigest(modelVersionId)), modelVersionId });
+  async downloadModel(
+    modelVersionId: string,
+    onProgress?: (bytes: number, total: number) => void,
+  ): Promise<{ data: Buffer; roundNumber: number; encoding: string; modelVersionId: string }> {
+    const stream = this.client.DownloadModel({
+      envelope: this.envelope('PHASE_DOWNLOAD', downloadDigest(modelVersionId)),
+      modelVersionId,
+    });
     const { header, data } = await this.readChunked<ModelHeader__Output>('DownloadModel', stream, onProgress);
-    return { data, roundNumber: header.roundNumber, encoding: header.payload!.encoding, modelVersionId: header.modelVersionId };
+    return {
+      data,
+      roundNumber: header.roundNumber,
+      encoding: header.payload!.encoding,
+      modelVersionId: header.modelVersionId,
+    };
   }
 
-  async downloadAggregate(roundId: string, kind: ContributionKind): Promise<{ data: Buffer; contributors: number; keyEpoch: number; encoding: PayloadEncoding }> {
+  async downloadAggregate(
+    roundId: string,
+    kind: ContributionKind,
+  ): Promise<{ data: Buffer; contributors: number; keyEpoch: number; encoding: PayloadEncoding }> {
     const k = toWireUpdateKind(kind);
-    const stream = this.client.DownloadAggregate({ envelope: this.envelope('PHASE_DOWNLOAD_AGGREGATE', aggregateDigest(roundId, k)), roundId, kind: k });
+    const stream = this.client.DownloadAggregate({
+      envelope: this.envelope('PHASE_DOWNLOAD_AGGREGATE', aggregateDigest(roundId, k)),
+      roundId,
+      kind: k,
+    });
     const { header, data } = await this.readChunked<AggregateHeader__Output>('DownloadAggregate', stream);
-    return { data, contributors: header.contributors, keyEpoch: header.keyEpoch, encoding: (header.payload?.encoding ?? 'PAYLOAD_ENCODING_UNSPECIFIED') as PayloadEncoding };
+    return {
+      data,
+      contributors: header.contributors,
+      keyEpoch: header.keyEpoch,
+      encoding: (header.payload?.encoding ?? 'PAYLOAD_ENCODING_UNSPECIFIED') as PayloadEncoding,
+    };
   }
 
   uploadUpdate(args: {
@@ -180,33 +219,78 @@ export class CoordinatorClient {
   }
 
   /** Publishes the model computed from a round's aggregate; roundId '' re-seals for a new key epoch. */
-  async publishModel(args: { roundId: string; baseModelVersionId: string; encoding: PayloadEncoding; numParams: number; payload: Buffer; keyEpoch: number }): Promise<string> {
+  async publishModel(args: {
+    roundId: string;
+    baseModelVersionId: string;
+    encoding: PayloadEncoding;
+    numParams: number;
+    payload: Buffer;
+    keyEpoch: number;
+  }): Promise<string> {
     const descriptor = describePayload(args.payload, args.encoding, args.numParams);
-    const header = { envelope: this.envelope('PHASE_PUBLISH', descriptor.sha256, args.roundId, args.keyEpoch), baseModelVersionId: args.baseModelVersionId, payload: descriptor };
-    const res = await this.writeChunked<PublishModelRequest, PublishModelResponse__Output>('PublishModel', (cb) => this.client.PublishModel(cb), header, args.payload);
+    const header = {
+      envelope: this.envelope('PHASE_PUBLISH', descriptor.sha256, args.roundId, args.keyEpoch),
+      baseModelVersionId: args.baseModelVersionId,
+      payload: descriptor,
+    };
+    const res = await this.writeChunked<PublishModelRequest, PublishModelResponse__Output>(
+      'PublishModel',
+      (cb) => this.client.PublishModel(cb),
+      header,
+      args.payload,
+    );
     return res.modelVersionId;
   }
 
-  submitKeyShares(keyEpoch: number, parameterSet: string, shares: { participantId: string; nonce: Uint8Array; sealedKey: Uint8Array }[], wrappedKey: Uint8Array): Promise<void> {
-    const envelope = this.envelope('PHASE_KEY_CEREMONY', keySharesDigest(keyEpoch, parameterSet, shares, wrappedKey), '', keyEpoch);
+  submitKeyShares(
+    keyEpoch: number,
+    parameterSet: string,
+    shares: { participantId: string; nonce: Uint8Array; sealedKey: Uint8Array }[],
+    wrappedKey: Uint8Array,
+  ): Promise<void> {
+    const envelope = this.envelope(
+      'PHASE_KEY_CEREMONY',
+      keySharesDigest(keyEpoch, parameterSet, shares, wrappedKey),
+      '',
+      keyEpoch,
+    );
     return new Promise((resolve, reject) =>
-      this.client.SubmitKeyShares({ envelope, keyEpoch, parameterSet, shares, wrappedKey }, { deadline: Date.now() + 60_000 }, (err) => (err ? reject(callError('SubmitKeyShares', err)) : resolve())),
+      this.client.SubmitKeyShares(
+        { envelope, keyEpoch, parameterSet, shares, wrappedKey },
+        { deadline: Date.now() + 60_000 },
+        (err) => (err ? reject(callError('SubmitKeyShares', err)) : resolve()),
+      ),
     );
   }
 
   fetchKeyShare(keyEpoch: number): Promise<FetchKeyShareResponse__Output> {
     const envelope = this.envelope('PHASE_FETCH_KEY', fetchKeyDigest(keyEpoch));
     return new Promise((resolve, reject) =>
-      this.client.FetchKeyShare({ envelope, keyEpoch }, { deadline: Date.now() + 60_000 }, (err, res) => (err ? reject(callError('FetchKeyShare', err)) : resolve(res!))),
+      this.client.FetchKeyShare({ envelope, keyEpoch }, { deadline: Date.now() + 60_000 }, (err, res) =>
+        err ? reject(callError('FetchKeyShare', err)) : resolve(res!),
+      ),
     );
   }
 
   /** Reports the consortium histogram this member decrypted from a round's evaluation sum. */
-  submitEvaluation(roundId: string, modelVersionId: string, contributors: number, histogram: EvaluationHistogramWire, keyEpoch: number): Promise<void> {
-    const env = this.envelope('PHASE_EVALUATION_RESULT', evaluationDigest(modelVersionId, contributors, histogram), roundId, keyEpoch);
+  submitEvaluation(
+    roundId: string,
+    modelVersionId: string,
+    contributors: number,
+    histogram: EvaluationHistogramWire,
+    keyEpoch: number,
+  ): Promise<void> {
+    const env = this.envelope(
+      'PHASE_EVALUATION_RESULT',
+      evaluationDigest(modelVersionId, contributors, histogram),
+      roundId,
+      keyEpoch,
+    );
     return new Promise((resolve, reject) =>
-      this.client.SubmitEvaluation({ envelope: env, modelVersionId, contributors, histogram }, { deadline: Date.now() + 60_000 }, (err) =>
-        err ? reject(callError('SubmitEvaluation', err)) : resolve(),
+      this.client.SubmitEvaluation(
+        { envelope: env, modelVersionId, contributors, histogram },
+        { deadline: Date.now() + 60_000 },
+        (err) => (err ? reject(callError('SubmitEvaluation', err)) : resolve()),
       ),
     );
   }
@@ -215,7 +299,9 @@ export class CoordinatorClient {
   submitStandardization(roundId: string, momentsJson: string, keyEpoch: number): Promise<void> {
     const env = this.envelope('PHASE_STANDARDIZATION', standardizationDigest(momentsJson), roundId, keyEpoch);
     return new Promise((resolve, reject) =>
-      this.client.SubmitStandardization({ envelope: env, momentsJson }, { deadline: Date.now() + 60_000 }, (err) => (err ? reject(callError('SubmitStandardization', err)) : resolve())),
+      this.client.SubmitStandardization({ envelope: env, momentsJson }, { deadline: Date.now() + 60_000 }, (err) =>
+        err ? reject(callError('SubmitStandardization', err)) : resolve(),
+      ),
     );
   }
 

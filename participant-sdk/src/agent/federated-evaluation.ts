@@ -24,13 +24,18 @@ export interface LocalEvaluation {
   metrics: ExactMetrics;
 }
 
-export const localEvaluationPath = (stateDir: string, roundNumber: number): string => path.join(stateDir, 'evaluations', `round-${roundNumber}.json`);
+export const localEvaluationPath = (stateDir: string, roundNumber: number): string =>
+  path.join(stateDir, 'evaluations', `round-${roundNumber}.json`);
 
 export function writeLocalEvaluation(stateDir: string, e: LocalEvaluation): string {
   const file = localEvaluationPath(stateDir, e.roundNumber);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   // NaN (one class absent) has no JSON form: null says "undefined" plainly.
-  fs.writeFileSync(file, `${JSON.stringify(e, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`, { mode: 0o600 });
+  fs.writeFileSync(
+    file,
+    `${JSON.stringify(e, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`,
+    { mode: 0o600 },
+  );
   return file;
 }
 
@@ -58,10 +63,17 @@ export async function contributeEvaluation(o: {
 }
 
 /** Decrypts the consortium's histogram sum and reports it; every contributor does, so a false report is caught. */
-export async function reportEvaluation(o: { task: Task__Output; client: CoordinatorClient; keys: KeyRing; spec: SecureAggregationSpec; bins: number }): Promise<FederatedMetrics> {
+export async function reportEvaluation(o: {
+  task: Task__Output;
+  client: CoordinatorClient;
+  keys: KeyRing;
+  spec: SecureAggregationSpec;
+  bins: number;
+}): Promise<FederatedMetrics> {
   const sum = await o.client.downloadAggregate(o.task.roundId, 'evaluation');
   let fieldSums: ArrayLike<number>;
-  if (sum.encoding === 'PAYLOAD_ENCODING_BFV_PACKED') fieldSums = (await o.keys.get(o.task.keyEpoch)).holder.decrypt(sum.data);
+  if (sum.encoding === 'PAYLOAD_ENCODING_BFV_PACKED')
+    fieldSums = (await o.keys.get(o.task.keyEpoch)).holder.decrypt(sum.data);
   else if (sum.encoding === 'PAYLOAD_ENCODING_FLOAT64_LE') fieldSums = decodeFloat64(sum.data);
   else throw new Error(`evaluation aggregate has unexpected encoding ${sum.encoding} (${sum.data.length} bytes)`);
   const h = decodeEvaluationContribution(fieldSums, o.bins, o.spec);
@@ -69,7 +81,13 @@ export async function reportEvaluation(o: { task: Task__Output; client: Coordina
     o.task.roundId,
     o.task.modelVersionId,
     sum.contributors,
-    { bins: h.bins, negatives: Array.from(h.negatives), positives: Array.from(h.positives), sumSquaredError: h.sumSquaredError, sumLogLoss: h.sumLogLoss },
+    {
+      bins: h.bins,
+      negatives: Array.from(h.negatives),
+      positives: Array.from(h.positives),
+      sumSquaredError: h.sumSquaredError,
+      sumLogLoss: h.sumLogLoss,
+    },
     o.task.keyEpoch,
   );
   return federatedMetrics(h);

@@ -17,15 +17,23 @@ export function writeHealth(stateDir: string, now = Date.now()): void {
   fs.renameSync(tmp, file);
 }
 
-export function checkHealth(stateDir: string, now = Date.now(), maxAgeMs = HEALTH_MAX_AGE_MS): { ok: boolean; message: string } {
+export function checkHealth(
+  stateDir: string,
+  now = Date.now(),
+  maxAgeMs = HEALTH_MAX_AGE_MS,
+): { ok: boolean; message: string } {
   const file = path.join(stateDir, FILE);
-  if (!fs.existsSync(file)) return { ok: false, message: `no ${FILE} in ${stateDir}: the agent has not reached the coordinator yet` };
+  if (!fs.existsSync(file))
+    return { ok: false, message: `no ${FILE} in ${stateDir}: the agent has not reached the coordinator yet` };
   try {
     const { connectedAt } = JSON.parse(fs.readFileSync(file, 'utf8')) as { connectedAt: number };
     const age = now - connectedAt;
     return age <= maxAgeMs
       ? { ok: true, message: `connected to the coordinator ${Math.round(age / 1000)} s ago` }
-      : { ok: false, message: `last heard from the coordinator ${Math.round(age / 1000)} s ago (limit ${maxAgeMs / 1000} s)` };
+      : {
+          ok: false,
+          message: `last heard from the coordinator ${Math.round(age / 1000)} s ago (limit ${maxAgeMs / 1000} s)`,
+        };
   } catch {
     return { ok: false, message: `${file} is unreadable` };
   }

@@ -1,4 +1,12 @@
-import { dealKeyShares, generateFederationKey, HeKeyHolder, openSealedModel, sealedModelEpoch, sealModel, type Task__Output } from '@syndicate/protocol';
+import {
+  dealKeyShares,
+  generateFederationKey,
+  HeKeyHolder,
+  openSealedModel,
+  sealedModelEpoch,
+  sealModel,
+  type Task__Output,
+} from '@syndicate/protocol';
 import type { Logger } from 'pino';
 import type { AgentIdentity } from '../crypto/identity-store';
 import type { KeyRing } from '../crypto/key-ring';
@@ -9,7 +17,15 @@ import type { CoordinatorClient } from './coordinator-client';
  * current model for the new epoch when it is sealed (members-only), then seals
  * the key to every member's X25519 key. The coordinator only relays boxes.
  */
-export async function dealKeyEpoch(o: { task: Task__Output; identity: AgentIdentity; client: CoordinatorClient; keys: KeyRing; numParams: number; payloadFloats: number; logger: Logger }): Promise<void> {
+export async function dealKeyEpoch(o: {
+  task: Task__Output;
+  identity: AgentIdentity;
+  client: CoordinatorClient;
+  keys: KeyRing;
+  numParams: number;
+  payloadFloats: number;
+  logger: Logger;
+}): Promise<void> {
   const { task } = o;
   const key = await generateFederationKey(task.parameterSet, task.keyEpoch);
   if (task.modelVersionId) {
@@ -29,5 +45,8 @@ export async function dealKeyEpoch(o: { task: Task__Output; identity: AgentIdent
   const { shares, wrappedKey } = dealKeyShares(key, task.members, o.identity.boxSecretKey);
   await o.client.submitKeyShares(task.keyEpoch, task.parameterSet, shares, wrappedKey);
   o.keys.remember(key, await HeKeyHolder.open(key));
-  o.logger.info({ keyEpoch: task.keyEpoch, members: shares.length, resealed: Boolean(task.modelVersionId) }, 'dealt key epoch');
+  o.logger.info(
+    { keyEpoch: task.keyEpoch, members: shares.length, resealed: Boolean(task.modelVersionId) },
+    'dealt key epoch',
+  );
 }

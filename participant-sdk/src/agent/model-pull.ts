@@ -1,6 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { modelLayout, modelPayloadFloats, parseTrainingPlanJson, splitModelPayload, type TrainingPlan } from '@syndicate/protocol';
+import {
+  modelLayout,
+  modelPayloadFloats,
+  parseTrainingPlanJson,
+  splitModelPayload,
+  type TrainingPlan,
+} from '@syndicate/protocol';
 import { loadIdentity } from '../crypto/identity-store';
 import { KeyRing } from '../crypto/key-ring';
 import { CoordinatorClient } from './coordinator-client';
@@ -17,10 +23,19 @@ export interface PulledModel {
  * The current global model for this member's data scientists, decrypted here:
  * under members-only the coordinator holds it sealed and cannot read it.
  */
-export async function pullModel(o: { stateDir: string; coordinator?: string; modelVersionId?: string; transport?: AgentTransport }): Promise<PulledModel> {
+export async function pullModel(o: {
+  stateDir: string;
+  coordinator?: string;
+  modelVersionId?: string;
+  transport?: AgentTransport;
+}): Promise<PulledModel> {
   const stored = loadIdentity(o.stateDir);
   if (!stored) throw new Error(`${o.stateDir} holds no enrollment; run syndicate-agent enroll first`);
-  const identity = { ...stored, coordinator: o.coordinator ?? stored.coordinator, transport: mergeTransport(stored.transport, o.transport ?? {}) };
+  const identity = {
+    ...stored,
+    coordinator: o.coordinator ?? stored.coordinator,
+    transport: mergeTransport(stored.transport, o.transport ?? {}),
+  };
   const plan = parseTrainingPlanJson(identity.planJson);
   const client = new CoordinatorClient(identity);
   const keys = new KeyRing(identity, client);
@@ -28,7 +43,12 @@ export async function pullModel(o: { stateDir: string; coordinator?: string; mod
     const m = await client.downloadModel(o.modelVersionId ?? 'latest');
     // Only the weights: a fedadam/fedyogi payload's optimizer moments are no use to a data scientist.
     const { weights } = splitModelPayload(plan, await keys.modelWeights(m, modelPayloadFloats(plan)));
-    return { modelVersionId: m.modelVersionId, roundNumber: m.roundNumber, sealed: m.encoding === 'PAYLOAD_ENCODING_SEALED_FLOAT32', weights };
+    return {
+      modelVersionId: m.modelVersionId,
+      roundNumber: m.roundNumber,
+      sealed: m.encoding === 'PAYLOAD_ENCODING_SEALED_FLOAT32',
+      weights,
+    };
   } finally {
     keys.dispose();
     client.close();
@@ -48,6 +68,13 @@ export function writePulledModel(file: string, plan: TrainingPlan, m: PulledMode
     return;
   }
   const layout = modelLayout(plan);
-  const tensors = layout.tensors.map((t) => ({ name: t.name, shape: t.shape, values: Array.from(m.weights.subarray(t.offset, t.offset + t.size)) }));
-  fs.writeFileSync(file, `${JSON.stringify({ modelVersionId: m.modelVersionId, roundNumber: m.roundNumber, numParams: m.weights.length, schema: plan.schema, tensors }, null, 1)}\n`);
+  const tensors = layout.tensors.map((t) => ({
+    name: t.name,
+    shape: t.shape,
+    values: Array.from(m.weights.subarray(t.offset, t.offset + t.size)),
+  }));
+  fs.writeFileSync(
+    file,
+    `${JSON.stringify({ modelVersionId: m.modelVersionId, roundNumber: m.roundNumber, numParams: m.weights.length, schema: plan.schema, tensors }, null, 1)}\n`,
+  );
 }

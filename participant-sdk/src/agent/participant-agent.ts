@@ -52,7 +52,12 @@ export interface AgentOptions {
 }
 
 /** Refusals that retrying cannot fix: the agent stops and says why. */
-const FATAL_REASONS = new Set(['UNKNOWN_PARTICIPANT', 'PARTICIPANT_REVOKED', 'WRONG_FEDERATION', 'FEDERATION_NOT_FOUND']);
+const FATAL_REASONS = new Set([
+  'UNKNOWN_PARTICIPANT',
+  'PARTICIPANT_REVOKED',
+  'WRONG_FEDERATION',
+  'FEDERATION_NOT_FOUND',
+]);
 
 /**
  * The bank-side daemon: holds one outbound stream open, runs tasks one at a time,
@@ -152,11 +157,23 @@ export class ParticipantAgent {
     if (n.kind === 'KIND_ROUND_CANCELLED') {
       const before = this.queue.length;
       this.queue = this.queue.filter((t) => t.roundId !== n.roundId);
-      log.warn({ round: n.roundNumber, roundId: n.roundId, dropped: before - this.queue.length, why: n.message }, 'round cancelled by the consortium');
+      log.warn(
+        { round: n.roundNumber, roundId: n.roundId, dropped: before - this.queue.length, why: n.message },
+        'round cancelled by the consortium',
+      );
     } else if (n.kind === 'KIND_PAUSED') {
-      log.warn({ round: n.roundNumber, why: n.message }, 'federation paused by the consortium: work already sent is kept, the round waits');
+      log.warn(
+        { round: n.roundNumber, why: n.message },
+        'federation paused by the consortium: work already sent is kept, the round waits',
+      );
     } else if (n.kind === 'KIND_RESUMED') {
-      log.info({ round: n.roundNumber, deadline: n.deadlineUnixMs ? new Date(Number(n.deadlineUnixMs)).toISOString() : undefined }, 'federation resumed');
+      log.info(
+        {
+          round: n.roundNumber,
+          deadline: n.deadlineUnixMs ? new Date(Number(n.deadlineUnixMs)).toISOString() : undefined,
+        },
+        'federation resumed',
+      );
     }
   }
 
@@ -176,11 +193,25 @@ export class ParticipantAgent {
   private async count(task: Task__Output): Promise<void> {
     // Feature statistics first: a member whose count is in the sum has its moments in too.
     if (!this.standardized && task.statsRoundId === task.roundId) {
-      if (!this.opts.dataFile) throw new Error('this plan standardises features federatedly: the agent needs its data file to compute its feature statistics');
-      await sendFeatureStats({ task, client: this.client, keys: this.keys, spec: this.spec, plan: this.plan, dataFile: this.opts.dataFile, rows: this.train.rows + this.holdout.rows }).catch((err: unknown) => {
+      if (!this.opts.dataFile)
+        throw new Error(
+          'this plan standardises features federatedly: the agent needs its data file to compute its feature statistics',
+        );
+      await sendFeatureStats({
+        task,
+        client: this.client,
+        keys: this.keys,
+        spec: this.spec,
+        plan: this.plan,
+        dataFile: this.opts.dataFile,
+        rows: this.train.rows + this.holdout.rows,
+      }).catch((err: unknown) => {
         if (!(err instanceof CoordinatorCallError && err.reason === 'DUPLICATE_STATS')) throw err;
       });
-      this.opts.logger.info({ round: task.roundNumber }, 'encrypted feature statistics sent for consortium standardisation');
+      this.opts.logger.info(
+        { round: task.roundNumber },
+        'encrypted feature statistics sent for consortium standardisation',
+      );
     }
     await sendSampleCount({ task, client: this.client, keys: this.keys, spec: this.spec, numSamples: this.train.rows });
   }
@@ -188,16 +219,31 @@ export class ParticipantAgent {
   /** Applies the consortium's means and standard deviations and re-encodes the data with them (once). */
   private async ensureStandardized(task: Task__Output): Promise<void> {
     if (this.standardized) return;
-    if (!this.opts.dataFile) throw new Error('this plan standardises features federatedly: the agent needs its data file to re-encode it');
-    const moments = await consortiumMoments({ task, client: this.client, keys: this.keys, spec: this.spec, plan: this.plan });
+    if (!this.opts.dataFile)
+      throw new Error('this plan standardises features federatedly: the agent needs its data file to re-encode it');
+    const moments = await consortiumMoments({
+      task,
+      client: this.client,
+      keys: this.keys,
+      spec: this.spec,
+      plan: this.plan,
+    });
     this.plan = applyConsortiumStandardization(this.plan, moments);
     // Kept for what scores the global model on this machine later (benefit): it must scale as training did.
     if (this.opts.stateDir) saveStandardization(this.opts.stateDir, moments);
-    const { train, holdout } = splitHoldout(await loadCsvDataset(this.opts.dataFile, this.plan.schema), this.plan.holdout.fraction, this.plan.holdout.seed);
+    const { train, holdout } = splitHoldout(
+      await loadCsvDataset(this.opts.dataFile, this.plan.schema),
+      this.plan.holdout.fraction,
+      this.plan.holdout.seed,
+    );
     this.train = train;
     this.holdout = holdout;
     this.standardized = true;
-    const scaled = this.plan.schema.features.flatMap((f) => (f.type === 'numeric' && f.standardize === 'federated' ? [`${f.name}: mean ${f.center.toPrecision(6)}, sd ${f.scale.toPrecision(6)}`] : []));
+    const scaled = this.plan.schema.features.flatMap((f) =>
+      f.type === 'numeric' && f.standardize === 'federated'
+        ? [`${f.name}: mean ${f.center.toPrecision(6)}, sd ${f.scale.toPrecision(6)}`]
+        : [],
+    );
     this.opts.logger.info({ features: scaled }, 'consortium standardisation applied');
   }
 
@@ -211,10 +257,21 @@ export class ParticipantAgent {
         if (this.done.has(key)) continue;
         this.current = key;
         try {
-          if (['TASK_TYPE_TRAIN', 'TASK_TYPE_EVALUATE', 'TASK_TYPE_APPLY'].includes(task.type)) await this.ensureStandardized(task);
-          if (task.type === 'TASK_TYPE_TRAIN') await (task.parameterSet ? this.trainSecure(task) : this.trainPlain(task));
+          if (['TASK_TYPE_TRAIN', 'TASK_TYPE_EVALUATE', 'TASK_TYPE_APPLY'].includes(task.type))
+            await this.ensureStandardized(task);
+          if (task.type === 'TASK_TYPE_TRAIN')
+            await (task.parameterSet ? this.trainSecure(task) : this.trainPlain(task));
           else if (task.type === 'TASK_TYPE_EVALUATE') await this.evaluate(task);
-          else if (task.type === 'TASK_TYPE_KEY_CEREMONY') await dealKeyEpoch({ task, identity: this.opts.identity, client: this.client, keys: this.keys, numParams: this.numParams, payloadFloats: this.payloadFloats, logger: this.opts.logger });
+          else if (task.type === 'TASK_TYPE_KEY_CEREMONY')
+            await dealKeyEpoch({
+              task,
+              identity: this.opts.identity,
+              client: this.client,
+              keys: this.keys,
+              numParams: this.numParams,
+              payloadFloats: this.payloadFloats,
+              logger: this.opts.logger,
+            });
           else if (task.type === 'TASK_TYPE_COUNT') await this.count(task);
           else if (task.type === 'TASK_TYPE_APPLY') await this.apply(task);
           else if (task.type === 'TASK_TYPE_EVALUATION_RESULT') await this.reportEvaluation(task);
@@ -222,7 +279,15 @@ export class ParticipantAgent {
         } catch (err) {
           const reason = err instanceof CoordinatorCallError ? err.reason : '';
           // Already done (re-sent after a reconnect), or an evaluation that closed without this member: nothing failed.
-          if (['DUPLICATE_UPDATE', 'DUPLICATE_COUNT', 'DUPLICATE_EVALUATION', 'DUPLICATE_STATS', 'EVALUATION_NOT_COLLECTING'].includes(reason)) {
+          if (
+            [
+              'DUPLICATE_UPDATE',
+              'DUPLICATE_COUNT',
+              'DUPLICATE_EVALUATION',
+              'DUPLICATE_STATS',
+              'EVALUATION_NOT_COLLECTING',
+            ].includes(reason)
+          ) {
             this.done.add(key);
             this.opts.logger.info({ type: task.type, round: task.roundNumber, reason }, 'task already settled');
             continue;
@@ -230,10 +295,16 @@ export class ParticipantAgent {
           if (reason === 'NOT_A_KEY_MEMBER') {
             // Joined after this key epoch was dealt: nothing to do until the next one.
             this.done.add(key);
-            this.opts.logger.info({ type: task.type, round: task.roundNumber }, 'skipped: this member joins at the next key epoch');
+            this.opts.logger.info(
+              { type: task.type, round: task.roundNumber },
+              'skipped: this member joins at the next key epoch',
+            );
             continue;
           }
-          this.opts.logger.error({ task: task.taskId, type: task.type, round: task.roundNumber, err: (err as Error).message }, 'task failed');
+          this.opts.logger.error(
+            { task: task.taskId, type: task.type, round: task.roundNumber, err: (err as Error).message },
+            'task failed',
+          );
         }
       }
     } finally {
@@ -256,7 +327,13 @@ export class ParticipantAgent {
   }
 
   /** The bank's own audit trail: what it trained from and what it computed, never leaving the premises. */
-  private keepLocalResult(roundNumber: number, roundId: string, weights: Float32Array, numSamples: number, global: Float32Array): void {
+  private keepLocalResult(
+    roundNumber: number,
+    roundId: string,
+    weights: Float32Array,
+    numSamples: number,
+    global: Float32Array,
+  ): void {
     if (!this.opts.keepUpdatesDir) return;
     fs.mkdirSync(this.opts.keepUpdatesDir, { recursive: true });
     const base = path.join(this.opts.keepUpdatesDir, `round-${roundNumber}`);
@@ -273,27 +350,68 @@ export class ParticipantAgent {
     const numSamples = this.train.rows;
     const { weight } = await memberWeight({ task, client: this.client, keys: this.keys, spec: this.spec, numSamples });
     log.info({ round: task.roundNumber, model: task.modelVersionId }, 'training');
-    const result = await trainLocal({ plan: this.plan, globalWeights: global, data: this.train, seed: task.roundNumber });
+    const result = await trainLocal({
+      plan: this.plan,
+      globalWeights: global,
+      data: this.train,
+      seed: task.roundNumber,
+    });
     this.keepLocalResult(task.roundNumber, task.roundId, result.weights, result.numSamples, global);
     this.roundBases.set(task.roundId, basePayload);
-    const sent = await sendEncryptedDelta({ task, client: this.client, keys: this.keys, spec: this.spec, global, local: result.weights, weight });
-    if (sent.clipped > 0) log.warn({ round: task.roundNumber, clipped: sent.clipped, clip: this.spec.clip }, 'update values clipped; consider a larger aggregation.secure.clip');
-    log.info({ round: task.roundNumber, receipt: sent.receiptId, bytes: sent.bytes, loss: result.finalLoss, seconds: result.seconds }, 'encrypted update accepted');
+    const sent = await sendEncryptedDelta({
+      task,
+      client: this.client,
+      keys: this.keys,
+      spec: this.spec,
+      global,
+      local: result.weights,
+      weight,
+    });
+    if (sent.clipped > 0)
+      log.warn(
+        { round: task.roundNumber, clipped: sent.clipped, clip: this.spec.clip },
+        'update values clipped; consider a larger aggregation.secure.clip',
+      );
+    log.info(
+      {
+        round: task.roundNumber,
+        receipt: sent.receiptId,
+        bytes: sent.bytes,
+        loss: result.finalLoss,
+        seconds: result.seconds,
+      },
+      'encrypted update accepted',
+    );
   }
 
   private async apply(task: Task__Output): Promise<void> {
     const base = this.roundBases.get(task.roundId) ?? (await this.globalPayload(task.modelVersionId));
-    const r = await applyAggregate({ task, client: this.client, keys: this.keys, spec: this.spec, plan: this.plan, base });
+    const r = await applyAggregate({
+      task,
+      client: this.client,
+      keys: this.keys,
+      spec: this.spec,
+      plan: this.plan,
+      base,
+    });
     this.applied.set(task.roundNumber, r.payload);
     this.roundBases.delete(task.roundId);
-    this.opts.logger.info({ round: task.roundNumber, contributors: r.contributors, errorBound: r.errorBound, published: r.modelVersionId }, 'aggregate decrypted and applied');
+    this.opts.logger.info(
+      { round: task.roundNumber, contributors: r.contributors, errorBound: r.errorBound, published: r.modelVersionId },
+      'aggregate decrypted and applied',
+    );
   }
 
   private async trainPlain(task: Task__Output): Promise<void> {
     const log = this.opts.logger;
     log.info({ round: task.roundNumber, model: task.modelVersionId }, 'training');
     const global = await this.globalWeights(task.modelVersionId);
-    const result = await trainLocal({ plan: this.plan, globalWeights: global, data: this.train, seed: task.roundNumber });
+    const result = await trainLocal({
+      plan: this.plan,
+      globalWeights: global,
+      data: this.train,
+      seed: task.roundNumber,
+    });
     const payload = encodeFloat32(result.weights);
     this.keepLocalResult(task.roundNumber, task.roundId, result.weights, result.numSamples, global);
     const receipt = await this.client.uploadUpdate({
@@ -304,7 +422,10 @@ export class ParticipantAgent {
       numSamples: result.numSamples,
       payload,
     });
-    log.info({ round: task.roundNumber, receipt: receipt.receiptId, loss: result.finalLoss, seconds: result.seconds }, 'update accepted');
+    log.info(
+      { round: task.roundNumber, receipt: receipt.receiptId, loss: result.finalLoss, seconds: result.seconds },
+      'update accepted',
+    );
   }
 
   private async evaluate(task: Task__Output): Promise<void> {
@@ -313,22 +434,55 @@ export class ParticipantAgent {
     const mine = this.applied.get(task.roundNumber);
     if (mine) {
       // Every member derives the same payload (weights and optimizer state) from the same aggregate; a difference means tampering.
-      const same = Buffer.from(mine.buffer, mine.byteOffset, mine.byteLength).equals(Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength));
-      if (!same) this.opts.logger.error({ round: task.roundNumber, model: task.modelVersionId }, 'published model differs from the one this member computed from the aggregate');
+      const same = Buffer.from(mine.buffer, mine.byteOffset, mine.byteLength).equals(
+        Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength),
+      );
+      if (!same)
+        this.opts.logger.error(
+          { round: task.roundNumber, model: task.modelVersionId },
+          'published model differs from the one this member computed from the aggregate',
+        );
       this.applied.delete(task.roundNumber);
     }
     const scores = await predict(this.plan, weights, this.holdout);
     let file: string | undefined;
     const keep = (metrics: ExactMetrics) => {
-      if (this.opts.stateDir) file = writeLocalEvaluation(this.opts.stateDir, { roundNumber: task.roundNumber, modelVersionId: task.modelVersionId, evaluatedAt: new Date().toISOString(), metrics });
+      if (this.opts.stateDir)
+        file = writeLocalEvaluation(this.opts.stateDir, {
+          roundNumber: task.roundNumber,
+          modelVersionId: task.modelVersionId,
+          evaluatedAt: new Date().toISOString(),
+          metrics,
+        });
     };
-    const { local: m } = await contributeEvaluation({ task, client: this.client, keys: this.keys, spec: this.spec, bins: this.evaluationBins, scores, labels: this.holdout.labels, keep });
-    this.opts.logger.info({ round: task.roundNumber, auc: m.rocAuc, ks: m.ks, brier: m.brier, holdout: m.numExamples, keptIn: file }, 'evaluated on this bank\'s holdout (kept here); histograms contributed');
+    const { local: m } = await contributeEvaluation({
+      task,
+      client: this.client,
+      keys: this.keys,
+      spec: this.spec,
+      bins: this.evaluationBins,
+      scores,
+      labels: this.holdout.labels,
+      keep,
+    });
+    this.opts.logger.info(
+      { round: task.roundNumber, auc: m.rocAuc, ks: m.ks, brier: m.brier, holdout: m.numExamples, keptIn: file },
+      "evaluated on this bank's holdout (kept here); histograms contributed",
+    );
   }
 
   private async reportEvaluation(task: Task__Output): Promise<void> {
-    const m = await reportEvaluation({ task, client: this.client, keys: this.keys, spec: this.spec, bins: this.evaluationBins });
-    this.opts.logger.info({ round: task.roundNumber, auc: m.rocAuc, ks: m.ks, gini: m.gini, brier: m.brier, holdout: m.numExamples }, 'consortium evaluation decrypted and reported');
+    const m = await reportEvaluation({
+      task,
+      client: this.client,
+      keys: this.keys,
+      spec: this.spec,
+      bins: this.evaluationBins,
+    });
+    this.opts.logger.info(
+      { round: task.roundNumber, auc: m.rocAuc, ks: m.ks, gini: m.gini, brier: m.brier, holdout: m.numExamples },
+      'consortium evaluation decrypted and reported',
+    );
   }
 
   private get evaluationBins(): number {

@@ -25,9 +25,17 @@ const roundingNoise = () => seededRandom(randomInt(0, 2 ** 31 - 1));
  * Integer fields this member contributes to a sum: encrypted under the task's key
  * epoch (secure rounds) or as plain uint32 (plaintext rounds, evaluation only).
  */
-export async function sendFields(o: { task: Task__Output; client: CoordinatorClient; keys: KeyRing; kind: Exclude<ContributionKind, 'model'>; fields: Uint32Array }): Promise<{ receiptId: string }> {
+export async function sendFields(o: {
+  task: Task__Output;
+  client: CoordinatorClient;
+  keys: KeyRing;
+  kind: Exclude<ContributionKind, 'model'>;
+  fields: Uint32Array;
+}): Promise<{ receiptId: string }> {
   const secure = o.task.parameterSet !== '';
-  const payload = secure ? (await o.keys.get(o.task.keyEpoch)).holder.encrypt(o.fields) : Buffer.from(o.fields.buffer, o.fields.byteOffset, o.fields.byteLength);
+  const payload = secure
+    ? (await o.keys.get(o.task.keyEpoch)).holder.encrypt(o.fields)
+    : Buffer.from(o.fields.buffer, o.fields.byteOffset, o.fields.byteLength);
   return o.client.uploadUpdate({
     roundId: o.task.roundId,
     baseModelVersionId: o.task.modelVersionId,
@@ -41,16 +49,31 @@ export async function sendFields(o: { task: Task__Output; client: CoordinatorCli
 }
 
 /** The member's sample count, encrypted: only the consortium total is ever decrypted. */
-export async function sendSampleCount(o: { task: Task__Output; client: CoordinatorClient; keys: KeyRing; spec: SecureAggregationSpec; numSamples: number }): Promise<void> {
+export async function sendSampleCount(o: {
+  task: Task__Output;
+  client: CoordinatorClient;
+  keys: KeyRing;
+  spec: SecureAggregationSpec;
+  numSamples: number;
+}): Promise<void> {
   await sendFields({ ...o, kind: 'count', fields: encodeSampleCount(o.numSamples, o.spec) });
 }
 
 /** Decrypts the consortium's total sample count; the member's weight is its share of it. */
-export async function memberWeight(o: { task: Task__Output; client: CoordinatorClient; keys: KeyRing; spec: SecureAggregationSpec; numSamples: number }): Promise<{ weight: number; total: number }> {
+export async function memberWeight(o: {
+  task: Task__Output;
+  client: CoordinatorClient;
+  keys: KeyRing;
+  spec: SecureAggregationSpec;
+  numSamples: number;
+}): Promise<{ weight: number; total: number }> {
   const { holder } = await o.keys.get(o.task.keyEpoch);
   const sum = await o.client.downloadAggregate(o.task.roundId, 'count');
   const total = decodeSampleCount(holder.decrypt(sum.data), o.spec);
-  if (!(total >= o.numSamples && o.numSamples > 0)) throw new Error(`consortium sample total ${total} is below this member's ${o.numSamples}: the count aggregate is corrupt`);
+  if (!(total >= o.numSamples && o.numSamples > 0))
+    throw new Error(
+      `consortium sample total ${total} is below this member's ${o.numSamples}: the count aggregate is corrupt`,
+    );
   return { weight: o.numSamples / total, total };
 }
 
@@ -96,7 +119,13 @@ export async function applyAggregate(o: {
   plan: TrainingPlan;
   /** The base model's whole payload: weights, then the optimizer's moments for fedadam/fedyogi. */
   base: Float32Array;
-}): Promise<{ payload: Float32Array; weights: Float32Array; errorBound: number; contributors: number; modelVersionId?: string }> {
+}): Promise<{
+  payload: Float32Array;
+  weights: Float32Array;
+  errorBound: number;
+  contributors: number;
+  modelVersionId?: string;
+}> {
   const { key, holder } = await o.keys.get(o.task.keyEpoch);
   const sum = await o.client.downloadAggregate(o.task.roundId, 'model');
   const base = splitModelPayload(o.plan, o.base);

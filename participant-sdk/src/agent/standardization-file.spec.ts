@@ -38,15 +38,21 @@ describe('effectivePlan', () => {
 
   it('refuses, saying how to get them, when none are recorded yet', () => {
     const dir = stateDir();
-    expect(() => effectivePlan(dir, planWith('federated'))).toThrow(/scales income with consortium statistics, and .*standardization\.json does not exist yet: syndicate-agent run records them/);
+    expect(() => effectivePlan(dir, planWith('federated'))).toThrow(
+      /scales income with consortium statistics, and .*standardization\.json does not exist yet: syndicate-agent run records them/,
+    );
   });
 
   it('names the file when it holds something else', () => {
     const dir = stateDir();
     fs.writeFileSync(standardizationPath(dir), '{"count":[1],"sum":["x"]}');
-    expect(() => effectivePlan(dir, planWith('federated'))).toThrow(/standardization\.json does not hold feature moments/);
+    expect(() => effectivePlan(dir, planWith('federated'))).toThrow(
+      /standardization\.json does not hold feature moments/,
+    );
     fs.writeFileSync(standardizationPath(dir), '{"count":[1,2],"sum":[1,2],"sumSquares":[1,2]}');
-    expect(() => effectivePlan(dir, planWith('federated'))).toThrow(/standardization\.json: moments cover 2 features, the plan standardizes 1/);
+    expect(() => effectivePlan(dir, planWith('federated'))).toThrow(
+      /standardization\.json: moments cover 2 features, the plan standardizes 1/,
+    );
     fs.writeFileSync(standardizationPath(dir), 'not json');
     expect(() => effectivePlan(dir, planWith('federated'))).toThrow(/standardization\.json is not readable JSON/);
   });

@@ -1,6 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { applyConsortiumStandardization, featureStatsFieldsNeeded, type FeatureMoments, type TrainingPlan } from '@syndicate/protocol';
+import {
+  applyConsortiumStandardization,
+  featureStatsFieldsNeeded,
+  type FeatureMoments,
+  type TrainingPlan,
+} from '@syndicate/protocol';
 
 /**
  * The consortium's feature moments as this member applied them. The global
@@ -13,7 +18,11 @@ export function saveStandardization(stateDir: string, moments: FeatureMoments): 
   fs.mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   const file = standardizationPath(stateDir);
   const tmp = `${file}.tmp`;
-  fs.writeFileSync(tmp, `${JSON.stringify({ count: moments.count, sum: moments.sum, sumSquares: moments.sumSquares })}\n`, { mode: 0o600 });
+  fs.writeFileSync(
+    tmp,
+    `${JSON.stringify({ count: moments.count, sum: moments.sum, sumSquares: moments.sumSquares })}\n`,
+    { mode: 0o600 },
+  );
   fs.renameSync(tmp, file);
 }
 
@@ -22,12 +31,17 @@ function readMoments(file: string): FeatureMoments {
   try {
     parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new Error(`${file} is not readable JSON (${err instanceof Error ? err.message : String(err)}); delete it and let syndicate-agent run record it again`);
+    throw new Error(
+      `${file} is not readable JSON (${err instanceof Error ? err.message : String(err)}); delete it and let syndicate-agent run record it again`,
+    );
   }
   const m = parsed as Partial<Record<keyof FeatureMoments, unknown>>;
-  const numbers = (v: unknown): v is number[] => Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isFinite(x));
+  const numbers = (v: unknown): v is number[] =>
+    Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isFinite(x));
   if (!m || !numbers(m.count) || !numbers(m.sum) || !numbers(m.sumSquares)) {
-    throw new Error(`${file} does not hold feature moments (count, sum, sumSquares: arrays of finite numbers); delete it and let syndicate-agent run record it again`);
+    throw new Error(
+      `${file} does not hold feature moments (count, sum, sumSquares: arrays of finite numbers); delete it and let syndicate-agent run record it again`,
+    );
   }
   return { count: m.count, sum: m.sum, sumSquares: m.sumSquares };
 }

@@ -22,7 +22,9 @@ function read(file: string, what: string): Buffer {
   try {
     return fs.readFileSync(file);
   } catch (err) {
-    throw new Error(`${what} ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new Error(
+      `${what} ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+    );
   }
 }
 
@@ -39,6 +41,7 @@ export function channelCredentials(t: AgentTransport = {}): grpc.ChannelCredenti
 /** Flags given now win over what enrollment saved; unset flags keep it. */
 export function mergeTransport(saved: AgentTransport | undefined, flags: AgentTransport): AgentTransport {
   const out: AgentTransport = { ...saved };
-  for (const [k, v] of Object.entries(flags) as [keyof AgentTransport, string | boolean | undefined][]) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  for (const [k, v] of Object.entries(flags) as [keyof AgentTransport, string | boolean | undefined][])
+    if (v !== undefined) (out as Record<string, unknown>)[k] = v;
   return out;
 }

@@ -32,7 +32,8 @@ const MAX_ROUNDS = 10_000;
 
 export function positiveRounds(text: string): number {
   const n = Number(text);
-  if (!/^\d+$/.test(text.trim()) || !Number.isInteger(n) || n < 1 || n > MAX_ROUNDS) throw new InvalidArgumentError(`must be a whole number of rounds from 1 to ${MAX_ROUNDS}`);
+  if (!/^\d+$/.test(text.trim()) || !Number.isInteger(n) || n < 1 || n > MAX_ROUNDS)
+    throw new InvalidArgumentError(`must be a whole number of rounds from 1 to ${MAX_ROUNDS}`);
   return n;
 }
 
@@ -41,7 +42,8 @@ export function bankData(text: string, previous: BaselineBank[] = []): BaselineB
   const at = text.indexOf('=');
   const name = at > 0 ? text.slice(0, at) : '';
   const file = at > 0 ? text.slice(at + 1) : '';
-  if (!/^[A-Za-z0-9_.-]+$/.test(name) || !file) throw new InvalidArgumentError('must be NAME=FILE.csv (a bank name of letters, digits, _ . - and its CSV)');
+  if (!/^[A-Za-z0-9_.-]+$/.test(name) || !file)
+    throw new InvalidArgumentError('must be NAME=FILE.csv (a bank name of letters, digits, _ . - and its CSV)');
   if (previous.some((b) => b.name === name)) throw new InvalidArgumentError(`bank "${name}" is given twice`);
   return [...previous, { name, file }];
 }
@@ -52,7 +54,9 @@ function writeJson(file: string, value: unknown): void {
 }
 
 const progress = (model: string) => (p: RoundProgress) =>
-  process.stderr.write(`  ${model}: round ${p.round}/${p.rounds}  loss ${Number.isFinite(p.loss) ? p.loss.toFixed(4) : 'n/a'}  (${p.seconds.toFixed(1)} s)\n`);
+  process.stderr.write(
+    `  ${model}: round ${p.round}/${p.rounds}  loss ${Number.isFinite(p.loss) ? p.loss.toFixed(4) : 'n/a'}  (${p.seconds.toFixed(1)} s)\n`,
+  );
 
 interface BenefitFlags extends TransportFlags {
   stateDir: string;
@@ -77,9 +81,14 @@ interface BaselineFlags {
 /** `syndicate-agent benefit` and `syndicate-agent baseline`: how much the consortium model adds over training alone. */
 export function registerBenefitCommands(program: Command, t: TransportHelpers): void {
   t.withTransport(program.command('benefit'))
-    .description("Compare the consortium's global model with a model this bank trains alone (same plan, initial weights and rounds), on the agent's own holdout rows.")
-    .requiredOption('--data <file.csv>', "this bank's data, the file the agent trains on (the holdout is split from it exactly as the agent splits it)")
-    .option('--state-dir <dir>', "keys and enrollment (0700); the plan comes from here", '.syndicate-agent')
+    .description(
+      "Compare the consortium's global model with a model this bank trains alone (same plan, initial weights and rounds), on the agent's own holdout rows.",
+    )
+    .requiredOption(
+      '--data <file.csv>',
+      "this bank's data, the file the agent trains on (the holdout is split from it exactly as the agent splits it)",
+    )
+    .option('--state-dir <dir>', 'keys and enrollment (0700); the plan comes from here', '.syndicate-agent')
     .option('--model <id>', 'global model version to pull: latest or a model id (default latest)')
     .option('--global-weights <file>', 'use a model saved by `model pull --out` (.f32 or .json) instead of pulling one')
     .option('--rounds <n>', "local-only training rounds (default: the global model's round number)", positiveRounds)
@@ -96,9 +105,13 @@ export function registerBenefitCommands(program: Command, t: TransportHelpers): 
         'Example:\n  syndicate-agent benefit --state-dir /var/lib/syndicate --data /data/loans.csv --out benefit.json\n',
     )
     .action(async (o: BenefitFlags, cmd: Command) => {
-      if (o.model !== undefined && o.globalWeights !== undefined) cmd.error('error: --model and --global-weights are alternatives: give one (or neither, for the latest model)');
+      if (o.model !== undefined && o.globalWeights !== undefined)
+        cmd.error('error: --model and --global-weights are alternatives: give one (or neither, for the latest model)');
       const identity = loadIdentity(o.stateDir);
-      if (!identity) cmd.error(`error: ${o.stateDir} holds no enrollment; the plan comes from the agent's state directory (--state-dir), run syndicate-agent enroll first`);
+      if (!identity)
+        cmd.error(
+          `error: ${o.stateDir} holds no enrollment; the plan comes from the agent's state directory (--state-dir), run syndicate-agent enroll first`,
+        );
       const enrolled = parseTrainingPlanJson(identity.planJson);
       // The global model is scored on inputs scaled as the federation trained it; the bank alone scales with its own statistics.
       const plan = effectivePlan(o.stateDir, enrolled);
@@ -107,51 +120,89 @@ export function registerBenefitCommands(program: Command, t: TransportHelpers): 
       const local = ownPlan ? { plan: ownPlan, data: await loadCsvDataset(o.data, ownPlan.schema) } : undefined;
       const global = o.globalWeights
         ? readGlobalWeights(o.globalWeights, plan)
-        : await pullModel({ stateDir: o.stateDir, coordinator: o.coordinator, modelVersionId: o.model, transport: t.transportOf(o) });
+        : await pullModel({
+            stateDir: o.stateDir,
+            coordinator: o.coordinator,
+            modelVersionId: o.model,
+            transport: t.transportOf(o),
+          });
       const rounds = o.rounds ?? global.roundNumber;
-      if (rounds === undefined) cmd.error('error: --rounds is needed with a raw .f32 --global-weights file (it does not say which round the model is from)');
-      if (rounds < 1) cmd.error(`error: the global model (${global.modelVersionId ?? o.globalWeights}) is the initial one, round 0: nothing has been trained yet; wait for a round or pass --rounds`);
+      if (rounds === undefined)
+        cmd.error(
+          'error: --rounds is needed with a raw .f32 --global-weights file (it does not say which round the model is from)',
+        );
+      if (rounds < 1)
+        cmd.error(
+          `error: the global model (${global.modelVersionId ?? o.globalWeights}) is the initial one, round 0: nothing has been trained yet; wait for a round or pass --rounds`,
+        );
       const { backend } = await initTensorflow();
       const from = global.modelVersionId ? `${global.modelVersionId} (round ${global.roundNumber})` : o.globalWeights;
-      process.stderr.write(`global model: ${from}\nlocal-only training: ${rounds} round(s) x ${plan.training.epochs} epoch(s) on ${o.data} (${backend} backend)\n`);
-      const report = await runBenefit({ plan, data, local, globalWeights: global.weights, rounds, onRound: progress('local-only') });
+      process.stderr.write(
+        `global model: ${from}\nlocal-only training: ${rounds} round(s) x ${plan.training.epochs} epoch(s) on ${o.data} (${backend} backend)\n`,
+      );
+      const report = await runBenefit({
+        plan,
+        data,
+        local,
+        globalWeights: global.weights,
+        rounds,
+        onRound: progress('local-only'),
+      });
       const result = {
         federationId: identity.federationId,
         participantId: identity.participantId,
         plan: plan.name,
         data: o.data,
-        globalModel: { modelVersionId: global.modelVersionId ?? null, roundNumber: global.roundNumber ?? null, source: o.globalWeights ?? 'coordinator' },
+        globalModel: {
+          modelVersionId: global.modelVersionId ?? null,
+          roundNumber: global.roundNumber ?? null,
+          source: o.globalWeights ?? 'coordinator',
+        },
         ...report,
       };
       if (o.out) writeJson(o.out, result);
       if (o.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       else {
-        process.stdout.write(`\nholdout: ${report.holdoutExamples} rows (${report.holdoutPositives} positive), the rows the agent evaluates the global model on\n`);
-        process.stdout.write(`local-only: trained here on ${report.trainExamples} rows for ${rounds} round(s); global: ${from}\n\n${formatBenefitTable(report)}`);
+        process.stdout.write(
+          `\nholdout: ${report.holdoutExamples} rows (${report.holdoutPositives} positive), the rows the agent evaluates the global model on\n`,
+        );
+        process.stdout.write(
+          `local-only: trained here on ${report.trainExamples} rows for ${rounds} round(s); global: ${from}\n\n${formatBenefitTable(report)}`,
+        );
         if (o.out) process.stdout.write(`\nwritten to ${o.out}\n`);
       }
     });
 
   program
     .command('baseline')
-    .description('Simulation only: the "all data pooled" upper bound. Pools the training rows of several synthetic banks (same split as the agent), trains one model and scores it on each bank\'s holdout.')
+    .description(
+      'Simulation only: the "all data pooled" upper bound. Pools the training rows of several synthetic banks (same split as the agent), trains one model and scores it on each bank\'s holdout.',
+    )
     .requiredOption('--plan <file>', 'training plan (.json or .yaml)')
     .requiredOption('--data <name=file.csv>', 'a bank and its CSV; repeat for every bank', bankData)
-    .requiredOption('--rounds <n>', 'training rounds (each runs the plan\'s local epochs)', positiveRounds)
+    .requiredOption('--rounds <n>', "training rounds (each runs the plan's local epochs)", positiveRounds)
     .option('--local-only', "also train each bank alone and report its own model's figures (banks.<name>.local_only)")
     .option('--out <file.json>', 'write the result as JSON')
     .option('--json', 'print JSON instead of the table')
     .addHelpText(
       'after',
-      '\nNever use this on real banks\' data: pooling it is exactly what a consortium must not do. It exists to measure\n' +
+      "\nNever use this on real banks' data: pooling it is exactly what a consortium must not do. It exists to measure\n" +
         'a simulation (synthetic banks) against its centralized upper bound and its local-only lower bound.\n\n' +
         'Example:\n  syndicate-agent baseline --plan plan.json --data alpine=data/alpine.csv --data baltic=data/baltic.csv --rounds 5 --local-only --out baseline.json\n',
     )
     .action(async (o: BaselineFlags) => {
       const plan = readPlanFile(o.plan);
       const { backend } = await initTensorflow();
-      process.stderr.write(`baseline: ${o.data.length} bank(s), ${o.rounds} round(s) x ${plan.training.epochs} epoch(s) (${backend} backend)\n`);
-      const result = await runCentralizedBaseline({ plan, banks: o.data, rounds: o.rounds, localOnly: o.localOnly, onRound: (model, p) => progress(model)(p) });
+      process.stderr.write(
+        `baseline: ${o.data.length} bank(s), ${o.rounds} round(s) x ${plan.training.epochs} epoch(s) (${backend} backend)\n`,
+      );
+      const result = await runCentralizedBaseline({
+        plan,
+        banks: o.data,
+        rounds: o.rounds,
+        localOnly: o.localOnly,
+        onRound: (model, p) => progress(model)(p),
+      });
       const out = { plan: plan.name, ...result };
       if (o.out) writeJson(o.out, out);
       if (o.json) process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);

@@ -63,10 +63,15 @@ describe('runBenefit', () => {
     expect(report.gain.ks).toBe(report.global.ks - report.local_only.ks);
   });
 
-  it('with federated scaling, trains the bank alone under its own scaling and scores the global model under the consortium\'s', async () => {
+  it("with federated scaling, trains the bank alone under its own scaling and scores the global model under the consortium's", async () => {
     const scaled = (center: number): TrainingPlan => ({
       ...plan,
-      schema: { ...plan.schema, features: plan.schema.features.map((f) => (f.type === 'numeric' && f.name === 'age' ? { ...f, center, scale: 10 } : f)) },
+      schema: {
+        ...plan.schema,
+        features: plan.schema.features.map((f) =>
+          f.type === 'numeric' && f.name === 'age' ? { ...f, center, scale: 10 } : f,
+        ),
+      },
     });
     const consortium = scaled(40);
     const own = scaled(45);
@@ -88,11 +93,21 @@ describe('runBenefit', () => {
     expect(seen[0].data.features).toEqual(agentHoldout(ownData).train.features);
     const { holdout } = agentHoldout(data);
     expect(report.global.rocAuc).toBe(exactMetrics(await predict(consortium, global, holdout), holdout.labels).rocAuc);
-    await expect(runBenefit({ plan: consortium, data, local: { plan: own, data: agentHoldout(ownData).train }, globalWeights: global, rounds: 1 })).rejects.toThrow(/must be the same file/);
+    await expect(
+      runBenefit({
+        plan: consortium,
+        data,
+        local: { plan: own, data: agentHoldout(ownData).train },
+        globalWeights: global,
+        rounds: 1,
+      }),
+    ).rejects.toThrow(/must be the same file/);
   });
 
   it('refuses global weights that are not the plan model', async () => {
-    await expect(runBenefit({ plan, data: baltic, globalWeights: new Float32Array(3), rounds: 1 })).rejects.toThrow(/global weights have 3 values/);
+    await expect(runBenefit({ plan, data: baltic, globalWeights: new Float32Array(3), rounds: 1 })).rejects.toThrow(
+      /global weights have 3 values/,
+    );
   });
 });
 

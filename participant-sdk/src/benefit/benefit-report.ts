@@ -56,14 +56,23 @@ export async function runBenefit(o: {
   trainer?: RoundsTrainer;
 }): Promise<BenefitReport> {
   const numParams = modelLayout(o.plan).numParams;
-  if (o.globalWeights.length !== numParams) throw new Error(`the global weights have ${o.globalWeights.length} values, the plan's model has ${numParams}`);
+  if (o.globalWeights.length !== numParams)
+    throw new Error(`the global weights have ${o.globalWeights.length} values, the plan's model has ${numParams}`);
   const split = agentSplit(o.plan, o.data);
   const { holdout } = split;
   const alone = o.local ?? { plan: o.plan, data: o.data };
-  if (alone.data.rows !== o.data.rows) throw new Error(`the local-only encoding has ${alone.data.rows} rows, the global one ${o.data.rows}: both must be the same file`);
+  if (alone.data.rows !== o.data.rows)
+    throw new Error(
+      `the local-only encoding has ${alone.data.rows} rows, the global one ${o.data.rows}: both must be the same file`,
+    );
   // Split again only when the bank alone encodes the file its own way.
   const own = o.local ? agentSplit(alone.plan, alone.data) : split;
-  const local = await (o.trainer ?? trainRounds)({ plan: alone.plan, data: own.train, rounds: o.rounds, onRound: o.onRound });
+  const local = await (o.trainer ?? trainRounds)({
+    plan: alone.plan,
+    data: own.train,
+    rounds: o.rounds,
+    onRound: o.onRound,
+  });
   const localOnly = exactMetrics(await predict(alone.plan, local, own.holdout), own.holdout.labels);
   const global = exactMetrics(await predict(o.plan, o.globalWeights, holdout), holdout.labels);
   return {

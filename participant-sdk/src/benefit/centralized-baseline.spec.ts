@@ -1,6 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { exactMetrics, initialWeights, readPlanFile, type NumericFeatureSpec, type TrainingPlan } from '@syndicate/protocol';
+import {
+  exactMetrics,
+  initialWeights,
+  readPlanFile,
+  type NumericFeatureSpec,
+  type TrainingPlan,
+} from '@syndicate/protocol';
 import { loadCsvDataset, type Dataset } from '../data/csv-dataset';
 import { holdoutMask, splitHoldout } from '../data/holdout-split';
 import { predict } from '../evaluation/metrics';
@@ -11,7 +17,8 @@ const FIXTURES = path.join(__dirname, 'fixtures');
 const plan: TrainingPlan = readPlanFile(path.join(FIXTURES, 'plan.json'));
 const NAMES = ['alpine', 'cascade', 'delta'];
 const banks = NAMES.map((name) => ({ name, file: path.join(FIXTURES, `${name}.csv`) }));
-const agentSplitOf = async (file: string, p: TrainingPlan = plan) => splitHoldout(await loadCsvDataset(file, p.schema), p.holdout.fraction, p.holdout.seed);
+const agentSplitOf = async (file: string, p: TrainingPlan = plan) =>
+  splitHoldout(await loadCsvDataset(file, p.schema), p.holdout.fraction, p.holdout.seed);
 
 /** Records what each training call was given and returns the plan's initial weights. */
 function spyTrainer() {
@@ -25,7 +32,11 @@ function spyTrainer() {
   };
 }
 
-const rowsOf = (d: Dataset) => Array.from({ length: d.rows }, (_, i) => `${Array.from(d.features.subarray(i * d.inputDim, (i + 1) * d.inputDim)).join(',')}|${d.labels[i]}`);
+const rowsOf = (d: Dataset) =>
+  Array.from(
+    { length: d.rows },
+    (_, i) => `${Array.from(d.features.subarray(i * d.inputDim, (i + 1) * d.inputDim)).join(',')}|${d.labels[i]}`,
+  );
 
 describe('runCentralizedBaseline', () => {
   beforeAll(() => {
@@ -56,12 +67,24 @@ describe('runCentralizedBaseline', () => {
     expect(Object.keys(r.banks)).toEqual(NAMES);
     for (const [i, name] of NAMES.entries()) {
       const h = splits[i].holdout;
-      expect(r.banks[name]).toEqual({ trainExamples: splits[i].train.rows, ...summarize(exactMetrics(await predict(plan, w, h), h.labels)) });
+      expect(r.banks[name]).toEqual({
+        trainExamples: splits[i].train.rows,
+        ...summarize(exactMetrics(await predict(plan, w, h), h.labels)),
+      });
       expect(r.banks[name].local_only).toBeUndefined();
     }
     const pooledHoldout = poolDatasets(splits.map((s) => s.holdout));
-    expect(r.centralized).toMatchObject(summarize(exactMetrics(await predict(plan, w, pooledHoldout), pooledHoldout.labels)));
-    expect(JSON.parse(JSON.stringify(r)).centralized).toEqual(expect.objectContaining({ auc: expect.any(Number), ks: expect.any(Number), gini: expect.any(Number), brier: expect.any(Number) }));
+    expect(r.centralized).toMatchObject(
+      summarize(exactMetrics(await predict(plan, w, pooledHoldout), pooledHoldout.labels)),
+    );
+    expect(JSON.parse(JSON.stringify(r)).centralized).toEqual(
+      expect.objectContaining({
+        auc: expect.any(Number),
+        ks: expect.any(Number),
+        gini: expect.any(Number),
+        brier: expect.any(Number),
+      }),
+    );
   });
 
   it("with localOnly, trains each bank on its own training rows and reports it beside the pooled model's", async () => {
@@ -72,7 +95,13 @@ describe('runCentralizedBaseline', () => {
       const { train } = await agentSplitOf(b.file);
       expect(spy.calls[1 + i].data.features).toEqual(train.features);
       expect(spy.calls[1 + i].rounds).toBe(2);
-      expect(r.banks[b.name].local_only).toEqual(expect.objectContaining({ auc: expect.anything(), ks: expect.anything(), holdoutExamples: r.banks[b.name].holdoutExamples }));
+      expect(r.banks[b.name].local_only).toEqual(
+        expect.objectContaining({
+          auc: expect.anything(),
+          ks: expect.anything(),
+          holdoutExamples: r.banks[b.name].holdoutExamples,
+        }),
+      );
     }
   });
 
@@ -85,7 +114,12 @@ describe('runCentralizedBaseline', () => {
   it('standardizes federated features with the pooled moments, and each bank alone with its own', async () => {
     const federated: TrainingPlan = {
       ...plan,
-      schema: { ...plan.schema, features: plan.schema.features.map((f) => (f.name === 'age' ? { ...f, standardize: 'federated' as const, center: 0, scale: 1 } : f)) },
+      schema: {
+        ...plan.schema,
+        features: plan.schema.features.map((f) =>
+          f.name === 'age' ? { ...f, standardize: 'federated' as const, center: 0, scale: 1 } : f,
+        ),
+      },
     };
     const spy = spyTrainer();
     await runCentralizedBaseline({ plan: federated, banks, rounds: 1, localOnly: true, trainer: spy.trainer });
@@ -96,13 +130,16 @@ describe('runCentralizedBaseline', () => {
       return lines.filter((_, i) => !held[i]).map((line) => Number(line.split(',')[5]));
     };
     const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
-    const centerOf = (p: TrainingPlan) => (p.schema.features.find((f) => f.name === 'age') as NumericFeatureSpec).center;
+    const centerOf = (p: TrainingPlan) =>
+      (p.schema.features.find((f) => f.name === 'age') as NumericFeatureSpec).center;
     expect(centerOf(spy.calls[0].plan)).toBeCloseTo(mean(banks.flatMap((b) => ages(b.file))), 9);
     expect(centerOf(spy.calls[3].plan)).toBeCloseTo(mean(ages(banks[2].file)), 9);
   });
 
   it('refuses a bank named twice and an empty bank list', async () => {
-    await expect(runCentralizedBaseline({ plan, banks: [banks[0], banks[0]], rounds: 1 })).rejects.toThrow(/named twice/);
+    await expect(runCentralizedBaseline({ plan, banks: [banks[0], banks[0]], rounds: 1 })).rejects.toThrow(
+      /named twice/,
+    );
     await expect(runCentralizedBaseline({ plan, banks: [], rounds: 1 })).rejects.toThrow(/no banks/);
   });
 });

@@ -36,7 +36,15 @@ export interface BaselineBank {
 }
 
 export function summarize(m: ExactMetrics): MetricSummary {
-  return { holdoutExamples: m.numExamples, positives: m.positives, auc: m.rocAuc, ks: m.ks, gini: m.gini, brier: m.brier, prAuc: m.prAuc };
+  return {
+    holdoutExamples: m.numExamples,
+    positives: m.positives,
+    auc: m.rocAuc,
+    ks: m.ks,
+    gini: m.gini,
+    brier: m.brier,
+    prAuc: m.prAuc,
+  };
 }
 
 /** Row-wise concatenation, in the order given. */
@@ -84,15 +92,26 @@ export async function runCentralizedBaseline(o: {
     names.add(b.name);
   }
   const train = o.trainer ?? trainRounds;
-  const plan = await standardizedPlan(o.plan, o.banks.map((b) => b.file));
+  const plan = await standardizedPlan(
+    o.plan,
+    o.banks.map((b) => b.file),
+  );
   const splits = [];
   for (const b of o.banks) splits.push(agentSplit(plan, await loadCsvDataset(b.file, plan.schema)));
   const pooledTrain = poolDatasets(splits.map((s) => s.train));
-  const weights = await train({ plan, data: pooledTrain, rounds: o.rounds, onRound: (p) => o.onRound?.('centralized', p) });
+  const weights = await train({
+    plan,
+    data: pooledTrain,
+    rounds: o.rounds,
+    onRound: (p) => o.onRound?.('centralized', p),
+  });
   const pooledHoldout = poolDatasets(splits.map((s) => s.holdout));
   const banks: Record<string, BankBaseline> = {};
   for (const [i, b] of o.banks.entries()) {
-    banks[b.name] = { trainExamples: splits[i].train.rows, ...summarize(await score(plan, weights, splits[i].holdout)) };
+    banks[b.name] = {
+      trainExamples: splits[i].train.rows,
+      ...summarize(await score(plan, weights, splits[i].holdout)),
+    };
   }
   if (o.localOnly) {
     const federated = featureStatsFieldsNeeded(o.plan).size > 0;

@@ -8,11 +8,19 @@ const signed = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${x.toF
 /** Numbers right-aligned; the columns in `text` left-aligned. */
 function table(header: string[], rows: string[][], text = [0]): string {
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
-  const line = (cells: string[]) => cells.map((cell, c) => (text.includes(c) ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('   ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, c) => (text.includes(c) ? cell.padEnd(widths[c]) : cell.padStart(widths[c])))
+      .join('   ')
+      .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n') + '\n';
 }
 
-const METRICS: { label: string; key: keyof ExactMetrics & ('rocAuc' | 'ks' | 'gini' | 'brier' | 'prAuc'); note?: string }[] = [
+const METRICS: {
+  label: string;
+  key: keyof ExactMetrics & ('rocAuc' | 'ks' | 'gini' | 'brier' | 'prAuc');
+  note?: string;
+}[] = [
   { label: 'AUC', key: 'rocAuc' },
   { label: 'KS', key: 'ks' },
   { label: 'Gini', key: 'gini' },
@@ -22,7 +30,13 @@ const METRICS: { label: string; key: keyof ExactMetrics & ('rocAuc' | 'ks' | 'gi
 
 /** Local-only vs global vs gain, one metric a line. */
 export function formatBenefitTable(r: BenefitReport): string {
-  const rows = METRICS.map((m) => [m.label, value(r.local_only[m.key]), value(r.global[m.key]), signed(r.global[m.key] - r.local_only[m.key]), m.note ?? '']);
+  const rows = METRICS.map((m) => [
+    m.label,
+    value(r.local_only[m.key]),
+    value(r.global[m.key]),
+    signed(r.global[m.key] - r.local_only[m.key]),
+    m.note ?? '',
+  ]);
   const out = table(['metric', 'local-only', 'global', 'gain', 'note'], rows, [0, 4]);
   const missing = r.holdoutPositives === 0 || r.holdoutPositives === r.holdoutExamples;
   return missing ? `${out}(the holdout has only one class: AUC, KS and Gini are undefined)\n` : out;
@@ -43,7 +57,21 @@ const summaryRow = (label: string, m: MetricSummary, local?: MetricSummary) => [
 /** The pooled model per bank's holdout (and each bank's own model, when trained). */
 export function formatBaselineTable(b: CentralizedBaseline): string {
   const withLocal = Object.values(b.banks).some((x) => x.local_only);
-  const header = ['holdout', 'rows', 'AUC', 'KS', 'Gini', 'Brier', ...(withLocal ? ['local AUC', 'local KS', 'AUC gain'] : [])];
-  const rows = [...Object.entries(b.banks).map(([name, x]) => summaryRow(name, x, x.local_only)), summaryRow('pooled', b.centralized)];
-  return table(header, rows.map((r) => r.slice(0, header.length)));
+  const header = [
+    'holdout',
+    'rows',
+    'AUC',
+    'KS',
+    'Gini',
+    'Brier',
+    ...(withLocal ? ['local AUC', 'local KS', 'AUC gain'] : []),
+  ];
+  const rows = [
+    ...Object.entries(b.banks).map(([name, x]) => summaryRow(name, x, x.local_only)),
+    summaryRow('pooled', b.centralized),
+  ];
+  return table(
+    header,
+    rows.map((r) => r.slice(0, header.length)),
+  );
 }

@@ -26,7 +26,8 @@ export type RoundsTrainer = (o: TrainRoundsOptions) => Promise<Float32Array>;
  * starting from the plan's initial weights (the consortium's model version 0).
  */
 export const trainRounds: RoundsTrainer = async (o) => {
-  if (!Number.isInteger(o.rounds) || o.rounds < 1) throw new Error(`rounds must be a positive integer, got ${o.rounds}`);
+  if (!Number.isInteger(o.rounds) || o.rounds < 1)
+    throw new Error(`rounds must be a positive integer, got ${o.rounds}`);
   let weights = initialWeights(o.plan);
   for (let round = 1; round <= o.rounds; round++) {
     const r = await trainLocal({ plan: o.plan, globalWeights: weights, data: o.data, seed: round });

@@ -1,4 +1,10 @@
-import { addFeatureMoments, applyConsortiumStandardization, featureStatsFieldsNeeded, type FeatureMoments, type TrainingPlan } from '@syndicate/protocol';
+import {
+  addFeatureMoments,
+  applyConsortiumStandardization,
+  featureStatsFieldsNeeded,
+  type FeatureMoments,
+  type TrainingPlan,
+} from '@syndicate/protocol';
 import { localFeatureMoments } from '../data/feature-moments';
 
 /**

@@ -16,14 +16,19 @@ import { registerSchemaCommand } from './schema-command';
 import { parseTrainingPlanJson } from '@syndicate/protocol';
 
 const program = new Command('syndicate-agent')
-  .description("Syndicate participant agent: trains on this bank's data on-prem and sends only model updates, over outbound connections.")
+  .description(
+    "Syndicate participant agent: trains on this bank's data on-prem and sends only model updates, over outbound connections.",
+  )
   .version('0.1.0')
   .showHelpAfterError('(run with --help for usage)');
 
 /** TLS options every command that talks to the coordinator takes. */
 function withTransport(cmd: Command): Command {
   return cmd
-    .option('--ca <file.pem>', "CA certificate to trust for the coordinator (the consortium's; default: the system's CAs)")
+    .option(
+      '--ca <file.pem>',
+      "CA certificate to trust for the coordinator (the consortium's; default: the system's CAs)",
+    )
     .option('--cert <file.pem>', 'client certificate, when the coordinator requires mutual TLS')
     .option('--key <file.key>', 'private key of the client certificate')
     .option('--insecure', 'plaintext connection, for a development coordinator started with --insecure');
@@ -36,18 +41,30 @@ const transportOf = (o: { ca?: string; cert?: string; key?: string; insecure?: b
   insecure: o.insecure,
 });
 
-const logger = (level = process.env.SYNDICATE_LOG_LEVEL ?? 'info') => pino({ level, base: { service: 'syndicate-agent' } }, pino.destination(2));
+const logger = (level = process.env.SYNDICATE_LOG_LEVEL ?? 'info') =>
+  pino({ level, base: { service: 'syndicate-agent' } }, pino.destination(2));
 
 withTransport(program.command('enroll'))
-  .description('Generate this bank\'s keys locally and register their public halves with the coordinator (once).')
+  .description("Generate this bank's keys locally and register their public halves with the coordinator (once).")
   .requiredOption('--coordinator <host:port>', 'coordinator gRPC address')
   .requiredOption('--token <token>', 'one-time enrollment token from the invitation (it names the federation)')
   .option('--federation <id>', 'federation id, checked against the invitation when given')
   .option('--state-dir <dir>', 'where keys and enrollment are kept (0700)', '.syndicate-agent')
-  .action(async (o: { coordinator: string; federation?: string; token: string; stateDir: string; ca?: string; cert?: string; key?: string; insecure?: boolean }) => {
-    const id = await enrollAgent({ ...o, transport: transportOf(o) });
-    process.stdout.write(`enrolled as ${id.participantId} in ${id.federationId}; keys in ${o.stateDir}\n`);
-  });
+  .action(
+    async (o: {
+      coordinator: string;
+      federation?: string;
+      token: string;
+      stateDir: string;
+      ca?: string;
+      cert?: string;
+      key?: string;
+      insecure?: boolean;
+    }) => {
+      const id = await enrollAgent({ ...o, transport: transportOf(o) });
+      process.stdout.write(`enrolled as ${id.participantId} in ${id.federationId}; keys in ${o.stateDir}\n`);
+    },
+  );
 
 withTransport(program.command('run'))
   .description('Connect out to the coordinator and work on rounds until stopped (enrolls first when given a token).')
@@ -56,7 +73,10 @@ withTransport(program.command('run'))
   .option('--state-dir <dir>', 'keys and enrollment, 0700 (env SYNDICATE_STATE_DIR; default .syndicate-agent)')
   .option('--coordinator <host:port>', 'coordinator gRPC address (env SYNDICATE_COORDINATOR; needed to enroll)')
   .option('--federation <id>', 'federation id, checked against the invitation (env SYNDICATE_FEDERATION)')
-  .option('--token <token>', 'one-time enrollment token, used only if not yet enrolled (env SYNDICATE_ENROLLMENT_TOKEN)')
+  .option(
+    '--token <token>',
+    'one-time enrollment token, used only if not yet enrolled (env SYNDICATE_ENROLLMENT_TOKEN)',
+  )
   .option('--token-file <file>', 'read the enrollment token from a file (env SYNDICATE_ENROLLMENT_TOKEN_FILE)')
   .option('--keep-updates <dir>', 'keep a copy of each local result sent (env SYNDICATE_KEEP_UPDATES)')
   .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (env SYNDICATE_LOG_LEVEL; default info)')
@@ -84,7 +104,9 @@ withTransport(program.command('run'))
 
 program
   .command('health')
-  .description('Exit 0 if the agent running on this state directory heard from the coordinator in the last 90 s (for container health checks).')
+  .description(
+    'Exit 0 if the agent running on this state directory heard from the coordinator in the last 90 s (for container health checks).',
+  )
   .option('--state-dir <dir>', 'keys and enrollment (0700)', '.syndicate-agent')
   .action((o: { stateDir: string }) => {
     const h = checkHealth(o.stateDir);
@@ -92,26 +114,47 @@ program
     process.exitCode = h.ok ? 0 : 1;
   });
 
-const model = program.command('model').description('The federation\'s global model, as this member sees it.');
+const model = program.command('model').description("The federation's global model, as this member sees it.");
 withTransport(model.command('pull'))
-  .description('Download and decrypt the current global model (sealed models are opened with this member\'s epoch key).')
-  .requiredOption('--out <file>', 'where to write it: .f32 for raw float32, else JSON with tensor names, shapes and the feature schema (consortium scaling included)')
+  .description("Download and decrypt the current global model (sealed models are opened with this member's epoch key).")
+  .requiredOption(
+    '--out <file>',
+    'where to write it: .f32 for raw float32, else JSON with tensor names, shapes and the feature schema (consortium scaling included)',
+  )
   .option('--state-dir <dir>', 'keys and enrollment (0700)', '.syndicate-agent')
   .option('--coordinator <host:port>', 'override the coordinator address saved at enrollment')
   .option('--model <id>', 'a specific model version instead of the latest')
-  .action(async (o: { out: string; stateDir: string; coordinator?: string; model?: string; ca?: string; cert?: string; key?: string; insecure?: boolean }) => {
-    const m = await pullModel({ stateDir: o.stateDir, coordinator: o.coordinator, modelVersionId: o.model, transport: transportOf(o) });
-    const enrolled = parseTrainingPlanJson(loadIdentity(o.stateDir)!.planJson);
-    let plan = enrolled;
-    try {
-      plan = effectivePlan(o.stateDir, enrolled);
-    } catch (err) {
-      // The weights are still right; only scoring needs the scaling, so say what is missing instead of failing.
-      process.stderr.write(`warning: ${err instanceof Error ? err.message : String(err)}\n`);
-    }
-    writePulledModel(o.out, plan, m);
-    process.stdout.write(`${m.modelVersionId} (round ${m.roundNumber}, ${m.weights.length} parameters${m.sealed ? ', decrypted from a members-only seal' : ''}) -> ${o.out}\n`);
-  });
+  .action(
+    async (o: {
+      out: string;
+      stateDir: string;
+      coordinator?: string;
+      model?: string;
+      ca?: string;
+      cert?: string;
+      key?: string;
+      insecure?: boolean;
+    }) => {
+      const m = await pullModel({
+        stateDir: o.stateDir,
+        coordinator: o.coordinator,
+        modelVersionId: o.model,
+        transport: transportOf(o),
+      });
+      const enrolled = parseTrainingPlanJson(loadIdentity(o.stateDir)!.planJson);
+      let plan = enrolled;
+      try {
+        plan = effectivePlan(o.stateDir, enrolled);
+      } catch (err) {
+        // The weights are still right; only scoring needs the scaling, so say what is missing instead of failing.
+        process.stderr.write(`warning: ${err instanceof Error ? err.message : String(err)}\n`);
+      }
+      writePulledModel(o.out, plan, m);
+      process.stdout.write(
+        `${m.modelVersionId} (round ${m.roundNumber}, ${m.weights.length} parameters${m.sealed ? ', decrypted from a members-only seal' : ''}) -> ${o.out}\n`,
+      );
+    },
+  );
 
 registerSchemaCommand(program);
 
@@ -124,5 +167,10 @@ program.parseAsync(process.argv).catch((err: unknown) => {
   }
   process.stderr.write(`syndicate-agent: ${err instanceof Error ? err.message : String(err)}\n`);
   // 3: the coordinator refused who we are (bad, used or expired token; revoked); retrying will not help.
-  process.exit(err instanceof CoordinatorCallError && (err.code === grpc.status.UNAUTHENTICATED || err.code === grpc.status.PERMISSION_DENIED) ? 3 : 1);
+  process.exit(
+    err instanceof CoordinatorCallError &&
+      (err.code === grpc.status.UNAUTHENTICATED || err.code === grpc.status.PERMISSION_DENIED)
+      ? 3
+      : 1,
+  );
 });

@@ -9,7 +9,12 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'syndicate-schema-cli-'));
 const csv = path.join(dir, 'bank.csv');
 fs.writeFileSync(
   csv,
-  'customer_id,income,segment,default\n' + Array.from({ length: 60 }, (_, i) => `${i},${1000 + 37 * i},${['retail', 'sme', ''][i % 3]},${i % 7 === 0 ? 1 : 0}`).join('\n') + '\n',
+  'customer_id,income,segment,default\n' +
+    Array.from(
+      { length: 60 },
+      (_, i) => `${i},${1000 + 37 * i},${['retail', 'sme', ''][i % 3]},${i % 7 === 0 ? 1 : 0}`,
+    ).join('\n') +
+    '\n',
 );
 
 async function run(...args: string[]): Promise<{ stdout: string; stderr: string }> {
@@ -58,7 +63,9 @@ describe('syndicate-agent schema infer', () => {
   });
 
   it('refuses a bad --max-categories and a non-binary target', async () => {
-    await expect(run(csv, '--max-categories', '1')).rejects.toThrow(/--max-categories must be an integer from 2 to 1000/);
+    await expect(run(csv, '--max-categories', '1')).rejects.toThrow(
+      /--max-categories must be an integer from 2 to 1000/,
+    );
     await expect(run(csv, '--target', 'income')).rejects.toThrow(/target column income must hold only 0 and 1/);
   });
 });

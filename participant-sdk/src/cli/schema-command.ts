@@ -7,9 +7,13 @@ import { compactSchema, inferSchemaFromCsv, TARGET_NAMES, type SchemaInference }
 
 function summary(file: string, r: SchemaInference): string {
   const lines = [`${file}: ${r.rows} rows; positive rate ${(r.positiveRate * 100).toFixed(1)}%`];
-  if (r.badRows.count) lines.push(`  ${r.badRows.count} rows left out: wrong number of fields (first: row ${r.badRows.first})`);
-  for (const c of r.columns) lines.push(`  ${(c.role === 'skipped' ? 'left out' : c.role).padEnd(11)} ${c.name}${c.note ? `: ${c.note}` : ''}`);
-  lines.push(`  ${r.schema.features.length} features; review the proposal before putting it in a plan (it describes this file only).`);
+  if (r.badRows.count)
+    lines.push(`  ${r.badRows.count} rows left out: wrong number of fields (first: row ${r.badRows.first})`);
+  for (const c of r.columns)
+    lines.push(`  ${(c.role === 'skipped' ? 'left out' : c.role).padEnd(11)} ${c.name}${c.note ? `: ${c.note}` : ''}`);
+  lines.push(
+    `  ${r.schema.features.length} features; review the proposal before putting it in a plan (it describes this file only).`,
+  );
   return lines.join('\n') + '\n';
 }
 
@@ -18,32 +22,47 @@ export function registerSchemaCommand(program: Command): void {
   const schema = program.command('schema').description("The plan's feature schema, as seen from this bank's data.");
   schema
     .command('infer')
-    .description('Read a CSV (streamed) and propose a schema: numeric or categorical per column, vocabularies by frequency, missing-value policies, the 0/1 target.')
+    .description(
+      'Read a CSV (streamed) and propose a schema: numeric or categorical per column, vocabularies by frequency, missing-value policies, the 0/1 target.',
+    )
     .argument('<data.csv>', 'CSV with a header row')
     .option('--target <name>', `target column (default: the first of ${TARGET_NAMES.join(', ')})`)
     .option('--max-categories <n>', 'most distinct values a text column may have to become categorical', '50')
-    .option('--federated', 'propose standardize: federated (consortium mean/std) instead of this file\'s center/scale')
+    .option('--federated', "propose standardize: federated (consortium mean/std) instead of this file's center/scale")
     .option('--json', 'print JSON instead of YAML')
     .option('--out <file>', 'write the schema here instead of stdout (.json implies --json)')
-    .action(async (file: string, o: { target?: string; maxCategories: string; federated?: boolean; json?: boolean; out?: string }) => {
-      const maxCategories = Number(o.maxCategories);
-      if (!Number.isInteger(maxCategories) || maxCategories < 2 || maxCategories > 1000) throw new Error(`--max-categories must be an integer from 2 to 1000, got ${o.maxCategories}`);
-      const r = await inferSchemaFromCsv(file, { target: o.target, maxCategories, federated: o.federated });
-      const text = formatPlanText(compactSchema(r.schema), o.json || o.out?.toLowerCase().endsWith('.json') ? 'json' : 'yaml');
-      if (o.out) fs.writeFileSync(o.out, text);
-      else process.stdout.write(text);
-      process.stderr.write(summary(file, r) + (o.out ? `schema written to ${o.out}\n` : ''));
-    });
+    .action(
+      async (
+        file: string,
+        o: { target?: string; maxCategories: string; federated?: boolean; json?: boolean; out?: string },
+      ) => {
+        const maxCategories = Number(o.maxCategories);
+        if (!Number.isInteger(maxCategories) || maxCategories < 2 || maxCategories > 1000)
+          throw new Error(`--max-categories must be an integer from 2 to 1000, got ${o.maxCategories}`);
+        const r = await inferSchemaFromCsv(file, { target: o.target, maxCategories, federated: o.federated });
+        const text = formatPlanText(
+          compactSchema(r.schema),
+          o.json || o.out?.toLowerCase().endsWith('.json') ? 'json' : 'yaml',
+        );
+        if (o.out) fs.writeFileSync(o.out, text);
+        else process.stdout.write(text);
+        process.stderr.write(summary(file, r) + (o.out ? `schema written to ${o.out}\n` : ''));
+      },
+    );
   schema
     .command('check')
-    .description("Validate a CSV against a plan's schema, streaming it, and list every problem (row N, column C). Exit 0 if it matches, 2 if not. Nothing is sent.")
+    .description(
+      "Validate a CSV against a plan's schema, streaming it, and list every problem (row N, column C). Exit 0 if it matches, 2 if not. Nothing is sent.",
+    )
     .requiredOption('--plan <file>', 'training plan (JSON or YAML)')
     .argument('<data.csv>', 'CSV with a header row')
     .action(async (file: string, o: { plan: string }) => {
       const plan = readPlanFile(o.plan);
       try {
         const ds = await loadCsvDataset(file, plan.schema);
-        process.stdout.write(`${file}: ${ds.rows} rows match the schema of plan ${plan.name} (${ds.inputDim} input columns)\n`);
+        process.stdout.write(
+          `${file}: ${ds.rows} rows match the schema of plan ${plan.name} (${ds.inputDim} input columns)\n`,
+        );
       } catch (err) {
         if (!(err instanceof DataValidationError)) throw err;
         process.stderr.write(`${err.message}\n`);

@@ -21,12 +21,28 @@ describe('agent configuration', () => {
   it('layers defaults, a YAML file, the environment and flags, in that order', () => {
     const file = path.join(dir, 'agent.yaml');
     fs.writeFileSync(file, `data: ${csv}\ncoordinator: file.example:443\nlogLevel: debug\n`);
-    const c = loadAgentConfig({ logLevel: 'warn' }, { SYNDICATE_COORDINATOR: 'env.example:443', SYNDICATE_INSECURE: 'true' }, file);
-    expect(c).toEqual({ data: csv, stateDir: '.syndicate-agent', coordinator: 'env.example:443', logLevel: 'warn', insecure: true });
+    const c = loadAgentConfig(
+      { logLevel: 'warn' },
+      { SYNDICATE_COORDINATOR: 'env.example:443', SYNDICATE_INSECURE: 'true' },
+      file,
+    );
+    expect(c).toEqual({
+      data: csv,
+      stateDir: '.syndicate-agent',
+      coordinator: 'env.example:443',
+      logLevel: 'warn',
+      insecure: true,
+    });
   });
 
   it('lists every problem at once, naming flag and environment variable', () => {
-    const problems = problemsOf(() => loadAgentConfig({ coordinator: 'no-port', cert: path.join(dir, 'missing.pem') }, { SYNDICATE_LOG_LEVEL: 'loud' }, undefined));
+    const problems = problemsOf(() =>
+      loadAgentConfig(
+        { coordinator: 'no-port', cert: path.join(dir, 'missing.pem') },
+        { SYNDICATE_LOG_LEVEL: 'loud' },
+        undefined,
+      ),
+    );
     const text = problems.join('\n');
     expect(text).toMatch(/^data \(--data, env SYNDICATE_DATA\): required/m);
     expect(text).toMatch(/^coordinator \(--coordinator, env SYNDICATE_COORDINATOR\): must be host:port/m);
@@ -38,6 +54,8 @@ describe('agent configuration', () => {
   it('names unknown settings in the file', () => {
     const file = path.join(dir, 'typo.yaml');
     fs.writeFileSync(file, `data: ${csv}\ncoordinatr: x:1\n`);
-    expect(problemsOf(() => loadAgentConfig({}, {}, file))).toEqual([expect.stringMatching(/typo\.yaml: unknown setting coordinatr$/)]);
+    expect(problemsOf(() => loadAgentConfig({}, {}, file))).toEqual([
+      expect.stringMatching(/typo\.yaml: unknown setting coordinatr$/),
+    ]);
   });
 });

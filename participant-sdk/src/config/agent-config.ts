@@ -9,7 +9,10 @@ export const agentConfigSchema = z
     /** Keys and enrollment (0700). */
     stateDir: z.string().min(1),
     /** Coordinator gRPC address (host:port); needed to enroll, overrides the saved one afterwards. */
-    coordinator: z.string().regex(/^[^\s:]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/, 'must be host:port').optional(),
+    coordinator: z
+      .string()
+      .regex(/^[^\s:]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/, 'must be host:port')
+      .optional(),
     federation: z.string().min(1).optional(),
     /** One-time enrollment token; used only when not enrolled yet. */
     token: z.string().min(1).optional(),
@@ -56,9 +59,14 @@ function readFileSetting(file: string): Record<string, unknown> {
 }
 
 /** Every problem at once, each naming its flag and environment variable. */
-export function loadAgentConfig(flags: Partial<Record<keyof AgentConfig, unknown>>, env: NodeJS.ProcessEnv = process.env, configFile: string | undefined = env.SYNDICATE_AGENT_CONFIG || undefined): AgentConfig {
+export function loadAgentConfig(
+  flags: Partial<Record<keyof AgentConfig, unknown>>,
+  env: NodeJS.ProcessEnv = process.env,
+  configFile: string | undefined = env.SYNDICATE_AGENT_CONFIG || undefined,
+): AgentConfig {
   const merged: Record<string, unknown> = { ...AGENT_DEFAULTS, ...(configFile ? readFileSetting(configFile) : {}) };
-  for (const [name, key] of Object.entries(ENV)) if (env[name] !== undefined && env[name] !== '') merged[key] = env[name];
+  for (const [name, key] of Object.entries(ENV))
+    if (env[name] !== undefined && env[name] !== '') merged[key] = env[name];
   for (const [key, value] of Object.entries(flags)) if (value !== undefined) merged[key] = value;
   const where = (key: string) => {
     const envName = Object.entries(ENV).find(([, k]) => k === key)?.[0];
@@ -69,14 +77,19 @@ export function loadAgentConfig(flags: Partial<Record<keyof AgentConfig, unknown
   const problems = result.success
     ? []
     : result.error.issues.map((i) =>
-        i.code === 'unrecognized_keys' ? `${configFile ?? 'configuration'}: unknown setting${i.keys.length > 1 ? 's' : ''} ${i.keys.join(', ')}` : `${String(i.path[0])}${where(String(i.path[0]))}: ${i.message}`,
+        i.code === 'unrecognized_keys'
+          ? `${configFile ?? 'configuration'}: unknown setting${i.keys.length > 1 ? 's' : ''} ${i.keys.join(', ')}`
+          : `${String(i.path[0])}${where(String(i.path[0]))}: ${i.message}`,
       );
   for (const key of ['data', 'tokenFile', 'ca', 'cert', 'key'] as const) {
     const file = merged[key];
-    if (typeof file === 'string' && file && !isReadable(file)) problems.push(`${key}${where(key)}: ${file} cannot be read`);
+    if (typeof file === 'string' && file && !isReadable(file))
+      problems.push(`${key}${where(key)}: ${file} cannot be read`);
   }
-  if (Boolean(merged.cert) !== Boolean(merged.key)) problems.push('cert and key go together (a client certificate needs its private key)');
-  if (merged.insecure === true && (merged.ca || merged.cert)) problems.push('insecure contradicts ca/cert: plaintext connections use no certificates');
+  if (Boolean(merged.cert) !== Boolean(merged.key))
+    problems.push('cert and key go together (a client certificate needs its private key)');
+  if (merged.insecure === true && (merged.ca || merged.cert))
+    problems.push('insecure contradicts ca/cert: plaintext connections use no certificates');
   if (problems.length) throw new AgentConfigError(problems);
   return result.data!;
 }

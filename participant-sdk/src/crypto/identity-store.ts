@@ -39,10 +39,18 @@ export function identityPath(stateDir: string): string {
   return path.join(stateDir, IDENTITY_FILE);
 }
 
-export function newKeyMaterial(): Pick<AgentIdentity, 'signingPublicKey' | 'signingSecretKey' | 'boxPublicKey' | 'boxSecretKey'> {
+export function newKeyMaterial(): Pick<
+  AgentIdentity,
+  'signingPublicKey' | 'signingSecretKey' | 'boxPublicKey' | 'boxSecretKey'
+> {
   const s = generateSigningKeyPair();
   const b = generateBoxKeyPair();
-  return { signingPublicKey: s.publicKey, signingSecretKey: s.secretKey, boxPublicKey: b.publicKey, boxSecretKey: b.secretKey };
+  return {
+    signingPublicKey: s.publicKey,
+    signingSecretKey: s.secretKey,
+    boxPublicKey: b.publicKey,
+    boxSecretKey: b.secretKey,
+  };
 }
 
 /** Written 0600 in a 0700 directory, atomically: a crash never leaves half a key file. */
@@ -79,7 +87,10 @@ export function loadIdentity(stateDir: string): AgentIdentity | null {
     throw new Error(`${file} is readable by other users (mode ${mode.toString(8)}); run: chmod 600 ${file}`);
   }
   const parsed = fileSchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
-  if (!parsed.success) throw new Error(`${file} is not a valid agent identity: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
+  if (!parsed.success)
+    throw new Error(
+      `${file} is not a valid agent identity: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`,
+    );
   const d = parsed.data;
   const raw = (s: string) => new Uint8Array(Buffer.from(s, 'base64'));
   return {

@@ -1,8 +1,22 @@
-import { decodeFloat32, HeKeyHolder, openKeyShare, openSealedModel, sealedModelEpoch, type FederationKey } from '@syndicate/protocol';
+import {
+  decodeFloat32,
+  HeKeyHolder,
+  openKeyShare,
+  openSealedModel,
+  sealedModelEpoch,
+  type FederationKey,
+} from '@syndicate/protocol';
 import type { AgentIdentity } from './identity-store';
 
 export interface KeyShareSource {
-  fetchKeyShare(keyEpoch: number): Promise<{ keyEpoch: number; parameterSet: string; dealerBoxPublicKey: Buffer; nonce: Buffer; sealedKey: Buffer; wrappedKey: Buffer }>;
+  fetchKeyShare(keyEpoch: number): Promise<{
+    keyEpoch: number;
+    parameterSet: string;
+    dealerBoxPublicKey: Buffer;
+    nonce: Buffer;
+    sealedKey: Buffer;
+    wrappedKey: Buffer;
+  }>;
 }
 
 /**
@@ -29,7 +43,12 @@ export class KeyRing {
         const share = await this.source.fetchKeyShare(keyEpoch);
         const key = openKeyShare(
           { nonce: share.nonce, box: share.sealedKey },
-          { parameterSet: share.parameterSet, keyEpoch, dealerBoxPublicKey: share.dealerBoxPublicKey, wrappedKey: share.wrappedKey },
+          {
+            parameterSet: share.parameterSet,
+            keyEpoch,
+            dealerBoxPublicKey: share.dealerBoxPublicKey,
+            wrappedKey: share.wrappedKey,
+          },
           this.identity.boxSecretKey,
         );
         return { key, holder: await HeKeyHolder.open(key) };
@@ -42,7 +61,8 @@ export class KeyRing {
 
   /** A downloaded global model's weights: plaintext, or sealed (members-only) and opened with the epoch key it names. */
   async modelWeights(model: { data: Uint8Array; encoding: string }, numParams: number): Promise<Float32Array> {
-    if (model.encoding === 'PAYLOAD_ENCODING_SEALED_FLOAT32') return openSealedModel(model.data, (await this.get(sealedModelEpoch(model.data))).key, numParams);
+    if (model.encoding === 'PAYLOAD_ENCODING_SEALED_FLOAT32')
+      return openSealedModel(model.data, (await this.get(sealedModelEpoch(model.data))).key, numParams);
     return decodeFloat32(model.data, numParams);
   }
 

@@ -44,7 +44,10 @@ const problems = async (text: string, s: DataSchema = schema) => (await refusal(
 
 describe('loadCsvDataset', () => {
   it('encodes numeric (log1p, scaled) and one-hot categorical columns in schema order', async () => {
-    const ds = await loadCsvDataset(write('id,default,region,income,dti\n7,1,south,0,0.75\n8,0,north,1.718281828,0.5\n'), schema);
+    const ds = await loadCsvDataset(
+      write('id,default,region,income,dti\n7,1,south,0,0.75\n8,0,north,1.718281828,0.5\n'),
+      schema,
+    );
     expect(ds.rows).toBe(2);
     expect(ds.inputDim).toBe(4);
     expect(Array.from(ds.features)).toEqual([0, 0, 1, 1, expect.closeTo(1, 6), 1, 0, 0]);
@@ -69,21 +72,30 @@ describe('loadCsvDataset', () => {
   });
 
   it('refuses a negative value where the schema applies log1p', async () => {
-    expect(await problems('income,region,dti,default\n-5,north,0.1,0\n')).toEqual(['row 2, column income: -5 is negative but the schema applies log1p']);
+    expect(await problems('income,region,dti,default\n-5,north,0.1,0\n')).toEqual([
+      'row 2, column income: -5 is negative but the schema applies log1p',
+    ]);
   });
 
   it('names columns missing from the header', async () => {
-    expect(await problems('income,dti,default\n1,0.1,0\n')).toEqual([expect.stringMatching(/^row 1, column region: missing from the header/)]);
-    expect(await problems('income,region,dti,default,dti\n1,north,0.1,0,2\n')).toEqual(['row 1, column dti: appears more than once in the header']);
+    expect(await problems('income,dti,default\n1,0.1,0\n')).toEqual([
+      expect.stringMatching(/^row 1, column region: missing from the header/),
+    ]);
+    expect(await problems('income,region,dti,default,dti\n1,north,0.1,0,2\n')).toEqual([
+      'row 1, column dti: appears more than once in the header',
+    ]);
   });
 
   it('reports a row with the wrong number of fields', async () => {
     expect((await problems('income,region,dti,default\n1,north,0.1\n'))[0]).toMatch(/^row 2: /);
-    expect(await problems('income,region,dti,default\n1,north,0.1,0\n1,north,0.1,0,extra\n')).toEqual(['row 3: has 5 fields, the header has 4']);
+    expect(await problems('income,region,dti,default\n1,north,0.1,0\n1,north,0.1,0,extra\n')).toEqual([
+      'row 3: has 5 fields, the header has 4',
+    ]);
   });
 
   it('numbers rows as a spreadsheet shows them: blank lines count, a quoted multi-line cell is one row', async () => {
-    const text = 'income,region,dti,default\r\n1,north,0.1,0\r\n\r\n2,"so\nuth",0.2,1\r\n3,"south, ""big""",0.3,1\r\n4,north,x,0\r\n';
+    const text =
+      'income,region,dti,default\r\n1,north,0.1,0\r\n\r\n2,"so\nuth",0.2,1\r\n3,"south, ""big""",0.3,1\r\n4,north,x,0\r\n';
     expect(await problems(text)).toEqual([
       'row 4, column region: "so\\nuth" is not in the vocabulary (north, south)',
       'row 5, column region: "south, \\"big\\"" is not in the vocabulary (north, south)',
@@ -119,11 +131,16 @@ describe('loadCsvDataset', () => {
     // income: fill 0 -> (log1p(0) - 1) / 2; region: the __missing__ column; dti: the center, 0 after scaling.
     expect(Array.from(ds.features)).toEqual([-0.5, 0, 0, 1, 0, -0.5, 0, 1, 0, 1]);
     // The target is never imputed.
-    expect(await problems('income,region,dti,default\n1,north,0.1,NA\n', withMissing)).toEqual(['row 2, column default: target must be 0 or 1, got "NA"']);
+    expect(await problems('income,region,dti,default\n1,north,0.1,NA\n', withMissing)).toEqual([
+      'row 2, column default: target must be 0 or 1, got "NA"',
+    ]);
   });
 
   it('keeps a vocabulary value that looks like a missing token', async () => {
-    const s = dataSchemaSchema.parse({ features: [{ name: 'grade', type: 'categorical', vocabulary: ['A', 'NA'] }], target: { name: 'y' } });
+    const s = dataSchemaSchema.parse({
+      features: [{ name: 'grade', type: 'categorical', vocabulary: ['A', 'NA'] }],
+      target: { name: 'y' },
+    });
     expect(Array.from((await loadCsvDataset(write('grade,y\nNA,1\nA,0\n'), s)).features)).toEqual([0, 1, 1, 0]);
   });
 
@@ -160,9 +177,19 @@ describe('localFeatureMoments', () => {
     const text = `income,region,dti,age,default\n${rows.map((r) => Object.values(r).join(',')).join('\n')}\n`;
     const held = holdoutMask(rows.length, noHoldout.fraction, noHoldout.seed);
     const m = await localFeatureMoments(write(text), federated, noHoldout);
-    expect(m).toEqual(featureMomentsOfRows(federated, rows.filter((_, i) => !held[i])));
+    expect(m).toEqual(
+      featureMomentsOfRows(
+        federated,
+        rows.filter((_, i) => !held[i]),
+      ),
+    );
     expect(m.count[1]).toBe(3);
-    expect(featureMomentsOfRows(federated, [{ income: '0', dti: '2' }, { income: '', dti: '4' }])).toEqual({ count: [1, 2], sum: [0, 6], sumSquares: [0, 20] });
+    expect(
+      featureMomentsOfRows(federated, [
+        { income: '0', dti: '2' },
+        { income: '', dti: '4' },
+      ]),
+    ).toEqual({ count: [1, 2], sum: [0, 6], sumSquares: [0, 20] });
     expect(featureMomentsOfRows(federated, [rows[0], rows[2]]).sum[0]).toBeCloseTo(1, 12);
   });
 
@@ -172,23 +199,47 @@ describe('localFeatureMoments', () => {
     const held = holdoutMask(n, split.fraction, split.seed);
     // Holdout rows carry an outlier: it must not move the training moments.
     const lines = Array.from({ length: n }, (_, i) => `1,north,${held[i] ? 1000 : 1},30,0`);
-    const m = await localFeatureMoments(write(`income,region,dti,age,default\n${lines.join('\n')}\n`), federated, split);
+    const m = await localFeatureMoments(
+      write(`income,region,dti,age,default\n${lines.join('\n')}\n`),
+      federated,
+      split,
+    );
     expect(m.count[1]).toBe(40);
     expect(m.sum[1]).toBe(40);
-    expect(await localFeatureMoments(write(`income,region,dti,age,default\n${lines.join('\n')}\n`), federated, split, n)).toEqual(m);
+    expect(
+      await localFeatureMoments(write(`income,region,dti,age,default\n${lines.join('\n')}\n`), federated, split, n),
+    ).toEqual(m);
   });
 
   it('says so when the file changed since the agent counted its rows', async () => {
-    await expect(localFeatureMoments(write('income,region,dti,age,default\n1,north,1,30,0\n2,south,1,30,1\n'), federated, noHoldout, 3)).rejects.toThrow(/changed while it was read \(3 data rows, now 2\)/);
+    await expect(
+      localFeatureMoments(
+        write('income,region,dti,age,default\n1,north,1,30,0\n2,south,1,30,1\n'),
+        federated,
+        noHoldout,
+        3,
+      ),
+    ).rejects.toThrow(/changed while it was read \(3 data rows, now 2\)/);
   });
 
   it('refuses a file with bad rows before any statistic is computed', async () => {
-    await expect(localFeatureMoments(write('income,region,dti,age,default\n-1,north,0.5,30,0\n2,south,1,30,1\n'), federated, noHoldout)).rejects.toThrow(/row 2, column income: -1 is negative/);
+    await expect(
+      localFeatureMoments(
+        write('income,region,dti,age,default\n-1,north,0.5,30,0\n2,south,1,30,1\n'),
+        federated,
+        noHoldout,
+      ),
+    ).rejects.toThrow(/row 2, column income: -1 is negative/);
   });
 });
 
 describe('splitHoldout', () => {
-  const ds = { features: Float32Array.from({ length: 100 }, (_, i) => i), labels: new Float32Array(100), rows: 100, inputDim: 1 };
+  const ds = {
+    features: Float32Array.from({ length: 100 }, (_, i) => i),
+    labels: new Float32Array(100),
+    rows: 100,
+    inputDim: 1,
+  };
 
   it('is deterministic for a seed and partitions the rows', () => {
     const a = splitHoldout(ds, 0.2, 7);

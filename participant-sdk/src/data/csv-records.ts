@@ -26,9 +26,13 @@ export async function* csvRecords(file: string): AsyncGenerator<CsvRecord> {
     await fs.promises.access(file, fs.constants.R_OK);
     stream = fs.createReadStream(file);
   } catch (err) {
-    throw new Error(`data file ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new Error(
+      `data file ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+    );
   }
-  const parser = stream.pipe(parse({ info: true, bom: true, trim: true, skip_empty_lines: true, relax_column_count: true }));
+  const parser = stream.pipe(
+    parse({ info: true, bom: true, trim: true, skip_empty_lines: true, relax_column_count: true }),
+  );
   try {
     for await (const rec of parser as AsyncIterable<{ record: string[]; info: ParseInfo }>) {
       yield { row: rec.info.records + rec.info.empty_lines, fields: rec.record };
@@ -48,8 +52,10 @@ export function headerProblems(header: string[], needed: string[]): string[] {
   const problems: string[] = [];
   const present = new Set(header);
   for (const c of needed) {
-    if (!present.has(c)) problems.push(`row 1, column ${c}: missing from the header (the file has: ${header.join(', ')})`);
-    else if (header.indexOf(c) !== header.lastIndexOf(c)) problems.push(`row 1, column ${c}: appears more than once in the header`);
+    if (!present.has(c))
+      problems.push(`row 1, column ${c}: missing from the header (the file has: ${header.join(', ')})`);
+    else if (header.indexOf(c) !== header.lastIndexOf(c))
+      problems.push(`row 1, column ${c}: appears more than once in the header`);
   }
   return problems;
 }

@@ -20,7 +20,10 @@ export function encodeTarget(column: string, raw: string | undefined): number | 
  * `constant` as `fill` (then log1p and scaling like any value), `category` as the
  * extra "__missing__" column. Messages name the column; the caller adds the row.
  */
-export function rowEncoder(schema: DataSchema): { inputDim: number; encode(row: CsvRow, out: Float32Array, offset: number): EncodeResult } {
+export function rowEncoder(schema: DataSchema): {
+  inputDim: number;
+  encode(row: CsvRow, out: Float32Array, offset: number): EncodeResult;
+} {
   const inputDim = inputDimension(schema);
   const steps = schema.features.map((f) => {
     if (f.type === 'numeric') {
@@ -49,7 +52,8 @@ export function rowEncoder(schema: DataSchema): { inputDim: number; encode(row: 
         if (f.missing !== 'category') return `column ${f.name}: missing value (categorical feature)`;
         i = f.vocabulary.length;
       }
-      if (i === undefined) return `column ${f.name}: ${JSON.stringify(text)} is not in the vocabulary (${f.vocabulary.join(', ')})`;
+      if (i === undefined)
+        return `column ${f.name}: ${JSON.stringify(text)} is not in the vocabulary (${f.vocabulary.join(', ')})`;
       out.fill(0, at, at + columns.length);
       out[at + i] = 1;
       return null;

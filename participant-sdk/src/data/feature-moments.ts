@@ -1,4 +1,11 @@
-import { emptyFeatureMoments, featureStatsFieldsNeeded, type DataSchema, type FeatureMoments, type NumericFeatureSpec, type TrainingPlan } from '@syndicate/protocol';
+import {
+  emptyFeatureMoments,
+  featureStatsFieldsNeeded,
+  type DataSchema,
+  type FeatureMoments,
+  type NumericFeatureSpec,
+  type TrainingPlan,
+} from '@syndicate/protocol';
 import { isMissingCell, parseNumericCell } from './cell-values';
 import { scanCsvAgainstSchema } from './csv-dataset';
 import type { CsvRow } from './encode-row';
@@ -42,7 +49,12 @@ function addRow(features: NumericFeatureSpec[], m: FeatureMoments, row: CsvRow):
  * off exactly as the agent splits it, so scaling never sees the rows the model
  * is evaluated on. `rows` (the agent already counted them) saves a counting pass.
  */
-export async function localFeatureMoments(file: string, schema: DataSchema, holdout: TrainingPlan['holdout'], rows?: number): Promise<FeatureMoments> {
+export async function localFeatureMoments(
+  file: string,
+  schema: DataSchema,
+  holdout: TrainingPlan['holdout'],
+  rows?: number,
+): Promise<FeatureMoments> {
   const total = rows ?? (await scanCsvAgainstSchema(file, schema, () => undefined)).rows;
   const held = holdoutMask(total, holdout.fraction, holdout.seed);
   const features = federatedFeatures(schema);
@@ -52,6 +64,9 @@ export async function localFeatureMoments(file: string, schema: DataSchema, hold
     if (at < total && !held[at]) addRow(features, m, row);
     at++;
   });
-  if (scanned.rows !== total) throw new Error(`${file} changed while it was read (${total} data rows, now ${scanned.rows}); restart the agent so its training and holdout rows agree`);
+  if (scanned.rows !== total)
+    throw new Error(
+      `${file} changed while it was read (${total} data rows, now ${scanned.rows}); restart the agent so its training and holdout rows agree`,
+    );
   return m;
 }

@@ -20,7 +20,9 @@ function loans(): string {
     const balance = Math.round(Math.exp(8 + 1.5 * (r() + r() + r() - 1.5) * 2));
     const dti = i % 10 === 3 ? 'NA' : (r() * 0.8).toFixed(3);
     const region = i % 25 === 0 ? '' : regions[Math.floor(r() * regions.length)];
-    lines.push(`L${i},${balance},${dti},${region},EUR,2024-01-${String((i % 28) + 1).padStart(2, '0')}T${i},x,${r() < 0.1 ? 1 : 0}`);
+    lines.push(
+      `L${i},${balance},${dti},${region},EUR,2024-01-${String((i % 28) + 1).padStart(2, '0')}T${i},x,${r() < 0.1 ? 1 : 0}`,
+    );
   }
   return lines.join('\n') + '\n';
 }
@@ -36,7 +38,12 @@ describe('inferSchemaFromCsv', () => {
     expect(balance).toMatchObject({ name: 'balance', type: 'numeric', log1p: true, missing: 'error' });
     expect(dti).toMatchObject({ name: 'dti', type: 'numeric', log1p: false, missing: 'mean' });
     expect(dti.type === 'numeric' && dti.center).toBeCloseTo(0.4, 1);
-    expect(region).toEqual({ name: 'region', type: 'categorical', vocabulary: ['north', 'south', 'east'], missing: 'category' });
+    expect(region).toEqual({
+      name: 'region',
+      type: 'categorical',
+      vocabulary: ['north', 'south', 'east'],
+      missing: 'category',
+    });
     const skipped = Object.fromEntries(r.columns.filter((c) => c.role === 'skipped').map((c) => [c.name, c.note]));
     expect(skipped).toEqual({
       loan_id: 'looks like an identifier',
@@ -45,7 +52,11 @@ describe('inferSchemaFromCsv', () => {
       'Bad Name': expect.stringMatching(/not a valid feature name/),
     });
     // The proposal, pasted into a plan, loads this very file.
-    const plan = parseTrainingPlan({ name: 'inferred', schema: compactSchema(r.schema), model: { template: 'logistic_regression' } });
+    const plan = parseTrainingPlan({
+      name: 'inferred',
+      schema: compactSchema(r.schema),
+      model: { template: 'logistic_regression' },
+    });
     const ds = await loadCsvDataset(file, plan.schema);
     expect(ds.rows).toBe(400);
     expect(ds.inputDim).toBe(1 + 1 + 4);
@@ -54,14 +65,23 @@ describe('inferSchemaFromCsv', () => {
   it('keeps a wide text column with a higher --max-categories and proposes federated standardization on request', async () => {
     const r = await inferSchemaFromCsv(write(loans()), { maxCategories: 500, federated: true });
     expect(r.schema.features.map((f) => f.name)).toEqual(['balance', 'dti', 'region', 'opened']);
-    expect(compactSchema(r.schema).features).toContainEqual({ name: 'dti', type: 'numeric', standardize: 'federated', missing: 'mean' });
+    expect(compactSchema(r.schema).features).toContainEqual({
+      name: 'dti',
+      type: 'numeric',
+      standardize: 'federated',
+      missing: 'mean',
+    });
   });
 
   it('finds the target by name or takes --target, and insists on 0/1', async () => {
     expect((await inferSchemaFromCsv(write('x,IS_FRAUD\n1,0\n2,1\n3,0\n'))).schema.target.name).toBe('IS_FRAUD');
     expect((await inferSchemaFromCsv(write('x,flag\n1,0\n2,1\n'), { target: 'flag' })).positiveRate).toBe(0.5);
     await expect(inferSchemaFromCsv(write('x,y\n1,0\n'))).rejects.toThrow(/no target column found.*--target/);
-    await expect(inferSchemaFromCsv(write('x,y\n1,0\n'), { target: 'z' })).rejects.toThrow(/--target z: no such column/);
-    await expect(inferSchemaFromCsv(write('x,label\n1,0\n2,yes\n3,\n'))).rejects.toThrow('target column label must hold only 0 and 1: row 3 has "yes" (and 1 more rows)');
+    await expect(inferSchemaFromCsv(write('x,y\n1,0\n'), { target: 'z' })).rejects.toThrow(
+      /--target z: no such column/,
+    );
+    await expect(inferSchemaFromCsv(write('x,label\n1,0\n2,yes\n3,\n'))).rejects.toThrow(
+      'target column label must hold only 0 and 1: row 3 has "yes" (and 1 more rows)',
+    );
   });
 });

@@ -142,16 +142,23 @@ export async function inferSchemaFromCsv(
   }
   if (!header) throw new SchemaInferenceError(`${file} is empty (no header)`);
   if (rows === 0) throw new SchemaInferenceError(`${file} has a header but no data rows`);
-  if (new Set(header).size !== header.length) throw new SchemaInferenceError(`${file}: the header names a column more than once`);
+  if (new Set(header).size !== header.length)
+    throw new SchemaInferenceError(`${file}: the header names a column more than once`);
 
-  const targetName = o.target ?? TARGET_NAMES.map((t) => header!.find((h) => h.toLowerCase() === t)).find((h) => h !== undefined);
-  if (!targetName) throw new SchemaInferenceError(`no target column found (looked for ${TARGET_NAMES.join(', ')}); name it with --target`);
+  const targetName =
+    o.target ?? TARGET_NAMES.map((t) => header!.find((h) => h.toLowerCase() === t)).find((h) => h !== undefined);
+  if (!targetName)
+    throw new SchemaInferenceError(
+      `no target column found (looked for ${TARGET_NAMES.join(', ')}); name it with --target`,
+    );
   const target = profiles.find((p) => p.name === targetName);
-  if (!target) throw new SchemaInferenceError(`--target ${targetName}: no such column (the file has: ${header.join(', ')})`);
+  if (!target)
+    throw new SchemaInferenceError(`--target ${targetName}: no such column (the file has: ${header.join(', ')})`);
   if (target.notBinary > 0) {
     const first = target.firstNotBinary!;
     throw new SchemaInferenceError(
-      `target column ${targetName} must hold only 0 and 1: row ${first.row} has ${JSON.stringify(first.text)}` + (target.notBinary > 1 ? ` (and ${target.notBinary - 1} more rows)` : ''),
+      `target column ${targetName} must hold only 0 and 1: row ${first.row} has ${JSON.stringify(first.text)}` +
+        (target.notBinary > 1 ? ` (and ${target.notBinary - 1} more rows)` : ''),
     );
   }
 
@@ -163,7 +170,8 @@ export async function inferSchemaFromCsv(
       columns.push({ name: p.name, role: 'target', note: 'target (0/1)', missing: 0 });
       continue;
     }
-    if (!IDENTIFIER.test(p.name)) skip('its name is not a valid feature name (letters, digits, _ . - ; rename the column to use it)');
+    if (!IDENTIFIER.test(p.name))
+      skip('its name is not a valid feature name (letters, digits, _ . - ; rename the column to use it)');
     else if (ID_LIKE.test(p.name)) skip('looks like an identifier');
     else if (p.present === 0) skip('every value is missing');
     else if (p.nonNumeric === 0) {
@@ -171,33 +179,49 @@ export async function inferSchemaFromCsv(
         skip(`constant (${p.raw.mean})`);
         continue;
       }
-      const log1p = p.min >= 0 && p.logged.n === p.raw.n && p.raw.skew > 2 && Math.abs(p.logged.skew) < Math.abs(p.raw.skew);
+      const log1p =
+        p.min >= 0 && p.logged.n === p.raw.n && p.raw.skew > 2 && Math.abs(p.logged.skew) < Math.abs(p.raw.skew);
       const m = log1p ? p.logged : p.raw;
       const missing = p.missing > 0 ? ('mean' as const) : ('error' as const);
       features.push({
         name: p.name,
         type: 'numeric',
-        ...(o.federated ? { standardize: 'federated' as const, center: 0, scale: 1 } : { standardize: 'fixed' as const, center: round4(m.mean), scale: round4(m.std) || 1 }),
+        ...(o.federated
+          ? { standardize: 'federated' as const, center: 0, scale: 1 }
+          : { standardize: 'fixed' as const, center: round4(m.mean), scale: round4(m.std) || 1 }),
         log1p,
         missing,
       });
-      const notes = [log1p ? `log1p (skew ${p.raw.skew.toFixed(1)})` : '', p.missing ? `${p.missing} missing -> missing: mean` : ''].filter(Boolean);
+      const notes = [
+        log1p ? `log1p (skew ${p.raw.skew.toFixed(1)})` : '',
+        p.missing ? `${p.missing} missing -> missing: mean` : '',
+      ].filter(Boolean);
       columns.push({ name: p.name, role: 'numeric', note: notes.join(', '), missing: p.missing });
     } else if (!p.counts) {
       const example = p.firstNonNumeric!;
-      skip(`more than ${maxCategories} distinct values and not numeric (row ${example.row}: ${JSON.stringify(example.text)}); raise --max-categories to keep it`);
+      skip(
+        `more than ${maxCategories} distinct values and not numeric (row ${example.row}: ${JSON.stringify(example.text)}); raise --max-categories to keep it`,
+      );
     } else if (p.counts.size === 1 && p.missing === 0) {
       skip(`constant (${JSON.stringify([...p.counts.keys()][0])})`);
     } else {
-      const vocabulary = [...p.counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([v]) => v);
+      const vocabulary = [...p.counts.entries()]
+        .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+        .map(([v]) => v);
       features.push({ name: p.name, type: 'categorical', vocabulary, missing: p.missing > 0 ? 'category' : 'error' });
-      const notes = [`${vocabulary.length} values`, p.missing ? `${p.missing} missing -> missing: category` : ''].filter(Boolean);
+      const notes = [
+        `${vocabulary.length} values`,
+        p.missing ? `${p.missing} missing -> missing: category` : '',
+      ].filter(Boolean);
       columns.push({ name: p.name, role: 'categorical', note: notes.join(', '), missing: p.missing });
     }
   }
   if (!features.length) throw new SchemaInferenceError(`no usable feature columns besides the target ${targetName}`);
   const checked = dataSchemaSchema.safeParse({ features, target: { name: targetName } });
-  if (!checked.success) throw new SchemaInferenceError(`the proposed schema is invalid: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!checked.success)
+    throw new SchemaInferenceError(
+      `the proposed schema is invalid: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   return { schema: checked.data, rows, columns, positiveRate: target.ones / rows, badRows };
 }
 
@@ -205,7 +229,13 @@ export async function inferSchemaFromCsv(
 export function compactSchema(schema: DataSchema): Record<string, unknown> {
   return {
     features: schema.features.map((f) => {
-      if (f.type === 'categorical') return { name: f.name, type: f.type, vocabulary: f.vocabulary, ...(f.missing !== 'error' ? { missing: f.missing } : {}) };
+      if (f.type === 'categorical')
+        return {
+          name: f.name,
+          type: f.type,
+          vocabulary: f.vocabulary,
+          ...(f.missing !== 'error' ? { missing: f.missing } : {}),
+        };
       return {
         name: f.name,
         type: f.type,

@@ -22,7 +22,10 @@ describe('metrics a bank computes on its own holdout', () => {
   it('rocAuc equals the pairwise definition, ties included', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 1 })), { minLength: 2, maxLength: 60 }),
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 1 })), {
+          minLength: 2,
+          maxLength: 60,
+        }),
         (pairs) => {
           const scores = pairs.map(([s]) => s / 20);
           const labels = pairs.map(([, l]) => l);

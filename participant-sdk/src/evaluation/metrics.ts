@@ -20,6 +20,10 @@ export async function predict(plan: TrainingPlan, weights: Float32Array, data: D
 }
 
 /** The bank's own exact figures for a model on a dataset (they never leave the bank). */
-export async function evaluateModel(o: { plan: TrainingPlan; weights: Float32Array; data: Dataset }): Promise<ExactMetrics> {
+export async function evaluateModel(o: {
+  plan: TrainingPlan;
+  weights: Float32Array;
+  data: Dataset;
+}): Promise<ExactMetrics> {
   return exactMetrics(await predict(o.plan, o.weights, o.data), o.data.labels);
 }

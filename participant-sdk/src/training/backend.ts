@@ -29,7 +29,8 @@ export function initTensorflow(): Promise<{ tf: Tf; backend: string }> {
         await native.ready();
         return { tf: native, backend: 'tensorflow' };
       }
-      if (wanted === 'tensorflow') throw new Error('SYNDICATE_TF_BACKEND=tensorflow but @tensorflow/tfjs-node is not installed');
+      if (wanted === 'tensorflow')
+        throw new Error('SYNDICATE_TF_BACKEND=tensorflow but @tensorflow/tfjs-node is not installed');
     }
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand (optional, UMD or ESM-only package)
     const tf = require('@tensorflow/tfjs') as Tf;
@@ -38,7 +39,8 @@ export function initTensorflow(): Promise<{ tf: Tf; backend: string }> {
     if (wanted !== 'cpu') {
       // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand (optional, UMD or ESM-only package)
       const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
-      const dist = path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + path.sep;
+      const dist =
+        path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + path.sep;
       wasm.setWasmPaths(dist);
       if (await tf.setBackend('wasm')) {
         await tf.ready();

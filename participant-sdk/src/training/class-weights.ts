@@ -12,7 +12,10 @@ export type ClassWeights = {
  * both classes carry half the loss; a class the member lacks gets weight 1 (it
  * never occurs). undefined = unweighted.
  */
-export function resolveClassWeights(spec: LocalTraining['classWeights'], labels: ArrayLike<number>): ClassWeights | undefined {
+export function resolveClassWeights(
+  spec: LocalTraining['classWeights'],
+  labels: ArrayLike<number>,
+): ClassWeights | undefined {
   if (spec === undefined) return undefined;
   if (spec !== 'balanced') return { 0: spec['0'], 1: spec['1'] };
   let positives = 0;

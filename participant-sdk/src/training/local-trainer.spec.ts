@@ -7,7 +7,13 @@ process.env.SYNDICATE_TF_BACKEND = 'cpu';
 
 const planInput = {
   name: 'unit',
-  schema: { features: [{ name: 'x1', type: 'numeric' }, { name: 'x2', type: 'numeric' }], target: { name: 'y' } },
+  schema: {
+    features: [
+      { name: 'x1', type: 'numeric' },
+      { name: 'x2', type: 'numeric' },
+    ],
+    target: { name: 'y' },
+  },
   model: { template: 'mlp', hiddenUnits: [4] },
   training: { epochs: 20, batchSize: 32, optimizer: 'adam', learningRate: 0.05 },
 } satisfies TrainingPlanInput;
@@ -45,27 +51,36 @@ describe('trainLocal', () => {
   });
 
   it('refuses data whose width does not match the plan', async () => {
-    await expect(trainLocal({ plan, globalWeights: initialWeights(plan), data: { ...data(10, 1), inputDim: 3 } })).rejects.toThrow(/3 encoded columns/);
+    await expect(
+      trainLocal({ plan, globalWeights: initialWeights(plan), data: { ...data(10, 1), inputDim: 3 } }),
+    ).rejects.toThrow(/3 encoded columns/);
   });
 
   it.each(['sgd', 'rmsprop'] as const)('trains with %s', async (optimizer) => {
     const p = variant({ optimizer, learningRate: optimizer === 'sgd' ? 0.5 : 0.02 });
     const result = await trainLocal({ plan: p, globalWeights: initialWeights(p), data: data(400, 1) });
-    expect((await evaluateModel({ plan: p, weights: result.weights, data: data(400, 2) })).rocAuc).toBeGreaterThan(0.95);
+    expect((await evaluateModel({ plan: p, weights: result.weights, data: data(400, 2) })).rocAuc).toBeGreaterThan(
+      0.95,
+    );
   });
 
   it('trains a tfjs_layers model (Dense, Dropout, Dense without bias)', async () => {
-    const p = variant({}, {
-      template: 'tfjs_layers',
-      layers: [
-        { class_name: 'Dense', config: { units: 6, activation: 'tanh', batch_input_shape: [null, 2] } },
-        { class_name: 'Dropout', config: { rate: 0.1 } },
-        { class_name: 'Dense', config: { units: 1, activation: 'sigmoid', use_bias: false } },
-      ],
-    });
+    const p = variant(
+      {},
+      {
+        template: 'tfjs_layers',
+        layers: [
+          { class_name: 'Dense', config: { units: 6, activation: 'tanh', batch_input_shape: [null, 2] } },
+          { class_name: 'Dropout', config: { rate: 0.1 } },
+          { class_name: 'Dense', config: { units: 1, activation: 'sigmoid', use_bias: false } },
+        ],
+      },
+    );
     expect(modelLayout(p).numParams).toBe(2 * 6 + 6 + 6);
     const result = await trainLocal({ plan: p, globalWeights: initialWeights(p), data: data(400, 1) });
-    expect((await evaluateModel({ plan: p, weights: result.weights, data: data(400, 2) })).rocAuc).toBeGreaterThan(0.95);
+    expect((await evaluateModel({ plan: p, weights: result.weights, data: data(400, 2) })).rocAuc).toBeGreaterThan(
+      0.95,
+    );
   });
 
   it('FedProx keeps the update closer to the global model the larger mu is, and still learns', async () => {
@@ -73,7 +88,11 @@ describe('trainLocal', () => {
       const p = variant({ fedProxMu, optimizer: 'sgd', learningRate: 0.5, epochs: 10 });
       const start = initialWeights(p);
       const r = await trainLocal({ plan: p, globalWeights: start, data: data(400, 1), seed: 3 });
-      return { drift: distance(r.weights, start), auc: (await evaluateModel({ plan: p, weights: r.weights, data: data(400, 2) })).rocAuc, loss: r.finalLoss };
+      return {
+        drift: distance(r.weights, start),
+        auc: (await evaluateModel({ plan: p, weights: r.weights, data: data(400, 2) })).rocAuc,
+        loss: r.finalLoss,
+      };
     };
     const [plain, small, large] = [await run(0), await run(0.01), await run(1)];
     expect(small.auc).toBeGreaterThan(0.95);

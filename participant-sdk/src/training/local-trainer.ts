@@ -88,7 +88,13 @@ export async function trainLocal(o: {
           loss = (await sum.data())[0] / o.data.rows;
           sum.dispose();
         } else {
-          const history = await model.fit(xs, ys, { epochs: 1, batchSize: t.batchSize, shuffle: false, verbose: 0, classWeight: classWeights });
+          const history = await model.fit(xs, ys, {
+            epochs: 1,
+            batchSize: t.batchSize,
+            shuffle: false,
+            verbose: 0,
+            classWeight: classWeights,
+          });
           loss = Number((history.history.loss as number[])[0]);
         }
       } finally {
@@ -119,7 +125,13 @@ export async function trainLocal(o: {
  * started from. Adding it directly costs three ops per tensor instead of
  * differentiating the norm. Returns the batch's data loss (without the term).
  */
-function proximalStep(tf: Tf, model: TF.LayersModel, optimizer: TF.Optimizer, mu: number, classWeights: ClassWeights | undefined) {
+function proximalStep(
+  tf: Tf,
+  model: TF.LayersModel,
+  optimizer: TF.Optimizer,
+  mu: number,
+  classWeights: ClassWeights | undefined,
+) {
   const variables = model.trainableWeights.map((w) => w.read() as TF.Variable);
   const anchors = variables.map((v) => tf.keep(v.clone()));
   return {
@@ -130,7 +142,11 @@ function proximalStep(tf: Tf, model: TF.LayersModel, optimizer: TF.Optimizer, mu
           const yb = tf.slice(ys, [start, 0], [size, -1]);
           const p = model.apply(xb, { training: true }) as TF.Tensor;
           let perRow = tf.metrics.binaryCrossentropy(yb, p);
-          if (classWeights) perRow = tf.mul(perRow, tf.add(classWeights[0], tf.mul(yb.reshape([size]), classWeights[1] - classWeights[0])));
+          if (classWeights)
+            perRow = tf.mul(
+              perRow,
+              tf.add(classWeights[0], tf.mul(yb.reshape([size]), classWeights[1] - classWeights[0])),
+            );
           return tf.mean(perRow) as TF.Scalar;
         }, variables);
         const withProx: Record<string, TF.Tensor> = {};

@@ -19,7 +19,13 @@ describe('buildModel from tfjs_layers JSON', () => {
     });
     const plan = parseTrainingPlan({
       name: 'from-tfjs',
-      schema: { features: [{ name: 'a', type: 'numeric' }, { name: 'b', type: 'categorical', vocabulary: ['x', 'y'] }], target: { name: 't' } },
+      schema: {
+        features: [
+          { name: 'a', type: 'numeric' },
+          { name: 'b', type: 'categorical', vocabulary: ['x', 'y'] },
+        ],
+        target: { name: 't' },
+      },
       model: { template: 'tfjs_layers', layers: original.toJSON(undefined, false) },
     });
     const layout = modelLayout(plan);

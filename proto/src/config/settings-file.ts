@@ -24,7 +24,8 @@ export function readSettingsFile(file: string): { settings: Record<string, unkno
 }
 
 /** true/false/1/0 from environment strings; anything else is left for the schema to refuse. */
-export const envBoolean = (v: unknown): unknown => (v === 'true' || v === '1' ? true : v === 'false' || v === '0' || v === '' ? false : v);
+export const envBoolean = (v: unknown): unknown =>
+  v === 'true' || v === '1' ? true : v === 'false' || v === '0' || v === '' ? false : v;
 
 /** Whether a file named in the settings can be read by this process. */
 export function isReadable(file: string): boolean {

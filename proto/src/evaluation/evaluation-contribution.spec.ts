@@ -1,8 +1,20 @@
 import fc from 'fast-check';
 import { DEFAULT_HE_PARAMETER_SET } from '../he/parameter-sets';
 import { secureAggregationSpec } from '../he/secure-update';
-import { decodeEvaluationContribution, encodeEvaluationContribution, EvaluationAggregateError, evaluationFieldCount, EVALUATION_SUM_SCALE } from './evaluation-contribution';
-import { addHistograms, buildScoreHistogram, DEFAULT_SCORE_BINS, emptyHistogram, type ScoreHistogram } from './score-histogram';
+import {
+  decodeEvaluationContribution,
+  encodeEvaluationContribution,
+  EvaluationAggregateError,
+  evaluationFieldCount,
+  EVALUATION_SUM_SCALE,
+} from './evaluation-contribution';
+import {
+  addHistograms,
+  buildScoreHistogram,
+  DEFAULT_SCORE_BINS,
+  emptyHistogram,
+  type ScoreHistogram,
+} from './score-histogram';
 
 const spec = secureAggregationSpec({ parameterSet: DEFAULT_HE_PARAMETER_SET, clip: 1, maxParticipants: 100 });
 
@@ -43,7 +55,10 @@ describe('evaluation contribution codec', () => {
     member.sumSquaredError = 123.456789;
     member.sumLogLoss = 987.654321;
     const fields = encodeEvaluationContribution(member, spec);
-    const sums = sumFields(Array.from({ length: 100 }, () => fields), fields.length);
+    const sums = sumFields(
+      Array.from({ length: 100 }, () => fields),
+      fields.length,
+    );
     const total = decodeEvaluationContribution(sums, 4, spec);
     expect(total.positives[2]).toBe(30000);
     expect(total.sumSquaredError).toBeCloseTo(12345.6789, 4);
@@ -53,19 +68,27 @@ describe('evaluation contribution codec', () => {
   it('decodes the sum of members’ encodings to the sum of their histograms (property)', () => {
     const row = fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom(0, 1));
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 50 }), fc.array(fc.array(row, { maxLength: 300 }), { minLength: 1, maxLength: 6 }), (bins, members) => {
-        const histograms = members.map((rows) =>
-          buildScoreHistogram(
-            rows.map(([s]) => s),
-            rows.map(([, y]) => y),
-            bins,
-          ),
-        );
-        const fields = histograms.map((h) => encodeEvaluationContribution(h, spec));
-        const decoded = decodeEvaluationContribution(sumFields(fields, evaluationFieldCount(spec, bins)), bins, spec);
-        // Each member's fixed-point rounding is at most half a unit.
-        expectSameHistogram(decoded, histograms.reduce(addHistograms), (members.length * 0.5) / EVALUATION_SUM_SCALE + 1e-9);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 50 }),
+        fc.array(fc.array(row, { maxLength: 300 }), { minLength: 1, maxLength: 6 }),
+        (bins, members) => {
+          const histograms = members.map((rows) =>
+            buildScoreHistogram(
+              rows.map(([s]) => s),
+              rows.map(([, y]) => y),
+              bins,
+            ),
+          );
+          const fields = histograms.map((h) => encodeEvaluationContribution(h, spec));
+          const decoded = decodeEvaluationContribution(sumFields(fields, evaluationFieldCount(spec, bins)), bins, spec);
+          // Each member's fixed-point rounding is at most half a unit.
+          expectSameHistogram(
+            decoded,
+            histograms.reduce(addHistograms),
+            (members.length * 0.5) / EVALUATION_SUM_SCALE + 1e-9,
+          );
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -98,9 +121,21 @@ describe('evaluation contribution codec', () => {
       ['a NaN field', good.map((v, i) => (i === 3 ? NaN : v)), /field 3 is NaN/],
       ['a fractional field', good.map((v, i) => (i === 3 ? 0.5 : v)), /field 3 is 0.5/],
       ['a field past the packed width', good.map((v, i) => (i === 3 ? 2 ** 15 : v)), /field 3 is 32768/],
-      ['a bin count that disagrees with the example count', good.map((v, i) => (i === 0 ? v + 1 : v)), /bins hold 5 examples but the count says 4/],
-      ['a squared-error sum larger than the examples allow', good.map((v, i) => (i === sseAt + 3 ? v + 1 : v)), /squared-error sum/],
-      ['a log-loss sum larger than the examples allow', good.map((v, i) => (i === count - spec.countLimbs - 1 ? v + 1 : v)), /log-loss sum/],
+      [
+        'a bin count that disagrees with the example count',
+        good.map((v, i) => (i === 0 ? v + 1 : v)),
+        /bins hold 5 examples but the count says 4/,
+      ],
+      [
+        'a squared-error sum larger than the examples allow',
+        good.map((v, i) => (i === sseAt + 3 ? v + 1 : v)),
+        /squared-error sum/,
+      ],
+      [
+        'a log-loss sum larger than the examples allow',
+        good.map((v, i) => (i === count - spec.countLimbs - 1 ? v + 1 : v)),
+        /log-loss sum/,
+      ],
     ])('%s', (_what, fields, message) => {
       expect(() => decodeEvaluationContribution(fields, 10, spec)).toThrow(EvaluationAggregateError);
       expect(() => decodeEvaluationContribution(fields, 10, spec)).toThrow(message);

@@ -1,7 +1,13 @@
 import { parameterSet } from '../he/parameter-sets';
 import { fromLimbs, toLimbs } from '../he/quantization';
 import type { SecureAggregationSpec } from '../he/secure-update';
-import { assertBinCount, emptyHistogram, histogramTotals, MAX_EXAMPLE_LOG_LOSS, type ScoreHistogram } from './score-histogram';
+import {
+  assertBinCount,
+  emptyHistogram,
+  histogramTotals,
+  MAX_EXAMPLE_LOG_LOSS,
+  type ScoreHistogram,
+} from './score-histogram';
 
 /**
  * The integers a member encrypts for federated evaluation. Every field is a
@@ -24,7 +30,8 @@ const EVALUATION_SCALE_BITS = 20;
 const MAX_EXAMPLE_BITS = 40;
 
 const sseLimbs = (s: SecureAggregationSpec): number => Math.ceil((MAX_EXAMPLE_BITS + EVALUATION_SCALE_BITS) / s.bits);
-const lossLimbs = (s: SecureAggregationSpec): number => Math.ceil((MAX_EXAMPLE_BITS + Math.ceil(Math.log2(MAX_EXAMPLE_LOG_LOSS)) + EVALUATION_SCALE_BITS) / s.bits);
+const lossLimbs = (s: SecureAggregationSpec): number =>
+  Math.ceil((MAX_EXAMPLE_BITS + Math.ceil(Math.log2(MAX_EXAMPLE_LOG_LOSS)) + EVALUATION_SCALE_BITS) / s.bits);
 
 export function evaluationFieldCount(spec: SecureAggregationSpec, bins: number): number {
   assertBinCount(bins);
@@ -40,7 +47,8 @@ export class EvaluationAggregateError extends Error {
 
 function fixedPoint(x: number, what: string): number {
   const v = Math.round(x * EVALUATION_SUM_SCALE);
-  if (!(v >= 0 && Number.isSafeInteger(v))) throw new RangeError(`${what} ${x} cannot be encoded: it must be finite, >= 0 and below 2^33`);
+  if (!(v >= 0 && Number.isSafeInteger(v)))
+    throw new RangeError(`${what} ${x} cannot be encoded: it must be finite, >= 0 and below 2^33`);
   return v;
 }
 
@@ -70,16 +78,27 @@ export function encodeEvaluationContribution(h: ScoreHistogram, spec: SecureAggr
  * wrong length, a field past its packed width, bin counts that disagree with
  * the example count, or sums larger than that many examples can produce.
  */
-export function decodeEvaluationContribution(fieldSums: ArrayLike<number>, bins: number, spec: SecureAggregationSpec): ScoreHistogram {
+export function decodeEvaluationContribution(
+  fieldSums: ArrayLike<number>,
+  bins: number,
+  spec: SecureAggregationSpec,
+): ScoreHistogram {
   const expected = evaluationFieldCount(spec, bins);
-  if (fieldSums.length !== expected) throw new EvaluationAggregateError(`evaluation aggregate has ${fieldSums.length} fields, expected ${expected} for ${bins} bins`);
+  if (fieldSums.length !== expected)
+    throw new EvaluationAggregateError(
+      `evaluation aggregate has ${fieldSums.length} fields, expected ${expected} for ${bins} bins`,
+    );
   const fieldLimit = 2 ** parameterSet(spec.parameterSet).fieldBits;
   for (let i = 0; i < fieldSums.length; i++) {
     const v = fieldSums[i];
-    if (!(Number.isSafeInteger(v) && v >= 0 && v < fieldLimit)) throw new EvaluationAggregateError(`evaluation aggregate field ${i} is ${v}, not an integer in [0, 2^${Math.log2(fieldLimit)})`);
+    if (!(Number.isSafeInteger(v) && v >= 0 && v < fieldLimit))
+      throw new EvaluationAggregateError(
+        `evaluation aggregate field ${i} is ${v}, not an integer in [0, 2^${Math.log2(fieldLimit)})`,
+      );
   }
   const c = spec.countLimbs;
-  const slice = (from: number, length: number): number[] => Array.prototype.slice.call(fieldSums, from, from + length) as number[];
+  const slice = (from: number, length: number): number[] =>
+    Array.prototype.slice.call(fieldSums, from, from + length) as number[];
   const counts = fromLimbs(slice(0, 2 * bins * c), c, spec.bits);
   let at = 2 * bins * c;
   const sse = fromLimbs(slice(at, sseLimbs(spec)), sseLimbs(spec), spec.bits)[0];
@@ -95,11 +114,20 @@ export function decodeEvaluationContribution(fieldSums: ArrayLike<number>, bins:
     h.positives[i] = counts[2 * i + 1];
     binned += counts[2 * i] + counts[2 * i + 1];
   }
-  if (binned !== numExamples) throw new EvaluationAggregateError(`evaluation aggregate is corrupt: bins hold ${binned} examples but the count says ${numExamples}`);
+  if (binned !== numExamples)
+    throw new EvaluationAggregateError(
+      `evaluation aggregate is corrupt: bins hold ${binned} examples but the count says ${numExamples}`,
+    );
   // Each example adds at most 1 (resp. MAX_EXAMPLE_LOG_LOSS); float and fixed-point rounding stay below one unit per example.
   const slack = numExamples + 1;
-  if (sse > numExamples * EVALUATION_SUM_SCALE + slack) throw new EvaluationAggregateError(`evaluation aggregate is corrupt: squared-error sum ${sse / EVALUATION_SUM_SCALE} exceeds ${numExamples} examples' maximum`);
-  if (loss > numExamples * MAX_EXAMPLE_LOG_LOSS * EVALUATION_SUM_SCALE + slack) throw new EvaluationAggregateError(`evaluation aggregate is corrupt: log-loss sum ${loss / EVALUATION_SUM_SCALE} exceeds ${numExamples} examples' maximum`);
+  if (sse > numExamples * EVALUATION_SUM_SCALE + slack)
+    throw new EvaluationAggregateError(
+      `evaluation aggregate is corrupt: squared-error sum ${sse / EVALUATION_SUM_SCALE} exceeds ${numExamples} examples' maximum`,
+    );
+  if (loss > numExamples * MAX_EXAMPLE_LOG_LOSS * EVALUATION_SUM_SCALE + slack)
+    throw new EvaluationAggregateError(
+      `evaluation aggregate is corrupt: log-loss sum ${loss / EVALUATION_SUM_SCALE} exceeds ${numExamples} examples' maximum`,
+    );
   h.sumSquaredError = sse / EVALUATION_SUM_SCALE;
   h.sumLogLoss = loss / EVALUATION_SUM_SCALE;
   return h;

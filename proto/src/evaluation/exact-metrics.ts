@@ -34,7 +34,7 @@ export function exactMetrics(scores: ArrayLike<number>, labels: ArrayLike<number
   let rankSum = 0;
   let sse = 0;
   let loss = 0;
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     let j = i;
     while (j + 1 < n && scores[order[j + 1]] === scores[order[i]]) j++;
     const avgRank = (i + j) / 2 + 1;

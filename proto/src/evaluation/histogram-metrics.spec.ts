@@ -2,10 +2,20 @@ import fc from 'fast-check';
 import { seededRandom } from '../plan/initial-weights';
 import { DEFAULT_HE_PARAMETER_SET } from '../he/parameter-sets';
 import { secureAggregationSpec } from '../he/secure-update';
-import { decodeEvaluationContribution, encodeEvaluationContribution, evaluationFieldCount } from './evaluation-contribution';
+import {
+  decodeEvaluationContribution,
+  encodeEvaluationContribution,
+  evaluationFieldCount,
+} from './evaluation-contribution';
 import { exactMetrics } from './exact-metrics';
 import { CALIBRATION_BUCKETS, federatedMetrics, populationStabilityIndex, ROC_MAX_POINTS } from './histogram-metrics';
-import { addHistograms, buildScoreHistogram, DEFAULT_SCORE_BINS, emptyHistogram, type ScoreHistogram } from './score-histogram';
+import {
+  addHistograms,
+  buildScoreHistogram,
+  DEFAULT_SCORE_BINS,
+  emptyHistogram,
+  type ScoreHistogram,
+} from './score-histogram';
 
 /** Beta(a, b) for integer shapes, as X / (X + Y) with X, Y sums of exponentials. */
 function beta(random: () => number, a: number, b: number): number {
@@ -186,7 +196,12 @@ describe('federatedMetrics, edge cases', () => {
           const m = federatedMetrics(buildScoreHistogram(scores, labels, bins));
           const e = exactMetrics(scores, labels);
           if (Number.isNaN(e.rocAuc)) return Number.isNaN(m.rocAuc) && Number.isNaN(m.ks);
-          return Math.abs(m.rocAuc - e.rocAuc) < 1e-12 && Math.abs(m.ks - e.ks) < 1e-12 && m.prAuc >= 0 && m.prAuc <= 1 + 1e-12;
+          return (
+            Math.abs(m.rocAuc - e.rocAuc) < 1e-12 &&
+            Math.abs(m.ks - e.ks) < 1e-12 &&
+            m.prAuc >= 0 &&
+            m.prAuc <= 1 + 1e-12
+          );
         },
       ),
       { numRuns: 300 },
@@ -249,7 +264,9 @@ describe('populationStabilityIndex', () => {
     const twice = addHistograms(reference, reference);
     expect(populationStabilityIndex(reference, twice)).toBeCloseTo(0, 12);
     const resample = bank(22, 5000, 0.15);
-    expect(populationStabilityIndex(reference, buildScoreHistogram(resample.scores, resample.labels))).toBeLessThan(0.02);
+    expect(populationStabilityIndex(reference, buildScoreHistogram(resample.scores, resample.labels))).toBeLessThan(
+      0.02,
+    );
   });
 
   it('is clearly above 0.1 for a shifted score distribution', () => {
@@ -267,7 +284,10 @@ describe('populationStabilityIndex', () => {
     const expected = (1 - 0.1) * Math.log(1 / 0.1) + 9 * (1e-4 - 0.1) * Math.log(1e-4 / 0.1);
     expect(populationStabilityIndex(ref, cur)).toBeCloseTo(expected, 12);
     // Quintiles: two bins per bucket.
-    expect(populationStabilityIndex(ref, cur, 5)).toBeCloseTo((1 - 0.2) * Math.log(1 / 0.2) + 4 * (1e-4 - 0.2) * Math.log(1e-4 / 0.2), 12);
+    expect(populationStabilityIndex(ref, cur, 5)).toBeCloseTo(
+      (1 - 0.2) * Math.log(1 / 0.2) + 4 * (1e-4 - 0.2) * Math.log(1e-4 / 0.2),
+      12,
+    );
   });
 
   it('rejects mismatched bins and is NaN for an empty population', () => {

@@ -43,7 +43,8 @@ export function federatedMetrics(h: ScoreHistogram, reference?: ScoreHistogram):
       ksThreshold = threshold;
     }
     const last = roc[roc.length - 1];
-    if (Math.max(Math.abs(fpr - last.fpr), Math.abs(tpr - last.tpr)) >= step || i === 0) roc.push({ threshold, fpr, tpr });
+    if (Math.max(Math.abs(fpr - last.fpr), Math.abs(tpr - last.tpr)) >= step || i === 0)
+      roc.push({ threshold, fpr, tpr });
   }
   const rocAuc = bothClasses ? area / (P * N) : NaN;
   return {
@@ -148,7 +149,8 @@ function calibrationTable(h: ScoreHistogram): CalibrationBucket[] {
  * Rule of thumb: < 0.1 stable, 0.1-0.25 drifting, > 0.25 shifted.
  */
 export function populationStabilityIndex(reference: ScoreHistogram, current: ScoreHistogram, buckets = 10): number {
-  if (reference.bins !== current.bins) throw new RangeError(`PSI needs histograms of the same bins, got ${reference.bins} and ${current.bins}`);
+  if (reference.bins !== current.bins)
+    throw new RangeError(`PSI needs histograms of the same bins, got ${reference.bins} and ${current.bins}`);
   assertBinCount(buckets);
   const R = histogramTotals(reference).numExamples;
   const C = histogramTotals(current).numExamples;

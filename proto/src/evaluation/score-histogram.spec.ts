@@ -1,4 +1,12 @@
-import { addHistograms, buildScoreHistogram, DEFAULT_SCORE_BINS, emptyHistogram, histogramTotals, LOG_LOSS_EPSILON, scoreBin } from './score-histogram';
+import {
+  addHistograms,
+  buildScoreHistogram,
+  DEFAULT_SCORE_BINS,
+  emptyHistogram,
+  histogramTotals,
+  LOG_LOSS_EPSILON,
+  scoreBin,
+} from './score-histogram';
 
 describe('buildScoreHistogram', () => {
   it('puts score s in bin floor(s * bins), and a score of exactly 1 in the last bin', () => {
@@ -43,7 +51,13 @@ describe('addHistograms / emptyHistogram', () => {
     expect(s.sumSquaredError).toBeCloseTo(a.sumSquaredError + b.sumSquaredError, 15);
     expect(s.sumLogLoss).toBeCloseTo(a.sumLogLoss + b.sumLogLoss, 15);
     expect(addHistograms(a, emptyHistogram(4))).toEqual(a);
-    expect(emptyHistogram(3)).toEqual({ bins: 3, negatives: new Float64Array(3), positives: new Float64Array(3), sumSquaredError: 0, sumLogLoss: 0 });
+    expect(emptyHistogram(3)).toEqual({
+      bins: 3,
+      negatives: new Float64Array(3),
+      positives: new Float64Array(3),
+      sumSquaredError: 0,
+      sumLogLoss: 0,
+    });
   });
 
   it('refuses histograms of different bins', () => {

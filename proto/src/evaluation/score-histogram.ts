@@ -59,10 +59,20 @@ export function exampleLogLoss(p: number, y: number): number {
 
 export function emptyHistogram(bins: number): ScoreHistogram {
   assertBinCount(bins);
-  return { bins, negatives: new Float64Array(bins), positives: new Float64Array(bins), sumSquaredError: 0, sumLogLoss: 0 };
+  return {
+    bins,
+    negatives: new Float64Array(bins),
+    positives: new Float64Array(bins),
+    sumSquaredError: 0,
+    sumLogLoss: 0,
+  };
 }
 
-export function buildScoreHistogram(scores: ArrayLike<number>, labels: ArrayLike<number>, bins = DEFAULT_SCORE_BINS): ScoreHistogram {
+export function buildScoreHistogram(
+  scores: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  bins = DEFAULT_SCORE_BINS,
+): ScoreHistogram {
   assertScoresAndLabels(scores, labels);
   const h = emptyHistogram(bins);
   for (let i = 0; i < scores.length; i++) {

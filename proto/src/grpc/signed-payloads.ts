@@ -21,21 +21,49 @@ export interface EvaluationHistogramWire {
 
 export function evaluationDigest(modelVersionId: string, contributors: number, h: EvaluationHistogramWire): Buffer {
   const counts = (xs: (string | number)[]) => xs.map((x) => String(x));
-  return digest(Buffer.from(JSON.stringify([modelVersionId, contributors, h.bins, counts(h.negatives), counts(h.positives), h.sumSquaredError, h.sumLogLoss]), 'utf8'));
+  return digest(
+    Buffer.from(
+      JSON.stringify([
+        modelVersionId,
+        contributors,
+        h.bins,
+        counts(h.negatives),
+        counts(h.positives),
+        h.sumSquaredError,
+        h.sumLogLoss,
+      ]),
+      'utf8',
+    ),
+  );
 }
 
 export const standardizationDigest = (momentsJson: string): Buffer => digest(Buffer.from(momentsJson, 'utf8'));
 
 export const fetchKeyDigest = (keyEpoch: number): Buffer => digest(Buffer.from(String(keyEpoch), 'utf8'));
 
-export const aggregateDigest = (roundId: string, kind: string): Buffer => digest(Buffer.from(JSON.stringify([roundId, kind]), 'utf8'));
+export const aggregateDigest = (roundId: string, kind: string): Buffer =>
+  digest(Buffer.from(JSON.stringify([roundId, kind]), 'utf8'));
 
 /** Binds the dealer's signature to every share, in member order. */
-export function keySharesDigest(keyEpoch: number, parameterSet: string, shares: { participantId: string; nonce: Uint8Array; sealedKey: Uint8Array }[], wrappedKey: Uint8Array): Buffer {
+export function keySharesDigest(
+  keyEpoch: number,
+  parameterSet: string,
+  shares: { participantId: string; nonce: Uint8Array; sealedKey: Uint8Array }[],
+  wrappedKey: Uint8Array,
+): Buffer {
   const sorted = [...shares].sort((a, b) => (a.participantId < b.participantId ? -1 : 1));
   return digest(
     Buffer.from(
-      JSON.stringify([keyEpoch, parameterSet, digest(wrappedKey).toString('hex'), sorted.map((s) => [s.participantId, Buffer.from(s.nonce).toString('base64'), Buffer.from(s.sealedKey).toString('base64')])]),
+      JSON.stringify([
+        keyEpoch,
+        parameterSet,
+        digest(wrappedKey).toString('hex'),
+        sorted.map((s) => [
+          s.participantId,
+          Buffer.from(s.nonce).toString('base64'),
+          Buffer.from(s.sealedKey).toString('base64'),
+        ]),
+      ]),
       'utf8',
     ),
   );

@@ -25,5 +25,10 @@ export function fromWireUpdateKind(wire: string | undefined): ContributionKind |
 export const KNOWN_UPDATE_KINDS = Object.values(TO_WIRE).join(', ');
 
 /** The phase an upload of each kind is signed for, so one kind can never be replayed as another. */
-const UPLOAD_PHASE = { model: 'PHASE_UPLOAD', count: 'PHASE_COUNT', evaluation: 'PHASE_EVALUATE', stats: 'PHASE_FEATURE_STATS' } as const;
+const UPLOAD_PHASE = {
+  model: 'PHASE_UPLOAD',
+  count: 'PHASE_COUNT',
+  evaluation: 'PHASE_EVALUATE',
+  stats: 'PHASE_FEATURE_STATS',
+} as const;
 export const uploadPhase = (kind: ContributionKind): (typeof UPLOAD_PHASE)[ContributionKind] => UPLOAD_PHASE[kind];

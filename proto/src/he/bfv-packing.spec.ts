@@ -23,7 +23,9 @@ describe('BFV packing', () => {
         // 11-bit values, 4 bits of headroom for up to 16 members.
         const r = seededRandom(seed >>> 0);
         const vectors = Array.from({ length: n }, () => Array.from({ length: len }, () => Math.floor(r() * 2 ** 11)));
-        const slotSums = vectors.map((v) => pack(v, layout)).reduce((acc, p) => acc.map((s, c) => s.map((x, i) => x + p[c][i])));
+        const slotSums = vectors
+          .map((v) => pack(v, layout))
+          .reduce((acc, p) => acc.map((s, c) => s.map((x, i) => x + p[c][i])));
         const expected = vectors.reduce((acc, v) => acc.map((x, i) => x + v[i]));
         expect(Array.from(unpack(slotSums, len, layout))).toEqual(expected);
       }),
@@ -50,17 +52,26 @@ describe('quantization', () => {
 
   it('decoded sums stay within the reported worst-case bound', () => {
     fc.assert(
-      fc.property(fc.array(fc.array(fc.double({ min: -0.5, max: 0.5, noNaN: true }), { minLength: 5, maxLength: 5 }), { minLength: 1, maxLength: 20 }), fc.integer(), (vectors, seed) => {
-        const r = seededRandom(seed >>> 0);
-        const sums = new Array(5).fill(0);
-        const exact = new Array(5).fill(0);
-        for (const v of vectors) {
-          quantizeStochastic(v, spec, r).q.forEach((q, i) => (sums[i] += q));
-          v.forEach((x, i) => (exact[i] += x));
-        }
-        const decoded = dequantizeSum(sums, vectors.length, spec);
-        decoded.forEach((d, i) => expect(Math.abs(d - exact[i])).toBeLessThanOrEqual(sumErrorBound(vectors.length, spec) + 1e-12));
-      }),
+      fc.property(
+        fc.array(fc.array(fc.double({ min: -0.5, max: 0.5, noNaN: true }), { minLength: 5, maxLength: 5 }), {
+          minLength: 1,
+          maxLength: 20,
+        }),
+        fc.integer(),
+        (vectors, seed) => {
+          const r = seededRandom(seed >>> 0);
+          const sums = new Array(5).fill(0);
+          const exact = new Array(5).fill(0);
+          for (const v of vectors) {
+            quantizeStochastic(v, spec, r).q.forEach((q, i) => (sums[i] += q));
+            v.forEach((x, i) => (exact[i] += x));
+          }
+          const decoded = dequantizeSum(sums, vectors.length, spec);
+          decoded.forEach((d, i) =>
+            expect(Math.abs(d - exact[i])).toBeLessThanOrEqual(sumErrorBound(vectors.length, spec) + 1e-12),
+          );
+        },
+      ),
     );
   });
 

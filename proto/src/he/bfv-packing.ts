@@ -12,7 +12,8 @@ export interface PackingLayout {
 }
 
 export const valuesPerCiphertext = (l: PackingLayout): number => l.slotCount * l.fieldsPerSlot;
-export const ciphertextCount = (l: PackingLayout, numValues: number): number => Math.max(1, Math.ceil(numValues / valuesPerCiphertext(l)));
+export const ciphertextCount = (l: PackingLayout, numValues: number): number =>
+  Math.max(1, Math.ceil(numValues / valuesPerCiphertext(l)));
 
 /** One Uint32Array of slot values per ciphertext. Fields must be < 2^fieldBits. */
 export function pack(fields: ArrayLike<number>, l: PackingLayout): Uint32Array[] {

@@ -4,7 +4,8 @@ import { checkHePayload, ciphertextSlices, layoutOf, loadCiphertext } from './he
 import { HE_HEADER_BYTES, writeHeHeader, type HePayloadHeader } from './he-payload';
 import type { HeRuntime } from './seal-runtime';
 
-export const encryptedSizeFor = (rt: HeRuntime, valueCount: number): number => HE_HEADER_BYTES + ciphertextCount(layoutOf(rt), valueCount) * rt.seededCiphertextBytes;
+export const encryptedSizeFor = (rt: HeRuntime, valueCount: number): number =>
+  HE_HEADER_BYTES + ciphertextCount(layoutOf(rt), valueCount) * rt.seededCiphertextBytes;
 
 /**
  * The coordinator's side of secure aggregation: a running encrypted sum kept
@@ -43,8 +44,18 @@ export class EncryptedSum {
   /** The sum as a framed payload members can download and decrypt. */
   serialize(): Buffer {
     if (!this.cts) throw new WireFormatError('INCOMPLETE', 'the sum holds no update yet');
-    const header: HePayloadHeader = { parameterSetId: this.rt.params.id, kind: 'sum', keyEpoch: this.expected.keyEpoch, ciphertextCount: this.cts.length, ciphertextBytes: this.rt.sumCiphertextBytes, valueCount: this.expected.valueCount };
-    return Buffer.concat([writeHeHeader(header), ...this.cts.map((ct) => Buffer.from(ct.saveArray(this.rt.seal.ComprModeType.none)))]);
+    const header: HePayloadHeader = {
+      parameterSetId: this.rt.params.id,
+      kind: 'sum',
+      keyEpoch: this.expected.keyEpoch,
+      ciphertextCount: this.cts.length,
+      ciphertextBytes: this.rt.sumCiphertextBytes,
+      valueCount: this.expected.valueCount,
+    };
+    return Buffer.concat([
+      writeHeHeader(header),
+      ...this.cts.map((ct) => Buffer.from(ct.saveArray(this.rt.seal.ComprModeType.none))),
+    ]);
   }
 
   dispose(): void {

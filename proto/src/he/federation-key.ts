@@ -17,7 +17,8 @@ export interface FederationKey {
 }
 
 /** Domain-separated 32-byte keys from the epoch secret. */
-const derive = (secret: Uint8Array, label: string): Uint8Array => nacl.hash(new Uint8Array(Buffer.concat([Buffer.from(`syndicate/v1/${label}`), Buffer.from(secret)]))).subarray(0, 32);
+const derive = (secret: Uint8Array, label: string): Uint8Array =>
+  nacl.hash(new Uint8Array(Buffer.concat([Buffer.from(`syndicate/v1/${label}`), Buffer.from(secret)]))).subarray(0, 32);
 
 export interface SealedShare {
   nonce: Uint8Array;
@@ -42,7 +43,13 @@ export async function generateFederationKey(parameterSetName: string, keyEpoch: 
   sk.delete();
   keygen.delete();
   const epochSecret = nacl.randomBytes(32);
-  return { parameterSet: parameterSetName, keyEpoch, epochSecret, sealSecretKey, modelKey: derive(epochSecret, 'model-key') };
+  return {
+    parameterSet: parameterSetName,
+    keyEpoch,
+    epochSecret,
+    sealSecretKey,
+    modelKey: derive(epochSecret, 'model-key'),
+  };
 }
 
 /**
@@ -52,7 +59,12 @@ export async function generateFederationKey(parameterSetName: string, keyEpoch: 
  */
 export function wrapSealKey(k: FederationKey): Uint8Array {
   const nonce = nacl.randomBytes(nacl.secretbox.nonceLength);
-  return new Uint8Array(Buffer.concat([Buffer.from(nonce), Buffer.from(nacl.secretbox(new Uint8Array(k.sealSecretKey), nonce, derive(k.epochSecret, 'seal-key-wrap')))]));
+  return new Uint8Array(
+    Buffer.concat([
+      Buffer.from(nonce),
+      Buffer.from(nacl.secretbox(new Uint8Array(k.sealSecretKey), nonce, derive(k.epochSecret, 'seal-key-wrap'))),
+    ]),
+  );
 }
 
 /** The epoch and parameter set travel inside the box, so nobody can relabel a share. */
@@ -66,7 +78,11 @@ function shareBytes(k: FederationKey): Uint8Array {
 
 const u8 = (b: Uint8Array) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 
-export function sealKeyShare(k: FederationKey, memberBoxPublicKey: Uint8Array, dealerBoxSecretKey: Uint8Array): SealedShare {
+export function sealKeyShare(
+  k: FederationKey,
+  memberBoxPublicKey: Uint8Array,
+  dealerBoxSecretKey: Uint8Array,
+): SealedShare {
   const nonce = nacl.randomBytes(nacl.box.nonceLength);
   return { nonce, box: nacl.box(shareBytes(k), nonce, u8(memberBoxPublicKey), u8(dealerBoxSecretKey)) };
 }
@@ -77,18 +93,40 @@ export function openKeyShare(
   memberBoxSecretKey: Uint8Array,
 ): FederationKey {
   const opened = nacl.box.open(u8(share.box), u8(share.nonce), u8(expected.dealerBoxPublicKey), u8(memberBoxSecretKey));
-  if (!opened) throw new KeyShareError('sealed key share does not open with this member\'s box key and the dealer\'s public key (tampered, or not addressed to this member)');
+  if (!opened)
+    throw new KeyShareError(
+      "sealed key share does not open with this member's box key and the dealer's public key (tampered, or not addressed to this member)",
+    );
   const b = Buffer.from(opened);
-  if (b.length !== 38 || b.readUInt8(0) !== SHARE_VERSION) throw new KeyShareError('sealed key share has an unknown format');
+  if (b.length !== 38 || b.readUInt8(0) !== SHARE_VERSION)
+    throw new KeyShareError('sealed key share has an unknown format');
   const id = b.readUInt8(1);
   const epoch = b.readUInt32LE(2);
-  if (id !== parameterSet(expected.parameterSet).id) throw new KeyShareError(`key share is for parameter set #${id}, expected ${expected.parameterSet}`);
-  if (epoch !== expected.keyEpoch) throw new KeyShareError(`key share is for key epoch ${epoch}, expected ${expected.keyEpoch}`);
+  if (id !== parameterSet(expected.parameterSet).id)
+    throw new KeyShareError(`key share is for parameter set #${id}, expected ${expected.parameterSet}`);
+  if (epoch !== expected.keyEpoch)
+    throw new KeyShareError(`key share is for key epoch ${epoch}, expected ${expected.keyEpoch}`);
   const epochSecret = new Uint8Array(b.subarray(6, 38));
   const wrapped = u8(expected.wrappedKey);
-  const sealSecretKey = wrapped.length > nacl.secretbox.nonceLength ? nacl.secretbox.open(wrapped.subarray(nacl.secretbox.nonceLength), wrapped.subarray(0, nacl.secretbox.nonceLength), derive(epochSecret, 'seal-key-wrap')) : null;
-  if (!sealSecretKey) throw new KeyShareError('the wrapped SEAL key does not open with this epoch secret (tampered, or from another epoch)');
-  return { parameterSet: expected.parameterSet, keyEpoch: epoch, epochSecret, sealSecretKey, modelKey: derive(epochSecret, 'model-key') };
+  const sealSecretKey =
+    wrapped.length > nacl.secretbox.nonceLength
+      ? nacl.secretbox.open(
+          wrapped.subarray(nacl.secretbox.nonceLength),
+          wrapped.subarray(0, nacl.secretbox.nonceLength),
+          derive(epochSecret, 'seal-key-wrap'),
+        )
+      : null;
+  if (!sealSecretKey)
+    throw new KeyShareError(
+      'the wrapped SEAL key does not open with this epoch secret (tampered, or from another epoch)',
+    );
+  return {
+    parameterSet: expected.parameterSet,
+    keyEpoch: epoch,
+    epochSecret,
+    sealSecretKey,
+    modelKey: derive(epochSecret, 'model-key'),
+  };
 }
 
 /** Everything a dealer hands the coordinator: one 32-byte box per member and the wrapped SEAL key. */

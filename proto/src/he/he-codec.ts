@@ -8,30 +8,55 @@ import type { FederationKey } from './federation-key';
 import { HE_HEADER_BYTES, readHeHeader, writeHeHeader, type HePayloadHeader, type HePayloadKind } from './he-payload';
 import { heRuntime, type HeRuntime } from './seal-runtime';
 
-export const layoutOf = (rt: HeRuntime): PackingLayout => ({ slotCount: rt.slotCount, fieldBits: rt.params.fieldBits, fieldsPerSlot: rt.params.fieldsPerSlot });
+export const layoutOf = (rt: HeRuntime): PackingLayout => ({
+  slotCount: rt.slotCount,
+  fieldBits: rt.params.fieldBits,
+  fieldsPerSlot: rt.params.fieldsPerSlot,
+});
 
 /**
  * Checks an encrypted payload's frame against what the receiver expects, so a
  * ciphertext from another epoch or parameter set is refused by name before SEAL
  * sees a byte (SEAL cannot tell keys apart: it would decrypt to noise).
  */
-export function checkHePayload(rt: HeRuntime, bytes: Uint8Array, expected: { keyEpoch: number; kind: HePayloadKind; valueCount?: number }): HePayloadHeader {
+export function checkHePayload(
+  rt: HeRuntime,
+  bytes: Uint8Array,
+  expected: { keyEpoch: number; kind: HePayloadKind; valueCount?: number },
+): HePayloadHeader {
   const h = readHeHeader(bytes);
   if (h.parameterSetId !== rt.params.id) {
-    throw new WireFormatError('PARAMETER_SET_MISMATCH', `ciphertext was made under parameter set #${h.parameterSetId}; this federation uses ${rt.params.name} (#${rt.params.id})`);
+    throw new WireFormatError(
+      'PARAMETER_SET_MISMATCH',
+      `ciphertext was made under parameter set #${h.parameterSetId}; this federation uses ${rt.params.name} (#${rt.params.id})`,
+    );
   }
-  if (h.keyEpoch !== expected.keyEpoch) throw new WireFormatError('KEY_EPOCH_MISMATCH', `ciphertext was made under key epoch ${h.keyEpoch}; the round uses key epoch ${expected.keyEpoch}`);
-  if (h.kind !== expected.kind) throw new WireFormatError('BAD_DESCRIPTOR', `expected an encrypted ${expected.kind}, got ${h.kind}`);
+  if (h.keyEpoch !== expected.keyEpoch)
+    throw new WireFormatError(
+      'KEY_EPOCH_MISMATCH',
+      `ciphertext was made under key epoch ${h.keyEpoch}; the round uses key epoch ${expected.keyEpoch}`,
+    );
+  if (h.kind !== expected.kind)
+    throw new WireFormatError('BAD_DESCRIPTOR', `expected an encrypted ${expected.kind}, got ${h.kind}`);
   if (expected.valueCount !== undefined && h.valueCount !== expected.valueCount) {
-    throw new WireFormatError('SHAPE_MISMATCH', `encrypted payload carries ${h.valueCount} values, the round expects ${expected.valueCount}`);
+    throw new WireFormatError(
+      'SHAPE_MISMATCH',
+      `encrypted payload carries ${h.valueCount} values, the round expects ${expected.valueCount}`,
+    );
   }
   const count = ciphertextCount(layoutOf(rt), h.valueCount);
   const ctBytes = h.kind === 'update' ? rt.seededCiphertextBytes : rt.sumCiphertextBytes;
   if (h.ciphertextCount !== count || h.ciphertextBytes !== ctBytes) {
-    throw new WireFormatError('SHAPE_MISMATCH', `${h.valueCount} values need ${count} ciphertexts of ${ctBytes} bytes, header says ${h.ciphertextCount} of ${h.ciphertextBytes}`);
+    throw new WireFormatError(
+      'SHAPE_MISMATCH',
+      `${h.valueCount} values need ${count} ciphertexts of ${ctBytes} bytes, header says ${h.ciphertextCount} of ${h.ciphertextBytes}`,
+    );
   }
   if (bytes.length !== HE_HEADER_BYTES + count * ctBytes) {
-    throw new WireFormatError('BAD_LENGTH', `encrypted payload is ${bytes.length} bytes, its header implies ${HE_HEADER_BYTES + count * ctBytes}`);
+    throw new WireFormatError(
+      'BAD_LENGTH',
+      `encrypted payload is ${bytes.length} bytes, its header implies ${HE_HEADER_BYTES + count * ctBytes}`,
+    );
   }
   return h;
 }
@@ -50,7 +75,10 @@ export function loadCiphertext(rt: HeRuntime, bytes: Uint8Array, index: number):
     return ct;
   } catch (err) {
     ct.delete();
-    throw new WireFormatError('BAD_CIPHERTEXT', `ciphertext ${index} is invalid for ${rt.params.name}: ${String(err).slice(0, 120)}`);
+    throw new WireFormatError(
+      'BAD_CIPHERTEXT',
+      `ciphertext ${index} is invalid for ${rt.params.name}: ${String(err).slice(0, 120)}`,
+    );
   }
 }
 
@@ -79,14 +107,25 @@ export class HeKeyHolder {
     const pk = keygen.createPublicKey();
     const encryptor = rt.seal.Encryptor(rt.context, pk, sk);
     const decryptor = rt.seal.Decryptor(rt.context, sk);
-    return new HeKeyHolder(rt, key.keyEpoch, encryptor, decryptor, () => [encryptor, decryptor, pk, keygen, sk].forEach((o) => o.delete()));
+    return new HeKeyHolder(rt, key.keyEpoch, encryptor, decryptor, () =>
+      [encryptor, decryptor, pk, keygen, sk].forEach((o) => o.delete()),
+    );
   }
 
   /** Seeded symmetric ciphertexts: half the bytes of public-key ones. */
   encrypt(fields: ArrayLike<number>): Buffer {
     const { seal, encoder } = this.rt;
     const slots = pack(fields, layoutOf(this.rt));
-    const parts: Buffer[] = [writeHeHeader({ parameterSetId: this.rt.params.id, kind: 'update', keyEpoch: this.keyEpoch, ciphertextCount: slots.length, ciphertextBytes: this.rt.seededCiphertextBytes, valueCount: fields.length })];
+    const parts: Buffer[] = [
+      writeHeHeader({
+        parameterSetId: this.rt.params.id,
+        kind: 'update',
+        keyEpoch: this.keyEpoch,
+        ciphertextCount: slots.length,
+        ciphertextBytes: this.rt.seededCiphertextBytes,
+        valueCount: fields.length,
+      }),
+    ];
     for (const s of slots) {
       const plain = encoder.encode(s) as PlainText;
       const ser = this.encryptor.encryptSymmetricSerializable(plain);

@@ -38,10 +38,19 @@ export function writeHeHeader(h: HePayloadHeader): Buffer {
 }
 
 export function readHeHeader(bytes: Uint8Array): HePayloadHeader {
-  if (bytes.length < HE_HEADER_BYTES) throw new WireFormatError('BAD_LENGTH', `encrypted payload is ${bytes.length} bytes, shorter than its ${HE_HEADER_BYTES}-byte header`);
+  if (bytes.length < HE_HEADER_BYTES)
+    throw new WireFormatError(
+      'BAD_LENGTH',
+      `encrypted payload is ${bytes.length} bytes, shorter than its ${HE_HEADER_BYTES}-byte header`,
+    );
   const b = Buffer.from(bytes.buffer, bytes.byteOffset, HE_HEADER_BYTES);
-  if (b.readUInt32BE(0) !== MAGIC) throw new WireFormatError('BAD_DESCRIPTOR', 'not an encrypted Syndicate payload (bad magic)');
-  if (b.readUInt8(4) !== VERSION) throw new WireFormatError('BAD_DESCRIPTOR', `encrypted payload version ${b.readUInt8(4)} is not supported (expected ${VERSION})`);
+  if (b.readUInt32BE(0) !== MAGIC)
+    throw new WireFormatError('BAD_DESCRIPTOR', 'not an encrypted Syndicate payload (bad magic)');
+  if (b.readUInt8(4) !== VERSION)
+    throw new WireFormatError(
+      'BAD_DESCRIPTOR',
+      `encrypted payload version ${b.readUInt8(4)} is not supported (expected ${VERSION})`,
+    );
   const kindCode = b.readUInt8(6);
   const kind = (Object.keys(KIND_CODE) as HePayloadKind[]).find((k) => KIND_CODE[k] === kindCode);
   if (!kind) throw new WireFormatError('BAD_DESCRIPTOR', `unknown encrypted payload kind ${kindCode}`);

@@ -11,7 +11,12 @@ export interface QuantizerSpec {
 
 export const quantizationStep = (s: QuantizerSpec): number => (2 * s.clip) / (2 ** s.bits - 1);
 
-export function quantizeStochastic(values: ArrayLike<number>, s: QuantizerSpec, random: () => number, out = new Uint32Array(values.length)): { q: Uint32Array; clipped: number } {
+export function quantizeStochastic(
+  values: ArrayLike<number>,
+  s: QuantizerSpec,
+  random: () => number,
+  out = new Uint32Array(values.length),
+): { q: Uint32Array; clipped: number } {
   const levels = 2 ** s.bits - 1;
   const step = quantizationStep(s);
   let clipped = 0;
@@ -49,7 +54,8 @@ export function toLimbs(values: ArrayLike<number>, limbs: number, bits: number):
   const base = 2 ** bits;
   for (let i = 0; i < values.length; i++) {
     let v = values[i];
-    if (!Number.isSafeInteger(v) || v < 0 || v >= base ** limbs) throw new RangeError(`value ${v} does not fit in ${limbs} limbs of ${bits} bits`);
+    if (!Number.isSafeInteger(v) || v < 0 || v >= base ** limbs)
+      throw new RangeError(`value ${v} does not fit in ${limbs} limbs of ${bits} bits`);
     for (let j = 0; j < limbs; j++) {
       out[i * limbs + j] = v % base;
       v = Math.floor(v / base);

@@ -47,9 +47,13 @@ async function build(params: HeParameterSet): Promise<HeRuntime> {
   parms.setPlainModulus(seal.PlainModulus.Batching(params.polyModulusDegree, params.plainModulusBits));
   // SEAL itself refuses parameters weaker than 128-bit security here.
   const context = seal.Context(parms, true, seal.SecurityLevel.tc128);
-  if (!context.parametersSet()) throw new HeParameterError(`${params.name}: SEAL rejects these parameters at 128-bit security`);
+  if (!context.parametersSet())
+    throw new HeParameterError(`${params.name}: SEAL rejects these parameters at 128-bit security`);
   const t = Number(parms.plainModulus.value);
-  if (t <= 2 ** (params.fieldBits * params.fieldsPerSlot)) throw new HeParameterError(`${params.name}: plain modulus ${t} cannot hold ${params.fieldsPerSlot} fields of ${params.fieldBits} bits`);
+  if (t <= 2 ** (params.fieldBits * params.fieldsPerSlot))
+    throw new HeParameterError(
+      `${params.name}: plain modulus ${t} cannot hold ${params.fieldsPerSlot} fields of ${params.fieldBits} bits`,
+    );
   const encoder = seal.BatchEncoder(context);
   const evaluator = seal.Evaluator(context);
   // Measure the fixed serialized sizes once, with a throwaway key.
@@ -63,5 +67,14 @@ async function build(params: HeParameterSet): Promise<HeRuntime> {
   const full = encryptor.encryptSymmetric(plain) as CipherText;
   const sumBytes = full.saveArray(seal.ComprModeType.none).length;
   for (const o of [seeded, full, plain, encryptor, pk, sk, keygen]) o.delete();
-  return { seal, params, context, encoder, evaluator, slotCount: encoder.slotCount, seededCiphertextBytes: seededBytes, sumCiphertextBytes: sumBytes };
+  return {
+    seal,
+    params,
+    context,
+    encoder,
+    evaluator,
+    slotCount: encoder.slotCount,
+    seededCiphertextBytes: seededBytes,
+    sumCiphertextBytes: sumBytes,
+  };
 }

@@ -20,16 +20,29 @@ export function sealModel(weights: Float32Array, key: FederationKey): Buffer {
 
 export function sealedModelEpoch(bytes: Uint8Array): number {
   const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (b.length < 8 + nacl.secretbox.nonceLength || !b.subarray(0, 4).equals(MAGIC)) throw new WireFormatError('BAD_SEAL', 'not a sealed Syndicate model');
+  if (b.length < 8 + nacl.secretbox.nonceLength || !b.subarray(0, 4).equals(MAGIC))
+    throw new WireFormatError('BAD_SEAL', 'not a sealed Syndicate model');
   return b.readUInt32LE(4);
 }
 
 export function openSealedModel(bytes: Uint8Array, key: FederationKey, numParams?: number): Float32Array {
   const epoch = sealedModelEpoch(bytes);
-  if (epoch !== key.keyEpoch) throw new WireFormatError('KEY_EPOCH_MISMATCH', `model is sealed under key epoch ${epoch}, the key is for epoch ${key.keyEpoch}`);
+  if (epoch !== key.keyEpoch)
+    throw new WireFormatError(
+      'KEY_EPOCH_MISMATCH',
+      `model is sealed under key epoch ${epoch}, the key is for epoch ${key.keyEpoch}`,
+    );
   const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const nonce = new Uint8Array(b.subarray(8, 8 + nacl.secretbox.nonceLength));
-  const opened = nacl.secretbox.open(new Uint8Array(b.subarray(8 + nacl.secretbox.nonceLength)), nonce, new Uint8Array(key.modelKey));
-  if (!opened) throw new WireFormatError('BAD_SEAL', 'sealed model does not open with this epoch\'s model key (tampered or wrong key)');
+  const opened = nacl.secretbox.open(
+    new Uint8Array(b.subarray(8 + nacl.secretbox.nonceLength)),
+    nonce,
+    new Uint8Array(key.modelKey),
+  );
+  if (!opened)
+    throw new WireFormatError(
+      'BAD_SEAL',
+      "sealed model does not open with this epoch's model key (tampered or wrong key)",
+    );
   return decodeFloat32(opened, numParams);
 }

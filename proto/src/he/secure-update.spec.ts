@@ -7,7 +7,15 @@ import { HeKeyHolder } from './he-codec';
 import { DEFAULT_HE_PARAMETER_SET, HE_PARAMETER_SETS, validateParameterSet, valueBits } from './parameter-sets';
 import { heRuntime } from './seal-runtime';
 import { openSealedModel, sealModel } from './sealed-model';
-import { applyDelta, decodeAggregate, decodeSampleCount, encodeSampleCount, encodeWeightedDelta, secureAggregationSpec, updateFieldCount } from './secure-update';
+import {
+  applyDelta,
+  decodeAggregate,
+  decodeSampleCount,
+  encodeSampleCount,
+  encodeWeightedDelta,
+  secureAggregationSpec,
+  updateFieldCount,
+} from './secure-update';
 import nacl from 'tweetnacl';
 
 const spec = secureAggregationSpec({ parameterSet: DEFAULT_HE_PARAMETER_SET, clip: 1, maxParticipants: 16 });
@@ -34,7 +42,9 @@ describe('parameter sets', () => {
   it('are valid at 128-bit security and leave headroom for max participants', async () => {
     for (const p of Object.values(HE_PARAMETER_SETS)) expect(validateParameterSet(p)).toBe(p);
     expect(valueBits(HE_PARAMETER_SETS[DEFAULT_HE_PARAMETER_SET], 100)).toBe(8);
-    expect(() => validateParameterSet({ ...HE_PARAMETER_SETS[DEFAULT_HE_PARAMETER_SET], coeffModulusBits: [60, 60] })).toThrow(/128-bit security/);
+    expect(() =>
+      validateParameterSet({ ...HE_PARAMETER_SETS[DEFAULT_HE_PARAMETER_SET], coeffModulusBits: [60, 60] }),
+    ).toThrow(/128-bit security/);
     const rt = await heRuntime(DEFAULT_HE_PARAMETER_SET);
     // 8192 values per seeded ciphertext: about 4.02 bytes per value on the wire.
     expect(rt.seededCiphertextBytes / (rt.slotCount * 2)).toBeLessThan(4.1);
@@ -54,7 +64,11 @@ describe('secure aggregation end to end (codec level)', () => {
     const total = counts.reduce((a, b) => a + b, 0);
     const deltas = counts.map(() => Float32Array.from({ length: numParams }, () => (r() - 0.5) * 1.6));
     const expected = { keyEpoch: 3, valueCount: updateFieldCount(spec, numParams) };
-    const sum = sumOf(rt, expected, counts.map((n, i) => holder.encrypt(encodeWeightedDelta(deltas[i], n / total, spec, r).fields)));
+    const sum = sumOf(
+      rt,
+      expected,
+      counts.map((n, i) => holder.encrypt(encodeWeightedDelta(deltas[i], n / total, spec, r).fields)),
+    );
     const agg = decodeAggregate(holder.decrypt(sum), numParams, counts.length, spec);
     expect(agg.totalWeight).toBeCloseTo(1, 6);
     let worst = 0;
@@ -65,7 +79,9 @@ describe('secure aggregation end to end (codec level)', () => {
     expect(worst).toBeLessThanOrEqual(agg.errorBound);
     expect(agg.errorBound).toBeLessThan(0.005);
     // A member that dropped out is simply absent: the weights renormalise.
-    const partial = sumOf(rt, expected, [holder.encrypt(encodeWeightedDelta(deltas[1], counts[1] / total, spec, r).fields)]);
+    const partial = sumOf(rt, expected, [
+      holder.encrypt(encodeWeightedDelta(deltas[1], counts[1] / total, spec, r).fields),
+    ]);
     const alone = decodeAggregate(holder.decrypt(partial), numParams, 1, spec);
     expect(Math.abs(alone.delta[7] - deltas[1][7])).toBeLessThanOrEqual(alone.errorBound);
     holder.dispose();
@@ -73,7 +89,11 @@ describe('secure aggregation end to end (codec level)', () => {
 
   it('secure sum of sample counts is exact', async () => {
     const holder = await HeKeyHolder.open(await generateFederationKey(DEFAULT_HE_PARAMETER_SET, 1));
-    const sum = sumOf(holder.rt, { keyEpoch: 1, valueCount: spec.countLimbs }, [12000, 6000, 3, 2 ** 35].map((n) => holder.encrypt(encodeSampleCount(n, spec))));
+    const sum = sumOf(
+      holder.rt,
+      { keyEpoch: 1, valueCount: spec.countLimbs },
+      [12000, 6000, 3, 2 ** 35].map((n) => holder.encrypt(encodeSampleCount(n, spec))),
+    );
     expect(decodeSampleCount(holder.decrypt(sum), spec)).toBe(12000 + 6000 + 3 + 2 ** 35);
     holder.dispose();
   });
@@ -113,10 +133,17 @@ describe('secure aggregation end to end (codec level)', () => {
     const share = sealKeyShare(key, member.publicKey, dealer.secretKey);
     // The per-member box holds 32 bytes; the 33 kB SEAL key travels once, wrapped.
     expect(share.box.length).toBeLessThan(80);
-    const ctx = { parameterSet: DEFAULT_HE_PARAMETER_SET, keyEpoch: 4, dealerBoxPublicKey: dealer.publicKey, wrappedKey: wrapSealKey(key) };
+    const ctx = {
+      parameterSet: DEFAULT_HE_PARAMETER_SET,
+      keyEpoch: 4,
+      dealerBoxPublicKey: dealer.publicKey,
+      wrappedKey: wrapSealKey(key),
+    };
     expect(openKeyShare(share, ctx, member.secretKey)).toEqual(key);
     const otherEpoch = await generateFederationKey(DEFAULT_HE_PARAMETER_SET, 4);
-    expect(() => openKeyShare(share, { ...ctx, wrappedKey: wrapSealKey(otherEpoch) }, member.secretKey)).toThrow(/wrapped SEAL key does not open/);
+    expect(() => openKeyShare(share, { ...ctx, wrappedKey: wrapSealKey(otherEpoch) }, member.secretKey)).toThrow(
+      /wrapped SEAL key does not open/,
+    );
     expect(() => openKeyShare(share, ctx, nacl.box.keyPair().secretKey)).toThrow(/does not open/);
     expect(() => openKeyShare(share, { ...ctx, keyEpoch: 5 }, member.secretKey)).toThrow(/epoch 4, expected 5/);
   });
@@ -125,7 +152,11 @@ describe('secure aggregation end to end (codec level)', () => {
     const key = await generateFederationKey(DEFAULT_HE_PARAMETER_SET, 1);
     const g = Float32Array.of(0.1, -0.2, 0.3);
     const d = Float64Array.of(0.01, 0.02, -0.03);
-    expect(Buffer.from(applyDelta(g, d).buffer).equals(Buffer.from(applyDelta(Float32Array.from(g), Float64Array.from(d)).buffer))).toBe(true);
+    expect(
+      Buffer.from(applyDelta(g, d).buffer).equals(
+        Buffer.from(applyDelta(Float32Array.from(g), Float64Array.from(d)).buffer),
+      ),
+    ).toBe(true);
     const sealed = sealModel(g, key);
     expect(openSealedModel(sealed, key, 3)).toEqual(g);
     expect(codeOf(() => openSealedModel(sealed, { ...key, modelKey: nacl.randomBytes(32) }))).toBe('BAD_SEAL');

@@ -1,6 +1,13 @@
 import type { TrainingPlan } from '../plan/training-plan';
 import { parameterSet, valueBits } from './parameter-sets';
-import { dequantizeSum, fromLimbs, quantizationStep, quantizeStochastic, toLimbs, type QuantizerSpec } from './quantization';
+import {
+  dequantizeSum,
+  fromLimbs,
+  quantizationStep,
+  quantizeStochastic,
+  toLimbs,
+  type QuantizerSpec,
+} from './quantization';
 
 /** What both sides derive from the plan: nothing here is secret. */
 export interface SecureAggregationSpec {
@@ -16,11 +23,25 @@ export interface SecureAggregationSpec {
 
 /** The spec a training plan implies; coordinator and members derive the same one. */
 export const planSecureSpec = (plan: Pick<TrainingPlan, 'aggregation' | 'rounds'>): SecureAggregationSpec =>
-  secureAggregationSpec({ parameterSet: plan.aggregation.secure.parameterSet, clip: plan.aggregation.secure.clip, maxParticipants: plan.rounds.maxParticipants });
+  secureAggregationSpec({
+    parameterSet: plan.aggregation.secure.parameterSet,
+    clip: plan.aggregation.secure.clip,
+    maxParticipants: plan.rounds.maxParticipants,
+  });
 
-export function secureAggregationSpec(o: { parameterSet: string; clip: number; maxParticipants: number }): SecureAggregationSpec {
+export function secureAggregationSpec(o: {
+  parameterSet: string;
+  clip: number;
+  maxParticipants: number;
+}): SecureAggregationSpec {
   const bits = valueBits(parameterSet(o.parameterSet), o.maxParticipants);
-  return { parameterSet: o.parameterSet, clip: o.clip, bits, weightLimbs: Math.ceil(24 / bits), countLimbs: Math.ceil(40 / bits) };
+  return {
+    parameterSet: o.parameterSet,
+    clip: o.clip,
+    bits,
+    weightLimbs: Math.ceil(24 / bits),
+    countLimbs: Math.ceil(40 / bits),
+  };
 }
 
 const quantizer = (s: SecureAggregationSpec): QuantizerSpec => ({ clip: s.clip, bits: s.bits });
@@ -38,7 +59,12 @@ export const contributionFieldCount = (s: SecureAggregationSpec, kind: 'model' |
  * where w = own samples / consortium samples (known only to the member). The
  * weight rides along so the sum renormalises itself when members drop out.
  */
-export function encodeWeightedDelta(delta: ArrayLike<number>, weight: number, s: SecureAggregationSpec, random: () => number): { fields: Uint32Array; clipped: number } {
+export function encodeWeightedDelta(
+  delta: ArrayLike<number>,
+  weight: number,
+  s: SecureAggregationSpec,
+  random: () => number,
+): { fields: Uint32Array; clipped: number } {
   if (!(weight > 0 && weight <= 1)) throw new RangeError(`weight must be in (0, 1], got ${weight}`);
   const fields = new Uint32Array(updateFieldCount(s, delta.length));
   let clipped = 0;
@@ -67,10 +93,21 @@ export interface DecodedAggregate {
   errorBound: number;
 }
 
-export function decodeAggregate(fieldSums: ArrayLike<number>, numParams: number, contributors: number, s: SecureAggregationSpec): DecodedAggregate {
-  if (fieldSums.length !== updateFieldCount(s, numParams)) throw new RangeError(`aggregate has ${fieldSums.length} fields, expected ${updateFieldCount(s, numParams)}`);
-  const sums = dequantizeSum(Array.prototype.slice.call(fieldSums, 0, numParams) as number[], contributors, quantizer(s));
-  const totalWeight = fromLimbs(Array.prototype.slice.call(fieldSums, numParams) as number[], s.weightLimbs, s.bits)[0] / weightScale(s);
+export function decodeAggregate(
+  fieldSums: ArrayLike<number>,
+  numParams: number,
+  contributors: number,
+  s: SecureAggregationSpec,
+): DecodedAggregate {
+  if (fieldSums.length !== updateFieldCount(s, numParams))
+    throw new RangeError(`aggregate has ${fieldSums.length} fields, expected ${updateFieldCount(s, numParams)}`);
+  const sums = dequantizeSum(
+    Array.prototype.slice.call(fieldSums, 0, numParams) as number[],
+    contributors,
+    quantizer(s),
+  );
+  const totalWeight =
+    fromLimbs(Array.prototype.slice.call(fieldSums, numParams) as number[], s.weightLimbs, s.bits)[0] / weightScale(s);
   if (!(totalWeight > 0)) throw new RangeError('aggregate carries no weight: no member contributed');
   const delta = new Float64Array(numParams);
   for (let i = 0; i < numParams; i++) delta[i] = sums[i] / totalWeight;
@@ -79,12 +116,15 @@ export function decodeAggregate(fieldSums: ArrayLike<number>, numParams: number,
 
 /** Every member runs exactly these float operations, so all get bit-identical weights. */
 export function applyDelta(global: Float32Array, delta: ArrayLike<number>): Float32Array {
-  if (global.length !== delta.length) throw new RangeError(`delta has ${delta.length} values, the model has ${global.length}`);
+  if (global.length !== delta.length)
+    throw new RangeError(`delta has ${delta.length} values, the model has ${global.length}`);
   const out = new Float32Array(global.length);
   for (let i = 0; i < global.length; i++) out[i] = global[i] + delta[i];
   return out;
 }
 
-export const encodeSampleCount = (n: number, s: SecureAggregationSpec): Uint32Array => toLimbs([n], s.countLimbs, s.bits);
+export const encodeSampleCount = (n: number, s: SecureAggregationSpec): Uint32Array =>
+  toLimbs([n], s.countLimbs, s.bits);
 export const countFieldCount = (s: SecureAggregationSpec): number => s.countLimbs;
-export const decodeSampleCount = (fieldSums: ArrayLike<number>, s: SecureAggregationSpec): number => fromLimbs(fieldSums, s.countLimbs, s.bits)[0];
+export const decodeSampleCount = (fieldSums: ArrayLike<number>, s: SecureAggregationSpec): number =>
+  fromLimbs(fieldSums, s.countLimbs, s.bits)[0];

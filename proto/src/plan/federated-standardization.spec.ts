@@ -31,14 +31,20 @@ const momentsOf = (...columns: number[][]): FeatureMoments => ({
 describe('federated standardization', () => {
   it('names the federated numeric features and the values each member sums', () => {
     expect(featureStatsFieldsNeeded(plan)).toEqual({ features: ['a', 'b'], size: 6 });
-    expect(featureStatsFieldsNeeded(parseTrainingPlan({ ...plan, schema: { ...plan.schema, features: [plan.schema.features[1]] } })).size).toBe(0);
+    expect(
+      featureStatsFieldsNeeded(
+        parseTrainingPlan({ ...plan, schema: { ...plan.schema, features: [plan.schema.features[1]] } }),
+      ).size,
+    ).toBe(0);
   });
 
   it('sets center = consortium mean and scale = population std, leaving other features alone', () => {
     // Two members; the consortium's values are the union.
     const bankA = momentsOf([1, 2, 3], [0.5]);
     const bankB = momentsOf([4, 5], [1.5, 2.5]);
-    const total = featureMomentsFromVector(Float64Array.from(featureMomentsToVector(bankA), (x, i) => x + featureMomentsToVector(bankB)[i]));
+    const total = featureMomentsFromVector(
+      Float64Array.from(featureMomentsToVector(bankA), (x, i) => x + featureMomentsToVector(bankB)[i]),
+    );
     expect(total).toEqual(addFeatureMoments(bankA, bankB));
     const out = applyConsortiumStandardization(plan, total);
     const [a, fixed, r, b] = out.schema.features;
@@ -50,8 +56,13 @@ describe('federated standardization', () => {
   });
 
   it('uses scale 1 for a feature constant across the consortium and refuses one nobody has', () => {
-    expect(applyConsortiumStandardization(plan, momentsOf([7, 7, 7], [1])).schema.features[0]).toMatchObject({ center: 7, scale: 1 });
+    expect(applyConsortiumStandardization(plan, momentsOf([7, 7, 7], [1])).schema.features[0]).toMatchObject({
+      center: 7,
+      scale: 1,
+    });
     expect(() => applyConsortiumStandardization(plan, momentsOf([], [1]))).toThrow(/feature a: no member has a value/);
-    expect(() => applyConsortiumStandardization(plan, momentsOf([1]))).toThrow(/moments cover 1 features, the plan standardizes 2/);
+    expect(() => applyConsortiumStandardization(plan, momentsOf([1]))).toThrow(
+      /moments cover 1 features, the plan standardizes 2/,
+    );
   });
 });

@@ -22,12 +22,18 @@ export interface FeatureStatsFields {
 
 /** Which features need consortium statistics before round 1, and how many values each member sums. */
 export function featureStatsFieldsNeeded(plan: Pick<TrainingPlan, 'schema'>): FeatureStatsFields {
-  const features = plan.schema.features.filter((f) => f.type === 'numeric' && f.standardize === 'federated').map((f) => f.name);
+  const features = plan.schema.features
+    .filter((f) => f.type === 'numeric' && f.standardize === 'federated')
+    .map((f) => f.name);
   return { features, size: 3 * features.length };
 }
 
 export function emptyFeatureMoments(features: number): FeatureMoments {
-  return { count: new Array<number>(features).fill(0), sum: new Array<number>(features).fill(0), sumSquares: new Array<number>(features).fill(0) };
+  return {
+    count: new Array<number>(features).fill(0),
+    sum: new Array<number>(features).fill(0),
+    sumSquares: new Array<number>(features).fill(0),
+  };
 }
 
 /** Flat vector [count..., sum..., sumSquares...] for secure summation (length featureStatsFieldsNeeded().size). */
@@ -44,8 +50,13 @@ export function featureMomentsFromVector(v: ArrayLike<number>): FeatureMoments {
 
 /** Element-wise sum of members' moments (what the secure sum computes). */
 export function addFeatureMoments(a: FeatureMoments, b: FeatureMoments): FeatureMoments {
-  if (a.count.length !== b.count.length) throw new Error(`cannot add moments of ${a.count.length} and ${b.count.length} features`);
-  return { count: a.count.map((c, i) => c + b.count[i]), sum: a.sum.map((s, i) => s + b.sum[i]), sumSquares: a.sumSquares.map((s, i) => s + b.sumSquares[i]) };
+  if (a.count.length !== b.count.length)
+    throw new Error(`cannot add moments of ${a.count.length} and ${b.count.length} features`);
+  return {
+    count: a.count.map((c, i) => c + b.count[i]),
+    sum: a.sum.map((s, i) => s + b.sum[i]),
+    sumSquares: a.sumSquares.map((s, i) => s + b.sumSquares[i]),
+  };
 }
 
 /**
@@ -54,10 +65,19 @@ export function addFeatureMoments(a: FeatureMoments, b: FeatureMoments): Feature
  * rounding in the sums) gets scale 1: it is constant across the consortium, so
  * any scale encodes it as 0. Throws when a feature has no values anywhere.
  */
-export function applyConsortiumStandardization<P extends Pick<TrainingPlan, 'schema'>>(plan: P, moments: FeatureMoments): P {
+export function applyConsortiumStandardization<P extends Pick<TrainingPlan, 'schema'>>(
+  plan: P,
+  moments: FeatureMoments,
+): P {
   const { features } = featureStatsFieldsNeeded(plan);
-  if (moments.count.length !== features.length || moments.sum.length !== features.length || moments.sumSquares.length !== features.length) {
-    throw new Error(`moments cover ${moments.count.length} features, the plan standardizes ${features.length} (${features.join(', ')}) federatedly`);
+  if (
+    moments.count.length !== features.length ||
+    moments.sum.length !== features.length ||
+    moments.sumSquares.length !== features.length
+  ) {
+    throw new Error(
+      `moments cover ${moments.count.length} features, the plan standardizes ${features.length} (${features.join(', ')}) federatedly`,
+    );
   }
   const stats = new Map(
     features.map((name, i) => {

@@ -9,7 +9,11 @@ const schema = {
   ],
   target: { name: 'default' },
 };
-const mlp = parseTrainingPlan({ name: 'mlp-plan', schema, model: { template: 'mlp', hiddenUnits: [5, 3], activation: 'tanh' } });
+const mlp = parseTrainingPlan({
+  name: 'mlp-plan',
+  schema,
+  model: { template: 'mlp', hiddenUnits: [5, 3], activation: 'tanh' },
+});
 const logistic = parseTrainingPlan({ name: 'lr-plan', schema, model: { template: 'logistic_regression' } });
 
 describe('layersModelTopology', () => {
@@ -18,7 +22,11 @@ describe('layersModelTopology', () => {
     expect(t.class_name).toBe('Sequential');
     expect(t.backend).toBe('tensor_flow.js');
     expect(t.config.name).toBe('mlp-plan');
-    expect(t.config.layers.map((l) => (l.class_name === 'Dense' ? [l.class_name, l.config.name, l.config.units, l.config.activation] : []))).toEqual([
+    expect(
+      t.config.layers.map((l) =>
+        l.class_name === 'Dense' ? [l.class_name, l.config.name, l.config.units, l.config.activation] : [],
+      ),
+    ).toEqual([
       ['Dense', 'dense_0', 5, 'tanh'],
       ['Dense', 'dense_1', 3, 'tanh'],
       ['Dense', 'dense_2', 1, 'sigmoid'],
@@ -58,7 +66,11 @@ describe('layersModelTopology', () => {
     expect(t[0].config).toMatchObject({ rate: 0.1, batch_input_shape: [null, 4], dtype: 'float32' });
     expect(t[1].config).toMatchObject({ activation: 'hard_sigmoid', use_bias: false });
     expect(t[1].config).not.toHaveProperty('batch_input_shape');
-    expect(weightsManifest(modelLayout(plan)).map((w) => w.name)).toEqual(['dense_0/kernel', 'dense_1/kernel', 'dense_1/bias']);
+    expect(weightsManifest(modelLayout(plan)).map((w) => w.name)).toEqual([
+      'dense_0/kernel',
+      'dense_1/kernel',
+      'dense_1/bias',
+    ]);
     expect(denseLayerWeights(plan).map((l) => [l.name, l.bias?.name])).toEqual([
       ['dense_0', undefined],
       ['dense_1', 'dense_1/bias'],
@@ -66,8 +78,13 @@ describe('layersModelTopology', () => {
   });
 
   it('refuses a model it cannot express, saying why', () => {
-    const odd = { ...logistic, model: { template: 'tfjs_layers', layers: { class_name: 'Functional' } } } as unknown as TrainingPlan;
-    expect(() => layersModelTopology(odd)).toThrow(/cannot export the plan's model \(tfjs_layers\): model.layers: only a Sequential model/);
+    const odd = {
+      ...logistic,
+      model: { template: 'tfjs_layers', layers: { class_name: 'Functional' } },
+    } as unknown as TrainingPlan;
+    expect(() => layersModelTopology(odd)).toThrow(
+      /cannot export the plan's model \(tfjs_layers\): model.layers: only a Sequential model/,
+    );
   });
 
   it('survives a JSON round trip unchanged (no undefined or functions in it)', () => {
@@ -80,7 +97,14 @@ describe('weightsManifest', () => {
   it('lists kernel then bias per layer in layout order, covering every parameter', () => {
     const layout = modelLayout(mlp);
     const manifest = weightsManifest(layout);
-    expect(manifest.map((w) => w.name)).toEqual(['dense_0/kernel', 'dense_0/bias', 'dense_1/kernel', 'dense_1/bias', 'dense_2/kernel', 'dense_2/bias']);
+    expect(manifest.map((w) => w.name)).toEqual([
+      'dense_0/kernel',
+      'dense_0/bias',
+      'dense_1/kernel',
+      'dense_1/bias',
+      'dense_2/kernel',
+      'dense_2/bias',
+    ]);
     expect(manifest[0]).toEqual({ name: 'dense_0/kernel', shape: [4, 5], dtype: 'float32' });
     const total = manifest.reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1), 0);
     expect(total).toBe(layout.numParams);

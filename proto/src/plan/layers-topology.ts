@@ -89,7 +89,9 @@ function namedStack(plan: Pick<TrainingPlan, 'model'>): NamedStackLayer[] {
   try {
     stack = layerStack(plan.model);
   } catch (err) {
-    throw new Error(`cannot export the plan's model (${(plan.model as { template: string }).template}): ${(err as Error).message}`);
+    throw new Error(
+      `cannot export the plan's model (${(plan.model as { template: string }).template}): ${(err as Error).message}`,
+    );
   }
   let dense = 0;
   return stack.map((l, i) => ({ ...l, name: l.kind === 'dense' ? `dense_${dense++}` : `dropout_${i}` }));
@@ -109,7 +111,9 @@ export function denseLayerWeights(plan: Pick<TrainingPlan, 'schema' | 'model'>):
 }
 
 /** The Sequential topology JSON that `tf.models.modelFromJSON` and `tf.loadLayersModel` accept. */
-export function layersModelTopology(plan: Pick<TrainingPlan, 'schema' | 'model'> & { name?: string }): SequentialTopologyJson {
+export function layersModelTopology(
+  plan: Pick<TrainingPlan, 'schema' | 'model'> & { name?: string },
+): SequentialTopologyJson {
   const stack = namedStack(plan);
   const { inputDim } = modelLayout(plan);
   const first = { batch_input_shape: [null, inputDim] as [null, number], dtype: 'float32' as const };
@@ -119,7 +123,17 @@ export function layersModelTopology(plan: Pick<TrainingPlan, 'schema' | 'model'>
       name: plan.name ?? 'sequential',
       layers: stack.map((l, i): DenseLayerJson | DropoutLayerJson =>
         l.kind === 'dropout'
-          ? { class_name: 'Dropout', config: { rate: l.rate, noise_shape: null, seed: null, name: l.name, trainable: true, ...(i === 0 ? first : {}) } }
+          ? {
+              class_name: 'Dropout',
+              config: {
+                rate: l.rate,
+                noise_shape: null,
+                seed: null,
+                name: l.name,
+                trainable: true,
+                ...(i === 0 ? first : {}),
+              },
+            }
           : {
               class_name: 'Dense',
               config: {
@@ -127,7 +141,10 @@ export function layersModelTopology(plan: Pick<TrainingPlan, 'schema' | 'model'>
                 activation: SERIALIZED_ACTIVATION[l.activation] ?? l.activation,
                 use_bias: l.useBias,
                 // tfjs's own Dense defaults (Glorot), not the SDK's zeros: used only if someone re-initialises and trains afresh.
-                kernel_initializer: { class_name: 'VarianceScaling', config: { scale: 1, mode: 'fan_avg', distribution: 'normal', seed: null } },
+                kernel_initializer: {
+                  class_name: 'VarianceScaling',
+                  config: { scale: 1, mode: 'fan_avg', distribution: 'normal', seed: null },
+                },
                 bias_initializer: { class_name: 'Zeros', config: {} },
                 kernel_regularizer: null,
                 bias_regularizer: null,

@@ -37,10 +37,16 @@ export function inputDimension(schema: DataSchema): number {
  * sigmoid unit. Throws for tfjs_layers JSON the plan schema would refuse.
  */
 export function layerStack(model: ModelSpec): StackLayerSpec[] {
-  if (model.template === 'logistic_regression') return [{ kind: 'dense', units: 1, activation: 'sigmoid', useBias: true }];
+  if (model.template === 'logistic_regression')
+    return [{ kind: 'dense', units: 1, activation: 'sigmoid', useBias: true }];
   if (model.template === 'mlp') {
     return [
-      ...model.hiddenUnits.map((units): StackLayerSpec => ({ kind: 'dense', units, activation: model.activation, useBias: true })),
+      ...model.hiddenUnits.map((units): StackLayerSpec => ({
+        kind: 'dense',
+        units,
+        activation: model.activation,
+        useBias: true,
+      })),
       { kind: 'dense', units: 1, activation: 'sigmoid', useBias: true },
     ];
   }

@@ -7,7 +7,14 @@ import { parseTrainingPlan, type TrainingPlan } from './training-plan';
 const planWith = (serverOptimizer: unknown): TrainingPlan =>
   parseTrainingPlan({
     name: 'unit',
-    schema: { features: [{ name: 'a', type: 'numeric' }, { name: 'b', type: 'numeric' }, { name: 'c', type: 'numeric' }], target: { name: 'y' } },
+    schema: {
+      features: [
+        { name: 'a', type: 'numeric' },
+        { name: 'b', type: 'numeric' },
+        { name: 'c', type: 'numeric' },
+      ],
+      target: { name: 'y' },
+    },
     model: { template: 'mlp', hiddenUnits: [4] },
     serverOptimizer,
   });

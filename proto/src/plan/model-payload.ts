@@ -17,19 +17,33 @@ export function modelPayloadFloats(plan: PayloadPlan): number {
   return plan.serverOptimizer.type === 'fedavg' ? n : 3 * n;
 }
 
-export function splitModelPayload(plan: PayloadPlan, floats: Float32Array): { weights: Float32Array; state: ServerOptimizerState | null } {
+export function splitModelPayload(
+  plan: PayloadPlan,
+  floats: Float32Array,
+): { weights: Float32Array; state: ServerOptimizerState | null } {
   const n = modelLayout(plan).numParams;
   const expected = modelPayloadFloats(plan);
-  if (floats.length !== expected) throw new Error(`model payload has ${floats.length} values, the plan's model with its server optimizer needs ${expected}`);
+  if (floats.length !== expected)
+    throw new Error(
+      `model payload has ${floats.length} values, the plan's model with its server optimizer needs ${expected}`,
+    );
   if (plan.serverOptimizer.type === 'fedavg') return { weights: floats, state: null };
-  return { weights: floats.subarray(0, n), state: { m: floats.subarray(n, 2 * n), v: floats.subarray(2 * n, 3 * n), step: 0 } };
+  return {
+    weights: floats.subarray(0, n),
+    state: { m: floats.subarray(n, 2 * n), v: floats.subarray(2 * n, 3 * n), step: 0 },
+  };
 }
 
-export function joinModelPayload(plan: PayloadPlan, weights: Float32Array, state: ServerOptimizerState | null): Float32Array {
+export function joinModelPayload(
+  plan: PayloadPlan,
+  weights: Float32Array,
+  state: ServerOptimizerState | null,
+): Float32Array {
   const n = modelLayout(plan).numParams;
   if (weights.length !== n) throw new Error(`weight vector has ${weights.length} values, the model has ${n}`);
   if (plan.serverOptimizer.type === 'fedavg') return weights;
-  if (!state || state.m.length !== n || state.v.length !== n) throw new Error(`${plan.serverOptimizer.type} needs server optimizer moments of ${n} values each`);
+  if (!state || state.m.length !== n || state.v.length !== n)
+    throw new Error(`${plan.serverOptimizer.type} needs server optimizer moments of ${n} values each`);
   const out = new Float32Array(3 * n);
   out.set(weights, 0);
   out.set(state.m, n);

@@ -34,7 +34,12 @@ serverOptimizer:
 describe('parsePlanText', () => {
   it('reads YAML and JSON to the same plan', () => {
     const fromYaml = parsePlanText(yamlPlan, 'plan.yaml');
-    expect(fromYaml.schema.features[1]).toEqual({ name: 'region', type: 'categorical', vocabulary: ['north', 'south'], missing: 'category' });
+    expect(fromYaml.schema.features[1]).toEqual({
+      name: 'region',
+      type: 'categorical',
+      vocabulary: ['north', 'south'],
+      missing: 'category',
+    });
     expect(fromYaml.serverOptimizer.type).toBe('fedadam');
     expect(parsePlanText(JSON.stringify(fromYaml))).toEqual(fromYaml);
     expect(parsePlanText(formatPlanText(fromYaml, 'yaml'), 'again.yml')).toEqual(fromYaml);
@@ -53,19 +58,34 @@ describe('parsePlanText', () => {
   });
 
   it('names the line and column of YAML syntax errors', () => {
-    expect(problems('name: x\nschema:\n  features: [1, 2\nmodel: {}\n', 'plan.yaml')).toEqual([expect.stringMatching(/^plan\.yaml: line \d, column \d+: not valid YAML: /)]);
-    expect(problems('name: a\nname: b\n', 'p.yaml')).toEqual([expect.stringMatching(/^p\.yaml: line 2, column 1: not valid YAML: .*unique/i)]);
+    expect(problems('name: x\nschema:\n  features: [1, 2\nmodel: {}\n', 'plan.yaml')).toEqual([
+      expect.stringMatching(/^plan\.yaml: line \d, column \d+: not valid YAML: /),
+    ]);
+    expect(problems('name: a\nname: b\n', 'p.yaml')).toEqual([
+      expect.stringMatching(/^p\.yaml: line 2, column 1: not valid YAML: .*unique/i),
+    ]);
   });
 
   it('names the line and column of JSON syntax errors', () => {
-    expect(problems('{\n  "name": "x",\n  "seed": 4\n  "model": {}\n}', 'plan.json')).toEqual([expect.stringMatching(/^plan\.json: line 4, column 3: not valid JSON: Expected ','/)]);
-    expect(problems('{\n  "name": "x",\n  "seed": }\n', 'plan.json')).toEqual([expect.stringMatching(/^plan\.json: line 3, column 11: not valid JSON: Unexpected token '}'$/)]);
-    expect(problems('{"a": [1, 2,]}')).toEqual([expect.stringMatching(/^\(plan\): line 1, column 13: not valid JSON: /)]);
-    expect(problems('{"a": "x\\q"}')).toEqual([expect.stringMatching(/^\(plan\): line 1, column 10: not valid JSON: /)]);
+    expect(problems('{\n  "name": "x",\n  "seed": 4\n  "model": {}\n}', 'plan.json')).toEqual([
+      expect.stringMatching(/^plan\.json: line 4, column 3: not valid JSON: Expected ','/),
+    ]);
+    expect(problems('{\n  "name": "x",\n  "seed": }\n', 'plan.json')).toEqual([
+      expect.stringMatching(/^plan\.json: line 3, column 11: not valid JSON: Unexpected token '}'$/),
+    ]);
+    expect(problems('{"a": [1, 2,]}')).toEqual([
+      expect.stringMatching(/^\(plan\): line 1, column 13: not valid JSON: /),
+    ]);
+    expect(problems('{"a": "x\\q"}')).toEqual([
+      expect.stringMatching(/^\(plan\): line 1, column 10: not valid JSON: /),
+    ]);
   });
 
   it('lists every schema problem with the line it is on', () => {
-    const text = yamlPlan.replace('log1p: true', 'log1p: maybe').replace('hiddenUnits: [8]', 'hiddenUnits: [0]').replace('type: fedadam', 'type: fedadam\n  beta2: 2');
+    const text = yamlPlan
+      .replace('log1p: true', 'log1p: maybe')
+      .replace('hiddenUnits: [8]', 'hiddenUnits: [0]')
+      .replace('type: fedadam', 'type: fedadam\n  beta2: 2');
     expect(problems(text, 'plan.yaml')).toEqual([
       'schema.features.0.log1p: Expected boolean, received string (line 5)',
       'model.hiddenUnits.0: Number must be greater than or equal to 1 (line 13)',
@@ -73,8 +93,8 @@ describe('parsePlanText', () => {
     ]);
     // A missing key points at the mapping that lacks it.
     expect(problems('name: p\nschema:\n  features: [{ name: a, type: numeric }]\n', 'p.yaml')).toEqual([
-      "schema.target: Required (line 3)",
-      "model: Required (line 1)",
+      'schema.target: Required (line 3)',
+      'model: Required (line 1)',
     ]);
   });
 

@@ -11,7 +11,8 @@ export function planTextFormat(text: string, fileName?: string): PlanTextFormat 
   return text.trimStart().startsWith('{') ? 'json' : 'yaml';
 }
 
-const where = (fileName: string | undefined, line: number, col: number) => `${fileName ?? '(plan)'}: line ${line}, column ${col}`;
+const where = (fileName: string | undefined, line: number, col: number) =>
+  `${fileName ?? '(plan)'}: line ${line}, column ${col}`;
 
 function lineCol(text: string, offset: number): { line: number; col: number } {
   const before = text.slice(0, Math.max(0, Math.min(offset, text.length)));
@@ -32,7 +33,9 @@ function parseYamlText(text: string, fileName: string | undefined): { value: unk
       doc.errors.map((e) => {
         const pos = e.linePos?.[0];
         const message = e.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '');
-        return pos ? `${where(fileName, pos.line, pos.col)}: not valid YAML: ${message}` : `${fileName ?? '(plan)'}: not valid YAML: ${message}`;
+        return pos
+          ? `${where(fileName, pos.line, pos.col)}: not valid YAML: ${message}`
+          : `${fileName ?? '(plan)'}: not valid YAML: ${message}`;
       }),
     );
   }
@@ -114,10 +117,16 @@ function parseJsonText(text: string, fileName: string | undefined): { value: unk
   try {
     value = JSON.parse(text);
   } catch (err) {
-    const message = (err as Error).message.replace(/ in JSON at position \d+.*$/s, '').replace(/, (\.\.\.)?".*" is not valid JSON$/s, '');
+    const message = (err as Error).message
+      .replace(/ in JSON at position \d+.*$/s, '')
+      .replace(/, (\.\.\.)?".*" is not valid JSON$/s, '');
     const offset = jsonErrorOffset(text);
     const pos = offset >= 0 ? lineCol(text, offset) : undefined;
-    throw new PlanValidationError([pos ? `${where(fileName, pos.line, pos.col)}: not valid JSON: ${message}` : `${fileName ?? '(plan)'}: not valid JSON: ${message}`]);
+    throw new PlanValidationError([
+      pos
+        ? `${where(fileName, pos.line, pos.col)}: not valid JSON: ${message}`
+        : `${fileName ?? '(plan)'}: not valid JSON: ${message}`,
+    ]);
   }
   // Only to locate schema problems; JSON is valid YAML flow syntax.
   const lines = new LineCounter();
@@ -141,8 +150,10 @@ function lineOf(located: Located, path: (string | number)[]): string {
  * Throws PlanValidationError.
  */
 export function parsePlanText(text: string, fileName?: string): TrainingPlan {
-  const parsed = planTextFormat(text, fileName) === 'json' ? parseJsonText(text, fileName) : parseYamlText(text, fileName);
-  if (parsed.value === null || parsed.value === undefined) throw new PlanValidationError([`${fileName ?? '(plan)'}: the plan is empty`]);
+  const parsed =
+    planTextFormat(text, fileName) === 'json' ? parseJsonText(text, fileName) : parseYamlText(text, fileName);
+  if (parsed.value === null || parsed.value === undefined)
+    throw new PlanValidationError([`${fileName ?? '(plan)'}: the plan is empty`]);
   const { plan, issues } = planIssues(parsed.value);
   if (!plan) throw new PlanValidationError(issues.map((i) => formatPlanIssue(i) + lineOf(parsed, i.path)));
   return plan;
@@ -154,7 +165,9 @@ export function readPlanFile(file: string): TrainingPlan {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    throw new PlanValidationError([`${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`]);
+    throw new PlanValidationError([
+      `${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+    ]);
   }
   return parsePlanText(text, file);
 }

@@ -73,7 +73,11 @@ describe('scorecardFromWeights', () => {
     const random = seededRandom(99);
     for (let trial = 0; trial < 20; trial++) {
       const weights = randomWeights(plan, 1000 + trial);
-      const card = scorecardFromWeights(plan, weights, { baseScore: 500 + trial * 10, baseOdds: 1 + trial, pdo: 10 + trial });
+      const card = scorecardFromWeights(plan, weights, {
+        baseScore: 500 + trial * 10,
+        baseOdds: 1 + trial,
+        pdo: 10 + trial,
+      });
       for (let r = 0; r < 50; r++) {
         const row = randomRow(random);
         const logOdds = logOddsFromScore(card, scoreWithScorecard(card, row));
@@ -100,13 +104,18 @@ describe('scorecardFromWeights', () => {
     const bad = scorecardFromWeights(plan, weights);
     const good = scorecardFromWeights(plan, weights, { positiveClass: 'good' });
     const row = randomRow(seededRandom(3));
-    expect(logOddsFromScore(good, scoreWithScorecard(good, row))).toBeCloseTo(logOddsFromScore(bad, scoreWithScorecard(bad, row)), 9);
+    expect(logOddsFromScore(good, scoreWithScorecard(good, row))).toBeCloseTo(
+      logOddsFromScore(bad, scoreWithScorecard(bad, row)),
+      9,
+    );
     expect(good.basePoints - good.offset).toBeCloseTo(-(bad.basePoints - bad.offset), 9);
   });
 
   it('refuses models that are not logistic regression, and bad options', () => {
     const mlp = parseTrainingPlan({ ...plan, model: { template: 'mlp', hiddenUnits: [4] } });
-    expect(() => scorecardFromWeights(mlp, randomWeights(mlp, 1))).toThrow(/needs a logistic-regression model .*this plan's model \(mlp\) has 2 Dense layers/);
+    expect(() => scorecardFromWeights(mlp, randomWeights(mlp, 1))).toThrow(
+      /needs a logistic-regression model .*this plan's model \(mlp\) has 2 Dense layers/,
+    );
     expect(() => scorecardFromWeights(plan, new Float32Array(3))).toThrow(/has 3 parameters/);
     expect(() => scorecardFromWeights(plan, randomWeights(plan, 1), { pdo: 0 })).toThrow(/pdo/);
     expect(() => scorecardFromWeights(plan, randomWeights(plan, 1), { baseOdds: -1 })).toThrow(/baseOdds/);
@@ -114,12 +123,22 @@ describe('scorecardFromWeights', () => {
 
   it('takes a tfjs_layers model that is logistic regression (Dropout, then one sigmoid unit), with or without bias', () => {
     for (const useBias of [true, false]) {
-      const layers = { class_name: 'Sequential', config: { layers: [{ class_name: 'Dropout', config: { rate: 0.2 } }, { class_name: 'Dense', config: { units: 1, activation: 'sigmoid', use_bias: useBias } }] } };
+      const layers = {
+        class_name: 'Sequential',
+        config: {
+          layers: [
+            { class_name: 'Dropout', config: { rate: 0.2 } },
+            { class_name: 'Dense', config: { units: 1, activation: 'sigmoid', use_bias: useBias } },
+          ],
+        },
+      };
       const p = parseTrainingPlan({ ...plan, model: { template: 'tfjs_layers', layers } });
       const weights = randomWeights(p, 21);
       const card = scorecardFromWeights(p, weights);
       const row = randomRow(seededRandom(4));
-      const direct = useBias ? directLogOdds(p, weights, row) : directLogOdds(p, Float32Array.from([...weights, 0]), row);
+      const direct = useBias
+        ? directLogOdds(p, weights, row)
+        : directLogOdds(p, Float32Array.from([...weights, 0]), row);
       expect(Math.abs(logOddsFromScore(card, scoreWithScorecard(card, row)) - direct)).toBeLessThan(1e-9);
     }
   });
@@ -127,7 +146,9 @@ describe('scorecardFromWeights', () => {
   it('names the column when a row cannot be scored', () => {
     const card = scorecardFromWeights(plan, randomWeights(plan, 2));
     const row = { income: 100, utilisation: 0.3, age: 40, region: 'north', product: 'card' };
-    expect(() => scoreWithScorecard(card, { ...row, region: 'mars' })).toThrow(/column region: "mars" is not in the vocabulary/);
+    expect(() => scoreWithScorecard(card, { ...row, region: 'mars' })).toThrow(
+      /column region: "mars" is not in the vocabulary/,
+    );
     expect(() => scoreWithScorecard(card, { ...row, income: -5 })).toThrow(/column income: -5 is negative/);
     expect(() => scoreWithScorecard(card, { ...row, age: '' })).toThrow(/column age: missing value/);
     expect(() => scoreWithScorecard(card, { ...row, age: 'abc' })).toThrow(/column age: "abc" is not a number/);
@@ -151,17 +172,27 @@ describe('scorecardFromWeights', () => {
       return undefined;
     }
   })();
-  (withMissing ? it : it.skip)('scores missing cells by the plan\'s policy: centre, fill value, or the __missing__ column', () => {
-    const p = withMissing!;
-    const weights = randomWeights(p, 11);
-    const card = scorecardFromWeights(p, weights);
-    const region = card.features[2];
-    expect(region.type === 'categorical' && region.categories.map((c) => c.value)).toEqual(['north', 'NA', '__missing__']);
-    const points = scorecardPoints(card, { income: '', utilisation: 'null', region: '' });
-    expect(points[0].points).toBeCloseTo(0, 12);
-    expect(points[1].points).toBeCloseTo(-card.factor * weights[1] * ((0.9 - 0.4) / 0.25), 9);
-    expect(points[2].points).toBeCloseTo(-card.factor * weights[4], 9);
-    // "NA" is in the vocabulary, so it is that category, not a missing cell.
-    expect(scorecardPoints(card, { income: 1, utilisation: 1, region: 'NA' })[2].points).toBeCloseTo(-card.factor * weights[3], 9);
-  });
+  (withMissing ? it : it.skip)(
+    "scores missing cells by the plan's policy: centre, fill value, or the __missing__ column",
+    () => {
+      const p = withMissing!;
+      const weights = randomWeights(p, 11);
+      const card = scorecardFromWeights(p, weights);
+      const region = card.features[2];
+      expect(region.type === 'categorical' && region.categories.map((c) => c.value)).toEqual([
+        'north',
+        'NA',
+        '__missing__',
+      ]);
+      const points = scorecardPoints(card, { income: '', utilisation: 'null', region: '' });
+      expect(points[0].points).toBeCloseTo(0, 12);
+      expect(points[1].points).toBeCloseTo(-card.factor * weights[1] * ((0.9 - 0.4) / 0.25), 9);
+      expect(points[2].points).toBeCloseTo(-card.factor * weights[4], 9);
+      // "NA" is in the vocabulary, so it is that category, not a missing cell.
+      expect(scorecardPoints(card, { income: 1, utilisation: 1, region: 'NA' })[2].points).toBeCloseTo(
+        -card.factor * weights[3],
+        9,
+      );
+    },
+  );
 });

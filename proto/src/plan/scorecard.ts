@@ -65,7 +65,8 @@ export interface Scorecard {
 }
 
 function positiveFinite(value: number, what: string): number {
-  if (!Number.isFinite(value) || value <= 0) throw new RangeError(`scorecard ${what} must be a positive finite number, got ${value}`);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new RangeError(`scorecard ${what} must be a positive finite number, got ${value}`);
   return value;
 }
 
@@ -166,7 +167,8 @@ function numericPoints(f: NumericScorecardFeature, raw: string | number | null |
     x = typeof raw === 'number' ? raw : Number(String(raw).trim());
   }
   if (!Number.isFinite(x)) throw new Error(`column ${f.name}: ${JSON.stringify(raw)} is not a number`);
-  if (f.transform === 'log1p' && x < 0) throw new Error(`column ${f.name}: ${x} is negative but the scorecard applies log1p`);
+  if (f.transform === 'log1p' && x < 0)
+    throw new Error(`column ${f.name}: ${x} is negative but the scorecard applies log1p`);
   return f.pointsPerUnit * ((f.transform === 'log1p' ? Math.log1p(x) : x) - f.center);
 }
 
@@ -185,8 +187,14 @@ function categoricalPoints(f: CategoricalScorecardFeature, raw: string | number 
 }
 
 /** Points each feature earns for a row, by feature name (same order as the card). */
-export function scorecardPoints(card: Scorecard, row: Record<string, string | number | null | undefined>): { name: string; points: number }[] {
-  return card.features.map((f) => ({ name: f.name, points: f.type === 'numeric' ? numericPoints(f, row[f.name]) : categoricalPoints(f, row[f.name]) }));
+export function scorecardPoints(
+  card: Scorecard,
+  row: Record<string, string | number | null | undefined>,
+): { name: string; points: number }[] {
+  return card.features.map((f) => ({
+    name: f.name,
+    points: f.type === 'numeric' ? numericPoints(f, row[f.name]) : categoricalPoints(f, row[f.name]),
+  }));
 }
 
 /** The row's score: base points plus each feature's points. Throws on a missing or unknown value. */

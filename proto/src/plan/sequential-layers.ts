@@ -59,11 +59,17 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 /** Layers of a Sequential from `model.toJSON()`, a model.json (`modelTopology`), Keras' `model_config`, or a bare array. */
 function layerList(json: unknown): { list: unknown[] } | { problem: string } {
   if (Array.isArray(json)) return { list: json };
-  if (!isRecord(json)) return { problem: 'must be a Sequential model JSON ({ class_name: "Sequential", config: { layers: [...] } }) or an array of layers' };
+  if (!isRecord(json))
+    return {
+      problem:
+        'must be a Sequential model JSON ({ class_name: "Sequential", config: { layers: [...] } }) or an array of layers',
+    };
   if ('modelTopology' in json) return layerList(json.modelTopology);
   if ('model_config' in json) return layerList(json.model_config);
   if (json.class_name !== 'Sequential') {
-    return { problem: `only a Sequential model is supported, got class_name ${JSON.stringify(json.class_name ?? null)}` };
+    return {
+      problem: `only a Sequential model is supported, got class_name ${JSON.stringify(json.class_name ?? null)}`,
+    };
   }
   const config = json.config;
   if (Array.isArray(config)) return { list: config };
@@ -75,15 +81,23 @@ function layerList(json: unknown): { list: unknown[] } | { problem: string } {
 function declaredWidth(config: Record<string, unknown>): number | undefined | string {
   const shape = config.batch_input_shape ?? config.batch_shape ?? config.batchInputShape;
   if (shape !== undefined && shape !== null) {
-    if (!Array.isArray(shape) || shape.length !== 2 || !Number.isInteger(shape[1])) return `input shape ${JSON.stringify(shape)} must be [null, width]`;
+    if (!Array.isArray(shape) || shape.length !== 2 || !Number.isInteger(shape[1]))
+      return `input shape ${JSON.stringify(shape)} must be [null, width]`;
     return shape[1] as number;
   }
   const dim = config.input_dim ?? config.inputDim;
-  if (dim !== undefined && dim !== null) return Number.isInteger(dim) ? (dim as number) : `input_dim ${JSON.stringify(dim)} must be an integer`;
+  if (dim !== undefined && dim !== null)
+    return Number.isInteger(dim) ? (dim as number) : `input_dim ${JSON.stringify(dim)} must be an integer`;
   return undefined;
 }
 
-const UNSUPPORTED_DENSE_KEYS = ['kernel_regularizer', 'bias_regularizer', 'activity_regularizer', 'kernel_constraint', 'bias_constraint'];
+const UNSUPPORTED_DENSE_KEYS = [
+  'kernel_regularizer',
+  'bias_regularizer',
+  'activity_regularizer',
+  'kernel_constraint',
+  'bias_constraint',
+];
 
 /**
  * Reads a Sequential's layers JSON. Accepted: Dense (any activation tfjs names,
@@ -99,11 +113,13 @@ export function readSequentialLayers(json: unknown): SequentialLayersReading {
   const found = layerList(json);
   if ('problem' in found) return { layers, problems: [found.problem] };
   if (found.list.length === 0) return { layers, problems: ['has no layers'] };
-  if (found.list.length > MAX_STACK_LAYERS) problems.push(`has ${found.list.length} layers; at most ${MAX_STACK_LAYERS} are supported`);
+  if (found.list.length > MAX_STACK_LAYERS)
+    problems.push(`has ${found.list.length} layers; at most ${MAX_STACK_LAYERS} are supported`);
   const noteWidth = (i: number, cls: string, config: Record<string, unknown>) => {
     const w = declaredWidth(config);
     if (typeof w === 'string') problems.push(`layer ${i} (${cls}): ${w}`);
-    else if (w !== undefined && i !== 0) problems.push(`layer ${i} (${cls}): only the first layer may declare an input shape`);
+    else if (w !== undefined && i !== 0)
+      problems.push(`layer ${i} (${cls}): only the first layer may declare an input shape`);
     else if (w !== undefined) declaredInputDim = w;
   };
   let problemsBeforeLast = 0;
@@ -119,7 +135,8 @@ export function readSequentialLayers(json: unknown): SequentialLayersReading {
       problems.push(`layer ${i} (${cls}): config must be an object`);
       return;
     }
-    if (config.trainable === false) problems.push(`layer ${i} (${cls}): frozen layers (trainable: false) are not supported`);
+    if (config.trainable === false)
+      problems.push(`layer ${i} (${cls}): frozen layers (trainable: false) are not supported`);
     if (cls === 'InputLayer') {
       if (i !== 0) problems.push(`layer ${i} (InputLayer): an InputLayer may only come first`);
       else noteWidth(i, cls, config);
@@ -127,8 +144,10 @@ export function readSequentialLayers(json: unknown): SequentialLayersReading {
     }
     if (cls === 'Dropout') {
       const rate = config.rate;
-      if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) problems.push(`layer ${i} (Dropout): rate must be a number in [0, 1), got ${JSON.stringify(rate ?? null)}`);
-      if (config.noise_shape !== undefined && config.noise_shape !== null) problems.push(`layer ${i} (Dropout): noise_shape is not supported`);
+      if (typeof rate !== 'number' || !(rate >= 0 && rate < 1))
+        problems.push(`layer ${i} (Dropout): rate must be a number in [0, 1), got ${JSON.stringify(rate ?? null)}`);
+      if (config.noise_shape !== undefined && config.noise_shape !== null)
+        problems.push(`layer ${i} (Dropout): noise_shape is not supported`);
       noteWidth(i, cls, config);
       layers.push({ kind: 'dropout', rate: typeof rate === 'number' ? rate : 0 });
       return;
@@ -139,25 +158,44 @@ export function readSequentialLayers(json: unknown): SequentialLayersReading {
     }
     const units = config.units;
     if (typeof units !== 'number' || !Number.isInteger(units) || units < 1 || units > MAX_LAYER_UNITS) {
-      problems.push(`layer ${i} (Dense): units must be an integer from 1 to ${MAX_LAYER_UNITS}, got ${JSON.stringify(units ?? null)}`);
+      problems.push(
+        `layer ${i} (Dense): units must be an integer from 1 to ${MAX_LAYER_UNITS}, got ${JSON.stringify(units ?? null)}`,
+      );
     }
     const act = config.activation ?? 'linear';
-    const activation = typeof act === 'string' && Object.hasOwn(ACTIVATIONS, act) ? ACTIVATIONS[act as keyof typeof ACTIVATIONS] : undefined;
-    if (!activation) problems.push(`layer ${i} (Dense): activation ${JSON.stringify(act)} is not supported; use one of ${Object.keys(ACTIVATIONS).join(', ')}`);
+    const activation =
+      typeof act === 'string' && Object.hasOwn(ACTIVATIONS, act)
+        ? ACTIVATIONS[act as keyof typeof ACTIVATIONS]
+        : undefined;
+    if (!activation)
+      problems.push(
+        `layer ${i} (Dense): activation ${JSON.stringify(act)} is not supported; use one of ${Object.keys(ACTIVATIONS).join(', ')}`,
+      );
     const useBias = config.use_bias ?? config.useBias ?? true;
     if (typeof useBias !== 'boolean') problems.push(`layer ${i} (Dense): use_bias must be true or false`);
     for (const key of UNSUPPORTED_DENSE_KEYS) {
-      if (config[key] !== undefined && config[key] !== null) problems.push(`layer ${i} (Dense): ${key} is not supported`);
+      if (config[key] !== undefined && config[key] !== null)
+        problems.push(`layer ${i} (Dense): ${key} is not supported`);
     }
     noteWidth(i, cls, config);
-    layers.push({ kind: 'dense', units: typeof units === 'number' ? units : 1, activation: activation ?? 'linear', useBias: useBias !== false });
+    layers.push({
+      kind: 'dense',
+      units: typeof units === 'number' ? units : 1,
+      activation: activation ?? 'linear',
+      useBias: useBias !== false,
+    });
   });
   const last = layers[layers.length - 1];
   const lastRaw = found.list[found.list.length - 1];
   // Unless the last layer was refused for its own reasons, say what it must be.
-  if (problems.length === problemsBeforeLast && (!last || last.kind !== 'dense' || last.units !== 1 || last.activation !== 'sigmoid')) {
+  if (
+    problems.length === problemsBeforeLast &&
+    (!last || last.kind !== 'dense' || last.units !== 1 || last.activation !== 'sigmoid')
+  ) {
     const cls = isRecord(lastRaw) ? String(lastRaw.class_name) : '?';
-    problems.push(`layer ${found.list.length - 1} (${cls}): the model must end in a Dense layer with 1 unit and sigmoid activation`);
+    problems.push(
+      `layer ${found.list.length - 1} (${cls}): the model must end in a Dense layer with 1 unit and sigmoid activation`,
+    );
   }
   return { layers, declaredInputDim, problems };
 }

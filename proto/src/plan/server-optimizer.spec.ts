@@ -1,4 +1,9 @@
-import { applyServerOptimizer, decodeServerOptimizerState, encodeServerOptimizerState, type ServerOptimizerState } from './server-optimizer';
+import {
+  applyServerOptimizer,
+  decodeServerOptimizerState,
+  encodeServerOptimizerState,
+  type ServerOptimizerState,
+} from './server-optimizer';
 import { serverOptimizerSchema, type ServerOptimizerConfig } from './training-plan';
 
 const adam = serverOptimizerSchema.parse({ type: 'fedadam' }) as ServerOptimizerConfig;
@@ -6,7 +11,15 @@ const yogi = serverOptimizerSchema.parse({ type: 'fedyogi' }) as ServerOptimizer
 const bytes = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 
 /** Reddi et al. Algorithm 2 for one parameter, written out separately from the implementation. */
-function reference(type: 'fedadam' | 'fedyogi', x: number, deltas: number[], eta = 0.01, b1 = 0.9, b2 = 0.99, tau = 1e-3): number {
+function reference(
+  type: 'fedadam' | 'fedyogi',
+  x: number,
+  deltas: number[],
+  eta = 0.01,
+  b1 = 0.9,
+  b2 = 0.99,
+  tau = 1e-3,
+): number {
   let m = 0;
   let v = tau * tau;
   for (const d of deltas) {
@@ -17,7 +30,11 @@ function reference(type: 'fedadam' | 'fedyogi', x: number, deltas: number[], eta
   return x;
 }
 
-function run(cfg: ServerOptimizerConfig, base: Float32Array, deltas: number[][]): { weights: Float32Array; state: ServerOptimizerState } {
+function run(
+  cfg: ServerOptimizerConfig,
+  base: Float32Array,
+  deltas: number[][],
+): { weights: Float32Array; state: ServerOptimizerState } {
   let state: ServerOptimizerState | null = null;
   let weights = base;
   for (const d of deltas) ({ weights, state } = applyServerOptimizer(cfg, weights, Float64Array.from(d), state));
@@ -26,7 +43,12 @@ function run(cfg: ServerOptimizerConfig, base: Float32Array, deltas: number[][])
 
 describe('applyServerOptimizer', () => {
   it('fedavg adds the aggregate delta', () => {
-    const r = applyServerOptimizer({ type: 'fedavg' }, Float32Array.of(1, -2, 0.5), Float64Array.of(0.25, 0.5, -0.125), null);
+    const r = applyServerOptimizer(
+      { type: 'fedavg' },
+      Float32Array.of(1, -2, 0.5),
+      Float64Array.of(0.25, 0.5, -0.125),
+      null,
+    );
     expect(Array.from(r.weights)).toEqual([1.25, -1.5, 0.375]);
     expect(r.state.step).toBe(1);
     expect(applyServerOptimizer({ type: 'fedavg' }, r.weights, new Float64Array(3), r.state).state.step).toBe(2);
@@ -35,7 +57,14 @@ describe('applyServerOptimizer', () => {
   it.each(['fedadam', 'fedyogi'] as const)('%s follows Algorithm 2 of Reddi et al.', (type) => {
     const deltas = [[0.1], [0.3], [-0.05], [0.002], [0.2]];
     const r = run(type === 'fedadam' ? adam : yogi, Float32Array.of(1), deltas);
-    expect(r.weights[0]).toBeCloseTo(reference(type, 1, deltas.map((d) => d[0])), 5);
+    expect(r.weights[0]).toBeCloseTo(
+      reference(
+        type,
+        1,
+        deltas.map((d) => d[0]),
+      ),
+      5,
+    );
     expect(r.state.step).toBe(5);
   });
 
@@ -74,9 +103,13 @@ describe('applyServerOptimizer', () => {
   });
 
   it('refuses mismatched lengths', () => {
-    expect(() => applyServerOptimizer(adam, new Float32Array(3), new Float64Array(2), null)).toThrow(/2 values, the model has 3/);
+    expect(() => applyServerOptimizer(adam, new Float32Array(3), new Float64Array(2), null)).toThrow(
+      /2 values, the model has 3/,
+    );
     const s = run(adam, new Float32Array(2), [[0, 0]]).state;
-    expect(() => applyServerOptimizer(adam, new Float32Array(3), new Float64Array(3), s)).toThrow(/state holds 2\/2 moments/);
+    expect(() => applyServerOptimizer(adam, new Float32Array(3), new Float64Array(3), s)).toThrow(
+      /state holds 2\/2 moments/,
+    );
   });
 });
 
@@ -86,7 +119,11 @@ describe('server optimizer state codec', () => {
     const enc = encodeServerOptimizerState(s);
     expect(enc.length).toBe(16 + 16);
     expect(decodeServerOptimizerState(enc)).toEqual(s);
-    expect(decodeServerOptimizerState(encodeServerOptimizerState({ m: new Float32Array(0), v: new Float32Array(0), step: 3 })).step).toBe(3);
+    expect(
+      decodeServerOptimizerState(
+        encodeServerOptimizerState({ m: new Float32Array(0), v: new Float32Array(0), step: 3 }),
+      ).step,
+    ).toBe(3);
     expect(() => decodeServerOptimizerState(enc.subarray(0, enc.length - 1))).toThrow(/expected 32/);
     expect(() => decodeServerOptimizerState(new Uint8Array(20))).toThrow(/bad magic/);
     expect(() => decodeServerOptimizerState(new Uint8Array(3))).toThrow(/shorter than its header/);

@@ -31,7 +31,8 @@ export function applyServerOptimizer(
   state: ServerOptimizerState | null,
 ): { weights: Float32Array; state: ServerOptimizerState } {
   const n = base.length;
-  if (aggregateDelta.length !== n) throw new Error(`aggregate delta has ${aggregateDelta.length} values, the model has ${n}`);
+  if (aggregateDelta.length !== n)
+    throw new Error(`aggregate delta has ${aggregateDelta.length} values, the model has ${n}`);
   const step = (state?.step ?? 0) + 1;
   const weights = new Float32Array(n);
   if (cfg.type === 'fedavg') {
@@ -40,7 +41,9 @@ export function applyServerOptimizer(
   }
   const { learningRate: eta, beta1, beta2, epsilon: tau } = cfg;
   if (state && (state.m.length !== n || state.v.length !== n)) {
-    throw new Error(`server optimizer state holds ${state.m.length}/${state.v.length} moments, the model has ${n} parameters`);
+    throw new Error(
+      `server optimizer state holds ${state.m.length}/${state.v.length} moments, the model has ${n} parameters`,
+    );
   }
   const m = new Float32Array(n);
   const v = new Float32Array(n);
@@ -83,12 +86,16 @@ export function encodeServerOptimizerState(state: ServerOptimizerState): Uint8Ar
 }
 
 export function decodeServerOptimizerState(bytes: Uint8Array): ServerOptimizerState {
-  if (bytes.length < HEADER_BYTES) throw new Error(`server optimizer state: ${bytes.length} bytes is shorter than its header`);
+  if (bytes.length < HEADER_BYTES)
+    throw new Error(`server optimizer state: ${bytes.length} bytes is shorter than its header`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (view.getUint32(0, true) !== MAGIC) throw new Error('server optimizer state: not a state (bad magic)');
   const step = view.getUint32(4, true);
   const n = view.getUint32(8, true);
-  if (bytes.length !== HEADER_BYTES + 8 * n) throw new Error(`server optimizer state: ${bytes.length} bytes, expected ${HEADER_BYTES + 8 * n} for ${n} parameters`);
+  if (bytes.length !== HEADER_BYTES + 8 * n)
+    throw new Error(
+      `server optimizer state: ${bytes.length} bytes, expected ${HEADER_BYTES + 8 * n} for ${n} parameters`,
+    );
   const m = new Float32Array(n);
   const v = new Float32Array(n);
   for (let i = 0; i < n; i++) {

@@ -19,24 +19,38 @@ function problems(input: unknown): string[] {
   throw new Error('expected a PlanValidationError');
 }
 
-const denseJson = (units: number, activation: string, extra: Record<string, unknown> = {}) => ({ class_name: 'Dense', config: { units, activation, ...extra } });
+const denseJson = (units: number, activation: string, extra: Record<string, unknown> = {}) => ({
+  class_name: 'Dense',
+  config: { units, activation, ...extra },
+});
 
 describe('parseTrainingPlan: existing plans', () => {
   const examples = path.join(__dirname, '../../../examples/credit-risk');
-  it.each(fs.readdirSync(examples).filter((f) => f.endsWith('.json')))('%s still parses, with the old layout and fedavg', (file) => {
-    const plan = parseTrainingPlan(JSON.parse(fs.readFileSync(path.join(examples, file), 'utf8')));
-    expect(plan.serverOptimizer).toEqual({ type: 'fedavg' });
-    expect(plan.evaluation.bins).toBe(10_000);
-    expect(plan.training.fedProxMu).toBe(0);
-    expect(plan.training.classWeights).toBeUndefined();
-    for (const f of plan.schema.features) expect(f.missing).toBe('error');
-    // 7 numeric + 5 regions + 4 products.
-    expect(inputDimension(plan.schema)).toBe(16);
-  });
+  it.each(fs.readdirSync(examples).filter((f) => f.endsWith('.json')))(
+    '%s still parses, with the old layout and fedavg',
+    (file) => {
+      const plan = parseTrainingPlan(JSON.parse(fs.readFileSync(path.join(examples, file), 'utf8')));
+      expect(plan.serverOptimizer).toEqual({ type: 'fedavg' });
+      expect(plan.evaluation.bins).toBe(10_000);
+      expect(plan.training.fedProxMu).toBe(0);
+      expect(plan.training.classWeights).toBeUndefined();
+      for (const f of plan.schema.features) expect(f.missing).toBe('error');
+      // 7 numeric + 5 regions + 4 products.
+      expect(inputDimension(plan.schema)).toBe(16);
+    },
+  );
 
   it('fills the new defaults without changing what was written', () => {
     const plan = parseTrainingPlan(base);
-    expect(plan.schema.features[0]).toEqual({ name: 'x', type: 'numeric', center: 0, scale: 1, log1p: false, standardize: 'fixed', missing: 'error' });
+    expect(plan.schema.features[0]).toEqual({
+      name: 'x',
+      type: 'numeric',
+      center: 0,
+      scale: 1,
+      log1p: false,
+      standardize: 'fixed',
+      missing: 'error',
+    });
     expect(plan.training).toEqual({ epochs: 1, batchSize: 64, optimizer: 'adam', learningRate: 0.01, fedProxMu: 0 });
     // What the coordinator stores parses back to itself (members re-parse planJson).
     expect(parseTrainingPlan(JSON.parse(JSON.stringify(plan)))).toEqual(plan);
@@ -60,10 +74,18 @@ describe('parseTrainingPlan: new settings', () => {
       evaluation: { bins: 4096 },
     };
     const plan = parseTrainingPlan(input);
-    expect(plan.serverOptimizer).toEqual({ type: 'fedyogi', learningRate: 0.01, beta1: 0.9, beta2: 0.99, epsilon: 1e-3 });
+    expect(plan.serverOptimizer).toEqual({
+      type: 'fedyogi',
+      learningRate: 0.01,
+      beta1: 0.9,
+      beta2: 0.99,
+      epsilon: 1e-3,
+    });
     expect(plan.training.classWeights).toBe('balanced');
     expect(inputDimension(plan.schema)).toBe(1 + 1 + 3);
-    expect(parseTrainingPlan({ ...base, training: { classWeights: { '0': 1, '1': 12.5 } } }).training.classWeights).toEqual({ '0': 1, '1': 12.5 });
+    expect(
+      parseTrainingPlan({ ...base, training: { classWeights: { '0': 1, '1': 12.5 } } }).training.classWeights,
+    ).toEqual({ '0': 1, '1': 12.5 });
   });
 
   it('lists every problem at once', () => {
@@ -101,12 +123,25 @@ describe('parseTrainingPlan: new settings', () => {
 
   it('still checks the secure-aggregation parameters when another section is malformed', () => {
     const p = problems({ ...base, training: { optimizer: 7 }, aggregation: { secure: { parameterSet: 'nope' } } });
-    expect(p).toEqual([expect.stringMatching(/^training\.optimizer: /), expect.stringMatching(/^aggregation\.secure\.parameterSet: unknown parameter set/)]);
+    expect(p).toEqual([
+      expect.stringMatching(/^training\.optimizer: /),
+      expect.stringMatching(/^aggregation\.secure\.parameterSet: unknown parameter set/),
+    ]);
   });
 });
 
 describe('parseTrainingPlan: tfjs_layers', () => {
-  const layers = { class_name: 'Sequential', config: { name: 's', layers: [denseJson(8, 'relu', { batch_input_shape: [null, 1] }), { class_name: 'Dropout', config: { rate: 0.2 } }, denseJson(1, 'sigmoid')] } };
+  const layers = {
+    class_name: 'Sequential',
+    config: {
+      name: 's',
+      layers: [
+        denseJson(8, 'relu', { batch_input_shape: [null, 1] }),
+        { class_name: 'Dropout', config: { rate: 0.2 } },
+        denseJson(1, 'sigmoid'),
+      ],
+    },
+  };
 
   it('accepts Dense and Dropout ending in one sigmoid unit and sizes it', () => {
     const plan = parseTrainingPlan({ ...base, model: { template: 'tfjs_layers', layers } });
@@ -121,8 +156,12 @@ describe('parseTrainingPlan: tfjs_layers', () => {
 
   it('accepts model.json (modelTopology) and a bare layer array, and a Dense without bias', () => {
     const noBias = [denseJson(3, 'tanh', { use_bias: false }), denseJson(1, 'sigmoid')];
-    expect(modelLayout(parseTrainingPlan({ ...base, model: { template: 'tfjs_layers', layers: noBias } })).numParams).toBe(3 + 3 + 1);
-    expect(() => parseTrainingPlan({ ...base, model: { template: 'tfjs_layers', layers: { modelTopology: layers } } })).not.toThrow();
+    expect(
+      modelLayout(parseTrainingPlan({ ...base, model: { template: 'tfjs_layers', layers: noBias } })).numParams,
+    ).toBe(3 + 3 + 1);
+    expect(() =>
+      parseTrainingPlan({ ...base, model: { template: 'tfjs_layers', layers: { modelTopology: layers } } }),
+    ).not.toThrow();
   });
 
   it('names the index and class of every refused layer', () => {
@@ -145,19 +184,29 @@ describe('parseTrainingPlan: tfjs_layers', () => {
       'model.layers: layer 2 (Dropout): rate must be a number in [0, 1), got 1.5',
       expect.stringMatching(/^model\.layers: layer 3 \(Dense\): activation "softmax" is not supported/),
     ]);
-    expect(problems({ ...base, model: { template: 'tfjs_layers', layers: [{ class_name: 'Flatten' }, denseJson(2, 'relu')] } })).toEqual([
+    expect(
+      problems({
+        ...base,
+        model: { template: 'tfjs_layers', layers: [{ class_name: 'Flatten' }, denseJson(2, 'relu')] },
+      }),
+    ).toEqual([
       'model.layers: layer 0 (Flatten): not supported; only Dense and Dropout layers (and a leading InputLayer)',
       'model.layers: layer 1 (Dense): the model must end in a Dense layer with 1 unit and sigmoid activation',
     ]);
-    expect(problems({ ...base, model: { template: 'tfjs_layers', layers: { class_name: 'Functional', config: {} } } })).toEqual([
-      'model.layers: only a Sequential model is supported, got class_name "Functional"',
+    expect(
+      problems({ ...base, model: { template: 'tfjs_layers', layers: { class_name: 'Functional', config: {} } } }),
+    ).toEqual(['model.layers: only a Sequential model is supported, got class_name "Functional"']);
+    expect(problems({ ...base, model: { template: 'tfjs_layers' } })).toEqual([
+      expect.stringMatching(/^model\.layers: Required/),
     ]);
-    expect(problems({ ...base, model: { template: 'tfjs_layers' } })).toEqual([expect.stringMatching(/^model\.layers: Required/)]);
   });
 
   it('refuses a declared input width that differs from the schema', () => {
-    expect(problems({ ...base, model: { template: 'tfjs_layers', layers: [denseJson(1, 'sigmoid', { batch_input_shape: [null, 5] })] } })).toEqual([
-      'model.layers: the first layer declares 5 inputs but the schema encodes 1 columns',
-    ]);
+    expect(
+      problems({
+        ...base,
+        model: { template: 'tfjs_layers', layers: [denseJson(1, 'sigmoid', { batch_input_shape: [null, 5] })] },
+      }),
+    ).toEqual(['model.layers: the first layer declares 5 inputs but the schema encodes 1 columns']);
   });
 });

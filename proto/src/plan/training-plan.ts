@@ -62,7 +62,8 @@ function featureIssues(f: z.infer<typeof featureSchema>): Issue[] {
   const issue = (key: string, message: string) => issues.push({ path: [key], message });
   if (f.type === 'categorical') {
     if (new Set(f.vocabulary).size !== f.vocabulary.length) issue('vocabulary', 'vocabulary has duplicate values');
-    if (f.missing === 'category' && f.vocabulary.includes(MISSING_CATEGORY)) issue('vocabulary', `"${MISSING_CATEGORY}" is reserved for missing values (missing: category)`);
+    if (f.missing === 'category' && f.vocabulary.includes(MISSING_CATEGORY))
+      issue('vocabulary', `"${MISSING_CATEGORY}" is reserved for missing values (missing: category)`);
     return issues;
   }
   if (f.missing === 'constant' && f.fill === undefined) issue('fill', 'missing: constant needs a fill value');
@@ -75,7 +76,8 @@ function duplicateColumnIssues(names: unknown[]): Issue[] {
   const seen = new Set<unknown>();
   const issues: Issue[] = [];
   for (const name of names) {
-    if (typeof name === 'string' && seen.has(name)) issues.push({ path: [], message: `column "${name}" is declared twice` });
+    if (typeof name === 'string' && seen.has(name))
+      issues.push({ path: [], message: `column "${name}" is declared twice` });
     seen.add(name);
   }
   return issues;
@@ -89,9 +91,11 @@ export const dataSchemaSchema = z
   })
   .strict()
   .superRefine((schema, ctx) => {
-    for (const i of duplicateColumnIssues([...schema.features.map((f) => f.name), schema.target.name])) ctx.addIssue({ code: z.ZodIssueCode.custom, ...i });
+    for (const i of duplicateColumnIssues([...schema.features.map((f) => f.name), schema.target.name]))
+      ctx.addIssue({ code: z.ZodIssueCode.custom, ...i });
     schema.features.forEach((f, n) => {
-      for (const i of featureIssues(f)) ctx.addIssue({ code: z.ZodIssueCode.custom, ...i, path: ['features', n, ...i.path] });
+      for (const i of featureIssues(f))
+        ctx.addIssue({ code: z.ZodIssueCode.custom, ...i, path: ['features', n, ...i.path] });
     });
   });
 
@@ -106,9 +110,13 @@ function rawSchemaIssues(raw: unknown): Issue[] {
   const issues: Issue[] = [];
   features.forEach((f, n) => {
     const r = featureSchema.safeParse(f);
-    if (r.success) for (const i of featureIssues(r.data)) issues.push({ ...i, path: ['schema', 'features', n, ...i.path] });
+    if (r.success)
+      for (const i of featureIssues(r.data)) issues.push({ ...i, path: ['schema', 'features', n, ...i.path] });
   });
-  const names = [...features.map((f) => (typeof f === 'object' && f !== null ? (f as { name?: unknown }).name : undefined)), target?.name];
+  const names = [
+    ...features.map((f) => (typeof f === 'object' && f !== null ? (f as { name?: unknown }).name : undefined)),
+    target?.name,
+  ];
   for (const i of duplicateColumnIssues(names)) issues.push({ ...i, path: ['schema'] });
   return issues;
 }
@@ -118,7 +126,10 @@ const tfjsLayersJson = z
   .unknown()
   .superRefine((json, ctx) => {
     if (json === undefined) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'Required: the Sequential model JSON (model.toJSON() or model.json)' });
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: 'Required: the Sequential model JSON (model.toJSON() or model.json)',
+      });
       return;
     }
     for (const message of readSequentialLayers(json).problems) ctx.addIssue({ code: z.ZodIssueCode.custom, message });
@@ -139,7 +150,10 @@ export const modelSpecSchema = z.discriminatedUnion('template', [
 ]);
 
 const classWeightsSchema = z.union(
-  [z.literal('balanced'), z.object({ '0': z.number().finite().positive(), '1': z.number().finite().positive() }).strict()],
+  [
+    z.literal('balanced'),
+    z.object({ '0': z.number().finite().positive(), '1': z.number().finite().positive() }).strict(),
+  ],
   { errorMap: () => ({ message: `must be "balanced" or { "0": weight, "1": weight } with positive weights` }) },
 );
 
@@ -189,7 +203,12 @@ export const roundPolicySchema = z
     /** Upper bound on members; sizes the aggregation headroom. */
     maxParticipants: z.number().int().min(1).max(100000).default(100),
     /** Seconds from round open until collection closes. */
-    deadlineSeconds: z.number().int().min(1).max(7 * 24 * 3600).default(600),
+    deadlineSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 24 * 3600)
+      .default(600),
   })
   .strict()
   .refine((r) => r.maxParticipants >= r.minParticipants, { message: 'maxParticipants must be >= minParticipants' });
@@ -219,7 +238,12 @@ const trainingPlanObject = z
     name: identifier,
     description: z.string().max(2000).optional(),
     /** Seed of the initial global weights; every member derives the same ones. */
-    seed: z.number().int().min(0).max(2 ** 31 - 1).default(42),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .default(42),
     schema: dataSchemaSchema,
     model: modelSpecSchema,
     training: localTrainingSchema.default({}),
@@ -245,7 +269,10 @@ function crossSectionIssues(p: PlanSections): Issue[] {
   if (p.aggregation && p.rounds && p.aggregation.mode === 'secure') {
     const name = p.aggregation.secure.parameterSet;
     if (!HE_PARAMETER_SETS[name]) {
-      issues.push({ path: ['aggregation', 'secure', 'parameterSet'], message: `unknown parameter set; known: ${Object.keys(HE_PARAMETER_SETS).join(', ')}` });
+      issues.push({
+        path: ['aggregation', 'secure', 'parameterSet'],
+        message: `unknown parameter set; known: ${Object.keys(HE_PARAMETER_SETS).join(', ')}`,
+      });
     } else {
       try {
         valueBits(parameterSet(name), p.rounds.maxParticipants);
@@ -257,7 +284,11 @@ function crossSectionIssues(p: PlanSections): Issue[] {
   if (p.aggregation && p.aggregation.mode !== 'secure' && p.schema) {
     p.schema.features.forEach((f, i) => {
       if (f.type === 'numeric' && f.standardize === 'federated') {
-        issues.push({ path: ['schema', 'features', i, 'standardize'], message: 'federated standardisation sums every member\'s feature statistics under encryption: it needs aggregation.mode "secure" (or give center and scale with standardize "fixed")' });
+        issues.push({
+          path: ['schema', 'features', i, 'standardize'],
+          message:
+            'federated standardisation sums every member\'s feature statistics under encryption: it needs aggregation.mode "secure" (or give center and scale with standardize "fixed")',
+        });
       }
     });
   }
@@ -265,7 +296,10 @@ function crossSectionIssues(p: PlanSections): Issue[] {
     const declared = readSequentialLayers(p.model.layers).declaredInputDim;
     const width = inputWidth(p.schema);
     if (declared !== undefined && declared !== width) {
-      issues.push({ path: ['model', 'layers'], message: `the first layer declares ${declared} inputs but the schema encodes ${width} columns` });
+      issues.push({
+        path: ['model', 'layers'],
+        message: `the first layer declares ${declared} inputs but the schema encodes ${width} columns`,
+      });
     }
   }
   return issues;
@@ -273,7 +307,10 @@ function crossSectionIssues(p: PlanSections): Issue[] {
 
 /** Same as model-layout's inputDimension (kept here to avoid an import cycle). */
 function inputWidth(schema: z.infer<typeof dataSchemaSchema>): number {
-  return schema.features.reduce((n, f) => n + (f.type === 'numeric' ? 1 : f.vocabulary.length + (f.missing === 'category' ? 1 : 0)), 0);
+  return schema.features.reduce(
+    (n, f) => n + (f.type === 'numeric' ? 1 : f.vocabulary.length + (f.missing === 'category' ? 1 : 0)),
+    0,
+  );
 }
 
 export const trainingPlanSchema = trainingPlanObject.superRefine((plan, ctx) => {
@@ -311,18 +348,22 @@ export function planIssues(input: unknown): { plan?: TrainingPlan; issues: PlanI
       return r.success ? r.data : undefined;
     };
     const seen = new Set(issues.map((i) => `${i.path.join('.')}: ${i.message}`));
-    const extra = [...rawSchemaIssues(raw.schema), ...crossSectionIssues({
-      schema: section(dataSchemaSchema, raw.schema),
-      model: section(modelSpecSchema, raw.model),
-      rounds: section(roundPolicySchema.default({}), raw.rounds),
-      aggregation: section(aggregationSchema.default({}), raw.aggregation),
-    })];
+    const extra = [
+      ...rawSchemaIssues(raw.schema),
+      ...crossSectionIssues({
+        schema: section(dataSchemaSchema, raw.schema),
+        model: section(modelSpecSchema, raw.model),
+        rounds: section(roundPolicySchema.default({}), raw.rounds),
+        aggregation: section(aggregationSchema.default({}), raw.aggregation),
+      }),
+    ];
     for (const i of extra) if (!seen.has(`${i.path.join('.')}: ${i.message}`)) issues.push(i);
   }
   return { issues };
 }
 
-export const formatPlanIssue = (issue: PlanIssue): string => `${issue.path.length ? issue.path.join('.') : '(plan)'}: ${issue.message}`;
+export const formatPlanIssue = (issue: PlanIssue): string =>
+  `${issue.path.length ? issue.path.join('.') : '(plan)'}: ${issue.message}`;
 
 /** Parses and validates a plan; throws PlanValidationError listing every problem. */
 export function parseTrainingPlan(input: unknown): TrainingPlan {

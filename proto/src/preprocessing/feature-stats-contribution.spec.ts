@@ -2,7 +2,12 @@ import fc from 'fast-check';
 import { DEFAULT_HE_PARAMETER_SET } from '../he/parameter-sets';
 import { secureAggregationSpec } from '../he/secure-update';
 import { addFeatureMoments, type FeatureMoments } from '../plan/federated-standardization';
-import { decodeFeatureStats, encodeFeatureStats, featureMomentsProblems, featureStatsFieldCount } from './feature-stats-contribution';
+import {
+  decodeFeatureStats,
+  encodeFeatureStats,
+  featureMomentsProblems,
+  featureStatsFieldCount,
+} from './feature-stats-contribution';
 
 const spec = secureAggregationSpec({ parameterSet: DEFAULT_HE_PARAMETER_SET, clip: 1, maxParticipants: 100 });
 
@@ -29,13 +34,29 @@ describe('feature statistics contribution', () => {
 
   it('round-trips any member’s moments (property)', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.nat(1_000_000), fc.double({ min: -1e9, max: 1e9, noNaN: true }), fc.double({ min: 0, max: 1e15, noNaN: true })), { minLength: 1, maxLength: 6 }), (rows) => {
-        const m: FeatureMoments = { count: rows.map((r) => r[0]), sum: rows.map((r) => r[1]), sumSquares: rows.map((r) => r[2]) };
-        const d = decodeFeatureStats(encodeFeatureStats(m, spec), rows.length, spec);
-        d.count.forEach((c, i) => expect(c).toBe(m.count[i]));
-        d.sum.forEach((s, i) => expect(Math.abs(s - m.sum[i])).toBeLessThanOrEqual(2 ** -20));
-        d.sumSquares.forEach((s, i) => expect(Math.abs(s - m.sumSquares[i])).toBeLessThanOrEqual(Math.max(2 ** -20, m.sumSquares[i] * 1e-15)));
-      }),
+      fc.property(
+        fc.array(
+          fc.tuple(
+            fc.nat(1_000_000),
+            fc.double({ min: -1e9, max: 1e9, noNaN: true }),
+            fc.double({ min: 0, max: 1e15, noNaN: true }),
+          ),
+          { minLength: 1, maxLength: 6 },
+        ),
+        (rows) => {
+          const m: FeatureMoments = {
+            count: rows.map((r) => r[0]),
+            sum: rows.map((r) => r[1]),
+            sumSquares: rows.map((r) => r[2]),
+          };
+          const d = decodeFeatureStats(encodeFeatureStats(m, spec), rows.length, spec);
+          d.count.forEach((c, i) => expect(c).toBe(m.count[i]));
+          d.sum.forEach((s, i) => expect(Math.abs(s - m.sum[i])).toBeLessThanOrEqual(2 ** -20));
+          d.sumSquares.forEach((s, i) =>
+            expect(Math.abs(s - m.sumSquares[i])).toBeLessThanOrEqual(Math.max(2 ** -20, m.sumSquares[i] * 1e-15)),
+          );
+        },
+      ),
     );
   });
 
@@ -46,7 +67,12 @@ describe('feature statistics contribution', () => {
     f[0] = -1;
     expect(() => decodeFeatureStats(f, 1, spec)).toThrow(/corrupt/);
     expect(() => encodeFeatureStats({ count: [1], sum: [NaN], sumSquares: [1] }, spec)).toThrow(/finite/);
-    expect(featureMomentsProblems({ count: [0], sum: [1], sumSquares: [-1] }, 1)).toEqual(['count[0] is 0: every standardised feature needs at least one value', 'sumSquares[0] is negative']);
-    expect(featureMomentsProblems({ count: [1, 2], sum: [1], sumSquares: [1] }, 1)).toEqual(['count must list 1 numbers']);
+    expect(featureMomentsProblems({ count: [0], sum: [1], sumSquares: [-1] }, 1)).toEqual([
+      'count[0] is 0: every standardised feature needs at least one value',
+      'sumSquares[0] is negative',
+    ]);
+    expect(featureMomentsProblems({ count: [1, 2], sum: [1], sumSquares: [1] }, 1)).toEqual([
+      'count must list 1 numbers',
+    ]);
   });
 });

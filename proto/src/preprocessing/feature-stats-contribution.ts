@@ -14,12 +14,14 @@ const VALUES_PER_FEATURE = 4;
 
 const limbsPerValue = (s: SecureAggregationSpec): number => Math.ceil(MAX_VALUE_BITS / s.bits);
 
-export const featureStatsFieldCount = (s: SecureAggregationSpec, features: number): number => features * VALUES_PER_FEATURE * limbsPerValue(s);
+export const featureStatsFieldCount = (s: SecureAggregationSpec, features: number): number =>
+  features * VALUES_PER_FEATURE * limbsPerValue(s);
 
 function toBig(x: number, scaleBits: number, what: string): bigint {
   if (!Number.isFinite(x) || x < 0) throw new RangeError(`${what} must be finite and non-negative, got ${x}`);
   const v = BigInt(Math.round(x * 2 ** scaleBits));
-  if (v >= 1n << BigInt(MAX_VALUE_BITS)) throw new RangeError(`${what} ${x} is too large to encode (limit 2^${MAX_VALUE_BITS - scaleBits})`);
+  if (v >= 1n << BigInt(MAX_VALUE_BITS))
+    throw new RangeError(`${what} ${x} is too large to encode (limit 2^${MAX_VALUE_BITS - scaleBits})`);
   return v;
 }
 
@@ -47,14 +49,22 @@ export function encodeFeatureStats(m: FeatureMoments, s: SecureAggregationSpec):
 }
 
 /** The consortium moments from decrypted field sums (limb sums carry exactly in BigInt). */
-export function decodeFeatureStats(fieldSums: ArrayLike<number>, features: number, s: SecureAggregationSpec): FeatureMoments {
+export function decodeFeatureStats(
+  fieldSums: ArrayLike<number>,
+  features: number,
+  s: SecureAggregationSpec,
+): FeatureMoments {
   const L = limbsPerValue(s);
-  if (fieldSums.length !== featureStatsFieldCount(s, features)) throw new RangeError(`feature statistics aggregate has ${fieldSums.length} fields, expected ${featureStatsFieldCount(s, features)}`);
+  if (fieldSums.length !== featureStatsFieldCount(s, features))
+    throw new RangeError(
+      `feature statistics aggregate has ${fieldSums.length} fields, expected ${featureStatsFieldCount(s, features)}`,
+    );
   const value = (index: number, scaleBits: number): number => {
     let v = 0n;
     for (let j = L - 1; j >= 0; j--) {
       const limb = fieldSums[index * L + j];
-      if (!Number.isSafeInteger(limb) || limb < 0) throw new RangeError(`feature statistics field ${index * L + j} is ${limb}: the aggregate is corrupt`);
+      if (!Number.isSafeInteger(limb) || limb < 0)
+        throw new RangeError(`feature statistics field ${index * L + j} is ${limb}: the aggregate is corrupt`);
       v = (v << BigInt(s.bits)) + BigInt(limb);
     }
     return Number(v) / 2 ** scaleBits;
@@ -74,11 +84,13 @@ export function featureMomentsProblems(m: FeatureMoments, features: number): str
   const problems: string[] = [];
   for (const k of ['count', 'sum', 'sumSquares'] as const) {
     if (!Array.isArray(m[k]) || m[k].length !== features) problems.push(`${k} must list ${features} numbers`);
-    else if (m[k].some((x) => typeof x !== 'number' || !Number.isFinite(x))) problems.push(`${k} holds a value that is not a finite number`);
+    else if (m[k].some((x) => typeof x !== 'number' || !Number.isFinite(x)))
+      problems.push(`${k} holds a value that is not a finite number`);
   }
   if (!problems.length) {
     m.count.forEach((c, i) => {
-      if (!Number.isSafeInteger(c) || c < 1) problems.push(`count[${i}] is ${c}: every standardised feature needs at least one value`);
+      if (!Number.isSafeInteger(c) || c < 1)
+        problems.push(`count[${i}] is ${c}: every standardised feature needs at least one value`);
       if (m.sumSquares[i] < 0) problems.push(`sumSquares[${i}] is negative`);
     });
   }

@@ -27,7 +27,12 @@ export interface WireDescriptor {
   sha256: Buffer;
 }
 
-export function describePayload(payload: Uint8Array, encoding: PayloadEncoding, numParams: number, chunkBytes = CHUNK_BYTES): WireDescriptor {
+export function describePayload(
+  payload: Uint8Array,
+  encoding: PayloadEncoding,
+  numParams: number,
+  chunkBytes = CHUNK_BYTES,
+): WireDescriptor {
   return {
     encoding,
     numParams: String(numParams),
@@ -62,11 +67,20 @@ export class ChunkAssembler {
     const total = Number(descriptor.totalBytes);
     const maxTotal = limits.maxTotalBytes ?? 2 ** 31 - 1;
     this.maxChunkBytes = limits.maxChunkBytes ?? CHUNK_BYTES;
-    if (!Number.isSafeInteger(total) || total < 0) throw new WireFormatError('BAD_DESCRIPTOR', `total_bytes ${descriptor.totalBytes} is not a valid size`);
-    if (total > maxTotal) throw new WireFormatError('TOO_LARGE', `payload declares ${total} bytes, the limit is ${maxTotal}`);
+    if (!Number.isSafeInteger(total) || total < 0)
+      throw new WireFormatError('BAD_DESCRIPTOR', `total_bytes ${descriptor.totalBytes} is not a valid size`);
+    if (total > maxTotal)
+      throw new WireFormatError('TOO_LARGE', `payload declares ${total} bytes, the limit is ${maxTotal}`);
     const chunks = Number(descriptor.chunkCount);
-    if (!Number.isSafeInteger(chunks) || chunks < Math.ceil(total / this.maxChunkBytes) || chunks > Math.max(1, total)) {
-      throw new WireFormatError('BAD_DESCRIPTOR', `chunk_count ${descriptor.chunkCount} cannot carry ${total} bytes in chunks of at most ${this.maxChunkBytes}`);
+    if (
+      !Number.isSafeInteger(chunks) ||
+      chunks < Math.ceil(total / this.maxChunkBytes) ||
+      chunks > Math.max(1, total)
+    ) {
+      throw new WireFormatError(
+        'BAD_DESCRIPTOR',
+        `chunk_count ${descriptor.chunkCount} cannot carry ${total} bytes in chunks of at most ${this.maxChunkBytes}`,
+      );
     }
     const hash = descriptor.sha256 ? Buffer.from(descriptor.sha256 as Uint8Array) : Buffer.alloc(0);
     if (hash.length !== 32) throw new WireFormatError('BAD_DESCRIPTOR', 'sha256 must be 32 bytes');
@@ -77,13 +91,22 @@ export class ChunkAssembler {
 
   push(chunk: { index: number; data: Uint8Array }): void {
     if (chunk.index !== this.nextIndex) {
-      throw new WireFormatError('OUT_OF_ORDER', `chunk ${chunk.index} arrived, expected chunk ${this.nextIndex} (duplicate or out of order)`);
+      throw new WireFormatError(
+        'OUT_OF_ORDER',
+        `chunk ${chunk.index} arrived, expected chunk ${this.nextIndex} (duplicate or out of order)`,
+      );
     }
     if (chunk.data.byteLength > this.maxChunkBytes) {
-      throw new WireFormatError('CHUNK_TOO_LARGE', `chunk ${chunk.index} is ${chunk.data.byteLength} bytes, the limit is ${this.maxChunkBytes}`);
+      throw new WireFormatError(
+        'CHUNK_TOO_LARGE',
+        `chunk ${chunk.index} is ${chunk.data.byteLength} bytes, the limit is ${this.maxChunkBytes}`,
+      );
     }
     if (this.received + chunk.data.byteLength > this.buffer.length || this.nextIndex >= this.expectedChunks) {
-      throw new WireFormatError('OVERFLOW', `more data than the declared ${this.buffer.length} bytes in ${this.expectedChunks} chunks`);
+      throw new WireFormatError(
+        'OVERFLOW',
+        `more data than the declared ${this.buffer.length} bytes in ${this.expectedChunks} chunks`,
+      );
     }
     this.buffer.set(chunk.data, this.received);
     this.hash.update(chunk.data);
@@ -97,7 +120,10 @@ export class ChunkAssembler {
 
   finish(): Buffer {
     if (this.received !== this.buffer.length || this.nextIndex !== this.expectedChunks) {
-      throw new WireFormatError('INCOMPLETE', `payload ended after ${this.received} of ${this.buffer.length} bytes (${this.nextIndex} of ${this.expectedChunks} chunks)`);
+      throw new WireFormatError(
+        'INCOMPLETE',
+        `payload ended after ${this.received} of ${this.buffer.length} bytes (${this.nextIndex} of ${this.expectedChunks} chunks)`,
+      );
     }
     if (!this.hash.digest().equals(this.expectedHash)) {
       throw new WireFormatError('HASH_MISMATCH', 'payload sha256 does not match its header');

@@ -17,7 +17,9 @@ describe('float32 codec', () => {
   });
 
   it('names the mismatch when the shape differs from the model', () => {
-    expect(() => decodeFloat32(encodeFloat32(new Float32Array(3)), 4)).toThrow('update has 3 parameters, the model has 4');
+    expect(() => decodeFloat32(encodeFloat32(new Float32Array(3)), 4)).toThrow(
+      'update has 3 parameters, the model has 4',
+    );
   });
 
   it('refuses NaN and Infinity, naming the parameter', () => {

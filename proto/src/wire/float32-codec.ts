@@ -4,7 +4,8 @@ const LITTLE_ENDIAN_HOST = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
 /** Little-endian float32 bytes, whatever the host's byte order. */
 export function encodeFloat32(values: Float32Array): Buffer {
-  if (LITTLE_ENDIAN_HOST) return Buffer.from(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength));
+  if (LITTLE_ENDIAN_HOST)
+    return Buffer.from(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength));
   const out = Buffer.allocUnsafe(values.length * 4);
   for (let i = 0; i < values.length; i++) out.writeFloatLE(values[i], i * 4);
   return out;
@@ -28,7 +29,8 @@ export function decodeFloat32(bytes: Uint8Array, expectedCount?: number): Float3
     for (let i = 0; i < count; i++) out[i] = view.getFloat32(i * 4, true);
   }
   for (let i = 0; i < count; i++) {
-    if (!Number.isFinite(out[i])) throw new WireFormatError('NOT_FINITE', `parameter ${i} is ${out[i]}; updates must be finite`);
+    if (!Number.isFinite(out[i]))
+      throw new WireFormatError('NOT_FINITE', `parameter ${i} is ${out[i]}; updates must be finite`);
   }
   return out;
 }

@@ -72,7 +72,11 @@ export function canonicalEnvelopeBytes(e: {
   return Buffer.concat(parts);
 }
 
-export function signEnvelope(fields: EnvelopeFields, signingSecretKey: Uint8Array, opts: { now?: number; nonce?: Uint8Array } = {}): Envelope {
+export function signEnvelope(
+  fields: EnvelopeFields,
+  signingSecretKey: Uint8Array,
+  opts: { now?: number; nonce?: Uint8Array } = {},
+): Envelope {
   const nonce = opts.nonce ?? randomBytes(NONCE_BYTES);
   const issuedAtUnixMs = String(Math.floor(opts.now ?? Date.now()));
   const roundId = fields.roundId ?? '';
@@ -98,7 +102,10 @@ function normalise(env: AnyEnvelope) {
     participantId: env.participantId ?? '',
     federationId: env.federationId ?? '',
     roundId: env.roundId ?? '',
-    phase: typeof env.phase === 'number' ? (Object.values(Phase)[env.phase] ?? String(env.phase)) : (env.phase ?? 'PHASE_UNSPECIFIED'),
+    phase:
+      typeof env.phase === 'number'
+        ? (Object.values(Phase)[env.phase] ?? String(env.phase))
+        : (env.phase ?? 'PHASE_UNSPECIFIED'),
     keyEpoch: env.keyEpoch ?? 0,
     nonce: toBytes(env.nonce),
     issuedAtUnixMs: env.issuedAtUnixMs ?? '',
@@ -109,11 +116,13 @@ function normalise(env: AnyEnvelope) {
 
 export function verifyEnvelopeSignature(env: AnyEnvelope, signingPublicKey: Uint8Array): boolean {
   const e = normalise(env);
-  if (e.signature.length !== nacl.sign.signatureLength || signingPublicKey.length !== nacl.sign.publicKeyLength) return false;
+  if (e.signature.length !== nacl.sign.signatureLength || signingPublicKey.length !== nacl.sign.publicKeyLength)
+    return false;
   return nacl.sign.detached.verify(canonicalEnvelopeBytes(e), e.signature, signingPublicKey);
 }
 
-const equalBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && Buffer.compare(Buffer.from(a), Buffer.from(b)) === 0;
+const equalBytes = (a: Uint8Array, b: Uint8Array) =>
+  a.length === b.length && Buffer.compare(Buffer.from(a), Buffer.from(b)) === 0;
 
 /**
  * Signature first: nothing about an unauthenticated envelope is worth reporting
@@ -126,30 +135,58 @@ export function checkEnvelope(
 ): EnvelopeVerdict {
   const e = normalise(env);
   if (e.nonce.length !== NONCE_BYTES || !/^\d{1,16}$/.test(e.issuedAtUnixMs) || e.payloadSha256.length !== 32) {
-    return { ok: false, code: 'MALFORMED', message: `envelope is malformed: needs a ${NONCE_BYTES}-byte nonce, a decimal issued_at_unix_ms and a 32-byte payload_sha256` };
+    return {
+      ok: false,
+      code: 'MALFORMED',
+      message: `envelope is malformed: needs a ${NONCE_BYTES}-byte nonce, a decimal issued_at_unix_ms and a 32-byte payload_sha256`,
+    };
   }
   if (!verifyEnvelopeSignature(env, opts.publicKey)) {
-    return { ok: false, code: 'BAD_SIGNATURE', message: 'envelope signature does not verify against the participant\'s enrolled signing key' };
+    return {
+      ok: false,
+      code: 'BAD_SIGNATURE',
+      message: "envelope signature does not verify against the participant's enrolled signing key",
+    };
   }
   const x = opts.expected;
   if (e.federationId !== x.federationId) {
-    return { ok: false, code: 'WRONG_FEDERATION', message: `envelope was signed for federation ${e.federationId}, not ${x.federationId}` };
+    return {
+      ok: false,
+      code: 'WRONG_FEDERATION',
+      message: `envelope was signed for federation ${e.federationId}, not ${x.federationId}`,
+    };
   }
   if (x.roundId !== undefined && e.roundId !== x.roundId) {
-    return { ok: false, code: 'WRONG_ROUND', message: `envelope was signed for round ${e.roundId || '(none)'}, not ${x.roundId}` };
+    return {
+      ok: false,
+      code: 'WRONG_ROUND',
+      message: `envelope was signed for round ${e.roundId || '(none)'}, not ${x.roundId}`,
+    };
   }
   if (e.phase !== x.phase) {
     return { ok: false, code: 'WRONG_PHASE', message: `envelope was signed for ${e.phase}, this call is ${x.phase}` };
   }
   if (x.keyEpoch !== undefined && e.keyEpoch !== x.keyEpoch) {
-    return { ok: false, code: 'WRONG_KEY_EPOCH', message: `envelope was signed under key epoch ${e.keyEpoch}, the federation is at epoch ${x.keyEpoch}` };
+    return {
+      ok: false,
+      code: 'WRONG_KEY_EPOCH',
+      message: `envelope was signed under key epoch ${e.keyEpoch}, the federation is at epoch ${x.keyEpoch}`,
+    };
   }
   if (x.payloadSha256 !== undefined && !equalBytes(e.payloadSha256, x.payloadSha256)) {
-    return { ok: false, code: 'PAYLOAD_MISMATCH', message: 'envelope vouches for a different payload than the one sent' };
+    return {
+      ok: false,
+      code: 'PAYLOAD_MISMATCH',
+      message: 'envelope vouches for a different payload than the one sent',
+    };
   }
   const skew = Math.abs(opts.now - Number(e.issuedAtUnixMs));
   if (skew > opts.maxSkewMs) {
-    return { ok: false, code: 'STALE', message: `envelope was issued ${Math.round(skew / 1000)} s from the coordinator's clock (limit ${Math.round(opts.maxSkewMs / 1000)} s); check the agent's clock or resend` };
+    return {
+      ok: false,
+      code: 'STALE',
+      message: `envelope was issued ${Math.round(skew / 1000)} s from the coordinator's clock (limit ${Math.round(opts.maxSkewMs / 1000)} s); check the agent's clock or resend`,
+    };
   }
   return { ok: true };
 }

@@ -27,11 +27,19 @@ async function main(): Promise<void> {
     .option('--participants <n>', 'members in the timed round', '8')
     .option('--out <file>', 'JSON output', path.join(REPO_ROOT, 'bench', 'results', 'secure-aggregation.json'))
     .option('--quick', 'small sizes, for a smoke run')
-    .option('--load <members>', 'load run only: this many members each upload an encrypted update of --params parameters in one round (JSON to bench/results/load.json)')
+    .option(
+      '--load <members>',
+      'load run only: this many members each upload an encrypted update of --params parameters in one round (JSON to bench/results/load.json)',
+    )
     .parse(process.argv)
     .opts<{ params: string; participants: string; out: string; quick?: boolean; load?: string }>();
   const params = o.quick ? 50_000 : Number(o.params);
-  if (o.load) return loadRun(params, Number(o.load), o.out.endsWith('secure-aggregation.json') ? path.join(REPO_ROOT, 'bench', 'results', 'load.json') : o.out);
+  if (o.load)
+    return loadRun(
+      params,
+      Number(o.load),
+      o.out.endsWith('secure-aggregation.json') ? path.join(REPO_ROOT, 'bench', 'results', 'load.json') : o.out,
+    );
   const participants = Number(o.participants);
   const started = Date.now();
 
@@ -45,13 +53,18 @@ async function main(): Promise<void> {
   log('codec: plaintext');
   const plain = plaintextFloat32(params);
 
-  const rounds: Record<RoundScheme, { seconds: number; rss: { '10': number; '50': number }; wire: number }> = {} as never;
+  const rounds: Record<RoundScheme, { seconds: number; rss: { '10': number; '50': number }; wire: number }> =
+    {} as never;
   for (const scheme of ['plaintext', 'syndicate_bfv'] as RoundScheme[]) {
     log(`round: ${scheme}`);
     const timed = await measureRound(scheme, { params, participants, log });
     const r10 = await measureRound(scheme, { params, participants: 10, log });
     const r50 = await measureRound(scheme, { params, participants: o.quick ? 20 : 50, log });
-    rounds[scheme] = { seconds: timed.round_seconds, rss: { '10': r10.coordinator_peak_rss_mib, '50': r50.coordinator_peak_rss_mib }, wire: timed.wire_bytes_per_param };
+    rounds[scheme] = {
+      seconds: timed.round_seconds,
+      rss: { '10': r10.coordinator_peak_rss_mib, '50': r50.coordinator_peak_rss_mib },
+      wire: timed.wire_bytes_per_param,
+    };
   }
 
   const withRound = (c: CodecFigures, r?: (typeof rounds)[RoundScheme], extraNote?: string): SchemeFigures => ({
@@ -63,9 +76,17 @@ async function main(): Promise<void> {
     coordinator_rss_mib: { '10': r ? round(r.rss['10']) : null, '50': r ? round(r.rss['50']) : null },
     note: [c.note, extraNote].filter(Boolean).join('; '),
   });
-  const roundNote = 'round: light members over real gRPC to a coordinator process, no training; one member\'s encryption added to the critical path; includes the key ceremony (once per key epoch) and the encrypted-count phase';
+  const roundNote =
+    "round: light members over real gRPC to a coordinator process, no training; one member's encryption added to the critical path; includes the key ceremony (once per key epoch) and the encrypted-count phase";
   const result = {
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', totalMemMiB: Math.round(os.totalmem() / 2 ** 20), node: process.version, platform: `${os.platform()} ${os.release()}`, date: new Date().toISOString() },
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? 'unknown',
+      totalMemMiB: Math.round(os.totalmem() / 2 ** 20),
+      node: process.version,
+      platform: `${os.platform()} ${os.release()}`,
+      date: new Date().toISOString(),
+    },
     params,
     participants,
     schemes: {
@@ -83,12 +104,26 @@ async function main(): Promise<void> {
   fs.mkdirSync(path.dirname(o.out), { recursive: true });
   fs.writeFileSync(o.out, `${JSON.stringify(result, null, 2)}\n`);
 
-  const table = new Table({ head: ['scheme', 'bytes/param', 'encrypt/s', 'decrypt/s', 'aggregate/s', 'round s', 'RSS 10 MiB', 'RSS 50 MiB'], style: { head: [], border: [] } });
+  const table = new Table({
+    head: ['scheme', 'bytes/param', 'encrypt/s', 'decrypt/s', 'aggregate/s', 'round s', 'RSS 10 MiB', 'RSS 50 MiB'],
+    style: { head: [], border: [] },
+  });
   const fmt = (x: number | null) => (x === null ? '-' : x >= 1e5 ? `${(x / 1e6).toFixed(2)}M` : String(round(x, 2)));
   for (const [name, s] of Object.entries(result.schemes)) {
-    table.push([name, fmt(s.wire_bytes_per_param), fmt(s.encrypt_params_per_s), fmt(s.decrypt_params_per_s), fmt(s.aggregate_params_per_s), fmt(s.round_seconds), fmt(s.coordinator_rss_mib['10']), fmt(s.coordinator_rss_mib['50'])]);
+    table.push([
+      name,
+      fmt(s.wire_bytes_per_param),
+      fmt(s.encrypt_params_per_s),
+      fmt(s.decrypt_params_per_s),
+      fmt(s.aggregate_params_per_s),
+      fmt(s.round_seconds),
+      fmt(s.coordinator_rss_mib['10']),
+      fmt(s.coordinator_rss_mib['50']),
+    ]);
   }
-  process.stdout.write(`${table.toString()}\nHE round / plaintext round: ${result.ratios.he_round_over_plaintext}x; coordinator RSS growth 10 -> 50 members: ${result.ratios.he_rss_growth_10_to_50_mib} MiB\nwritten to ${o.out} in ${result.seconds} s\n`);
+  process.stdout.write(
+    `${table.toString()}\nHE round / plaintext round: ${result.ratios.he_round_over_plaintext}x; coordinator RSS growth 10 -> 50 members: ${result.ratios.he_rss_growth_10_to_50_mib} MiB\nwritten to ${o.out} in ${result.seconds} s\n`,
+  );
   process.exit(0);
 }
 
@@ -99,20 +134,38 @@ async function loadRun(params: number, members: number, out: string): Promise<vo
   const small = await measureRound('syndicate_bfv', { params, participants: 10, log });
   const big = await measureRound('syndicate_bfv', { params, participants: members, log });
   const result = {
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', node: process.version, date: new Date().toISOString() },
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? 'unknown',
+      node: process.version,
+      date: new Date().toISOString(),
+    },
     params,
     members,
     accepted: big.contributors,
     round_seconds: round(big.round_seconds),
     wire_bytes_per_param: round(big.wire_bytes_per_param),
-    coordinator_peak_rss_mib: { '10': round(small.coordinator_peak_rss_mib), [String(members)]: round(big.coordinator_peak_rss_mib) },
-    coordinator_connected_rss_mib: { '10': round(small.coordinator_connected_rss_mib), [String(members)]: round(big.coordinator_connected_rss_mib) },
+    coordinator_peak_rss_mib: {
+      '10': round(small.coordinator_peak_rss_mib),
+      [String(members)]: round(big.coordinator_peak_rss_mib),
+    },
+    coordinator_connected_rss_mib: {
+      '10': round(small.coordinator_connected_rss_mib),
+      [String(members)]: round(big.coordinator_connected_rss_mib),
+    },
     rss_growth_mib: round(big.coordinator_peak_rss_mib - small.coordinator_peak_rss_mib),
     // Against what holding every update whole would cost: growth per extra member vs one update's size.
     rss_growth_per_member_mib: round((big.coordinator_peak_rss_mib - small.coordinator_peak_rss_mib) / (members - 10)),
     // What an idle TLS + HTTP/2 connection costs, and what the round adds above that per member.
-    connection_rss_per_member_mib: round((big.coordinator_connected_rss_mib - small.coordinator_connected_rss_mib) / (members - 10)),
-    round_rss_growth_per_member_mib: round((big.coordinator_peak_rss_mib - big.coordinator_connected_rss_mib - (small.coordinator_peak_rss_mib - small.coordinator_connected_rss_mib)) / (members - 10)),
+    connection_rss_per_member_mib: round(
+      (big.coordinator_connected_rss_mib - small.coordinator_connected_rss_mib) / (members - 10),
+    ),
+    round_rss_growth_per_member_mib: round(
+      (big.coordinator_peak_rss_mib -
+        big.coordinator_connected_rss_mib -
+        (small.coordinator_peak_rss_mib - small.coordinator_connected_rss_mib)) /
+        (members - 10),
+    ),
     update_mib: round((big.wire_bytes_per_param * params) / 2 ** 20),
     note: 'light members (no training) over real gRPC + TLS to a coordinator process; every member sends the same ciphertext (encrypted once); peak RSS is VmHWM of the coordinator process',
     seconds: Math.round((Date.now() - started) / 1000),

@@ -160,5 +160,11 @@ export function plaintextFloat32(params: number): CodecFigures {
   t0 = process.hrtime.bigint();
   for (let k = 0; k < 3; k++) for (let i = 0; i < params; i++) acc[i] += 1000 * decoded[i];
   const aggregate = (3 * params) / seconds(t0);
-  return { wire_bytes_per_param: bytes.length / params, encrypt_params_per_s: encode, decrypt_params_per_s: decode, aggregate_params_per_s: aggregate, note: 'no encryption: encode/decode of little-endian float32 and a weighted add' };
+  return {
+    wire_bytes_per_param: bytes.length / params,
+    encrypt_params_per_s: encode,
+    decrypt_params_per_s: decode,
+    aggregate_params_per_s: aggregate,
+    note: 'no encryption: encode/decode of little-endian float32 and a weighted add',
+  };
 }

@@ -41,23 +41,58 @@ function benchPlan(scheme: RoundScheme, params: number, participants: number): T
   const vocab = Math.max(1, Math.round((params - 1) / hidden) - 3);
   return {
     name: `bench-${scheme}-${participants}`,
-    schema: { features: [{ name: 'x', type: 'numeric' }, { name: 'seg', type: 'categorical', vocabulary: Array.from({ length: vocab }, (_, i) => `v${i}`) }], target: { name: 'y' } },
+    schema: {
+      features: [
+        { name: 'x', type: 'numeric' },
+        { name: 'seg', type: 'categorical', vocabulary: Array.from({ length: vocab }, (_, i) => `v${i}`) },
+      ],
+      target: { name: 'y' },
+    },
     model: { template: 'mlp', hiddenUnits: [hidden] },
     rounds: { minParticipants: participants, maxParticipants: Math.max(64, participants), deadlineSeconds: 3600 },
-    aggregation: scheme === 'plaintext' ? { mode: 'plaintext' } : { mode: 'secure', secure: { clip: 1, releasePolicy: 'publish' } },
+    aggregation:
+      scheme === 'plaintext'
+        ? { mode: 'plaintext' }
+        : { mode: 'secure', secure: { clip: 1, releasePolicy: 'publish' } },
   };
 }
 
-async function startCoordinatorProcess(dir: string): Promise<{ proc: ChildProcess; httpPort: number; grpcPort: number; token: string; pki: TestPki }> {
+async function startCoordinatorProcess(
+  dir: string,
+): Promise<{ proc: ChildProcess; httpPort: number; grpcPort: number; token: string; pki: TestPki }> {
   const ready = path.join(dir, 'ready.json');
   const pki = await testPki();
   const { token } = await initDatabase(`sqlite:${path.join(dir, 'bench.sqlite')}`, { tokenName: 'bench' });
   const main = require.resolve('@syndicate/coordinator/dist/cli/main.js');
   const log = fs.openSync(path.join(dir, 'coordinator.log'), 'w');
-  const proc = spawn(process.execPath, [main, 'serve', '--database', `sqlite:${path.join(dir, 'bench.sqlite')}`, '--grpc-port', '0', '--http-port', '0', '--tick-ms', '100', '--log-level', 'warn', '--ready-file', ready, '--tls-cert', pki.coordinatorCert, '--tls-key', pki.coordinatorKey], { stdio: ['ignore', log, log] });
+  const proc = spawn(
+    process.execPath,
+    [
+      main,
+      'serve',
+      '--database',
+      `sqlite:${path.join(dir, 'bench.sqlite')}`,
+      '--grpc-port',
+      '0',
+      '--http-port',
+      '0',
+      '--tick-ms',
+      '100',
+      '--log-level',
+      'warn',
+      '--ready-file',
+      ready,
+      '--tls-cert',
+      pki.coordinatorCert,
+      '--tls-key',
+      pki.coordinatorKey,
+    ],
+    { stdio: ['ignore', log, log] },
+  );
   const started = Date.now();
   while (!fs.existsSync(ready)) {
-    if (proc.exitCode !== null || Date.now() - started > 60_000) throw new Error(`bench coordinator did not start; see ${path.join(dir, 'coordinator.log')}`);
+    if (proc.exitCode !== null || Date.now() - started > 60_000)
+      throw new Error(`bench coordinator did not start; see ${path.join(dir, 'coordinator.log')}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   const { grpcPort, httpPort } = JSON.parse(fs.readFileSync(ready, 'utf8')) as { grpcPort: number; httpPort: number };
@@ -77,18 +112,28 @@ function rssMib(pid: number, field: 'VmHWM' | 'VmRSS'): number {
  * opens; for secure rounds one member's encryption time is added back, since
  * members encrypt in parallel on their own machines.
  */
-export async function measureRound(scheme: RoundScheme, o: { params: number; participants: number; log?: (s: string) => void }): Promise<RoundMeasurement> {
+export async function measureRound(
+  scheme: RoundScheme,
+  o: { params: number; participants: number; log?: (s: string) => void },
+): Promise<RoundMeasurement> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `syndicate-bench-${scheme}-`));
   const c = await startCoordinatorProcess(dir);
   const address = `localhost:${c.grpcPort}`;
-  const admin = new AdminClient(`https://localhost:${c.httpPort}`, { token: c.token, ca: fs.readFileSync(c.pki.caCert) });
+  const admin = new AdminClient(`https://localhost:${c.httpPort}`, {
+    token: c.token,
+    ca: fs.readFileSync(c.pki.caCert),
+  });
   const members: { identity: AgentIdentity; client: CoordinatorClient; inbox: TaskInbox }[] = [];
   try {
     const planInput = benchPlan(scheme, o.params, o.participants);
     const plan = parseTrainingPlan(planInput);
     const f = await admin.createFederation(planInput);
     for (let i = 0; i < o.participants; i++) {
-      const { identity, client } = await enrolledClient({ admin, grpcAddress: address, transport: { caFile: c.pki.caCert } }, f.id, `bank-${i}`);
+      const { identity, client } = await enrolledClient(
+        { admin, grpcAddress: address, transport: { caFile: c.pki.caCert } },
+        f.id,
+        `bank-${i}`,
+      );
       members.push({ identity, client, inbox: new TaskInbox(client) });
     }
     await new Promise((r) => setTimeout(r, 300));
@@ -99,26 +144,58 @@ export async function measureRound(scheme: RoundScheme, o: { params: number; par
     let wireBytes = 0;
     let extraSeconds = 0;
     const t0 = process.hrtime.bigint();
-    const mark = (what: string) => process.env.SYNDICATE_BENCH_TRACE && o.log?.(`    ${(Number(process.hrtime.bigint() - t0) / 1e9).toFixed(3)} s ${what}`);
+    const mark = (what: string) =>
+      process.env.SYNDICATE_BENCH_TRACE &&
+      o.log?.(`    ${(Number(process.hrtime.bigint() - t0) / 1e9).toFixed(3)} s ${what}`);
     const round = await admin.openRound(f.id);
     mark('round open');
     if (scheme === 'plaintext') {
       const payload = encodeFloat32(local);
       wireBytes = payload.length;
       const tasks = await Promise.all(members.map((m) => m.inbox.next('TASK_TYPE_TRAIN', 600_000)));
-      await Promise.all(members.map((m, i) => m.client.uploadUpdate({ roundId: tasks[i].roundId, baseModelVersionId: tasks[i].modelVersionId, encoding: 'PAYLOAD_ENCODING_FLOAT32_LE', numParams: local.length, numSamples: 1000 + i, payload })));
+      await Promise.all(
+        members.map((m, i) =>
+          m.client.uploadUpdate({
+            roundId: tasks[i].roundId,
+            baseModelVersionId: tasks[i].modelVersionId,
+            encoding: 'PAYLOAD_ENCODING_FLOAT32_LE',
+            numParams: local.length,
+            numSamples: 1000 + i,
+            payload,
+          }),
+        ),
+      );
     } else {
       const spec = planSecureSpec(plan);
-      const dealerIndex = await Promise.any(members.map((m, i) => m.inbox.next('TASK_TYPE_KEY_CEREMONY', 600_000).then(() => i)));
+      const dealerIndex = await Promise.any(
+        members.map((m, i) => m.inbox.next('TASK_TYPE_KEY_CEREMONY', 600_000).then(() => i)),
+      );
       const dealer = members[dealerIndex];
       const key = await generateFederationKey(plan.aggregation.secure.parameterSet, 1);
-      const dealt = dealKeyShares(key, members.map((m) => ({ participantId: m.identity.participantId, boxPublicKey: m.identity.boxPublicKey })), dealer.identity.boxSecretKey);
+      const dealt = dealKeyShares(
+        key,
+        members.map((m) => ({ participantId: m.identity.participantId, boxPublicKey: m.identity.boxPublicKey })),
+        dealer.identity.boxSecretKey,
+      );
       await dealer.client.submitKeyShares(1, key.parameterSet, dealt.shares, dealt.wrappedKey);
       const holder = await HeKeyHolder.open(key);
       mark('keys dealt');
       try {
         const counts = await Promise.all(members.map((m) => m.inbox.next('TASK_TYPE_COUNT', 600_000)));
-        await Promise.all(members.map((m, i) => m.client.uploadUpdate({ roundId: counts[i].roundId, baseModelVersionId: counts[i].modelVersionId, encoding: 'PAYLOAD_ENCODING_BFV_PACKED', numParams: 0, numSamples: 0, payload: holder.encrypt(encodeSampleCount(1000, spec)), kind: 'count', keyEpoch: 1 })));
+        await Promise.all(
+          members.map((m, i) =>
+            m.client.uploadUpdate({
+              roundId: counts[i].roundId,
+              baseModelVersionId: counts[i].modelVersionId,
+              encoding: 'PAYLOAD_ENCODING_BFV_PACKED',
+              numParams: 0,
+              numSamples: 0,
+              payload: holder.encrypt(encodeSampleCount(1000, spec)),
+              kind: 'count',
+              keyEpoch: 1,
+            }),
+          ),
+        );
         mark('counts sent');
         const tasks = await Promise.all(members.map((m) => m.inbox.next('TASK_TYPE_TRAIN', 600_000)));
         mark('train tasks received');
@@ -128,17 +205,41 @@ export async function measureRound(scheme: RoundScheme, o: { params: number; par
         const payload = holder.encrypt(encodeWeightedDelta(delta, 1 / members.length, spec, seededRandom(2)).fields);
         extraSeconds += Number(process.hrtime.bigint() - e0) / 1e9;
         wireBytes = payload.length;
-        await Promise.all(members.map((m, i) => m.client.uploadUpdate({ roundId: tasks[i].roundId, baseModelVersionId: tasks[i].modelVersionId, encoding: 'PAYLOAD_ENCODING_BFV_PACKED', numParams: local.length, numSamples: 0, payload, kind: 'model', keyEpoch: 1 })));
+        await Promise.all(
+          members.map((m, i) =>
+            m.client.uploadUpdate({
+              roundId: tasks[i].roundId,
+              baseModelVersionId: tasks[i].modelVersionId,
+              encoding: 'PAYLOAD_ENCODING_BFV_PACKED',
+              numParams: local.length,
+              numSamples: 0,
+              payload,
+              kind: 'model',
+              keyEpoch: 1,
+            }),
+          ),
+        );
         mark('updates accepted');
-        const apply = await Promise.any(members.map((m) => m.inbox.next('TASK_TYPE_APPLY', 600_000).then((t) => ({ t, m }))));
-        const publisher = apply.t.publisher ? apply.m : members.find((m) => m.identity.participantId !== apply.m.identity.participantId)!;
+        const apply = await Promise.any(
+          members.map((m) => m.inbox.next('TASK_TYPE_APPLY', 600_000).then((t) => ({ t, m }))),
+        );
+        const publisher = apply.t.publisher
+          ? apply.m
+          : members.find((m) => m.identity.participantId !== apply.m.identity.participantId)!;
         mark('apply task received');
         const sum = await publisher.client.downloadAggregate(round.id, 'model');
         mark('aggregate downloaded');
         const agg = decodeAggregate(holder.decrypt(sum.data), local.length, sum.contributors, spec);
         const next = applyDelta(global, agg.delta);
         mark('aggregate decrypted and applied');
-        await publisher.client.publishModel({ roundId: round.id, baseModelVersionId: apply.t.modelVersionId, encoding: 'PAYLOAD_ENCODING_FLOAT32_LE', numParams: next.length, payload: encodeFloat32(next), keyEpoch: 1 });
+        await publisher.client.publishModel({
+          roundId: round.id,
+          baseModelVersionId: apply.t.modelVersionId,
+          encoding: 'PAYLOAD_ENCODING_FLOAT32_LE',
+          numParams: next.length,
+          payload: encodeFloat32(next),
+          keyEpoch: 1,
+        });
       } finally {
         holder.dispose();
       }
@@ -153,8 +254,16 @@ export async function measureRound(scheme: RoundScheme, o: { params: number; par
     }
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9 + extraSeconds;
     const rss = rssMib(c.proc.pid!, 'VmHWM');
-    o.log?.(`  ${scheme}: ${o.participants} members, round ${seconds.toFixed(2)} s, coordinator peak RSS ${rss.toFixed(0)} MiB (${connectedRss.toFixed(0)} MiB connected, idle)`);
-    return { round_seconds: seconds, contributors, coordinator_peak_rss_mib: rss, coordinator_connected_rss_mib: connectedRss, wire_bytes_per_param: wireBytes / local.length };
+    o.log?.(
+      `  ${scheme}: ${o.participants} members, round ${seconds.toFixed(2)} s, coordinator peak RSS ${rss.toFixed(0)} MiB (${connectedRss.toFixed(0)} MiB connected, idle)`,
+    );
+    return {
+      round_seconds: seconds,
+      contributors,
+      coordinator_peak_rss_mib: rss,
+      coordinator_connected_rss_mib: connectedRss,
+      wire_bytes_per_param: wireBytes / local.length,
+    };
   } finally {
     for (const m of members) {
       m.inbox.close();

@@ -48,7 +48,16 @@ describe.each(['coordinator.Dockerfile', 'agent.Dockerfile'])('%s', (file) => {
 
 describe('docker-compose.yml', () => {
   const compose = parseYaml(fs.readFileSync(path.join(DOCKER, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
-    services: Record<string, { image?: string; build?: { context: string; dockerfile: string }; depends_on?: Record<string, { condition: string }>; healthcheck?: unknown; read_only?: boolean }>;
+    services: Record<
+      string,
+      {
+        image?: string;
+        build?: { context: string; dockerfile: string };
+        depends_on?: Record<string, { condition: string }>;
+        healthcheck?: unknown;
+        read_only?: boolean;
+      }
+    >;
     volumes: Record<string, unknown>;
   };
 
@@ -65,7 +74,9 @@ describe('docker-compose.yml', () => {
       for (const dep of Object.keys(s.depends_on ?? {})) {
         expect(compose.services[dep]).toBeDefined();
         // One-shot init services (certificates) are awaited to completion, long-running ones to health.
-        expect(s.depends_on![dep].condition).toBe(dep === 'certs' ? 'service_completed_successfully' : 'service_healthy');
+        expect(s.depends_on![dep].condition).toBe(
+          dep === 'certs' ? 'service_completed_successfully' : 'service_healthy',
+        );
       }
       if (name !== 'postgres') expect(s.read_only).toBe(true);
     }
@@ -86,6 +97,8 @@ describe('docker-compose.yml', () => {
       expect(args[args.indexOf('--cert') + 1]).toBe(`/pki/certs/agents/${bank}.pem`);
       expect(args[args.indexOf('--key') + 1]).toBe(`/pki/certs/agents/${bank}.key`);
     }
-    expect((compose.services.certs as { command: string[] }).command.join(' ')).toContain('--agents alpine,baltic,cascade');
+    expect((compose.services.certs as { command: string[] }).command.join(' ')).toContain(
+      '--agents alpine,baltic,cascade',
+    );
   });
 });

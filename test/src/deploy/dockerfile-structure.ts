@@ -6,7 +6,11 @@ export interface DockerStage {
 }
 
 export function parseDockerfile(text: string): { args: Record<string, string>; stages: DockerStage[] } {
-  const lines = text.replace(/\\\r?\n/g, ' ').split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  const lines = text
+    .replace(/\\\r?\n/g, ' ')
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
   const args: Record<string, string> = {};
   const stages: DockerStage[] = [];
   for (const line of lines) {

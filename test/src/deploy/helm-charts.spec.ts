@@ -7,7 +7,11 @@ const HELM = path.join(__dirname, '..', '..', '..', 'deploy', 'helm');
 
 /** Templated YAML cannot be parsed before Helm renders it; these read the templates as text. */
 const templates = (chart: string) =>
-  Object.fromEntries(fs.readdirSync(path.join(HELM, chart, 'templates')).map((f) => [f, fs.readFileSync(path.join(HELM, chart, 'templates', f), 'utf8')]));
+  Object.fromEntries(
+    fs
+      .readdirSync(path.join(HELM, chart, 'templates'))
+      .map((f) => [f, fs.readFileSync(path.join(HELM, chart, 'templates', f), 'utf8')]),
+  );
 
 /** No `helm` binary can be installed here: values are validated as Helm would, and templates checked for the essentials. */
 describe.each(['syndicate-coordinator', 'syndicate-agent'])('chart %s', (chart) => {
@@ -19,7 +23,10 @@ describe.each(['syndicate-coordinator', 'syndicate-agent'])('chart %s', (chart) 
   const all = Object.values(templates(chart)).join('\n');
 
   it('has a Chart.yaml and commented values that satisfy values.schema.json', () => {
-    expect(parseYaml(fs.readFileSync(path.join(dir, 'Chart.yaml'), 'utf8'))).toMatchObject({ apiVersion: 'v2', name: chart });
+    expect(parseYaml(fs.readFileSync(path.join(dir, 'Chart.yaml'), 'utf8'))).toMatchObject({
+      apiVersion: 'v2',
+      name: chart,
+    });
     expect(valuesText.split('\n').filter((l) => l.trim().startsWith('#')).length).toBeGreaterThan(3);
     expect(validate(values)).toBe(true);
   });
@@ -41,7 +48,11 @@ describe.each(['syndicate-coordinator', 'syndicate-agent'])('chart %s', (chart) 
 
   it('keeps secrets out of ConfigMaps and takes them from existing Secrets', () => {
     for (const [file, text] of Object.entries(templates(chart))) {
-      if (/kind: ConfigMap/.test(text)) expect({ file, secretish: /DATABASE_URL|password|token|secretKeyRef|\.Values\.(database|enrollment)/i.test(text) }).toEqual({ file, secretish: false });
+      if (/kind: ConfigMap/.test(text))
+        expect({
+          file,
+          secretish: /DATABASE_URL|password|token|secretKeyRef|\.Values\.(database|enrollment)/i.test(text),
+        }).toEqual({ file, secretish: false });
     }
     expect(all).toMatch(/secretKeyRef:/);
   });
@@ -50,7 +61,10 @@ describe.each(['syndicate-coordinator', 'syndicate-agent'])('chart %s', (chart) 
 describe('coordinator chart specifics', () => {
   const t = templates('syndicate-coordinator');
   it('has two replicas by default, a PodDisruptionBudget, a gRPC-aware Service and optional Ingress', () => {
-    const values = parseYaml(fs.readFileSync(path.join(HELM, 'syndicate-coordinator', 'values.yaml'), 'utf8')) as { replicaCount: number; ingress: { annotations: Record<string, string> } };
+    const values = parseYaml(fs.readFileSync(path.join(HELM, 'syndicate-coordinator', 'values.yaml'), 'utf8')) as {
+      replicaCount: number;
+      ingress: { annotations: Record<string, string> };
+    };
     expect(values.replicaCount).toBe(2);
     expect(t['pdb.yaml']).toMatch(/kind: PodDisruptionBudget/);
     expect(t['service.yaml']).toMatch(/appProtocol: grpc/);

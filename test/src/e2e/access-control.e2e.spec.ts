@@ -18,20 +18,29 @@ describe(`REST access control (${testDatabaseKind()})`, () => {
   });
   afterAll(() => h?.stop());
 
-  const call = (r: RouteInfo, client: AdminClient = h.anonymous) => client.raw(r.method, r.path.replace(/:[A-Za-z]+/g, 'x_missing'), r.method === 'GET' ? undefined : {});
+  const call = (r: RouteInfo, client: AdminClient = h.anonymous) =>
+    client.raw(r.method, r.path.replace(/:[A-Za-z]+/g, 'x_missing'), r.method === 'GET' ? undefined : {});
 
   it('finds the admin API and every endpoint declares who may call it', () => {
     expect(routes.length).toBeGreaterThan(15);
     const undeclared = routes.filter((r) => !r.public && r.roles.length === 0);
     expect(undeclared).toEqual([]);
     // Only probes, metrics and the API document are public.
-    expect(routes.filter((r) => r.public).map((r) => r.path).sort()).toEqual(['/healthz', '/metrics', '/readyz'].sort());
+    expect(
+      routes
+        .filter((r) => r.public)
+        .map((r) => r.path)
+        .sort(),
+    ).toEqual(['/healthz', '/metrics', '/readyz'].sort());
   });
 
   it('refuses unauthenticated calls with 401 on every non-public endpoint', async () => {
     for (const r of routes.filter((x) => !x.public)) {
       const res = await call(r);
-      expect({ route: `${r.method} ${r.path}`, status: res.status }).toEqual({ route: `${r.method} ${r.path}`, status: 401 });
+      expect({ route: `${r.method} ${r.path}`, status: res.status }).toEqual({
+        route: `${r.method} ${r.path}`,
+        status: 401,
+      });
       expect(res.headers.get('www-authenticate')).toContain('Bearer');
       expect(res.headers.get('content-type')).toContain('application/problem+json');
     }
@@ -67,22 +76,50 @@ describe(`REST access control (${testDatabaseKind()})`, () => {
     expect(revoked.status).toBe(401);
     expect((JSON.parse(revoked.text) as { reason: string }).reason).toBe('TOKEN_REVOKED');
 
-    const denied = (await h.admin.audit()).filter((e) => e.action === 'access.denied').map((e) => JSON.parse(e.detail) as { reason: string });
-    expect(denied.map((d) => d.reason)).toEqual(expect.arrayContaining(['MISSING_TOKEN', 'UNKNOWN_TOKEN', 'MALFORMED_TOKEN', 'TOKEN_REVOKED', 'ROLE_NOT_ALLOWED']));
+    const denied = (await h.admin.audit())
+      .filter((e) => e.action === 'access.denied')
+      .map((e) => JSON.parse(e.detail) as { reason: string });
+    expect(denied.map((d) => d.reason)).toEqual(
+      expect.arrayContaining([
+        'MISSING_TOKEN',
+        'UNKNOWN_TOKEN',
+        'MALFORMED_TOKEN',
+        'TOKEN_REVOKED',
+        'ROLE_NOT_ALLOWED',
+      ]),
+    );
   });
 
   it('serves an OpenAPI document at /docs that lists every endpoint with its roles and body schema', async () => {
     const doc = JSON.parse((await h.anonymous.raw('GET', '/docs/openapi.json')).text) as {
-      paths: Record<string, Record<string, { 'x-syndicate-roles': string[]; security: unknown[]; requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown>; required?: string[] } }> } }>>;
+      paths: Record<
+        string,
+        Record<
+          string,
+          {
+            'x-syndicate-roles': string[];
+            security: unknown[];
+            requestBody?: {
+              content: Record<string, { schema: { properties?: Record<string, unknown>; required?: string[] } }>;
+            };
+          }
+        >
+      >;
       components: { securitySchemes: Record<string, { scheme: string }> };
     };
     expect(doc.components.securitySchemes.bearer.scheme).toBe('bearer');
     for (const r of routes) {
       const op = doc.paths[r.path.replace(/:([A-Za-z]+)/g, '{$1}')]?.[r.method.toLowerCase()];
-      expect({ route: `${r.method} ${r.path}`, roles: op?.['x-syndicate-roles'] }).toEqual({ route: `${r.method} ${r.path}`, roles: r.roles });
+      expect({ route: `${r.method} ${r.path}`, roles: op?.['x-syndicate-roles'] }).toEqual({
+        route: `${r.method} ${r.path}`,
+        roles: r.roles,
+      });
     }
-    const schedule = doc.paths['/v1/federations/{federationId}/schedules'].post.requestBody!.content['application/json'].schema;
-    expect(Object.keys(schedule.properties ?? {})).toEqual(expect.arrayContaining(['cron', 'timeZone', 'windowMinutes', 'rounds', 'onQuorumMissed']));
+    const schedule =
+      doc.paths['/v1/federations/{federationId}/schedules'].post.requestBody!.content['application/json'].schema;
+    expect(Object.keys(schedule.properties ?? {})).toEqual(
+      expect.arrayContaining(['cron', 'timeZone', 'windowMinutes', 'rounds', 'onQuorumMissed']),
+    );
     expect(schedule.required).toEqual(expect.arrayContaining(['cron', 'windowMinutes', 'rounds']));
     const ui = await h.anonymous.raw('GET', '/docs');
     expect(ui.status).toBe(200);
@@ -99,7 +136,9 @@ describe(`REST access control (${testDatabaseKind()})`, () => {
       aggregation: { mode: 'plaintext' },
     });
     await admin.invite(f.id, 'Bank A');
-    const entries = (await h.admin.audit({ federationId: f.id })).filter((e) => e.actor === issued.id).map((e) => e.action);
+    const entries = (await h.admin.audit({ federationId: f.id }))
+      .filter((e) => e.actor === issued.id)
+      .map((e) => e.action);
     expect(entries).toEqual(['federation.created', 'participant.invited']);
     // Tokens never appear in the audit log, only their ids.
     expect(JSON.stringify(await h.admin.audit())).not.toMatch(/syn_api_[A-Za-z0-9_-]{20,}/);

@@ -16,8 +16,11 @@ interface Run {
 
 function syndicate(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
   return new Promise((resolve) => {
-    const child: ChildProcess = execFile(process.execPath, [cli, ...args], { env: { ...process.env, ...env } }, (_err, stdout, stderr) =>
-      resolve({ code: child.exitCode, stdout: String(stdout), stderr: String(stderr) }),
+    const child: ChildProcess = execFile(
+      process.execPath,
+      [cli, ...args],
+      { env: { ...process.env, ...env } },
+      (_err, stdout, stderr) => resolve({ code: child.exitCode, stdout: String(stdout), stderr: String(stderr) }),
     );
   });
 }
@@ -53,12 +56,34 @@ describe(`syndicate CLI over the admin API (${testDatabaseKind()})`, () => {
     expect(refused.stderr).toContain('syndicate certs init');
     serve = spawn(
       process.execPath,
-      [cli, 'serve', '--database', databaseUrl, '--grpc-port', '0', '--http-port', '0', '--log-level', 'warn', '--ready-file', ready, '--tls-cert', path.join(certs, 'coordinator.pem'), '--tls-key', path.join(certs, 'coordinator.key')],
+      [
+        cli,
+        'serve',
+        '--database',
+        databaseUrl,
+        '--grpc-port',
+        '0',
+        '--http-port',
+        '0',
+        '--log-level',
+        'warn',
+        '--ready-file',
+        ready,
+        '--tls-cert',
+        path.join(certs, 'coordinator.pem'),
+        '--tls-key',
+        path.join(certs, 'coordinator.key'),
+      ],
       { stdio: 'ignore' },
     );
     await waitFor('coordinator ready', async () => fs.existsSync(ready), 60_000);
     const { httpPort } = JSON.parse(fs.readFileSync(ready, 'utf8')) as { httpPort: number };
-    env = { SYNDICATE_URL: `https://localhost:${httpPort}`, SYNDICATE_CA: path.join(certs, 'ca.pem'), SYNDICATE_TOKEN_FILE: tokenFile, SYNDICATE_TOKEN: '' };
+    env = {
+      SYNDICATE_URL: `https://localhost:${httpPort}`,
+      SYNDICATE_CA: path.join(certs, 'ca.pem'),
+      SYNDICATE_TOKEN_FILE: tokenFile,
+      SYNDICATE_TOKEN: '',
+    };
   });
 
   afterAll(async () => {
@@ -70,26 +95,60 @@ describe(`syndicate CLI over the admin API (${testDatabaseKind()})`, () => {
   });
 
   it('init is idempotent: a second run issues no new token', async () => {
-    const again = json<{ token: unknown; existingTokens: number }>(await syndicate(['init', '--database', databaseUrl, '--json']));
+    const again = json<{ token: unknown; existingTokens: number }>(
+      await syndicate(['init', '--database', databaseUrl, '--json']),
+    );
     expect(again.token).toBeNull();
     expect(again.existingTokens).toBe(1);
   });
 
   it('creates a federation, invites a bank, schedules rounds and reports status, with JSON for scripts', async () => {
-    const f = json<{ id: string; name: string }>(await syndicate(['federation', 'create', '--plan', planFile, '--json'], env));
+    const f = json<{ id: string; name: string }>(
+      await syndicate(['federation', 'create', '--plan', planFile, '--json'], env),
+    );
     expect(f.id).toMatch(/^fed_/);
-    expect(json<{ id: string }[]>(await syndicate(['federation', 'list', '--json'], env)).map((x) => x.id)).toContain(f.id);
+    expect(json<{ id: string }[]>(await syndicate(['federation', 'list', '--json'], env)).map((x) => x.id)).toContain(
+      f.id,
+    );
 
-    const inv = json<{ token: string; expiresAt: number }>(await syndicate(['participant', 'invite', '--federation', f.id, '--name', 'Alpine Bank', '--expires-in', '2h', '--json'], env));
+    const inv = json<{ token: string; expiresAt: number }>(
+      await syndicate(
+        ['participant', 'invite', '--federation', f.id, '--name', 'Alpine Bank', '--expires-in', '2h', '--json'],
+        env,
+      ),
+    );
     expect(inv.token).toMatch(/^syn_enr_/);
     expect(inv.expiresAt - Date.now()).toBeGreaterThan(2 * 3600_000 - 60_000);
     expect(inv.expiresAt - Date.now()).toBeLessThanOrEqual(2 * 3600_000);
 
     const s = json<{ id: string; status: string; windowMinutes: number; timeZone: string }>(
-      await syndicate(['round', 'schedule', '--federation', f.id, '--cron', '0 1 * * *', '--tz', 'Europe/Zurich', '--window', '4h', '--rounds', '10', '--quorum', '1', '--deadline', '30m', '--json'], env),
+      await syndicate(
+        [
+          'round',
+          'schedule',
+          '--federation',
+          f.id,
+          '--cron',
+          '0 1 * * *',
+          '--tz',
+          'Europe/Zurich',
+          '--window',
+          '4h',
+          '--rounds',
+          '10',
+          '--quorum',
+          '1',
+          '--deadline',
+          '30m',
+          '--json',
+        ],
+        env,
+      ),
     );
     expect(s).toMatchObject({ status: 'active', windowMinutes: 240, timeZone: 'Europe/Zurich' });
-    const status = json<{ schedule: { id: string }; members: { active: number } }>(await syndicate(['status', '--federation', f.id, '--json'], env));
+    const status = json<{ schedule: { id: string }; members: { active: number } }>(
+      await syndicate(['status', '--federation', f.id, '--json'], env),
+    );
     expect(status.schedule.id).toBe(s.id);
     expect(status.members.active).toBe(0);
 
@@ -99,13 +158,18 @@ describe(`syndicate CLI over the admin API (${testDatabaseKind()})`, () => {
     expect(human.stdout).toContain(`schedule ${s.id}: paused`);
 
     // A second schedule while one is live is a conflict: exit 6, and the message says what to do.
-    const second = await syndicate(['round', 'schedule', '--federation', f.id, '--cron', '0 2 * * *', '--window', '1h', '--rounds', '1'], env);
+    const second = await syndicate(
+      ['round', 'schedule', '--federation', f.id, '--cron', '0 2 * * *', '--window', '1h', '--rounds', '1'],
+      env,
+    );
     expect(second.code).toBe(6);
     expect(second.stderr).toContain('cancel it first');
   });
 
   it('a viewer token reads status but cannot change anything (exit 3); bad input exits 2; unknown ids exit 5', async () => {
-    const viewer = json<{ token: string }>(await syndicate(['token', 'create', '--name', 'ops dashboard', '--roles', 'viewer', '--json'], env));
+    const viewer = json<{ token: string }>(
+      await syndicate(['token', 'create', '--name', 'ops dashboard', '--roles', 'viewer', '--json'], env),
+    );
     const viewerEnv = { ...env, SYNDICATE_TOKEN_FILE: '', SYNDICATE_TOKEN: viewer.token };
     expect((await syndicate(['status', '--json'], viewerEnv)).code).toBe(0);
     const refused = await syndicate(['federation', 'create', '--plan', planFile], viewerEnv);
@@ -130,14 +194,32 @@ describe(`syndicate CLI over the admin API (${testDatabaseKind()})`, () => {
   });
 
   it('lists and revokes tokens; every admin action is in a verifiable audit log', async () => {
-    const tokens = json<{ id: string; name: string; revokedAt: number | null }[]>(await syndicate(['token', 'list', '--json'], env));
+    const tokens = json<{ id: string; name: string; revokedAt: number | null }[]>(
+      await syndicate(['token', 'list', '--json'], env),
+    );
     const viewer = tokens.find((t) => t.name === 'ops dashboard')!;
-    expect(json<{ revokedAt: number }>(await syndicate(['token', 'revoke', viewer.id, '--json'], env)).revokedAt).toBeGreaterThan(0);
+    expect(
+      json<{ revokedAt: number }>(await syndicate(['token', 'revoke', viewer.id, '--json'], env)).revokedAt,
+    ).toBeGreaterThan(0);
     const verify = await syndicate(['audit', 'verify', '--database', databaseUrl, '--json']);
     expect(json<{ ok: boolean }>(verify).ok).toBe(true);
     const out = path.join(dir, 'audit.jsonl');
     expect((await syndicate(['audit', 'export', '--database', databaseUrl, '--out', out])).code).toBe(0);
-    const actions = fs.readFileSync(out, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { action: string }).action);
-    expect(actions).toEqual(expect.arrayContaining(['token.created', 'federation.created', 'participant.invited', 'schedule.created', 'schedule.paused', 'access.denied', 'token.revoked']));
+    const actions = fs
+      .readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { action: string }).action);
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'token.created',
+        'federation.created',
+        'participant.invited',
+        'schedule.created',
+        'schedule.paused',
+        'access.denied',
+        'token.revoked',
+      ]),
+    );
   });
 });

@@ -14,10 +14,14 @@ const plan: TrainingPlanInput = {
   aggregation: { mode: 'plaintext' },
 };
 
-function verify(databaseUrl: string): Promise<{ code: number | null; result: { ok: boolean; seq?: number; problem?: string; entries?: number } }> {
+function verify(
+  databaseUrl: string,
+): Promise<{ code: number | null; result: { ok: boolean; seq?: number; problem?: string; entries?: number } }> {
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, [cli, 'audit', 'verify', '--json', '--database', databaseUrl], (_err, stdout) =>
-      resolve({ code: child.exitCode, result: JSON.parse(stdout) as { ok: boolean } }),
+    const child = execFile(
+      process.execPath,
+      [cli, 'audit', 'verify', '--json', '--database', databaseUrl],
+      (_err, stdout) => resolve({ code: child.exitCode, result: JSON.parse(stdout) as { ok: boolean } }),
     );
   });
 }
@@ -42,7 +46,8 @@ describe(`audit log verification (${testDatabaseKind()})`, () => {
     const h = await startHarness('audit');
     const f = await h.admin.createFederation(plan);
     const clients = [];
-    for (const name of ['bank-a', 'bank-b', 'bank-c', 'bank-d']) clients.push((await enrolledClient(h, f.id, name)).client);
+    for (const name of ['bank-a', 'bank-b', 'bank-c', 'bank-d'])
+      clients.push((await enrolledClient(h, f.id, name)).client);
     clients.forEach((c) => c.close());
     const log = await h.admin.audit();
     // The second bank's enrollment: a row in the middle of the chain.
@@ -54,11 +59,18 @@ describe(`audit log verification (${testDatabaseKind()})`, () => {
     expect(intact).toEqual({ code: 0, result: { ok: true, entries: log.length } });
 
     await sql(databaseUrl, `UPDATE audit_events SET detail = '{"displayName":"mallory"}' WHERE seq = ${target}`);
-    expect(await verify(databaseUrl)).toEqual({ code: 4, result: { ok: false, seq: target, problem: `entry ${target} was edited after it was written` } });
+    expect(await verify(databaseUrl)).toEqual({
+      code: 4,
+      result: { ok: false, seq: target, problem: `entry ${target} was edited after it was written` },
+    });
 
     await sql(databaseUrl, `DELETE FROM audit_events WHERE seq = ${target}`);
     const deleted = await verify(databaseUrl);
     expect(deleted.code).toBe(4);
-    expect(deleted.result).toMatchObject({ ok: false, seq: target, problem: expect.stringMatching(new RegExp(`entry ${target} is missing`)) });
+    expect(deleted.result).toMatchObject({
+      ok: false,
+      seq: target,
+      problem: expect.stringMatching(new RegExp(`entry ${target} is missing`)),
+    });
   });
 });

@@ -47,7 +47,16 @@ describe(`bad input gets a clear error and changes nothing (${testDatabaseKind()
 
   it('refuses an agent enrolling into a federation that does not exist', async () => {
     const keys = newKeyMaterial();
-    const err = await enroll(h.grpcAddress, { federationId: 'fed_nope', token: 'syn_enr_x', signingPublicKey: keys.signingPublicKey, boxPublicKey: keys.boxPublicKey }, h.transport).catch((e: unknown) => e);
+    const err = await enroll(
+      h.grpcAddress,
+      {
+        federationId: 'fed_nope',
+        token: 'syn_enr_x',
+        signingPublicKey: keys.signingPublicKey,
+        boxPublicKey: keys.boxPublicKey,
+      },
+      h.transport,
+    ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CoordinatorCallError);
     expect((err as CoordinatorCallError).reason).toBe('FEDERATION_NOT_FOUND');
     expect((err as Error).message).toContain('fed_nope');
@@ -63,7 +72,14 @@ describe(`bad input gets a clear error and changes nothing (${testDatabaseKind()
     const numParams = modelLayout(parseTrainingPlan(plan)).numParams;
     const wrong = new Float32Array(numParams + 3);
     const err = await client
-      .uploadUpdate({ roundId: round.id, baseModelVersionId: task.modelVersionId, encoding: 'PAYLOAD_ENCODING_FLOAT32_LE', numParams: numParams + 3, numSamples: 10, payload: encodeFloat32(wrong) })
+      .uploadUpdate({
+        roundId: round.id,
+        baseModelVersionId: task.modelVersionId,
+        encoding: 'PAYLOAD_ENCODING_FLOAT32_LE',
+        numParams: numParams + 3,
+        numSamples: 10,
+        payload: encodeFloat32(wrong),
+      })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CoordinatorCallError);
     expect((err as CoordinatorCallError).reason).toBe('SHAPE_MISMATCH');
@@ -73,7 +89,14 @@ describe(`bad input gets a clear error and changes nothing (${testDatabaseKind()
     expect(view.contributors).toHaveLength(0);
 
     // The same bank can still send a correct update afterwards.
-    await client.uploadUpdate({ roundId: round.id, baseModelVersionId: task.modelVersionId, encoding: 'PAYLOAD_ENCODING_FLOAT32_LE', numParams, numSamples: 10, payload: encodeFloat32(new Float32Array(numParams)) });
+    await client.uploadUpdate({
+      roundId: round.id,
+      baseModelVersionId: task.modelVersionId,
+      encoding: 'PAYLOAD_ENCODING_FLOAT32_LE',
+      numParams,
+      numSamples: 10,
+      payload: encodeFloat32(new Float32Array(numParams)),
+    });
     expect((await h.admin.round(round.id)).contributors).toHaveLength(1);
     sub.cancel();
     client.close();
@@ -89,7 +112,21 @@ describe(`bad input gets a clear error and changes nothing (${testDatabaseKind()
     const run = await new Promise<{ status: number | null; stderr: string }>((resolve) => {
       const child = execFile(
         process.execPath,
-        [agentMain, 'run', '--coordinator', h.grpcAddress, '--federation', federation.id, '--token', invitation.token, '--data', csv, '--state-dir', path.join(dir, 'state'), ...transportArgs(h.transport)],
+        [
+          agentMain,
+          'run',
+          '--coordinator',
+          h.grpcAddress,
+          '--federation',
+          federation.id,
+          '--token',
+          invitation.token,
+          '--data',
+          csv,
+          '--state-dir',
+          path.join(dir, 'state'),
+          ...transportArgs(h.transport),
+        ],
         { encoding: 'utf8', timeout: 60_000 },
         (_err, _stdout, stderr) => resolve({ status: child.exitCode, stderr }),
       );

@@ -10,13 +10,31 @@ import { testDatabaseKind } from '../support/database';
 import { ShiftedClock } from '../support/shifted-clock';
 
 const agentMain = require.resolve('@syndicate/participant/dist/cli/main.js');
-const base: TrainingPlanInput = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'examples', 'credit-risk', 'plan-logistic.json'), 'utf8'));
+const base: TrainingPlanInput = JSON.parse(
+  fs.readFileSync(path.join(__dirname, '..', '..', '..', 'examples', 'credit-risk', 'plan-logistic.json'), 'utf8'),
+);
 
 /** `syndicate-agent enroll` as a bank runs it: only the coordinator address and the token. */
-function agentEnroll(h: Harness, token: string, stateDir: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function agentEnroll(
+  h: Harness,
+  token: string,
+  stateDir: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child: ChildProcess = execFile(process.execPath, [agentMain, 'enroll', '--coordinator', h.grpcAddress, '--token', token, '--state-dir', stateDir, ...transportArgs(h.transport)], (_err, stdout, stderr) =>
-      resolve({ code: child.exitCode, stdout: String(stdout), stderr: String(stderr) }),
+    const child: ChildProcess = execFile(
+      process.execPath,
+      [
+        agentMain,
+        'enroll',
+        '--coordinator',
+        h.grpcAddress,
+        '--token',
+        token,
+        '--state-dir',
+        stateDir,
+        ...transportArgs(h.transport),
+      ],
+      (_err, stdout, stderr) => resolve({ code: child.exitCode, stdout: String(stdout), stderr: String(stderr) }),
     );
   });
 }
@@ -43,7 +61,9 @@ describe(`enrollment tokens and revocation with real agent processes (${testData
     const first = await agentEnroll(h, inv.token, path.join(dir, 'alpine'));
     expect({ code: first.code, stderr: first.stderr }).toEqual({ code: 0, stderr: '' });
     expect(first.stdout).toMatch(new RegExp(`enrolled as prt_\\w+ in ${f.id}`));
-    const identity = JSON.parse(fs.readFileSync(path.join(dir, 'alpine', 'identity.json'), 'utf8')) as { federationId: string };
+    const identity = JSON.parse(fs.readFileSync(path.join(dir, 'alpine', 'identity.json'), 'utf8')) as {
+      federationId: string;
+    };
     expect(identity.federationId).toBe(f.id);
 
     const reused = await agentEnroll(h, inv.token, path.join(dir, 'mallory'));
@@ -65,13 +85,20 @@ describe(`enrollment tokens and revocation with real agent processes (${testData
     expect(expired.stderr).toContain('ask for a new invitation');
 
     expect((await h.admin.participants(f.id)).map((p) => p.displayName)).toEqual(['Alpine Bank']);
-    const refusals = (await h.admin.audit()).filter((e) => e.action === 'enrollment.rejected').map((e) => (JSON.parse(e.detail) as { reason: string }).reason);
+    const refusals = (await h.admin.audit())
+      .filter((e) => e.action === 'enrollment.rejected')
+      .map((e) => (JSON.parse(e.detail) as { reason: string }).reason);
     expect(refusals).toEqual(['ENROLLMENT_TOKEN_USED', 'UNKNOWN_ENROLLMENT_TOKEN', 'ENROLLMENT_TOKEN_EXPIRED']);
   });
 
   it('revoking a bank cuts its running agent off and the next round deals a key epoch without it', async () => {
     const { banks } = generateConsortium({ seed: 9, scale: 0.05 });
-    const plan = { ...base, name: 'enrollment-revoke', rounds: { ...base.rounds, minParticipants: 2, deadlineSeconds: 90 }, aggregation: { mode: 'secure', secure: { clip: 4, releasePolicy: 'publish' } } };
+    const plan = {
+      ...base,
+      name: 'enrollment-revoke',
+      rounds: { ...base.rounds, minParticipants: 2, deadlineSeconds: 90 },
+      aggregation: { mode: 'secure', secure: { clip: 4, releasePolicy: 'publish' } },
+    };
     const f = await h.admin.createFederation(plan);
     const running: Awaited<ReturnType<typeof startAgentProcess>>[] = [];
     for (const b of banks.slice(0, 3)) {
@@ -80,7 +107,10 @@ describe(`enrollment tokens and revocation with real agent processes (${testData
       running.push(await startAgentProcess(h, f.id, b.name, file, dir));
     }
     agents.push(...running);
-    await waitFor('3 agents connected', async () => (await h.admin.participants(f.id)).filter((p) => p.connected).length === 3);
+    await waitFor(
+      '3 agents connected',
+      async () => (await h.admin.participants(f.id)).filter((p) => p.connected).length === 3,
+    );
     const published = (roundId: string) =>
       waitFor(`round ${roundId} published`, async () => {
         const r = await h.admin.round(roundId);
@@ -105,7 +135,9 @@ describe(`enrollment tokens and revocation with real agent processes (${testData
     expect(r2.keyEpoch).toBe(r1.keyEpoch + 1);
     expect(r2.contributors.map((c) => c.participantId)).not.toContain(victim.id);
     expect(r2.contributors).toHaveLength(2);
-    const epochs = (await h.admin.audit({ federationId: f.id })).filter((e) => e.action === 'key_epoch.started').map((e) => JSON.parse(e.detail) as { members: string[] });
+    const epochs = (await h.admin.audit({ federationId: f.id }))
+      .filter((e) => e.action === 'key_epoch.started')
+      .map((e) => JSON.parse(e.detail) as { members: string[] });
     expect(epochs.at(-1)!.members).not.toContain(victim.id);
     const revocation = (await h.admin.audit({ federationId: f.id })).find((e) => e.action === 'participant.revoked')!;
     expect(revocation.actor).toMatch(/^tok_/);

@@ -29,11 +29,24 @@ const histogram = (seed: number) => {
 };
 
 /** Runs one plaintext round with both members; returns the round and its published model. */
-async function publishedRound(h: Harness, fedId: string, members: CoordinatorClient[], numParams: number, deadlineSeconds = 60) {
+async function publishedRound(
+  h: Harness,
+  fedId: string,
+  members: CoordinatorClient[],
+  numParams: number,
+  deadlineSeconds = 60,
+) {
   const round = await h.admin.openRound(fedId, { deadlineSeconds });
   await waitFor('collecting', async () => (await h.admin.round(round.id)).state === 'collecting');
   for (const c of members) {
-    await c.uploadUpdate({ roundId: round.id, baseModelVersionId: round.baseModelVersionId, encoding: 'PAYLOAD_ENCODING_FLOAT32_LE', numParams, numSamples: 10, payload: encodeFloat32(new Float32Array(numParams).fill(0.5)) });
+    await c.uploadUpdate({
+      roundId: round.id,
+      baseModelVersionId: round.baseModelVersionId,
+      encoding: 'PAYLOAD_ENCODING_FLOAT32_LE',
+      numParams,
+      numSamples: 10,
+      payload: encodeFloat32(new Float32Array(numParams).fill(0.5)),
+    });
   }
   return waitFor('published', async () => {
     const r = await h.admin.round(round.id);
@@ -43,12 +56,26 @@ async function publishedRound(h: Harness, fedId: string, members: CoordinatorCli
 
 const sendHistogram = (c: CoordinatorClient, roundId: string, modelVersionId: string, seed: number) => {
   const fields = encodeEvaluationContribution(histogram(seed), spec);
-  return c.uploadUpdate({ roundId, baseModelVersionId: modelVersionId, encoding: 'PAYLOAD_ENCODING_UINT32_LE', numParams: 0, numSamples: 0, payload: Buffer.from(fields.buffer), kind: 'evaluation' });
+  return c.uploadUpdate({
+    roundId,
+    baseModelVersionId: modelVersionId,
+    encoding: 'PAYLOAD_ENCODING_UINT32_LE',
+    numParams: 0,
+    numSamples: 0,
+    payload: Buffer.from(fields.buffer),
+    kind: 'evaluation',
+  });
 };
 
 const wire = (seed: number) => {
   const h = histogram(seed);
-  return { bins: h.bins, negatives: Array.from(h.negatives), positives: Array.from(h.positives), sumSquaredError: h.sumSquaredError, sumLogLoss: h.sumLogLoss };
+  return {
+    bins: h.bins,
+    negatives: Array.from(h.negatives),
+    positives: Array.from(h.positives),
+    sumSquaredError: h.sumSquaredError,
+    sumLogLoss: h.sumLogLoss,
+  };
 };
 
 describe(`federated evaluation at the coordinator (${testDatabaseKind()})`, () => {
@@ -63,10 +90,14 @@ describe(`federated evaluation at the coordinator (${testDatabaseKind()})`, () =
     const [a, b] = [await enrolledClient(h, f.id, 'bank-a'), await enrolledClient(h, f.id, 'bank-b')];
     const round = await publishedRound(h, f.id, [a.client, b.client], f.numParams);
     await sendHistogram(a.client, round.id, round.resultModelVersionId!, 1);
-    const ev = await waitFor('evaluation closed', async () => {
-      const e = await h.admin.evaluation(round.resultModelVersionId!);
-      return e.state !== 'collecting' && e;
-    }, 30_000);
+    const ev = await waitFor(
+      'evaluation closed',
+      async () => {
+        const e = await h.admin.evaluation(round.resultModelVersionId!);
+        return e.state !== 'collecting' && e;
+      },
+      30_000,
+    );
     expect(ev.state).toBe('failed');
     expect(ev.failureReason).toMatch(/1 of 2 required evaluation histograms/);
     expect(ev.metrics).toBeNull();
@@ -74,26 +105,52 @@ describe(`federated evaluation at the coordinator (${testDatabaseKind()})`, () =
     const err = await a.client.downloadAggregate(round.id, 'evaluation').catch((e: unknown) => e);
     expect((err as CoordinatorCallError).reason).toBe('AGGREGATE_NOT_READY');
     expect((await h.admin.round(round.id)).state).toBe('published');
-    expect((await h.admin.audit({ federationId: f.id })).some((e) => e.action === 'evaluation.failed' && e.subject === round.resultModelVersionId)).toBe(true);
+    expect(
+      (await h.admin.audit({ federationId: f.id })).some(
+        (e) => e.action === 'evaluation.failed' && e.subject === round.resultModelVersionId,
+      ),
+    ).toBe(true);
   });
 
   it('sums histograms, takes the first decrypted report, confirms an identical one and refuses (and audits) a different one', async () => {
     const f = await h.admin.createFederation({ ...plan, name: 'fed-eval-report' });
-    const [a, b, outsider] = [await enrolledClient(h, f.id, 'bank-a'), await enrolledClient(h, f.id, 'bank-b'), await enrolledClient(h, f.id, 'bank-c')];
+    const [a, b, outsider] = [
+      await enrolledClient(h, f.id, 'bank-a'),
+      await enrolledClient(h, f.id, 'bank-b'),
+      await enrolledClient(h, f.id, 'bank-c'),
+    ];
     // The third member never trains: the round closes at its deadline with two.
     const round = await publishedRound(h, f.id, [a.client, b.client], f.numParams, 3);
     const model = round.resultModelVersionId!;
     // A histogram scored with another model, or sent twice, is refused.
-    expect(((await sendHistogram(a.client, round.id, round.baseModelVersionId, 1).catch((e: unknown) => e)) as CoordinatorCallError).reason).toBe('WRONG_MODEL');
+    expect(
+      (
+        (await sendHistogram(a.client, round.id, round.baseModelVersionId, 1).catch(
+          (e: unknown) => e,
+        )) as CoordinatorCallError
+      ).reason,
+    ).toBe('WRONG_MODEL');
     await sendHistogram(a.client, round.id, model, 1);
-    expect(((await sendHistogram(a.client, round.id, model, 1).catch((e: unknown) => e)) as CoordinatorCallError).reason).toBe('DUPLICATE_EVALUATION');
+    expect(
+      ((await sendHistogram(a.client, round.id, model, 1).catch((e: unknown) => e)) as CoordinatorCallError).reason,
+    ).toBe('DUPLICATE_EVALUATION');
     await sendHistogram(b.client, round.id, model, 2);
     // The third member sends nothing: the sum closes at the deadline with two.
-    await waitFor('evaluation decrypting', async () => (await h.admin.evaluation(model)).state === 'decrypting', 30_000);
+    await waitFor(
+      'evaluation decrypting',
+      async () => (await h.admin.evaluation(model)).state === 'decrypting',
+      30_000,
+    );
     const sum = await a.client.downloadAggregate(round.id, 'evaluation');
     expect(sum).toMatchObject({ contributors: 2, encoding: 'PAYLOAD_ENCODING_FLOAT64_LE' });
     // Only members whose histograms are in the sum may read or report it.
-    expect(((await outsider.client.downloadAggregate(round.id, 'evaluation').catch((e: unknown) => e)) as CoordinatorCallError).reason).toBe('NOT_A_CONTRIBUTOR');
+    expect(
+      (
+        (await outsider.client
+          .downloadAggregate(round.id, 'evaluation')
+          .catch((e: unknown) => e)) as CoordinatorCallError
+      ).reason,
+    ).toBe('NOT_A_CONTRIBUTOR');
 
     const summed = wire(1);
     const other = wire(2);
@@ -102,9 +159,13 @@ describe(`federated evaluation at the coordinator (${testDatabaseKind()})`, () =
     summed.sumSquaredError += other.sumSquaredError;
     summed.sumLogLoss += other.sumLogLoss;
     // A malformed report lists its problems and changes nothing.
-    const bad = await a.client.submitEvaluation(round.id, model, 2, { ...summed, negatives: summed.negatives.slice(1), sumLogLoss: -1 }, 0).catch((e: unknown) => e);
+    const bad = await a.client
+      .submitEvaluation(round.id, model, 2, { ...summed, negatives: summed.negatives.slice(1), sumLogLoss: -1 }, 0)
+      .catch((e: unknown) => e);
     expect((bad as CoordinatorCallError).reason).toBe('BAD_HISTOGRAM');
-    expect((bad as Error).message).toMatch(new RegExp(`negatives has ${summed.bins - 1} counts, expected ${summed.bins}`));
+    expect((bad as Error).message).toMatch(
+      new RegExp(`negatives has ${summed.bins - 1} counts, expected ${summed.bins}`),
+    );
     expect((await h.admin.evaluation(model)).state).toBe('decrypting');
 
     await a.client.submitEvaluation(round.id, model, 2, summed, 0);
@@ -120,7 +181,9 @@ describe(`federated evaluation at the coordinator (${testDatabaseKind()})`, () =
     expect((refused as CoordinatorCallError).reason).toBe('EVALUATION_MISMATCH');
     expect((await h.admin.evaluation(model)).metrics!.numExamples).toBe(400);
     const audit = await h.admin.audit({ federationId: f.id });
-    expect(audit.filter((e) => e.action === 'evaluation.mismatch' && e.actor === b.identity.participantId)).toHaveLength(1);
+    expect(
+      audit.filter((e) => e.action === 'evaluation.mismatch' && e.actor === b.identity.participantId),
+    ).toHaveLength(1);
     expect(audit.filter((e) => e.action === 'evaluation.complete')).toHaveLength(1);
   });
 });

@@ -6,7 +6,9 @@ import { generateConsortium, toCsv } from '@syndicate/examples';
 import { decodeFloat32, type TrainingPlanInput } from '@syndicate/protocol';
 import { freshDatabaseUrl, testDatabaseKind } from '../support/database';
 
-const plan: TrainingPlanInput = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'examples', 'credit-risk', 'plan-logistic.json'), 'utf8'));
+const plan: TrainingPlanInput = JSON.parse(
+  fs.readFileSync(path.join(__dirname, '..', '..', '..', 'examples', 'credit-risk', 'plan-logistic.json'), 'utf8'),
+);
 
 /**
  * A coordinator and three agents as separate processes over real gRPC: the

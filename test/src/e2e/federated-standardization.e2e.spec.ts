@@ -13,10 +13,17 @@ import { freshDatabaseUrl, testDatabaseKind } from '../support/database';
 const execFileAsync = promisify(execFile);
 const AGENT_MAIN = require.resolve('@syndicate/participant/dist/cli/main.js');
 
-const basePlan: TrainingPlanInput = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'examples', 'credit-risk', 'plan-logistic.json'), 'utf8'));
+const basePlan: TrainingPlanInput = JSON.parse(
+  fs.readFileSync(path.join(__dirname, '..', '..', '..', 'examples', 'credit-risk', 'plan-logistic.json'), 'utf8'),
+);
 
 /** Population mean and standard deviation of a column over every bank's training rows (its holdout split off): what pooling would give. */
-function pooled(csvs: string[], column: string, log1p: boolean, holdout: { fraction: number; seed: number }): { n: number; mean: number; sd: number } {
+function pooled(
+  csvs: string[],
+  column: string,
+  log1p: boolean,
+  holdout: { fraction: number; seed: number },
+): { n: number; mean: number; sd: number } {
   const xs: number[] = [];
   for (const file of csvs) {
     const [header, ...rows] = fs.readFileSync(file, 'utf8').trim().split('\n');
@@ -43,20 +50,39 @@ describe(`federated standardisation (${testDatabaseKind()})`, () => {
         return { name: b.name, csv };
       });
     const features = (basePlan.schema as { features: Record<string, unknown>[] }).features.map((f) =>
-      f.name === 'income' || f.name === 'age' ? { name: f.name, type: 'numeric', log1p: f.log1p ?? false, standardize: 'federated' } : f,
+      f.name === 'income' || f.name === 'age'
+        ? { name: f.name, type: 'numeric', log1p: f.log1p ?? false, standardize: 'federated' }
+        : f,
     );
-    const plan = { ...basePlan, name: 'std-federated', schema: { ...basePlan.schema, features }, rounds: { ...basePlan.rounds, minParticipants: 3 }, aggregation: { mode: 'secure' } };
+    const plan = {
+      ...basePlan,
+      name: 'std-federated',
+      schema: { ...basePlan.schema, features },
+      rounds: { ...basePlan.rounds, minParticipants: 3 },
+      aggregation: { mode: 'secure' },
+    };
     const planPath = path.join(dir, 'plan.json');
     fs.writeFileSync(planPath, JSON.stringify(plan));
     const databaseUrl = await freshDatabaseUrl('std');
-    const result = await runSimulation({ planPath, banks, rounds: 2, outFile: path.join(dir, 'results.json'), workDir: path.join(dir, 'work'), databaseUrl, deadlineSeconds: 120 });
+    const result = await runSimulation({
+      planPath,
+      banks,
+      rounds: 2,
+      outFile: path.join(dir, 'results.json'),
+      workDir: path.join(dir, 'work'),
+      databaseUrl,
+      deadlineSeconds: 120,
+    });
     expect(result.rounds.map((r) => r.state)).toEqual(['published', 'published']);
     expect(result.final!.global!.auc).toBeGreaterThan(0.6);
 
     const ds = new DataSource(dataSourceOptions(databaseUrl));
     await ds.initialize();
     try {
-      const [f] = (await ds.query('SELECT "featureMomentsJson", "featureStatsRoundId" FROM federations')) as { featureMomentsJson: string; featureStatsRoundId: string }[];
+      const [f] = (await ds.query('SELECT "featureMomentsJson", "featureStatsRoundId" FROM federations')) as {
+        featureMomentsJson: string;
+        featureStatsRoundId: string;
+      }[];
       const moments = JSON.parse(f.featureMomentsJson) as { count: number[]; sum: number[]; sumSquares: number[] };
       const csvs = banks.map((b) => b.csv);
       const { holdout } = parseTrainingPlan(plan);
@@ -76,16 +102,36 @@ describe(`federated standardisation (${testDatabaseKind()})`, () => {
     } finally {
       await ds.destroy();
     }
-    for (const b of banks) expect(fs.readFileSync(path.join(dir, 'work', `agent-${b.name}.log`), 'utf8')).toContain('consortium standardisation applied');
+    for (const b of banks)
+      expect(fs.readFileSync(path.join(dir, 'work', `agent-${b.name}.log`), 'utf8')).toContain(
+        'consortium standardisation applied',
+      );
 
     // `syndicate-agent benefit` on a bank's machine scores the global model with the consortium scaling the agent
     // recorded: the same figures the agent computed on its holdout in the round, not those of unscaled inputs.
     const bank = banks[0];
     const stateDir = path.join(dir, 'work', 'agents', bank.name);
     const weights = path.join(dir, 'results.weights.f32');
-    const benefit = await execFileAsync(process.execPath, [AGENT_MAIN, 'benefit', '--state-dir', stateDir, '--data', bank.csv, '--global-weights', weights, '--rounds', '2', '--json']);
-    const report = JSON.parse(benefit.stdout) as { global: { rocAuc: number; ks: number; numExamples: number }; local_only: { rocAuc: number } };
-    const during = JSON.parse(fs.readFileSync(path.join(stateDir, 'evaluations', 'round-2.json'), 'utf8')) as { metrics: { rocAuc: number; ks: number; numExamples: number } };
+    const benefit = await execFileAsync(process.execPath, [
+      AGENT_MAIN,
+      'benefit',
+      '--state-dir',
+      stateDir,
+      '--data',
+      bank.csv,
+      '--global-weights',
+      weights,
+      '--rounds',
+      '2',
+      '--json',
+    ]);
+    const report = JSON.parse(benefit.stdout) as {
+      global: { rocAuc: number; ks: number; numExamples: number };
+      local_only: { rocAuc: number };
+    };
+    const during = JSON.parse(fs.readFileSync(path.join(stateDir, 'evaluations', 'round-2.json'), 'utf8')) as {
+      metrics: { rocAuc: number; ks: number; numExamples: number };
+    };
     expect(report.global.numExamples).toBe(during.metrics.numExamples);
     expect(report.global.rocAuc).toBeCloseTo(during.metrics.rocAuc, 6);
     expect(report.global.ks).toBeCloseTo(during.metrics.ks, 6);
@@ -93,8 +139,21 @@ describe(`federated standardisation (${testDatabaseKind()})`, () => {
 
     // Without the recorded scaling it refuses rather than score unscaled inputs.
     fs.rmSync(path.join(stateDir, 'standardization.json'));
-    const refused = await execFileAsync(process.execPath, [AGENT_MAIN, 'benefit', '--state-dir', stateDir, '--data', bank.csv, '--global-weights', weights, '--rounds', '1']).catch((err: { code: number; stderr: string }) => err);
+    const refused = await execFileAsync(process.execPath, [
+      AGENT_MAIN,
+      'benefit',
+      '--state-dir',
+      stateDir,
+      '--data',
+      bank.csv,
+      '--global-weights',
+      weights,
+      '--rounds',
+      '1',
+    ]).catch((err: { code: number; stderr: string }) => err);
     expect('code' in refused && refused.code).toBe(1);
-    expect((refused as { stderr: string }).stderr).toMatch(/scales income, age with consortium statistics.*standardization\.json does not exist yet/);
+    expect((refused as { stderr: string }).stderr).toMatch(
+      /scales income, age with consortium statistics.*standardization\.json does not exist yet/,
+    );
   });
 });

@@ -4,7 +4,13 @@ import { mkdtemp, rm, writeFile } from 'fs/promises';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { promisify } from 'util';
-import { buildScoreHistogram, federatedMetrics, parseTrainingPlan, seededRandom, type ScoreHistogram } from '@syndicate/protocol';
+import {
+  buildScoreHistogram,
+  federatedMetrics,
+  parseTrainingPlan,
+  seededRandom,
+  type ScoreHistogram,
+} from '@syndicate/protocol';
 import { renderHtmlReport } from '@syndicate/coordinator/dist/reports/html-report';
 import { reportPlanSummary, type ReportData } from '@syndicate/coordinator/dist/reports/report-data';
 
@@ -14,7 +20,11 @@ const CHROMIUM = '/usr/bin/chromium';
 const run = promisify(execFile);
 
 /** Metrics through the real pipeline: synthetic holdout scores -> summed histogram -> federated metrics. */
-function roundMetrics(strength: number, seed: number, reference?: ScoreHistogram): { h: ScoreHistogram; m: ReturnType<typeof federatedMetrics> } {
+function roundMetrics(
+  strength: number,
+  seed: number,
+  reference?: ScoreHistogram,
+): { h: ScoreHistogram; m: ReturnType<typeof federatedMetrics> } {
   const random = seededRandom(seed);
   const scores: number[] = [];
   const labels: number[] = [];
@@ -35,7 +45,11 @@ function sampleReport(): ReportData {
     model: { template: 'logistic_regression' },
   });
   const first = roundMetrics(0.4, 1);
-  const rounds = [1, 2, 3, 4].map((n) => ({ number: n, contributors: 3, metrics: n === 1 ? first.m : roundMetrics(0.4 + n * 0.15, n, first.h).m }));
+  const rounds = [1, 2, 3, 4].map((n) => ({
+    number: n,
+    contributors: 3,
+    metrics: n === 1 ? first.m : roundMetrics(0.4 + n * 0.15, n, first.h).m,
+  }));
   return {
     federationName: 'Consortium <script>alert(1)</script>',
     plan: reportPlanSummary(plan),

@@ -8,7 +8,9 @@ import { startAgentProcess, waitFor } from '../support/agent-process';
 import { startHarness, type Harness } from '../support/coordinator-harness';
 import { testDatabaseKind } from '../support/database';
 
-const base: TrainingPlanInput = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'examples', 'credit-risk', 'plan-logistic.json'), 'utf8'));
+const base: TrainingPlanInput = JSON.parse(
+  fs.readFileSync(path.join(__dirname, '..', '..', '..', 'examples', 'credit-risk', 'plan-logistic.json'), 'utf8'),
+);
 
 /**
  * Members-only: a bank that joins after round 1 gets the next key epoch, and the
@@ -31,9 +33,18 @@ describe(`key epochs follow membership (${testDatabaseKind()})`, () => {
       return { name: b.name, file };
     });
     h = await startHarness('rotation');
-    const plan = { ...base, name: 'rotation', rounds: { ...base.rounds, minParticipants: 2, deadlineSeconds: 90 }, aggregation: { mode: 'secure', secure: { clip: 4, releasePolicy: 'members-only' } } };
+    const plan = {
+      ...base,
+      name: 'rotation',
+      rounds: { ...base.rounds, minParticipants: 2, deadlineSeconds: 90 },
+      aggregation: { mode: 'secure', secure: { clip: 4, releasePolicy: 'members-only' } },
+    };
     const f = await h.admin.createFederation(plan);
-    const connected = (n: number) => waitFor(`${n} agents connected`, async () => (await h.admin.participants(f.id)).filter((p) => p.connected).length >= n);
+    const connected = (n: number) =>
+      waitFor(
+        `${n} agents connected`,
+        async () => (await h.admin.participants(f.id)).filter((p) => p.connected).length >= n,
+      );
     const published = (roundId: string) =>
       waitFor(`round ${roundId} published`, async () => {
         const r = await h.admin.round(roundId);

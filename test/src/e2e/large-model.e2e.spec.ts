@@ -1,4 +1,10 @@
-import { decodeFloat32, encodeFloat32, modelLayout, parseTrainingPlan, type TrainingPlanInput } from '@syndicate/protocol';
+import {
+  decodeFloat32,
+  encodeFloat32,
+  modelLayout,
+  parseTrainingPlan,
+  type TrainingPlanInput,
+} from '@syndicate/protocol';
 import { startHarness, type Harness } from '../support/coordinator-harness';
 import { testDatabaseKind } from '../support/database';
 import { enrolledClient, nextTask } from '../support/light-agent';

@@ -44,12 +44,40 @@ const listening = (port: number) =>
     const pki = await testPki();
     const databaseUrl = await freshDatabaseUrl('takeover');
     const { token } = await initDatabase(databaseUrl, { roles: ['admin', 'data-scientist', 'auditor'] });
-    const ports = { grpcA: await freePort(), httpA: await freePort(), grpcB: await freePort(), httpB: await freePort() };
+    const ports = {
+      grpcA: await freePort(),
+      httpA: await freePort(),
+      grpcB: await freePort(),
+      httpB: await freePort(),
+    };
     const start = (name: string, grpc: number, http: number) => {
       const p = spawn(
         process.execPath,
-        [cli, 'serve', '--database', databaseUrl, '--grpc-port', String(grpc), '--http-port', String(http), '--tick-ms', '100', '--log-level', 'info', '--tls-cert', pki.coordinatorCert, '--tls-key', pki.coordinatorKey],
-        { stdio: ['ignore', fs.openSync(path.join(dir, `${name}.log`), 'w'), fs.openSync(path.join(dir, `${name}.log`), 'a')] },
+        [
+          cli,
+          'serve',
+          '--database',
+          databaseUrl,
+          '--grpc-port',
+          String(grpc),
+          '--http-port',
+          String(http),
+          '--tick-ms',
+          '100',
+          '--log-level',
+          'info',
+          '--tls-cert',
+          pki.coordinatorCert,
+          '--tls-key',
+          pki.coordinatorKey,
+        ],
+        {
+          stdio: [
+            'ignore',
+            fs.openSync(path.join(dir, `${name}.log`), 'w'),
+            fs.openSync(path.join(dir, `${name}.log`), 'a'),
+          ],
+        },
       );
       procs.push(p);
       return p;
@@ -71,15 +99,40 @@ const listening = (port: number) =>
 
     // Each member reaches a different replica; the admin works against the follower.
     const f = await adminB.createFederation(plan);
-    const m1 = await enrolledClient({ admin: adminB, grpcAddress: `localhost:${ports.grpcA}`, transport: { caFile: pki.caCert } }, f.id, 'alpine');
-    const m2 = await enrolledClient({ admin: adminB, grpcAddress: `localhost:${ports.grpcB}`, transport: { caFile: pki.caCert } }, f.id, 'baltic');
+    const m1 = await enrolledClient(
+      { admin: adminB, grpcAddress: `localhost:${ports.grpcA}`, transport: { caFile: pki.caCert } },
+      f.id,
+      'alpine',
+    );
+    const m2 = await enrolledClient(
+      { admin: adminB, grpcAddress: `localhost:${ports.grpcB}`, transport: { caFile: pki.caCert } },
+      f.id,
+      'baltic',
+    );
     const upload = (m: typeof m1, r: { id: string; baseModelVersionId: string }) =>
-      m.client.uploadUpdate({ roundId: r.id, baseModelVersionId: r.baseModelVersionId, encoding: 'PAYLOAD_ENCODING_FLOAT32_LE', numParams: f.numParams, numSamples: 10, payload: encodeFloat32(new Float32Array(f.numParams).fill(1)) });
+      m.client.uploadUpdate({
+        roundId: r.id,
+        baseModelVersionId: r.baseModelVersionId,
+        encoding: 'PAYLOAD_ENCODING_FLOAT32_LE',
+        numParams: f.numParams,
+        numSamples: 10,
+        payload: encodeFloat32(new Float32Array(f.numParams).fill(1)),
+      });
     const members = [m1.identity.participantId, m2.identity.participantId].sort();
     // Each member holds its task stream open on its own replica.
-    const streams = [m1, m2].map((m) => m.client.subscribe('test').on('error', () => undefined).on('data', () => undefined));
+    const streams = [m1, m2].map((m) =>
+      m.client
+        .subscribe('test')
+        .on('error', () => undefined)
+        .on('data', () => undefined),
+    );
     // Presence is shared: either replica's admin API sees both members online.
-    for (const admin of [adminA, adminB]) await waitFor('both members online on every replica', async () => (await admin.participants(f.id)).every((p) => p.connected), 30_000);
+    for (const admin of [adminA, adminB])
+      await waitFor(
+        'both members online on every replica',
+        async () => (await admin.participants(f.id)).every((p) => p.connected),
+        30_000,
+      );
 
     // Round 1: opened on the follower, moved by the leader, updates through both replicas at once.
     const r1 = await adminB.openRound(f.id);
@@ -98,10 +151,14 @@ const listening = (port: number) =>
     a.kill('SIGKILL');
     await waitFor('replica B to take over', async () => (await role(adminB)) === 'leader', 60_000);
     await upload(m2, r2);
-    const done2 = await waitFor('round 2 published by B', async () => {
-      const r = await adminB.round(r2.id);
-      return r.state === 'published' && r;
-    }, 60_000);
+    const done2 = await waitFor(
+      'round 2 published by B',
+      async () => {
+        const r = await adminB.round(r2.id);
+        return r.state === 'published' && r;
+      },
+      60_000,
+    );
     // The update A accepted before it died is in the published round, exactly once.
     expect(done2.contributors.map((c) => c.participantId).sort()).toEqual(members);
     expect((await adminB.verifyAudit()).ok).toBe(true);

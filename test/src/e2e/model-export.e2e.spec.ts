@@ -32,7 +32,11 @@ const schema = {
   ],
   target: { name: 'default' },
 };
-const mlp = parseTrainingPlan({ name: 'export-mlp', schema, model: { template: 'mlp', hiddenUnits: [8, 4], activation: 'tanh' } });
+const mlp = parseTrainingPlan({
+  name: 'export-mlp',
+  schema,
+  model: { template: 'mlp', hiddenUnits: [8, 4], activation: 'tanh' },
+});
 const logistic = parseTrainingPlan({ name: 'export-lr', schema, model: { template: 'logistic_regression' } });
 /** A hand-written Sequential: Dropout, a bias-free hard_sigmoid layer, elu, sigmoid output. */
 const custom = parseTrainingPlan({
@@ -123,7 +127,9 @@ async function serve(dir: string): Promise<{ url: string; close(): Promise<void>
     const name = path.basename(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
     readFile(path.join(dir, name)).then(
       (body) => {
-        res.writeHead(200, { 'Content-Type': name.endsWith('.json') ? 'application/json' : 'application/octet-stream' });
+        res.writeHead(200, {
+          'Content-Type': name.endsWith('.json') ? 'application/json' : 'application/octet-stream',
+        });
         res.end(body);
       },
       () => {
@@ -155,11 +161,17 @@ describe('model export: TensorFlow.js layers-model and plain JSON', () => {
     ['tfjs_layers with Dropout', custom],
   ])('%s: the topology and manifest are what tfjs itself writes for the SDK model', async (_name, plan) => {
     const model = sdkModel(plan, randomWeights(plan, 1));
-    const own = model.toJSON(null, false) as unknown as { config: { name: string; layers: { config: Record<string, unknown> }[] } };
+    const own = model.toJSON(null, false) as unknown as {
+      config: { name: string; layers: { config: Record<string, unknown> }[] };
+    };
     const ours = layersModelTopology(plan);
     // The SDK starts from zeros (its weights are set right after); the export names tfjs's Glorot default instead.
-    const withoutInit = (layers: { config: Record<string, unknown> }[]) => layers.map((l) => ({ ...l, config: { ...l.config, kernel_initializer: undefined } }));
-    expect({ ...ours, config: { name: own.config.name, layers: withoutInit(ours.config.layers) } }).toEqual({ ...own, config: { ...own.config, layers: withoutInit(own.config.layers) } });
+    const withoutInit = (layers: { config: Record<string, unknown> }[]) =>
+      layers.map((l) => ({ ...l, config: { ...l.config, kernel_initializer: undefined } }));
+    expect({ ...ours, config: { name: own.config.name, layers: withoutInit(ours.config.layers) } }).toEqual({
+      ...own,
+      config: { ...own.config, layers: withoutInit(own.config.layers) },
+    });
 
     let saved: tf.io.ModelArtifacts | undefined;
     await model.save(
@@ -170,7 +182,9 @@ describe('model export: TensorFlow.js layers-model and plain JSON', () => {
     );
     expect(saved?.weightSpecs).toEqual(weightsManifest(modelLayout(plan)));
     // tfjs accepts our JSON as a model description on its own.
-    const rebuilt = await tf.models.modelFromJSON({ modelTopology: ours as unknown as tf.io.ModelJSON['modelTopology'] });
+    const rebuilt = await tf.models.modelFromJSON({
+      modelTopology: ours as unknown as tf.io.ModelJSON['modelTopology'],
+    });
     expect(rebuilt.layers.map((l) => l.name)).toEqual(model.layers.map((l) => l.name));
     model.dispose();
     rebuilt.dispose();
@@ -196,8 +210,14 @@ describe('model export: TensorFlow.js layers-model and plain JSON', () => {
       // The weights arrive bit for bit.
       const loadedWeights = loaded.getWeights().map((w) => Array.from(w.dataSync()));
       expect(Float32Array.from(loadedWeights.flat())).toEqual(weights);
-      const meta = loaded.getUserDefinedMetadata() as { syndicate: { plan: { name: string; sha256: string }; roundNumber: number; inputDim: number } };
-      expect(meta.syndicate).toMatchObject({ plan: { name: plan.name, sha256: 'cd'.repeat(32) }, roundNumber: 7, inputDim: 5 });
+      const meta = loaded.getUserDefinedMetadata() as {
+        syndicate: { plan: { name: string; sha256: string }; roundNumber: number; inputDim: number };
+      };
+      expect(meta.syndicate).toMatchObject({
+        plan: { name: plan.name, sha256: 'cd'.repeat(32) },
+        roundNumber: 7,
+        inputDim: 5,
+      });
 
       // The plain-JSON export describes the same function.
       const doc = jsonWeights(plan, weights);

@@ -15,7 +15,11 @@ const plan: TrainingPlanInput = {
   rounds: { minParticipants: 2, deadlineSeconds: 30 },
 };
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 20_000): Promise<T> {
+async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined | null | false>,
+  timeoutMs = 20_000,
+): Promise<T> {
   const started = Date.now();
   for (;;) {
     const v = await probe();
@@ -43,9 +47,22 @@ describe(`scheduled rounds with an injected clock (${testDatabaseKind()})`, () =
 
   const rounds = () => h.admin.rounds(federationId);
   const upload = (m: CoordinatorClient, r: RoundView) =>
-    m.uploadUpdate({ roundId: r.id, baseModelVersionId: r.baseModelVersionId, encoding: 'PAYLOAD_ENCODING_FLOAT32_LE', numParams, numSamples: 10, payload: encodeFloat32(new Float32Array(numParams).fill(r.number)) });
-  const openRound = (number: number) => until(`round ${number} to open`, async () => (await rounds()).find((r) => r.number === number && r.state === 'collecting'));
-  const settled = (number: number) => until(`round ${number} to finish`, async () => (await rounds()).find((r) => r.number === number && (r.state === 'published' || r.state === 'failed')));
+    m.uploadUpdate({
+      roundId: r.id,
+      baseModelVersionId: r.baseModelVersionId,
+      encoding: 'PAYLOAD_ENCODING_FLOAT32_LE',
+      numParams,
+      numSamples: 10,
+      payload: encodeFloat32(new Float32Array(numParams).fill(r.number)),
+    });
+  const openRound = (number: number) =>
+    until(`round ${number} to open`, async () =>
+      (await rounds()).find((r) => r.number === number && r.state === 'collecting'),
+    );
+  const settled = (number: number) =>
+    until(`round ${number} to finish`, async () =>
+      (await rounds()).find((r) => r.number === number && (r.state === 'published' || r.state === 'failed')),
+    );
 
   it('opens rounds only inside the window, honours quorum and deadline, and continues after a restart without duplicating or skipping', async () => {
     // Two one-minute windows: at T and at T + 2 min (every hour).
@@ -59,8 +76,21 @@ describe(`scheduled rounds with an injected clock (${testDatabaseKind()})`, () =
     identities = [];
     for (const name of ['alpine', 'baltic']) identities.push((await enrolledClient(h, federationId, name)).identity);
     members = identities.map((i) => new CoordinatorClient(i));
-    const schedule = await h.admin.createSchedule(federationId, { cron: `${m1},${m2} * * * *`, timeZone: 'UTC', windowMinutes: 1, rounds: 3, onQuorumMissed: 'retry' });
-    expect(schedule).toMatchObject({ status: 'active', minParticipants: 2, deadlineSeconds: 30, maxDurationSeconds: 60, currentWindow: null, nextWindowStart: T });
+    const schedule = await h.admin.createSchedule(federationId, {
+      cron: `${m1},${m2} * * * *`,
+      timeZone: 'UTC',
+      windowMinutes: 1,
+      rounds: 3,
+      onQuorumMissed: 'retry',
+    });
+    expect(schedule).toMatchObject({
+      status: 'active',
+      minParticipants: 2,
+      deadlineSeconds: 30,
+      maxDurationSeconds: 60,
+      currentWindow: null,
+      nextWindowStart: T,
+    });
 
     // Before the window: nothing opens.
     await ticks(5);
@@ -132,7 +162,10 @@ describe(`scheduled rounds with an injected clock (${testDatabaseKind()})`, () =
     expect(frozen.state).toBe('collecting');
     expect(frozen.contributors).toHaveLength(1);
     // A paused schedule cannot be paused twice.
-    await expect(h.admin.controlSchedule(s.id, 'pause')).rejects.toMatchObject({ status: 409, reason: 'SCHEDULE_STATE' });
+    await expect(h.admin.controlSchedule(s.id, 'pause')).rejects.toMatchObject({
+      status: 409,
+      reason: 'SCHEDULE_STATE',
+    });
 
     await h.admin.controlSchedule(s.id, 'resume');
     const resumed = await h.admin.round(r.id);
@@ -153,7 +186,9 @@ describe(`scheduled rounds with an injected clock (${testDatabaseKind()})`, () =
   });
 
   it('refuses a schedule with every problem listed', async () => {
-    const err = await h.admin.createSchedule(federationId, { cron: '61 * * * *', timeZone: 'Mars/Olympus', windowMinutes: 0, rounds: 1 }).catch((e: unknown) => e);
+    const err = await h.admin
+      .createSchedule(federationId, { cron: '61 * * * *', timeZone: 'Mars/Olympus', windowMinutes: 0, rounds: 1 })
+      .catch((e: unknown) => e);
     expect(err).toMatchObject({ status: 400, reason: 'INVALID_SCHEDULE' });
     const problems = (err as { problems: string[] }).problems.join('\n');
     expect(problems).toContain('timeZone');

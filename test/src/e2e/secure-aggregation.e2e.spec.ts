@@ -5,11 +5,32 @@ import * as path from 'path';
 import pino from 'pino';
 import { loadCoordinatorConfig, runSimulation, startCoordinator } from '@syndicate/coordinator';
 import { generateConsortium, toCsv } from '@syndicate/examples';
-import { CoordinatorClient, KeyRing, loadCsvDataset, loadIdentity, localEvaluationPath, predict, pullModel, splitHoldout, type LocalEvaluation } from '@syndicate/participant';
-import { decodeFloat32, encodeFloat32, exactMetrics, initialWeights, parseTrainingPlan, quantizationStep, planSecureSpec, type TrainingPlanInput } from '@syndicate/protocol';
+import {
+  CoordinatorClient,
+  KeyRing,
+  loadCsvDataset,
+  loadIdentity,
+  localEvaluationPath,
+  predict,
+  pullModel,
+  splitHoldout,
+  type LocalEvaluation,
+} from '@syndicate/participant';
+import {
+  decodeFloat32,
+  encodeFloat32,
+  exactMetrics,
+  initialWeights,
+  parseTrainingPlan,
+  quantizationStep,
+  planSecureSpec,
+  type TrainingPlanInput,
+} from '@syndicate/protocol';
 import { freshDatabaseUrl, testDatabaseKind } from '../support/database';
 
-const basePlan: TrainingPlanInput = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'examples', 'credit-risk', 'plan-logistic.json'), 'utf8'));
+const basePlan: TrainingPlanInput = JSON.parse(
+  fs.readFileSync(path.join(__dirname, '..', '..', '..', 'examples', 'credit-risk', 'plan-logistic.json'), 'utf8'),
+);
 
 function consortium(dir: string, scale: number) {
   const { banks } = generateConsortium({ seed: 21, scale });
@@ -20,8 +41,17 @@ function consortium(dir: string, scale: number) {
   });
 }
 
-function writePlan(dir: string, secure: { clip: number; releasePolicy: 'publish' | 'members-only' }, name: string): { planPath: string; plan: ReturnType<typeof parseTrainingPlan> } {
-  const input = { ...basePlan, name, rounds: { ...basePlan.rounds, minParticipants: 3 }, aggregation: { strategy: 'fedavg', mode: 'secure', secure } };
+function writePlan(
+  dir: string,
+  secure: { clip: number; releasePolicy: 'publish' | 'members-only' },
+  name: string,
+): { planPath: string; plan: ReturnType<typeof parseTrainingPlan> } {
+  const input = {
+    ...basePlan,
+    name,
+    rounds: { ...basePlan.rounds, minParticipants: 3 },
+    aggregation: { strategy: 'fedavg', mode: 'secure', secure },
+  };
   const planPath = path.join(dir, 'plan.json');
   fs.writeFileSync(planPath, JSON.stringify(input));
   return { planPath, plan: parseTrainingPlan(input) };
@@ -34,7 +64,16 @@ describe(`secure aggregation over real gRPC (${testDatabaseKind()})`, () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'syndicate-he-'));
     const banks = consortium(dir, 0.1);
     const { planPath, plan } = writePlan(dir, { clip: 4, releasePolicy: 'publish' }, 'he-fedavg');
-    const result = await runSimulation({ planPath, banks, rounds: 2, outFile: path.join(dir, 'results.json'), workDir: path.join(dir, 'work'), databaseUrl: await freshDatabaseUrl('he-fedavg'), keepUpdates: true, deadlineSeconds: 120 });
+    const result = await runSimulation({
+      planPath,
+      banks,
+      rounds: 2,
+      outFile: path.join(dir, 'results.json'),
+      workDir: path.join(dir, 'work'),
+      databaseUrl: await freshDatabaseUrl('he-fedavg'),
+      keepUpdates: true,
+      deadlineSeconds: 120,
+    });
     expect(result.rounds.map((r) => r.state)).toEqual(['published', 'published']);
 
     const locals = banks.map((b) => {
@@ -67,7 +106,11 @@ describe(`secure aggregation over real gRPC (${testDatabaseKind()})`, () => {
     const scores: number[] = [];
     const labels: number[] = [];
     for (const b of banks) {
-      const { holdout } = splitHoldout(await loadCsvDataset(b.csv, plan.schema), plan.holdout.fraction, plan.holdout.seed);
+      const { holdout } = splitHoldout(
+        await loadCsvDataset(b.csv, plan.schema),
+        plan.holdout.fraction,
+        plan.holdout.seed,
+      );
       scores.push(...(await predict(plan, published, holdout)));
       labels.push(...holdout.labels);
     }
@@ -78,10 +121,16 @@ describe(`secure aggregation over real gRPC (${testDatabaseKind()})`, () => {
     expect(Math.abs(global.ks - exact.ks)).toBeLessThan(0.001);
     expect(Math.abs(global.brier - exact.brier)).toBeLessThan(1e-6);
     // Each bank's own figures stayed with the bank: on its disk (simulate read them there), not in the coordinator's answers.
-    const own = JSON.parse(fs.readFileSync(localEvaluationPath(path.join(dir, 'work', 'agents', banks[0].name), 2), 'utf8')) as LocalEvaluation;
+    const own = JSON.parse(
+      fs.readFileSync(localEvaluationPath(path.join(dir, 'work', 'agents', banks[0].name), 2), 'utf8'),
+    ) as LocalEvaluation;
     expect(own.metrics.numExamples).toBeGreaterThan(0);
     expect(result.rounds[1].banks[banks[0].name].auc).toBe(own.metrics.rocAuc);
-    const fromCoordinator = JSON.stringify([result.rounds[1].global, result.rounds[1].evaluation, result.final!.metrics]);
+    const fromCoordinator = JSON.stringify([
+      result.rounds[1].global,
+      result.rounds[1].evaluation,
+      result.final!.metrics,
+    ]);
     for (const b of banks) expect(fromCoordinator).not.toContain(String(result.rounds[1].banks[b.name].auc));
     expect(fs.readFileSync(result.reportPath, 'utf8')).toContain('<svg');
   });
@@ -92,15 +141,31 @@ describe(`secure aggregation over real gRPC (${testDatabaseKind()})`, () => {
     const { planPath, plan } = writePlan(dir, { clip: 4, releasePolicy: 'members-only' }, 'he-private');
     const databaseUrl = await freshDatabaseUrl('he-private');
     const work = path.join(dir, 'work');
-    const result = await runSimulation({ planPath, banks, rounds: 1, outFile: path.join(dir, 'results.json'), workDir: work, databaseUrl, keepUpdates: true, deadlineSeconds: 120 });
+    const result = await runSimulation({
+      planPath,
+      banks,
+      rounds: 1,
+      outFile: path.join(dir, 'results.json'),
+      workDir: work,
+      databaseUrl,
+      keepUpdates: true,
+      deadlineSeconds: 120,
+    });
     expect(result.rounds[0].state).toBe('published');
     expect(result.final).toMatchObject({ weightsFormat: 'sealed', weightsPath: null });
 
     // An omniscient observer gathers the secrets: what members know and the coordinator must not.
     // Same database and the run's own certificates: the members' saved TLS settings still apply.
     const certs = path.join(work, 'certs');
-    const tls = { tlsCert: path.join(certs, 'coordinator.pem'), tlsKey: path.join(certs, 'coordinator.key'), tlsClientCa: path.join(certs, 'ca.pem') };
-    const coordinator = await startCoordinator(loadCoordinatorConfig({ databaseUrl, grpcPort: 0, httpPort: 0, logLevel: 'silent', ...tls }, {}), { logger: pino({ level: 'silent' }) });
+    const tls = {
+      tlsCert: path.join(certs, 'coordinator.pem'),
+      tlsKey: path.join(certs, 'coordinator.key'),
+      tlsClientCa: path.join(certs, 'ca.pem'),
+    };
+    const coordinator = await startCoordinator(
+      loadCoordinatorConfig({ databaseUrl, grpcPort: 0, httpPort: 0, logLevel: 'silent', ...tls }, {}),
+      { logger: pino({ level: 'silent' }) },
+    );
     const needles: Record<string, string> = {};
     try {
       const stateDir = path.join(work, 'agents', banks[0].name);
@@ -131,11 +196,18 @@ describe(`secure aggregation over real gRPC (${testDatabaseKind()})`, () => {
 
     // No log line of the run carries key material (members' or the federation's), hex or base64.
     for (const b of banks) {
-      const id = JSON.parse(fs.readFileSync(path.join(work, 'agents', b.name, 'identity.json'), 'utf8')) as { signingSecretKey: string; boxSecretKey: string };
+      const id = JSON.parse(fs.readFileSync(path.join(work, 'agents', b.name, 'identity.json'), 'utf8')) as {
+        signingSecretKey: string;
+        boxSecretKey: string;
+      };
       needles[`signing_key_${b.name}`] = Buffer.from(id.signingSecretKey, 'base64').subarray(0, 32).toString('hex');
       needles[`box_key_${b.name}`] = Buffer.from(id.boxSecretKey, 'base64').toString('hex');
     }
-    const logs = fs.readdirSync(work).filter((f) => f.endsWith('.log')).map((f) => fs.readFileSync(path.join(work, f), 'utf8')).join('\n');
+    const logs = fs
+      .readdirSync(work)
+      .filter((f) => f.endsWith('.log'))
+      .map((f) => fs.readFileSync(path.join(work, f), 'utf8'))
+      .join('\n');
     expect(logs.length).toBeGreaterThan(1000);
     // Nor an enrollment or API token, nor a TLS private key.
     expect(logs).not.toMatch(/syn_(enr|api)_[A-Za-z0-9_-]{16,}/);
@@ -143,7 +215,10 @@ describe(`secure aggregation over real gRPC (${testDatabaseKind()})`, () => {
     for (const [name, hex] of Object.entries(needles)) {
       if (name === 'control_initial_model') continue;
       const bytes = Buffer.from(hex, 'hex');
-      expect({ name, inLogs: logs.includes(hex) || logs.includes(bytes.toString('base64').slice(0, 24)) }).toEqual({ name, inLogs: false });
+      expect({ name, inLogs: logs.includes(hex) || logs.includes(bytes.toString('base64').slice(0, 24)) }).toEqual({
+        name,
+        inLogs: false,
+      });
     }
 
     const needlesFile = path.join(dir, 'needles.json');
@@ -151,11 +226,21 @@ describe(`secure aggregation over real gRPC (${testDatabaseKind()})`, () => {
     // The compiled script: a separate, fresh Node process.
     const snoop = path.resolve(__dirname, '..', '..', 'dist', 'support', 'coordinator-snoop.js');
     const out = await new Promise<string>((resolve, reject) =>
-      execFile(process.execPath, [snoop, databaseUrl, needlesFile], { maxBuffer: 1 << 24 }, (err, stdout, stderr) => (err ? reject(new Error(stderr || err.message)) : resolve(stdout))),
+      execFile(process.execPath, [snoop, databaseUrl, needlesFile], { maxBuffer: 1 << 24 }, (err, stdout, stderr) =>
+        err ? reject(new Error(stderr || err.message)) : resolve(stdout),
+      ),
     );
-    const report = JSON.parse(out) as { found: Record<string, string[]>; keyShares: number; sharesOpened: number; sealedModels: number; sealedModelsOpened: number; sums: { kind: string }[] };
+    const report = JSON.parse(out) as {
+      found: Record<string, string[]>;
+      keyShares: number;
+      sharesOpened: number;
+      sealedModels: number;
+      sealedModelsOpened: number;
+      sums: { kind: string }[];
+    };
     expect(report.found.control_initial_model.length).toBeGreaterThan(0);
-    for (const [name, where] of Object.entries(report.found)) if (name !== 'control_initial_model') expect({ name, where }).toEqual({ name, where: [] });
+    for (const [name, where] of Object.entries(report.found))
+      if (name !== 'control_initial_model') expect({ name, where }).toEqual({ name, where: [] });
     expect(report.keyShares).toBe(3);
     expect(report.sharesOpened).toBe(0);
     expect(report.sealedModels).toBeGreaterThan(0);

@@ -27,16 +27,37 @@ describe(`secure aggregation with a dropout (${testDatabaseKind()})`, () => {
 
   it('closes at the deadline without the dropped member and renormalises the weights', async () => {
     h = await startHarness('he-dropout');
-    r = await lightSecureRound(h, planInput, [['bank-a', 500], ['bank-b', 300], ['bank-c', 200]], { deadlineSeconds: 6 });
+    r = await lightSecureRound(
+      h,
+      planInput,
+      [
+        ['bank-a', 500],
+        ['bank-b', 300],
+        ['bank-c', 200],
+      ],
+      { deadlineSeconds: 6 },
+    );
     const [a, b, c] = r.members;
     c.inbox.close();
     c.client.close(); // counted, then gone
     const total = 1000;
     const deltas = { a: [0.2, -0.1], b: [-0.4, 0.3] };
     const rand = seededRandom(9);
-    for (const [m, d] of [[a, deltas.a], [b, deltas.b]] as const) {
+    for (const [m, d] of [
+      [a, deltas.a],
+      [b, deltas.b],
+    ] as const) {
       const payload = r.holder.encrypt(encodeWeightedDelta(d, m.n / total, r.spec, rand).fields);
-      await m.client.uploadUpdate({ roundId: r.train.roundId, baseModelVersionId: r.train.modelVersionId, encoding: 'PAYLOAD_ENCODING_BFV_PACKED', numParams: 2, numSamples: 0, payload, kind: 'model', keyEpoch: r.keyEpoch });
+      await m.client.uploadUpdate({
+        roundId: r.train.roundId,
+        baseModelVersionId: r.train.modelVersionId,
+        encoding: 'PAYLOAD_ENCODING_BFV_PACKED',
+        numParams: 2,
+        numSamples: 0,
+        payload,
+        kind: 'model',
+        keyEpoch: r.keyEpoch,
+      });
     }
     expect((await h.admin.round(r.train.roundId)).state).toBe('collecting'); // still waiting for bank-c
     await Promise.any([a.inbox.next('TASK_TYPE_APPLY', 30_000), b.inbox.next('TASK_TYPE_APPLY', 30_000)]);

@@ -41,7 +41,11 @@ describe(`secure aggregation refuses hostile input (${testDatabaseKind()})`, () 
 
   it('rejects forged, replayed, revoked, wrong-epoch, wrong-parameter-set and garbage updates; the sum holds only honest ones', async () => {
     h = await startHarness('he-hostile');
-    r = await lightSecureRound(h, planInput, [['bank-a', 500], ['bank-b', 300], ['bank-c', 200]]);
+    r = await lightSecureRound(h, planInput, [
+      ['bank-a', 500],
+      ['bank-b', 300],
+      ['bank-c', 200],
+    ]);
     const { members, holder, keyEpoch, spec } = r;
     const round = r.train;
     const f = { id: r.federationId };
@@ -52,9 +56,20 @@ describe(`secure aggregation refuses hostile input (${testDatabaseKind()})`, () 
     const fieldsA = encodeWeightedDelta([0.1, -0.2], 0.5, spec, rand).fields;
     const fieldsB = encodeWeightedDelta([-0.3, 0.05], 0.3, spec, rand).fields;
     const goodA = holder.encrypt(fieldsA);
-    const header = (m: Member, payload: Buffer, over: { keyEpoch?: number; signWith?: Uint8Array; phase?: 'PHASE_UPLOAD' | 'PHASE_COUNT' } = {}) => ({
+    const header = (
+      m: Member,
+      payload: Buffer,
+      over: { keyEpoch?: number; signWith?: Uint8Array; phase?: 'PHASE_UPLOAD' | 'PHASE_COUNT' } = {},
+    ) => ({
       envelope: signEnvelope(
-        { participantId: m.identity.participantId, federationId: f.id, roundId: round.roundId, phase: over.phase ?? 'PHASE_UPLOAD', keyEpoch: over.keyEpoch ?? keyEpoch, payloadSha256: sha256(payload) },
+        {
+          participantId: m.identity.participantId,
+          federationId: f.id,
+          roundId: round.roundId,
+          phase: over.phase ?? 'PHASE_UPLOAD',
+          keyEpoch: over.keyEpoch ?? keyEpoch,
+          payloadSha256: sha256(payload),
+        },
         over.signWith ?? m.identity.signingSecretKey,
       ),
       baseModelVersionId: round.modelVersionId,
@@ -67,16 +82,34 @@ describe(`secure aggregation refuses hostile input (${testDatabaseKind()})`, () 
       edit(copy);
       return copy;
     };
-    const up = (m: Member, payload: Buffer, over?: Parameters<typeof header>[2]) => rawUpload(h, header(m, payload, over), payload);
+    const up = (m: Member, payload: Buffer, over?: Parameters<typeof header>[2]) =>
+      rawUpload(h, header(m, payload, over), payload);
 
     expect(await up(c, holder.encrypt(fieldsB))).toBe('PARTICIPANT_REVOKED');
-    expect(await up(a, edited((x) => x.fill(7, HE_HEADER_BYTES + 16)))).toBe('UPDATE_BAD_CIPHERTEXT');
+    expect(
+      await up(
+        a,
+        edited((x) => x.fill(7, HE_HEADER_BYTES + 16)),
+      ),
+    ).toBe('UPDATE_BAD_CIPHERTEXT');
     expect(await up(a, goodA.subarray(0, goodA.length - 100))).toBe('UPDATE_BAD_LENGTH');
-    expect(await up(a, edited((x) => x.writeUInt32LE(keyEpoch + 1, 8)))).toBe('UPDATE_KEY_EPOCH_MISMATCH');
-    expect(await up(a, edited((x) => x.writeUInt8(9, 5)))).toBe('UPDATE_PARAMETER_SET_MISMATCH');
+    expect(
+      await up(
+        a,
+        edited((x) => x.writeUInt32LE(keyEpoch + 1, 8)),
+      ),
+    ).toBe('UPDATE_KEY_EPOCH_MISMATCH');
+    expect(
+      await up(
+        a,
+        edited((x) => x.writeUInt8(9, 5)),
+      ),
+    ).toBe('UPDATE_PARAMETER_SET_MISMATCH');
     expect(await up(a, goodA, { keyEpoch: keyEpoch + 1 })).toBe('ENVELOPE_WRONG_KEY_EPOCH');
     expect(await up(a, goodA, { signWith: generateSigningKeyPair().secretKey })).toBe('ENVELOPE_BAD_SIGNATURE');
-    expect(await up(a, holder.encrypt(encodeSampleCount(1, spec)), { phase: 'PHASE_COUNT' })).toBe('ROUND_NOT_COUNTING');
+    expect(await up(a, holder.encrypt(encodeSampleCount(1, spec)), { phase: 'PHASE_COUNT' })).toBe(
+      'ROUND_NOT_COUNTING',
+    );
 
     const honest = header(a, goodA);
     expect(await rawUpload(h, honest, goodA)).toBe('OK');
@@ -96,13 +129,33 @@ describe(`secure aggregation refuses hostile input (${testDatabaseKind()})`, () 
 
     // Every refusal and acceptance left an audit record with its reason, in an intact chain.
     const audit = await h.admin.audit({ federationId: f.id });
-    const reasons = (action: string) => audit.filter((e) => e.action === action).map((e) => (JSON.parse(e.detail) as { reason?: string }).reason);
+    const reasons = (action: string) =>
+      audit.filter((e) => e.action === action).map((e) => (JSON.parse(e.detail) as { reason?: string }).reason);
     expect(reasons('update.rejected').sort()).toEqual(
-      ['DUPLICATE_UPDATE', 'ROUND_NOT_COUNTING', 'UPDATE_BAD_CIPHERTEXT', 'UPDATE_BAD_LENGTH', 'UPDATE_KEY_EPOCH_MISMATCH', 'UPDATE_PARAMETER_SET_MISMATCH'].sort(),
+      [
+        'DUPLICATE_UPDATE',
+        'ROUND_NOT_COUNTING',
+        'UPDATE_BAD_CIPHERTEXT',
+        'UPDATE_BAD_LENGTH',
+        'UPDATE_KEY_EPOCH_MISMATCH',
+        'UPDATE_PARAMETER_SET_MISMATCH',
+      ].sort(),
     );
-    expect(reasons('message.rejected').sort()).toEqual(['ENVELOPE_BAD_SIGNATURE', 'ENVELOPE_REPLAYED', 'ENVELOPE_WRONG_KEY_EPOCH', 'PARTICIPANT_REVOKED'].sort());
+    expect(reasons('message.rejected').sort()).toEqual(
+      ['ENVELOPE_BAD_SIGNATURE', 'ENVELOPE_REPLAYED', 'ENVELOPE_WRONG_KEY_EPOCH', 'PARTICIPANT_REVOKED'].sort(),
+    );
     expect(audit.filter((e) => e.action === 'update.accepted')).toHaveLength(5); // 3 counts + 2 updates
-    expect(audit.map((e) => e.action)).toEqual(expect.arrayContaining(['participant.enrolled', 'key_epoch.started', 'key_epoch.ready', 'participant.revoked', 'round.counting', 'round.collecting', 'round.aggregating']));
+    expect(audit.map((e) => e.action)).toEqual(
+      expect.arrayContaining([
+        'participant.enrolled',
+        'key_epoch.started',
+        'key_epoch.ready',
+        'participant.revoked',
+        'round.counting',
+        'round.collecting',
+        'round.aggregating',
+      ]),
+    );
     expect(await h.admin.verifyAudit()).toMatchObject({ ok: true });
   });
 });

@@ -31,13 +31,25 @@ describe(`secure round across a coordinator restart (${testDatabaseKind()})`, ()
 
   it('keeps an update accepted before the restart and adds the next one to it exactly', async () => {
     first = await startHarness('he-restart');
-    r = await lightSecureRound(first, planInput, [['bank-a', 600], ['bank-b', 400]]);
+    r = await lightSecureRound(first, planInput, [
+      ['bank-a', 600],
+      ['bank-b', 400],
+    ]);
     const [a, b] = r.members;
     const rand = seededRandom(3);
     const fieldsA = encodeWeightedDelta([0.25, -0.5], 0.6, r.spec, rand).fields;
     const fieldsB = encodeWeightedDelta([-0.1, 0.7], 0.4, r.spec, rand).fields;
     const upload = (client: CoordinatorClient, fields: Uint32Array) =>
-      client.uploadUpdate({ roundId: r!.train.roundId, baseModelVersionId: r!.train.modelVersionId, encoding: 'PAYLOAD_ENCODING_BFV_PACKED', numParams: 2, numSamples: 0, payload: r!.holder.encrypt(fields), kind: 'model', keyEpoch: r!.keyEpoch });
+      client.uploadUpdate({
+        roundId: r!.train.roundId,
+        baseModelVersionId: r!.train.modelVersionId,
+        encoding: 'PAYLOAD_ENCODING_BFV_PACKED',
+        numParams: 2,
+        numSamples: 0,
+        payload: r!.holder.encrypt(fields),
+        kind: 'model',
+        keyEpoch: r!.keyEpoch,
+      });
     await upload(a.client, fieldsA);
 
     const databaseUrl = first.databaseUrl;

@@ -19,39 +19,65 @@ import {
 } from '@syndicate/protocol';
 import { freshDatabaseUrl, testDatabaseKind } from '../support/database';
 
-const basePlan: TrainingPlanInput = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'examples', 'credit-risk', 'plan-logistic.json'), 'utf8'));
+const basePlan: TrainingPlanInput = JSON.parse(
+  fs.readFileSync(path.join(__dirname, '..', '..', '..', 'examples', 'credit-risk', 'plan-logistic.json'), 'utf8'),
+);
 const readF32 = (file: string) => decodeFloat32(fs.readFileSync(file));
 
 function consortium(dir: string) {
-  return generateConsortium({ seed: 21, scale: 0.05 }).banks.slice(0, 3).map((b) => {
-    const csv = path.join(dir, `${b.name}.csv`);
-    fs.writeFileSync(csv, toCsv(b.rows));
-    return { name: b.name, csv };
-  });
+  return generateConsortium({ seed: 21, scale: 0.05 })
+    .banks.slice(0, 3)
+    .map((b) => {
+      const csv = path.join(dir, `${b.name}.csv`);
+      fs.writeFileSync(csv, toCsv(b.rows));
+      return { name: b.name, csv };
+    });
 }
 
 describe(`server optimizer (${testDatabaseKind()})`, () => {
-  it('plaintext FedYogi: the coordinator steps from version 0\'s stored state and serves only the weights', async () => {
+  it("plaintext FedYogi: the coordinator steps from version 0's stored state and serves only the weights", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'syndicate-fedyogi-'));
     const banks = consortium(dir);
-    const input = { ...basePlan, name: 'plain-fedyogi', rounds: { ...basePlan.rounds, minParticipants: 3 }, serverOptimizer: { type: 'fedyogi', learningRate: 0.05 } };
+    const input = {
+      ...basePlan,
+      name: 'plain-fedyogi',
+      rounds: { ...basePlan.rounds, minParticipants: 3 },
+      serverOptimizer: { type: 'fedyogi', learningRate: 0.05 },
+    };
     const planPath = path.join(dir, 'plan.json');
     fs.writeFileSync(planPath, JSON.stringify(input));
     const plan = parseTrainingPlan(input);
     expect(plan.aggregation.mode).toBe('plaintext');
     const n = modelLayout(plan).numParams;
     const work = path.join(dir, 'work');
-    const result = await runSimulation({ planPath, banks, rounds: 1, outFile: path.join(dir, 'results.json'), workDir: work, databaseUrl: await freshDatabaseUrl('plain-fedyogi'), keepUpdates: true, deadlineSeconds: 120 });
+    const result = await runSimulation({
+      planPath,
+      banks,
+      rounds: 1,
+      outFile: path.join(dir, 'results.json'),
+      workDir: work,
+      databaseUrl: await freshDatabaseUrl('plain-fedyogi'),
+      keepUpdates: true,
+      deadlineSeconds: 120,
+    });
     expect(result.rounds.map((r) => r.state)).toEqual(['published']);
     expect(fs.statSync(result.final!.weightsPath!).size).toBe(4 * n);
     const published = readF32(result.final!.weightsPath!);
     const locals = banks.map((b) => {
       const file = path.join(work, 'agents', b.name, 'updates', 'round-1');
-      return { weights: readF32(`${file}.f32`), numSamples: (JSON.parse(fs.readFileSync(`${file}.json`, 'utf8')) as { numSamples: number }).numSamples };
+      return {
+        weights: readF32(`${file}.f32`),
+        numSamples: (JSON.parse(fs.readFileSync(`${file}.json`, 'utf8')) as { numSamples: number }).numSamples,
+      };
     });
     const start = splitModelPayload(plan, initialModelPayload(plan));
     const averaged = fedAvg(locals);
-    const expected = applyServerOptimizer(plan.serverOptimizer, start.weights, Float64Array.from(averaged, (w, i) => w - start.weights[i]), start.state).weights;
+    const expected = applyServerOptimizer(
+      plan.serverOptimizer,
+      start.weights,
+      Float64Array.from(averaged, (w, i) => w - start.weights[i]),
+      start.state,
+    ).weights;
     let maxErr = 0;
     let yogiVsAvg = 0;
     for (let i = 0; i < n; i++) {
@@ -80,7 +106,16 @@ describe(`server optimizer (${testDatabaseKind()})`, () => {
     const n = modelLayout(plan).numParams;
     const work = path.join(dir, 'work');
     const databaseUrl = await freshDatabaseUrl('he-fedadam');
-    const result = await runSimulation({ planPath, banks, rounds: 2, outFile: path.join(dir, 'results.json'), workDir: work, databaseUrl, keepUpdates: true, deadlineSeconds: 120 });
+    const result = await runSimulation({
+      planPath,
+      banks,
+      rounds: 2,
+      outFile: path.join(dir, 'results.json'),
+      workDir: work,
+      databaseUrl,
+      keepUpdates: true,
+      deadlineSeconds: 120,
+    });
     expect(result.rounds.map((r) => r.state)).toEqual(['published', 'published']);
 
     // /weights serves the weights only, not the optimizer's moments stored after them.
@@ -88,17 +123,31 @@ describe(`server optimizer (${testDatabaseKind()})`, () => {
     const published = readF32(result.final!.weightsPath!);
 
     // No member computed a different payload (weights and moments) than the publisher's.
-    const logs = fs.readdirSync(work).filter((f) => f.endsWith('.log')).map((f) => fs.readFileSync(path.join(work, f), 'utf8')).join('\n');
+    const logs = fs
+      .readdirSync(work)
+      .filter((f) => f.endsWith('.log'))
+      .map((f) => fs.readFileSync(path.join(work, f), 'utf8'))
+      .join('\n');
     expect(logs.length).toBeGreaterThan(1000);
     expect(logs).not.toContain('differs from the one this member computed');
 
     // Round 1's whole payload, as members download it.
     const certs = path.join(work, 'certs');
-    const tls = { tlsCert: path.join(certs, 'coordinator.pem'), tlsKey: path.join(certs, 'coordinator.key'), tlsClientCa: path.join(certs, 'ca.pem') };
-    const coordinator = await startCoordinator(loadCoordinatorConfig({ databaseUrl, grpcPort: 0, httpPort: 0, logLevel: 'silent', ...tls }, {}), { logger: pino({ level: 'silent' }) });
+    const tls = {
+      tlsCert: path.join(certs, 'coordinator.pem'),
+      tlsKey: path.join(certs, 'coordinator.key'),
+      tlsClientCa: path.join(certs, 'ca.pem'),
+    };
+    const coordinator = await startCoordinator(
+      loadCoordinatorConfig({ databaseUrl, grpcPort: 0, httpPort: 0, logLevel: 'silent', ...tls }, {}),
+      { logger: pino({ level: 'silent' }) },
+    );
     let round1: Float32Array;
     try {
-      const identity = { ...loadIdentity(path.join(work, 'agents', banks[0].name))!, coordinator: `localhost:${coordinator.grpcPort}` };
+      const identity = {
+        ...loadIdentity(path.join(work, 'agents', banks[0].name))!,
+        coordinator: `localhost:${coordinator.grpcPort}`,
+      };
       const client = new CoordinatorClient(identity);
       try {
         const m = await client.downloadModel(result.rounds[0].modelVersionId!);
@@ -121,7 +170,8 @@ describe(`server optimizer (${testDatabaseKind()})`, () => {
       const meta = JSON.parse(fs.readFileSync(`${file}.json`, 'utf8')) as { numSamples: number };
       return { weights: readF32(`${file}.f32`), global: readF32(`${file}.base.f32`), n: meta.numSamples };
     });
-    for (const l of locals) expect(Buffer.from(l.global.buffer).equals(Buffer.from(base.weights.slice().buffer))).toBe(true);
+    for (const l of locals)
+      expect(Buffer.from(l.global.buffer).equals(Buffer.from(base.weights.slice().buffer))).toBe(true);
     const total = locals.reduce((s, l) => s + l.n, 0);
     const delta = new Float64Array(n);
     for (let i = 0; i < n; i++) for (const l of locals) delta[i] += (l.n * (l.weights[i] - l.global[i])) / total;
@@ -131,13 +181,20 @@ describe(`server optimizer (${testDatabaseKind()})`, () => {
     const spec = planSecureSpec(plan);
     const bound = (locals.length * quantizationStep({ clip: spec.clip, bits: spec.bits })) / (1 - 1e-6);
     const samples = 40;
-    const at = (t: number) => applyServerOptimizer(plan.serverOptimizer, base.weights, delta.map((d) => d + t * bound), base.state).weights;
+    const at = (t: number) =>
+      applyServerOptimizer(
+        plan.serverOptimizer,
+        base.weights,
+        delta.map((d) => d + t * bound),
+        base.state,
+      ).weights;
     const curves = Array.from({ length: samples + 1 }, (_, k) => at(-1 + (2 * k) / samples));
     const fedavgOnly = Float32Array.from(base.weights, (w, i) => w + delta[i]);
     let adamVsAvg = 0;
     let maxWidth = 0;
     let maxLocal = 0;
-    for (const l of locals) for (let i = 0; i < n; i++) maxLocal = Math.max(maxLocal, Math.abs(l.weights[i] - l.global[i]));
+    for (const l of locals)
+      for (let i = 0; i < n; i++) maxLocal = Math.max(maxLocal, Math.abs(l.weights[i] - l.global[i]));
     for (let i = 0; i < n; i++) {
       const ys = curves.map((c) => c[i]);
       let slack = 1e-7;

@@ -37,7 +37,14 @@ describe(`signed envelopes (${testDatabaseKind()})`, () => {
   let identity: Awaited<ReturnType<typeof enrolledClient>>['identity'];
   const sign = (over: Partial<Parameters<typeof signEnvelope>[0]> = {}, key?: Uint8Array, now?: number) =>
     signEnvelope(
-      { participantId: identity.participantId, federationId, phase: 'PHASE_DOWNLOAD', keyEpoch: 0, payloadSha256: downloadDigest(modelId), ...over },
+      {
+        participantId: identity.participantId,
+        federationId,
+        phase: 'PHASE_DOWNLOAD',
+        keyEpoch: 0,
+        payloadSha256: downloadDigest(modelId),
+        ...over,
+      },
       key ?? identity.signingSecretKey,
       now === undefined ? undefined : { now },
     );
@@ -67,7 +74,9 @@ describe(`signed envelopes (${testDatabaseKind()})`, () => {
 
   it('refuses a request signed for another phase or payload', async () => {
     expect(await download(h, sign({ phase: 'PHASE_EVALUATE' }), modelId)).toBe('ENVELOPE_WRONG_PHASE');
-    expect(await download(h, sign({ payloadSha256: downloadDigest('mdl_other') }), modelId)).toBe('ENVELOPE_PAYLOAD_MISMATCH');
+    expect(await download(h, sign({ payloadSha256: downloadDigest('mdl_other') }), modelId)).toBe(
+      'ENVELOPE_PAYLOAD_MISMATCH',
+    );
   });
 
   it('refuses a stale request and an unknown participant', async () => {

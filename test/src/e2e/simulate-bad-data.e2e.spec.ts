@@ -19,8 +19,17 @@ describe('simulate with broken bank data', () => {
     fs.writeFileSync(path.join(dir, 'b.csv'), other.join('\n'));
     fs.writeFileSync(path.join(dir, 'c.csv'), toCsv(c.rows));
     const work = path.join(dir, 'work');
-    const run = runSimulation({ planPath, banks: ['a', 'b', 'c'].map((name) => ({ name, csv: path.join(dir, `${name}.csv`) })), rounds: 1, outFile: path.join(dir, 'r.json'), workDir: work });
-    const err = await run.then(() => null, (e: Error) => e);
+    const run = runSimulation({
+      planPath,
+      banks: ['a', 'b', 'c'].map((name) => ({ name, csv: path.join(dir, `${name}.csv`) })),
+      rounds: 1,
+      outFile: path.join(dir, 'r.json'),
+      workDir: work,
+    });
+    const err = await run.then(
+      () => null,
+      (e: Error) => e,
+    );
     expect(err?.message).toMatch(/nothing was started/);
     expect(err?.message).toMatch(/bank a:[\s\S]*row 3, column region[\s\S]*row 6, column default/);
     expect(err?.message).toMatch(/bank b:[\s\S]*row 2, column income/);

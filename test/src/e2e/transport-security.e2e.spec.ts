@@ -25,7 +25,11 @@ describe(`transport security (${testDatabaseKind()})`, () => {
   const tryEnroll = async (transport: AgentTransport) => {
     const inv = await h.admin.invite(federationId, `bank-${Math.random().toString(36).slice(2, 8)}`);
     const keys = newKeyMaterial();
-    return enroll(h.grpcAddress, { federationId: '', token: inv.token, signingPublicKey: keys.signingPublicKey, boxPublicKey: keys.boxPublicKey }, transport).then(
+    return enroll(
+      h.grpcAddress,
+      { federationId: '', token: inv.token, signingPublicKey: keys.signingPublicKey, boxPublicKey: keys.boxPublicKey },
+      transport,
+    ).then(
       () => 'OK',
       (err: unknown) => (err instanceof CoordinatorCallError ? `${err.code}` : String(err)),
     );
@@ -43,14 +47,19 @@ describe(`transport security (${testDatabaseKind()})`, () => {
     expect(await tryEnroll({ certFile: h.transport.certFile, keyFile: h.transport.keyFile })).toBe(UNAVAILABLE);
     expect(await tryEnroll({ insecure: true })).toBe(UNAVAILABLE);
     // None of these reached the protocol: no participant was created.
-    expect((await h.admin.participants(federationId)).map((p) => p.displayName).filter((n) => n !== 'alpine')).toHaveLength(1);
+    expect(
+      (await h.admin.participants(federationId)).map((p) => p.displayName).filter((n) => n !== 'alpine'),
+    ).toHaveLength(1);
   });
 
   it('serves REST only over TLS, and clients verify the certificate', async () => {
     const plain = new AdminClient(h.baseUrl.replace('https:', 'http:'));
     await expect(plain.raw('GET', '/healthz')).rejects.toMatchObject({ status: 0 });
     const untrusting = new AdminClient(h.baseUrl);
-    await expect(untrusting.raw('GET', '/healthz')).rejects.toMatchObject({ status: 0, reason: expect.stringMatching(/CERT|SELF_SIGNED|VERIFY/) });
+    await expect(untrusting.raw('GET', '/healthz')).rejects.toMatchObject({
+      status: 0,
+      reason: expect.stringMatching(/CERT|SELF_SIGNED|VERIFY/),
+    });
     expect((await h.anonymous.raw('GET', '/healthz')).status).toBe(200);
   });
 });

@@ -8,7 +8,9 @@ import { CoordinatorProcess } from '../support/coordinator-process';
 import { testDatabaseKind } from '../support/database';
 import { TcpProxy } from '../support/tcp-proxy';
 
-const base: TrainingPlanInput = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'examples', 'credit-risk', 'plan-logistic.json'), 'utf8'));
+const base: TrainingPlanInput = JSON.parse(
+  fs.readFileSync(path.join(__dirname, '..', '..', '..', 'examples', 'credit-risk', 'plan-logistic.json'), 'utf8'),
+);
 // ~200k parameters: an encrypted update is about 800 KB, a sample count about 33 KB,
 // so the victim's link can be frozen half-way through its update and nowhere else.
 const plan: TrainingPlanInput = {
@@ -57,13 +59,26 @@ describe(`real agents that drop mid-upload, and a coordinator that disappears ($
     await c?.close();
   });
 
-  const connected = (n: number) => waitFor(`${n} agents connected`, async () => (await c.admin.participants(federationId)).filter((p) => p.connected).length === n, 120_000);
+  const connected = (n: number) =>
+    waitFor(
+      `${n} agents connected`,
+      async () => (await c.admin.participants(federationId)).filter((p) => p.connected).length === n,
+      120_000,
+    );
   const finished = (roundId: string) =>
-    waitFor(`round ${roundId} to finish`, async () => {
-      const r = await c.admin.round(roundId);
-      return (r.state === 'published' || r.state === 'failed') && r;
-    }, 180_000);
-  const audit = async () => (await c.admin.audit({ federationId })).map((e) => ({ ...e, detail: JSON.parse(e.detail) as Record<string, unknown> }));
+    waitFor(
+      `round ${roundId} to finish`,
+      async () => {
+        const r = await c.admin.round(roundId);
+        return (r.state === 'published' || r.state === 'failed') && r;
+      },
+      180_000,
+    );
+  const audit = async () =>
+    (await c.admin.audit({ federationId })).map((e) => ({
+      ...e,
+      detail: JSON.parse(e.detail) as Record<string, unknown>,
+    }));
   const victimId = async () => (await c.admin.participants(federationId)).find((p) => p.displayName === victim)!.id;
 
   /** The victim agent behind a fresh relay; resolves once its link has hung mid-update, with it SIGKILLed and the link cut. */
@@ -74,14 +89,24 @@ describe(`real agents that drop mid-upload, and a coordinator that disappears ($
     await Promise.race([proxy.freezeAfter(FREEZE_AFTER_BYTES), roundOver]);
     roundOver.catch(() => undefined);
     a.proc.kill('SIGKILL');
-    await new Promise((resolve) => (a.proc.exitCode !== null || a.proc.signalCode !== null ? resolve(null) : a.proc.once('exit', resolve)));
+    await new Promise((resolve) =>
+      a.proc.exitCode !== null || a.proc.signalCode !== null ? resolve(null) : a.proc.once('exit', resolve),
+    );
     proxy.cut();
   };
   const victimBehindRelay = async (enroll: boolean): Promise<{ agent: AgentProcess; proxy: TcpProxy }> => {
     const proxy = await TcpProxy.start(c.grpcPort);
     proxies.push(proxy);
     const target = { admin: c.admin, grpcAddress: `localhost:${proxy.port}`, transport: c.transport };
-    const agent = enroll ? await startAgentProcess(target, federationId, victim, csv[victim], dir) : runAgentProcess({ coordinator: target.grpcAddress, transport: c.transport, csv: csv[victim], dir, name: victim });
+    const agent = enroll
+      ? await startAgentProcess(target, federationId, victim, csv[victim], dir)
+      : runAgentProcess({
+          coordinator: target.grpcAddress,
+          transport: c.transport,
+          csv: csv[victim],
+          dir,
+          name: victim,
+        });
     agents.push(agent);
     return { agent, proxy };
   };
@@ -105,7 +130,8 @@ describe(`real agents that drop mid-upload, and a coordinator that disappears ($
   let firstVictim: { agent: AgentProcess; proxy: TcpProxy };
 
   it('an agent SIGKILLed mid-upload leaves nothing in the sum; the round publishes from the others (quorum 2 of 3)', async () => {
-    for (const name of names.filter((n) => n !== victim)) agents.push(await startAgentProcess(c, federationId, name, csv[name], dir));
+    for (const name of names.filter((n) => n !== victim))
+      agents.push(await startAgentProcess(c, federationId, name, csv[name], dir));
     firstVictim = await victimBehindRelay(true);
     await connected(3);
     const round = await c.admin.openRound(federationId, { minParticipants: 2, deadlineSeconds: 40 });
@@ -119,14 +145,30 @@ describe(`real agents that drop mid-upload, and a coordinator that disappears ($
     expect(done.contributors.map((x) => x.displayName).sort()).toEqual(['alpine', 'baltic']);
     // The coordinator saw the victim's update begin and refused what arrived of it.
     const id = await victimId();
-    const refused = await waitFor('the half-sent update to be refused', async () => (await audit()).find((e) => e.action === 'update.rejected' && e.actor === id && e.subject === round.id && e.detail.kind === 'model'), 60_000);
+    const refused = await waitFor(
+      'the half-sent update to be refused',
+      async () =>
+        (await audit()).find(
+          (e) =>
+            e.action === 'update.rejected' && e.actor === id && e.subject === round.id && e.detail.kind === 'model',
+        ),
+      60_000,
+    );
     // The cut stream ends short of its declared size (or, if it hangs, is dropped as idle).
     expect(refused.detail.reason).toMatch(/^(WIRE_INCOMPLETE|STREAM_IDLE)$/);
-    expect((await audit()).some((e) => e.action === 'update.accepted' && e.actor === id && e.subject === round.id && e.detail.kind === 'model')).toBe(false);
+    expect(
+      (await audit()).some(
+        (e) => e.action === 'update.accepted' && e.actor === id && e.subject === round.id && e.detail.kind === 'model',
+      ),
+    ).toBe(false);
     // Both survivors decrypted and applied a two-member sum.
     for (const n of names.filter((x) => x !== victim)) {
       const a = agents.find((x) => x.logFile.endsWith(`agent-${n}.log`))!;
-      const applied = await waitFor(`${n} to apply round ${done.number}`, async () => logLines(a).find((l) => l.msg === 'aggregate decrypted and applied' && l.round === done.number), 60_000);
+      const applied = await waitFor(
+        `${n} to apply round ${done.number}`,
+        async () => logLines(a).find((l) => l.msg === 'aggregate decrypted and applied' && l.round === done.number),
+        60_000,
+      );
       expect(applied.contributors).toBe(2);
     }
   });
@@ -149,7 +191,9 @@ describe(`real agents that drop mid-upload, and a coordinator that disappears ($
   });
 
   it('after the coordinator is SIGKILLed mid-round, agents reconnect with backoff and jitter and the round completes with all of them', async () => {
-    agents.push(runAgentProcess({ coordinator: c.grpcAddress, transport: c.transport, csv: csv[victim], dir, name: victim }));
+    agents.push(
+      runAgentProcess({ coordinator: c.grpcAddress, transport: c.transport, csv: csv[victim], dir, name: victim }),
+    );
     await connected(3);
     const round = await c.admin.openRound(federationId, { minParticipants: 3, deadlineSeconds: 300 });
     await waitFor('round collecting', async () => (await c.admin.round(round.id)).state === 'collecting', 120_000);
@@ -165,7 +209,11 @@ describe(`real agents that drop mid-upload, and a coordinator that disappears ($
 
     // Each agent's retries while it was away: exponential (attempt k waits 250-500 ms x 2^k) and jittered.
     const live = names.map((n) => [...agents].reverse().find((a) => a.logFile.endsWith(`agent-${n}.log`))!);
-    const delays = live.map((a) => logLines(a).filter((l) => l.msg === 'task stream lost; reconnecting' && l.time >= killedAt).map((l) => l.retryInMs!));
+    const delays = live.map((a) =>
+      logLines(a)
+        .filter((l) => l.msg === 'task stream lost; reconnecting' && l.time >= killedAt)
+        .map((l) => l.retryInMs!),
+    );
     for (const d of delays) {
       expect(d.length).toBeGreaterThanOrEqual(3);
       d.slice(0, 4).forEach((ms, k) => {

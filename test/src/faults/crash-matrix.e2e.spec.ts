@@ -34,7 +34,13 @@ import { TaskInbox } from '../support/task-inbox';
 const HIDDEN = 500;
 const planInput: TrainingPlanInput = {
   name: 'crash-matrix',
-  schema: { features: [{ name: 'x', type: 'numeric' }, { name: 'seg', type: 'categorical', vocabulary: Array.from({ length: 497 }, (_, i) => `v${i}`) }], target: { name: 'y' } },
+  schema: {
+    features: [
+      { name: 'x', type: 'numeric' },
+      { name: 'seg', type: 'categorical', vocabulary: Array.from({ length: 497 }, (_, i) => `v${i}`) },
+    ],
+    target: { name: 'y' },
+  },
   model: { template: 'mlp', hiddenUnits: [HIDDEN] },
   rounds: { minParticipants: 3, maxParticipants: 8, deadlineSeconds: 900 },
   aggregation: { mode: 'secure', secure: { clip: 1, releasePolicy: 'publish' } },
@@ -42,7 +48,11 @@ const planInput: TrainingPlanInput = {
 const plan = parseTrainingPlan(planInput);
 const spec = planSecureSpec(plan);
 const numParams = modelLayout(plan).numParams;
-const BANKS: [string, number][] = [['bank-a', 500], ['bank-b', 300], ['bank-c', 200]];
+const BANKS: [string, number][] = [
+  ['bank-a', 500],
+  ['bank-b', 300],
+  ['bank-c', 200],
+];
 const TOTAL = 1000;
 
 // Fixed local results and seeded rounding noise: every run sends the same packed fields.
@@ -53,7 +63,8 @@ const fields = BANKS.map(([, n], i) => {
 });
 const expectedSum = Array.from(fields[0], (x, j) => x + fields[1][j] + fields[2][j]);
 /** Fields of a decrypted sum that differ from the exact sum (a short count, not a 250k-line diff). */
-const wrongFields = (sum: number[]) => (sum.length === expectedSum.length ? sum.filter((x, j) => x !== expectedSum[j]).length : -1);
+const wrongFields = (sum: number[]) =>
+  sum.length === expectedSum.length ? sum.filter((x, j) => x !== expectedSum[j]).length : -1;
 
 interface Member {
   name: string;
@@ -84,7 +95,8 @@ interface RoundRun {
   log: string;
 }
 
-const isRefusal = (err: unknown): err is { reason: string } => typeof (err as { reason?: unknown })?.reason === 'string' && (err as { reason: string }).reason !== '';
+const isRefusal = (err: unknown): err is { reason: string } =>
+  typeof (err as { reason?: unknown })?.reason === 'string' && (err as { reason: string }).reason !== '';
 
 const processes: CoordinatorProcess[] = [];
 afterAll(async () => {
@@ -96,7 +108,10 @@ async function runRound(label: string, killAt?: string): Promise<RoundRun> {
   processes.push(c);
   await c.start(killAt ? { SYNDICATE_FAULT_KILL_AT: killAt } : {});
   const members: Member[] = [];
-  const result: Omit<RoundRun, 'model' | 'contributors' | 'sums' | 'aggregateContributors' | 'auditOk' | 'audited' | 'log'> = { ackedBeforeCrash: [], uploads: {}, counts: {} };
+  const result: Omit<
+    RoundRun,
+    'model' | 'contributors' | 'sums' | 'aggregateContributors' | 'auditOk' | 'audited' | 'log'
+  > = { ackedBeforeCrash: [], uploads: {}, counts: {} };
   let roundId = '';
   const contributorNames = async () => (await c.admin.round(roundId)).contributors.map((x) => x.displayName).sort();
 
@@ -120,7 +135,13 @@ async function runRound(label: string, killAt?: string): Promise<RoundRun> {
         await restart(what);
         continue;
       }
-      const outcome = await Promise.race([work().then((value) => ({ value }), (error: unknown) => ({ error })), c.exited().then(() => ({ died: true as const }))]);
+      const outcome = await Promise.race([
+        work().then(
+          (value) => ({ value }),
+          (error: unknown) => ({ error }),
+        ),
+        c.exited().then(() => ({ died: true as const })),
+      ]);
       if ('value' in outcome) return outcome.value;
       // A call cut by the crash may fail a moment before the exit is reported.
       if ('error' in outcome) await Promise.race([c.exited(), new Promise((r) => setTimeout(r, 3000))]);
@@ -132,10 +153,23 @@ async function runRound(label: string, killAt?: string): Promise<RoundRun> {
   /** An upload; a re-send the coordinator already holds is refused as a duplicate (or the round has moved on). */
   const upload = async (m: Member, task: Task__Output, kind: 'model' | 'count', payload: Buffer): Promise<string> => {
     try {
-      await m.client.uploadUpdate({ roundId: task.roundId, baseModelVersionId: task.modelVersionId, encoding: 'PAYLOAD_ENCODING_BFV_PACKED', numParams: kind === 'model' ? numParams : 0, numSamples: 0, payload, kind, keyEpoch: task.keyEpoch });
+      await m.client.uploadUpdate({
+        roundId: task.roundId,
+        baseModelVersionId: task.modelVersionId,
+        encoding: 'PAYLOAD_ENCODING_BFV_PACKED',
+        numParams: kind === 'model' ? numParams : 0,
+        numSamples: 0,
+        payload,
+        kind,
+        keyEpoch: task.keyEpoch,
+      });
       return 'OK';
     } catch (err) {
-      if (isRefusal(err) && ['DUPLICATE_UPDATE', 'DUPLICATE_COUNT', 'ROUND_NOT_COLLECTING', 'ROUND_NOT_COUNTING'].includes(err.reason)) return err.reason;
+      if (
+        isRefusal(err) &&
+        ['DUPLICATE_UPDATE', 'DUPLICATE_COUNT', 'ROUND_NOT_COLLECTING', 'ROUND_NOT_COUNTING'].includes(err.reason)
+      )
+        return err.reason;
       throw err;
     }
   };
@@ -147,28 +181,45 @@ async function runRound(label: string, killAt?: string): Promise<RoundRun> {
   try {
     const f = await step('create federation', () => c.admin.createFederation(planInput));
     for (const [name, n] of BANKS) {
-      const e = await step(`enroll ${name}`, () => enrolledClient({ admin: c.admin, grpcAddress: c.grpcAddress, transport: c.transport }, f.id, name));
+      const e = await step(`enroll ${name}`, () =>
+        enrolledClient({ admin: c.admin, grpcAddress: c.grpcAddress, transport: c.transport }, f.id, name),
+      );
       members.push({ name, n, ...e, inbox: new TaskInbox(e.client), tasks: new Map() });
     }
-    await step('members connected', () => waitFor('3 members connected', async () => (await c.admin.participants(f.id)).filter((p) => p.connected).length === 3, 60_000));
+    await step('members connected', () =>
+      waitFor(
+        '3 members connected',
+        async () => (await c.admin.participants(f.id)).filter((p) => p.connected).length === 3,
+        60_000,
+      ),
+    );
     roundId = (await step('open round', () => c.admin.openRound(f.id))).id;
 
     const holder = await step('key ceremony', async () => {
-      const dealer = members[await Promise.any(members.map((m, i) => m.inbox.next('TASK_TYPE_KEY_CEREMONY', 90_000).then(() => i)))];
+      const dealer =
+        members[await Promise.any(members.map((m, i) => m.inbox.next('TASK_TYPE_KEY_CEREMONY', 90_000).then(() => i)))];
       const key = await generateFederationKey(spec.parameterSet, 1);
-      const dealt = dealKeyShares(key, members.map((m) => ({ participantId: m.identity.participantId, boxPublicKey: m.identity.boxPublicKey })), dealer.identity.boxSecretKey);
+      const dealt = dealKeyShares(
+        key,
+        members.map((m) => ({ participantId: m.identity.participantId, boxPublicKey: m.identity.boxPublicKey })),
+        dealer.identity.boxSecretKey,
+      );
       await dealer.client.submitKeyShares(1, key.parameterSet, dealt.shares, dealt.wrappedKey);
       return HeKeyHolder.open(key);
     });
     try {
       for (const m of members) {
         const payload = holder.encrypt(encodeSampleCount(m.n, spec));
-        result.counts[m.name] = await step(`count ${m.name}`, async () => upload(m, await taskOf(m, 'TASK_TYPE_COUNT'), 'count', payload));
+        result.counts[m.name] = await step(`count ${m.name}`, async () =>
+          upload(m, await taskOf(m, 'TASK_TYPE_COUNT'), 'count', payload),
+        );
       }
       for (const [i, m] of members.entries()) {
         // Encrypted once: a member that lost its answer re-sends the very same update.
         const payload = holder.encrypt(fields[i]);
-        result.uploads[m.name] = await step(`update ${m.name}`, async () => upload(m, await taskOf(m, 'TASK_TYPE_TRAIN'), 'model', payload));
+        result.uploads[m.name] = await step(`update ${m.name}`, async () =>
+          upload(m, await taskOf(m, 'TASK_TYPE_TRAIN'), 'model', payload),
+        );
         if (!result.crash && result.uploads[m.name] === 'OK') result.ackedBeforeCrash.push(m.name);
       }
 
@@ -180,20 +231,37 @@ async function runRound(label: string, killAt?: string): Promise<RoundRun> {
           const agg = await m.client.downloadAggregate(task.roundId, 'model');
           const sum = Array.from(holder.decrypt(agg.data));
           const base = decodeFloat32((await m.client.downloadModel(task.modelVersionId)).data, numParams);
-          out.push({ m, task, sum, contributors: agg.contributors, weights: applyDelta(base, decodeAggregate(sum, numParams, agg.contributors, spec).delta) });
+          out.push({
+            m,
+            task,
+            sum,
+            contributors: agg.contributors,
+            weights: applyDelta(base, decodeAggregate(sum, numParams, agg.contributors, spec).delta),
+          });
         }
         return out;
       });
       const publisher = applied.find((a) => a.task.publisher) ?? applied[0];
       await step('publish', () =>
-        publisher.m.client.publishModel({ roundId: publisher.task.roundId, baseModelVersionId: publisher.task.modelVersionId, encoding: 'PAYLOAD_ENCODING_FLOAT32_LE', numParams, payload: encodeFloat32(publisher.weights), keyEpoch: publisher.task.keyEpoch }),
+        publisher.m.client.publishModel({
+          roundId: publisher.task.roundId,
+          baseModelVersionId: publisher.task.modelVersionId,
+          encoding: 'PAYLOAD_ENCODING_FLOAT32_LE',
+          numParams,
+          payload: encodeFloat32(publisher.weights),
+          keyEpoch: publisher.task.keyEpoch,
+        }),
       );
       const done = await step('published', () =>
-        waitFor('round published', async () => {
-          const r = await c.admin.round(roundId);
-          if (r.state === 'failed') throw new Error(`round failed: ${r.failureReason}`);
-          return r.state === 'published' && r;
-        }, 90_000),
+        waitFor(
+          'round published',
+          async () => {
+            const r = await c.admin.round(roundId);
+            if (r.state === 'failed') throw new Error(`round failed: ${r.failureReason}`);
+            return r.state === 'published' && r;
+          },
+          90_000,
+        ),
       );
       return {
         ...result,
@@ -206,7 +274,9 @@ async function runRound(label: string, killAt?: string): Promise<RoundRun> {
           const entries = (await c.admin.audit({ federationId: f.id })).filter((e) => e.subject === roundId);
           return {
             published: entries.filter((e) => e.action === 'round.published').length,
-            acceptedUpdates: entries.filter((e) => e.action === 'update.accepted' && (JSON.parse(e.detail) as { kind?: string }).kind === 'model').length,
+            acceptedUpdates: entries.filter(
+              (e) => e.action === 'update.accepted' && (JSON.parse(e.detail) as { kind?: string }).kind === 'model',
+            ).length,
           };
         })(),
         log: c.log(),
@@ -239,34 +309,61 @@ describe(`coordinator SIGKILLed at each phase of a secure round (${testDatabaseK
 
   // [fault point, phase, the step it dies under, members in the round right after the restart, how the victim's re-send ends]
   const matrix: [string, string, RegExp, string[], Record<string, string>][] = [
-    ['upload.accepted.count#2', 'counting: a sample count committed, its answer not sent', /^count bank-b$/, [], { 'count:bank-b': 'DUPLICATE_COUNT' }],
-    ['upload.accepted.model#2', 'collecting: an update committed, its answer not sent', /^update bank-b$/, ['bank-a', 'bank-b'], { 'model:bank-b': 'DUPLICATE_UPDATE' }],
+    [
+      'upload.accepted.count#2',
+      'counting: a sample count committed, its answer not sent',
+      /^count bank-b$/,
+      [],
+      { 'count:bank-b': 'DUPLICATE_COUNT' },
+    ],
+    [
+      'upload.accepted.model#2',
+      'collecting: an update committed, its answer not sent',
+      /^update bank-b$/,
+      ['bank-a', 'bank-b'],
+      { 'model:bank-b': 'DUPLICATE_UPDATE' },
+    ],
     ['chunk.1#2', 'mid-chunk: an update half-streamed', /^update bank-b$/, ['bank-a'], { 'model:bank-b': 'OK' }],
-    ['round.aggregating', 'aggregating: the sum complete, nothing downloaded or published', /^(update bank-c|aggregate)$/, ['bank-a', 'bank-b', 'bank-c'], {}],
+    [
+      'round.aggregating',
+      'aggregating: the sum complete, nothing downloaded or published',
+      /^(update bank-c|aggregate)$/,
+      ['bank-a', 'bank-b', 'bank-c'],
+      {},
+    ],
     ['chunk.1#4', 'publishing: the publisher’s model half-uploaded', /^publish$/, ['bank-a', 'bank-b', 'bank-c'], {}],
-    ['round.published', 'publishing: the model written, not yet committed', /^publish$/, ['bank-a', 'bank-b', 'bank-c'], {}],
+    [
+      'round.published',
+      'publishing: the model written, not yet committed',
+      /^publish$/,
+      ['bank-a', 'bank-b', 'bank-c'],
+      {},
+    ],
   ];
 
-  it.each(matrix)('killed at %s (%s): the round completes with nothing lost or doubled and a bit-identical model', async (killAt, _phase, during, afterRestart, resends) => {
-    const run = await runRound(`crash-${killAt.replace(/\W/g, '-')}`, killAt);
-    // It died where it was told to, by SIGKILL, exactly once.
-    expect(run.crash).toBeDefined();
-    expect(run.crash!.exit).toEqual({ code: null, signal: 'SIGKILL' });
-    expect(run.log).toContain(`fault point ${killAt.includes('#') ? killAt : `${killAt}#1`}: SIGKILL`);
-    expect(run.crash!.during).toMatch(during);
-    // Durable before acknowledged: every update the coordinator confirmed survived; a half-streamed one left nothing.
-    expect(run.crash!.contributorsAfterRestart).toEqual(expect.arrayContaining(run.ackedBeforeCrash));
-    expect(run.crash!.contributorsAfterRestart).toEqual(afterRestart);
-    for (const [key, outcome] of Object.entries(resends)) {
-      const [kind, name] = key.split(':');
-      expect({ key, outcome: (kind === 'count' ? run.counts : run.uploads)[name] }).toEqual({ key, outcome });
-    }
-    // Each update once, the decrypted sum exact, the model the same bytes as without the crash.
-    expect(run.contributors).toEqual(['bank-a', 'bank-b', 'bank-c']);
-    expect(run.aggregateContributors).toEqual([3, 3, 3]);
-    expect(run.sums.map(wrongFields)).toEqual([0, 0, 0]);
-    expect(run.model.equals(baseline.model)).toBe(true);
-    expect(run.auditOk).toBe(true);
-    expect(run.audited).toEqual({ published: 1, acceptedUpdates: 3 });
-  });
+  it.each(matrix)(
+    'killed at %s (%s): the round completes with nothing lost or doubled and a bit-identical model',
+    async (killAt, _phase, during, afterRestart, resends) => {
+      const run = await runRound(`crash-${killAt.replace(/\W/g, '-')}`, killAt);
+      // It died where it was told to, by SIGKILL, exactly once.
+      expect(run.crash).toBeDefined();
+      expect(run.crash!.exit).toEqual({ code: null, signal: 'SIGKILL' });
+      expect(run.log).toContain(`fault point ${killAt.includes('#') ? killAt : `${killAt}#1`}: SIGKILL`);
+      expect(run.crash!.during).toMatch(during);
+      // Durable before acknowledged: every update the coordinator confirmed survived; a half-streamed one left nothing.
+      expect(run.crash!.contributorsAfterRestart).toEqual(expect.arrayContaining(run.ackedBeforeCrash));
+      expect(run.crash!.contributorsAfterRestart).toEqual(afterRestart);
+      for (const [key, outcome] of Object.entries(resends)) {
+        const [kind, name] = key.split(':');
+        expect({ key, outcome: (kind === 'count' ? run.counts : run.uploads)[name] }).toEqual({ key, outcome });
+      }
+      // Each update once, the decrypted sum exact, the model the same bytes as without the crash.
+      expect(run.contributors).toEqual(['bank-a', 'bank-b', 'bank-c']);
+      expect(run.aggregateContributors).toEqual([3, 3, 3]);
+      expect(run.sums.map(wrongFields)).toEqual([0, 0, 0]);
+      expect(run.model.equals(baseline.model)).toBe(true);
+      expect(run.auditOk).toBe(true);
+      expect(run.audited).toEqual({ published: 1, acceptedUpdates: 3 });
+    },
+  );
 });

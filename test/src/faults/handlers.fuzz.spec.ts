@@ -15,7 +15,12 @@ const plan: TrainingPlanInput = {
   rounds: { minParticipants: 1, deadlineSeconds: 600 },
 };
 
-const ENCODINGS = ['PAYLOAD_ENCODING_UNSPECIFIED', 'PAYLOAD_ENCODING_FLOAT32_LE', 'PAYLOAD_ENCODING_BFV_PACKED', 'PAYLOAD_ENCODING_SEALED_FLOAT32'] as const;
+const ENCODINGS = [
+  'PAYLOAD_ENCODING_UNSPECIFIED',
+  'PAYLOAD_ENCODING_FLOAT32_LE',
+  'PAYLOAD_ENCODING_BFV_PACKED',
+  'PAYLOAD_ENCODING_SEALED_FLOAT32',
+] as const;
 const KINDS = ['UPDATE_KIND_UNSPECIFIED', 'UPDATE_KIND_MODEL', 'UPDATE_KIND_SAMPLE_COUNT'] as const;
 
 /**
@@ -73,7 +78,13 @@ describe('handlers under generated hostile input', () => {
           chunkCount: fc.integer({ min: 0, max: 1 << 30 }),
           kind: fc.constantFrom(...KINDS),
           numSamples: fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }).map(String),
-          chunks: fc.array(fc.record({ index: fc.integer({ min: 0, max: 1 << 20 }), data: fc.uint8Array({ maxLength: 64 }).map((u) => Buffer.from(u)) }), { maxLength: 4 }),
+          chunks: fc.array(
+            fc.record({
+              index: fc.integer({ min: 0, max: 1 << 20 }),
+              data: fc.uint8Array({ maxLength: 64 }).map((u) => Buffer.from(u)),
+            }),
+            { maxLength: 4 },
+          ),
           useRealPayload: fc.boolean(),
         }),
         async (g) => {
@@ -81,12 +92,38 @@ describe('handlers under generated hostile input', () => {
           const body = g.useRealPayload ? payload : Buffer.concat(g.chunks.map((c) => c.data));
           const digest = sha256(body);
           const envelope = g.signed
-            ? signEnvelope({ participantId: member.identity.participantId, federationId, roundId, phase: g.phase, keyEpoch: 0, payloadSha256: digest }, member.identity.signingSecretKey)
-            : { participantId: member.identity.participantId, federationId, roundId, phase: g.phase, keyEpoch: 0, payloadSha256: digest, nonce: Buffer.alloc(16), issuedAtUnixMs: String(Date.now()), signature: Buffer.alloc(64, 1) };
+            ? signEnvelope(
+                {
+                  participantId: member.identity.participantId,
+                  federationId,
+                  roundId,
+                  phase: g.phase,
+                  keyEpoch: 0,
+                  payloadSha256: digest,
+                },
+                member.identity.signingSecretKey,
+              )
+            : {
+                participantId: member.identity.participantId,
+                federationId,
+                roundId,
+                phase: g.phase,
+                keyEpoch: 0,
+                payloadSha256: digest,
+                nonce: Buffer.alloc(16),
+                issuedAtUnixMs: String(Date.now()),
+                signature: Buffer.alloc(64, 1),
+              };
           const header = {
             envelope,
             baseModelVersionId: g.base === 'real' ? round.baseModelVersionId : g.base,
-            payload: { encoding: g.encoding, numParams: String(g.numParams), totalBytes: String(g.totalBytes), chunkCount: g.chunkCount, sha256: digest },
+            payload: {
+              encoding: g.encoding,
+              numParams: String(g.numParams),
+              totalBytes: String(g.totalBytes),
+              chunkCount: g.chunkCount,
+              sha256: digest,
+            },
             numSamples: g.numSamples,
             kind: g.kind,
           } as UpdateHeader;
@@ -113,7 +150,12 @@ describe('handlers under generated hostile input', () => {
     await fc.assert(
       fc.asyncProperty(fc.uint8Array({ minLength: 1, maxLength: 256 }), async (bytes) => {
         const code = await new Promise<number>((resolve) => {
-          const call = client.makeClientStreamRequest('/syndicate.v1.ParticipantService/UploadUpdate', (b: Buffer) => b, (b: Buffer) => b, (err) => resolve(err ? err.code : 0));
+          const call = client.makeClientStreamRequest(
+            '/syndicate.v1.ParticipantService/UploadUpdate',
+            (b: Buffer) => b,
+            (b: Buffer) => b,
+            (err) => resolve(err ? err.code : 0),
+          );
           call.write(Buffer.from(bytes));
           call.end();
         });
@@ -133,7 +175,10 @@ describe('handlers under generated hostile input', () => {
       fc.asyncProperty(fc.constantFrom(...routes), fc.jsonValue({ maxDepth: 3 }), async (r, body) => {
         const path = r.path.replace(':federationId', federationId).replace(/:[A-Za-z]+/g, 'x');
         const res = await h.admin.raw(r.method, path, body);
-        expect({ route: `${r.method} ${r.path}`, status: res.status < 500 }).toEqual({ route: `${r.method} ${r.path}`, status: true });
+        expect({ route: `${r.method} ${r.path}`, status: res.status < 500 }).toEqual({
+          route: `${r.method} ${r.path}`,
+          status: true,
+        });
       }),
       { numRuns: 300 },
     );

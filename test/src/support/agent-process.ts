@@ -8,7 +8,12 @@ const agentMain = require.resolve('@syndicate/participant/dist/cli/main.js');
 
 /** The agent's TLS flags for a harness's transport. */
 export function transportArgs(t: AgentTransport): string[] {
-  return [...(t.caFile ? ['--ca', t.caFile] : []), ...(t.certFile ? ['--cert', t.certFile] : []), ...(t.keyFile ? ['--key', t.keyFile] : []), ...(t.insecure ? ['--insecure'] : [])];
+  return [
+    ...(t.caFile ? ['--ca', t.caFile] : []),
+    ...(t.certFile ? ['--cert', t.certFile] : []),
+    ...(t.keyFile ? ['--key', t.keyFile] : []),
+    ...(t.insecure ? ['--insecure'] : []),
+  ];
 }
 
 export interface AgentProcess {
@@ -19,18 +24,53 @@ export interface AgentProcess {
 }
 
 /** A real `syndicate-agent run` process, enrolled with a fresh invitation. */
-export async function startAgentProcess(h: Pick<Harness, 'admin' | 'grpcAddress' | 'transport'>, federationId: string, name: string, csv: string, dir: string): Promise<AgentProcess> {
+export async function startAgentProcess(
+  h: Pick<Harness, 'admin' | 'grpcAddress' | 'transport'>,
+  federationId: string,
+  name: string,
+  csv: string,
+  dir: string,
+): Promise<AgentProcess> {
   const invitation = await h.admin.invite(federationId, name);
-  return runAgentProcess({ coordinator: h.grpcAddress, transport: h.transport, csv, dir, name, enroll: { federationId, token: invitation.token } });
+  return runAgentProcess({
+    coordinator: h.grpcAddress,
+    transport: h.transport,
+    csv,
+    dir,
+    name,
+    enroll: { federationId, token: invitation.token },
+  });
 }
 
 /** `syndicate-agent run` on `dir/agents/name`: enrolls first when given an invitation, else resumes the saved identity (a restarted bank). */
-export function runAgentProcess(o: { coordinator: string; transport: AgentTransport; csv: string; dir: string; name: string; enroll?: { federationId: string; token: string } }): AgentProcess {
+export function runAgentProcess(o: {
+  coordinator: string;
+  transport: AgentTransport;
+  csv: string;
+  dir: string;
+  name: string;
+  enroll?: { federationId: string; token: string };
+}): AgentProcess {
   const stateDir = path.join(o.dir, 'agents', o.name);
   const logFile = path.join(o.dir, `agent-${o.name}.log`);
   const log = fs.openSync(logFile, 'a');
   const enrollArgs = o.enroll ? ['--federation', o.enroll.federationId, '--token', o.enroll.token] : [];
-  const proc = spawn(process.execPath, [agentMain, 'run', '--coordinator', o.coordinator, ...enrollArgs, '--data', o.csv, '--state-dir', stateDir, ...transportArgs(o.transport)], { stdio: ['ignore', log, log] });
+  const proc = spawn(
+    process.execPath,
+    [
+      agentMain,
+      'run',
+      '--coordinator',
+      o.coordinator,
+      ...enrollArgs,
+      '--data',
+      o.csv,
+      '--state-dir',
+      stateDir,
+      ...transportArgs(o.transport),
+    ],
+    { stdio: ['ignore', log, log] },
+  );
   fs.closeSync(log);
   return {
     proc,
@@ -46,7 +86,11 @@ export function runAgentProcess(o: { coordinator: string; transport: AgentTransp
 }
 
 /** Polls until `check` holds, or fails naming what was awaited. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 120_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined | false>,
+  timeoutMs = 120_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();

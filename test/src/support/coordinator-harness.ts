@@ -1,5 +1,13 @@
 import * as fs from 'fs';
-import { AdminClient, ApiTokensService, loadCoordinatorConfig, startCoordinator, type Clock, type Role, type RunningCoordinator } from '@syndicate/coordinator';
+import {
+  AdminClient,
+  ApiTokensService,
+  loadCoordinatorConfig,
+  startCoordinator,
+  type Clock,
+  type Role,
+  type RunningCoordinator,
+} from '@syndicate/coordinator';
 
 import pino from 'pino';
 import type { AgentTransport } from '@syndicate/participant';
@@ -25,7 +33,16 @@ export interface Harness {
 
 /** A real coordinator on loopback ports (gRPC + REST) over a fresh database. */
 /** `databaseUrl` reuses an existing database, as a restarted coordinator would. */
-export async function startHarness(label: string, overrides: { tickMs?: number; databaseUrl?: string; clock?: Clock; mutualTls?: boolean; streamIdleSeconds?: number } = {}): Promise<Harness> {
+export async function startHarness(
+  label: string,
+  overrides: {
+    tickMs?: number;
+    databaseUrl?: string;
+    clock?: Clock;
+    mutualTls?: boolean;
+    streamIdleSeconds?: number;
+  } = {},
+): Promise<Harness> {
   const databaseUrl = overrides.databaseUrl ?? (await freshDatabaseUrl(label));
   const pki = await testPki();
   const config = loadCoordinatorConfig(
@@ -47,7 +64,9 @@ export async function startHarness(label: string, overrides: { tickMs?: number; 
   const baseUrl = `https://localhost:${coordinator.httpPort}`;
   const ca = fs.readFileSync(pki.caCert);
   const clientWithRoles = async (...roles: Role[]) => {
-    const issued = await coordinator.app.get(ApiTokensService).create({ name: `harness-${roles.join('+')}`, roles }, 'harness');
+    const issued = await coordinator.app
+      .get(ApiTokensService)
+      .create({ name: `harness-${roles.join('+')}`, roles }, 'harness');
     return new AdminClient(baseUrl, { token: issued.token, ca });
   };
   return {
@@ -55,7 +74,10 @@ export async function startHarness(label: string, overrides: { tickMs?: number; 
     admin: await clientWithRoles('admin', 'data-scientist', 'auditor'),
     clientWithRoles,
     grpcAddress: `localhost:${coordinator.grpcPort}`,
-    transport: { caFile: pki.caCert, ...(overrides.mutualTls ? { certFile: pki.agentCert, keyFile: pki.agentKey } : {}) },
+    transport: {
+      caFile: pki.caCert,
+      ...(overrides.mutualTls ? { certFile: pki.agentCert, keyFile: pki.agentKey } : {}),
+    },
     baseUrl,
     anonymous: new AdminClient(baseUrl, { ca }),
     databaseUrl,

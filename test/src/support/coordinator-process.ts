@@ -53,7 +53,12 @@ export class CoordinatorProcess {
     const databaseUrl = await freshDatabaseUrl(label);
     const { token } = await initDatabase(databaseUrl, { roles: ['admin', 'data-scientist', 'auditor'] });
     const [grpcPort, httpPort] = [await freePort(), await freePort()];
-    const tls = { cert: pki.coordinatorCert, key: pki.coordinatorKey, ca: fs.readFileSync(pki.caCert), token: token!.token };
+    const tls = {
+      cert: pki.coordinatorCert,
+      key: pki.coordinatorKey,
+      ca: fs.readFileSync(pki.caCert),
+      token: token!.token,
+    };
     const admin = new AdminClient(`https://localhost:${httpPort}`, { token: tls.token, ca: tls.ca });
     return new CoordinatorProcess(dir, databaseUrl, grpcPort, httpPort, admin, { caFile: pki.caCert }, tls);
   }
@@ -84,7 +89,26 @@ export class CoordinatorProcess {
     if (!('SYNDICATE_FAULT_KILL_AT' in env)) delete childEnv.SYNDICATE_FAULT_KILL_AT;
     const proc = spawn(
       process.execPath,
-      [cli, 'serve', '--database', this.databaseUrl, '--grpc-port', String(this.grpcPort), '--http-port', String(this.httpPort), '--tick-ms', '100', '--log-level', 'info', '--ready-file', ready, '--tls-cert', this.tls.cert, '--tls-key', this.tls.key],
+      [
+        cli,
+        'serve',
+        '--database',
+        this.databaseUrl,
+        '--grpc-port',
+        String(this.grpcPort),
+        '--http-port',
+        String(this.httpPort),
+        '--tick-ms',
+        '100',
+        '--log-level',
+        'info',
+        '--ready-file',
+        ready,
+        '--tls-cert',
+        this.tls.cert,
+        '--tls-key',
+        this.tls.key,
+      ],
       { stdio: ['ignore', log, log], env: childEnv },
     );
     fs.closeSync(log);

@@ -29,7 +29,8 @@ async function readAllRows(databaseUrl: string): Promise<Record<string, Row[]>> 
   const c = new Client({ connectionString: databaseUrl });
   await c.connect();
   const tables = await c.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public'");
-  for (const { tablename } of tables.rows as { tablename: string }[]) out[tablename] = (await c.query(`SELECT * FROM "${tablename}"`)).rows as Row[];
+  for (const { tablename } of tables.rows as { tablename: string }[])
+    out[tablename] = (await c.query(`SELECT * FROM "${tablename}"`)).rows as Row[];
   await c.end();
   return out;
 }
@@ -57,7 +58,8 @@ async function main(): Promise<void> {
         cells++;
         for (const bytes of cellBytes(value)) {
           for (const [name, hex] of Object.entries(needles)) {
-            if (bytes.includes(Buffer.from(hex, 'hex')) && !found[name].includes(`${table}.${column}`)) found[name].push(`${table}.${column}`);
+            if (bytes.includes(Buffer.from(hex, 'hex')) && !found[name].includes(`${table}.${column}`))
+              found[name].push(`${table}.${column}`);
           }
         }
       }
@@ -71,7 +73,12 @@ async function main(): Promise<void> {
         const epoch = (tables.key_epochs ?? []).find((e) => Number(e.epoch) === Number(s.epoch));
         openKeyShare(
           { nonce: s.nonce as Buffer, box: s.sealedKey as Buffer },
-          { parameterSet: DEFAULT_HE_PARAMETER_SET, keyEpoch: Number(s.epoch), dealerBoxPublicKey: nacl.box.keyPair().publicKey, wrappedKey: (epoch?.wrappedKey as Buffer) ?? Buffer.alloc(0) },
+          {
+            parameterSet: DEFAULT_HE_PARAMETER_SET,
+            keyEpoch: Number(s.epoch),
+            dealerBoxPublicKey: nacl.box.keyPair().publicKey,
+            wrappedKey: (epoch?.wrappedKey as Buffer) ?? Buffer.alloc(0),
+          },
           nacl.box.keyPair().secretKey,
         );
         sharesOpened++;
@@ -84,7 +91,13 @@ async function main(): Promise<void> {
   const sealed = (tables.model_versions ?? []).filter((m) => m.encoding === 'PAYLOAD_ENCODING_SEALED_FLOAT32');
   for (const m of sealed) {
     try {
-      openSealedModel(m.data as Buffer, { parameterSet: DEFAULT_HE_PARAMETER_SET, keyEpoch: sealedModelEpoch(m.data as Buffer), epochSecret: new Uint8Array(0), sealSecretKey: new Uint8Array(0), modelKey: nacl.randomBytes(32) });
+      openSealedModel(m.data as Buffer, {
+        parameterSet: DEFAULT_HE_PARAMETER_SET,
+        keyEpoch: sealedModelEpoch(m.data as Buffer),
+        epochSecret: new Uint8Array(0),
+        sealSecretKey: new Uint8Array(0),
+        modelKey: nacl.randomBytes(32),
+      });
       sealedModelsOpened++;
     } catch {
       /* expected */

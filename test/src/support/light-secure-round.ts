@@ -31,7 +31,12 @@ export interface LightSecureRound {
  * the point where every member may upload: the test plays the dealer, every
  * member sends its encrypted count, all receive their train task.
  */
-export async function lightSecureRound(h: Harness, planInput: TrainingPlanInput, banks: [string, number][], opts: { deadlineSeconds?: number } = {}): Promise<LightSecureRound> {
+export async function lightSecureRound(
+  h: Harness,
+  planInput: TrainingPlanInput,
+  banks: [string, number][],
+  opts: { deadlineSeconds?: number } = {},
+): Promise<LightSecureRound> {
   const plan = parseTrainingPlan(planInput);
   const f = await h.admin.createFederation(planInput);
   const members: LightMember[] = [];
@@ -41,16 +46,30 @@ export async function lightSecureRound(h: Harness, planInput: TrainingPlanInput,
   }
   await new Promise((r) => setTimeout(r, 300));
   await h.admin.openRound(f.id, { deadlineSeconds: opts.deadlineSeconds });
-  const dealer = members[await Promise.any(members.map((m, i) => m.inbox.next('TASK_TYPE_KEY_CEREMONY').then(() => i)))];
+  const dealer =
+    members[await Promise.any(members.map((m, i) => m.inbox.next('TASK_TYPE_KEY_CEREMONY').then(() => i)))];
   const keyEpoch = 1;
   const key = await generateFederationKey(plan.aggregation.secure.parameterSet, keyEpoch);
-  const dealt = dealKeyShares(key, members.map((m) => ({ participantId: m.identity.participantId, boxPublicKey: m.identity.boxPublicKey })), dealer.identity.boxSecretKey);
+  const dealt = dealKeyShares(
+    key,
+    members.map((m) => ({ participantId: m.identity.participantId, boxPublicKey: m.identity.boxPublicKey })),
+    dealer.identity.boxSecretKey,
+  );
   await dealer.client.submitKeyShares(keyEpoch, key.parameterSet, dealt.shares, dealt.wrappedKey);
   const holder = await HeKeyHolder.open(key);
   const spec = planSecureSpec(plan);
   for (const m of members) {
     const count = await m.inbox.next('TASK_TYPE_COUNT');
-    await m.client.uploadUpdate({ roundId: count.roundId, baseModelVersionId: count.modelVersionId, encoding: 'PAYLOAD_ENCODING_BFV_PACKED', numParams: 0, numSamples: 0, payload: holder.encrypt(encodeSampleCount(m.n, spec)), kind: 'count', keyEpoch });
+    await m.client.uploadUpdate({
+      roundId: count.roundId,
+      baseModelVersionId: count.modelVersionId,
+      encoding: 'PAYLOAD_ENCODING_BFV_PACKED',
+      numParams: 0,
+      numSamples: 0,
+      payload: holder.encrypt(encodeSampleCount(m.n, spec)),
+      kind: 'count',
+      keyEpoch,
+    });
   }
   let train!: Task__Output;
   for (const m of members) train = await m.inbox.next('TASK_TYPE_TRAIN');

@@ -2,7 +2,11 @@ import { createChannelClient, type AgentTransport } from '@syndicate/participant
 import { splitIntoChunks, type UpdateHeader } from '@syndicate/protocol';
 
 /** Sends an upload exactly as given (header, then chunks) and resolves with the refusal reason, or 'OK'. */
-export function rawUpload(to: { grpcAddress: string; transport: AgentTransport }, header: UpdateHeader, payload: Buffer): Promise<string> {
+export function rawUpload(
+  to: { grpcAddress: string; transport: AgentTransport },
+  header: UpdateHeader,
+  payload: Buffer,
+): Promise<string> {
   const client = createChannelClient(to.grpcAddress, to.transport);
   return new Promise((resolve) => {
     const call = client.UploadUpdate((err) => {

@@ -19,8 +19,18 @@ let pki: Promise<TestPki> | undefined;
 export function testPki(): Promise<TestPki> {
   pki ??= (async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'syndicate-pki-'));
-    const files = writeDevPki(dir, await makeDevPki({ hosts: ['localhost', '127.0.0.1'], agents: ['test-agent'], days: 2 }));
-    return { dir, caCert: files.caCert, coordinatorCert: files.coordinatorCert, coordinatorKey: files.coordinatorKey, agentCert: files.agents['test-agent'].cert, agentKey: files.agents['test-agent'].key };
+    const files = writeDevPki(
+      dir,
+      await makeDevPki({ hosts: ['localhost', '127.0.0.1'], agents: ['test-agent'], days: 2 }),
+    );
+    return {
+      dir,
+      caCert: files.caCert,
+      coordinatorCert: files.coordinatorCert,
+      coordinatorKey: files.coordinatorKey,
+      agentCert: files.agents['test-agent'].cert,
+      agentKey: files.agents['test-agent'].key,
+    };
   })();
   return pki;
 }

@@ -63,6 +63,7 @@ export function inputEncoding(schema: DataSchema): InputEncodingEntry[] {
       formula: `one-hot in this order over columns ${firstColumn}..${column - 1}; a value outside it is an error`,
     };
   });
-  if (column !== inputDimension(schema)) throw new Error(`input encoding covers ${column} columns, the model has ${inputDimension(schema)}`);
+  if (column !== inputDimension(schema))
+    throw new Error(`input encoding covers ${column} columns, the model has ${inputDimension(schema)}`);
   return entries;
 }

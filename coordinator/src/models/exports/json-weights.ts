@@ -30,12 +30,17 @@ export interface JsonWeights {
  */
 export function jsonWeights(plan: ExportablePlan, weights: Float32Array, opts: ModelExportOptions = {}): JsonWeights {
   const layout = modelLayout(plan);
-  if (weights.length !== layout.numParams) throw new Error(`weight vector has ${weights.length} parameters, the model has ${layout.numParams}`);
+  if (weights.length !== layout.numParams)
+    throw new Error(`weight vector has ${weights.length} parameters, the model has ${layout.numParams}`);
   const layers = denseLayerWeights(plan).map((l): JsonWeightsLayer => {
     const [rows, cols] = l.kernel.shape;
     const at = l.kernel.offset;
-    const kernel = Array.from({ length: rows }, (_, r) => Array.from(weights.subarray(at + r * cols, at + (r + 1) * cols)));
-    const bias = l.bias ? Array.from(weights.subarray(l.bias.offset, l.bias.offset + l.bias.size)) : new Array<number>(l.units).fill(0);
+    const kernel = Array.from({ length: rows }, (_, r) =>
+      Array.from(weights.subarray(at + r * cols, at + (r + 1) * cols)),
+    );
+    const bias = l.bias
+      ? Array.from(weights.subarray(l.bias.offset, l.bias.offset + l.bias.size))
+      : new Array<number>(l.units).fill(0);
     return { name: l.name, activation: l.activation, kernel, bias };
   });
   return {

@@ -23,7 +23,11 @@ export class ModelExportsController {
   private async load(id: string) {
     const m = await this.models.withData(id);
     if (m.encoding !== 'PAYLOAD_ENCODING_FLOAT32_LE') {
-      throw new SyndicateError('FAILED_PRECONDITION', 'MODEL_SEALED', `model ${m.id} is sealed for members only (release policy members-only); a member pulls it with: syndicate-agent model pull`);
+      throw new SyndicateError(
+        'FAILED_PRECONDITION',
+        'MODEL_SEALED',
+        `model ${m.id} is sealed for members only (release policy members-only); a member pulls it with: syndicate-agent model pull`,
+      );
     }
     const plan = this.federations.plan(await this.federations.entity(m.federationId));
     const opts = { planSha256: m.planSha256, modelVersionId: m.id, roundNumber: m.roundNumber };

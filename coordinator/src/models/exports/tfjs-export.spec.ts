@@ -20,7 +20,11 @@ describe('tfjsModelArtifacts', () => {
   const weights = initialWeights(plan);
 
   it('writes a layers-model model.json whose manifest points at the shard, with the input encoding', () => {
-    const artifacts = tfjsModelArtifacts(plan, weights, { planSha256: 'ab'.repeat(32), modelVersionId: 'mdl_1', roundNumber: 3 });
+    const artifacts = tfjsModelArtifacts(plan, weights, {
+      planSha256: 'ab'.repeat(32),
+      modelVersionId: 'mdl_1',
+      roundNumber: 3,
+    });
     const json = JSON.parse(artifacts['model.json'].toString('utf8')) as TfjsModelJson;
     expect(json).toMatchObject({ format: 'layers-model', generatedBy: 'syndicate', convertedBy: null });
     expect(json.modelTopology.class_name).toBe('Sequential');
@@ -36,10 +40,29 @@ describe('tfjsModelArtifacts', () => {
       },
     ]);
     const meta = json.userDefinedMetadata.syndicate;
-    expect(meta).toMatchObject({ plan: { name: 'credit-mlp', sha256: 'ab'.repeat(32) }, modelVersionId: 'mdl_1', roundNumber: 3, target: 'default', inputDim: 3 });
+    expect(meta).toMatchObject({
+      plan: { name: 'credit-mlp', sha256: 'ab'.repeat(32) },
+      modelVersionId: 'mdl_1',
+      roundNumber: 3,
+      target: 'default',
+      inputDim: 3,
+    });
     expect(meta.inputEncoding).toEqual([
-      expect.objectContaining({ feature: 'income', type: 'numeric', column: 0, transform: 'log1p', center: 10, scale: 2, formula: '(log1p(x) - 10) / 2' }),
-      expect.objectContaining({ feature: 'segment', type: 'categorical', firstColumn: 1, categories: ['retail', 'sme'] }),
+      expect.objectContaining({
+        feature: 'income',
+        type: 'numeric',
+        column: 0,
+        transform: 'log1p',
+        center: 10,
+        scale: 2,
+        formula: '(log1p(x) - 10) / 2',
+      }),
+      expect.objectContaining({
+        feature: 'segment',
+        type: 'categorical',
+        firstColumn: 1,
+        categories: ['retail', 'sme'],
+      }),
     ]);
   });
 

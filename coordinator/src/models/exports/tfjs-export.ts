@@ -76,9 +76,14 @@ export function tfjsModelJson(plan: ExportablePlan, opts: ModelExportOptions = {
  * from a web server or `file://` directory. The shard is the flat weight vector
  * as-is, because the manifest lists tensors in layout order.
  */
-export function tfjsModelArtifacts(plan: ExportablePlan, weights: Float32Array, opts: ModelExportOptions = {}): TfjsModelArtifacts {
+export function tfjsModelArtifacts(
+  plan: ExportablePlan,
+  weights: Float32Array,
+  opts: ModelExportOptions = {},
+): TfjsModelArtifacts {
   const { numParams } = modelLayout(plan);
-  if (weights.length !== numParams) throw new Error(`weight vector has ${weights.length} parameters, the model has ${numParams}`);
+  if (weights.length !== numParams)
+    throw new Error(`weight vector has ${weights.length} parameters, the model has ${numParams}`);
   return {
     'model.json': Buffer.from(JSON.stringify(tfjsModelJson(plan, opts), null, 2) + '\n', 'utf8'),
     [TFJS_WEIGHTS_FILE]: encodeFloat32(weights),
@@ -86,7 +91,12 @@ export function tfjsModelArtifacts(plan: ExportablePlan, weights: Float32Array, 
 }
 
 /** Writes model.json and its shard into `dir` (created if missing); returns the paths written. */
-export async function writeTfjsModelDir(dir: string, plan: ExportablePlan, weights: Float32Array, opts: ModelExportOptions = {}): Promise<string[]> {
+export async function writeTfjsModelDir(
+  dir: string,
+  plan: ExportablePlan,
+  weights: Float32Array,
+  opts: ModelExportOptions = {},
+): Promise<string[]> {
   const artifacts = tfjsModelArtifacts(plan, weights, opts);
   await mkdir(dir, { recursive: true });
   const written: string[] = [];
