@@ -21,7 +21,7 @@ export default [
               onlyDependOnLibsWithTags: ['scope:shared'],
               bannedExternalImports: ['@nestjs/*', 'typeorm', '@syndicate/coordinator'],
             },
-            // The demo drives the real programs (it spawns the coordinator CLI), so it may name them.
+            // The simulator drives both real programs (it spawns the coordinator and agent CLIs), so examples may name them.
             {
               sourceTag: 'scope:examples',
               onlyDependOnLibsWithTags: ['scope:shared', 'scope:coordinator', 'scope:participant'],

@@ -9,12 +9,8 @@ export { AdminClient, AdminApiError, type AdminClientOptions, type AuditEntryVie
 export { ApiTokensService } from './access/api-tokens.service';
 export { ROLES, type Role } from './access/roles';
 export { Clock } from './common/clock';
-export {
-  runSimulation,
-  type SimulationOptions,
-  type SimulationResult,
-  type SimulationEvent,
-} from './simulate/simulation';
+export { renderHtmlReport } from './reports/html-report';
+export { reportPlanSummary, type ReportData } from './reports/report-data';
 export { dataSourceOptions } from './database/data-source-options';
 export { initDatabase, type InitResult } from './init/init-database';
 export { routeCatalog, type RouteInfo } from './access/route-catalog';

@@ -52,10 +52,8 @@ async function main(): Promise<void> {
     process.stdout.write(
       `  ${b.name.padEnd(8)} ${String(b.rows).padStart(6)} loans, default rate ${(b.defaultRate * 100).toFixed(1)}%\n`,
     );
-  const cli = require.resolve('@syndicate/coordinator/dist/cli/main.js');
   const args = [
-    cli,
-    'simulate',
+    path.join(__dirname, 'simulate-main.js'),
     '--plan',
     o.plan,
     ...banks.flatMap((b) => ['--data', `${b.name}=${b.path}`]),

@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import { Command } from 'commander';
 import { ConfigError } from '../config/coordinator-config';
 import { registerServe } from './serve-command';
-import { registerSimulate } from '../simulate/simulate-command';
+import { registerSimulateMoved } from './simulate-moved-command';
 import { registerAudit } from '../audit/audit-command';
 import { cliErrorOf, EXIT } from './api-command';
 import { registerFederation } from './federation-command';
@@ -48,7 +48,7 @@ registerStatus(program);
 registerModel(program);
 registerToken(program);
 registerAudit(program);
-registerSimulate(program);
+registerSimulateMoved(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof ConfigError) {

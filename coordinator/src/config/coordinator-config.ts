@@ -26,7 +26,7 @@ export const coordinatorConfigSchema = z
     /** An upload or publish stream that sends nothing for this long is dropped, and nothing of it kept. */
     streamIdleSeconds: z.coerce.number().int().min(1).max(3600),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
-    /** Where `serve --ready-file` reports the bound ports (used by `simulate`). */
+    /** Where `serve --ready-file` reports the bound ports (used by `syndicate-simulate`). */
     readyFile: z.string().optional(),
     /** PEM server certificate (chain) and key for gRPC and REST. */
     tlsCert: z.string().min(1).optional(),

@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { AdminClient, runSimulation } from '@syndicate/coordinator';
-import { generateConsortium, toCsv } from '@syndicate/examples';
+import { AdminClient } from '@syndicate/coordinator';
+import { generateConsortium, toCsv, runSimulation } from '@syndicate/examples';
 import { decodeFloat32, type TrainingPlanInput } from '@syndicate/protocol';
 import { freshDatabaseUrl, testDatabaseKind } from '../support/database';
 

@@ -3,8 +3,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import pino from 'pino';
-import { loadCoordinatorConfig, runSimulation, startCoordinator } from '@syndicate/coordinator';
-import { generateConsortium, toCsv } from '@syndicate/examples';
+import { loadCoordinatorConfig, startCoordinator } from '@syndicate/coordinator';
+import { generateConsortium, toCsv, runSimulation } from '@syndicate/examples';
 import {
   CoordinatorClient,
   KeyRing,

@@ -2,8 +2,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import pino from 'pino';
-import { fedAvg, loadCoordinatorConfig, runSimulation, startCoordinator } from '@syndicate/coordinator';
-import { generateConsortium, toCsv } from '@syndicate/examples';
+import { fedAvg, loadCoordinatorConfig, startCoordinator } from '@syndicate/coordinator';
+import { generateConsortium, toCsv, runSimulation } from '@syndicate/examples';
 import { CoordinatorClient, loadIdentity } from '@syndicate/participant';
 import {
   applyServerOptimizer,

@@ -1,8 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { runSimulation } from '@syndicate/coordinator';
-import { generateConsortium, toCsv } from '@syndicate/examples';
+import { generateConsortium, toCsv, runSimulation } from '@syndicate/examples';
 
 const planPath = path.join(__dirname, '..', '..', '..', 'examples', 'credit-risk', 'plan-logistic.json');
 

@@ -96,9 +96,9 @@ export function printEvent(e: SimulationEvent, write: (s: string) => void = (s) 
   }
 }
 
-export function registerSimulate(program: Command): void {
-  program
-    .command('simulate')
+/** Options and action of `syndicate-simulate`, on the command it is given. */
+export function configureSimulate(command: Command): Command {
+  return command
     .description(
       'Run a whole consortium on this machine: a coordinator and one agent process per bank, over real gRPC.',
     )
@@ -123,7 +123,7 @@ export function registerSimulate(program: Command): void {
     .option('--quiet', 'no progress output')
     .addHelpText(
       'after',
-      '\nExample:\n  syndicate simulate --plan examples/credit-risk/plan.json \\\n    --data alpine=data/alpine.csv --data baltic=data/baltic.csv --data cascade=data/cascade.csv --rounds 3\n',
+      '\nExample:\n  syndicate-simulate --plan examples/credit-risk/plan.json \\\n    --data alpine=data/alpine.csv --data baltic=data/baltic.csv --data cascade=data/cascade.csv --rounds 3\n',
     )
     .action(
       async (o: {

@@ -2,12 +2,15 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { readPlanFile, type FederatedMetrics } from '@syndicate/protocol';
-import { renderHtmlReport } from '../reports/html-report';
-import { reportPlanSummary } from '../reports/report-data';
-import type { RoundView } from '../rounds/rounds.service';
-import { AdminClient } from '../client/admin-client';
-import { initDatabase } from '../init/init-database';
-import { makeDevPki, writeDevPki } from '../certs/dev-ca';
+import {
+  AdminClient,
+  initDatabase,
+  makeDevPki,
+  renderHtmlReport,
+  reportPlanSummary,
+  writeDevPki,
+  type RoundView,
+} from '@syndicate/coordinator';
 import { ProcessSupervisor, type Supervised } from './process-supervisor';
 
 export interface BankData {
@@ -202,7 +205,7 @@ export async function runSimulation(
   try {
     const readyFile = path.join(workDir, 'coordinator.ready.json');
     fs.rmSync(readyFile, { force: true });
-    const coordinatorMain = path.resolve(__dirname, '..', 'cli', 'main.js');
+    const coordinatorMain = resolveBin('@syndicate/coordinator/dist/cli/main.js');
     const databaseUrl = opts.databaseUrl ?? `sqlite:${path.join(workDir, 'coordinator.sqlite')}`;
     // What an operator does first: migrate the database and take an API token, here one that may also read models.
     const { token } = await initDatabase(databaseUrl, {
