@@ -1,4 +1,5 @@
 import { ArgumentsHost, Catch, HttpException, Inject, type ExceptionFilter } from '@nestjs/common';
+import type { HttpReasonCode, ReasonCode } from '@syndicate/protocol';
 import type { Request, Response } from 'express';
 import type { Logger } from '../common/logger';
 import { httpStatusOf, SyndicateError } from '../common/syndicate-error';
@@ -13,7 +14,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const res = host.switchToHttp().getResponse<Response>();
     const req = host.switchToHttp().getRequest<Request>();
     let status = 500;
-    let body: Record<string, unknown> = {
+    let body: { title: string; detail: string; reason: ReasonCode; problems?: string[] } = {
       title: 'Internal Server Error',
       detail: 'internal error; see the coordinator log',
       reason: 'INTERNAL',
@@ -28,7 +29,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       };
     } else if (exception instanceof HttpException) {
       status = exception.getStatus();
-      body = { title: exception.name, detail: exception.message, reason: `HTTP_${status}` };
+      body = { title: exception.name, detail: exception.message, reason: `HTTP_${status}` satisfies HttpReasonCode };
     } else {
       this.log.error({ err: exception, path: req.url }, 'unhandled REST error');
     }

@@ -1,4 +1,5 @@
 import { Injectable, type PipeTransform } from '@nestjs/common';
+import type { ReasonCode } from '@syndicate/protocol';
 import type { ZodType, ZodTypeDef } from 'zod';
 import { SyndicateError } from '../common/syndicate-error';
 
@@ -7,7 +8,7 @@ import { SyndicateError } from '../common/syndicate-error';
 export class ZodBodyPipe<T> implements PipeTransform<unknown, T> {
   constructor(
     readonly schema: ZodType<T, ZodTypeDef, unknown>,
-    private readonly reason = 'INVALID_REQUEST',
+    private readonly reason: ReasonCode = 'INVALID_REQUEST',
     private readonly title = 'request body is invalid',
   ) {}
 

@@ -8,6 +8,7 @@ import {
   heRuntime,
   WireFormatError,
   type ContributionKind,
+  type ReasonCode,
   type SecureAggregationSpec,
 } from '@syndicate/protocol';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -66,7 +67,7 @@ export interface EncryptedContribution {
   allowed: (participantId: string, em: EntityManager) => Promise<void>;
 }
 
-const DUPLICATE_REASON: Record<UpdateKind, string> = {
+const DUPLICATE_REASON: Record<UpdateKind, ReasonCode> = {
   model: 'DUPLICATE_UPDATE',
   count: 'DUPLICATE_COUNT',
   evaluation: 'DUPLICATE_EVALUATION',

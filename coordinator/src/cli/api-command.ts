@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import Table from 'cli-table3';
 import { Command, Option } from 'commander';
 import ms from 'ms';
+import { isReasonCode, type ReasonCode } from '@syndicate/protocol';
 import { AdminApiError } from '../client/admin-api-error';
 import { AdminClient } from '../client/admin-client';
 
@@ -89,7 +90,7 @@ export class CliError extends Error {
   }
 }
 
-const HINTS: Record<string, string> = {
+const HINTS: Partial<Record<ReasonCode, string>> = {
   MISSING_TOKEN: 'pass --token-file FILE or set SYNDICATE_TOKEN',
   UNKNOWN_TOKEN: 'the token is not known to this coordinator: check --url, or ask an admin for a token',
   ROLE_NOT_ALLOWED: 'ask an admin for a token with the needed role: syndicate token create --name NAME --roles ROLE',
@@ -113,7 +114,7 @@ export function cliErrorOf(err: unknown): CliError | null {
               : EXIT.ERROR;
   const tlsTrouble = err.status === 0 && /CERT|SSL|TLS|SELF_SIGNED|VERIFY|EPROTO/i.test(err.reason);
   const hint =
-    HINTS[err.reason] ??
+    (isReasonCode(err.reason) ? HINTS[err.reason] : undefined) ??
     (tlsTrouble
       ? "the coordinator's TLS certificate is not trusted: pass --ca with the consortium's CA (env SYNDICATE_CA), or check the host name in --url"
       : err.status === 0

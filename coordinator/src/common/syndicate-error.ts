@@ -1,4 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
+import { REASON, type ReasonCode } from '@syndicate/protocol';
 
 export type ErrorKind =
   | 'INVALID_ARGUMENT'
@@ -13,13 +14,13 @@ export type ErrorKind =
   | 'INTERNAL';
 
 /**
- * A refusal the caller can act on. `reason` is a stable machine-readable code
- * (e.g. REPLAYED_NONCE); the message says what was wrong and how to fix it.
+ * A refusal the caller can act on. `reason` is a stable machine-readable code listed in
+ * `@syndicate/protocol` (REASON_MEANINGS); the message says what was wrong and how to fix it.
  */
 export class SyndicateError extends Error {
   constructor(
     readonly kind: ErrorKind,
-    readonly reason: string,
+    readonly reason: ReasonCode,
     message: string,
     readonly details: string[] = [],
   ) {
@@ -65,7 +66,7 @@ export function toGrpcError(err: unknown): grpc.ServiceError {
     const details = [err.message, ...err.details].join('\n');
     return Object.assign(new Error(details), { code: grpcStatusOf(err.kind), details, metadata });
   }
-  metadata.set('syndicate-reason', 'INTERNAL');
+  metadata.set('syndicate-reason', REASON.INTERNAL);
   const details = 'internal error; see the coordinator log';
   return Object.assign(new Error(details), { code: grpc.status.INTERNAL, details, metadata });
 }

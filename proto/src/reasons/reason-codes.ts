@@ -1,0 +1,188 @@
+import type { WireErrorCode } from '../wire/errors';
+import type { EnvelopeRejection } from '../wire/signed-envelope';
+
+/**
+ * Every reason code the coordinator sends (gRPC metadata `syndicate-reason`, REST problem details `reason`),
+ * with what it means to the caller. Both sides branch on these, so a code is added here before it is used;
+ * `test/src/contracts/reason-codes.contract.spec.ts` fails on a literal that is not listed.
+ */
+export const REASON_MEANINGS = {
+  // Catch-alls
+  INTERNAL: 'the coordinator failed; its log says why (nothing the caller sent was wrong)',
+  INVALID_REQUEST: 'the REST request body does not match its schema; `problems` lists each field',
+  CANCELLED: 'the client went away before the call finished',
+  DATABASE_UNREACHABLE: 'the coordinator cannot reach its database (health check)',
+  STREAM_IDLE: 'an upload stream sent nothing for too long and was dropped; send it again',
+
+  // API tokens and roles (REST)
+  MISSING_TOKEN: 'the endpoint needs an API token (Authorization: Bearer ...)',
+  MALFORMED_TOKEN: 'the bearer value is not a Syndicate API token',
+  UNKNOWN_TOKEN: 'the API token is not known to this coordinator',
+  TOKEN_EXPIRED: 'the API token has expired',
+  TOKEN_REVOKED: 'the API token was revoked',
+  TOKEN_NOT_FOUND: 'no API token has this id',
+  NO_ROLES: 'a new API token must carry at least one role',
+  ROLE_NOT_ALLOWED: "the token's roles do not allow this endpoint",
+
+  // Federations and plans
+  INVALID_PLAN: 'the training plan is invalid; `problems` lists each field',
+  FEDERATION_EXISTS: 'a federation with this name already exists',
+  FEDERATION_NOT_FOUND: 'no federation has this id',
+  STANDARDIZATION_MISMATCH: 'decrypted feature statistics differ from those already recorded for the federation',
+
+  // Enrollment and participants
+  UNKNOWN_ENROLLMENT_TOKEN: 'the enrollment token is not known to this coordinator',
+  ENROLLMENT_TOKEN_USED: 'the enrollment token was already used (one token enrolls one agent once)',
+  ENROLLMENT_TOKEN_EXPIRED: 'the enrollment token has expired; ask for a new invitation',
+  BAD_PUBLIC_KEY: 'signing and box public keys must be 32 bytes each (Ed25519, X25519)',
+  PARTICIPANT_EXISTS: 'a participant with this name is already enrolled in the federation',
+  PARTICIPANT_NOT_FOUND: 'no participant has this id in the federation',
+  UNKNOWN_PARTICIPANT: 'the signer is not enrolled; the agent must enroll again (fatal for the agent)',
+  PARTICIPANT_REVOKED: 'the participant was revoked (fatal for the agent)',
+  WRONG_FEDERATION: 'the participant or round belongs to another federation (fatal for the agent)',
+
+  // Signed envelopes (see also ENVELOPE_*)
+  MISSING_ENVELOPE: 'the request carries no signed envelope',
+  ENVELOPE_REPLAYED: 'this signed message was already received once (replayed nonce)',
+
+  // Rounds and schedules
+  ROUND_NOT_FOUND: 'no round has this id',
+  ROUND_IN_PROGRESS: 'another round of the federation is still running',
+  ROUND_FINISHED: 'the round already published its model and can no longer be cancelled',
+  ROUND_MOVED: 'someone else moved the round to another state first; read it again',
+  ROUND_NOT_COLLECTING: 'the round does not take model updates now',
+  ROUND_NOT_COUNTING: 'the round does not take sample counts or feature statistics now',
+  ROUND_NOT_AGGREGATING: 'the round does not take a published model now',
+  INVALID_SCHEDULE: 'the schedule is invalid; `problems` lists each field',
+  SCHEDULE_EXISTS: 'the federation already has a schedule; cancel it first',
+  SCHEDULE_NOT_FOUND: 'no schedule has this id',
+  SCHEDULE_FINISHED: 'the schedule has already finished or been cancelled',
+  SCHEDULE_STATE: 'the schedule is not in the state this transition starts from',
+
+  // Contributions (uploads)
+  MISSING_FIELD: 'a required field of the message is empty',
+  HEADER_FIRST: 'a chunked upload must start with its header message',
+  UNEXPECTED_MESSAGE: 'only chunks may follow the header of an upload',
+  UNSUPPORTED_ENCODING: 'the payload encoding is not the one this round expects',
+  UNEXPECTED_COUNT: 'sample counts and feature statistics are only sent under secure aggregation',
+  STALE_BASE_MODEL: 'the update was trained from another model than the round trains from',
+  SHAPE_MISMATCH: 'the payload does not carry the number of values the round expects',
+  BAD_SAMPLE_COUNT: 'num_samples must be a positive integer',
+  BAD_MOMENTS: 'the feature moments are not valid JSON',
+  BAD_HISTOGRAM: 'the reported evaluation histogram is invalid',
+  BAD_MODEL_PAYLOAD: 'the published model payload cannot be decoded',
+  DUPLICATE_UPDATE: 'this participant already sent its model update for the round (settled: the agent moves on)',
+  DUPLICATE_COUNT: 'this participant already sent its sample count for the round (settled)',
+  DUPLICATE_EVALUATION: 'this participant already sent its evaluation histogram for the round (settled)',
+  DUPLICATE_STATS: 'this participant already sent its feature statistics for the round (settled)',
+  NOT_COUNTED: 'the participant sent no sample count this round, so its update cannot be weighted',
+  NOT_A_CONTRIBUTOR: 'the participant did not contribute to what it asks for',
+  NO_STATS_PHASE: 'the round did not collect feature statistics',
+  ACCUMULATOR_SHAPE: "the stored sum has another length than the round's contributions (coordinator fault)",
+  EMPTY_AGGREGATE: 'the round has no accepted updates to aggregate (coordinator fault)',
+  AGGREGATE_NOT_FOUND: 'the round has no aggregate of this kind',
+  AGGREGATE_NOT_READY: 'the sum is not final yet',
+
+  // Publication and models
+  MODEL_NOT_FOUND: 'no model version has this id',
+  MODEL_NOT_IN_FEDERATION: "the model does not belong to the caller's federation",
+  MODEL_SEALED: 'the model is sealed for members only; a member pulls it with syndicate-agent model pull',
+  NOT_A_SCORECARD_MODEL: 'only a logistic-regression model exports as a scorecard',
+  BASE_MODEL_SEALED: 'the round starts from a sealed model the coordinator cannot apply its optimizer to',
+  WRONG_RELEASE_ENCODING: "the published model's encoding does not match the release policy",
+
+  // Key epochs
+  NOT_A_KEY_MEMBER: 'the participant holds no share of this key epoch; it joins at the next (settled for the agent)',
+  NOT_THE_DEALER: 'the participant is not the dealer of this key epoch',
+  KEY_EPOCH_NOT_FOUND: 'no key epoch has this number',
+  KEY_EPOCH_NOT_READY: 'the key epoch has not been dealt yet',
+  KEY_EPOCH_NOT_DEALING: 'the key epoch is not awaiting a dealer',
+  KEY_SHARES_INCOMPLETE: 'key shares must cover each member exactly once',
+  KEY_RESEAL_MISSING: 'publish the current model re-sealed under the new epoch before submitting key shares',
+  BAD_KEY_SHARE: 'a sealed key share is malformed',
+  PARAMETER_SET_MISMATCH: "the shares are for another BFV parameter set than the federation's",
+  WRONG_KEY_EPOCH: 'the model or ceremony names another key epoch',
+
+  // Federated evaluation
+  NOT_AN_EVALUATOR: "the participant cannot evaluate this round's model (it does not hold the key epoch)",
+  EVALUATION_NOT_FOUND: 'the model has no evaluation in the federation',
+  EVALUATION_NOT_READY: 'the evaluation sum is not final yet',
+  EVALUATION_NOT_COLLECTING:
+    'the evaluation does not take histograms now (settled for the agent: it closed without it)',
+  EVALUATION_MISMATCH: 'the decrypted histogram differs from the one already reported',
+  WRONG_MODEL: 'the histograms were scored with another model than the round published',
+
+  // Admin client only: the coordinator could not be reached (status 0)
+  UNREACHABLE: 'the admin client could not reach the coordinator',
+} as const;
+
+/** What each `WIRE_*` / `UPDATE_*` suffix means: a payload that does not match what its sender declared. */
+export const WIRE_REASON_MEANINGS: Record<WireErrorCode, string> = {
+  BAD_LENGTH: 'the payload length is not a whole number of values',
+  SHAPE_MISMATCH: 'the payload carries another number of values than declared',
+  NOT_FINITE: 'a value is NaN or infinite; updates must be finite',
+  TOO_LARGE: 'the payload declares more bytes than the limit',
+  BAD_DESCRIPTOR: 'the payload descriptor is malformed',
+  OUT_OF_ORDER: 'chunks arrived out of order',
+  CHUNK_TOO_LARGE: 'a chunk exceeds the size limit',
+  OVERFLOW: 'the payload is longer than declared',
+  INCOMPLETE: 'the payload is shorter than declared',
+  HASH_MISMATCH: 'the payload does not hash to the declared SHA-256',
+  PARAMETER_SET_MISMATCH: "the ciphertexts use another BFV parameter set than the round's",
+  KEY_EPOCH_MISMATCH: "the ciphertexts are under another key epoch than the round's",
+  BAD_CIPHERTEXT: 'a ciphertext cannot be decoded',
+  BAD_SEAL: 'a sealed payload cannot be opened or is malformed',
+};
+
+/** What each `ENVELOPE_*` suffix means: a signed envelope that fails verification. */
+export const ENVELOPE_REASON_MEANINGS: Record<EnvelopeRejection, string> = {
+  MALFORMED: 'the envelope is malformed',
+  BAD_SIGNATURE: "the signature does not verify under the participant's key",
+  WRONG_FEDERATION: 'the envelope is signed for another federation',
+  WRONG_ROUND: 'the envelope is signed for another round',
+  WRONG_PHASE: 'the envelope is signed for another step of the protocol',
+  WRONG_KEY_EPOCH: 'the envelope is signed for another key epoch',
+  PAYLOAD_MISMATCH: 'the envelope signs another payload digest',
+  STALE: 'the envelope timestamp is outside the accepted window',
+};
+
+export type FixedReasonCode = keyof typeof REASON_MEANINGS;
+/** `WIRE_*` for a bad upload stream, `UPDATE_*` for an update whose values do not decode. */
+export type WireReasonCode = `WIRE_${WireErrorCode}` | `UPDATE_${WireErrorCode}`;
+export type EnvelopeReasonCode = `ENVELOPE_${EnvelopeRejection}`;
+/** REST errors raised by the framework itself (e.g. an unknown route: HTTP_404). */
+export type HttpReasonCode = `HTTP_${number}`;
+export type ReasonCode = FixedReasonCode | WireReasonCode | EnvelopeReasonCode | HttpReasonCode;
+
+/** Prefixes of the built codes and the suffixes each takes (HTTP_ takes a status number). */
+export const REASON_FAMILIES: Readonly<Record<string, readonly string[] | 'status'>> = {
+  WIRE_: Object.keys(WIRE_REASON_MEANINGS),
+  UPDATE_: Object.keys(WIRE_REASON_MEANINGS),
+  ENVELOPE_: Object.keys(ENVELOPE_REASON_MEANINGS),
+  HTTP_: 'status',
+};
+
+/** The codes as constants, so callers compare against `REASON.DUPLICATE_UPDATE` rather than a string. */
+export const REASON = Object.fromEntries(Object.keys(REASON_MEANINGS).map((k) => [k, k])) as {
+  readonly [K in FixedReasonCode]: K;
+};
+
+export function isReasonCode(value: string): value is ReasonCode {
+  if (Object.prototype.hasOwnProperty.call(REASON_MEANINGS, value)) return true;
+  for (const [prefix, suffixes] of Object.entries(REASON_FAMILIES)) {
+    if (!value.startsWith(prefix)) continue;
+    const rest = value.slice(prefix.length);
+    if (suffixes === 'status' ? /^[1-5]\d\d$/.test(rest) : suffixes.includes(rest)) return true;
+  }
+  return false;
+}
+
+/** What a code means, for logs and CLIs; undefined for a code this version does not know. */
+export function reasonMeaning(code: string): string | undefined {
+  if (Object.prototype.hasOwnProperty.call(REASON_MEANINGS, code)) return REASON_MEANINGS[code as FixedReasonCode];
+  if (!isReasonCode(code)) return undefined;
+  const [prefix, suffix] = [code.slice(0, code.indexOf('_') + 1), code.slice(code.indexOf('_') + 1)];
+  if (prefix === 'ENVELOPE_') return ENVELOPE_REASON_MEANINGS[suffix as EnvelopeRejection];
+  if (prefix === 'HTTP_') return `the REST layer answered HTTP ${suffix}`;
+  return WIRE_REASON_MEANINGS[suffix as WireErrorCode];
+}
