@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { REASON, type ReasonCode } from '@syndicate/protocol';
+import { REASON, REASON_METADATA_KEY, type ReasonCode } from '@syndicate/protocol';
 
 export type ErrorKind =
   | 'INVALID_ARGUMENT'
@@ -62,11 +62,11 @@ export const httpStatusOf = (kind: ErrorKind): number => HTTP[kind];
 export function toGrpcError(err: unknown): grpc.ServiceError {
   const metadata = new grpc.Metadata();
   if (err instanceof SyndicateError) {
-    metadata.set('syndicate-reason', err.reason);
+    metadata.set(REASON_METADATA_KEY, err.reason);
     const details = [err.message, ...err.details].join('\n');
     return Object.assign(new Error(details), { code: grpcStatusOf(err.kind), details, metadata });
   }
-  metadata.set('syndicate-reason', REASON.INTERNAL);
+  metadata.set(REASON_METADATA_KEY, REASON.INTERNAL);
   const details = 'internal error; see the coordinator log';
   return Object.assign(new Error(details), { code: grpc.status.INTERNAL, details, metadata });
 }

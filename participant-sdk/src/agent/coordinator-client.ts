@@ -30,6 +30,7 @@ import {
   toWireUpdateKind,
   uploadPhase,
   standardizationDigest,
+  REASON_METADATA_KEY,
 } from '@syndicate/protocol';
 import type { AgentIdentity } from '../crypto/identity-store';
 
@@ -37,6 +38,7 @@ export class CoordinatorCallError extends Error {
   constructor(
     readonly rpc: string,
     readonly code: grpc.status,
+    /** A `ReasonCode` (compare with `REASON.*`); kept as text, since a newer coordinator may send codes this agent does not know. */
     readonly reason: string,
     message: string,
   ) {
@@ -46,7 +48,7 @@ export class CoordinatorCallError extends Error {
 }
 
 function callError(rpc: string, err: grpc.ServiceError): CoordinatorCallError {
-  const reason = String(err.metadata?.get('syndicate-reason')?.[0] ?? '');
+  const reason = String(err.metadata?.get(REASON_METADATA_KEY)?.[0] ?? '');
   return new CoordinatorCallError(rpc, err.code, reason, err.details || err.message);
 }
 

@@ -23,6 +23,7 @@ export const REASON_MEANINGS = {
   TOKEN_NOT_FOUND: 'no API token has this id',
   NO_ROLES: 'a new API token must carry at least one role',
   ROLE_NOT_ALLOWED: "the token's roles do not allow this endpoint",
+  INVALID_TOKEN: 'audit log only: checking the API token failed without a refusal (see the coordinator log)',
 
   // Federations and plans
   INVALID_PLAN: 'the training plan is invalid; `problems` lists each field',
@@ -186,3 +187,6 @@ export function reasonMeaning(code: string): string | undefined {
   if (prefix === 'HTTP_') return `the REST layer answered HTTP ${suffix}`;
   return WIRE_REASON_MEANINGS[suffix as WireErrorCode];
 }
+
+/** The gRPC metadata key that carries a refusal's reason code. */
+export const REASON_METADATA_KEY = 'syndicate-reason';
