@@ -1,8 +1,4 @@
-// The checker is plain JavaScript under .ci/ so that CI runs it without a build.
-const { folderGraph, folderCycles } = require('../../../.ci/folder-cycles') as {
-  folderGraph(files: { rel: string; source: string }[]): Map<string, Map<string, string>>;
-  folderCycles(graph: Map<string, Map<string, string>>): string[][];
-};
+import { folderCycles, folderGraph } from './folder-cycles';
 
 const cyclesOf = (files: Record<string, string>) =>
   folderCycles(folderGraph(Object.entries(files).map(([rel, source]) => ({ rel, source }))));
