@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { EXIT } from './api-command';
+import { CliError, EXIT } from './api-command';
 
 /**
  * The simulator drives the coordinator and the agents, so it lives in `@syndicate/examples`, which declares both;
@@ -13,9 +13,9 @@ export function registerSimulateMoved(program: Command): void {
     .allowUnknownOption()
     .allowExcessArguments()
     .action(() => {
-      process.stderr.write(
-        'syndicate simulate has moved: run `syndicate-simulate` (package @syndicate/examples, e.g. `node examples/dist/simulate-main.js`) with the same options\n',
+      throw new CliError(
+        EXIT.USAGE,
+        'simulate has moved: run `syndicate-simulate` (package @syndicate/examples, e.g. `node examples/dist/simulate-main.js`) with the same options',
       );
-      process.exit(EXIT.USAGE);
     });
 }
