@@ -91,7 +91,7 @@ export function checkEpochManifest(m: EpochManifest, signature: Uint8Array, x: M
     return no('MANIFEST_BAD_SIGNATURE', `the manifest is not signed by its dealer ${dealer.participantId}`);
   }
   for (const c of m.members) {
-    if (!boxKeySignatureValid(m.federationId, c)) {
+    if (!boxKeySignatureValid(c)) {
       return no(
         'MANIFEST_BAD_BOX_KEY',
         `member ${c.displayName} (${c.participantId}): box key not signed by its own key`,

@@ -13,21 +13,18 @@ export interface MemberCard {
   boxKeySignature: Uint8Array;
 }
 
-const boxKeyFields = (
-  federationId: string,
-  c: Pick<MemberCard, 'participantId' | 'signPublicKey' | 'boxPublicKey'>,
-) => [federationId, c.participantId, c.signPublicKey, c.boxPublicKey];
+// The identity is the signing key; ids and names are the coordinator's labels, so they are not bound here.
+const boxKeyFields = (c: Pick<MemberCard, 'signPublicKey' | 'boxPublicKey'>) => [c.signPublicKey, c.boxPublicKey];
 
 export function signBoxKey(
-  federationId: string,
-  card: Pick<MemberCard, 'participantId' | 'signPublicKey' | 'boxPublicKey'>,
+  card: Pick<MemberCard, 'signPublicKey' | 'boxPublicKey'>,
   signSecretKey: Uint8Array,
 ): Uint8Array {
-  return signStatement(BOX_KEY_DOMAIN, boxKeyFields(federationId, card), signSecretKey);
+  return signStatement(BOX_KEY_DOMAIN, boxKeyFields(card), signSecretKey);
 }
 
-export function boxKeySignatureValid(federationId: string, card: MemberCard): boolean {
-  return verifyStatement(BOX_KEY_DOMAIN, boxKeyFields(federationId, card), card.boxKeySignature, card.signPublicKey);
+export function boxKeySignatureValid(card: MemberCard): boolean {
+  return verifyStatement(BOX_KEY_DOMAIN, boxKeyFields(card), card.boxKeySignature, card.signPublicKey);
 }
 
 export const cardFingerprint = (card: Pick<MemberCard, 'signPublicKey'>): string =>

@@ -35,6 +35,7 @@ export interface SumExpectation {
 export function checkSumStatements(statements: readonly ContributionStatement[], x: SumExpectation): SumVerdict {
   const no = (code: SumRejection, message: string): SumVerdict => ({ ok: false, code, message });
   const seen = new Set<string>();
+  const keys = new Set<string>();
   for (const s of statements) {
     if (
       s.federationId !== x.federationId ||
@@ -54,6 +55,11 @@ export function checkSumStatements(statements: readonly ContributionStatement[],
     if (!contributionSignatureValid(s, trust.key)) {
       return no('SUM_BAD_SIGNATURE', `${s.participantId}'s contribution signature does not verify`);
     }
+    // Two ids under one key are one member: distinct banks are counted by identity, not by label.
+    const k = Buffer.from(trust.key).toString('hex');
+    if (keys.has(k))
+      return no('SUM_DUPLICATE_CONTRIBUTOR', `${s.participantId} shares its signing key with another contributor`);
+    keys.add(k);
   }
   const min = Math.max(MIN_CONTRIBUTORS_FLOOR, x.minContributors);
   if (seen.size < min) {
