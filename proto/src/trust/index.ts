@@ -5,3 +5,4 @@ export * from './endorsement';
 export * from './epoch-manifest';
 export * from './contribution-statement';
 export * from './sum-acceptance';
+export * from './trust-wire';

@@ -233,3 +233,12 @@ describe('signed statements', () => {
     expect(statementBytes('d', ['1']).equals(statementBytes('d', [1]))).toBe(false);
   });
 });
+
+describe('trust wire forms', () => {
+  it('a manifest survives the JSON the coordinator stores and still verifies', () => {
+    const { manifestFromJson, manifestToJson } = require('./trust-wire');
+    const { m, sig } = manifest();
+    const back = manifestFromJson(manifestToJson(m));
+    expect(checkEpochManifest(back, sig, expectation(['a', 'b', 'c']))).toEqual({ ok: true });
+  });
+});
