@@ -6,3 +6,4 @@ export * from './epoch-manifest';
 export * from './contribution-statement';
 export * from './sum-acceptance';
 export * from './trust-wire';
+export * from './trust-digests';
