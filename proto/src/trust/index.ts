@@ -7,3 +7,4 @@ export * from './contribution-statement';
 export * from './sum-acceptance';
 export * from './trust-wire';
 export * from './trust-digests';
+export * from './trust-messages';
