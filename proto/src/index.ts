@@ -18,3 +18,4 @@ export * from './plan/scorecard';
 export * from './evaluation';
 export * from './preprocessing';
 export * from './reasons/reason-codes';
+export * from './trust';

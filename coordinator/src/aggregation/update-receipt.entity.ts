@@ -33,4 +33,8 @@ export class UpdateReceipt {
   /** `model` (an update) or `count` (an encrypted sample count, secure mode). */
   @Column('varchar', { length: 16, default: 'model' })
   kind!: ContributionKind;
+
+  /** Secure mode: the sender's signed ContributionStatement over this payload, hex; members check it before decrypting a sum. */
+  @Column('varchar', { length: 128, nullable: true })
+  contributionSignature!: string | null;
 }

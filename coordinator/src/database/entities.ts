@@ -6,6 +6,7 @@ import { Federation } from '../federations/federation.entity';
 import { ModelVersion } from '../models/model-version.entity';
 import { EnrollmentToken } from '../participants/enrollment-token.entity';
 import { Participant } from '../participants/participant.entity';
+import { EndorsementRecord } from '../participants/endorsement.entity';
 import { UsedNonce } from '../participants/used-nonce.entity';
 import { AuditEvent } from '../audit/audit-event.entity';
 import { KeyEpoch } from '../keys/key-epoch.entity';
@@ -17,6 +18,7 @@ import { Schedule } from '../rounds/schedule.entity';
 export const ENTITIES = [
   Federation,
   Participant,
+  EndorsementRecord,
   EnrollmentToken,
   UsedNonce,
   Round,

@@ -41,4 +41,15 @@ export class KeyEpoch {
 
   @Column('bigint', { transformer: epochMs, nullable: true })
   readyAt!: number | null;
+
+  /** The dealer's signed manifest (members, keys, wrapped-key hash), JSON with base64 bytes; members check it. */
+  @Column('text', { nullable: true })
+  manifestJson!: string | null;
+
+  @Column('varchar', { length: 128, nullable: true })
+  manifestSignature!: string | null;
+
+  /** Members the coordinator named that the dealer did not trust, as a JSON array of ids. */
+  @Column('text', { default: '[]' })
+  excludedJson!: string;
 }

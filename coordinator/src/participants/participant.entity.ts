@@ -23,6 +23,10 @@ export class Participant {
   @Column('varchar', { length: 64 })
   boxPublicKey!: string;
 
+  /** The signing key's Ed25519 signature over the box key, hex; null for members enrolled before it existed. */
+  @Column('varchar', { length: 128, nullable: true })
+  boxKeySignature!: string | null;
+
   @Column('varchar', { length: 16, default: 'active' })
   status!: ParticipantStatus;
 

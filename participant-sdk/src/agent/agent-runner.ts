@@ -1,4 +1,4 @@
-import { parseTrainingPlanJson } from '@syndicate/protocol';
+import { parseTrainingPlanJson, signBoxKey } from '@syndicate/protocol';
 import type { Logger } from 'pino';
 import { loadIdentity, newKeyMaterial, saveIdentity, type AgentIdentity } from '../crypto/identity-store';
 import { loadCsvDataset } from '../data/csv-dataset';
@@ -26,6 +26,10 @@ export async function enrollAgent(o: {
       token: o.token,
       signingPublicKey: keys.signingPublicKey,
       boxPublicKey: keys.boxPublicKey,
+      boxKeySignature: signBoxKey(
+        { signPublicKey: keys.signingPublicKey, boxPublicKey: keys.boxPublicKey },
+        keys.signingSecretKey,
+      ),
     },
     o.transport,
   );

@@ -31,6 +31,14 @@ import {
   uploadPhase,
   standardizationDigest,
   REASON_METADATA_KEY,
+  cardFromWire,
+  endorsementFromWire,
+  endorsementToWire,
+  endorsementDigest,
+  membersDigest,
+  refusalDigest,
+  type Endorsement,
+  type MemberCard,
 } from '@syndicate/protocol';
 import type { AgentIdentity } from '../crypto/identity-store';
 
@@ -59,7 +67,13 @@ export function createChannelClient(address: string, transport?: AgentTransport)
 
 export async function enroll(
   address: string,
-  req: { federationId: string; token: string; signingPublicKey: Uint8Array; boxPublicKey: Uint8Array },
+  req: {
+    federationId: string;
+    token: string;
+    signingPublicKey: Uint8Array;
+    boxPublicKey: Uint8Array;
+    boxKeySignature?: Uint8Array;
+  },
   transport?: AgentTransport,
 ): Promise<EnrollResponse__Output> {
   const client = createChannelClient(address, transport);
@@ -71,6 +85,7 @@ export async function enroll(
           enrollmentToken: req.token,
           signingPublicKey: req.signingPublicKey,
           boxPublicKey: req.boxPublicKey,
+          boxKeySignature: req.boxKeySignature ?? Buffer.alloc(0),
         },
         { deadline: Date.now() + 30_000 },
         (err, res) => (err ? reject(callError('Enroll', err)) : resolve(res!)),
@@ -303,6 +318,49 @@ export class CoordinatorClient {
     return new Promise((resolve, reject) =>
       this.client.SubmitStandardization({ envelope: env, momentsJson }, { deadline: Date.now() + 60_000 }, (err) =>
         err ? reject(callError('SubmitStandardization', err)) : resolve(),
+      ),
+    );
+  }
+
+  /** Every member card and endorsement the coordinator relays; this bank decides trust itself. */
+  listMembers(): Promise<{ members: MemberCard[]; endorsements: Endorsement[] }> {
+    const envelope = this.envelope('PHASE_MEMBERS', membersDigest());
+    return new Promise((resolve, reject) =>
+      this.client.ListMembers({ envelope }, { deadline: Date.now() + 30_000 }, (err, res) =>
+        err
+          ? reject(callError('ListMembers', err))
+          : resolve({
+              members: res!.members.map(cardFromWire),
+              endorsements: res!.endorsements.map((e) => endorsementFromWire(this.identity.federationId, e)),
+            }),
+      ),
+    );
+  }
+
+  submitEndorsement(e: Endorsement): Promise<void> {
+    const envelope = this.envelope('PHASE_ENDORSE', endorsementDigest(e.signature));
+    return new Promise((resolve, reject) =>
+      this.client.SubmitEndorsement(
+        { envelope, endorsement: endorsementToWire(e) },
+        { deadline: Date.now() + 30_000 },
+        (err) => (err ? reject(callError('SubmitEndorsement', err)) : resolve()),
+      ),
+    );
+  }
+
+  /** Tells the coordinator what this agent refused and why, so the refusal is in the audit log. */
+  reportRefusal(reason: string, detail: string, roundId = '', keyEpoch = this.identity.keyEpoch): Promise<void> {
+    const envelope = this.envelope(
+      'PHASE_REPORT_REFUSAL',
+      refusalDigest(reason, detail, roundId, keyEpoch),
+      roundId,
+      keyEpoch,
+    );
+    return new Promise((resolve, reject) =>
+      this.client.ReportRefusal(
+        { envelope, reason, detail, roundId, keyEpoch },
+        { deadline: Date.now() + 30_000 },
+        (err) => (err ? reject(callError('ReportRefusal', err)) : resolve()),
       ),
     );
   }

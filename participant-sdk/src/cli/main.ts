@@ -13,6 +13,7 @@ import { checkHealth } from '../agent/health-file';
 import { loadIdentity } from '../crypto/identity-store';
 import { registerBenefitCommands } from '../benefit/benefit-commands';
 import { registerSchemaCommand } from './schema-command';
+import { registerMembersCommands } from './members-command';
 import { parseTrainingPlanJson } from '@syndicate/protocol';
 
 const program = new Command('syndicate-agent')
@@ -156,6 +157,7 @@ withTransport(model.command('pull'))
     },
   );
 
+registerMembersCommands(program);
 registerSchemaCommand(program);
 
 registerBenefitCommands(program, { withTransport, transportOf });

@@ -4,18 +4,24 @@ import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-load
 
 import type { AggregateHeader as _syndicate_v1_AggregateHeader, AggregateHeader__Output as _syndicate_v1_AggregateHeader__Output } from './syndicate/v1/AggregateHeader';
 import type { Chunk as _syndicate_v1_Chunk, Chunk__Output as _syndicate_v1_Chunk__Output } from './syndicate/v1/Chunk';
+import type { ContributionStatement as _syndicate_v1_ContributionStatement, ContributionStatement__Output as _syndicate_v1_ContributionStatement__Output } from './syndicate/v1/ContributionStatement';
 import type { DownloadAggregateRequest as _syndicate_v1_DownloadAggregateRequest, DownloadAggregateRequest__Output as _syndicate_v1_DownloadAggregateRequest__Output } from './syndicate/v1/DownloadAggregateRequest';
 import type { DownloadAggregateResponse as _syndicate_v1_DownloadAggregateResponse, DownloadAggregateResponse__Output as _syndicate_v1_DownloadAggregateResponse__Output } from './syndicate/v1/DownloadAggregateResponse';
 import type { DownloadModelRequest as _syndicate_v1_DownloadModelRequest, DownloadModelRequest__Output as _syndicate_v1_DownloadModelRequest__Output } from './syndicate/v1/DownloadModelRequest';
 import type { DownloadModelResponse as _syndicate_v1_DownloadModelResponse, DownloadModelResponse__Output as _syndicate_v1_DownloadModelResponse__Output } from './syndicate/v1/DownloadModelResponse';
+import type { Endorsement as _syndicate_v1_Endorsement, Endorsement__Output as _syndicate_v1_Endorsement__Output } from './syndicate/v1/Endorsement';
 import type { EnrollRequest as _syndicate_v1_EnrollRequest, EnrollRequest__Output as _syndicate_v1_EnrollRequest__Output } from './syndicate/v1/EnrollRequest';
 import type { EnrollResponse as _syndicate_v1_EnrollResponse, EnrollResponse__Output as _syndicate_v1_EnrollResponse__Output } from './syndicate/v1/EnrollResponse';
 import type { Envelope as _syndicate_v1_Envelope, Envelope__Output as _syndicate_v1_Envelope__Output } from './syndicate/v1/Envelope';
+import type { EpochManifest as _syndicate_v1_EpochManifest, EpochManifest__Output as _syndicate_v1_EpochManifest__Output } from './syndicate/v1/EpochManifest';
 import type { EvaluationHistogram as _syndicate_v1_EvaluationHistogram, EvaluationHistogram__Output as _syndicate_v1_EvaluationHistogram__Output } from './syndicate/v1/EvaluationHistogram';
 import type { FederationNotice as _syndicate_v1_FederationNotice, FederationNotice__Output as _syndicate_v1_FederationNotice__Output } from './syndicate/v1/FederationNotice';
 import type { FetchKeyShareRequest as _syndicate_v1_FetchKeyShareRequest, FetchKeyShareRequest__Output as _syndicate_v1_FetchKeyShareRequest__Output } from './syndicate/v1/FetchKeyShareRequest';
 import type { FetchKeyShareResponse as _syndicate_v1_FetchKeyShareResponse, FetchKeyShareResponse__Output as _syndicate_v1_FetchKeyShareResponse__Output } from './syndicate/v1/FetchKeyShareResponse';
 import type { Heartbeat as _syndicate_v1_Heartbeat, Heartbeat__Output as _syndicate_v1_Heartbeat__Output } from './syndicate/v1/Heartbeat';
+import type { ListMembersRequest as _syndicate_v1_ListMembersRequest, ListMembersRequest__Output as _syndicate_v1_ListMembersRequest__Output } from './syndicate/v1/ListMembersRequest';
+import type { ListMembersResponse as _syndicate_v1_ListMembersResponse, ListMembersResponse__Output as _syndicate_v1_ListMembersResponse__Output } from './syndicate/v1/ListMembersResponse';
+import type { MemberCard as _syndicate_v1_MemberCard, MemberCard__Output as _syndicate_v1_MemberCard__Output } from './syndicate/v1/MemberCard';
 import type { MemberKey as _syndicate_v1_MemberKey, MemberKey__Output as _syndicate_v1_MemberKey__Output } from './syndicate/v1/MemberKey';
 import type { ModelHeader as _syndicate_v1_ModelHeader, ModelHeader__Output as _syndicate_v1_ModelHeader__Output } from './syndicate/v1/ModelHeader';
 import type { ParticipantServiceClient as _syndicate_v1_ParticipantServiceClient, ParticipantServiceDefinition as _syndicate_v1_ParticipantServiceDefinition } from './syndicate/v1/ParticipantService';
@@ -23,7 +29,11 @@ import type { PayloadDescriptor as _syndicate_v1_PayloadDescriptor, PayloadDescr
 import type { PublishHeader as _syndicate_v1_PublishHeader, PublishHeader__Output as _syndicate_v1_PublishHeader__Output } from './syndicate/v1/PublishHeader';
 import type { PublishModelRequest as _syndicate_v1_PublishModelRequest, PublishModelRequest__Output as _syndicate_v1_PublishModelRequest__Output } from './syndicate/v1/PublishModelRequest';
 import type { PublishModelResponse as _syndicate_v1_PublishModelResponse, PublishModelResponse__Output as _syndicate_v1_PublishModelResponse__Output } from './syndicate/v1/PublishModelResponse';
+import type { ReportRefusalRequest as _syndicate_v1_ReportRefusalRequest, ReportRefusalRequest__Output as _syndicate_v1_ReportRefusalRequest__Output } from './syndicate/v1/ReportRefusalRequest';
+import type { ReportRefusalResponse as _syndicate_v1_ReportRefusalResponse, ReportRefusalResponse__Output as _syndicate_v1_ReportRefusalResponse__Output } from './syndicate/v1/ReportRefusalResponse';
 import type { SealedKeyShare as _syndicate_v1_SealedKeyShare, SealedKeyShare__Output as _syndicate_v1_SealedKeyShare__Output } from './syndicate/v1/SealedKeyShare';
+import type { SubmitEndorsementRequest as _syndicate_v1_SubmitEndorsementRequest, SubmitEndorsementRequest__Output as _syndicate_v1_SubmitEndorsementRequest__Output } from './syndicate/v1/SubmitEndorsementRequest';
+import type { SubmitEndorsementResponse as _syndicate_v1_SubmitEndorsementResponse, SubmitEndorsementResponse__Output as _syndicate_v1_SubmitEndorsementResponse__Output } from './syndicate/v1/SubmitEndorsementResponse';
 import type { SubmitEvaluationRequest as _syndicate_v1_SubmitEvaluationRequest, SubmitEvaluationRequest__Output as _syndicate_v1_SubmitEvaluationRequest__Output } from './syndicate/v1/SubmitEvaluationRequest';
 import type { SubmitEvaluationResponse as _syndicate_v1_SubmitEvaluationResponse, SubmitEvaluationResponse__Output as _syndicate_v1_SubmitEvaluationResponse__Output } from './syndicate/v1/SubmitEvaluationResponse';
 import type { SubmitKeySharesRequest as _syndicate_v1_SubmitKeySharesRequest, SubmitKeySharesRequest__Output as _syndicate_v1_SubmitKeySharesRequest__Output } from './syndicate/v1/SubmitKeySharesRequest';
@@ -46,18 +56,24 @@ export interface ProtoGrpcType {
     v1: {
       AggregateHeader: MessageTypeDefinition<_syndicate_v1_AggregateHeader, _syndicate_v1_AggregateHeader__Output>
       Chunk: MessageTypeDefinition<_syndicate_v1_Chunk, _syndicate_v1_Chunk__Output>
+      ContributionStatement: MessageTypeDefinition<_syndicate_v1_ContributionStatement, _syndicate_v1_ContributionStatement__Output>
       DownloadAggregateRequest: MessageTypeDefinition<_syndicate_v1_DownloadAggregateRequest, _syndicate_v1_DownloadAggregateRequest__Output>
       DownloadAggregateResponse: MessageTypeDefinition<_syndicate_v1_DownloadAggregateResponse, _syndicate_v1_DownloadAggregateResponse__Output>
       DownloadModelRequest: MessageTypeDefinition<_syndicate_v1_DownloadModelRequest, _syndicate_v1_DownloadModelRequest__Output>
       DownloadModelResponse: MessageTypeDefinition<_syndicate_v1_DownloadModelResponse, _syndicate_v1_DownloadModelResponse__Output>
+      Endorsement: MessageTypeDefinition<_syndicate_v1_Endorsement, _syndicate_v1_Endorsement__Output>
       EnrollRequest: MessageTypeDefinition<_syndicate_v1_EnrollRequest, _syndicate_v1_EnrollRequest__Output>
       EnrollResponse: MessageTypeDefinition<_syndicate_v1_EnrollResponse, _syndicate_v1_EnrollResponse__Output>
       Envelope: MessageTypeDefinition<_syndicate_v1_Envelope, _syndicate_v1_Envelope__Output>
+      EpochManifest: MessageTypeDefinition<_syndicate_v1_EpochManifest, _syndicate_v1_EpochManifest__Output>
       EvaluationHistogram: MessageTypeDefinition<_syndicate_v1_EvaluationHistogram, _syndicate_v1_EvaluationHistogram__Output>
       FederationNotice: MessageTypeDefinition<_syndicate_v1_FederationNotice, _syndicate_v1_FederationNotice__Output>
       FetchKeyShareRequest: MessageTypeDefinition<_syndicate_v1_FetchKeyShareRequest, _syndicate_v1_FetchKeyShareRequest__Output>
       FetchKeyShareResponse: MessageTypeDefinition<_syndicate_v1_FetchKeyShareResponse, _syndicate_v1_FetchKeyShareResponse__Output>
       Heartbeat: MessageTypeDefinition<_syndicate_v1_Heartbeat, _syndicate_v1_Heartbeat__Output>
+      ListMembersRequest: MessageTypeDefinition<_syndicate_v1_ListMembersRequest, _syndicate_v1_ListMembersRequest__Output>
+      ListMembersResponse: MessageTypeDefinition<_syndicate_v1_ListMembersResponse, _syndicate_v1_ListMembersResponse__Output>
+      MemberCard: MessageTypeDefinition<_syndicate_v1_MemberCard, _syndicate_v1_MemberCard__Output>
       MemberKey: MessageTypeDefinition<_syndicate_v1_MemberKey, _syndicate_v1_MemberKey__Output>
       ModelHeader: MessageTypeDefinition<_syndicate_v1_ModelHeader, _syndicate_v1_ModelHeader__Output>
       /**
@@ -71,7 +87,11 @@ export interface ProtoGrpcType {
       PublishHeader: MessageTypeDefinition<_syndicate_v1_PublishHeader, _syndicate_v1_PublishHeader__Output>
       PublishModelRequest: MessageTypeDefinition<_syndicate_v1_PublishModelRequest, _syndicate_v1_PublishModelRequest__Output>
       PublishModelResponse: MessageTypeDefinition<_syndicate_v1_PublishModelResponse, _syndicate_v1_PublishModelResponse__Output>
+      ReportRefusalRequest: MessageTypeDefinition<_syndicate_v1_ReportRefusalRequest, _syndicate_v1_ReportRefusalRequest__Output>
+      ReportRefusalResponse: MessageTypeDefinition<_syndicate_v1_ReportRefusalResponse, _syndicate_v1_ReportRefusalResponse__Output>
       SealedKeyShare: MessageTypeDefinition<_syndicate_v1_SealedKeyShare, _syndicate_v1_SealedKeyShare__Output>
+      SubmitEndorsementRequest: MessageTypeDefinition<_syndicate_v1_SubmitEndorsementRequest, _syndicate_v1_SubmitEndorsementRequest__Output>
+      SubmitEndorsementResponse: MessageTypeDefinition<_syndicate_v1_SubmitEndorsementResponse, _syndicate_v1_SubmitEndorsementResponse__Output>
       SubmitEvaluationRequest: MessageTypeDefinition<_syndicate_v1_SubmitEvaluationRequest, _syndicate_v1_SubmitEvaluationRequest__Output>
       SubmitEvaluationResponse: MessageTypeDefinition<_syndicate_v1_SubmitEvaluationResponse, _syndicate_v1_SubmitEvaluationResponse__Output>
       SubmitKeySharesRequest: MessageTypeDefinition<_syndicate_v1_SubmitKeySharesRequest, _syndicate_v1_SubmitKeySharesRequest__Output>

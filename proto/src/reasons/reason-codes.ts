@@ -113,6 +113,27 @@ export const REASON_MEANINGS = {
   EVALUATION_MISMATCH: 'the decrypted histogram differs from the one already reported',
   WRONG_MODEL: 'the histograms were scored with another model than the round published',
 
+  // Bank-side trust: refused by a member's agent (reported with ReportRefusal), or by the coordinator
+  MANIFEST_MISSING: 'a key share came without the dealer-signed epoch manifest; the member does not open it',
+  MANIFEST_WRONG_EPOCH: 'the epoch manifest names another federation, key epoch or parameter set',
+  MANIFEST_BAD_SIGNATURE: 'the epoch manifest is not signed by the dealer it names',
+  MANIFEST_DEALER_NOT_MEMBER: 'the epoch manifest names a dealer that is not one of its members',
+  MANIFEST_UNTRUSTED_DEALER: 'the key epoch was dealt by a member this bank does not trust (not pinned or endorsed)',
+  MANIFEST_UNTRUSTED_MEMBER: 'the key epoch is sealed to a member this bank does not trust',
+  MANIFEST_BAD_BOX_KEY: "a member's box key in the manifest is not signed by its own signing key",
+  MANIFEST_DUPLICATE_MEMBER: 'the epoch manifest lists a member (or a signing key) twice',
+  MANIFEST_SELF_MISSING: 'the epoch manifest does not list this member under its own keys',
+  MANIFEST_WRAPPED_KEY_MISMATCH: 'the wrapped key differs from the one the dealer signed',
+  SUM_TOO_FEW_CONTRIBUTORS: 'a sum names fewer trusted contributors than the member decrypts (never fewer than 3)',
+  SUM_WRONG_ROUND: 'a sum names a contribution of another round, kind or key epoch',
+  SUM_BAD_SIGNATURE: 'a contribution named in a sum is not signed by its sender',
+  SUM_UNTRUSTED_CONTRIBUTOR: 'a sum names a contributor this bank does not trust',
+  SUM_DUPLICATE_CONTRIBUTOR: 'a sum names one contributor (or one signing key) twice',
+  SUM_SELF_MISSING: 'a sum leaves out this member although it contributed',
+  ENDORSEMENT_NOT_OWN: 'a member can submit only endorsements it signed itself',
+  BAD_ENDORSEMENT: 'the endorsement does not verify, is for another federation, or endorses its own signer',
+  BAD_REASON: 'a refusal report carries a reason that is not a listed reason code',
+
   // Admin client only: the coordinator could not be reached (status 0)
   UNREACHABLE: 'the admin client could not reach the coordinator',
 } as const;

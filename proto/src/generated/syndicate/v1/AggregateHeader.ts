@@ -3,6 +3,7 @@
 
 import type { UpdateKind as _syndicate_v1_UpdateKind, UpdateKind__Output as _syndicate_v1_UpdateKind__Output } from '../../syndicate/v1/UpdateKind';
 import type { PayloadDescriptor as _syndicate_v1_PayloadDescriptor, PayloadDescriptor__Output as _syndicate_v1_PayloadDescriptor__Output } from '../../syndicate/v1/PayloadDescriptor';
+import type { ContributionStatement as _syndicate_v1_ContributionStatement, ContributionStatement__Output as _syndicate_v1_ContributionStatement__Output } from '../../syndicate/v1/ContributionStatement';
 
 export interface AggregateHeader {
   'roundId'?: (string);
@@ -13,6 +14,10 @@ export interface AggregateHeader {
   'contributors'?: (number);
   'keyEpoch'?: (number);
   'payload'?: (_syndicate_v1_PayloadDescriptor | null);
+  /**
+   * Every contribution the coordinator says it added, as its sender signed it.
+   */
+  'contributions'?: (_syndicate_v1_ContributionStatement)[];
 }
 
 export interface AggregateHeader__Output {
@@ -24,4 +29,8 @@ export interface AggregateHeader__Output {
   'contributors': (number);
   'keyEpoch': (number);
   'payload': (_syndicate_v1_PayloadDescriptor__Output | null);
+  /**
+   * Every contribution the coordinator says it added, as its sender signed it.
+   */
+  'contributions': (_syndicate_v1_ContributionStatement__Output)[];
 }

@@ -17,6 +17,10 @@ export interface EnrollRequest {
    * X25519 public key (32 bytes) that secret keys are sealed to.
    */
   'boxPublicKey'?: (Buffer | Uint8Array | string);
+  /**
+   * The signing key's signature over the box key (see MemberCard).
+   */
+  'boxKeySignature'?: (Buffer | Uint8Array | string);
 }
 
 export interface EnrollRequest__Output {
@@ -34,4 +38,8 @@ export interface EnrollRequest__Output {
    * X25519 public key (32 bytes) that secret keys are sealed to.
    */
   'boxPublicKey': (Buffer);
+  /**
+   * The signing key's signature over the box key (see MemberCard).
+   */
+  'boxKeySignature': (Buffer);
 }

@@ -8,6 +8,9 @@
 export interface MemberKey {
   'participantId'?: (string);
   'boxPublicKey'?: (Buffer | Uint8Array | string);
+  'signingPublicKey'?: (Buffer | Uint8Array | string);
+  'boxKeySignature'?: (Buffer | Uint8Array | string);
+  'displayName'?: (string);
 }
 
 /**
@@ -16,4 +19,7 @@ export interface MemberKey {
 export interface MemberKey__Output {
   'participantId': (string);
   'boxPublicKey': (Buffer);
+  'signingPublicKey': (Buffer);
+  'boxKeySignature': (Buffer);
+  'displayName': (string);
 }

@@ -11,8 +11,14 @@ import type { EnrollRequest as _syndicate_v1_EnrollRequest, EnrollRequest__Outpu
 import type { EnrollResponse as _syndicate_v1_EnrollResponse, EnrollResponse__Output as _syndicate_v1_EnrollResponse__Output } from '../../syndicate/v1/EnrollResponse';
 import type { FetchKeyShareRequest as _syndicate_v1_FetchKeyShareRequest, FetchKeyShareRequest__Output as _syndicate_v1_FetchKeyShareRequest__Output } from '../../syndicate/v1/FetchKeyShareRequest';
 import type { FetchKeyShareResponse as _syndicate_v1_FetchKeyShareResponse, FetchKeyShareResponse__Output as _syndicate_v1_FetchKeyShareResponse__Output } from '../../syndicate/v1/FetchKeyShareResponse';
+import type { ListMembersRequest as _syndicate_v1_ListMembersRequest, ListMembersRequest__Output as _syndicate_v1_ListMembersRequest__Output } from '../../syndicate/v1/ListMembersRequest';
+import type { ListMembersResponse as _syndicate_v1_ListMembersResponse, ListMembersResponse__Output as _syndicate_v1_ListMembersResponse__Output } from '../../syndicate/v1/ListMembersResponse';
 import type { PublishModelRequest as _syndicate_v1_PublishModelRequest, PublishModelRequest__Output as _syndicate_v1_PublishModelRequest__Output } from '../../syndicate/v1/PublishModelRequest';
 import type { PublishModelResponse as _syndicate_v1_PublishModelResponse, PublishModelResponse__Output as _syndicate_v1_PublishModelResponse__Output } from '../../syndicate/v1/PublishModelResponse';
+import type { ReportRefusalRequest as _syndicate_v1_ReportRefusalRequest, ReportRefusalRequest__Output as _syndicate_v1_ReportRefusalRequest__Output } from '../../syndicate/v1/ReportRefusalRequest';
+import type { ReportRefusalResponse as _syndicate_v1_ReportRefusalResponse, ReportRefusalResponse__Output as _syndicate_v1_ReportRefusalResponse__Output } from '../../syndicate/v1/ReportRefusalResponse';
+import type { SubmitEndorsementRequest as _syndicate_v1_SubmitEndorsementRequest, SubmitEndorsementRequest__Output as _syndicate_v1_SubmitEndorsementRequest__Output } from '../../syndicate/v1/SubmitEndorsementRequest';
+import type { SubmitEndorsementResponse as _syndicate_v1_SubmitEndorsementResponse, SubmitEndorsementResponse__Output as _syndicate_v1_SubmitEndorsementResponse__Output } from '../../syndicate/v1/SubmitEndorsementResponse';
 import type { SubmitEvaluationRequest as _syndicate_v1_SubmitEvaluationRequest, SubmitEvaluationRequest__Output as _syndicate_v1_SubmitEvaluationRequest__Output } from '../../syndicate/v1/SubmitEvaluationRequest';
 import type { SubmitEvaluationResponse as _syndicate_v1_SubmitEvaluationResponse, SubmitEvaluationResponse__Output as _syndicate_v1_SubmitEvaluationResponse__Output } from '../../syndicate/v1/SubmitEvaluationResponse';
 import type { SubmitKeySharesRequest as _syndicate_v1_SubmitKeySharesRequest, SubmitKeySharesRequest__Output as _syndicate_v1_SubmitKeySharesRequest__Output } from '../../syndicate/v1/SubmitKeySharesRequest';
@@ -82,6 +88,21 @@ export interface ParticipantServiceClient extends grpc.Client {
   fetchKeyShare(argument: _syndicate_v1_FetchKeyShareRequest, callback: grpc.requestCallback<_syndicate_v1_FetchKeyShareResponse__Output>): grpc.ClientUnaryCall;
   
   /**
+   * Every member's card and every endorsement the coordinator holds: each bank decides whom to trust itself.
+   */
+  ListMembers(argument: _syndicate_v1_ListMembersRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_ListMembersResponse__Output>): grpc.ClientUnaryCall;
+  ListMembers(argument: _syndicate_v1_ListMembersRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_syndicate_v1_ListMembersResponse__Output>): grpc.ClientUnaryCall;
+  ListMembers(argument: _syndicate_v1_ListMembersRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_ListMembersResponse__Output>): grpc.ClientUnaryCall;
+  ListMembers(argument: _syndicate_v1_ListMembersRequest, callback: grpc.requestCallback<_syndicate_v1_ListMembersResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Every member's card and every endorsement the coordinator holds: each bank decides whom to trust itself.
+   */
+  listMembers(argument: _syndicate_v1_ListMembersRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_ListMembersResponse__Output>): grpc.ClientUnaryCall;
+  listMembers(argument: _syndicate_v1_ListMembersRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_syndicate_v1_ListMembersResponse__Output>): grpc.ClientUnaryCall;
+  listMembers(argument: _syndicate_v1_ListMembersRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_ListMembersResponse__Output>): grpc.ClientUnaryCall;
+  listMembers(argument: _syndicate_v1_ListMembersRequest, callback: grpc.requestCallback<_syndicate_v1_ListMembersResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
    * A member publishes the global model it computed from the aggregate, as chunks.
    */
   PublishModel(metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_PublishModelResponse__Output>): grpc.ClientWritableStream<_syndicate_v1_PublishModelRequest>;
@@ -95,6 +116,36 @@ export interface ParticipantServiceClient extends grpc.Client {
   publishModel(metadata: grpc.Metadata, callback: grpc.requestCallback<_syndicate_v1_PublishModelResponse__Output>): grpc.ClientWritableStream<_syndicate_v1_PublishModelRequest>;
   publishModel(options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_PublishModelResponse__Output>): grpc.ClientWritableStream<_syndicate_v1_PublishModelRequest>;
   publishModel(callback: grpc.requestCallback<_syndicate_v1_PublishModelResponse__Output>): grpc.ClientWritableStream<_syndicate_v1_PublishModelRequest>;
+  
+  /**
+   * What an agent refused (an untrusted member, a manifest or sum it will not open) and why, for the audit log.
+   */
+  ReportRefusal(argument: _syndicate_v1_ReportRefusalRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_ReportRefusalResponse__Output>): grpc.ClientUnaryCall;
+  ReportRefusal(argument: _syndicate_v1_ReportRefusalRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_syndicate_v1_ReportRefusalResponse__Output>): grpc.ClientUnaryCall;
+  ReportRefusal(argument: _syndicate_v1_ReportRefusalRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_ReportRefusalResponse__Output>): grpc.ClientUnaryCall;
+  ReportRefusal(argument: _syndicate_v1_ReportRefusalRequest, callback: grpc.requestCallback<_syndicate_v1_ReportRefusalResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * What an agent refused (an untrusted member, a manifest or sum it will not open) and why, for the audit log.
+   */
+  reportRefusal(argument: _syndicate_v1_ReportRefusalRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_ReportRefusalResponse__Output>): grpc.ClientUnaryCall;
+  reportRefusal(argument: _syndicate_v1_ReportRefusalRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_syndicate_v1_ReportRefusalResponse__Output>): grpc.ClientUnaryCall;
+  reportRefusal(argument: _syndicate_v1_ReportRefusalRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_ReportRefusalResponse__Output>): grpc.ClientUnaryCall;
+  reportRefusal(argument: _syndicate_v1_ReportRefusalRequest, callback: grpc.requestCallback<_syndicate_v1_ReportRefusalResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * A member endorses another member's identity, after checking its fingerprint out of band.
+   */
+  SubmitEndorsement(argument: _syndicate_v1_SubmitEndorsementRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_SubmitEndorsementResponse__Output>): grpc.ClientUnaryCall;
+  SubmitEndorsement(argument: _syndicate_v1_SubmitEndorsementRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_syndicate_v1_SubmitEndorsementResponse__Output>): grpc.ClientUnaryCall;
+  SubmitEndorsement(argument: _syndicate_v1_SubmitEndorsementRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_SubmitEndorsementResponse__Output>): grpc.ClientUnaryCall;
+  SubmitEndorsement(argument: _syndicate_v1_SubmitEndorsementRequest, callback: grpc.requestCallback<_syndicate_v1_SubmitEndorsementResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * A member endorses another member's identity, after checking its fingerprint out of band.
+   */
+  submitEndorsement(argument: _syndicate_v1_SubmitEndorsementRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_SubmitEndorsementResponse__Output>): grpc.ClientUnaryCall;
+  submitEndorsement(argument: _syndicate_v1_SubmitEndorsementRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_syndicate_v1_SubmitEndorsementResponse__Output>): grpc.ClientUnaryCall;
+  submitEndorsement(argument: _syndicate_v1_SubmitEndorsementRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_SubmitEndorsementResponse__Output>): grpc.ClientUnaryCall;
+  submitEndorsement(argument: _syndicate_v1_SubmitEndorsementRequest, callback: grpc.requestCallback<_syndicate_v1_SubmitEndorsementResponse__Output>): grpc.ClientUnaryCall;
   
   /**
    * The consortium's evaluation histogram of a model, decrypted by a member from the
@@ -199,9 +250,24 @@ export interface ParticipantServiceHandlers extends grpc.UntypedServiceImplement
   FetchKeyShare: grpc.handleUnaryCall<_syndicate_v1_FetchKeyShareRequest__Output, _syndicate_v1_FetchKeyShareResponse>;
   
   /**
+   * Every member's card and every endorsement the coordinator holds: each bank decides whom to trust itself.
+   */
+  ListMembers: grpc.handleUnaryCall<_syndicate_v1_ListMembersRequest__Output, _syndicate_v1_ListMembersResponse>;
+  
+  /**
    * A member publishes the global model it computed from the aggregate, as chunks.
    */
   PublishModel: grpc.handleClientStreamingCall<_syndicate_v1_PublishModelRequest__Output, _syndicate_v1_PublishModelResponse>;
+  
+  /**
+   * What an agent refused (an untrusted member, a manifest or sum it will not open) and why, for the audit log.
+   */
+  ReportRefusal: grpc.handleUnaryCall<_syndicate_v1_ReportRefusalRequest__Output, _syndicate_v1_ReportRefusalResponse>;
+  
+  /**
+   * A member endorses another member's identity, after checking its fingerprint out of band.
+   */
+  SubmitEndorsement: grpc.handleUnaryCall<_syndicate_v1_SubmitEndorsementRequest__Output, _syndicate_v1_SubmitEndorsementResponse>;
   
   /**
    * The consortium's evaluation histogram of a model, decrypted by a member from the
@@ -237,7 +303,10 @@ export interface ParticipantServiceDefinition extends grpc.ServiceDefinition {
   DownloadModel: MethodDefinition<_syndicate_v1_DownloadModelRequest, _syndicate_v1_DownloadModelResponse, _syndicate_v1_DownloadModelRequest__Output, _syndicate_v1_DownloadModelResponse__Output>
   Enroll: MethodDefinition<_syndicate_v1_EnrollRequest, _syndicate_v1_EnrollResponse, _syndicate_v1_EnrollRequest__Output, _syndicate_v1_EnrollResponse__Output>
   FetchKeyShare: MethodDefinition<_syndicate_v1_FetchKeyShareRequest, _syndicate_v1_FetchKeyShareResponse, _syndicate_v1_FetchKeyShareRequest__Output, _syndicate_v1_FetchKeyShareResponse__Output>
+  ListMembers: MethodDefinition<_syndicate_v1_ListMembersRequest, _syndicate_v1_ListMembersResponse, _syndicate_v1_ListMembersRequest__Output, _syndicate_v1_ListMembersResponse__Output>
   PublishModel: MethodDefinition<_syndicate_v1_PublishModelRequest, _syndicate_v1_PublishModelResponse, _syndicate_v1_PublishModelRequest__Output, _syndicate_v1_PublishModelResponse__Output>
+  ReportRefusal: MethodDefinition<_syndicate_v1_ReportRefusalRequest, _syndicate_v1_ReportRefusalResponse, _syndicate_v1_ReportRefusalRequest__Output, _syndicate_v1_ReportRefusalResponse__Output>
+  SubmitEndorsement: MethodDefinition<_syndicate_v1_SubmitEndorsementRequest, _syndicate_v1_SubmitEndorsementResponse, _syndicate_v1_SubmitEndorsementRequest__Output, _syndicate_v1_SubmitEndorsementResponse__Output>
   SubmitEvaluation: MethodDefinition<_syndicate_v1_SubmitEvaluationRequest, _syndicate_v1_SubmitEvaluationResponse, _syndicate_v1_SubmitEvaluationRequest__Output, _syndicate_v1_SubmitEvaluationResponse__Output>
   SubmitKeyShares: MethodDefinition<_syndicate_v1_SubmitKeySharesRequest, _syndicate_v1_SubmitKeySharesResponse, _syndicate_v1_SubmitKeySharesRequest__Output, _syndicate_v1_SubmitKeySharesResponse__Output>
   SubmitStandardization: MethodDefinition<_syndicate_v1_SubmitStandardizationRequest, _syndicate_v1_SubmitStandardizationResponse, _syndicate_v1_SubmitStandardizationRequest__Output, _syndicate_v1_SubmitStandardizationResponse__Output>

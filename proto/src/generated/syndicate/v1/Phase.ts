@@ -43,6 +43,18 @@ export const Phase = {
    * Member reporting the decrypted consortium feature moments.
    */
   PHASE_STANDARDIZATION: 'PHASE_STANDARDIZATION',
+  /**
+   * Member reading the federation's member cards and endorsements.
+   */
+  PHASE_MEMBERS: 'PHASE_MEMBERS',
+  /**
+   * Member submitting its endorsement of another member's identity.
+   */
+  PHASE_ENDORSE: 'PHASE_ENDORSE',
+  /**
+   * Member telling the coordinator what it refused and why, for the audit log.
+   */
+  PHASE_REPORT_REFUSAL: 'PHASE_REPORT_REFUSAL',
 } as const;
 
 /**
@@ -100,6 +112,21 @@ export type Phase =
    */
   | 'PHASE_STANDARDIZATION'
   | 12
+  /**
+   * Member reading the federation's member cards and endorsements.
+   */
+  | 'PHASE_MEMBERS'
+  | 13
+  /**
+   * Member submitting its endorsement of another member's identity.
+   */
+  | 'PHASE_ENDORSE'
+  | 14
+  /**
+   * Member telling the coordinator what it refused and why, for the audit log.
+   */
+  | 'PHASE_REPORT_REFUSAL'
+  | 15
 
 /**
  * What a message is for. Bound into every signature so a message signed for

@@ -3,6 +3,7 @@
 
 import type { Envelope as _syndicate_v1_Envelope, Envelope__Output as _syndicate_v1_Envelope__Output } from '../../syndicate/v1/Envelope';
 import type { SealedKeyShare as _syndicate_v1_SealedKeyShare, SealedKeyShare__Output as _syndicate_v1_SealedKeyShare__Output } from '../../syndicate/v1/SealedKeyShare';
+import type { EpochManifest as _syndicate_v1_EpochManifest, EpochManifest__Output as _syndicate_v1_EpochManifest__Output } from '../../syndicate/v1/EpochManifest';
 
 export interface SubmitKeySharesRequest {
   /**
@@ -19,6 +20,15 @@ export interface SubmitKeySharesRequest {
    * The SEAL secret key, wrapped once under the epoch secret (nonce | secretbox).
    */
   'wrappedKey'?: (Buffer | Uint8Array | string);
+  /**
+   * Members the shares are sealed to, signed by the dealer; members check it before opening.
+   */
+  'manifest'?: (_syndicate_v1_EpochManifest | null);
+  'manifestSignature'?: (Buffer | Uint8Array | string);
+  /**
+   * Members the coordinator named that the dealer does not trust, and so left out of the epoch.
+   */
+  'excludedParticipantIds'?: (string)[];
 }
 
 export interface SubmitKeySharesRequest__Output {
@@ -36,4 +46,13 @@ export interface SubmitKeySharesRequest__Output {
    * The SEAL secret key, wrapped once under the epoch secret (nonce | secretbox).
    */
   'wrappedKey': (Buffer);
+  /**
+   * Members the shares are sealed to, signed by the dealer; members check it before opening.
+   */
+  'manifest': (_syndicate_v1_EpochManifest__Output | null);
+  'manifestSignature': (Buffer);
+  /**
+   * Members the coordinator named that the dealer does not trust, and so left out of the epoch.
+   */
+  'excludedParticipantIds': (string)[];
 }

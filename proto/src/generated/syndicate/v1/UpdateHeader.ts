@@ -19,6 +19,10 @@ export interface UpdateHeader {
    */
   'numSamples'?: (number | string | Long);
   'kind'?: (_syndicate_v1_UpdateKind);
+  /**
+   * Secure mode: the sender's ContributionStatement signature over this payload's sha256.
+   */
+  'contributionSignature'?: (Buffer | Uint8Array | string);
 }
 
 export interface UpdateHeader__Output {
@@ -34,4 +38,8 @@ export interface UpdateHeader__Output {
    */
   'numSamples': (string);
   'kind': (_syndicate_v1_UpdateKind__Output);
+  /**
+   * Secure mode: the sender's ContributionStatement signature over this payload's sha256.
+   */
+  'contributionSignature': (Buffer);
 }

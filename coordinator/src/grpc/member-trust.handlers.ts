@@ -1,0 +1,85 @@
+import { Injectable } from '@nestjs/common';
+import {
+  cardToWire,
+  endorsementDigest,
+  endorsementFromWire,
+  endorsementToWire,
+  isReasonCode,
+  membersDigest,
+  refusalDigest,
+  type ListMembersRequest__Output,
+  type ListMembersResponse,
+  type ReportRefusalRequest__Output,
+  type ReportRefusalResponse,
+  type SubmitEndorsementRequest__Output,
+  type SubmitEndorsementResponse,
+} from '@syndicate/protocol';
+import { AuditService } from '../audit/audit.service';
+import { SyndicateError } from '../common/syndicate-error';
+import { MemberDirectoryService } from '../participants/member-directory.service';
+import { ParticipantsService } from '../participants/participants.service';
+
+const DETAIL_MAX = 1000;
+
+function required<T>(value: T | null | undefined, field: string): T {
+  if (value === null || value === undefined)
+    throw new SyndicateError('INVALID_ARGUMENT', 'MISSING_FIELD', `${field} is required`);
+  return value;
+}
+
+/** Transport for bank-side trust: relays member cards and endorsements, and audits what agents refused. */
+@Injectable()
+export class MemberTrustHandlers {
+  constructor(
+    private readonly participants: ParticipantsService,
+    private readonly directory: MemberDirectoryService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async listMembers(r: ListMembersRequest__Output): Promise<ListMembersResponse> {
+    const env = required(r.envelope, 'envelope');
+    const p = await this.participants.authenticate(env, {
+      federationId: env.federationId,
+      phase: 'PHASE_MEMBERS',
+      payloadSha256: membersDigest(),
+    });
+    const [members, endorsements] = await Promise.all([
+      this.directory.cards(p.federationId),
+      this.directory.endorsements(p.federationId),
+    ]);
+    return { members: members.map(cardToWire), endorsements: endorsements.map(endorsementToWire) };
+  }
+
+  async submitEndorsement(r: SubmitEndorsementRequest__Output): Promise<SubmitEndorsementResponse> {
+    const env = required(r.envelope, 'envelope');
+    const e = required(r.endorsement, 'endorsement');
+    const p = await this.participants.authenticate(env, {
+      federationId: env.federationId,
+      phase: 'PHASE_ENDORSE',
+      payloadSha256: endorsementDigest(e.signature),
+    });
+    await this.directory.endorse(p, endorsementFromWire(p.federationId, e));
+    return { accepted: true };
+  }
+
+  async reportRefusal(r: ReportRefusalRequest__Output): Promise<ReportRefusalResponse> {
+    const env = required(r.envelope, 'envelope');
+    const p = await this.participants.authenticate(env, {
+      federationId: env.federationId,
+      roundId: r.roundId || undefined,
+      phase: 'PHASE_REPORT_REFUSAL',
+      payloadSha256: refusalDigest(r.reason, r.detail, r.roundId, r.keyEpoch),
+    });
+    if (!isReasonCode(r.reason)) {
+      throw new SyndicateError('INVALID_ARGUMENT', 'BAD_REASON', `"${r.reason.slice(0, 64)}" is not a reason code`);
+    }
+    await this.audit.record({
+      actor: p.id,
+      action: 'agent.refused',
+      federationId: p.federationId,
+      subject: r.roundId || `epoch-${r.keyEpoch}`,
+      detail: { reason: r.reason, detail: r.detail.slice(0, DETAIL_MAX), keyEpoch: r.keyEpoch, member: p.displayName },
+    });
+    return { recorded: true };
+  }
+}
