@@ -9,7 +9,7 @@ import {
   type KeyPair,
 } from '@syndicate/protocol';
 import pino from 'pino';
-import type { DataSource } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { AuditModule } from '../audit/audit.module';
 import { Clock } from '../common/clock';
 import { CoreModule } from '../common/core.module';
@@ -152,4 +152,9 @@ export async function createIntakeHarness(plan: unknown = smallPlan()): Promise<
     },
     close: () => module.close(),
   };
+}
+
+/** A bare in-memory SQLite database with the real migrations, for specs of one repository-level unit. */
+export function memoryDataSource(): Promise<DataSource> {
+  return new DataSource(dataSourceOptions('sqlite::memory:')).initialize();
 }
