@@ -2,8 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
   contributionValues,
-  encryptedSizeFor,
-  heRuntime,
+  contributionMaxBytes,
   modelLayout,
   planSecureSpec,
   WireFormatError,
@@ -91,8 +90,7 @@ export class ContributionIntakeService {
       round.mode,
       kind === 'evaluation' ? await this.evaluationBins(round) : 0,
     );
-    const maxBytes =
-      round.mode === 'secure' ? encryptedSizeFor(await heRuntime(parameterSet), valueCount) : valueCount * 4;
+    const maxBytes = await contributionMaxBytes(round.mode, valueCount, parameterSet);
     if (checksMembership(round, kind)) await this.rounds.assertMayContribute(round, participant.id, kind);
     return { round, participant, kind, numParams, valueCount, parameterSet, maxBytes };
   }

@@ -2,7 +2,14 @@ import { evaluationFieldCount } from '../evaluation/evaluation-contribution';
 import { contributionFieldCount, planSecureSpec } from '../he/secure-update';
 import { modelLayout } from '../plan/model-layout';
 import { parseTrainingPlan } from '../plan/training-plan';
-import { aggregateEncoding, contributionEncoding, contributionValues } from './contribution-shape';
+import { encryptedSizeFor } from '../he/ciphertext-sum';
+import { heRuntime } from '../he/seal-runtime';
+import {
+  aggregateEncoding,
+  contributionEncoding,
+  contributionMaxBytes,
+  contributionValues,
+} from './contribution-shape';
 
 const plan = parseTrainingPlan({
   name: 'unit',
@@ -46,6 +53,14 @@ describe('contribution shape', () => {
     );
     expect(contributionValues(plan, 'evaluation', 'plaintext', 40)).not.toBe(
       contributionValues(plan, 'evaluation', 'plaintext', 80),
+    );
+  });
+
+  it('bounds a payload by its values: 4 bytes each in plaintext, the ciphertexts when secure', async () => {
+    const { parameterSet } = planSecureSpec(plan);
+    expect(await contributionMaxBytes('plaintext', 10, parameterSet)).toBe(40);
+    expect(await contributionMaxBytes('secure', 10, parameterSet)).toBe(
+      encryptedSizeFor(await heRuntime(parameterSet), 10),
     );
   });
 });

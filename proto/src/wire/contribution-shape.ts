@@ -1,6 +1,8 @@
 import { evaluationFieldCount } from '../evaluation/evaluation-contribution';
 import type { PayloadEncoding__Output } from '../generated/syndicate/v1/PayloadEncoding';
 import type { ContributionKind } from '../grpc/update-kind';
+import { encryptedSizeFor } from '../he/ciphertext-sum';
+import { heRuntime } from '../he/seal-runtime';
 import { contributionFieldCount, planSecureSpec } from '../he/secure-update';
 import { featureStatsFieldsNeeded } from '../plan/federated-standardization';
 import { modelLayout } from '../plan/model-layout';
@@ -40,4 +42,13 @@ export function contributionValues(
   if (kind === 'stats') return featureStatsFieldCount(spec, featureStatsFieldsNeeded(plan).features.length);
   const numParams = modelLayout(plan).numParams;
   return mode === 'secure' ? contributionFieldCount(spec, kind, numParams) : numParams;
+}
+
+/** The largest payload a contribution of `valueCount` values can be: its ciphertexts, or 4 bytes a value. */
+export async function contributionMaxBytes(
+  mode: AggregationMode,
+  valueCount: number,
+  parameterSet: string,
+): Promise<number> {
+  return mode === 'secure' ? encryptedSizeFor(await heRuntime(parameterSet), valueCount) : valueCount * 4;
 }
