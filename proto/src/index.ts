@@ -4,6 +4,7 @@ export * from './plan/initial-weights';
 export * from './plan/sequential-layers';
 export * from './plan/plan-file';
 export * from './plan/server-optimizer';
+export * from './strategies';
 export * from './plan/model-payload';
 export * from './plan/federated-standardization';
 export * from './grpc/load-protocol';

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import {
   cardToWire,
   endorsementDigest,
@@ -13,7 +13,12 @@ import {
   type ReportRefusalResponse,
   type SubmitEndorsementRequest__Output,
   type SubmitEndorsementResponse,
+  type ParticipantServiceHandlers,
 } from '@syndicate/protocol';
+import type { Logger } from '../common/logger';
+import { LOGGER } from '../common/tokens';
+import { reply, required } from './grpc-stream';
+import type { HandlerGroup } from './participant-grpc.handlers';
 import { AuditService } from '../audit/audit.service';
 import { SyndicateError } from '../common/syndicate-error';
 import { MemberDirectoryService } from '../participants/member-directory.service';
@@ -21,20 +26,23 @@ import { ParticipantsService } from '../participants/participants.service';
 
 const DETAIL_MAX = 1000;
 
-function required<T>(value: T | null | undefined, field: string): T {
-  if (value === null || value === undefined)
-    throw new SyndicateError('INVALID_ARGUMENT', 'MISSING_FIELD', `${field} is required`);
-  return value;
-}
-
 /** Transport for bank-side trust: relays member cards and endorsements, and audits what agents refused. */
 @Injectable()
-export class MemberTrustHandlers {
+export class MemberTrustHandlers implements HandlerGroup {
   constructor(
     private readonly participants: ParticipantsService,
     private readonly directory: MemberDirectoryService,
     private readonly audit: AuditService,
+    @Inject(LOGGER) private readonly log: Logger,
   ) {}
+
+  handlers(): Partial<ParticipantServiceHandlers> {
+    return {
+      ListMembers: (call, cb) => reply(this.log, 'ListMembers', this.listMembers(call.request), cb),
+      SubmitEndorsement: (call, cb) => reply(this.log, 'SubmitEndorsement', this.submitEndorsement(call.request), cb),
+      ReportRefusal: (call, cb) => reply(this.log, 'ReportRefusal', this.reportRefusal(call.request), cb),
+    };
+  }
 
   async listMembers(r: ListMembersRequest__Output): Promise<ListMembersResponse> {
     const env = required(r.envelope, 'envelope');

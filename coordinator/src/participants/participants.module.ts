@@ -5,14 +5,15 @@ import { EnrollmentToken } from './enrollment-token.entity';
 import { Participant } from './participant.entity';
 import { ParticipantsController } from './participants.controller';
 import { ParticipantsService } from './participants.service';
+import { MemberDirectoryService } from './member-directory.service';
 import { PresenceService } from './presence.service';
 import { TaskHub } from './task-hub';
 import { UsedNonce } from './used-nonce.entity';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Participant, EnrollmentToken, UsedNonce]), FederationsModule],
-  providers: [ParticipantsService, TaskHub, PresenceService],
+  providers: [ParticipantsService, MemberDirectoryService, TaskHub, PresenceService],
   controllers: [ParticipantsController],
-  exports: [ParticipantsService, TaskHub, PresenceService],
+  exports: [ParticipantsService, MemberDirectoryService, TaskHub, PresenceService],
 })
 export class ParticipantsModule {}

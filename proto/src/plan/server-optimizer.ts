@@ -1,69 +1,8 @@
-import type { ServerOptimizerConfig } from './training-plan';
+import type { ServerOptimizerState } from '../strategies/server-optimizer-strategy';
 
-/**
- * Adaptive server optimizers from Reddi et al., "Adaptive Federated Optimization"
- * (ICLR 2021), Algorithm 2. The aggregated update Δ (mean of members' local minus
- * global weights) is a pseudo-gradient:
- *
- *   m = β1·m + (1-β1)·Δ
- *   v = β2·v + (1-β2)·Δ²                      (FedAdam)
- *   v = v - (1-β2)·Δ²·sign(v - Δ²)            (FedYogi)
- *   x = x + η·m / (sqrt(v) + τ)
- *
- * with m₀ = 0 and v₀ = τ² as in the paper (no bias correction). Every member runs
- * this on the same inputs and must get bit-identical weights, so it uses only
- * IEEE-exact operations (+ - * / sqrt, no pow/exp), computes each element in
- * float64 from float32 inputs, and rounds results to float32 in a fixed order.
- */
-export interface ServerOptimizerState {
-  /** First moment, one per parameter (empty for fedavg). */
-  m: Float32Array;
-  /** Second moment, one per parameter (empty for fedavg). */
-  v: Float32Array;
-  /** Rounds applied so far. */
-  step: number;
-}
-
-export function applyServerOptimizer(
-  cfg: ServerOptimizerConfig,
-  base: Float32Array,
-  aggregateDelta: Float64Array,
-  state: ServerOptimizerState | null,
-): { weights: Float32Array; state: ServerOptimizerState } {
-  const n = base.length;
-  if (aggregateDelta.length !== n)
-    throw new Error(`aggregate delta has ${aggregateDelta.length} values, the model has ${n}`);
-  const step = (state?.step ?? 0) + 1;
-  const weights = new Float32Array(n);
-  if (cfg.type === 'fedavg') {
-    for (let i = 0; i < n; i++) weights[i] = base[i] + aggregateDelta[i];
-    return { weights, state: { m: new Float32Array(0), v: new Float32Array(0), step } };
-  }
-  const { learningRate: eta, beta1, beta2, epsilon: tau } = cfg;
-  if (state && (state.m.length !== n || state.v.length !== n)) {
-    throw new Error(
-      `server optimizer state holds ${state.m.length}/${state.v.length} moments, the model has ${n} parameters`,
-    );
-  }
-  const m = new Float32Array(n);
-  const v = new Float32Array(n);
-  const v0 = Math.fround(tau * tau);
-  const yogi = cfg.type === 'fedyogi';
-  for (let i = 0; i < n; i++) {
-    // Δ rounded to float32 first, so a member whose sum arrived in float64 and one
-    // that kept it in float32 agree.
-    const d = Math.fround(aggregateDelta[i]);
-    const d2 = d * d;
-    const mPrev = state ? state.m[i] : 0;
-    const vPrev = state ? state.v[i] : v0;
-    const mi = Math.fround(beta1 * mPrev + (1 - beta1) * d);
-    const vi = Math.fround(yogi ? vPrev - (1 - beta2) * d2 * Math.sign(vPrev - d2) : beta2 * vPrev + (1 - beta2) * d2);
-    m[i] = mi;
-    v[i] = vi;
-    weights[i] = base[i] + (eta * mi) / (Math.sqrt(vi) + tau);
-  }
-  return { weights, state: { m, v, step } };
-}
+// The algorithms live one per file in ../strategies; this entry point stays for existing callers on both sides.
+export { applyServerOptimizer } from '../strategies/registry';
+export type { ServerOptimizerState } from '../strategies/server-optimizer-strategy';
 
 const MAGIC = 0x53534f31; // "SSO1"
 const HEADER_BYTES = 16;

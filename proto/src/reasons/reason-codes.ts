@@ -1,5 +1,7 @@
 import type { WireErrorCode } from '../wire/errors';
 import type { EnvelopeRejection } from '../wire/signed-envelope';
+import type { ManifestRejection } from '../trust/epoch-manifest';
+import type { SumRejection } from '../trust/sum-acceptance';
 
 /**
  * Every reason code the coordinator sends (gRPC metadata `syndicate-reason`, REST problem details `reason`),
@@ -115,21 +117,6 @@ export const REASON_MEANINGS = {
 
   // Bank-side trust: refused by a member's agent (reported with ReportRefusal), or by the coordinator
   MANIFEST_MISSING: 'a key share came without the dealer-signed epoch manifest; the member does not open it',
-  MANIFEST_WRONG_EPOCH: 'the epoch manifest names another federation, key epoch or parameter set',
-  MANIFEST_BAD_SIGNATURE: 'the epoch manifest is not signed by the dealer it names',
-  MANIFEST_DEALER_NOT_MEMBER: 'the epoch manifest names a dealer that is not one of its members',
-  MANIFEST_UNTRUSTED_DEALER: 'the key epoch was dealt by a member this bank does not trust (not pinned or endorsed)',
-  MANIFEST_UNTRUSTED_MEMBER: 'the key epoch is sealed to a member this bank does not trust',
-  MANIFEST_BAD_BOX_KEY: "a member's box key in the manifest is not signed by its own signing key",
-  MANIFEST_DUPLICATE_MEMBER: 'the epoch manifest lists a member (or a signing key) twice',
-  MANIFEST_SELF_MISSING: 'the epoch manifest does not list this member under its own keys',
-  MANIFEST_WRAPPED_KEY_MISMATCH: 'the wrapped key differs from the one the dealer signed',
-  SUM_TOO_FEW_CONTRIBUTORS: 'a sum names fewer trusted contributors than the member decrypts (never fewer than 3)',
-  SUM_WRONG_ROUND: 'a sum names a contribution of another round, kind or key epoch',
-  SUM_BAD_SIGNATURE: 'a contribution named in a sum is not signed by its sender',
-  SUM_UNTRUSTED_CONTRIBUTOR: 'a sum names a contributor this bank does not trust',
-  SUM_DUPLICATE_CONTRIBUTOR: 'a sum names one contributor (or one signing key) twice',
-  SUM_SELF_MISSING: 'a sum leaves out this member although it contributed',
   ENDORSEMENT_NOT_OWN: 'a member can submit only endorsements it signed itself',
   BAD_ENDORSEMENT: 'the endorsement does not verify, is for another federation, or endorses its own signer',
   BAD_REASON: 'a refusal report carries a reason that is not a listed reason code',
@@ -168,13 +155,33 @@ export const ENVELOPE_REASON_MEANINGS: Record<EnvelopeRejection, string> = {
   STALE: 'the envelope timestamp is outside the accepted window',
 };
 
+/** What a member's agent refuses when checking a key epoch's manifest or a sum (see proto/src/trust). */
+export const TRUST_REASON_MEANINGS: Record<ManifestRejection | SumRejection, string> = {
+  MANIFEST_WRONG_EPOCH: 'the epoch manifest names another federation, key epoch or parameter set',
+  MANIFEST_BAD_SIGNATURE: 'the epoch manifest is not signed by the dealer it names',
+  MANIFEST_DEALER_NOT_MEMBER: 'the epoch manifest names a dealer that is not one of its members',
+  MANIFEST_UNTRUSTED_DEALER: 'the key epoch was dealt by a member this bank does not trust (not pinned or endorsed)',
+  MANIFEST_UNTRUSTED_MEMBER: 'the key epoch is sealed to a member this bank does not trust',
+  MANIFEST_BAD_BOX_KEY: "a member's box key in the manifest is not signed by its own signing key",
+  MANIFEST_DUPLICATE_MEMBER: 'the epoch manifest lists a member (or a signing key) twice',
+  MANIFEST_SELF_MISSING: 'the epoch manifest does not list this member under its own keys',
+  MANIFEST_WRAPPED_KEY_MISMATCH: 'the wrapped key differs from the one the dealer signed',
+  SUM_TOO_FEW_CONTRIBUTORS: 'a sum names fewer trusted contributors than the member decrypts (never fewer than 3)',
+  SUM_WRONG_ROUND: 'a sum names a contribution of another round, kind or key epoch',
+  SUM_BAD_SIGNATURE: 'a contribution named in a sum is not signed by its sender',
+  SUM_UNTRUSTED_CONTRIBUTOR: 'a sum names a contributor this bank does not trust',
+  SUM_DUPLICATE_CONTRIBUTOR: 'a sum names one contributor (or one signing key) twice',
+  SUM_SELF_MISSING: 'a sum leaves out this member although it contributed',
+};
+
 export type FixedReasonCode = keyof typeof REASON_MEANINGS;
 /** `WIRE_*` for a bad upload stream, `UPDATE_*` for an update whose values do not decode. */
 export type WireReasonCode = `WIRE_${WireErrorCode}` | `UPDATE_${WireErrorCode}`;
 export type EnvelopeReasonCode = `ENVELOPE_${EnvelopeRejection}`;
 /** REST errors raised by the framework itself (e.g. an unknown route: HTTP_404). */
 export type HttpReasonCode = `HTTP_${number}`;
-export type ReasonCode = FixedReasonCode | WireReasonCode | EnvelopeReasonCode | HttpReasonCode;
+export type ReasonCode =
+  FixedReasonCode | WireReasonCode | EnvelopeReasonCode | HttpReasonCode | ManifestRejection | SumRejection;
 
 /** Prefixes of the built codes and the suffixes each takes (HTTP_ takes a status number). */
 export const REASON_FAMILIES: Readonly<Record<string, readonly string[] | 'status'>> = {
@@ -191,6 +198,7 @@ export const REASON = Object.fromEntries(Object.keys(REASON_MEANINGS).map((k) =>
 
 export function isReasonCode(value: string): value is ReasonCode {
   if (Object.prototype.hasOwnProperty.call(REASON_MEANINGS, value)) return true;
+  if (Object.prototype.hasOwnProperty.call(TRUST_REASON_MEANINGS, value)) return true;
   for (const [prefix, suffixes] of Object.entries(REASON_FAMILIES)) {
     if (!value.startsWith(prefix)) continue;
     const rest = value.slice(prefix.length);
@@ -202,6 +210,8 @@ export function isReasonCode(value: string): value is ReasonCode {
 /** What a code means, for logs and CLIs; undefined for a code this version does not know. */
 export function reasonMeaning(code: string): string | undefined {
   if (Object.prototype.hasOwnProperty.call(REASON_MEANINGS, code)) return REASON_MEANINGS[code as FixedReasonCode];
+  if (Object.prototype.hasOwnProperty.call(TRUST_REASON_MEANINGS, code))
+    return TRUST_REASON_MEANINGS[code as ManifestRejection | SumRejection];
   if (!isReasonCode(code)) return undefined;
   const [prefix, suffix] = [code.slice(0, code.indexOf('_') + 1), code.slice(code.indexOf('_') + 1)];
   if (prefix === 'ENVELOPE_') return ENVELOPE_REASON_MEANINGS[suffix as EnvelopeRejection];

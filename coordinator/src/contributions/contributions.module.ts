@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { AggregationModule } from '../aggregation/aggregation.module';
+import { EvaluationModule } from '../evaluation/evaluation.module';
+import { FederationsModule } from '../federations/federations.module';
+import { RoundsModule } from '../rounds/rounds.module';
+import { AggregateReleaseService } from './aggregate-release.service';
+import { ContributionIntakeService } from './contribution-intake.service';
+import { FeatureMomentsIntakeService } from './feature-moments-intake.service';
+import { RoundAccess } from './round-access';
+
+@Module({
+  imports: [RoundsModule, AggregationModule, EvaluationModule, FederationsModule],
+  providers: [RoundAccess, ContributionIntakeService, AggregateReleaseService, FeatureMomentsIntakeService],
+  exports: [RoundAccess, ContributionIntakeService, AggregateReleaseService, FeatureMomentsIntakeService],
+})
+export class ContributionsModule {}

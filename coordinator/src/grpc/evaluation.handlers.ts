@@ -1,0 +1,68 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  evaluationDigest,
+  type ParticipantServiceHandlers,
+  type SubmitEvaluationRequest__Output,
+  type SubmitEvaluationResponse,
+} from '@syndicate/protocol';
+import type { Logger } from '../common/logger';
+import { LOGGER } from '../common/tokens';
+import { AggregateReleaseService } from '../contributions/aggregate-release.service';
+import { RoundAccess } from '../contributions/round-access';
+import { EvaluationService } from '../evaluation/evaluation.service';
+import { ParticipantsService } from '../participants/participants.service';
+import { reply, required } from './grpc-stream';
+
+/** SubmitEvaluation: a member reports the decrypted sum of the round's score histograms. */
+@Injectable()
+export class EvaluationHandlers {
+  constructor(
+    private readonly participants: ParticipantsService,
+    private readonly rounds: RoundAccess,
+    private readonly evaluation: EvaluationService,
+    private readonly release: AggregateReleaseService,
+    @Inject(LOGGER) private readonly log: Logger,
+  ) {}
+
+  handlers(): Pick<ParticipantServiceHandlers, 'SubmitEvaluation'> {
+    return {
+      SubmitEvaluation: (call, callback) => reply(this.log, 'unary', this.submitEvaluation(call.request), callback),
+    };
+  }
+
+  private async submitEvaluation(r: SubmitEvaluationRequest__Output): Promise<SubmitEvaluationResponse> {
+    const env = required(r.envelope, 'envelope');
+    const h = required(r.histogram, 'histogram');
+    const modelVersionId = required(r.modelVersionId, 'model_version_id');
+    const round = await this.rounds.get(required(env.roundId, 'envelope.round_id'));
+    const p = await this.participants.authenticate(env, {
+      federationId: round.federationId,
+      roundId: round.id,
+      phase: 'PHASE_EVALUATION_RESULT',
+      payloadSha256: evaluationDigest(modelVersionId, r.contributors, h),
+    });
+    const histogram = {
+      bins: h.bins,
+      negatives: h.negatives.map(Number),
+      positives: h.positives.map(Number),
+      sumSquaredError: h.sumSquaredError,
+      sumLogLoss: h.sumLogLoss,
+    };
+    await this.evaluation.report({
+      participantId: p.id,
+      federationId: p.federationId,
+      roundId: round.id,
+      modelVersionId,
+      contributors: r.contributors,
+      histogram,
+      mayReport: () =>
+        this.release.assertContributed(
+          round,
+          p,
+          'evaluation',
+          `sent no histogram for round ${round.number}, so it cannot report the sum`,
+        ),
+    });
+    return { accepted: true };
+  }
+}

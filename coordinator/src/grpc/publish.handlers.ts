@@ -1,0 +1,78 @@
+import type * as grpc from '@grpc/grpc-js';
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  ChunkAssembler,
+  modelPayloadFloats,
+  type ParticipantServiceHandlers,
+  type PublishHeader__Output,
+  type PublishModelRequest__Output,
+  type PublishModelResponse,
+} from '@syndicate/protocol';
+import type { Logger } from '../common/logger';
+import { CONFIG, LOGGER } from '../common/tokens';
+import type { CoordinatorConfig } from '../config/coordinator-config';
+import { RoundAccess } from '../contributions/round-access';
+import { FederationsService } from '../federations/federations.service';
+import { KeyCustodyService } from '../keys/key-custody.service';
+import { ModelsService } from '../models/models.service';
+import type { Participant } from '../participants/participant.entity';
+import { ParticipantsService } from '../participants/participants.service';
+import { ChunkedReader } from './chunked-reader';
+import { assertWithinLimit, reply, required } from './grpc-stream';
+
+/** PublishModel: a member publishes the round's new global model, or a dealer re-seals the current one. */
+@Injectable()
+export class PublishHandlers {
+  constructor(
+    private readonly participants: ParticipantsService,
+    private readonly rounds: RoundAccess,
+    private readonly models: ModelsService,
+    private readonly federations: FederationsService,
+    private readonly keys: KeyCustodyService,
+    private readonly reader: ChunkedReader,
+    @Inject(CONFIG) private readonly config: CoordinatorConfig,
+    @Inject(LOGGER) private readonly log: Logger,
+  ) {}
+
+  handlers(): Pick<ParticipantServiceHandlers, 'PublishModel'> {
+    return { PublishModel: (call, callback) => reply(this.log, 'PublishModel', this.publishModel(call), callback) };
+  }
+
+  private async publishModel(
+    call: grpc.ServerReadableStream<PublishModelRequest__Output, PublishModelResponse>,
+  ): Promise<PublishModelResponse> {
+    let p!: Participant;
+    const { header, payload } = await this.reader.read(
+      call as AsyncIterable<PublishModelRequest__Output>,
+      async (h: PublishHeader__Output) => {
+        const env = required(h.envelope, 'header.envelope');
+        const descriptor = required(h.payload, 'header.payload');
+        p = await this.participants.authenticate(env, {
+          federationId: required(env.federationId, 'envelope.federation_id'),
+          phase: 'PHASE_PUBLISH',
+          payloadSha256: descriptor.sha256,
+        });
+        const base = await this.models.summary(required(h.baseModelVersionId, 'header.base_model_version_id'));
+        // A sealed model adds a fixed 48-byte frame to the float32 bytes; fedadam/fedyogi payloads carry their moments too.
+        const floats = modelPayloadFloats(await this.federations.planOf(base.federationId));
+        const limits = { maxTotalBytes: Math.min(this.config.maxPayloadBytes, floats * 4 + 48) };
+        assertWithinLimit(descriptor, limits.maxTotalBytes);
+        return () => new ChunkAssembler(descriptor, limits);
+      },
+    );
+    const env = header.envelope!;
+    if (!env.roundId) {
+      // No round: a dealer re-sealing the current model for its new key epoch.
+      return {
+        modelVersionId: await this.keys.acceptResealedModel(p, env.keyEpoch, header.baseModelVersionId, payload),
+      };
+    }
+    const modelVersionId = await this.rounds.publishFromMember(p, {
+      roundId: env.roundId,
+      baseModelVersionId: header.baseModelVersionId,
+      encoding: header.payload!.encoding,
+      data: payload,
+    });
+    return { modelVersionId };
+  }
+}
