@@ -26,6 +26,7 @@ export class EnrollmentHandlers {
       token: required(r.enrollmentToken, 'enrollment_token'),
       signingPublicKey: r.signingPublicKey,
       boxPublicKey: r.boxPublicKey,
+      boxKeySignature: r.boxKeySignature,
     });
     const federation = await this.federations.entity(p.federationId);
     return {

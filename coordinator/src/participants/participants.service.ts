@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { checkEnvelope, type Envelope__Output, type Phase__Output } from '@syndicate/protocol';
+import { boxKeySignatureValid, checkEnvelope, type Envelope__Output, type Phase__Output } from '@syndicate/protocol';
 import { In, IsNull, LessThan, type DataSource, type Repository } from 'typeorm';
 import { Clock } from '../common/clock';
 import { newId } from '../common/ids';
@@ -30,6 +30,8 @@ export interface EnrollInput {
   token: string;
   signingPublicKey: Uint8Array;
   boxPublicKey: Uint8Array;
+  /** The signing key's signature over the box key (see proto/src/trust/member-card.ts). */
+  boxKeySignature: Uint8Array;
 }
 
 export interface ExpectedContext {
@@ -104,6 +106,16 @@ export class ParticipantsService {
         'INVALID_ARGUMENT',
         'BAD_PUBLIC_KEY',
         'signing and box public keys must be 32 bytes each (Ed25519, X25519)',
+      );
+    }
+    const card = { signPublicKey: input.signingPublicKey, boxPublicKey: input.boxPublicKey };
+    if (
+      !boxKeySignatureValid({ ...card, participantId: '', displayName: '', boxKeySignature: input.boxKeySignature })
+    ) {
+      throw new SyndicateError(
+        'INVALID_ARGUMENT',
+        'BAD_BOX_KEY_SIGNATURE',
+        'the box key must be signed by the signing key (box_key_signature); upgrade the agent and enroll again',
       );
     }
     const participant = await this.redeem(input).catch(async (err: unknown) => {
@@ -185,6 +197,7 @@ export class ParticipantsService {
         displayName: row.displayName,
         signingPublicKey: Buffer.from(input.signingPublicKey).toString('hex'),
         boxPublicKey: Buffer.from(input.boxPublicKey).toString('hex'),
+        boxKeySignature: Buffer.from(input.boxKeySignature).toString('hex'),
         status: 'active',
         enrolledAt: this.clock.now(),
         lastSeenAt: null,

@@ -7,6 +7,7 @@ import {
   type EnvelopeFields,
   type Envelope__Output,
   type KeyPair,
+  signBoxKey,
 } from '@syndicate/protocol';
 import pino from 'pino';
 import { DataSource } from 'typeorm';
@@ -105,11 +106,13 @@ export async function createIntakeHarness(plan: unknown = smallPlan()): Promise<
     async member(name) {
       const invitation = await participants.invite(federation.id, name, 'spec');
       const signing = generateSigningKeyPair();
+      const boxPublicKey = Buffer.from(generateBoxKeyPair().publicKey);
       const participant = await participants.enroll({
         federationId: federation.id,
         token: invitation.token,
         signingPublicKey: Buffer.from(signing.publicKey),
-        boxPublicKey: Buffer.from(generateBoxKeyPair().publicKey),
+        boxPublicKey,
+        boxKeySignature: signBoxKey({ signPublicKey: signing.publicKey, boxPublicKey }, signing.secretKey),
       });
       return {
         participant,

@@ -1,4 +1,4 @@
-import { parseTrainingPlanJson, signBoxKey } from '@syndicate/protocol';
+import { parseTrainingPlanJson } from '@syndicate/protocol';
 import type { Logger } from 'pino';
 import { loadIdentity, newKeyMaterial, saveIdentity, type AgentIdentity } from '../crypto/identity-store';
 import { loadCsvDataset } from '../data/csv-dataset';
@@ -26,10 +26,7 @@ export async function enrollAgent(o: {
       token: o.token,
       signingPublicKey: keys.signingPublicKey,
       boxPublicKey: keys.boxPublicKey,
-      boxKeySignature: signBoxKey(
-        { signPublicKey: keys.signingPublicKey, boxPublicKey: keys.boxPublicKey },
-        keys.signingSecretKey,
-      ),
+      signingSecretKey: keys.signingSecretKey,
     },
     o.transport,
   );

@@ -32,6 +32,7 @@ import {
   standardizationDigest,
   REASON_METADATA_KEY,
   cardFromWire,
+  signBoxKey,
   endorsementFromWire,
   endorsementToWire,
   endorsementDigest,
@@ -72,7 +73,8 @@ export async function enroll(
     token: string;
     signingPublicKey: Uint8Array;
     boxPublicKey: Uint8Array;
-    boxKeySignature?: Uint8Array;
+    /** Signs the box key, so other members can tell a relay did not swap it. */
+    signingSecretKey: Uint8Array;
   },
   transport?: AgentTransport,
 ): Promise<EnrollResponse__Output> {
@@ -85,7 +87,10 @@ export async function enroll(
           enrollmentToken: req.token,
           signingPublicKey: req.signingPublicKey,
           boxPublicKey: req.boxPublicKey,
-          boxKeySignature: req.boxKeySignature ?? Buffer.alloc(0),
+          boxKeySignature: signBoxKey(
+            { signPublicKey: req.signingPublicKey, boxPublicKey: req.boxPublicKey },
+            req.signingSecretKey,
+          ),
         },
         { deadline: Date.now() + 30_000 },
         (err, res) => (err ? reject(callError('Enroll', err)) : resolve(res!)),

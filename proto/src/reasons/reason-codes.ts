@@ -38,6 +38,7 @@ export const REASON_MEANINGS = {
   ENROLLMENT_TOKEN_USED: 'the enrollment token was already used (one token enrolls one agent once)',
   ENROLLMENT_TOKEN_EXPIRED: 'the enrollment token has expired; ask for a new invitation',
   BAD_PUBLIC_KEY: 'signing and box public keys must be 32 bytes each (Ed25519, X25519)',
+  BAD_BOX_KEY_SIGNATURE: 'the box public key is not signed by the signing key that enrolls it',
   PARTICIPANT_EXISTS: 'a participant with this name is already enrolled in the federation',
   PARTICIPANT_NOT_FOUND: 'no participant has this id in the federation',
   UNKNOWN_PARTICIPANT: 'the signer is not enrolled; the agent must enroll again (fatal for the agent)',

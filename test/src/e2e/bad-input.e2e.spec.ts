@@ -53,6 +53,7 @@ describe(`bad input gets a clear error and changes nothing (${testDatabaseKind()
         federationId: 'fed_nope',
         token: 'syn_enr_x',
         signingPublicKey: keys.signingPublicKey,
+        signingSecretKey: keys.signingSecretKey,
         boxPublicKey: keys.boxPublicKey,
       },
       h.transport,

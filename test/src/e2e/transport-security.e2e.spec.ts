@@ -27,7 +27,13 @@ describe(`transport security (${testDatabaseKind()})`, () => {
     const keys = newKeyMaterial();
     return enroll(
       h.grpcAddress,
-      { federationId: '', token: inv.token, signingPublicKey: keys.signingPublicKey, boxPublicKey: keys.boxPublicKey },
+      {
+        federationId: '',
+        token: inv.token,
+        signingPublicKey: keys.signingPublicKey,
+        signingSecretKey: keys.signingSecretKey,
+        boxPublicKey: keys.boxPublicKey,
+      },
       transport,
     ).then(
       () => 'OK',

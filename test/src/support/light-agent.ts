@@ -12,7 +12,13 @@ export async function enrolledClient(
   const keys = newKeyMaterial();
   const res = await enroll(
     h.grpcAddress,
-    { federationId, token: invitation.token, signingPublicKey: keys.signingPublicKey, boxPublicKey: keys.boxPublicKey },
+    {
+      federationId,
+      token: invitation.token,
+      signingPublicKey: keys.signingPublicKey,
+      signingSecretKey: keys.signingSecretKey,
+      boxPublicKey: keys.boxPublicKey,
+    },
     h.transport,
   );
   const identity: AgentIdentity = {
