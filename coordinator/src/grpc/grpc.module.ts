@@ -6,6 +6,7 @@ import { ModelsModule } from '../models/models.module';
 import { ParticipantsModule } from '../participants/participants.module';
 import { RoundsModule } from '../rounds/rounds.module';
 import { KeysModule } from '../keys/keys.module';
+import { StandardizationModule } from '../standardization/standardization.module';
 import { GrpcServerService } from './grpc-server.service';
 import { ParticipantGrpcHandlers } from './participant-grpc.handlers';
 
@@ -18,6 +19,7 @@ import { ParticipantGrpcHandlers } from './participant-grpc.handlers';
     AggregationModule,
     EvaluationModule,
     KeysModule,
+    StandardizationModule,
   ],
   providers: [ParticipantGrpcHandlers, GrpcServerService],
   exports: [GrpcServerService],

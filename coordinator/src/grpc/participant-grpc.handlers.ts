@@ -69,7 +69,13 @@ import { EvaluationService } from '../evaluation/evaluation.service';
 import { FederationsService } from '../federations/federations.service';
 import { ModelsService } from '../models/models.service';
 import { ParticipantsService } from '../participants/participants.service';
-import { RoundsService } from '../rounds/rounds.service';
+import { ContributionPolicy } from '../rounds/contribution-policy.service';
+import { EvaluationDriver } from '../evaluation/evaluation-driver.service';
+import { Publication } from '../rounds/publication.service';
+import { RoundStepper } from '../rounds/round-stepper.service';
+import { RoundViews } from '../rounds/round-views.service';
+import { TaskOffers } from '../rounds/task-offers.service';
+import { StandardizationService } from '../standardization/standardization.service';
 import { TaskHub } from '../participants/task-hub';
 import { Semaphore } from '../common/semaphore';
 import { limitReadAhead } from './read-ahead';
@@ -144,7 +150,13 @@ export class ParticipantGrpcHandlers {
   constructor(
     private readonly federations: FederationsService,
     private readonly participants: ParticipantsService,
-    private readonly rounds: RoundsService,
+    private readonly roundViews: RoundViews,
+    private readonly roundStepper: RoundStepper,
+    private readonly taskOffers: TaskOffers,
+    private readonly contributionPolicy: ContributionPolicy,
+    private readonly publication: Publication,
+    private readonly evaluationDriver: EvaluationDriver,
+    private readonly standardization: StandardizationService,
     private readonly models: ModelsService,
     private readonly aggregation: AggregationService,
     private readonly evaluation: EvaluationService,
@@ -254,7 +266,7 @@ export class ParticipantGrpcHandlers {
         'agent connected',
       );
       call.write({ heartbeat: { serverTimeUnixMs: String(this.clock.now()) } });
-      await this.rounds.onSubscribe(p);
+      await this.taskOffers.onSubscribe(p);
     } catch (err) {
       this.logRefusal('Subscribe', err);
       // grpc-js sends a server stream's status on 'error'; destroy() would drop it and leave the client waiting.
@@ -401,7 +413,7 @@ export class ParticipantGrpcHandlers {
             'MISSING_FIELD',
             `header.kind must be one of ${KNOWN_UPDATE_KINDS}`,
           );
-        const round = await this.rounds.get(required(env.roundId, 'envelope.round_id'));
+        const round = await this.roundViews.get(required(env.roundId, 'envelope.round_id'));
         const participant = await this.participants.authenticate(env, {
           federationId: round.federationId,
           roundId: round.id,
@@ -486,7 +498,7 @@ export class ParticipantGrpcHandlers {
         );
         const maxBytes = secure ? encryptedSizeFor(await heRuntime(spec.parameterSet), valueCount) : valueCount * 4;
         if (round.mode === 'secure' || kind === 'evaluation')
-          await this.rounds.assertMayContribute(round, participant.id, kind);
+          await this.contributionPolicy.assertMayContribute(round, participant.id, kind);
         ctx = { round, participant, kind, numParams, valueCount, plan };
         const limits = { maxTotalBytes: Math.min(this.config.maxPayloadBytes, maxBytes) };
         assertWithinLimit(descriptor, limits.maxTotalBytes);
@@ -521,7 +533,8 @@ export class ParticipantGrpcHandlers {
             bytes: payload.length,
           },
         }),
-      allowed: (id: string, em: EntityManager) => this.rounds.assertMayContribute(ctx.round, id, ctx.kind, em),
+      allowed: (id: string, em: EntityManager) =>
+        this.contributionPolicy.assertMayContribute(ctx.round, id, ctx.kind, em),
       accepting: evaluation
         ? (em: EntityManager) => this.evaluation.assertCollecting(ctx.round.id, em).then(() => undefined)
         : undefined,
@@ -554,8 +567,8 @@ export class ParticipantGrpcHandlers {
     this.metrics.observeAggregation(ctx.round.mode, Number(process.hrtime.bigint() - started) / 1e9);
     // Close early if this was the last expected contribution; errors here must not fail the upload.
     const next = evaluation
-      ? this.rounds.advanceEvaluation(ctx.round.id)
-      : this.rounds.advance(await this.rounds.get(ctx.round.id));
+      ? this.evaluationDriver.advance(ctx.round.id)
+      : this.roundStepper.advance(await this.roundViews.get(ctx.round.id));
     void next.catch((err) => {
       // The driver moved the round first: its compare-and-set did the work, nothing failed.
       if (err instanceof SyndicateError && err.reason === 'ROUND_MOVED')
@@ -574,7 +587,7 @@ export class ParticipantGrpcHandlers {
       const kind = fromWireUpdateKind(r.kind);
       if (!kind)
         throw new SyndicateError('INVALID_ARGUMENT', 'MISSING_FIELD', `kind must be one of ${KNOWN_UPDATE_KINDS}`);
-      const round = await this.rounds.get(roundId);
+      const round = await this.roundViews.get(roundId);
       const p = await this.participants.authenticate(r.envelope, {
         federationId: round.federationId,
         phase: 'PHASE_DOWNLOAD_AGGREGATE',
@@ -617,7 +630,7 @@ export class ParticipantGrpcHandlers {
             `round ${round.number} is ${round.state}; its ${kind} aggregate is not final yet`,
           );
         }
-        await this.rounds.assertMayContribute(round, p.id, 'count');
+        await this.contributionPolicy.assertMayContribute(round, p.id, 'count');
         valueCount = contributionValues(plan, kind, true, 0);
       }
       const sum =
@@ -676,7 +689,7 @@ export class ParticipantGrpcHandlers {
         modelVersionId: await this.keys.acceptResealedModel(p, env.keyEpoch, header.baseModelVersionId, payload),
       };
     }
-    const modelVersionId = await this.rounds.publishFromMember(p, {
+    const modelVersionId = await this.publication.publishFromMember(p, {
       roundId: env.roundId,
       baseModelVersionId: header.baseModelVersionId,
       encoding,
@@ -701,7 +714,7 @@ export class ParticipantGrpcHandlers {
       wrappedKey: r.wrappedKey,
     });
     // Rounds waiting for keys can start counting now.
-    void this.rounds.tick().catch((err) => this.log.error({ err }, 'tick after key ceremony failed'));
+    void this.roundStepper.tick().catch((err) => this.log.error({ err }, 'tick after key ceremony failed'));
     return { keyEpoch };
   }
 
@@ -719,7 +732,7 @@ export class ParticipantGrpcHandlers {
     const env = required(r.envelope, 'envelope');
     const h = required(r.histogram, 'histogram');
     const modelVersionId = required(r.modelVersionId, 'model_version_id');
-    const round = await this.rounds.get(required(env.roundId, 'envelope.round_id'));
+    const round = await this.roundViews.get(required(env.roundId, 'envelope.round_id'));
     const p = await this.participants.authenticate(env, {
       federationId: round.federationId,
       roundId: round.id,
@@ -761,7 +774,7 @@ export class ParticipantGrpcHandlers {
   private async submitStandardization(r: SubmitStandardizationRequest__Output): Promise<SubmitStandardizationResponse> {
     const env = required(r.envelope, 'envelope');
     const json = required(r.momentsJson, 'moments_json');
-    const round = await this.rounds.get(required(env.roundId, 'envelope.round_id'));
+    const round = await this.roundViews.get(required(env.roundId, 'envelope.round_id'));
     const p = await this.participants.authenticate(env, {
       federationId: round.federationId,
       roundId: round.id,
@@ -794,7 +807,7 @@ export class ParticipantGrpcHandlers {
       throw new SyndicateError('INVALID_ARGUMENT', 'BAD_MOMENTS', 'the reported feature moments are invalid', problems);
     const canonical = JSON.stringify({ count: moments.count, sum: moments.sum, sumSquares: moments.sumSquares });
     try {
-      const outcome = await this.federations.recordFeatureMoments(federation, canonical);
+      const outcome = await this.standardization.recordFeatureMoments(federation, canonical);
       if (outcome === 'recorded') {
         await this.audit.record({
           actor: p.id,

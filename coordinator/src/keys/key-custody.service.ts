@@ -16,17 +16,13 @@ import { ParticipantsService } from '../participants/participants.service';
 import { TaskHub } from '../participants/task-hub';
 import { PresenceService } from '../participants/presence.service';
 import { KeyEpoch } from './key-epoch.entity';
+import { CEREMONY_TIMEOUT_MS, decideEpoch } from './key-epoch-state-machine';
 import { KeyShare } from './key-share.entity';
 
-/** A dealer that has not delivered by then is replaced by another member. */
-const CEREMONY_TIMEOUT_MS = 120_000;
 const SEALED_SHARE_MAX_BYTES = 256;
 const WRAPPED_KEY_MAX_BYTES = 1 << 20;
 
 export const SEALED_ENCODING = 'PAYLOAD_ENCODING_SEALED_FLOAT32';
-
-const sameSet = (a: string[], b: string[]) =>
-  a.length === b.length && [...a].sort().every((x, i) => x === [...b].sort()[i]);
 
 /**
  * Key custody without key access: the coordinator picks a dealer member, relays
@@ -57,15 +53,25 @@ export class KeyCustodyService {
    * The ready epoch whose members are exactly the active participants, or null
    * while a ceremony for it runs (one is started, or restarted, as needed).
    */
-  async ensureEpoch(federation: Federation): Promise<KeyEpoch | null> {
+  async ensureEpoch(federationId: string): Promise<KeyEpoch | null> {
+    const federation = await this.federations.entity(federationId);
     const plan = this.federations.plan(federation);
     const active = (await this.participants.active(federation.id)).map((p) => p.id);
     const latest = await this.epochs.findOne({ where: { federationId: federation.id }, order: { epoch: 'DESC' } });
-    if (latest?.state === 'ready' && sameSet(KeyCustodyService.members(latest), active)) return latest;
     const now = this.clock.now();
-    if (latest?.state === 'dealing') {
-      const fresh = now - latest.startedAt < CEREMONY_TIMEOUT_MS && (await this.presence.isOnline(latest.dealerId));
-      if (fresh && sameSet(KeyCustodyService.members(latest), active)) return null;
+    const decision = decideEpoch({
+      latest: latest && {
+        state: latest.state,
+        members: KeyCustodyService.members(latest),
+        startedAt: latest.startedAt,
+      },
+      active,
+      now,
+      dealerOnline: latest?.state === 'dealing' && (await this.presence.isOnline(latest.dealerId)),
+    });
+    if (decision.action === 'use') return latest;
+    if (decision.action === 'wait') return null;
+    if (latest && decision.abandon) {
       await this.epochs.update(
         { federationId: federation.id, epoch: latest.epoch, state: 'dealing' },
         { state: 'abandoned' },

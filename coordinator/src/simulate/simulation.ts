@@ -4,7 +4,7 @@ import * as path from 'path';
 import { readPlanFile, type FederatedMetrics } from '@syndicate/protocol';
 import { renderHtmlReport } from '../reports/html-report';
 import { reportPlanSummary } from '../reports/report-data';
-import type { RoundView } from '../rounds/rounds.service';
+import type { RoundView } from '../rounds/round-views.service';
 import { AdminClient } from '../client/admin-client';
 import { initDatabase } from '../init/init-database';
 import { makeDevPki, writeDevPki } from '../certs/dev-ca';
