@@ -7,7 +7,6 @@ import { PresenceService, PRESENCE_REFRESH_MS } from '../participants/presence.s
 import { RoundStepper } from './round-stepper.service';
 import { TaskOffers } from './task-offers.service';
 import { SchedulesService } from './schedules.service';
-import { LeaderLease } from './leader-lease';
 
 /** Moves rounds along on a timer: deadlines, schedules, and recovery of rounds a crash left mid-way. */
 @Injectable()
@@ -20,7 +19,6 @@ export class RoundDriverService implements OnApplicationBootstrap, OnApplication
     private readonly stepper: RoundStepper,
     private readonly offers: TaskOffers,
     private readonly schedules: SchedulesService,
-    private readonly lease: LeaderLease,
     private readonly participants: ParticipantsService,
     private readonly presence: PresenceService,
     @Inject(CONFIG) private readonly config: CoordinatorConfig,
@@ -37,7 +35,7 @@ export class RoundDriverService implements OnApplicationBootstrap, OnApplication
   private async step(): Promise<void> {
     try {
       ++this.ticks;
-      if (this.lease.isLeader) {
+      if (this.stepper.leading) {
         await this.stepper.tick();
         await this.schedules.tick();
         if (this.ticks % 120 === 0) await this.participants.pruneNonces();

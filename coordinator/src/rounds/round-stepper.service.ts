@@ -26,6 +26,11 @@ export class RoundStepper {
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
+  /** Whether this replica moves rounds (holds the leader lease); the others only serve agents and admins. */
+  get leading(): boolean {
+    return this.lease.isLeader;
+  }
+
   /** Drives every unfinished round one step; safe to call at any time, including right after a restart. */
   async tick(): Promise<void> {
     if (!this.lease.isLeader) return;
