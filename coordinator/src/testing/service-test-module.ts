@@ -45,7 +45,7 @@ export class RecordingTaskHub extends TaskHub {
   }
   /** Task types pushed to one member, in order. */
   typesFor(participantId: string): string[] {
-    return this.pushed.filter((p) => p.participantId === participantId).map((p) => p.task.type);
+    return this.pushed.filter((p) => p.participantId === participantId).map((p) => String(p.task.type));
   }
 }
 
