@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
-import { KeyCustodyService } from '../keys/key-custody.service';
+import { KeyCeremony } from '../keys/key-ceremony.service';
 import { ModelsService } from '../models/models.service';
 import { StandardizationService } from '../standardization/standardization.service';
 import { ContributionPolicy } from './contribution-policy.service';
@@ -14,7 +14,7 @@ import { TaskDispatch } from './task-dispatch.service';
 export class RoundPhases {
   constructor(
     private readonly transitions: RoundTransitions,
-    private readonly keys: KeyCustodyService,
+    private readonly keys: KeyCeremony,
     private readonly models: ModelsService,
     private readonly standardization: StandardizationService,
     private readonly dispatch: TaskDispatch,

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from '../common/logger';
 import { LOGGER } from '../common/tokens';
 import { EvaluationOffers } from '../evaluation/evaluation-offers.service';
-import { KeyCustodyService } from '../keys/key-custody.service';
+import { CeremonyRecords } from '../keys/ceremony-records.service';
 import type { Participant } from '../participants/participant.entity';
 import { ParticipantsService } from '../participants/participants.service';
 import { ContributionPolicy } from './contribution-policy.service';
@@ -14,7 +14,7 @@ import { TaskDispatch } from './task-dispatch.service';
 @Injectable()
 export class TaskOffers {
   constructor(
-    private readonly keys: KeyCustodyService,
+    private readonly ceremonies: CeremonyRecords,
     private readonly views: RoundViews,
     private readonly policy: ContributionPolicy,
     private readonly dispatch: TaskDispatch,
@@ -25,7 +25,7 @@ export class TaskOffers {
 
   /** Re-sends whatever an agent missed while it was away (reconnects are normal). */
   async onSubscribe(p: Participant): Promise<void> {
-    await this.keys.onSubscribe(p);
+    await this.ceremonies.onSubscribe(p);
     const round = await this.views.active(p.federationId);
     if (round) {
       const mode = roundMode(round);

@@ -3,6 +3,8 @@ import { AggregationService } from '../aggregation/aggregation.service';
 import { AuditService } from '../audit/audit.service';
 import { EvaluationService } from '../evaluation/evaluation.service';
 import { FederationsService } from '../federations/federations.service';
+import { CeremonyRecords } from '../keys/ceremony-records.service';
+import { KeyCeremony } from '../keys/key-ceremony.service';
 import { KeyCustodyService } from '../keys/key-custody.service';
 import { MetricsService } from '../metrics/metrics.service';
 import { ModelsService } from '../models/models.service';
@@ -26,6 +28,8 @@ export function roundEngineProviders(hub: TaskHub): Provider[] {
     AggregationService,
     EvaluationService,
     KeyCustodyService,
+    KeyCeremony,
+    CeremonyRecords,
     StandardizationService,
     PresenceService,
     AuditService,
