@@ -3,7 +3,7 @@ export { loadCoordinatorConfig, ConfigError, type CoordinatorConfig } from './co
 export { fedAvg, fedAvgInit, fedAvgAdd, fedAvgFinalize, fedAvgStrategy } from './aggregation/fedavg';
 export type { AggregationStrategy } from './aggregation/aggregation-strategy';
 export { decideClose, canTransition, type RoundState } from './rounds/round-state-machine';
-export type { RoundView } from './rounds/rounds.service';
+export type { RoundView } from './rounds/round-views.service';
 export type { EvaluationView } from './evaluation/evaluation.service';
 export { AdminClient, AdminApiError, type AdminClientOptions, type AuditEntryView } from './client/admin-client';
 export { ApiTokensService } from './access/api-tokens.service';

@@ -1,7 +1,7 @@
 import type { EvaluationView } from '../evaluation/evaluation.service';
 import type { Command } from 'commander';
 import type { AdminClient } from '../client/admin-client';
-import type { RoundView } from '../rounds/rounds.service';
+import type { RoundView } from '../rounds/round-views.service';
 import type { ScheduleView } from '../rounds/schedule-spec';
 import {
   apiCommand,

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { AdminClient } from '../client/admin-client';
 import type { FederationView } from '../federations/federations.service';
 import type { ParticipantView } from '../participants/participants.controller';
-import type { RoundView } from '../rounds/rounds.service';
+import type { RoundView } from '../rounds/round-views.service';
 import type { ScheduleView } from '../rounds/schedule-spec';
 import { apiCommand, clientFrom, parseDurationSeconds, type ApiOptions } from './api-command';
 import { describeSchedule } from './round-command';

@@ -6,7 +6,7 @@ import type { Role } from '../access/roles';
 import type { FederationView } from '../federations/federations.service';
 import type { ParticipantView } from '../participants/participants.controller';
 import type { Invitation } from '../participants/participants.service';
-import type { RoundView } from '../rounds/rounds.service';
+import type { RoundView } from '../rounds/round-views.service';
 import type { ModelSummary } from '../models/models.service';
 import type { ScheduleInput, ScheduleView } from '../rounds/schedule-spec';
 import { AdminApiError } from './admin-api-error';

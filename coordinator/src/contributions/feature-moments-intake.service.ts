@@ -5,6 +5,7 @@ import type { Logger } from '../common/logger';
 import { SyndicateError } from '../common/syndicate-error';
 import { LOGGER } from '../common/tokens';
 import { FederationsService } from '../federations/federations.service';
+import { StandardizationService } from '../standardization/standardization.service';
 import type { Participant } from '../participants/participant.entity';
 import type { Round } from '../rounds/round.entity';
 import { AggregateReleaseService } from './aggregate-release.service';
@@ -14,6 +15,7 @@ import { AggregateReleaseService } from './aggregate-release.service';
 export class FeatureMomentsIntakeService {
   constructor(
     private readonly federations: FederationsService,
+    private readonly standardization: StandardizationService,
     private readonly release: AggregateReleaseService,
     private readonly audit: AuditService,
     @Inject(LOGGER) private readonly log: Logger,
@@ -40,7 +42,7 @@ export class FeatureMomentsIntakeService {
       throw new SyndicateError('INVALID_ARGUMENT', 'BAD_MOMENTS', 'the reported feature moments are invalid', problems);
     const canonical = JSON.stringify({ count: moments.count, sum: moments.sum, sumSquares: moments.sumSquares });
     try {
-      const outcome = await this.federations.recordFeatureMoments(federation, canonical);
+      const outcome = await this.standardization.recordFeatureMoments(federation, canonical);
       if (outcome === 'recorded') {
         await this.audit.record({
           actor: p.id,

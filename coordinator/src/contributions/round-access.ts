@@ -1,9 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { ContributionKind } from '@syndicate/protocol';
 import type { EntityManager } from 'typeorm';
+import { EvaluationDriver } from '../evaluation/evaluation-driver.service';
 import type { Participant } from '../participants/participant.entity';
+import { ContributionPolicy } from '../rounds/contribution-policy.service';
+import { Publication } from '../rounds/publication.service';
 import type { Round } from '../rounds/round.entity';
-import { RoundsService } from '../rounds/rounds.service';
+import { RoundStepper } from '../rounds/round-stepper.service';
+import { RoundViews } from '../rounds/round-views.service';
+import { TaskOffers } from '../rounds/task-offers.service';
 
 /**
  * Every call the participant-facing side makes into rounds, in one place, so the
@@ -11,35 +16,42 @@ import { RoundsService } from '../rounds/rounds.service';
  */
 @Injectable()
 export class RoundAccess {
-  constructor(private readonly rounds: RoundsService) {}
+  constructor(
+    private readonly views: RoundViews,
+    private readonly policy: ContributionPolicy,
+    private readonly stepper: RoundStepper,
+    private readonly evaluations: EvaluationDriver,
+    private readonly publication: Publication,
+    private readonly offers: TaskOffers,
+  ) {}
 
   get(roundId: string): Promise<Round> {
-    return this.rounds.get(roundId);
+    return this.views.get(roundId);
   }
 
   assertMayContribute(round: Round, participantId: string, kind: ContributionKind, em?: EntityManager): Promise<void> {
-    return this.rounds.assertMayContribute(round, participantId, kind, em);
+    return this.policy.assertMayContribute(round, participantId, kind, em);
   }
 
   /** Closes the phase early when this was the last expected contribution. */
   async afterContribution(roundId: string, kind: ContributionKind): Promise<void> {
-    if (kind === 'evaluation') return this.rounds.advanceEvaluation(roundId);
-    return this.rounds.advance(await this.rounds.get(roundId));
+    if (kind === 'evaluation') return this.evaluations.advance(roundId);
+    return this.stepper.advance(await this.views.get(roundId));
   }
 
   publishFromMember(
     p: Participant,
     r: { roundId: string; baseModelVersionId: string; encoding: string; data: Buffer },
   ): Promise<string> {
-    return this.rounds.publishFromMember(p, r);
+    return this.publication.publishFromMember(p, r);
   }
 
   /** Rounds waiting for keys can start counting now. */
   tick(): Promise<void> {
-    return this.rounds.tick();
+    return this.stepper.tick();
   }
 
   onSubscribe(p: Participant): Promise<void> {
-    return this.rounds.onSubscribe(p);
+    return this.offers.onSubscribe(p);
   }
 }

@@ -7,6 +7,7 @@ import { Clock } from '../common/clock';
 import type { Logger } from '../common/logger';
 import { SyndicateError } from '../common/syndicate-error';
 import { LOGGER } from '../common/tokens';
+import { assertEvaluationMove, PENDING_EVALUATION_STATES } from './evaluation-state-machine';
 import { ModelEvaluation, type ModelEvaluationState } from './model-evaluation.entity';
 
 /** A histogram as stored and reported: counts as plain numbers (exact below 2^53). */
@@ -101,7 +102,7 @@ export class EvaluationService {
   /** Evaluations still waiting on members, across federations (the driver's work list). */
   async pending(federationId?: string): Promise<ModelEvaluation[]> {
     return this.repo.find({
-      where: { state: In(['collecting', 'decrypting']), ...(federationId ? { federationId } : {}) },
+      where: { state: In([...PENDING_EVALUATION_STATES]), ...(federationId ? { federationId } : {}) },
       order: { roundNumber: 'ASC' },
     });
   }
@@ -130,6 +131,7 @@ export class EvaluationService {
     patch: Partial<ModelEvaluation> = {},
     em?: EntityManager,
   ): Promise<boolean> {
+    assertEvaluationMove(ev.state, to);
     const res = await (em ? em.getRepository(ModelEvaluation) : this.repo).update(
       { modelVersionId: ev.modelVersionId, state: ev.state },
       { ...patch, state: to },

@@ -4,7 +4,6 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import {
   applyConsortiumStandardization,
   encodeFloat32,
-  featureStatsFieldsNeeded,
   initialModelPayload,
   modelLayout,
   parseTrainingPlan,
@@ -12,7 +11,7 @@ import {
   type FeatureMoments,
   type TrainingPlan,
 } from '@syndicate/protocol';
-import { IsNull, type DataSource, type Repository } from 'typeorm';
+import { type DataSource, type Repository } from 'typeorm';
 import { Clock } from '../common/clock';
 import { newId } from '../common/ids';
 import { SyndicateError } from '../common/syndicate-error';
@@ -138,37 +137,6 @@ export class FederationsService {
     return f.featureMomentsJson
       ? applyConsortiumStandardization(plan, JSON.parse(f.featureMomentsJson) as FeatureMoments)
       : plan;
-  }
-
-  /** The plan needs consortium statistics that no member has reported yet. */
-  needsFeatureStats(f: Federation): boolean {
-    return featureStatsFieldsNeeded(parseTrainingPlan(JSON.parse(f.planJson))).size > 0 && !f.featureMomentsJson;
-  }
-
-  /** Which round collects the statistics: the first that asks, or a later one if that round never produced them. */
-  async assignFeatureStatsRound(f: Federation, roundId: string): Promise<void> {
-    await this.repo.update({ id: f.id }, { featureStatsRoundId: roundId });
-    f.featureStatsRoundId = roundId;
-  }
-
-  /**
-   * A member reports the consortium moments it decrypted. The first report is
-   * kept; a later one must be identical (every member decodes the same sum).
-   */
-  async recordFeatureMoments(f: Federation, momentsJson: string): Promise<'recorded' | 'confirmed'> {
-    if (f.featureMomentsJson) {
-      if (f.featureMomentsJson !== momentsJson)
-        throw new SyndicateError(
-          'FAILED_PRECONDITION',
-          'STANDARDIZATION_MISMATCH',
-          `the feature statistics you decrypted differ from those already recorded for federation ${f.id}`,
-        );
-      return 'confirmed';
-    }
-    const res = await this.repo.update({ id: f.id, featureMomentsJson: IsNull() }, { featureMomentsJson: momentsJson });
-    if (!res.affected) return this.recordFeatureMoments(await this.entity(f.id), momentsJson);
-    f.featureMomentsJson = momentsJson;
-    return 'recorded';
   }
 
   private view(f: Federation): FederationView {

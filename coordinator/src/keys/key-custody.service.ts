@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { sealedModelEpoch, type Task } from '@syndicate/protocol';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { sealedModelEpoch } from '@syndicate/protocol';
 import { In, type DataSource, type Repository } from 'typeorm';
 import { Clock } from '../common/clock';
-import { newId } from '../common/ids';
 import type { Logger } from '../common/logger';
 import { SyndicateError } from '../common/syndicate-error';
 import { LOGGER } from '../common/tokens';
@@ -13,136 +12,41 @@ import { AuditService } from '../audit/audit.service';
 import { ModelsService } from '../models/models.service';
 import type { Participant } from '../participants/participant.entity';
 import { ParticipantsService } from '../participants/participants.service';
-import { TaskHub } from '../participants/task-hub';
-import { PresenceService } from '../participants/presence.service';
 import { KeyEpoch } from './key-epoch.entity';
 import { KeyShare } from './key-share.entity';
 
-/** A dealer that has not delivered by then is replaced by another member. */
-const CEREMONY_TIMEOUT_MS = 120_000;
 const SEALED_SHARE_MAX_BYTES = 256;
 const WRAPPED_KEY_MAX_BYTES = 1 << 20;
 
 export const SEALED_ENCODING = 'PAYLOAD_ENCODING_SEALED_FLOAT32';
 
-const sameSet = (a: string[], b: string[]) =>
-  a.length === b.length && [...a].sort().every((x, i) => x === [...b].sort()[i]);
-
 /**
- * Key custody without key access: the coordinator picks a dealer member, relays
- * the members' X25519 keys to it, stores the sealed shares it returns and hands
- * each member its own. A change of membership starts a new epoch.
+ * Key custody without key access: the dealer (see key-ceremony.service.ts) returns
+ * one sealed share per member; the coordinator stores them and hands each member
+ * its own. It never holds the key itself.
  */
 @Injectable()
 export class KeyCustodyService {
   constructor(
-    @InjectRepository(KeyEpoch) private readonly epochs: Repository<KeyEpoch>,
-    @InjectRepository(KeyShare) private readonly shares: Repository<KeyShare>,
     @InjectDataSource() private readonly db: DataSource,
     private readonly federations: FederationsService,
     private readonly participants: ParticipantsService,
     private readonly models: ModelsService,
-    private readonly hub: TaskHub,
-    private readonly presence: PresenceService,
     private readonly clock: Clock,
     private readonly audit: AuditService,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
+  private get epochs(): Repository<KeyEpoch> {
+    return this.db.getRepository(KeyEpoch);
+  }
+
+  private get shares(): Repository<KeyShare> {
+    return this.db.getRepository(KeyShare);
+  }
+
   static members(e: KeyEpoch): string[] {
     return JSON.parse(e.memberIds) as string[];
-  }
-
-  /**
-   * The ready epoch whose members are exactly the active participants, or null
-   * while a ceremony for it runs (one is started, or restarted, as needed).
-   */
-  async ensureEpoch(federation: Federation): Promise<KeyEpoch | null> {
-    const plan = this.federations.plan(federation);
-    const active = (await this.participants.active(federation.id)).map((p) => p.id);
-    const latest = await this.epochs.findOne({ where: { federationId: federation.id }, order: { epoch: 'DESC' } });
-    if (latest?.state === 'ready' && sameSet(KeyCustodyService.members(latest), active)) return latest;
-    const now = this.clock.now();
-    if (latest?.state === 'dealing') {
-      const fresh = now - latest.startedAt < CEREMONY_TIMEOUT_MS && (await this.presence.isOnline(latest.dealerId));
-      if (fresh && sameSet(KeyCustodyService.members(latest), active)) return null;
-      await this.epochs.update(
-        { federationId: federation.id, epoch: latest.epoch, state: 'dealing' },
-        { state: 'abandoned' },
-      );
-      this.log.warn(
-        { federationId: federation.id, keyEpoch: latest.epoch },
-        'key ceremony abandoned (dealer gone, timed out or membership changed)',
-      );
-    }
-    if (active.length === 0) return null;
-    const lastReady = await this.epochs.findOne({
-      where: { federationId: federation.id, state: 'ready' },
-      order: { epoch: 'DESC' },
-    });
-    const current = await this.models.latest(federation.id);
-    // Under members-only the current model is sealed: only a holder of the old key can re-seal it.
-    const reseal = current.encoding === SEALED_ENCODING;
-    const eligible = reseal && lastReady ? KeyCustodyService.members(lastReady) : active;
-    const connected = (await this.presence.online(federation.id))
-      .filter((id) => active.includes(id) && eligible.includes(id))
-      .sort();
-    if (connected.length === 0) return null;
-    const epoch = (latest?.epoch ?? 0) + 1;
-    const row = this.epochs.create({
-      federationId: federation.id,
-      epoch,
-      parameterSet: plan.aggregation.secure.parameterSet,
-      dealerId: connected[0],
-      memberIds: JSON.stringify([...active].sort()),
-      state: 'dealing',
-      resealedModelVersionId: null,
-      startedAt: now,
-      readyAt: null,
-    });
-    await this.epochs.insert(row);
-    this.log.info(
-      { federationId: federation.id, keyEpoch: epoch, dealer: row.dealerId, members: active.length },
-      'key ceremony started',
-    );
-    await this.audit.record({
-      actor: 'system',
-      action: 'key_epoch.started',
-      federationId: federation.id,
-      subject: String(epoch),
-      detail: { dealer: row.dealerId, members: JSON.parse(row.memberIds) as string[] },
-    });
-    await this.sendCeremonyTask(row, reseal ? current.id : '');
-    return null;
-  }
-
-  private async sendCeremonyTask(e: KeyEpoch, resealModelId: string): Promise<void> {
-    const members = await this.participants.byIds(KeyCustodyService.members(e));
-    const task: Task = {
-      taskId: newId('tsk'),
-      type: 'TASK_TYPE_KEY_CEREMONY',
-      roundId: '',
-      roundNumber: 0,
-      modelVersionId: resealModelId,
-      deadlineUnixMs: String(e.startedAt + CEREMONY_TIMEOUT_MS),
-      keyEpoch: e.epoch,
-      parameterSet: e.parameterSet,
-      members: members.map((m) => ({ participantId: m.id, boxPublicKey: Buffer.from(m.boxPublicKey, 'hex') })),
-    };
-    this.hub.push(e.dealerId, task);
-  }
-
-  /** A dealer that reconnects mid-ceremony gets its task again. */
-  async onSubscribe(p: Participant): Promise<void> {
-    const dealing = await this.epochs.findOne({
-      where: { federationId: p.federationId, state: 'dealing', dealerId: p.id },
-    });
-    if (!dealing) return;
-    const current = await this.models.latest(p.federationId);
-    await this.sendCeremonyTask(
-      dealing,
-      current.encoding === SEALED_ENCODING && !dealing.resealedModelVersionId ? current.id : '',
-    );
   }
 
   private async dealing(dealer: Participant, keyEpoch: number): Promise<KeyEpoch> {

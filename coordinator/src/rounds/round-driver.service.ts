@@ -4,9 +4,9 @@ import type { Logger } from '../common/logger';
 import { CONFIG, LOGGER } from '../common/tokens';
 import { ParticipantsService } from '../participants/participants.service';
 import { PresenceService, PRESENCE_REFRESH_MS } from '../participants/presence.service';
-import { RoundsService } from './rounds.service';
+import { RoundStepper } from './round-stepper.service';
+import { TaskOffers } from './task-offers.service';
 import { SchedulesService } from './schedules.service';
-import { LeaderLease } from './leader-lease';
 
 /** Moves rounds along on a timer: deadlines, schedules, and recovery of rounds a crash left mid-way. */
 @Injectable()
@@ -16,9 +16,9 @@ export class RoundDriverService implements OnApplicationBootstrap, OnApplication
   private ticks = 0;
 
   constructor(
-    private readonly rounds: RoundsService,
+    private readonly stepper: RoundStepper,
+    private readonly offers: TaskOffers,
     private readonly schedules: SchedulesService,
-    private readonly lease: LeaderLease,
     private readonly participants: ParticipantsService,
     private readonly presence: PresenceService,
     @Inject(CONFIG) private readonly config: CoordinatorConfig,
@@ -35,8 +35,8 @@ export class RoundDriverService implements OnApplicationBootstrap, OnApplication
   private async step(): Promise<void> {
     try {
       ++this.ticks;
-      if (this.lease.isLeader) {
-        await this.rounds.tick();
+      if (this.stepper.leading) {
+        await this.stepper.tick();
         await this.schedules.tick();
         if (this.ticks % 120 === 0) await this.participants.pruneNonces();
       }
@@ -45,7 +45,7 @@ export class RoundDriverService implements OnApplicationBootstrap, OnApplication
       // Agents drop repeats.
       if (this.ticks % Math.max(1, Math.round(PRESENCE_REFRESH_MS / this.config.tickMs)) === 0) {
         await this.presence.refresh();
-        await this.rounds.reofferConnected();
+        await this.offers.reofferConnected();
       }
     } catch (err) {
       this.log.error({ err }, 'round driver step failed');

@@ -4,7 +4,8 @@ import { ZodBodyPipe } from '../admin/zod-body.pipe';
 import { Actor } from '../access/actor.decorator';
 import type { Principal } from '../access/principal';
 import { ANY_ROLE, Roles } from '../access/roles';
-import { RoundsService, type RoundView } from './rounds.service';
+import { RoundLifecycle } from './round-lifecycle.service';
+import { RoundViews, type RoundView } from './round-views.service';
 
 const openRoundBody = z
   .object({
@@ -20,7 +21,10 @@ const openRoundBody = z
 
 @Controller('v1')
 export class RoundsController {
-  constructor(private readonly rounds: RoundsService) {}
+  constructor(
+    private readonly lifecycle: RoundLifecycle,
+    private readonly views: RoundViews,
+  ) {}
 
   @Post('federations/:federationId/rounds')
   @Roles('admin')
@@ -29,25 +33,25 @@ export class RoundsController {
     @Body(new ZodBodyPipe(openRoundBody)) body: z.infer<typeof openRoundBody>,
     @Actor() actor: Principal,
   ): Promise<RoundView> {
-    return this.rounds.open(federationId, body, actor.tokenId);
+    return this.lifecycle.open(federationId, body, actor.tokenId);
   }
 
   @Get('federations/:federationId/rounds')
   @Roles(...ANY_ROLE)
   list(@Param('federationId') federationId: string): Promise<RoundView[]> {
-    return this.rounds.list(federationId);
+    return this.views.list(federationId);
   }
 
   @Get('rounds/:id')
   @Roles(...ANY_ROLE)
   get(@Param('id') id: string): Promise<RoundView> {
-    return this.rounds.view(id);
+    return this.views.view(id);
   }
 
   @Post('rounds/:id/cancel')
   @HttpCode(200)
   @Roles('admin')
   cancel(@Param('id') id: string, @Actor() actor: Principal): Promise<RoundView> {
-    return this.rounds.cancel(id, actor.tokenId);
+    return this.lifecycle.cancel(id, actor.tokenId);
   }
 }

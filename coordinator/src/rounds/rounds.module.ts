@@ -1,19 +1,52 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AggregationModule } from '../aggregation/aggregation.module';
+import { EvaluationDriver } from '../evaluation/evaluation-driver.service';
 import { EvaluationModule } from '../evaluation/evaluation.module';
+import { EvaluationOffers } from '../evaluation/evaluation-offers.service';
 import { FederationsModule } from '../federations/federations.module';
 import { ModelsModule } from '../models/models.module';
 import { ParticipantsModule } from '../participants/participants.module';
 import { KeysModule } from '../keys/keys.module';
+import { StandardizationModule } from '../standardization/standardization.module';
+import { ContributionPolicy } from './contribution-policy.service';
+import { Publication } from './publication.service';
+import { PublisherElection } from './publisher-election.service';
+import { RoundClosing } from './round-closing.service';
+import { RoundCreation } from './round-creation.service';
 import { RoundDriverService } from './round-driver.service';
 import { LeaderLease } from './leader-lease';
 import { Round } from './round.entity';
+import { RoundLifecycle } from './round-lifecycle.service';
+import { RoundPhases } from './round-phases.service';
+import { RoundStepper } from './round-stepper.service';
+import { RoundTransitions } from './round-transitions.service';
+import { RoundViews } from './round-views.service';
 import { RoundsController } from './rounds.controller';
-import { RoundsService } from './rounds.service';
 import { Schedule } from './schedule.entity';
 import { SchedulesController } from './schedules.controller';
 import { SchedulesService } from './schedules.service';
+import { TaskDispatch } from './task-dispatch.service';
+import { TaskOffers } from './task-offers.service';
+
+/** The services that move rounds, one job each (see the README's architecture section). */
+export const ROUND_SERVICES = [
+  RoundViews,
+  RoundTransitions,
+  ContributionPolicy,
+  TaskDispatch,
+  RoundPhases,
+  RoundClosing,
+  RoundCreation,
+  RoundStepper,
+  RoundLifecycle,
+  Publication,
+  PublisherElection,
+  TaskOffers,
+  // Evaluation driving lives in evaluation/ but moves with the rounds whose models it evaluates.
+  EvaluationDriver,
+  EvaluationOffers,
+];
 
 @Module({
   imports: [
@@ -24,9 +57,19 @@ import { SchedulesService } from './schedules.service';
     AggregationModule,
     EvaluationModule,
     KeysModule,
+    StandardizationModule,
   ],
-  providers: [RoundsService, SchedulesService, RoundDriverService, LeaderLease],
+  providers: [...ROUND_SERVICES, SchedulesService, RoundDriverService, LeaderLease],
   controllers: [RoundsController, SchedulesController],
-  exports: [RoundsService, LeaderLease],
+  exports: [
+    RoundViews,
+    RoundStepper,
+    RoundLifecycle,
+    ContributionPolicy,
+    Publication,
+    TaskOffers,
+    EvaluationDriver,
+    LeaderLease,
+  ],
 })
 export class RoundsModule {}

@@ -9,7 +9,8 @@ import { SyndicateError } from '../common/syndicate-error';
 import { LOGGER } from '../common/tokens';
 import { FederationsService } from '../federations/federations.service';
 import { Round } from './round.entity';
-import { RoundsService } from './rounds.service';
+import { RoundLifecycle } from './round-lifecycle.service';
+import { ACTIVE_ROUND_STATES } from './round-state-machine';
 import { decideSchedule, type FailureCode } from './schedule-policy';
 import { nextWindowStart, windowAt, type ScheduleSpec, type ScheduleView } from './schedule-spec';
 import { Schedule } from './schedule.entity';
@@ -22,7 +23,7 @@ export class SchedulesService {
     @InjectRepository(Schedule) private readonly repo: Repository<Schedule>,
     @InjectRepository(Round) private readonly roundsRepo: Repository<Round>,
     private readonly federations: FederationsService,
-    private readonly rounds: RoundsService,
+    private readonly rounds: RoundLifecycle,
     private readonly audit: AuditService,
     private readonly clock: Clock,
     @Inject(LOGGER) private readonly log: Logger,
@@ -154,7 +155,7 @@ export class SchedulesService {
   }
 
   private async runningRound(s: Schedule): Promise<Round | null> {
-    const r = await this.rounds.active(s.federationId);
+    const r = await this.activeRound(s.federationId);
     return r && r.scheduleId === s.id ? r : null;
   }
 
@@ -181,7 +182,7 @@ export class SchedulesService {
         openedAt: r.openedAt,
         failureCode: r.failureCode as FailureCode | null,
       })),
-      federationBusy: (await this.rounds.active(s.federationId)) !== null,
+      federationBusy: (await this.activeRound(s.federationId)) !== null,
     });
     if (decision.action === 'complete') {
       await this.setStatus(s.id, 'active', 'completed', 'system', `${s.rounds} rounds published`);
@@ -240,5 +241,9 @@ export class SchedulesService {
       nextWindowStart: LIVE.includes(s.status) ? (current?.start ?? nextWindowStart(s.cron, s.timeZone, now)) : null,
       currentWindow: current,
     };
+  }
+
+  private activeRound(federationId: string): Promise<Round | null> {
+    return this.roundsRepo.findOne({ where: { federationId, state: In([...ACTIVE_ROUND_STATES]) } });
   }
 }

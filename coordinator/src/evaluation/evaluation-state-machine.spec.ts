@@ -1,0 +1,23 @@
+import {
+  assertEvaluationMove,
+  canMoveEvaluation,
+  evaluationQuorum,
+  isEvaluationFinal,
+} from './evaluation-state-machine';
+
+describe('evaluation state machine', () => {
+  it('collects, then decrypts, then completes; either open stage can fail', () => {
+    expect(canMoveEvaluation('collecting', 'decrypting')).toBe(true);
+    expect(canMoveEvaluation('decrypting', 'complete')).toBe(true);
+    expect(canMoveEvaluation('collecting', 'failed')).toBe(true);
+    expect(canMoveEvaluation('decrypting', 'failed')).toBe(true);
+    expect(canMoveEvaluation('collecting', 'complete')).toBe(false);
+    expect(() => assertEvaluationMove('complete', 'failed')).toThrow('from complete to failed');
+    expect(isEvaluationFinal('complete') && isEvaluationFinal('failed')).toBe(true);
+  });
+
+  it('never reveals one bank alone: at least two histograms, or the round quorum if larger', () => {
+    expect(evaluationQuorum(1)).toBe(2);
+    expect(evaluationQuorum(5)).toBe(5);
+  });
+});

@@ -1,0 +1,52 @@
+import type { KeyEpochState } from './key-epoch.entity';
+
+/**
+ * dealing -> ready       (the dealer returned a sealed share for every member)
+ * dealing -> abandoned   (dealer gone, timed out, or the membership changed meanwhile)
+ * ready and abandoned are final: a change of membership starts a new epoch.
+ * Pure, like round-state-machine.ts.
+ */
+const NEXT: Record<KeyEpochState, readonly KeyEpochState[]> = {
+  dealing: ['ready', 'abandoned'],
+  ready: [],
+  abandoned: [],
+};
+
+/** A dealer that has not delivered by then is replaced by another member. */
+export const CEREMONY_TIMEOUT_MS = 120_000;
+
+export function canMoveKeyEpoch(from: KeyEpochState, to: KeyEpochState): boolean {
+  return NEXT[from].includes(to);
+}
+
+export const sameMembers = (a: readonly string[], b: readonly string[]): boolean => {
+  const sb = [...b].sort();
+  return a.length === b.length && [...a].sort().every((x, i) => x === sb[i]);
+};
+
+export interface EpochFacts {
+  /** The federation's newest epoch, if any. */
+  latest: { state: KeyEpochState; members: string[]; startedAt: number } | null;
+  /** Active members now. */
+  active: string[];
+  now: number;
+  dealerOnline: boolean;
+}
+
+/**
+ * use: the newest epoch is ready and held by exactly the active members.
+ * wait: its ceremony is running for exactly them with a live dealer.
+ * start: a new ceremony is needed (abandoning the running one first when `abandon`).
+ */
+export type EpochDecision = { action: 'use' } | { action: 'wait' } | { action: 'start'; abandon: boolean };
+
+export function decideEpoch(f: EpochFacts): EpochDecision {
+  const l = f.latest;
+  if (l?.state === 'ready' && sameMembers(l.members, f.active)) return { action: 'use' };
+  if (l?.state === 'dealing') {
+    const fresh = f.now - l.startedAt < CEREMONY_TIMEOUT_MS && f.dealerOnline;
+    if (fresh && sameMembers(l.members, f.active)) return { action: 'wait' };
+    return { action: 'start', abandon: true };
+  }
+  return { action: 'start', abandon: false };
+}

@@ -1,0 +1,104 @@
+import { Injectable } from '@nestjs/common';
+import type { ContributionKind } from '@syndicate/protocol';
+import type { EntityManager } from 'typeorm';
+import { AggregationService } from '../aggregation/aggregation.service';
+import { SyndicateError } from '../common/syndicate-error';
+import { KeyCustodyService } from '../keys/key-custody.service';
+import { ParticipantsService } from '../participants/participants.service';
+import { StandardizationService } from '../standardization/standardization.service';
+import type { Round } from './round.entity';
+import { roundMode } from './round-mode';
+
+/** Who may contribute what to a round, and whom a round waits for. */
+@Injectable()
+export class ContributionPolicy {
+  constructor(
+    private readonly participants: ParticipantsService,
+    private readonly keys: KeyCustodyService,
+    private readonly aggregation: AggregationService,
+    private readonly standardization: StandardizationService,
+  ) {}
+
+  async activeMembers(federationId: string): Promise<string[]> {
+    return (await this.participants.active(federationId)).map((p) => p.id);
+  }
+
+  /** Active members holding the round's key epoch. */
+  async epochMembers(round: Round): Promise<string[]> {
+    const members = KeyCustodyService.members(await this.keys.epoch(round.federationId, round.keyEpoch));
+    const active = new Set(await this.activeMembers(round.federationId));
+    return members.filter((m) => active.has(m));
+  }
+
+  /** Who evaluates a round's model: members holding its key epoch (secure), or every active member (plaintext). */
+  async evaluators(round: Round): Promise<string[]> {
+    return roundMode(round).audience === 'key-members'
+      ? this.epochMembers(round)
+      : this.activeMembers(round.federationId);
+  }
+
+  /** How many updates the round waits for before closing early: counted members still active, or every active one. */
+  async expectedUpdates(round: Round): Promise<number> {
+    const active = new Set(await this.activeMembers(round.federationId));
+    if (!roundMode(round).updatesNeedCount) return active.size;
+    // The members whose counts are in the sum, minus any revoked since.
+    return (await this.counted(round.id)).filter((id) => active.has(id)).length;
+  }
+
+  /** Members whose sample count is in the round's count sum. */
+  async counted(roundId: string, em?: EntityManager): Promise<string[]> {
+    return (await this.aggregation.contributors(roundId, em, 'count')).map((c) => c.participantId);
+  }
+
+  async hasContributed(
+    roundId: string,
+    participantId: string,
+    kind: 'model' | 'count' | 'evaluation',
+  ): Promise<boolean> {
+    return (await this.aggregation.contributors(roundId, undefined, kind)).some(
+      (c) => c.participantId === participantId,
+    );
+  }
+
+  /** Secure mode: only members whose count is in the count sum may contribute, so the weights add up. */
+  async assertMayContribute(
+    round: Round,
+    participantId: string,
+    kind: ContributionKind,
+    em?: EntityManager,
+  ): Promise<void> {
+    if (kind === 'evaluation') {
+      if (!(await this.evaluators(round)).includes(participantId)) {
+        throw new SyndicateError(
+          'PERMISSION_DENIED',
+          'NOT_AN_EVALUATOR',
+          `participant ${participantId} cannot evaluate round ${round.number}'s model (it does not hold key epoch ${round.keyEpoch}, or is not active)`,
+        );
+      }
+      return;
+    }
+    if (kind === 'stats' && !(await this.standardization.collectsIn(round.federationId, round.id)))
+      throw new SyndicateError(
+        'FAILED_PRECONDITION',
+        'NO_STATS_PHASE',
+        `round ${round.number} does not collect feature statistics`,
+      );
+    if (kind === 'count' || kind === 'stats') {
+      if (!(await this.epochMembers(round)).includes(participantId)) {
+        throw new SyndicateError(
+          'PERMISSION_DENIED',
+          'NOT_A_KEY_MEMBER',
+          `participant ${participantId} does not hold key epoch ${round.keyEpoch}; it joins at the next round`,
+        );
+      }
+      return;
+    }
+    if (!(await this.counted(round.id, em)).includes(participantId)) {
+      throw new SyndicateError(
+        'FAILED_PRECONDITION',
+        'NOT_COUNTED',
+        `participant ${participantId} sent no sample count in round ${round.number}, so its update cannot be weighted`,
+      );
+    }
+  }
+}
