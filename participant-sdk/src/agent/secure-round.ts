@@ -17,13 +17,14 @@ import {
 } from '@syndicate/protocol';
 import type { KeyRing } from '../crypto/key-ring';
 import type { CoordinatorClient } from './coordinator-client';
+import { contributionCodec } from './contribution-codec';
 
 /** Fresh, unpredictable rounding noise for each update (the rounding must not be replayable). */
 const roundingNoise = () => seededRandom(randomInt(0, 2 ** 31 - 1));
 
 /**
- * Integer fields this member contributes to a sum: encrypted under the task's key
- * epoch (secure rounds) or as plain uint32 (plaintext rounds, evaluation only).
+ * Integer fields this member contributes to a sum, sealed as the task's round mode
+ * says: encrypted under its key epoch (secure) or plain uint32 (plaintext, evaluation only).
  */
 export async function sendFields(o: {
   task: Task__Output;
@@ -32,17 +33,14 @@ export async function sendFields(o: {
   kind: Exclude<ContributionKind, 'model'>;
   fields: Uint32Array;
 }): Promise<{ receiptId: string }> {
-  const secure = o.task.parameterSet !== '';
-  const payload = secure
-    ? (await o.keys.get(o.task.keyEpoch)).holder.encrypt(o.fields)
-    : Buffer.from(o.fields.buffer, o.fields.byteOffset, o.fields.byteLength);
+  const codec = contributionCodec(o.task, o.keys);
   return o.client.uploadUpdate({
     roundId: o.task.roundId,
     baseModelVersionId: o.task.modelVersionId,
-    encoding: secure ? 'PAYLOAD_ENCODING_BFV_PACKED' : 'PAYLOAD_ENCODING_UINT32_LE',
+    encoding: codec.fieldEncoding,
     numParams: 0,
     numSamples: 0,
-    payload,
+    payload: await codec.sealFields(o.fields),
     kind: o.kind,
     keyEpoch: o.task.keyEpoch,
   });
