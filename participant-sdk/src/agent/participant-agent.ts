@@ -1,22 +1,15 @@
-import {
-  modelLayout,
-  modelPayloadFloats,
-  parseTrainingPlanJson,
-  planSecureSpec,
-  type Task__Output,
-} from '@syndicate/protocol';
+import { modelLayout, modelPayloadFloats, parseTrainingPlanJson, planSecureSpec } from '@syndicate/protocol';
 import type { Logger } from 'pino';
 import type { AgentIdentity } from '../crypto/identity-store';
 import { KeyRing } from '../crypto/key-ring';
 import type { Dataset } from '../data/csv-dataset';
 import type { AgentContext } from './agent-context';
-import { CoordinatorCallError, CoordinatorClient } from './coordinator-client';
+import { CoordinatorClient } from './coordinator-client';
 import { TASK_EXECUTORS } from './executors/task-executors';
 import { handleNotice } from './federation-notice';
 import { MemberData } from './member-data';
-import { classifyRefusal } from './refusals';
 import { RoundMemory } from './round-memory';
-import { TaskQueue } from './task-queue';
+import { TaskDispatcher } from './task-dispatcher';
 import { TaskStream } from './task-stream';
 
 export const AGENT_VERSION = '0.1.0';
@@ -45,10 +38,8 @@ export interface AgentOptions {
  */
 export class ParticipantAgent {
   private readonly ctx: AgentContext;
-  private readonly queue = new TaskQueue<Task__Output>();
+  private readonly tasks: TaskDispatcher;
   private readonly stream: TaskStream;
-  private working = false;
-  private stopped = false;
   private stopResolve?: () => void;
   private fatal?: Error;
 
@@ -67,13 +58,14 @@ export class ParticipantAgent {
       memory: new RoundMemory(),
       files: { keepUpdatesDir: opts.keepUpdatesDir, stateDir: opts.stateDir, dataFile: opts.dataFile },
     };
+    this.tasks = new TaskDispatcher(TASK_EXECUTORS, this.ctx);
     this.stream = new TaskStream(
       client,
       AGENT_VERSION,
       opts.logger,
       {
-        task: (task) => this.enqueue(task),
-        notice: (notice) => handleNotice(notice, this.queue, opts.logger),
+        task: (task) => this.tasks.offer(task),
+        notice: (notice) => handleNotice(notice, this.tasks, opts.logger),
         fatal: (err) => {
           this.fatal = err;
           this.stop();
@@ -94,50 +86,8 @@ export class ParticipantAgent {
   }
 
   stop(): void {
-    this.stopped = true;
+    this.tasks.stop();
     this.stream.stop();
     this.stopResolve?.();
-  }
-
-  private enqueue(task: Task__Output): void {
-    if (this.queue.offer(task)) void this.drain();
-  }
-
-  private async drain(): Promise<void> {
-    if (this.working) return;
-    this.working = true;
-    try {
-      while (!this.stopped) {
-        const task = this.queue.take();
-        if (!task) break;
-        await this.runOne(task);
-      }
-    } finally {
-      this.working = false;
-    }
-  }
-
-  private async runOne(task: Task__Output): Promise<void> {
-    const log = this.ctx.logger;
-    try {
-      await TASK_EXECUTORS[task.type]?.execute(task, this.ctx);
-      this.queue.settle(task);
-    } catch (err) {
-      const reason = err instanceof CoordinatorCallError ? err.reason : '';
-      const outcome = classifyRefusal(reason);
-      if (outcome === 'already-settled') {
-        this.queue.settle(task);
-        log.info({ type: task.type, round: task.roundNumber, reason }, 'task already settled');
-      } else if (outcome === 'not-a-key-member') {
-        this.queue.settle(task);
-        log.info({ type: task.type, round: task.roundNumber }, 'skipped: this member joins at the next key epoch');
-      } else {
-        this.queue.release(task);
-        log.error(
-          { task: task.taskId, type: task.type, round: task.roundNumber, err: (err as Error).message },
-          'task failed',
-        );
-      }
-    }
   }
 }
