@@ -71,7 +71,7 @@ export class ParticipantAgent {
           this.stop();
         },
       },
-      opts.healthDir,
+      { healthDir: opts.healthDir },
     );
   }
 

@@ -26,8 +26,12 @@ export class TaskStream {
     private readonly agentVersion: string,
     private readonly logger: Logger,
     private readonly events: TaskStreamEvents,
-    /** Where the liveness file goes (the state directory). */
-    private readonly healthDir?: string,
+    private readonly opts: {
+      /** Where the liveness file goes (the state directory). */
+      healthDir?: string;
+      /** Wait before reconnect attempt n (0-based). */
+      delay?: (attempt: number) => number;
+    } = {},
   ) {}
 
   start(): void {
@@ -47,14 +51,14 @@ export class TaskStream {
       if (ended) return;
       ended = true;
       if (this.stopped) return;
-      const delay = backoffDelay(this.attempt++);
+      const delay = (this.opts.delay ?? backoffDelay)(this.attempt++);
       this.logger.warn({ why, retryInMs: delay }, 'task stream lost; reconnecting');
       // Not unref'd: this timer is what keeps a daemon alive while the coordinator is away.
       this.reconnectTimer = setTimeout(() => this.connect(), delay);
     };
     stream.on('data', (msg) => {
       this.attempt = 0;
-      if (this.healthDir) writeHealth(this.healthDir);
+      if (this.opts.healthDir) writeHealth(this.opts.healthDir);
       if (msg.task) this.events.task(msg.task);
       if (msg.notice) this.events.notice(msg.notice);
     });
