@@ -12,7 +12,7 @@ import { localFeatureMoments } from '../data/feature-moments';
 import type { CoordinatorClient } from './coordinator-client';
 import type { AgentContext } from './agent-context';
 import { roundMode } from './contribution-codec';
-import { sendFields } from './secure-round';
+import { sendFields } from './field-upload';
 import { saveStandardization } from './standardization-file';
 
 export const needsFeatureStats = (plan: TrainingPlan): boolean => featureStatsFieldsNeeded(plan).size > 0;

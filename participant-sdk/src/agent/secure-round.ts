@@ -10,41 +10,16 @@ import {
   seededRandom,
   splitModelPayload,
   sealModel,
-  type ContributionKind,
   type SecureAggregationSpec,
   type Task__Output,
   type TrainingPlan,
 } from '@syndicate/protocol';
 import type { KeyRing } from '../crypto/key-ring';
 import type { CoordinatorClient } from './coordinator-client';
-import { contributionCodec } from './contribution-codec';
+import { sendFields } from './field-upload';
 
 /** Fresh, unpredictable rounding noise for each update (the rounding must not be replayable). */
 const roundingNoise = () => seededRandom(randomInt(0, 2 ** 31 - 1));
-
-/**
- * Integer fields this member contributes to a sum, sealed as the task's round mode
- * says: encrypted under its key epoch (secure) or plain uint32 (plaintext, evaluation only).
- */
-export async function sendFields(o: {
-  task: Task__Output;
-  client: CoordinatorClient;
-  keys: KeyRing;
-  kind: Exclude<ContributionKind, 'model'>;
-  fields: Uint32Array;
-}): Promise<{ receiptId: string }> {
-  const codec = contributionCodec(o.task, o.keys);
-  return o.client.uploadUpdate({
-    roundId: o.task.roundId,
-    baseModelVersionId: o.task.modelVersionId,
-    encoding: codec.fieldEncoding,
-    numParams: 0,
-    numSamples: 0,
-    payload: await codec.sealFields(o.fields),
-    kind: o.kind,
-    keyEpoch: o.task.keyEpoch,
-  });
-}
 
 /** The member's sample count, encrypted: only the consortium total is ever decrypted. */
 export async function sendSampleCount(o: {
