@@ -14,7 +14,7 @@ import {
 } from '@syndicate/protocol';
 import type { KeyRing } from '../crypto/key-ring';
 import type { CoordinatorClient } from './coordinator-client';
-import { sendFields } from './secure-round';
+import { sendFields } from './field-upload';
 
 /** What this bank learns about a model on its own holdout: written on-prem, never sent. */
 export interface LocalEvaluation {

@@ -10,7 +10,10 @@ import {
 import type { KeyRing } from '../crypto/key-ring';
 import { localFeatureMoments } from '../data/feature-moments';
 import type { CoordinatorClient } from './coordinator-client';
-import { sendFields } from './secure-round';
+import type { AgentContext } from './agent-context';
+import { roundMode } from './contribution-codec';
+import { sendFields } from './field-upload';
+import { saveStandardization } from './standardization-file';
 
 export const needsFeatureStats = (plan: TrainingPlan): boolean => featureStatsFieldsNeeded(plan).size > 0;
 
@@ -41,7 +44,7 @@ export async function consortiumMoments(o: {
   plan: TrainingPlan;
 }): Promise<FeatureMoments> {
   if (o.task.standardizationJson) return JSON.parse(o.task.standardizationJson) as FeatureMoments;
-  if (!o.task.statsRoundId || !o.task.parameterSet) {
+  if (!o.task.statsRoundId || roundMode(o.task) === 'plaintext') {
     throw new Error(
       'the plan standardises features with consortium statistics, but none have been collected yet; the next round collects them',
     );
@@ -59,4 +62,28 @@ export async function consortiumMoments(o: {
     sum.keyEpoch,
   );
   return moments;
+}
+
+/** Applies the consortium's means and standard deviations and re-encodes the data with them (once). */
+export async function ensureStandardized(task: Task__Output, ctx: AgentContext): Promise<void> {
+  if (ctx.data.standardized) return;
+  const dataFile = ctx.files.dataFile;
+  if (!dataFile)
+    throw new Error('this plan standardises features federatedly: the agent needs its data file to re-encode it');
+  const moments = await consortiumMoments({
+    task,
+    client: ctx.client,
+    keys: ctx.keys,
+    spec: ctx.spec,
+    plan: ctx.data.plan,
+  });
+  await ctx.data.standardize(moments, dataFile);
+  // Kept for what scores the global model on this machine later (benefit): it must scale as training did.
+  if (ctx.files.stateDir) saveStandardization(ctx.files.stateDir, moments);
+  const scaled = ctx.data.plan.schema.features.flatMap((f) =>
+    f.type === 'numeric' && f.standardize === 'federated'
+      ? [`${f.name}: mean ${f.center.toPrecision(6)}, sd ${f.scale.toPrecision(6)}`]
+      : [],
+  );
+  ctx.logger.info({ features: scaled }, 'consortium standardisation applied');
 }

@@ -10,43 +10,16 @@ import {
   seededRandom,
   splitModelPayload,
   sealModel,
-  type ContributionKind,
   type SecureAggregationSpec,
   type Task__Output,
   type TrainingPlan,
 } from '@syndicate/protocol';
 import type { KeyRing } from '../crypto/key-ring';
 import type { CoordinatorClient } from './coordinator-client';
+import { sendFields } from './field-upload';
 
 /** Fresh, unpredictable rounding noise for each update (the rounding must not be replayable). */
 const roundingNoise = () => seededRandom(randomInt(0, 2 ** 31 - 1));
-
-/**
- * Integer fields this member contributes to a sum: encrypted under the task's key
- * epoch (secure rounds) or as plain uint32 (plaintext rounds, evaluation only).
- */
-export async function sendFields(o: {
-  task: Task__Output;
-  client: CoordinatorClient;
-  keys: KeyRing;
-  kind: Exclude<ContributionKind, 'model'>;
-  fields: Uint32Array;
-}): Promise<{ receiptId: string }> {
-  const secure = o.task.parameterSet !== '';
-  const payload = secure
-    ? (await o.keys.get(o.task.keyEpoch)).holder.encrypt(o.fields)
-    : Buffer.from(o.fields.buffer, o.fields.byteOffset, o.fields.byteLength);
-  return o.client.uploadUpdate({
-    roundId: o.task.roundId,
-    baseModelVersionId: o.task.modelVersionId,
-    encoding: secure ? 'PAYLOAD_ENCODING_BFV_PACKED' : 'PAYLOAD_ENCODING_UINT32_LE',
-    numParams: 0,
-    numSamples: 0,
-    payload,
-    kind: o.kind,
-    keyEpoch: o.task.keyEpoch,
-  });
-}
 
 /** The member's sample count, encrypted: only the consortium total is ever decrypted. */
 export async function sendSampleCount(o: {

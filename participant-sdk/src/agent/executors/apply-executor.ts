@@ -1,0 +1,26 @@
+import { ensureStandardized } from '../federated-standardization';
+import { globalPayload } from '../global-model';
+import { applyAggregate } from '../secure-round';
+import type { TaskExecutor } from './task-executor';
+
+/** APPLY: decrypt the round's sum, apply it to the round's base model, publish when asked to. */
+export const applyExecutor: TaskExecutor = {
+  async execute(task, ctx) {
+    await ensureStandardized(task, ctx);
+    const base = ctx.memory.baseOf(task.roundId) ?? (await globalPayload(ctx, task.modelVersionId));
+    const r = await applyAggregate({
+      task,
+      client: ctx.client,
+      keys: ctx.keys,
+      spec: ctx.spec,
+      plan: ctx.data.plan,
+      base,
+    });
+    ctx.memory.rememberApplied(task.roundNumber, r.payload);
+    ctx.memory.forgetBase(task.roundId);
+    ctx.logger.info(
+      { round: task.roundNumber, contributors: r.contributors, errorBound: r.errorBound, published: r.modelVersionId },
+      'aggregate decrypted and applied',
+    );
+  },
+};

@@ -1,0 +1,19 @@
+import { reportEvaluation } from '../federated-evaluation';
+import type { TaskExecutor } from './task-executor';
+
+/** EVALUATION_RESULT: decrypt the consortium's histogram sum and report the metrics it gives. */
+export const evaluationResultExecutor: TaskExecutor = {
+  async execute(task, ctx) {
+    const m = await reportEvaluation({
+      task,
+      client: ctx.client,
+      keys: ctx.keys,
+      spec: ctx.spec,
+      bins: ctx.data.plan.evaluation.bins,
+    });
+    ctx.logger.info(
+      { round: task.roundNumber, auc: m.rocAuc, ks: m.ks, gini: m.gini, brier: m.brier, holdout: m.numExamples },
+      'consortium evaluation decrypted and reported',
+    );
+  },
+};

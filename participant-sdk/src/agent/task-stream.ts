@@ -1,0 +1,78 @@
+import { REASON_METADATA_KEY } from '@syndicate/protocol';
+import type { FederationNotice__Output, Task__Output } from '@syndicate/protocol';
+import type { Logger } from 'pino';
+import { backoffDelay } from './backoff';
+import type { CoordinatorClient } from './coordinator-client';
+import { writeHealth } from './health-file';
+import { FATAL_REASONS } from './refusals';
+
+export interface TaskStreamEvents {
+  task(task: Task__Output): void;
+  notice(notice: FederationNotice__Output): void;
+  /** The coordinator refused this agent for good; the stream will not reconnect. */
+  fatal(err: Error): void;
+}
+
+/**
+ * The one outbound stream to the coordinator: subscribes, hands on what arrives, and
+ * reconnects with backoff whenever the stream is cut. All connect/reconnect logic lives here.
+ */
+export class TaskStream {
+  private stopped = false;
+  private reconnectTimer?: NodeJS.Timeout;
+  private attempt = 0;
+
+  constructor(
+    private readonly client: Pick<CoordinatorClient, 'subscribe'>,
+    private readonly agentVersion: string,
+    private readonly logger: Logger,
+    private readonly events: TaskStreamEvents,
+    private readonly opts: {
+      /** Where the liveness file goes (the state directory). */
+      healthDir?: string;
+      /** Wait before reconnect attempt n (0-based). */
+      delay?: (attempt: number) => number;
+    } = {},
+  ) {}
+
+  start(): void {
+    this.connect();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.reconnectTimer);
+  }
+
+  private connect(): void {
+    if (this.stopped) return;
+    const stream = this.client.subscribe(this.agentVersion);
+    let ended = false;
+    const reconnect = (why: string) => {
+      if (ended) return;
+      ended = true;
+      if (this.stopped) return;
+      const delay = (this.opts.delay ?? backoffDelay)(this.attempt++);
+      this.logger.warn({ why, retryInMs: delay }, 'task stream lost; reconnecting');
+      // Not unref'd: this timer is what keeps a daemon alive while the coordinator is away.
+      this.reconnectTimer = setTimeout(() => this.connect(), delay);
+    };
+    stream.on('data', (msg) => {
+      this.attempt = 0;
+      if (this.opts.healthDir) writeHealth(this.opts.healthDir);
+      if (msg.task) this.events.task(msg.task);
+      if (msg.notice) this.events.notice(msg.notice);
+    });
+    stream.on('error', (err: Error & { code?: number; metadata?: { get(k: string): unknown[] } }) => {
+      const reason = String(err.metadata?.get(REASON_METADATA_KEY)?.[0] ?? '');
+      if (FATAL_REASONS.has(reason)) {
+        ended = true;
+        this.stop();
+        this.events.fatal(new Error(`coordinator refused this agent (${reason}): ${err.message}`));
+        return;
+      }
+      reconnect(err.message);
+    });
+    stream.on('end', () => reconnect('stream ended'));
+  }
+}

@@ -1,0 +1,128 @@
+import {
+  DEFAULT_HE_PARAMETER_SET,
+  dealKeyShares,
+  encodeFloat32,
+  generateFederationKey,
+  HeKeyHolder,
+  sealModel,
+  type FederationKey,
+} from '@syndicate/protocol';
+import { newKeyMaterial, type AgentIdentity } from './identity-store';
+import { KeyRing, type KeyShareSource } from './key-ring';
+
+type Share = Awaited<ReturnType<KeyShareSource['fetchKeyShare']>>;
+
+const member = newKeyMaterial();
+const dealer = newKeyMaterial();
+const identity = { ...member, participantId: 'bank-a' } as AgentIdentity;
+
+function shareFor(key: FederationKey, to: Uint8Array = member.boxPublicKey): Share {
+  const { shares, wrappedKey } = dealKeyShares(
+    key,
+    [{ participantId: 'bank-a', boxPublicKey: to }],
+    dealer.boxSecretKey,
+  );
+  return {
+    keyEpoch: key.keyEpoch,
+    parameterSet: key.parameterSet,
+    dealerBoxPublicKey: Buffer.from(dealer.boxPublicKey),
+    nonce: Buffer.from(shares[0].nonce),
+    sealedKey: Buffer.from(shares[0].sealedKey),
+    wrappedKey: Buffer.from(wrappedKey),
+  };
+}
+
+/** A coordinator that hands out the shares it was given and counts the fetches. */
+function source(shares: Record<number, Share | Error>) {
+  const fetched: number[] = [];
+  const src: KeyShareSource = {
+    fetchKeyShare: (epoch) => {
+      fetched.push(epoch);
+      const s = shares[epoch];
+      return s instanceof Error || !s ? Promise.reject(s ?? new Error(`no share for ${epoch}`)) : Promise.resolve(s);
+    },
+  };
+  return { src, fetched };
+}
+
+describe('KeyRing', () => {
+  let epoch1: FederationKey;
+  let epoch2: FederationKey;
+  const rings: KeyRing[] = [];
+  const ring = (src: KeyShareSource) => {
+    const r = new KeyRing(identity, src);
+    rings.push(r);
+    return r;
+  };
+
+  beforeAll(async () => {
+    epoch1 = await generateFederationKey(DEFAULT_HE_PARAMETER_SET, 1);
+    epoch2 = await generateFederationKey(DEFAULT_HE_PARAMETER_SET, 2);
+  });
+  afterAll(() => rings.forEach((r) => r.dispose()));
+
+  it("opens the epoch's share with this member's box key", async () => {
+    const { src } = source({ 1: shareFor(epoch1) });
+    const { key } = await ring(src).get(1);
+    expect(Buffer.from(key.epochSecret)).toEqual(Buffer.from(epoch1.epochSecret));
+    expect(Buffer.from(key.modelKey)).toEqual(Buffer.from(epoch1.modelKey));
+    expect(key.keyEpoch).toBe(1);
+  });
+
+  it('fetches each epoch once, however many tasks ask at the same time', async () => {
+    const { src, fetched } = source({ 1: shareFor(epoch1), 2: shareFor(epoch2) });
+    const r = ring(src);
+    const [a, b] = await Promise.all([r.get(1), r.get(1)]);
+    expect(a).toBe(b);
+    await r.get(1);
+    await r.get(2);
+    expect(fetched).toEqual([1, 2]);
+  });
+
+  it('forgets a failed fetch, so the next task tries again', async () => {
+    const shares: Record<number, Share | Error> = { 1: new Error('coordinator away') };
+    const { src, fetched } = source(shares);
+    const r = ring(src);
+    await expect(r.get(1)).rejects.toThrow('coordinator away');
+    shares[1] = shareFor(epoch1);
+    await expect(r.get(1)).resolves.toMatchObject({ key: { keyEpoch: 1 } });
+    expect(fetched).toEqual([1, 1]);
+  });
+
+  it('refuses a share sealed to another member', async () => {
+    const other = newKeyMaterial();
+    const { src } = source({ 1: shareFor(epoch1, other.boxPublicKey) });
+    await expect(ring(src).get(1)).rejects.toThrow(/not addressed to this member/);
+  });
+
+  it('holds a key the dealer remembered without fetching it', async () => {
+    const { src, fetched } = source({});
+    const r = ring(src);
+    const holder = await HeKeyHolder.open(epoch2);
+    r.remember(epoch2, holder);
+    expect((await r.get(2)).holder).toBe(holder);
+    expect(fetched).toEqual([]);
+  });
+
+  it('reads a plaintext model as float32', async () => {
+    const { src, fetched } = source({});
+    const weights = new Float32Array([0.5, -1.25, 3]);
+    const out = await ring(src).modelWeights(
+      { data: encodeFloat32(weights), encoding: 'PAYLOAD_ENCODING_FLOAT32_LE' },
+      3,
+    );
+    expect(Array.from(out)).toEqual([0.5, -1.25, 3]);
+    expect(fetched).toEqual([]);
+  });
+
+  it('opens a sealed model with the key of the epoch it names', async () => {
+    const { src, fetched } = source({ 1: shareFor(epoch1), 2: shareFor(epoch2) });
+    const weights = new Float32Array([1, 2, 3, 4]);
+    const out = await ring(src).modelWeights(
+      { data: sealModel(weights, epoch2), encoding: 'PAYLOAD_ENCODING_SEALED_FLOAT32' },
+      4,
+    );
+    expect(Array.from(out)).toEqual([1, 2, 3, 4]);
+    expect(fetched).toEqual([2]);
+  });
+});
