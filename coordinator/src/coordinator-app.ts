@@ -8,7 +8,7 @@ import type { Clock } from './common/clock';
 import { createLogger, NestPinoLogger, type Logger } from './common/logger';
 import type { CoordinatorConfig } from './config/coordinator-config';
 import { GrpcServerService } from './grpc/grpc-server.service';
-import { LeaderLease } from './rounds/leader-lease';
+import { LeaderLease } from './leadership/leader-lease';
 import { SwaggerModule } from '@nestjs/swagger';
 import { routeCatalog } from './access/route-catalog';
 import { openApiDocument } from './admin/openapi-document';

@@ -7,7 +7,7 @@ export type { RoundView } from './rounds/round-views.service';
 export type { EvaluationView } from './evaluation/evaluation.service';
 export { AdminClient, AdminApiError, type AdminClientOptions, type AuditEntryView } from './client/admin-client';
 export { ApiTokensService } from './access/api-tokens.service';
-export { ROLES, type Role } from './access/roles';
+export { ROLES, type Role } from './http/roles';
 export { Clock } from './common/clock';
 export { renderHtmlReport } from './reports/html-report';
 export { reportPlanSummary, type ReportData } from './reports/report-data';

@@ -1,13 +1,13 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request, Response } from 'express';
+import type { Response } from 'express';
 import { AuditService } from '../audit/audit.service';
 import { SyndicateError } from '../common/syndicate-error';
 import { ApiTokensService } from './api-tokens.service';
-import type { Principal } from './principal';
-import { PUBLIC_KEY, ROLES_KEY, type Role } from './roles';
+import type { AuthenticatedRequest, Principal } from '../http/principal';
+import { PUBLIC_KEY, ROLES_KEY, type Role } from '../http/roles';
 
-export type AuthenticatedRequest = Request & { principal?: Principal };
+export type { AuthenticatedRequest };
 
 /**
  * Every REST endpoint is closed unless it names its roles (@Roles) or is @Public.

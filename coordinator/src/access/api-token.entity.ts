@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { epochMs } from '../database/column-types';
+import { epochMs } from '../common/column-types';
 
 /** An API token for people and scripts; only its SHA-256 is stored, the token is shown once. */
 @Entity('api_tokens')

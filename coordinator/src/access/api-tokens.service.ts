@@ -7,8 +7,8 @@ import { newId } from '../common/ids';
 import { SyndicateError } from '../common/syndicate-error';
 import { AuditService } from '../audit/audit.service';
 import { ApiToken } from './api-token.entity';
-import type { Principal } from './principal';
-import { ROLES, type Role } from './roles';
+import type { Principal } from '../http/principal';
+import { ROLES, type Role } from '../http/roles';
 
 export const API_TOKEN_PREFIX = 'syn_api_';
 

@@ -2,9 +2,9 @@ import { RequestMethod, type INestApplication } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import type { ZodTypeAny } from 'zod';
-import { ZodBodyPipe } from '../admin/zod-body.pipe';
+import { ZodBodyPipe } from '../http/zod-body.pipe';
 import { ModulesContainer } from '@nestjs/core';
-import { PUBLIC_KEY, ROLES_KEY, type Role } from './roles';
+import { PUBLIC_KEY, ROLES_KEY, type Role } from '../http/roles';
 
 export interface RouteInfo {
   method: string;

@@ -1,10 +1,10 @@
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
 import { z } from 'zod';
-import { ZodBodyPipe } from '../admin/zod-body.pipe';
-import { Actor } from './actor.decorator';
+import { ZodBodyPipe } from '../http/zod-body.pipe';
+import { Actor } from '../http/actor.decorator';
 import { ApiTokensService, type IssuedToken, type TokenView } from './api-tokens.service';
-import type { Principal } from './principal';
-import { ROLES, Roles } from './roles';
+import type { Principal } from '../http/principal';
+import { ROLES, Roles } from '../http/roles';
 
 export const createTokenBody = z
   .object({

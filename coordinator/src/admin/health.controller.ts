@@ -1,9 +1,9 @@
 import { Controller, Get } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { Public } from '../access/roles';
+import { Public } from '../http/roles';
 import { SyndicateError } from '../common/syndicate-error';
-import { LeaderLease } from '../rounds/leader-lease';
+import { LeaderLease } from '../leadership/leader-lease';
 
 @Controller()
 @Public()

@@ -1,6 +1,6 @@
 import type { ContributionKind } from '@syndicate/protocol';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { BINARY_COLUMN } from '../database/column-types';
+import { BINARY_COLUMN } from '../common/column-types';
 
 /**
  * An accepted encrypted contribution, committed with its receipt before the

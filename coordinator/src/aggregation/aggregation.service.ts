@@ -17,7 +17,6 @@ import { assertFirstContribution, saveReceipt, type ContributionProof } from './
 import { UpdateReceipt } from './update-receipt.entity';
 
 export type UpdateKind = ContributionKind;
-export { lockedRound } from './locked-round';
 
 /**
  * The round's running sums: which accumulator takes a contribution, the receipt

@@ -1,5 +1,5 @@
 import type { ContributionKind } from '@syndicate/protocol';
-import { BINARY_COLUMN } from '../database/column-types';
+import { BINARY_COLUMN } from '../common/column-types';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /**

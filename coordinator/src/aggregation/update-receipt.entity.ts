@@ -1,6 +1,6 @@
 import type { ContributionKind } from '@syndicate/protocol';
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import { epochMs } from '../database/column-types';
+import { epochMs } from '../common/column-types';
 
 /** Proof that an update was accepted into a round's running sum. */
 @Entity('update_receipts')

@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { Roles } from '../access/roles';
+import { Roles } from '../http/roles';
 import { AuditService } from './audit.service';
 
 @Controller('v1/audit')

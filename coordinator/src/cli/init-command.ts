@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Command } from 'commander';
-import { ROLES, type Role } from '../access/roles';
+import { ROLES, type Role } from '../http/roles';
 import { loadCoordinatorConfig } from '../config/coordinator-config';
 import { CliError, EXIT } from './api-command';
 

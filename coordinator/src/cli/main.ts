@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import { ConfigError } from '../config/coordinator-config';
 import { registerServe } from './serve-command';
 import { registerSimulateMoved } from './simulate-moved-command';
-import { registerAudit } from '../audit/audit-command';
+import { registerAudit } from './audit-command';
 import { cliErrorOf, EXIT } from './api-command';
 import { registerFederation } from './federation-command';
 import { registerInit } from './init-command';

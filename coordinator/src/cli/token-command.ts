@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { ROLES, type Role } from '../access/roles';
+import { ROLES, type Role } from '../http/roles';
 import {
   apiCommand,
   clientFrom,

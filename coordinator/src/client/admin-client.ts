@@ -2,7 +2,7 @@ import type { AuditFields } from '../audit/audit-chain';
 import type { EvaluationView } from '../evaluation/evaluation.service';
 import type { Agent } from 'undici';
 import type { IssuedToken, TokenView } from '../access/api-tokens.service';
-import type { Role } from '../access/roles';
+import type { Role } from '../http/roles';
 import type { FederationView } from '../federations/federations.service';
 import type { ParticipantView } from '../participants/participants.controller';
 import type { Invitation } from '../participants/participants.service';

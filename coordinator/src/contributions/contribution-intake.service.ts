@@ -11,7 +11,7 @@ import {
 import type { DataSource, EntityManager } from 'typeorm';
 import { AggregationService } from '../aggregation/aggregation.service';
 import type { ContributionAccumulator } from '../aggregation/accumulators/contribution-accumulator';
-import { lockedRound } from '../aggregation/locked-round';
+import { lockedRound } from '../rounds/locked-round';
 import type { UpdateReceipt } from '../aggregation/update-receipt.entity';
 import { AuditService } from '../audit/audit.service';
 import { faultPoint } from '../common/fault-point';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { ContributionKind } from '@syndicate/protocol';
 import type { EntityManager } from 'typeorm';
-import { EvaluationDriver } from '../evaluation/evaluation-driver.service';
+import { EvaluationDriver } from '../rounds/evaluation-driver.service';
 import type { Participant } from '../participants/participant.entity';
 import { ContributionPolicy } from '../rounds/contribution-policy.service';
 import { Publication } from '../rounds/publication.service';

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../migrations';
-import { useBinaryColumnsFor } from './column-types';
+import { useBinaryColumnsFor } from '../common/column-types';
 import { ENTITIES } from './entities';
 
 /**

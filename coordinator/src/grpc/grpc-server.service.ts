@@ -8,7 +8,7 @@ import type { DataSource } from 'typeorm';
 import type { CoordinatorConfig } from '../config/coordinator-config';
 import type { Logger } from '../common/logger';
 import { CONFIG, LOGGER } from '../common/tokens';
-import { TaskHub } from '../participants/task-hub';
+import { TaskHub } from '../tasks/task-hub';
 import { ParticipantGrpcHandlers } from './participant-grpc.handlers';
 
 const SERVICE_NAME = 'syndicate.v1.ParticipantService';

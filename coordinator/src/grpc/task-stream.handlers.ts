@@ -11,7 +11,7 @@ import type { Logger } from '../common/logger';
 import { LOGGER } from '../common/tokens';
 import { RoundAccess } from '../contributions/round-access';
 import { ParticipantsService } from '../participants/participants.service';
-import { TaskHub } from '../participants/task-hub';
+import { TaskHub } from '../tasks/task-hub';
 import { required, serveStream } from './grpc-stream';
 
 const HEARTBEAT_MS = 20_000;

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { ApiToken } from '../access/api-token.entity';
 import { mintApiToken, type IssuedToken } from '../access/api-tokens.service';
-import type { Role } from '../access/roles';
+import type { Role } from '../http/roles';
 import { appendAuditEvent } from '../audit/audit-append';
 import { dataSourceOptions } from '../database/data-source-options';
 

@@ -9,7 +9,7 @@ import { LOGGER } from '../common/tokens';
 import { ModelsService } from '../models/models.service';
 import type { Participant } from '../participants/participant.entity';
 import { ParticipantsService } from '../participants/participants.service';
-import { TaskHub } from '../participants/task-hub';
+import { TaskHub } from '../tasks/task-hub';
 import { KeyCustodyService, SEALED_ENCODING } from './key-custody.service';
 import { KeyEpoch } from './key-epoch.entity';
 import { CEREMONY_TIMEOUT_MS } from './key-epoch-state-machine';

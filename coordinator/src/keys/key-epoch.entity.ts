@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { BINARY_COLUMN, epochMs } from '../database/column-types';
+import { BINARY_COLUMN, epochMs } from '../common/column-types';
 
 export type KeyEpochState = 'dealing' | 'ready' | 'abandoned';
 

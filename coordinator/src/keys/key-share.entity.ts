@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { BINARY_COLUMN } from '../database/column-types';
+import { BINARY_COLUMN } from '../common/column-types';
 
 /** The epoch key sealed (nacl.box) to one member's X25519 key: opaque to the coordinator. */
 @Entity('key_shares')

@@ -1,5 +1,5 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { Public } from '../access/roles';
+import { Public } from '../http/roles';
 import { MetricsService } from './metrics.service';
 
 @Controller()

@@ -1,11 +1,11 @@
 import { Global, Module } from '@nestjs/common';
-import { ParticipantsModule } from '../participants/participants.module';
+import { TasksModule } from '../tasks/tasks.module';
 import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
 
 @Global()
 @Module({
-  imports: [ParticipantsModule],
+  imports: [TasksModule],
   providers: [MetricsService],
   controllers: [MetricsController],
   exports: [MetricsService],

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
-import { TaskHub } from '../participants/task-hub';
+import { TaskHub } from '../tasks/task-hub';
 
 /** What the metrics learn from each audited event (every auditable event is also counted). */
 export interface CountedEvent {

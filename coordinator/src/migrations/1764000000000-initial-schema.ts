@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
-import { binaryType } from '../database/column-types';
+import { binaryType } from '../common/column-types';
 
 type Col = {
   name: string;

@@ -1,6 +1,6 @@
-import { BINARY_COLUMN } from '../database/column-types';
+import { BINARY_COLUMN } from '../common/column-types';
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import { epochMs } from '../database/column-types';
+import { epochMs } from '../common/column-types';
 
 @Entity('model_versions')
 @Index(['federationId', 'roundNumber', 'keyEpoch'], { unique: true })

@@ -1,6 +1,6 @@
 import { SyndicateError } from '../common/syndicate-error';
 import { Controller, Get, Header, Param, StreamableFile } from '@nestjs/common';
-import { Roles } from '../access/roles';
+import { Roles } from '../http/roles';
 import { ModelsService, type ModelSummary } from './models.service';
 
 @Controller('v1')

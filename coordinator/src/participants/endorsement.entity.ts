@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import { epochMs } from '../database/column-types';
+import { epochMs } from '../common/column-types';
 
 /** One member's signed word that a signing key belongs to a named bank; the coordinator only relays it. */
 @Entity('endorsements')

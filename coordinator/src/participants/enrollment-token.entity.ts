@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { epochMs } from '../database/column-types';
+import { epochMs } from '../common/column-types';
 
 /** One-time token; only its SHA-256 is stored, the token itself is shown once. */
 @Entity('enrollment_tokens')

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import { epochMs } from '../database/column-types';
+import { epochMs } from '../common/column-types';
 
 export type ParticipantStatus = 'active' | 'revoked';
 

@@ -1,10 +1,10 @@
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
 import { z } from 'zod';
-import { ZodBodyPipe } from '../admin/zod-body.pipe';
-import { Actor } from '../access/actor.decorator';
-import type { Principal } from '../access/principal';
-import { Roles } from '../access/roles';
-import { TaskHub } from './task-hub';
+import { ZodBodyPipe } from '../http/zod-body.pipe';
+import { Actor } from '../http/actor.decorator';
+import type { Principal } from '../http/principal';
+import { Roles } from '../http/roles';
+import { TaskHub } from '../tasks/task-hub';
 import { PresenceService } from './presence.service';
 import { ParticipantsService, type Invitation } from './participants.service';
 

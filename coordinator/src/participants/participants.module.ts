@@ -1,19 +1,19 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { FederationsModule } from '../federations/federations.module';
+import { TasksModule } from '../tasks/tasks.module';
 import { EnrollmentToken } from './enrollment-token.entity';
 import { Participant } from './participant.entity';
 import { ParticipantsController } from './participants.controller';
 import { ParticipantsService } from './participants.service';
 import { MemberDirectoryService } from './member-directory.service';
 import { PresenceService } from './presence.service';
-import { TaskHub } from './task-hub';
 import { UsedNonce } from './used-nonce.entity';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Participant, EnrollmentToken, UsedNonce]), FederationsModule],
-  providers: [ParticipantsService, MemberDirectoryService, TaskHub, PresenceService],
+  imports: [TypeOrmModule.forFeature([Participant, EnrollmentToken, UsedNonce]), FederationsModule, TasksModule],
+  providers: [ParticipantsService, MemberDirectoryService, PresenceService],
   controllers: [ParticipantsController],
-  exports: [ParticipantsService, MemberDirectoryService, TaskHub, PresenceService],
+  exports: [ParticipantsService, MemberDirectoryService, TasksModule, PresenceService],
 })
 export class ParticipantsModule {}

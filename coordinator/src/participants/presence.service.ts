@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { In, MoreThanOrEqual, type DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
 import { Participant } from './participant.entity';
-import { TaskHub } from './task-hub';
+import { TaskHub } from '../tasks/task-hub';
 
 /** A replica refreshes its agents' lastSeenAt this often; a member unseen for PRESENCE_TTL_MS is offline. */
 export const PRESENCE_REFRESH_MS = 3000;

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { epochMs } from '../database/column-types';
+import { epochMs } from '../common/column-types';
 
 /** Nonces seen inside the freshness window; the primary key makes a replay fail atomically. */
 @Entity('used_nonces')

@@ -1,5 +1,5 @@
 import { Controller, Get, Header, Param } from '@nestjs/common';
-import { Roles } from '../access/roles';
+import { Roles } from '../http/roles';
 import { SyndicateError } from '../common/syndicate-error';
 import { EvaluationService, type EvaluationView } from '../evaluation/evaluation.service';
 import { FederationsService } from '../federations/federations.service';

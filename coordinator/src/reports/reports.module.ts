@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { EvaluationModule } from '../evaluation/evaluation.module';
 import { FederationsModule } from '../federations/federations.module';
-import { ModelExportsController } from '../models/exports/model-exports.controller';
+import { ModelExportsController } from './model-exports.controller';
 import { ModelsModule } from '../models/models.module';
 import { ReportsController } from './reports.controller';
 

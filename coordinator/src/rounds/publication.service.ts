@@ -6,7 +6,7 @@ import { AggregationService } from '../aggregation/aggregation.service';
 import type { Logger } from '../common/logger';
 import { SyndicateError } from '../common/syndicate-error';
 import { LOGGER } from '../common/tokens';
-import { EvaluationDriver } from '../evaluation/evaluation-driver.service';
+import { EvaluationDriver } from './evaluation-driver.service';
 import type { ModelEvaluation } from '../evaluation/model-evaluation.entity';
 import { FederationsService } from '../federations/federations.service';
 import { SEALED_ENCODING } from '../keys/key-custody.service';

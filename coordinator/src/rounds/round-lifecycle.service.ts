@@ -3,7 +3,7 @@ import { AggregationService } from '../aggregation/aggregation.service';
 import type { Logger } from '../common/logger';
 import { SyndicateError } from '../common/syndicate-error';
 import { LOGGER } from '../common/tokens';
-import { TaskHub } from '../participants/task-hub';
+import { TaskHub } from '../tasks/task-hub';
 import { RoundCreation, type OpenRoundOptions } from './round-creation.service';
 import type { Round } from './round.entity';
 import { ACTIVE_ROUND_STATES } from './round-state-machine';

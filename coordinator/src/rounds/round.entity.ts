@@ -1,6 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { FailureCode } from './schedule-policy';
-import { epochMs } from '../database/column-types';
+import { epochMs } from '../common/column-types';
 import type { RoundState } from './round-state-machine';
 
 @Entity('rounds')

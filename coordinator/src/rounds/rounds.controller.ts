@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { z } from 'zod';
-import { ZodBodyPipe } from '../admin/zod-body.pipe';
-import { Actor } from '../access/actor.decorator';
-import type { Principal } from '../access/principal';
-import { ANY_ROLE, Roles } from '../access/roles';
+import { ZodBodyPipe } from '../http/zod-body.pipe';
+import { Actor } from '../http/actor.decorator';
+import type { Principal } from '../http/principal';
+import { ANY_ROLE, Roles } from '../http/roles';
 import { RoundLifecycle } from './round-lifecycle.service';
 import { RoundViews, type RoundView } from './round-views.service';
 

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { epochMs } from '../database/column-types';
+import { epochMs } from '../common/column-types';
 import type { ScheduleStatus } from './schedule-spec';
 
 /** When a federation's rounds may run; progress is derived from the rounds it opened. */

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { Actor } from '../access/actor.decorator';
-import type { Principal } from '../access/principal';
-import { ANY_ROLE, Roles } from '../access/roles';
-import { ZodBodyPipe } from '../admin/zod-body.pipe';
+import { Actor } from '../http/actor.decorator';
+import type { Principal } from '../http/principal';
+import { ANY_ROLE, Roles } from '../http/roles';
+import { ZodBodyPipe } from '../http/zod-body.pipe';
 import { scheduleInputSchema, type ScheduleSpec, type ScheduleView } from './schedule-spec';
 import { SchedulesService } from './schedules.service';
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ModelEvaluation } from '../evaluation/model-evaluation.entity';
-import { TaskHub } from '../participants/task-hub';
+import { TaskHub } from '../tasks/task-hub';
 import { StandardizationService } from '../standardization/standardization.service';
 import type { Round } from './round.entity';
 import { applyTask, countTask, evaluateTask, trainTask } from './round-tasks';

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from '../common/logger';
 import { LOGGER } from '../common/tokens';
-import { EvaluationOffers } from '../evaluation/evaluation-offers.service';
+import { EvaluationOffers } from './evaluation-offers.service';
 import { CeremonyRecords } from '../keys/ceremony-records.service';
 import type { Participant } from '../participants/participant.entity';
 import { ParticipantsService } from '../participants/participants.service';

@@ -10,8 +10,8 @@ import { MetricsService } from '../metrics/metrics.service';
 import { ModelsService } from '../models/models.service';
 import { ParticipantsService } from '../participants/participants.service';
 import { PresenceService } from '../participants/presence.service';
-import { TaskHub } from '../participants/task-hub';
-import { LeaderLease } from '../rounds/leader-lease';
+import { TaskHub } from '../tasks/task-hub';
+import { LeaderLease } from '../leadership/leader-lease';
 import { ROUND_SERVICES } from '../rounds/rounds.module';
 import { StandardizationService } from '../standardization/standardization.service';
 

@@ -11,7 +11,7 @@ import type { CoordinatorConfig } from '../config/coordinator-config';
 import { dataSourceOptions } from '../database/data-source-options';
 import { ENTITIES } from '../database/entities';
 import { Participant } from '../participants/participant.entity';
-import { TaskHub } from '../participants/task-hub';
+import { TaskHub } from '../tasks/task-hub';
 
 /** A clock a spec moves by hand: deadlines pass when the spec says so, never by waiting. */
 export class FakeClock extends Clock {

@@ -1,11 +1,16 @@
 import { Controller, Get, Header, Param, StreamableFile } from '@nestjs/common';
 import { decodeFloat32, modelPayloadFloats, scorecardFromWeights, type Scorecard } from '@syndicate/protocol';
-import { Roles } from '../../access/roles';
-import { SyndicateError } from '../../common/syndicate-error';
-import { FederationsService } from '../../federations/federations.service';
-import { ModelsService } from '../models.service';
-import { jsonWeights, type JsonWeights } from './json-weights';
-import { TFJS_WEIGHTS_FILE, tfjsModelArtifacts, tfjsModelJson, type TfjsModelJson } from './tfjs-export';
+import { Roles } from '../http/roles';
+import { SyndicateError } from '../common/syndicate-error';
+import { FederationsService } from '../federations/federations.service';
+import { ModelsService } from '../models/models.service';
+import { jsonWeights, type JsonWeights } from '../models/exports/json-weights';
+import {
+  TFJS_WEIGHTS_FILE,
+  tfjsModelArtifacts,
+  tfjsModelJson,
+  type TfjsModelJson,
+} from '../models/exports/tfjs-export';
 
 /**
  * A published model in the formats a bank's teams use: a TensorFlow.js model

@@ -5,14 +5,14 @@ import { AggregationService } from '../aggregation/aggregation.service';
 import { Clock } from '../common/clock';
 import type { Logger } from '../common/logger';
 import { LOGGER } from '../common/tokens';
-import { LeaderLease } from '../rounds/leader-lease';
-import type { Round } from '../rounds/round.entity';
-import { decideClose } from '../rounds/round-state-machine';
-import { RoundViews } from '../rounds/round-views.service';
-import { evaluationQuorum } from './evaluation-state-machine';
+import { LeaderLease } from '../leadership/leader-lease';
+import type { Round } from './round.entity';
+import { decideClose } from './round-state-machine';
+import { RoundViews } from './round-views.service';
+import { evaluationQuorum } from '../evaluation/evaluation-state-machine';
 import { EvaluationOffers } from './evaluation-offers.service';
-import { EvaluationService } from './evaluation.service';
-import type { ModelEvaluation } from './model-evaluation.entity';
+import { EvaluationService } from '../evaluation/evaluation.service';
+import type { ModelEvaluation } from '../evaluation/model-evaluation.entity';
 
 /**
  * Drives the federated evaluation of each published model: every evaluator scores its

@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import type { Command } from 'commander';
 import { loadCoordinatorConfig } from '../config/coordinator-config';
-import { verifyAuditChain } from './audit-chain';
-import type { AuditEvent } from './audit-event.entity';
+import { verifyAuditChain } from '../audit/audit-chain';
+import type { AuditEvent } from '../audit/audit-event.entity';
 
 /** Reads the audit log straight from the database: an auditor needs no running coordinator. */
 async function withAuditLog<T>(databaseUrl: string | undefined, work: (events: AuditEvent[]) => T): Promise<T> {
@@ -11,7 +11,7 @@ async function withAuditLog<T>(databaseUrl: string | undefined, work: (events: A
   const [{ DataSource }, { dataSourceOptions }, { AuditEvent: AuditEventEntity }] = await Promise.all([
     import('typeorm'),
     import('../database/data-source-options'),
-    import('./audit-event.entity'),
+    import('../audit/audit-event.entity'),
   ]);
   const ds = new DataSource({ ...dataSourceOptions(config.databaseUrl), migrationsRun: false });
   await ds.initialize();

@@ -1,6 +1,5 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { AuthenticatedRequest } from './access.guard';
-import type { Principal } from './principal';
+import type { AuthenticatedRequest, Principal } from './principal';
 
 /** The authenticated caller, as the access guard found it. */
 export const Actor = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal => {

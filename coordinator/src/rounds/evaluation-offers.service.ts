@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { Participant } from '../participants/participant.entity';
-import { ContributionPolicy } from '../rounds/contribution-policy.service';
-import type { Round } from '../rounds/round.entity';
-import { RoundViews } from '../rounds/round-views.service';
-import { TaskDispatch } from '../rounds/task-dispatch.service';
-import { EvaluationService } from './evaluation.service';
-import type { ModelEvaluation } from './model-evaluation.entity';
+import { ContributionPolicy } from './contribution-policy.service';
+import type { Round } from './round.entity';
+import { RoundViews } from './round-views.service';
+import { TaskDispatch } from './task-dispatch.service';
+import { EvaluationService } from '../evaluation/evaluation.service';
+import type { ModelEvaluation } from '../evaluation/model-evaluation.entity';
 
 /** Which members get which evaluation task: score the model while collecting, decrypt the sum once it is final. */
 @Injectable()

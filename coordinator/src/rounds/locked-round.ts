@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { Round } from '../rounds/round.entity';
+import { Round } from './round.entity';
 
 /**
  * The round row, locked on PostgreSQL until the contribution commits. Other

@@ -1,3 +1,4 @@
+import type { Request } from 'express';
 import type { Role } from './roles';
 
 /** Who is calling the REST API; set by the access guard, read by handlers and the admin audit. */
@@ -6,3 +7,5 @@ export interface Principal {
   name: string;
   roles: Role[];
 }
+
+export type AuthenticatedRequest = Request & { principal?: Principal };
