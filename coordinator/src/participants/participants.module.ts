@@ -3,6 +3,8 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { FederationsModule } from '../federations/federations.module';
 import { TasksModule } from '../tasks/tasks.module';
 import { EnrollmentToken } from './enrollment-token.entity';
+import { EnrollmentService } from './enrollment.service';
+import { EnvelopeAuthenticator } from './envelope-authenticator.service';
 import { Participant } from './participant.entity';
 import { ParticipantsController } from './participants.controller';
 import { ParticipantsService } from './participants.service';
@@ -12,7 +14,7 @@ import { UsedNonce } from './used-nonce.entity';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Participant, EnrollmentToken, UsedNonce]), FederationsModule, TasksModule],
-  providers: [ParticipantsService, MemberDirectoryService, PresenceService],
+  providers: [ParticipantsService, EnrollmentService, EnvelopeAuthenticator, MemberDirectoryService, PresenceService],
   controllers: [ParticipantsController],
   exports: [ParticipantsService, MemberDirectoryService, TasksModule, PresenceService],
 })

@@ -1,316 +1,46 @@
-import { createHash, randomBytes } from 'crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { boxKeySignatureValid, checkEnvelope, type Envelope__Output, type Phase__Output } from '@syndicate/protocol';
-import { In, IsNull, LessThan, type DataSource, type Repository } from 'typeorm';
-import { Clock } from '../common/clock';
-import { newId } from '../common/ids';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Envelope__Output } from '@syndicate/protocol';
+import { In, type Repository } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
 import type { Logger } from '../common/logger';
 import { SyndicateError } from '../common/syndicate-error';
 import { LOGGER } from '../common/tokens';
 import { FederationsService } from '../federations/federations.service';
-import { AuditService } from '../audit/audit.service';
-import { EnrollmentToken } from './enrollment-token.entity';
+import { EnrollmentService, type EnrollInput, type Invitation } from './enrollment.service';
+import { EnvelopeAuthenticator, type ExpectedContext } from './envelope-authenticator.service';
 import { Participant } from './participant.entity';
-import { UsedNonce } from './used-nonce.entity';
 
-export const ENVELOPE_MAX_SKEW_MS = 5 * 60_000;
-const DEFAULT_INVITE_TTL_S = 7 * 24 * 3600;
+export { ENVELOPE_MAX_SKEW_MS, type ExpectedContext } from './envelope-authenticator.service';
+export type { EnrollInput, Invitation } from './enrollment.service';
 
-export interface Invitation {
-  federationId: string;
-  displayName: string;
-  /** Shown once; only its hash is stored. */
-  token: string;
-  expiresAt: number;
-}
-
-export interface EnrollInput {
-  federationId: string;
-  token: string;
-  signingPublicKey: Uint8Array;
-  boxPublicKey: Uint8Array;
-  /** The signing key's signature over the box key (see proto/src/trust/member-card.ts). */
-  boxKeySignature: Uint8Array;
-}
-
-export interface ExpectedContext {
-  federationId: string;
-  roundId?: string;
-  phase: Phase__Output;
-  payloadSha256?: Uint8Array;
-  keyEpoch?: number;
-}
-
-const sha256Hex = (s: string) => createHash('sha256').update(s).digest('hex');
-
+/** The member roster; enrollment and message authentication are their own services, reached through here. */
 @Injectable()
 export class ParticipantsService {
   constructor(
     @InjectRepository(Participant) private readonly repo: Repository<Participant>,
-    @InjectRepository(EnrollmentToken) private readonly tokens: Repository<EnrollmentToken>,
-    @InjectRepository(UsedNonce) private readonly nonces: Repository<UsedNonce>,
-    @InjectDataSource() private readonly db: DataSource,
     private readonly federations: FederationsService,
-    private readonly clock: Clock,
+    private readonly enrollment: EnrollmentService,
+    private readonly authenticator: EnvelopeAuthenticator,
     private readonly audit: AuditService,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
-  async invite(
-    federationId: string,
-    displayName: string,
-    actor: string,
-    ttlSeconds = DEFAULT_INVITE_TTL_S,
-  ): Promise<Invitation> {
-    await this.federations.entity(federationId);
-    if (await this.repo.findOne({ where: { federationId, displayName } })) {
-      throw new SyndicateError(
-        'ALREADY_EXISTS',
-        'PARTICIPANT_EXISTS',
-        `a participant named "${displayName}" is already enrolled in ${federationId}`,
-      );
-    }
-    const token = `syn_enr_${randomBytes(24).toString('base64url')}`;
-    const expiresAt = this.clock.now() + ttlSeconds * 1000;
-    await this.tokens.save(
-      this.tokens.create({
-        tokenSha256: sha256Hex(token),
-        federationId,
-        displayName,
-        expiresAt,
-        usedAt: null,
-        participantId: null,
-      }),
-    );
-    // The token's hash prefix lets an auditor tie this invitation to the enrollment that used it.
-    await this.audit.record({
-      actor,
-      action: 'participant.invited',
-      federationId,
-      subject: displayName.slice(0, 64),
-      detail: { displayName, expiresAt, tokenSha256Prefix: sha256Hex(token).slice(0, 12) },
-    });
-    return { federationId, displayName, token, expiresAt };
+  invite(federationId: string, displayName: string, actor: string, ttlSeconds?: number): Promise<Invitation> {
+    return this.enrollment.invite(federationId, displayName, actor, ttlSeconds);
   }
 
   /** Redeems a one-time token for a participant identity bound to the bank's public keys. */
-  async enroll(request: EnrollInput): Promise<Participant> {
-    // The invitation already names the federation; an agent may leave it out.
-    const input = request.federationId
-      ? request
-      : { ...request, federationId: await this.federationOfToken(request.token) };
-    await this.federations.entity(input.federationId);
-    if (input.signingPublicKey.length !== 32 || input.boxPublicKey.length !== 32) {
-      throw new SyndicateError(
-        'INVALID_ARGUMENT',
-        'BAD_PUBLIC_KEY',
-        'signing and box public keys must be 32 bytes each (Ed25519, X25519)',
-      );
-    }
-    const card = { signPublicKey: input.signingPublicKey, boxPublicKey: input.boxPublicKey };
-    if (
-      !boxKeySignatureValid({ ...card, participantId: '', displayName: '', boxKeySignature: input.boxKeySignature })
-    ) {
-      throw new SyndicateError(
-        'INVALID_ARGUMENT',
-        'BAD_BOX_KEY_SIGNATURE',
-        'the box key must be signed by the signing key (box_key_signature); upgrade the agent and enroll again',
-      );
-    }
-    const participant = await this.redeem(input).catch(async (err: unknown) => {
-      if (err instanceof SyndicateError) {
-        await this.audit.record({
-          actor: 'anonymous',
-          action: 'enrollment.rejected',
-          federationId: input.federationId,
-          detail: { reason: err.reason, tokenSha256Prefix: sha256Hex(input.token).slice(0, 12) },
-        });
-      }
-      throw err;
-    });
-    this.log.info(
-      { federationId: participant.federationId, participantId: participant.id, name: participant.displayName },
-      'participant enrolled',
-    );
-    await this.audit.record({
-      actor: participant.id,
-      action: 'participant.enrolled',
-      federationId: participant.federationId,
-      subject: participant.id,
-      detail: {
-        displayName: participant.displayName,
-        signingPublicKey: participant.signingPublicKey,
-        boxPublicKey: participant.boxPublicKey,
-        tokenSha256Prefix: sha256Hex(input.token).slice(0, 12),
-      },
-    });
-    return participant;
+  enroll(request: EnrollInput): Promise<Participant> {
+    return this.enrollment.enroll(request);
   }
 
-  private async federationOfToken(token: string): Promise<string> {
-    const row = await this.tokens.findOne({ where: { tokenSha256: sha256Hex(token) } });
-    if (!row) {
-      await this.audit.record({
-        actor: 'anonymous',
-        action: 'enrollment.rejected',
-        detail: { reason: 'UNKNOWN_ENROLLMENT_TOKEN', tokenSha256Prefix: sha256Hex(token).slice(0, 12) },
-      });
-      throw new SyndicateError(
-        'UNAUTHENTICATED',
-        'UNKNOWN_ENROLLMENT_TOKEN',
-        'enrollment token is not known to this coordinator; check the token and the coordinator address, or ask the consortium admin for a new invitation',
-      );
-    }
-    return row.federationId;
+  authenticate(envelope: Envelope__Output | null | undefined, expected: ExpectedContext): Promise<Participant> {
+    return this.authenticator.authenticate(envelope, expected);
   }
 
-  /** Token check and identity creation in one transaction: a token can never enroll two agents. */
-  private redeem(input: EnrollInput): Promise<Participant> {
-    return this.db.transaction(async (em) => {
-      const tokens = em.getRepository(EnrollmentToken);
-      const row = await tokens.findOne({ where: { tokenSha256: sha256Hex(input.token) } });
-      if (!row || row.federationId !== input.federationId) {
-        throw new SyndicateError(
-          'UNAUTHENTICATED',
-          'UNKNOWN_ENROLLMENT_TOKEN',
-          'enrollment token is not valid for this federation; ask the consortium admin for a new invitation',
-        );
-      }
-      if (row.usedAt !== null) {
-        throw new SyndicateError(
-          'PERMISSION_DENIED',
-          'ENROLLMENT_TOKEN_USED',
-          'enrollment token was already used; each token enrolls one agent once',
-        );
-      }
-      if (row.expiresAt <= this.clock.now()) {
-        throw new SyndicateError(
-          'PERMISSION_DENIED',
-          'ENROLLMENT_TOKEN_EXPIRED',
-          `enrollment token expired at ${new Date(row.expiresAt).toISOString()}; ask for a new invitation`,
-        );
-      }
-      const p = em.getRepository(Participant).create({
-        id: newId('prt'),
-        federationId: input.federationId,
-        displayName: row.displayName,
-        signingPublicKey: Buffer.from(input.signingPublicKey).toString('hex'),
-        boxPublicKey: Buffer.from(input.boxPublicKey).toString('hex'),
-        boxKeySignature: Buffer.from(input.boxKeySignature).toString('hex'),
-        status: 'active',
-        enrolledAt: this.clock.now(),
-        lastSeenAt: null,
-      });
-      await em.getRepository(Participant).save(p);
-      // Compare-and-set: of two agents racing with one token, exactly one gets it.
-      const claimed = await tokens.update(
-        { tokenSha256: row.tokenSha256, usedAt: IsNull() },
-        { usedAt: this.clock.now(), participantId: p.id },
-      );
-      if (!claimed.affected)
-        throw new SyndicateError(
-          'PERMISSION_DENIED',
-          'ENROLLMENT_TOKEN_USED',
-          'enrollment token was already used; each token enrolls one agent once',
-        );
-      return p;
-    });
-  }
-
-  /**
-   * Verifies a signed envelope against the participant's enrolled key and burns its
-   * nonce. Every refusal has its own reason code.
-   */
-  async authenticate(envelope: Envelope__Output | null | undefined, expected: ExpectedContext): Promise<Participant> {
-    if (!envelope || !envelope.participantId) {
-      throw new SyndicateError('UNAUTHENTICATED', 'MISSING_ENVELOPE', 'request carries no signed envelope');
-    }
-    const participant = await this.repo.findOne({ where: { id: envelope.participantId } });
-    if (!participant) {
-      await this.audit.record({
-        actor: envelope.participantId.slice(0, 64),
-        action: 'message.rejected',
-        federationId: expected.federationId,
-        subject: envelope.roundId || null,
-        detail: { reason: 'UNKNOWN_PARTICIPANT', phase: envelope.phase },
-      });
-      throw new SyndicateError(
-        'UNAUTHENTICATED',
-        'UNKNOWN_PARTICIPANT',
-        `participant ${JSON.stringify(envelope.participantId)} is not enrolled; enroll the agent with an invitation token`,
-      );
-    }
-    if (participant.status !== 'active') {
-      await this.audit.record({
-        actor: participant.id,
-        action: 'message.rejected',
-        federationId: participant.federationId,
-        subject: envelope.roundId || null,
-        detail: { reason: 'PARTICIPANT_REVOKED', phase: envelope.phase },
-      });
-      throw new SyndicateError(
-        'PERMISSION_DENIED',
-        'PARTICIPANT_REVOKED',
-        `participant ${participant.id} has been revoked`,
-      );
-    }
-    if (participant.federationId !== expected.federationId) {
-      throw new SyndicateError(
-        'PERMISSION_DENIED',
-        'WRONG_FEDERATION',
-        `participant ${participant.id} is not a member of federation ${expected.federationId}`,
-      );
-    }
-    const now = this.clock.now();
-    const verdict = checkEnvelope(envelope, {
-      publicKey: Buffer.from(participant.signingPublicKey, 'hex'),
-      expected,
-      now,
-      maxSkewMs: ENVELOPE_MAX_SKEW_MS,
-    });
-    if (!verdict.ok) {
-      this.log.warn({ participantId: participant.id, reason: verdict.code }, 'envelope rejected');
-      await this.audit.record({
-        actor: participant.id,
-        action: 'message.rejected',
-        federationId: participant.federationId,
-        subject: envelope.roundId || null,
-        detail: {
-          reason: `ENVELOPE_${verdict.code}`,
-          phase: envelope.phase,
-          signature: envelope.signature.toString('hex'),
-          payloadSha256: envelope.payloadSha256.toString('hex'),
-        },
-      });
-      throw new SyndicateError('UNAUTHENTICATED', `ENVELOPE_${verdict.code}`, verdict.message);
-    }
-    const nonce = envelope.nonce.toString('hex');
-    try {
-      await this.nonces.insert({ nonce, participantId: participant.id, seenAt: now });
-    } catch {
-      this.log.warn({ participantId: participant.id }, 'replayed envelope rejected');
-      await this.audit.record({
-        actor: participant.id,
-        action: 'message.rejected',
-        federationId: participant.federationId,
-        subject: envelope.roundId || null,
-        detail: { reason: 'ENVELOPE_REPLAYED', phase: envelope.phase, signature: envelope.signature.toString('hex') },
-      });
-      throw new SyndicateError(
-        'UNAUTHENTICATED',
-        'ENVELOPE_REPLAYED',
-        'this signed message was already received once (replayed nonce)',
-      );
-    }
-    participant.lastSeenAt = now;
-    await this.repo.update({ id: participant.id }, { lastSeenAt: now });
-    return participant;
-  }
-
-  /** Nonces older than the skew window can no longer pass the freshness check. */
-  async pruneNonces(): Promise<void> {
-    await this.nonces.delete({ seenAt: LessThan(this.clock.now() - 2 * ENVELOPE_MAX_SKEW_MS) });
+  pruneNonces(): Promise<void> {
+    return this.authenticator.pruneNonces();
   }
 
   async list(federationId: string): Promise<Participant[]> {

@@ -8,6 +8,8 @@ import { KeyCeremony } from '../keys/key-ceremony.service';
 import { KeyCustodyService } from '../keys/key-custody.service';
 import { MetricsService } from '../metrics/metrics.service';
 import { ModelsService } from '../models/models.service';
+import { EnrollmentService } from '../participants/enrollment.service';
+import { EnvelopeAuthenticator } from '../participants/envelope-authenticator.service';
 import { ParticipantsService } from '../participants/participants.service';
 import { PresenceService } from '../participants/presence.service';
 import { TaskHub } from '../tasks/task-hub';
@@ -24,6 +26,8 @@ export function roundEngineProviders(hub: TaskHub): Provider[] {
     ...ROUND_SERVICES,
     FederationsService,
     ParticipantsService,
+    EnrollmentService,
+    EnvelopeAuthenticator,
     ModelsService,
     AggregationService,
     EvaluationService,
