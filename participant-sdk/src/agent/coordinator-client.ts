@@ -2,14 +2,12 @@ import * as grpc from '@grpc/grpc-js';
 import { channelCredentials, type AgentTransport } from './transport';
 import {
   CLIENT_CHANNEL_OPTIONS,
-  ChunkAssembler,
   describePayload,
   loadProtocol,
   downloadDigest,
   evaluationDigest,
   subscribeDigest,
   signEnvelope,
-  splitIntoChunks,
   type EnrollResponse__Output,
   type ContributionKind,
   type EvaluationHistogramWire,
@@ -18,7 +16,6 @@ import {
   type Phase__Output,
   type SubscribeResponse__Output,
   type UploadUpdateResponse__Output,
-  type PayloadDescriptor__Output,
   type ModelHeader__Output,
   type AggregateHeader__Output,
   type PublishModelResponse__Output,
@@ -30,7 +27,6 @@ import {
   toWireUpdateKind,
   uploadPhase,
   standardizationDigest,
-  REASON_METADATA_KEY,
   cardFromWire,
   signBoxKey,
   endorsementFromWire,
@@ -42,24 +38,9 @@ import {
   type MemberCard,
 } from '@syndicate/protocol';
 import type { AgentIdentity } from '../crypto/identity-store';
+import { callError, readChunked, writeChunked } from './rpc-calls';
 
-export class CoordinatorCallError extends Error {
-  constructor(
-    readonly rpc: string,
-    readonly code: grpc.status,
-    /** A `ReasonCode` (compare with `REASON.*`); kept as text, since a newer coordinator may send codes this agent does not know. */
-    readonly reason: string,
-    message: string,
-  ) {
-    super(`${rpc} refused (${grpc.status[code]}${reason ? `, ${reason}` : ''}): ${message}`);
-    this.name = 'CoordinatorCallError';
-  }
-}
-
-function callError(rpc: string, err: grpc.ServiceError): CoordinatorCallError {
-  const reason = String(err.metadata?.get(REASON_METADATA_KEY)?.[0] ?? '');
-  return new CoordinatorCallError(rpc, err.code, reason, err.details || err.message);
-}
+export { CoordinatorCallError } from './rpc-calls';
 
 export function createChannelClient(address: string, transport?: AgentTransport): ParticipantServiceClient {
   const Ctor = loadProtocol().syndicate.v1.ParticipantService;
@@ -127,60 +108,6 @@ export class CoordinatorClient {
     return this.client.Subscribe({ envelope: this.envelope('PHASE_SUBSCRIBE', subscribeDigest()), agentVersion });
   }
 
-  /** Reads a header-then-chunks stream, checking sizes, order and hash against the header. */
-  private async readChunked<H extends { payload?: PayloadDescriptor__Output | null }>(
-    rpc: string,
-    stream: grpc.ClientReadableStream<unknown>,
-    onProgress?: (bytes: number, total: number) => void,
-  ): Promise<{ header: H; data: Buffer }> {
-    let assembler: ChunkAssembler | undefined;
-    let header: H | undefined;
-    let received = 0;
-    try {
-      for await (const msg of stream as AsyncIterable<{
-        header?: H | null;
-        chunk?: { index: number; data: Buffer } | null;
-        part?: string;
-      }>) {
-        if (msg.part === 'header' && msg.header?.payload) {
-          header = msg.header;
-          assembler = new ChunkAssembler(msg.header.payload, {});
-        } else if (msg.part === 'chunk' && msg.chunk) {
-          if (!assembler) throw new Error(`${rpc} sent a chunk before its header`);
-          assembler.push(msg.chunk);
-          received += msg.chunk.data.length;
-          onProgress?.(received, Number(header?.payload?.totalBytes ?? 0));
-        }
-      }
-    } catch (err) {
-      throw (err as grpc.ServiceError).code !== undefined ? callError(rpc, err as grpc.ServiceError) : err;
-    }
-    if (!assembler || !header) throw new Error(`${rpc}: coordinator sent no payload`);
-    return { header, data: assembler.finish() };
-  }
-
-  /** Writes a header then the payload in chunks, waiting for flow control so memory stays flat. */
-  private writeChunked<Req extends { header?: unknown; chunk?: unknown }, Res>(
-    rpc: string,
-    open: (cb: (err: grpc.ServiceError | null, res?: Res) => void) => grpc.ClientWritableStream<Req>,
-    header: Req['header'],
-    payload: Buffer,
-  ): Promise<Res> {
-    return new Promise((resolve, reject) => {
-      const call = open((err, res) => (err ? reject(callError(rpc, err)) : resolve(res!)));
-      const write = (msg: Req) =>
-        new Promise<void>((ok) => {
-          if (call.write(msg)) ok();
-          else call.once('drain', ok);
-        });
-      void (async () => {
-        await write({ header } as Req);
-        for (const chunk of splitIntoChunks(payload)) await write({ chunk } as Req);
-        call.end();
-      })().catch(reject);
-    });
-  }
-
   /** `modelVersionId` may be 'latest'. */
   async downloadModel(
     modelVersionId: string,
@@ -190,7 +117,7 @@ export class CoordinatorClient {
       envelope: this.envelope('PHASE_DOWNLOAD', downloadDigest(modelVersionId)),
       modelVersionId,
     });
-    const { header, data } = await this.readChunked<ModelHeader__Output>('DownloadModel', stream, onProgress);
+    const { header, data } = await readChunked<ModelHeader__Output>('DownloadModel', stream, onProgress);
     return {
       data,
       roundNumber: header.roundNumber,
@@ -209,7 +136,7 @@ export class CoordinatorClient {
       roundId,
       kind: k,
     });
-    const { header, data } = await this.readChunked<AggregateHeader__Output>('DownloadAggregate', stream);
+    const { header, data } = await readChunked<AggregateHeader__Output>('DownloadAggregate', stream);
     return {
       data,
       contributors: header.contributors,
@@ -237,7 +164,7 @@ export class CoordinatorClient {
       numSamples: String(args.numSamples),
       kind: toWireUpdateKind(kind),
     };
-    return this.writeChunked('UploadUpdate', (cb) => this.client.UploadUpdate(cb), header, args.payload);
+    return writeChunked('UploadUpdate', (cb) => this.client.UploadUpdate(cb), header, args.payload);
   }
 
   /** Publishes the model computed from a round's aggregate; roundId '' re-seals for a new key epoch. */
@@ -255,7 +182,7 @@ export class CoordinatorClient {
       baseModelVersionId: args.baseModelVersionId,
       payload: descriptor,
     };
-    const res = await this.writeChunked<PublishModelRequest, PublishModelResponse__Output>(
+    const res = await writeChunked<PublishModelRequest, PublishModelResponse__Output>(
       'PublishModel',
       (cb) => this.client.PublishModel(cb),
       header,
