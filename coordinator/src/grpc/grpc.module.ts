@@ -15,6 +15,7 @@ import { MemberTrustHandlers } from './member-trust.handlers';
 import { ModelDownloadHandlers } from './model-download.handlers';
 import { handlerGroupsProvider, ParticipantGrpcHandlers } from './participant-grpc.handlers';
 import { PublishHandlers } from './publish.handlers';
+import { PublishedModelLimit } from './published-model-limit';
 import { StandardizationHandlers } from './standardization.handlers';
 import { TaskStreamHandlers } from './task-stream.handlers';
 import { UploadHandlers } from './upload.handlers';
@@ -29,6 +30,7 @@ import { UploadHandlers } from './upload.handlers';
     UploadHandlers,
     AggregateDownloadHandlers,
     PublishHandlers,
+    PublishedModelLimit,
     KeyShareHandlers,
     EvaluationHandlers,
     StandardizationHandlers,

@@ -2,23 +2,20 @@ import type * as grpc from '@grpc/grpc-js';
 import { Inject, Injectable } from '@nestjs/common';
 import {
   ChunkAssembler,
-  modelPayloadFloats,
   type ParticipantServiceHandlers,
   type PublishHeader__Output,
   type PublishModelRequest__Output,
   type PublishModelResponse,
 } from '@syndicate/protocol';
 import type { Logger } from '../common/logger';
-import { CONFIG, LOGGER } from '../common/tokens';
-import type { CoordinatorConfig } from '../config/coordinator-config';
+import { LOGGER } from '../common/tokens';
 import { RoundAccess } from '../contributions/round-access';
-import { FederationsService } from '../federations/federations.service';
 import { KeyCustodyService } from '../keys/key-custody.service';
-import { ModelsService } from '../models/models.service';
 import type { Participant } from '../participants/participant.entity';
 import { ParticipantsService } from '../participants/participants.service';
 import { ChunkedReader } from './chunked-reader';
 import { assertWithinLimit, reply, required } from './grpc-stream';
+import { PublishedModelLimit } from './published-model-limit';
 
 /** PublishModel: a member publishes the round's new global model, or a dealer re-seals the current one. */
 @Injectable()
@@ -26,11 +23,9 @@ export class PublishHandlers {
   constructor(
     private readonly participants: ParticipantsService,
     private readonly rounds: RoundAccess,
-    private readonly models: ModelsService,
-    private readonly federations: FederationsService,
     private readonly keys: KeyCustodyService,
     private readonly reader: ChunkedReader,
-    @Inject(CONFIG) private readonly config: CoordinatorConfig,
+    private readonly limit: PublishedModelLimit,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
@@ -52,10 +47,8 @@ export class PublishHandlers {
           phase: 'PHASE_PUBLISH',
           payloadSha256: descriptor.sha256,
         });
-        const base = await this.models.summary(required(h.baseModelVersionId, 'header.base_model_version_id'));
-        // A sealed model adds a fixed 48-byte frame to the float32 bytes; fedadam/fedyogi payloads carry their moments too.
-        const floats = modelPayloadFloats(await this.federations.planOf(base.federationId));
-        const limits = { maxTotalBytes: Math.min(this.config.maxPayloadBytes, floats * 4 + 48) };
+        const baseId = required(h.baseModelVersionId, 'header.base_model_version_id');
+        const limits = { maxTotalBytes: await this.limit.maxTotalBytes(baseId) };
         assertWithinLimit(descriptor, limits.maxTotalBytes);
         return () => new ChunkAssembler(descriptor, limits);
       },
