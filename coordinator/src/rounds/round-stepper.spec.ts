@@ -30,16 +30,24 @@ describe('RoundStepper (in-memory SQLite, fake clock)', () => {
   };
   afterEach(() => t?.close());
 
-  const upload = (roundId: string, participantId: string, value: number, numSamples: number) =>
-    t.get(AggregationService).accept({
+  // A plaintext model update folded straight into the sum, as the contribution intake does after its checks.
+  const upload = (roundId: string, participantId: string, value: number, numSamples: number) => {
+    const aggregation = t.get(AggregationService);
+    const accumulator = aggregation.accumulatorFor('plaintext', 'model');
+    const c = {
       roundId,
       participantId,
-      numParams,
-      numSamples,
+      kind: 'model' as const,
       payload: encodeFloat32(new Float32Array(numParams).fill(value)),
-      payloadSha256: `${participantId}-sha`,
-      signature: `${participantId}-sig`,
-    });
+      numSamples,
+      numParams,
+      valueCount: numParams,
+      keyEpoch: 0,
+      parameterSet: '',
+    };
+    const proof = { payloadSha256: `${participantId}-sha`, signature: `${participantId}-sig` };
+    return t.db.transaction((em) => aggregation.fold(em, accumulator, c, accumulator.decode(c), proof));
+  };
   const state = async (roundId: string) => (await t.get(RoundViews).get(roundId)).state;
   const step = async (roundId: string) => t.get(RoundStepper).advance(await t.get(RoundViews).get(roundId));
 
