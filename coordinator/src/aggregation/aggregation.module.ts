@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Module, type Provider } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccumulatorRegistry } from './accumulators/accumulator-registry';
 import { EncryptedAccumulator } from './accumulators/encrypted.accumulator';
@@ -10,17 +10,20 @@ import { fedAvgStrategy } from './fedavg';
 import { RoundAccumulator } from './round-accumulator.entity';
 import { UpdateReceipt } from './update-receipt.entity';
 
+/** The aggregation feature's providers, also what service specs need to build it on their own database. */
+export const AGGREGATION_PROVIDERS: Provider[] = [
+  // The plaintext rule is a choice made here; override the token to run another strategy.
+  { provide: AGGREGATION_STRATEGY, useValue: fedAvgStrategy },
+  PlaintextFloatAccumulator,
+  PlaintextFieldsAccumulator,
+  EncryptedAccumulator,
+  AccumulatorRegistry,
+  AggregationService,
+];
+
 @Module({
   imports: [TypeOrmModule.forFeature([UpdateReceipt, RoundAccumulator])],
-  providers: [
-    // The plaintext rule is a choice made here; override the token to run another strategy.
-    { provide: AGGREGATION_STRATEGY, useValue: fedAvgStrategy },
-    PlaintextFloatAccumulator,
-    PlaintextFieldsAccumulator,
-    EncryptedAccumulator,
-    AccumulatorRegistry,
-    AggregationService,
-  ],
+  providers: AGGREGATION_PROVIDERS,
   exports: [AggregationService],
 })
 export class AggregationModule {}

@@ -30,16 +30,30 @@ describe('RoundStepper (in-memory SQLite, fake clock)', () => {
   };
   afterEach(() => t?.close());
 
-  const upload = (roundId: string, participantId: string, value: number, numSamples: number) =>
-    t.get(AggregationService).accept({
+  // Folds a plaintext update the way the intake does: decoded, added and receipted in one transaction.
+  const upload = async (roundId: string, participantId: string, value: number, numSamples: number) => {
+    const aggregation = t.get(AggregationService);
+    const accumulator = aggregation.accumulatorFor('plaintext', 'model');
+    const c = {
       roundId,
       participantId,
-      numParams,
-      numSamples,
+      kind: 'model' as const,
       payload: encodeFloat32(new Float32Array(numParams).fill(value)),
-      payloadSha256: `${participantId}-sha`,
-      signature: `${participantId}-sig`,
-    });
+      numSamples,
+      numParams,
+      valueCount: numParams,
+      keyEpoch: 0,
+      parameterSet: '',
+    };
+    const decoded = accumulator.decode(c);
+    await t.db.transaction((em) =>
+      aggregation.fold(em, accumulator, c, decoded, {
+        payloadSha256: `${participantId}-sha`,
+        signature: `${participantId}-sig`,
+      }),
+    );
+    accumulator.settle?.(roundId, 'model', true);
+  };
   const state = async (roundId: string) => (await t.get(RoundViews).get(roundId)).state;
   const step = async (roundId: string) => t.get(RoundStepper).advance(await t.get(RoundViews).get(roundId));
 

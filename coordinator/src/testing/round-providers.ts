@@ -1,5 +1,5 @@
 import type { Provider } from '@nestjs/common';
-import { AggregationService } from '../aggregation/aggregation.service';
+import { AGGREGATION_PROVIDERS } from '../aggregation/aggregation.module';
 import { AuditService } from '../audit/audit.service';
 import { EvaluationService } from '../evaluation/evaluation.service';
 import { FederationsService } from '../federations/federations.service';
@@ -25,7 +25,7 @@ export function roundEngineProviders(hub: TaskHub): Provider[] {
     FederationsService,
     ParticipantsService,
     ModelsService,
-    AggregationService,
+    ...AGGREGATION_PROVIDERS,
     EvaluationService,
     KeyCustodyService,
     KeyCeremony,
