@@ -16,7 +16,7 @@ import { FederationsService } from '../federations/federations.service';
 import { KeyCustodyService } from '../keys/key-custody.service';
 import { ModelsService } from '../models/models.service';
 import type { Participant } from '../participants/participant.entity';
-import { ParticipantsService } from '../participants/participants.service';
+import { EnvelopeAuthenticator } from '../participants/envelope-authenticator.service';
 import { ChunkedReader } from './chunked-reader';
 import { assertWithinLimit, reply, required } from './grpc-stream';
 
@@ -24,7 +24,7 @@ import { assertWithinLimit, reply, required } from './grpc-stream';
 @Injectable()
 export class PublishHandlers {
   constructor(
-    private readonly participants: ParticipantsService,
+    private readonly participants: EnvelopeAuthenticator,
     private readonly rounds: RoundAccess,
     private readonly models: ModelsService,
     private readonly federations: FederationsService,

@@ -17,7 +17,7 @@ import type { CoordinatorConfig } from '../config/coordinator-config';
 import { ContributionIntakeService, type ContributionTicket } from '../contributions/contribution-intake.service';
 import { RoundAccess } from '../contributions/round-access';
 import { MetricsService } from '../metrics/metrics.service';
-import { ParticipantsService } from '../participants/participants.service';
+import { EnvelopeAuthenticator } from '../participants/envelope-authenticator.service';
 import { ChunkedReader } from './chunked-reader';
 import { assertWithinLimit, reply, required } from './grpc-stream';
 
@@ -27,7 +27,7 @@ type Authenticated = Parameters<ContributionIntakeService['recordRefusal']>[0];
 @Injectable()
 export class UploadHandlers {
   constructor(
-    private readonly participants: ParticipantsService,
+    private readonly participants: EnvelopeAuthenticator,
     private readonly rounds: RoundAccess,
     private readonly intake: ContributionIntakeService,
     private readonly reader: ChunkedReader,

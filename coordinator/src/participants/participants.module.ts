@@ -4,6 +4,7 @@ import { FederationsModule } from '../federations/federations.module';
 import { EnrollmentToken } from './enrollment-token.entity';
 import { Participant } from './participant.entity';
 import { ParticipantsController } from './participants.controller';
+import { EnvelopeAuthenticator } from './envelope-authenticator.service';
 import { ParticipantsService } from './participants.service';
 import { PresenceService } from './presence.service';
 import { TaskHub } from './task-hub';
@@ -11,8 +12,8 @@ import { UsedNonce } from './used-nonce.entity';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Participant, EnrollmentToken, UsedNonce]), FederationsModule],
-  providers: [ParticipantsService, TaskHub, PresenceService],
+  providers: [ParticipantsService, EnvelopeAuthenticator, TaskHub, PresenceService],
   controllers: [ParticipantsController],
-  exports: [ParticipantsService, TaskHub, PresenceService],
+  exports: [ParticipantsService, EnvelopeAuthenticator, TaskHub, PresenceService],
 })
 export class ParticipantsModule {}
