@@ -1,7 +1,6 @@
 import type * as grpc from '@grpc/grpc-js';
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  ChunkAssembler,
   modelPayloadFloats,
   type ParticipantServiceHandlers,
   type PublishHeader__Output,
@@ -9,28 +8,26 @@ import {
   type PublishModelResponse,
 } from '@syndicate/protocol';
 import type { Logger } from '../common/logger';
-import { CONFIG, LOGGER } from '../common/tokens';
-import type { CoordinatorConfig } from '../config/coordinator-config';
+import { LOGGER } from '../common/tokens';
 import { RoundAccess } from '../contributions/round-access';
 import { FederationsService } from '../federations/federations.service';
 import { KeyCustodyService } from '../keys/key-custody.service';
 import { ModelsService } from '../models/models.service';
 import type { Participant } from '../participants/participant.entity';
-import { ParticipantsService } from '../participants/participants.service';
+import { EnvelopeAuthenticator } from '../participants/envelope-authenticator.service';
 import { ChunkedReader } from './chunked-reader';
-import { assertWithinLimit, reply, required } from './grpc-stream';
+import { reply, required } from './grpc-stream';
 
 /** PublishModel: a member publishes the round's new global model, or a dealer re-seals the current one. */
 @Injectable()
 export class PublishHandlers {
   constructor(
-    private readonly participants: ParticipantsService,
+    private readonly participants: EnvelopeAuthenticator,
     private readonly rounds: RoundAccess,
     private readonly models: ModelsService,
     private readonly federations: FederationsService,
     private readonly keys: KeyCustodyService,
     private readonly reader: ChunkedReader,
-    @Inject(CONFIG) private readonly config: CoordinatorConfig,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
@@ -55,9 +52,7 @@ export class PublishHandlers {
         const base = await this.models.summary(required(h.baseModelVersionId, 'header.base_model_version_id'));
         // A sealed model adds a fixed 48-byte frame to the float32 bytes; fedadam/fedyogi payloads carry their moments too.
         const floats = modelPayloadFloats(await this.federations.planOf(base.federationId));
-        const limits = { maxTotalBytes: Math.min(this.config.maxPayloadBytes, floats * 4 + 48) };
-        assertWithinLimit(descriptor, limits.maxTotalBytes);
-        return () => new ChunkAssembler(descriptor, limits);
+        return { descriptor, maxBytes: floats * 4 + 48 };
       },
     );
     const env = header.envelope!;

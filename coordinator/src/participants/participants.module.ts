@@ -4,6 +4,7 @@ import { FederationsModule } from '../federations/federations.module';
 import { EnrollmentToken } from './enrollment-token.entity';
 import { Participant } from './participant.entity';
 import { ParticipantsController } from './participants.controller';
+import { EnvelopeAuthenticator } from './envelope-authenticator.service';
 import { ParticipantsService } from './participants.service';
 import { MemberDirectoryService } from './member-directory.service';
 import { PresenceService } from './presence.service';
@@ -12,8 +13,8 @@ import { UsedNonce } from './used-nonce.entity';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Participant, EnrollmentToken, UsedNonce]), FederationsModule],
-  providers: [ParticipantsService, MemberDirectoryService, TaskHub, PresenceService],
+  providers: [ParticipantsService, EnvelopeAuthenticator, MemberDirectoryService, TaskHub, PresenceService],
   controllers: [ParticipantsController],
-  exports: [ParticipantsService, MemberDirectoryService, TaskHub, PresenceService],
+  exports: [ParticipantsService, EnvelopeAuthenticator, MemberDirectoryService, TaskHub, PresenceService],
 })
 export class ParticipantsModule {}

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { boxKeySignatureValid, checkEnvelope, type Envelope__Output, type Phase__Output } from '@syndicate/protocol';
+import { boxKeySignatureValid } from '@syndicate/protocol';
 import { In, IsNull, LessThan, type DataSource, type Repository } from 'typeorm';
 import { Clock } from '../common/clock';
 import { newId } from '../common/ids';
@@ -14,7 +14,9 @@ import { EnrollmentToken } from './enrollment-token.entity';
 import { Participant } from './participant.entity';
 import { UsedNonce } from './used-nonce.entity';
 
-export const ENVELOPE_MAX_SKEW_MS = 5 * 60_000;
+// Authentication moved to its own service; these stay importable from here.
+import { ENVELOPE_MAX_SKEW_MS } from './envelope-authenticator.service';
+export { ENVELOPE_MAX_SKEW_MS, type ExpectedContext } from './envelope-authenticator.service';
 const DEFAULT_INVITE_TTL_S = 7 * 24 * 3600;
 
 export interface Invitation {
@@ -32,14 +34,6 @@ export interface EnrollInput {
   boxPublicKey: Uint8Array;
   /** The signing key's signature over the box key (see proto/src/trust/member-card.ts). */
   boxKeySignature: Uint8Array;
-}
-
-export interface ExpectedContext {
-  federationId: string;
-  roundId?: string;
-  phase: Phase__Output;
-  payloadSha256?: Uint8Array;
-  keyEpoch?: number;
 }
 
 const sha256Hex = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -216,96 +210,6 @@ export class ParticipantsService {
         );
       return p;
     });
-  }
-
-  /**
-   * Verifies a signed envelope against the participant's enrolled key and burns its
-   * nonce. Every refusal has its own reason code.
-   */
-  async authenticate(envelope: Envelope__Output | null | undefined, expected: ExpectedContext): Promise<Participant> {
-    if (!envelope || !envelope.participantId) {
-      throw new SyndicateError('UNAUTHENTICATED', 'MISSING_ENVELOPE', 'request carries no signed envelope');
-    }
-    const participant = await this.repo.findOne({ where: { id: envelope.participantId } });
-    if (!participant) {
-      await this.audit.record({
-        actor: envelope.participantId.slice(0, 64),
-        action: 'message.rejected',
-        federationId: expected.federationId,
-        subject: envelope.roundId || null,
-        detail: { reason: 'UNKNOWN_PARTICIPANT', phase: envelope.phase },
-      });
-      throw new SyndicateError(
-        'UNAUTHENTICATED',
-        'UNKNOWN_PARTICIPANT',
-        `participant ${JSON.stringify(envelope.participantId)} is not enrolled; enroll the agent with an invitation token`,
-      );
-    }
-    if (participant.status !== 'active') {
-      await this.audit.record({
-        actor: participant.id,
-        action: 'message.rejected',
-        federationId: participant.federationId,
-        subject: envelope.roundId || null,
-        detail: { reason: 'PARTICIPANT_REVOKED', phase: envelope.phase },
-      });
-      throw new SyndicateError(
-        'PERMISSION_DENIED',
-        'PARTICIPANT_REVOKED',
-        `participant ${participant.id} has been revoked`,
-      );
-    }
-    if (participant.federationId !== expected.federationId) {
-      throw new SyndicateError(
-        'PERMISSION_DENIED',
-        'WRONG_FEDERATION',
-        `participant ${participant.id} is not a member of federation ${expected.federationId}`,
-      );
-    }
-    const now = this.clock.now();
-    const verdict = checkEnvelope(envelope, {
-      publicKey: Buffer.from(participant.signingPublicKey, 'hex'),
-      expected,
-      now,
-      maxSkewMs: ENVELOPE_MAX_SKEW_MS,
-    });
-    if (!verdict.ok) {
-      this.log.warn({ participantId: participant.id, reason: verdict.code }, 'envelope rejected');
-      await this.audit.record({
-        actor: participant.id,
-        action: 'message.rejected',
-        federationId: participant.federationId,
-        subject: envelope.roundId || null,
-        detail: {
-          reason: `ENVELOPE_${verdict.code}`,
-          phase: envelope.phase,
-          signature: envelope.signature.toString('hex'),
-          payloadSha256: envelope.payloadSha256.toString('hex'),
-        },
-      });
-      throw new SyndicateError('UNAUTHENTICATED', `ENVELOPE_${verdict.code}`, verdict.message);
-    }
-    const nonce = envelope.nonce.toString('hex');
-    try {
-      await this.nonces.insert({ nonce, participantId: participant.id, seenAt: now });
-    } catch {
-      this.log.warn({ participantId: participant.id }, 'replayed envelope rejected');
-      await this.audit.record({
-        actor: participant.id,
-        action: 'message.rejected',
-        federationId: participant.federationId,
-        subject: envelope.roundId || null,
-        detail: { reason: 'ENVELOPE_REPLAYED', phase: envelope.phase, signature: envelope.signature.toString('hex') },
-      });
-      throw new SyndicateError(
-        'UNAUTHENTICATED',
-        'ENVELOPE_REPLAYED',
-        'this signed message was already received once (replayed nonce)',
-      );
-    }
-    participant.lastSeenAt = now;
-    await this.repo.update({ id: participant.id }, { lastSeenAt: now });
-    return participant;
   }
 
   /** Nonces older than the skew window can no longer pass the freshness check. */
