@@ -14,6 +14,7 @@ import { routeCatalog } from './access/route-catalog';
 import { openApiDocument } from './admin/openapi-document';
 import { MetricsService } from './metrics/metrics.service';
 import { serveMetrics } from './metrics/metrics-listener';
+import { AgentAddress } from './participants/agent-address';
 
 export interface RunningCoordinator {
   app: NestExpressApplication;
@@ -63,6 +64,7 @@ export async function startCoordinator(
   const lease = app.get(LeaderLease);
   void lease.whenLeader(() => opts.onStandby?.(httpPort));
   const grpcPort = await app.get(GrpcServerService).serve();
+  app.get(AgentAddress).bound(grpcPort);
   const metrics =
     config.metricsPort === undefined
       ? undefined

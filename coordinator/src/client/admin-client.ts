@@ -6,6 +6,8 @@ import type { Role } from '../access/roles';
 import type { FederationView } from '../federations/federations.service';
 import type { ParticipantView } from '../participants/participants.controller';
 import type { Invitation } from '../participants/participants.service';
+import type { AgentConnection } from '../participants/agent-address';
+import type { PendingInvitation } from '../participants/pending-invitations';
 import type { RoundView } from '../rounds/rounds.service';
 import type { ModelSummary } from '../models/models.service';
 import type { ScheduleInput, ScheduleView } from '../rounds/schedule-spec';
@@ -101,8 +103,15 @@ export class AdminClient {
   federation(id: string): Promise<FederationView> {
     return this.call('GET', `/v1/federations/${enc(id)}`);
   }
-  invite(federationId: string, displayName: string, ttlSeconds?: number): Promise<Invitation> {
+  invite(
+    federationId: string,
+    displayName: string,
+    ttlSeconds?: number,
+  ): Promise<Invitation & { agent?: AgentConnection }> {
     return this.call('POST', `/v1/federations/${enc(federationId)}/invitations`, { displayName, ttlSeconds });
+  }
+  invitations(federationId: string): Promise<PendingInvitation[]> {
+    return this.call('GET', `/v1/federations/${enc(federationId)}/invitations`);
   }
   revoke(federationId: string, participantId: string): Promise<{ id: string; status: string }> {
     return this.call('POST', `/v1/federations/${enc(federationId)}/participants/${enc(participantId)}/revoke`);

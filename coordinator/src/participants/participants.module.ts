@@ -8,11 +8,13 @@ import { ParticipantsService } from './participants.service';
 import { PresenceService } from './presence.service';
 import { TaskHub } from './task-hub';
 import { UsedNonce } from './used-nonce.entity';
+import { AgentAddress } from './agent-address';
+import { PendingInvitations } from './pending-invitations';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Participant, EnrollmentToken, UsedNonce]), FederationsModule],
-  providers: [ParticipantsService, TaskHub, PresenceService],
+  providers: [ParticipantsService, TaskHub, PresenceService, AgentAddress, PendingInvitations],
   controllers: [ParticipantsController],
-  exports: [ParticipantsService, TaskHub, PresenceService],
+  exports: [ParticipantsService, TaskHub, PresenceService, AgentAddress],
 })
 export class ParticipantsModule {}
