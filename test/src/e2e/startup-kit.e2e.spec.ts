@@ -210,10 +210,31 @@ describe(`provisioning a bank with a startup kit, under mutual TLS (${testDataba
     expect(fs.existsSync(out)).toBe(false);
   });
 
-  it('serves /metrics on the plain-HTTP metrics port', async () => {
+  it('serves /metrics on the plain-HTTP metrics port, by Prometheus conventions', async () => {
     const res = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
     expect(res.status).toBe(200);
-    expect(await res.text()).toMatch(/^syndicate_participants_connected /m);
+    const text = await res.text();
+    // Node.js process metrics under their standard names, so stock dashboards match.
+    expect(text).toMatch(/^process_cpu_seconds_total \d/m);
+    expect(text).toMatch(/^nodejs_heap_size_used_bytes \d/m);
+    expect(text).not.toMatch(/syndicate_process_/);
+    // Everything else is Syndicate's own, under one prefix.
+    const names = [...text.matchAll(/^# TYPE (\S+)/gm)].map((m) => m[1]);
+    expect(names.filter((n) => !/^(process_|nodejs_|syndicate_)/.test(n))).toEqual([]);
+    // A last-seen figure per member, labelled with its federation; the running kit agent is connected.
+    const ids = jsonOf<{ id: string; displayName: string }[]>(
+      await runCli(['participant', 'list', '--federation', federationId, '--json'], env),
+    );
+    const alpine = ids.find((p) => p.displayName === 'Alpine')!.id;
+    const seen = new RegExp(
+      `^syndicate_participant_last_seen_timestamp_seconds\\{federation="${federationId}",participant="${alpine}"\\} (\\S+)$`,
+      'm',
+    ).exec(text);
+    expect(seen).not.toBeNull();
+    expect(Math.abs(Number(seen![1]) - Date.now() / 1000)).toBeLessThan(600);
+    expect(text).toContain(`syndicate_participant_connected{federation="${federationId}",participant="${alpine}"} 1`);
+    // No bank names on an unauthenticated endpoint.
+    expect(text).not.toContain('Alpine');
     expect((await fetch(`http://127.0.0.1:${metricsPort}/federations`)).status).toBe(404);
   });
 });
