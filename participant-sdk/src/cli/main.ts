@@ -14,6 +14,7 @@ import { loadIdentity } from '../crypto/identity-store';
 import { registerBenefitCommands } from '../benefit/benefit-commands';
 import { registerSchemaCommand } from './schema-command';
 import { parseTrainingPlanJson } from '@syndicate/protocol';
+import { classifyTlsFailure, conciseTlsMessage } from '../agent/tls-failure';
 
 const program = new Command('syndicate-agent')
   .description(
@@ -165,7 +166,18 @@ program.parseAsync(process.argv).catch((err: unknown) => {
     process.stderr.write(`${err.message}\n`);
     process.exit(2);
   }
-  process.stderr.write(`syndicate-agent: ${err instanceof Error ? err.message : String(err)}\n`);
+  const message = err instanceof Error ? err.message : String(err);
+  if (err instanceof CoordinatorCallError && err.code === grpc.status.UNAVAILABLE) {
+    // 7: the coordinator could not be reached or trusted (documented exit code).
+    const tls = classifyTlsFailure(message);
+    process.stderr.write(
+      tls
+        ? `syndicate-agent: TLS failure (${tls.kind}): ${conciseTlsMessage(message)}\n  hint: ${tls.hint}\n`
+        : `syndicate-agent: coordinator unreachable: ${conciseTlsMessage(message)}\n  hint: check --coordinator (host:port from your invitation), the firewall, and https_proxy if outbound traffic needs a proxy\n`,
+    );
+    process.exit(7);
+  }
+  process.stderr.write(`syndicate-agent: ${message}\n`);
   // 3: the coordinator refused who we are (bad, used or expired token; revoked); retrying will not help.
   process.exit(
     err instanceof CoordinatorCallError &&
