@@ -106,11 +106,15 @@ withTransport(program.command('run'))
 program
   .command('health')
   .description(
-    'Exit 0 if the agent running on this state directory heard from the coordinator in the last 90 s (for container health checks).',
+    'Say how the agent running on this state directory is connected; exit 1 when it has not been connected for longer than --max-down (for container health checks).',
   )
   .option('--state-dir <dir>', 'keys and enrollment (0700)', '.syndicate-agent')
-  .action((o: { stateDir: string }) => {
-    const h = checkHealth(o.stateDir);
+  .option('--max-down <seconds>', 'how long a lost or silent connection is tolerated before exiting 1', '90')
+  .action((o: { stateDir: string; maxDown: string }) => {
+    const seconds = Number(o.maxDown);
+    if (!Number.isFinite(seconds) || seconds <= 0)
+      throw new AgentConfigError([`--max-down: must be a positive number of seconds, got "${o.maxDown}"`]);
+    const h = checkHealth(o.stateDir, Date.now(), seconds * 1000, { checkProcess: true });
     process.stdout.write(`${h.message}\n`);
     process.exitCode = h.ok ? 0 : 1;
   });
