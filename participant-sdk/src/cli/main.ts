@@ -5,7 +5,7 @@ import { Command } from 'commander';
 import { AgentConfigError, loadAgentConfig, type AgentConfig } from '../config/agent-config';
 import { CoordinatorCallError } from '../agent/coordinator-client';
 import type { AgentTransport } from '../agent/transport';
-import pino from 'pino';
+import { agentLogger } from './agent-logger';
 import { enrollAgent, runAgent } from '../agent/agent-runner';
 import { pullModel, writePulledModel } from '../agent/model-pull';
 import { effectivePlan } from '../agent/standardization-file';
@@ -42,8 +42,7 @@ const transportOf = (o: { ca?: string; cert?: string; key?: string; insecure?: b
   insecure: o.insecure,
 });
 
-const logger = (level = process.env.SYNDICATE_LOG_LEVEL ?? 'info') =>
-  pino({ level, base: { service: 'syndicate-agent' } }, pino.destination(2));
+const logger = (level?: string) => agentLogger(level);
 
 withTransport(program.command('enroll'))
   .description("Generate this bank's keys locally and register their public halves with the coordinator (once).")
