@@ -186,6 +186,61 @@ describe(`provisioning a bank with a startup kit, under mutual TLS (${testDataba
     await waitFor('the agent back after a kubelet remount', connected, 90_000);
   });
 
+  it('status --watch --json streams one JSON object per update during a round; without --federation it still reports', async () => {
+    const opened = await runCli(
+      ['round', 'open', '--federation', federationId, '--quorum', '2', '--deadline', '10m', '--json'],
+      env,
+    );
+    expect(opened.code).toBe(0);
+    const firstLines = (args: string[], n: number) =>
+      new Promise<string[]>((resolve, reject) => {
+        const child = spawn(process.execPath, [coordinatorCli, 'status', '--watch', '--interval', '1s', ...args], {
+          env: { ...process.env, ...env },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let text = '';
+        let err = '';
+        child.stdout.on('data', (d: Buffer) => {
+          text += d.toString();
+          const lines = text.split('\n').filter(Boolean);
+          if (lines.length >= n) {
+            child.kill('SIGTERM');
+            resolve(lines.slice(0, n));
+          }
+        });
+        child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+        child.on('exit', (code) => reject(new Error(`status exited ${code} early: ${err}\n${text}`)));
+      });
+    const updates = (await firstLines(['--federation', federationId, '--json'], 2)).map(
+      (l) =>
+        JSON.parse(l) as {
+          at: number;
+          federation: { id: string };
+          members: { connected: number; active: number };
+          scheduleProgress: unknown;
+          round: { number: number; state: string };
+          latestEvaluation: unknown;
+        },
+    );
+    expect(updates[1].at).toBeGreaterThan(updates[0].at);
+    for (const u of updates) {
+      expect(['open', 'counting', 'collecting']).toContain(u.round.state);
+      expect(u).toMatchObject({
+        federation: { id: federationId },
+        members: { connected: 1, active: 1 },
+        scheduleProgress: null,
+        round: { number: 1 },
+        latestEvaluation: null,
+      });
+    }
+    // Without --federation and without a terminal: one line per federation per update.
+    const [stamp, line] = await firstLines([], 2);
+    expect(stamp).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(line).toMatch(/1\/1 members online · no schedule · round 1 (open|counting|collecting) [01]\/2 updates · AUC —/);
+    const roundId = (JSON.parse(opened.stdout) as { id: string }).id;
+    expect((await runCli(['round', 'cancel', '--round', roundId], env)).code).toBe(0);
+  });
+
   it('a kit that cannot be written leaves no directory behind', async () => {
     const out = path.join(dir, 'kit-broken');
     const r = await runCli(
