@@ -9,7 +9,7 @@ import type { Invitation } from '../participants/participants.service';
 import type { AgentConnection } from '../participants/agent-address';
 import type { PendingInvitation } from '../participants/pending-invitations';
 import type { RoundView } from '../rounds/rounds.service';
-import type { ModelSummary } from '../models/models.service';
+import type { ModelView } from '../models/models.service';
 import type { ScheduleInput, ScheduleView } from '../rounds/schedule-spec';
 import { AdminApiError } from './admin-api-error';
 
@@ -149,10 +149,10 @@ export class AdminClient {
     return this.call('POST', `/v1/schedules/${enc(id)}/${action}`);
   }
 
-  models(federationId: string): Promise<ModelSummary[]> {
+  models(federationId: string): Promise<ModelView[]> {
     return this.call('GET', `/v1/federations/${enc(federationId)}/models`);
   }
-  model(id: string): Promise<ModelSummary> {
+  model(id: string): Promise<ModelView> {
     return this.call('GET', `/v1/models/${enc(id)}`);
   }
   async weights(modelId: string): Promise<Buffer> {

@@ -127,7 +127,7 @@ withTransport(model.command('pull'))
   )
   .option('--state-dir <dir>', 'keys and enrollment (0700)', '.syndicate-agent')
   .option('--coordinator <host:port>', 'override the coordinator address saved at enrollment')
-  .option('--model <id>', 'a specific model version instead of the latest')
+  .option('--model <id>', 'a specific model version, or latest (the default)')
   .action(
     async (o: {
       out: string;
@@ -142,7 +142,7 @@ withTransport(model.command('pull'))
       const m = await pullModel({
         stateDir: o.stateDir,
         coordinator: o.coordinator,
-        modelVersionId: o.model,
+        modelVersionId: o.model === 'latest' ? undefined : o.model,
         transport: transportOf(o),
       });
       const enrolled = parseTrainingPlanJson(loadIdentity(o.stateDir)!.planJson);
