@@ -191,3 +191,28 @@ describe('.dockerignore', () => {
       expect({ p, ignored: ig.ignores(p) }).toEqual({ p, ignored: false });
   });
 });
+
+describe('deploy/README.md', () => {
+  const guide = fs.readFileSync(path.join(DOCKER, '..', 'README.md'), 'utf8');
+
+  it('walks an operator through install, provisioning, the agent behind a proxy, Prometheus, rotation, backup and upgrade', () => {
+    const headings = [...guide.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
+    for (const topic of [
+      /Install the coordinator with the chart/,
+      /Provision a bank with a startup kit/,
+      /Run the agent on-prem, behind a proxy/,
+      /Watch it in Prometheus/,
+      /Rotate certificates/,
+      /Back up and restore/,
+      /Upgrade/,
+    ])
+      expect(headings.some((h) => topic.test(h))).toBe(true);
+    // It names what the compose file and charts actually use.
+    expect(guide).toContain('--token-file');
+    expect(guide).toContain('syndicate participant kit');
+    expect(guide).toContain('syndicate certs issue');
+    expect(guide).toContain('https_proxy');
+    expect(guide).toContain('sslPassthrough');
+    expect(guide).not.toMatch(/SYNDICATE_TOKEN_<BANK>|SYNDICATE_TOKEN_ALPINE/);
+  });
+});
