@@ -236,7 +236,9 @@ describe(`provisioning a bank with a startup kit, under mutual TLS (${testDataba
     // Without --federation and without a terminal: one line per federation per update.
     const [stamp, line] = await firstLines([], 2);
     expect(stamp).toMatch(/^\d{4}-\d\d-\d\dT/);
-    expect(line).toMatch(/1\/1 members online · no schedule · round 1 (open|counting|collecting) [01]\/2 updates · AUC —/);
+    expect(line).toMatch(
+      /1\/1 members online · no schedule · round 1 (open|counting|collecting) [01]\/2 updates · AUC —/,
+    );
     const roundId = (JSON.parse(opened.stdout) as { id: string }).id;
     expect((await runCli(['round', 'cancel', '--round', roundId], env)).code).toBe(0);
   });
