@@ -33,6 +33,13 @@ export const coordinatorConfigSchema = z
     tlsKey: z.string().min(1).optional(),
     /** PEM CA that agent client certificates must chain to: turns on mutual TLS for gRPC. */
     tlsClientCa: z.string().min(1).optional(),
+    /** A plain-HTTP listener serving only /metrics, for in-cluster scrapers without the client CA (off when unset). */
+    metricsPort: port.optional(),
+    /** The gRPC address agents dial (e.g. an Ingress host:443); invitations and kits print it. */
+    advertisedGrpcAddress: z
+      .string()
+      .regex(/^[^\s:/]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/, 'must be host:port, as agents dial it')
+      .optional(),
     /** Plaintext listeners; development only, and said so in the log. */
     insecure: z.preprocess(envBoolean, z.boolean()),
   })
@@ -94,6 +101,8 @@ const ENV_KEYS: Record<string, keyof CoordinatorConfig> = {
   SYNDICATE_TLS_KEY: 'tlsKey',
   SYNDICATE_TLS_CLIENT_CA: 'tlsClientCa',
   SYNDICATE_INSECURE: 'insecure',
+  SYNDICATE_METRICS_PORT: 'metricsPort',
+  SYNDICATE_ADVERTISED_GRPC_ADDRESS: 'advertisedGrpcAddress',
 };
 
 function readConfigFile(file: string): Record<string, unknown> {

@@ -5,9 +5,16 @@ import type { EntityManager, Repository } from 'typeorm';
 import { Clock } from '../common/clock';
 import { newId } from '../common/ids';
 import { SyndicateError } from '../common/syndicate-error';
+import { Round } from '../rounds/round.entity';
 import { ModelVersion } from './model-version.entity';
 
 export type ModelSummary = Omit<ModelVersion, 'data'>;
+
+/**
+ * A summary as the admin API shows it. `keyEpoch` is the epoch a members-only model is sealed
+ * under (0 when published in clear); `roundKeyEpoch` is the epoch the round itself ran under.
+ */
+export type ModelView = ModelSummary & { roundKeyEpoch: number | null };
 
 export interface NewModelVersion {
   federationId: string;
@@ -64,6 +71,17 @@ export class ModelsService {
     const found = await this.repo.findOne({ where: { id }, select: SUMMARY_COLUMNS });
     if (!found) throw new SyndicateError('NOT_FOUND', 'MODEL_NOT_FOUND', `model version ${id} does not exist`);
     return found;
+  }
+
+  /** Adds the key epoch each model's round ran under: what an auditor means by "its key epoch". */
+  async withRoundEpochs(models: ModelSummary[]): Promise<ModelView[]> {
+    if (!models.length) return [];
+    const rounds = await this.repo.manager.getRepository(Round).find({
+      where: models.map((m) => ({ federationId: m.federationId, number: m.roundNumber })),
+      select: { federationId: true, number: true, keyEpoch: true },
+    });
+    const epoch = new Map(rounds.map((r) => [`${r.federationId}/${r.number}`, r.keyEpoch]));
+    return models.map((m) => ({ ...m, roundKeyEpoch: epoch.get(`${m.federationId}/${m.roundNumber}`) ?? null }));
   }
 
   async withData(id: string): Promise<ModelVersion> {

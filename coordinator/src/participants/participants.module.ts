@@ -10,11 +10,21 @@ import { MemberDirectoryService } from './member-directory.service';
 import { PresenceService } from './presence.service';
 import { TaskHub } from './task-hub';
 import { UsedNonce } from './used-nonce.entity';
+import { AgentAddress } from './agent-address';
+import { PendingInvitations } from './pending-invitations';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Participant, EnrollmentToken, UsedNonce]), FederationsModule],
-  providers: [ParticipantsService, EnvelopeAuthenticator, MemberDirectoryService, TaskHub, PresenceService],
+  providers: [
+    ParticipantsService,
+    EnvelopeAuthenticator,
+    MemberDirectoryService,
+    TaskHub,
+    PresenceService,
+    AgentAddress,
+    PendingInvitations,
+  ],
   controllers: [ParticipantsController],
-  exports: [ParticipantsService, EnvelopeAuthenticator, MemberDirectoryService, TaskHub, PresenceService],
+  exports: [ParticipantsService, EnvelopeAuthenticator, MemberDirectoryService, TaskHub, PresenceService, AgentAddress],
 })
 export class ParticipantsModule {}

@@ -35,6 +35,19 @@ describe('agent configuration', () => {
     });
   });
 
+  it('reads relative paths in the file as relative to the file (a kit works wherever it is unpacked)', () => {
+    const kit = fs.mkdtempSync(path.join(os.tmpdir(), 'syndicate-kit-'));
+    fs.writeFileSync(path.join(kit, 'token'), 'syn_enr_x\n');
+    fs.copyFileSync(csv, path.join(kit, 'loans.csv'));
+    fs.writeFileSync(path.join(kit, 'agent.yaml'), 'data: loans.csv\nstateDir: state\ntokenFile: ./token\n');
+    const c = loadAgentConfig({}, {}, path.join(kit, 'agent.yaml'));
+    expect(c).toMatchObject({
+      data: path.join(kit, 'loans.csv'),
+      stateDir: path.join(kit, 'state'),
+      tokenFile: path.join(kit, 'token'),
+    });
+  });
+
   it('lists every problem at once, naming flag and environment variable', () => {
     const problems = problemsOf(() =>
       loadAgentConfig(

@@ -1,3 +1,4 @@
+import * as path from 'path';
 import { envBoolean, isReadable, readSettingsFile } from '@syndicate/protocol';
 import { z } from 'zod';
 
@@ -52,10 +53,18 @@ export class AgentConfigError extends Error {
   }
 }
 
+const PATH_SETTINGS = ['data', 'stateDir', 'tokenFile', 'keepUpdates', 'ca', 'cert', 'key'];
+
+/** Relative paths in the file are relative to the file, so a kit directory works from wherever it is unpacked. */
 function readFileSetting(file: string): Record<string, unknown> {
   const r = readSettingsFile(file);
   if ('problem' in r) throw new AgentConfigError([r.problem]);
-  return r.settings;
+  const settings = { ...r.settings };
+  for (const key of PATH_SETTINGS) {
+    const v = settings[key];
+    if (typeof v === 'string' && v && !path.isAbsolute(v)) settings[key] = path.resolve(path.dirname(file), v);
+  }
+  return settings;
 }
 
 /** Every problem at once, each naming its flag and environment variable. */

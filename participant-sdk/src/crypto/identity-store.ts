@@ -79,13 +79,27 @@ export function saveIdentity(stateDir: string, id: AgentIdentity): void {
   fs.renameSync(tmp, identityPath(stateDir));
 }
 
+const ownGroups = (): number[] =>
+  typeof process.getgid === 'function' ? [process.getgid(), ...(process.getgroups?.() ?? [])] : [];
+
+/**
+ * Why a key file is too open, or null. Others never get a bit. The group may read and write when the
+ * file belongs to one of this process's own groups: a kubelet mounting a volume with `fsGroup` adds g+rw
+ * to every file at each mount, and that group is the agent's, not other users'.
+ */
+export function keyFileModeProblem(file: string, st: Pick<fs.Stats, 'mode' | 'gid'>, groups: number[]): string | null {
+  const mode = (st.mode & 0o777).toString(8);
+  if (st.mode & 0o007) return `${file} is readable by other users (mode ${mode}); run: chmod 600 ${file}`;
+  if (st.mode & 0o070 && !groups.includes(st.gid))
+    return `${file} is readable by group ${st.gid}, which this agent is not in (mode ${mode}); run: chmod 600 ${file}`;
+  return null;
+}
+
 export function loadIdentity(stateDir: string): AgentIdentity | null {
   const file = identityPath(stateDir);
   if (!fs.existsSync(file)) return null;
-  const mode = fs.statSync(file).mode & 0o777;
-  if (mode & 0o077) {
-    throw new Error(`${file} is readable by other users (mode ${mode.toString(8)}); run: chmod 600 ${file}`);
-  }
+  const problem = keyFileModeProblem(file, fs.statSync(file), ownGroups());
+  if (problem) throw new Error(problem);
   const parsed = fileSchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
   if (!parsed.success)
     throw new Error(
