@@ -10,6 +10,7 @@ import type { Logger } from '../common/logger';
 import { CONFIG, LOGGER } from '../common/tokens';
 import { TaskHub } from '../participants/task-hub';
 import { ParticipantGrpcHandlers } from './participant-grpc.handlers';
+import { withPeerContext } from '../audit/audit-peer';
 
 const SERVICE_NAME = 'syndicate.v1.ParticipantService';
 
@@ -36,7 +37,11 @@ export class GrpcServerService implements OnApplicationShutdown {
   async serve(): Promise<number> {
     if (this.server) return this.port;
     const server = new grpc.Server(SERVER_CHANNEL_OPTIONS);
-    server.addService(loadProtocol().syndicate.v1.ParticipantService.service, this.handlers.handlers());
+    // Each call runs with its peer address in context: the audit service rate-limits refusals by it.
+    server.addService(
+      loadProtocol().syndicate.v1.ParticipantService.service,
+      withPeerContext(this.handlers.handlers()),
+    );
     this.health.addToServer(server);
     const address = `${this.config.grpcHost}:${this.config.grpcPort}`;
     this.port = await new Promise<number>((resolve, reject) =>

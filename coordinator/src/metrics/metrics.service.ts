@@ -23,6 +23,8 @@ export class MetricsService {
   private readonly rejected: Counter<'reason'>;
   private readonly receivedBytes: Counter<'kind'>;
   private readonly aggregationSeconds: Histogram<'mode'>;
+  private readonly refusalsSuppressed: Counter<'action'>;
+  private readonly auditFailures: Counter<'action'>;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -66,6 +68,18 @@ export class MetricsService {
       help: 'Time to validate and add one contribution into the running sum',
       labelNames: ['mode'],
       buckets: [0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 5],
+      registers,
+    });
+    this.refusalsSuppressed = new Counter({
+      name: 'syndicate_audit_refusals_suppressed_total',
+      help: 'Refusals counted but not audited one by one (a peer over its allowance; summarised per interval)',
+      labelNames: ['action'],
+      registers,
+    });
+    this.auditFailures = new Counter({
+      name: 'syndicate_audit_write_failures_total',
+      help: 'Audit entries that could not be written (the action they recorded was refused)',
+      labelNames: ['action'],
       registers,
     });
     const database = this.db;
@@ -117,6 +131,14 @@ export class MetricsService {
     } else if (e.action === 'update.rejected' || e.action === 'message.rejected') {
       this.rejected.inc({ reason: String(d.reason ?? 'UNKNOWN') });
     }
+  }
+
+  refusalSuppressed(action: string): void {
+    this.refusalsSuppressed.inc({ action });
+  }
+
+  auditWriteFailed(action: string): void {
+    this.auditFailures.inc({ action });
   }
 
   observeAggregation(mode: 'plaintext' | 'secure', seconds: number): void {

@@ -71,23 +71,26 @@ export class ParticipantsService {
     }
     const token = `syn_enr_${randomBytes(24).toString('base64url')}`;
     const expiresAt = this.clock.now() + ttlSeconds * 1000;
-    await this.tokens.save(
-      this.tokens.create({
-        tokenSha256: sha256Hex(token),
+    await this.db.transaction(async (em) => {
+      const tokens = em.getRepository(EnrollmentToken);
+      await tokens.save(
+        tokens.create({
+          tokenSha256: sha256Hex(token),
+          federationId,
+          displayName,
+          expiresAt,
+          usedAt: null,
+          participantId: null,
+        }),
+      );
+      // The token's hash prefix lets an auditor tie this invitation to the enrollment that used it.
+      await this.audit.recordIn(em, {
+        actor,
+        action: 'participant.invited',
         federationId,
-        displayName,
-        expiresAt,
-        usedAt: null,
-        participantId: null,
-      }),
-    );
-    // The token's hash prefix lets an auditor tie this invitation to the enrollment that used it.
-    await this.audit.record({
-      actor,
-      action: 'participant.invited',
-      federationId,
-      subject: displayName.slice(0, 64),
-      detail: { displayName, expiresAt, tokenSha256Prefix: sha256Hex(token).slice(0, 12) },
+        subject: displayName.slice(0, 64),
+        detail: { displayName, expiresAt, tokenSha256Prefix: sha256Hex(token).slice(0, 12) },
+      });
     });
     return { federationId, displayName, token, expiresAt };
   }
@@ -121,18 +124,6 @@ export class ParticipantsService {
       { federationId: participant.federationId, participantId: participant.id, name: participant.displayName },
       'participant enrolled',
     );
-    await this.audit.record({
-      actor: participant.id,
-      action: 'participant.enrolled',
-      federationId: participant.federationId,
-      subject: participant.id,
-      detail: {
-        displayName: participant.displayName,
-        signingPublicKey: participant.signingPublicKey,
-        boxPublicKey: participant.boxPublicKey,
-        tokenSha256Prefix: sha256Hex(input.token).slice(0, 12),
-      },
-    });
     return participant;
   }
 
@@ -201,6 +192,18 @@ export class ParticipantsService {
           'ENROLLMENT_TOKEN_USED',
           'enrollment token was already used; each token enrolls one agent once',
         );
+      await this.audit.recordIn(em, {
+        actor: p.id,
+        action: 'participant.enrolled',
+        federationId: p.federationId,
+        subject: p.id,
+        detail: {
+          displayName: p.displayName,
+          signingPublicKey: p.signingPublicKey,
+          boxPublicKey: p.boxPublicKey,
+          tokenSha256Prefix: sha256Hex(input.token).slice(0, 12),
+        },
+      });
       return p;
     });
   }
@@ -323,16 +326,18 @@ export class ParticipantsService {
         `participant ${id} is not in federation ${federationId}`,
       );
     if (p.status !== 'revoked') {
-      await this.repo.update({ id }, { status: 'revoked' });
+      await this.db.transaction(async (em) => {
+        await em.getRepository(Participant).update({ id }, { status: 'revoked' });
+        await this.audit.recordIn(em, {
+          actor,
+          action: 'participant.revoked',
+          federationId,
+          subject: id,
+          detail: { displayName: p.displayName },
+        });
+      });
       p.status = 'revoked';
       this.log.warn({ federationId, participantId: id }, 'participant revoked');
-      await this.audit.record({
-        actor,
-        action: 'participant.revoked',
-        federationId,
-        subject: id,
-        detail: { displayName: p.displayName },
-      });
     }
     return p;
   }
