@@ -4,3 +4,4 @@ export * from './float32-codec';
 export * from './chunking';
 export * from './signed-envelope';
 export * from './float64-codec';
+export * from './audit-head-signature';

@@ -43,6 +43,10 @@ export const Phase = {
    * Member reporting the decrypted consortium feature moments.
    */
   PHASE_STANDARDIZATION: 'PHASE_STANDARDIZATION',
+  /**
+   * Member returning its signature over the audit head it witnessed.
+   */
+  PHASE_WITNESS_AUDIT: 'PHASE_WITNESS_AUDIT',
 } as const;
 
 /**
@@ -100,6 +104,11 @@ export type Phase =
    */
   | 'PHASE_STANDARDIZATION'
   | 12
+  /**
+   * Member returning its signature over the audit head it witnessed.
+   */
+  | 'PHASE_WITNESS_AUDIT'
+  | 13
 
 /**
  * What a message is for. Bound into every signature so a message signed for
