@@ -32,6 +32,7 @@ export class AuditService implements OnModuleDestroy {
   private readonly mutex = new KeyedMutex();
   private readonly limiter = new RefusalLimiter(DEFAULT_REFUSAL_LIMITS);
   private readonly flushTimer: NodeJS.Timeout;
+  private readonly listeners: ((e: AuditInput) => void)[] = [];
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -55,6 +56,25 @@ export class AuditService implements OnModuleDestroy {
       this.log.error({ err, action: e.action }, 'audit append failed: the action is refused');
       throw err;
     }
+    this.notify(e);
+  }
+
+  /**
+   * Called after each append (for recordIn: before the caller's transaction commits, so a listener
+   * re-reads what it needs). Lets a feature react to an audited event without its call sites changing.
+   */
+  onAppended(listener: (e: AuditInput) => void): void {
+    this.listeners.push(listener);
+  }
+
+  private notify(e: AuditInput): void {
+    for (const l of this.listeners) {
+      try {
+        l(e);
+      } catch (err) {
+        this.log.error({ err, action: e.action }, 'audit listener failed');
+      }
+    }
   }
 
   /**
@@ -66,6 +86,7 @@ export class AuditService implements OnModuleDestroy {
     this.metrics.count(e);
     // Same in-process queue as record(): SQLite shares one connection, so appends must not interleave.
     await this.mutex.run('audit', () => appendAuditEvent(em, this.clock.now(), e));
+    this.notify(e);
   }
 
   private async recordRefusal(e: AuditInput, peer: string): Promise<void> {

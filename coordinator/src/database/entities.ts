@@ -8,6 +8,7 @@ import { EnrollmentToken } from '../participants/enrollment-token.entity';
 import { Participant } from '../participants/participant.entity';
 import { UsedNonce } from '../participants/used-nonce.entity';
 import { AuditEvent } from '../audit/audit-event.entity';
+import { AuditWitness } from '../audit/audit-witness.entity';
 import { KeyEpoch } from '../keys/key-epoch.entity';
 import { KeyShare } from '../keys/key-share.entity';
 import { Round } from '../rounds/round.entity';
@@ -27,6 +28,7 @@ export const ENTITIES = [
   KeyEpoch,
   KeyShare,
   AuditEvent,
+  AuditWitness,
   AcceptedCiphertext,
   ApiToken,
   Schedule,

@@ -10,6 +10,7 @@ import type { Logger } from '../common/logger';
 import { CONFIG, LOGGER } from '../common/tokens';
 import { TaskHub } from '../participants/task-hub';
 import { ParticipantGrpcHandlers } from './participant-grpc.handlers';
+import { AuditWitnessGrpcHandlers } from './audit-witness-grpc.handlers';
 import { withPeerContext } from '../audit/audit-peer';
 
 const SERVICE_NAME = 'syndicate.v1.ParticipantService';
@@ -27,6 +28,7 @@ export class GrpcServerService implements OnApplicationShutdown {
 
   constructor(
     private readonly handlers: ParticipantGrpcHandlers,
+    private readonly witnessHandlers: AuditWitnessGrpcHandlers,
     private readonly hub: TaskHub,
     @InjectDataSource() private readonly db: DataSource,
     @Inject(CONFIG) private readonly config: CoordinatorConfig,
@@ -41,6 +43,10 @@ export class GrpcServerService implements OnApplicationShutdown {
     server.addService(
       loadProtocol().syndicate.v1.ParticipantService.service,
       withPeerContext(this.handlers.handlers()),
+    );
+    server.addService(
+      loadProtocol().syndicate.v1.AuditWitnessService.service,
+      withPeerContext(this.witnessHandlers.handlers()),
     );
     this.health.addToServer(server);
     const address = `${this.config.grpcHost}:${this.config.grpcPort}`;

@@ -6,6 +6,8 @@ import { ModelsModule } from '../models/models.module';
 import { ParticipantsModule } from '../participants/participants.module';
 import { RoundsModule } from '../rounds/rounds.module';
 import { KeysModule } from '../keys/keys.module';
+import { AuditWitnessModule } from '../audit/audit-witness.module';
+import { AuditWitnessGrpcHandlers } from './audit-witness-grpc.handlers';
 import { GrpcServerService } from './grpc-server.service';
 import { ParticipantGrpcHandlers } from './participant-grpc.handlers';
 
@@ -18,8 +20,9 @@ import { ParticipantGrpcHandlers } from './participant-grpc.handlers';
     AggregationModule,
     EvaluationModule,
     KeysModule,
+    AuditWitnessModule,
   ],
-  providers: [ParticipantGrpcHandlers, GrpcServerService],
+  providers: [ParticipantGrpcHandlers, AuditWitnessGrpcHandlers, GrpcServerService],
   exports: [GrpcServerService],
 })
 export class GrpcModule {}

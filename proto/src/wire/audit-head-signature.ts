@@ -32,3 +32,17 @@ export function auditHeadProblem(
   if (!/^[0-9a-f]{64}$/.test(head.hash ?? '')) return 'audit head hash is not 64 lowercase hex characters';
   return null;
 }
+
+/** One line of a member's witness file (audit-witness.jsonl in the agent's state directory). */
+export interface AuditWitnessRecord {
+  federationId: string;
+  participantId: string;
+  roundId: string;
+  seq: number;
+  hash: string;
+  /** Hex. */
+  signature: string;
+  /** Hex: lets an auditor check the line without the coordinator's participant table. */
+  signingPublicKey: string;
+  witnessedAt: number;
+}
