@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import { writePrivateFile } from '../common/private-file';
 import * as path from 'path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { parseTrainingPlanJson, readPlanFile } from '@syndicate/protocol';
@@ -49,8 +50,8 @@ export function bankData(text: string, previous: BaselineBank[] = []): BaselineB
 }
 
 function writeJson(file: string, value: unknown): void {
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  fs.writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
+  // The bank's own figures: private like everything else it keeps.
+  writePrivateFile(file, `${JSON.stringify(value, null, 2)}\n`);
 }
 
 const progress = (model: string) => (p: RoundProgress) =>

@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import { writePrivateFile } from '../common/private-file';
 import * as path from 'path';
 import { generateBoxKeyPair, generateSigningKeyPair } from '@syndicate/protocol';
 import { z } from 'zod';
@@ -74,9 +75,7 @@ export function saveIdentity(stateDir: string, id: AgentIdentity): void {
     null,
     2,
   );
-  const tmp = `${identityPath(stateDir)}.tmp`;
-  fs.writeFileSync(tmp, body, { mode: 0o600 });
-  fs.renameSync(tmp, identityPath(stateDir));
+  writePrivateFile(identityPath(stateDir), body);
 }
 
 export function loadIdentity(stateDir: string): AgentIdentity | null {
