@@ -1,4 +1,3 @@
-import * as fs from 'fs';
 import { writePrivateFile } from '../common/private-file';
 import * as path from 'path';
 import {

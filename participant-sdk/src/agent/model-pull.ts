@@ -1,6 +1,4 @@
-import * as fs from 'fs';
 import { writePrivateFile } from '../common/private-file';
-import * as path from 'path';
 import {
   modelLayout,
   modelPayloadFloats,

@@ -1,6 +1,4 @@
-import * as fs from 'fs';
 import { writePrivateFile } from '../common/private-file';
-import * as path from 'path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { parseTrainingPlanJson, readPlanFile } from '@syndicate/protocol';
 import { pullModel } from '../agent/model-pull';
