@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import { writePrivateFile } from '../common/private-file';
 import * as path from 'path';
 import { Option, type Command } from 'commander';
 import { describeEvaluation } from './round-command';
@@ -69,12 +70,12 @@ export function registerModel(program: Command): void {
       let bytes = 0;
       if (o.format === 'f32') {
         const data = await client.weights(id);
-        fs.writeFileSync(o.out, data);
+        writePrivateFile(o.out, data);
         bytes = data.length;
       }
       for (const [remote, local] of Object.entries(files)) {
         const data = await client.exportFile(id, remote);
-        fs.writeFileSync(local, data);
+        writePrivateFile(local, data);
         bytes += data.length;
       }
       const lineage = o.format === 'tfjs' ? path.join(o.out, 'lineage.json') : `${o.out}.lineage.json`;
