@@ -10,7 +10,7 @@ import { verifyAuditChain } from './audit-chain';
 import { appendAuditEvent, type AuditInput } from './audit-append';
 import { boundAuditInput } from './audit-bounds';
 import { AuditEvent } from './audit-event.entity';
-import { currentPeer } from './audit-peer';
+import { currentCall } from '../common/call-context';
 import { DEFAULT_REFUSAL_LIMITS, RefusalLimiter, type SuppressedRefusals } from './refusal-limiter';
 import { MetricsService } from '../metrics/metrics.service';
 
@@ -48,7 +48,7 @@ export class AuditService implements OnModuleDestroy {
   async record(input: AuditInput): Promise<void> {
     const e = boundAuditInput(input);
     this.metrics.count(e);
-    if (isRefusal(e.action)) return this.recordRefusal(e, input.peer ?? currentPeer() ?? 'unknown');
+    if (isRefusal(e.action)) return this.recordRefusal(e, input.peer ?? currentCall()?.peer ?? 'unknown');
     try {
       await this.mutex.run('audit', () => this.db.transaction((em) => appendAuditEvent(em, this.clock.now(), e)));
     } catch (err) {

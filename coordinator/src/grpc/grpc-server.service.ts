@@ -11,7 +11,7 @@ import { CONFIG, LOGGER } from '../common/tokens';
 import { TaskHub } from '../participants/task-hub';
 import { ParticipantGrpcHandlers } from './participant-grpc.handlers';
 import { AuditWitnessGrpcHandlers } from './audit-witness-grpc.handlers';
-import { withPeerContext } from '../audit/audit-peer';
+import { withCallContext } from '../common/call-context';
 
 const SERVICE_NAME = 'syndicate.v1.ParticipantService';
 
@@ -42,11 +42,11 @@ export class GrpcServerService implements OnApplicationShutdown {
     // Each call runs with its peer address in context: the audit service rate-limits refusals by it.
     server.addService(
       loadProtocol().syndicate.v1.ParticipantService.service,
-      withPeerContext(this.handlers.handlers()),
+      withCallContext(this.handlers.handlers()),
     );
     server.addService(
       loadProtocol().syndicate.v1.AuditWitnessService.service,
-      withPeerContext(this.witnessHandlers.handlers()),
+      withCallContext(this.witnessHandlers.handlers()),
     );
     this.health.addToServer(server);
     const address = `${this.config.grpcHost}:${this.config.grpcPort}`;

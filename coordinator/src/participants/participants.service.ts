@@ -10,7 +10,10 @@ import { SyndicateError } from '../common/syndicate-error';
 import { LOGGER } from '../common/tokens';
 import { FederationsService } from '../federations/federations.service';
 import { AuditService } from '../audit/audit.service';
+import { currentCall } from '../common/call-context';
+import { checkClientCertificateBinding } from './client-certificate-binding';
 import { EnrollmentToken } from './enrollment-token.entity';
+import { enrollmentTokenRefusal, tokenUsed } from './enrollment-token-check';
 import { Participant } from './participant.entity';
 import { UsedNonce } from './used-nonce.entity';
 
@@ -149,27 +152,8 @@ export class ParticipantsService {
     return this.db.transaction(async (em) => {
       const tokens = em.getRepository(EnrollmentToken);
       const row = await tokens.findOne({ where: { tokenSha256: sha256Hex(input.token) } });
-      if (!row || row.federationId !== input.federationId) {
-        throw new SyndicateError(
-          'UNAUTHENTICATED',
-          'UNKNOWN_ENROLLMENT_TOKEN',
-          'enrollment token is not valid for this federation; ask the consortium admin for a new invitation',
-        );
-      }
-      if (row.usedAt !== null) {
-        throw new SyndicateError(
-          'PERMISSION_DENIED',
-          'ENROLLMENT_TOKEN_USED',
-          'enrollment token was already used; each token enrolls one agent once',
-        );
-      }
-      if (row.expiresAt <= this.clock.now()) {
-        throw new SyndicateError(
-          'PERMISSION_DENIED',
-          'ENROLLMENT_TOKEN_EXPIRED',
-          `enrollment token expired at ${new Date(row.expiresAt).toISOString()}; ask for a new invitation`,
-        );
-      }
+      const refused = enrollmentTokenRefusal(row, input.federationId, this.clock.now());
+      if (refused || !row) throw refused;
       const p = em.getRepository(Participant).create({
         id: newId('prt'),
         federationId: input.federationId,
@@ -179,6 +163,7 @@ export class ParticipantsService {
         status: 'active',
         enrolledAt: this.clock.now(),
         lastSeenAt: null,
+        clientCertSha256: currentCall()?.clientCertSha256 ?? null,
       });
       await em.getRepository(Participant).save(p);
       // Compare-and-set: of two agents racing with one token, exactly one gets it.
@@ -186,12 +171,7 @@ export class ParticipantsService {
         { tokenSha256: row.tokenSha256, usedAt: IsNull() },
         { usedAt: this.clock.now(), participantId: p.id },
       );
-      if (!claimed.affected)
-        throw new SyndicateError(
-          'PERMISSION_DENIED',
-          'ENROLLMENT_TOKEN_USED',
-          'enrollment token was already used; each token enrolls one agent once',
-        );
+      if (!claimed.affected) throw tokenUsed();
       await this.audit.recordIn(em, {
         actor: p.id,
         action: 'participant.enrolled',
@@ -252,6 +232,7 @@ export class ParticipantsService {
         `participant ${participant.id} is not a member of federation ${expected.federationId}`,
       );
     }
+    await this.enforceCertificate(participant, envelope.roundId || null);
     const now = this.clock.now();
     const verdict = checkEnvelope(envelope, {
       publicKey: Buffer.from(participant.signingPublicKey, 'hex'),
@@ -296,6 +277,17 @@ export class ParticipantsService {
     participant.lastSeenAt = now;
     await this.repo.update({ id: participant.id }, { lastSeenAt: now });
     return participant;
+  }
+
+  /** Under mutual TLS, only the certificate a participant enrolled with may speak for it. */
+  private async enforceCertificate(p: Participant, subject: string | null): Promise<void> {
+    const presented = currentCall()?.clientCertSha256;
+    const v = checkClientCertificateBinding(p, presented, presented !== undefined);
+    if (v.ok && v.bind) await this.repo.update({ id: p.id }, { clientCertSha256: v.bind });
+    if (v.ok) return;
+    const where = { actor: p.id, federationId: p.federationId, subject };
+    await this.audit.record({ ...where, action: 'message.rejected', detail: { reason: v.reason, presented } });
+    throw new SyndicateError('PERMISSION_DENIED', v.reason, v.message);
   }
 
   /** Nonces older than the skew window can no longer pass the freshness check. */
