@@ -89,8 +89,13 @@ export class AuditService implements OnModuleDestroy {
     this.notify(e);
   }
 
+  /**
+   * Allowance per peer and kind of refusal (action and reason code, both bounded sets): a flood of one
+   * kind cannot hide a different refusal from the same address, and a peer still cannot fill the log.
+   */
   private async recordRefusal(e: AuditInput, peer: string): Promise<void> {
-    const { record, summary } = this.limiter.admit(peer, e.action, this.clock.now());
+    const kind = `${e.action}:${typeof e.detail?.reason === 'string' ? e.detail.reason : ''}`;
+    const { record, summary } = this.limiter.admit(`${peer} ${kind}`, kind, this.clock.now());
     if (!record) this.metrics.refusalSuppressed(e.action);
     await Promise.all([
       summary ? this.writeQuietly(summaryEntry(summary)) : undefined,
@@ -135,11 +140,13 @@ export class AuditService implements OnModuleDestroy {
   }
 }
 
+/** One entry for what a peer's flood of one kind of refusal left unrecorded in an interval. */
 function summaryEntry(s: SuppressedRefusals): AuditInput {
+  const peer = s.peer.split(' ')[0];
   return {
     actor: 'system',
     action: REFUSALS_SUPPRESSED,
-    subject: s.peer,
-    detail: { peer: s.peer, from: s.from, to: s.to, suppressed: s.suppressed, actions: s.actions },
+    subject: peer,
+    detail: { peer, from: s.from, to: s.to, suppressed: s.suppressed, refusals: s.actions },
   };
 }

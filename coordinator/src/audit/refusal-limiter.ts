@@ -6,7 +6,7 @@ export interface RefusalLimits {
 
 export const DEFAULT_REFUSAL_LIMITS: RefusalLimits = { intervalMs: 60_000, perInterval: 20 };
 
-/** What a peer sent beyond its allowance in one interval: becomes one summary entry. */
+/** What a peer (and kind of refusal) sent beyond its allowance in one interval: becomes one summary entry. */
 export interface SuppressedRefusals {
   peer: string;
   from: number;

@@ -208,7 +208,7 @@ export class ParticipantsService {
       throw new SyndicateError(
         'UNAUTHENTICATED',
         'UNKNOWN_PARTICIPANT',
-        `participant ${JSON.stringify(envelope.participantId)} is not enrolled; enroll the agent with an invitation token`,
+        `participant ${JSON.stringify(envelope.participantId.slice(0, 64))} is not enrolled; enroll the agent with an invitation token`,
       );
     }
     if (participant.status !== 'active') {
