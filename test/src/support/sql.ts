@@ -3,6 +3,7 @@ import { Client } from 'pg';
 /** Runs SQL on the harness's database directly, as someone with database access would. */
 export async function sqlRows<T = Record<string, unknown>>(databaseUrl: string, statement: string): Promise<T[]> {
   if (databaseUrl.startsWith('sqlite:')) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand: PostgreSQL runs need no SQLite
     const Database = require('better-sqlite3') as typeof import('better-sqlite3');
     const db = new Database(databaseUrl.slice('sqlite:'.length));
     try {
