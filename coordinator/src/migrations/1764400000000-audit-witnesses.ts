@@ -24,10 +24,7 @@ export class AuditWitnesses1764400000000 implements MigrationInterface {
         ],
       }),
     );
-    await q.createIndex(
-      'audit_witnesses',
-      new TableIndex({ columnNames: ['participantId', 'seq'], isUnique: true }),
-    );
+    await q.createIndex('audit_witnesses', new TableIndex({ columnNames: ['participantId', 'seq'], isUnique: true }));
     await q.addColumn(
       'participants',
       new TableColumn({ name: 'clientCertSha256', type: 'varchar', length: '64', isNullable: true }),
