@@ -11,3 +11,11 @@ export { holdoutMask, splitHoldout } from './data/holdout-split';
 export { predict } from './evaluation/metrics';
 export { buildModel } from './training/model-factory';
 export { localEvaluationPath, type LocalEvaluation } from './agent/federated-evaluation';
+export {
+  witnessAuditHead,
+  witnessRefusal,
+  lastWitnessed,
+  auditWitnessPath,
+  AuditWitnessRefused,
+} from './agent/audit-witness';
+export { writePrivateFile, appendPrivateLine } from './common/private-file';

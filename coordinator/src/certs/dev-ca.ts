@@ -1,4 +1,5 @@
 import { randomBytes, webcrypto } from 'crypto';
+import { writePrivateFile } from '../common/private-file';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as x509 from '@peculiar/x509';
@@ -139,7 +140,8 @@ export function writeDevPki(
 } {
   fs.mkdirSync(path.join(dir, 'agents'), { recursive: true });
   const put = (file: string, text: string, secret = false) => {
-    fs.writeFileSync(path.join(dir, file), text, { mode: secret ? 0o600 : 0o644 });
+    if (secret) writePrivateFile(path.join(dir, file), text);
+    else fs.writeFileSync(path.join(dir, file), text, { mode: 0o644 });
     return path.join(dir, file);
   };
   const agents: Record<string, { cert: string; key: string }> = {};

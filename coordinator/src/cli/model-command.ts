@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import { writePrivateFile } from '../common/private-file';
 import * as path from 'path';
 import { Option, type Command } from 'commander';
 import { describeEvaluation } from './round-command';
@@ -21,7 +22,7 @@ function writeAll(files: [string, Buffer | string][], dir?: string): void {
   try {
     if (dir) fs.mkdirSync(dir, { recursive: true });
     for (const [file, data] of files) {
-      fs.writeFileSync(file, data);
+      writePrivateFile(file, data);
       written.push(file);
     }
   } catch (err) {

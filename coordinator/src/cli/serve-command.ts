@@ -28,11 +28,11 @@ export function registerServe(program: Command): void {
       '--tls-client-ca <file.pem>',
       'require agent client certificates from this CA: mutual TLS (env SYNDICATE_TLS_CLIENT_CA)',
     )
-    .option('--insecure', 'plaintext listeners, for local development only (env SYNDICATE_INSECURE=true)')
+    .option('--insecure', 'plaintext listeners, for local development only (command line only: never from env or file)')
     .addHelpText(
       'after',
       '\nSettings (YAML file keys): databaseUrl, grpcHost, grpcPort, httpHost, httpPort, tickMs, maxPayloadBytes, maxConcurrentUploads, logLevel,\n' +
-        'tlsCert, tlsKey, tlsClientCa, insecure, metricsPort, advertisedGrpcAddress. A bad configuration prints every problem and exits 2.\n\n' +
+        'tlsCert, tlsKey, tlsClientCa, metricsPort, advertisedGrpcAddress (plaintext: --insecure on the command line only). A bad configuration prints every problem and exits 2.\n\n' +
         'Example:\n  syndicate serve --database postgres://syndicate@db:5432/syndicate --grpc-host 0.0.0.0 \\\n    --tls-cert /etc/syndicate/tls.crt --tls-key /etc/syndicate/tls.key --tls-client-ca /etc/syndicate/agents-ca.crt\n',
     )
     .action(async (o: Record<string, string | boolean | undefined>) => {

@@ -9,6 +9,8 @@ import { AggregateDownloadHandlers } from './aggregate-download.handlers';
 import { ChunkedReader } from './chunked-reader';
 import { EnrollmentHandlers } from './enrollment.handlers';
 import { EvaluationHandlers } from './evaluation.handlers';
+import { AuditWitnessModule } from '../audit/audit-witness.module';
+import { AuditWitnessGrpcHandlers } from './audit-witness-grpc.handlers';
 import { GrpcServerService } from './grpc-server.service';
 import { KeyShareHandlers } from './key-share.handlers';
 import { MemberTrustHandlers } from './member-trust.handlers';
@@ -20,7 +22,15 @@ import { TaskStreamHandlers } from './task-stream.handlers';
 import { UploadHandlers } from './upload.handlers';
 
 @Module({
-  imports: [FederationsModule, ParticipantsModule, ModelsModule, EvaluationModule, KeysModule, ContributionsModule],
+  imports: [
+    FederationsModule,
+    ParticipantsModule,
+    ModelsModule,
+    EvaluationModule,
+    KeysModule,
+    ContributionsModule,
+    AuditWitnessModule,
+  ],
   providers: [
     ChunkedReader,
     EnrollmentHandlers,
@@ -35,6 +45,7 @@ import { UploadHandlers } from './upload.handlers';
     MemberTrustHandlers,
     handlerGroupsProvider,
     ParticipantGrpcHandlers,
+    AuditWitnessGrpcHandlers,
     GrpcServerService,
   ],
   exports: [GrpcServerService],

@@ -34,6 +34,8 @@ export class MetricsService {
   private readonly federationRejected: Counter<'federation' | 'reason'>;
   private readonly federationBytes: Counter<'federation' | 'kind'>;
   private readonly aggregationSeconds: Histogram<'mode'>;
+  private readonly refusalsSuppressed: Counter<'action'>;
+  private readonly auditFailures: Counter<'action'>;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -77,6 +79,18 @@ export class MetricsService {
       help: 'Time to validate and add one contribution into the running sum',
       labelNames: ['mode'],
       buckets: [0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 5],
+      registers,
+    });
+    this.refusalsSuppressed = new Counter({
+      name: 'syndicate_audit_refusals_suppressed_total',
+      help: 'Refusals counted but not audited one by one (a peer over its allowance; summarised per interval)',
+      labelNames: ['action'],
+      registers,
+    });
+    this.auditFailures = new Counter({
+      name: 'syndicate_audit_write_failures_total',
+      help: 'Audit entries that could not be written (the action they recorded was refused)',
+      labelNames: ['action'],
       registers,
     });
     // The same figures per federation (the series above stay consortium-wide, as dashboards already use them).
@@ -127,6 +141,14 @@ export class MetricsService {
       this.rejected.inc({ reason });
       this.federationRejected.inc({ federation, reason });
     }
+  }
+
+  refusalSuppressed(action: string): void {
+    this.refusalsSuppressed.inc({ action });
+  }
+
+  auditWriteFailed(action: string): void {
+    this.auditFailures.inc({ action });
   }
 
   observeAggregation(mode: 'plaintext' | 'secure', seconds: number): void {

@@ -9,6 +9,8 @@ import { SyndicateError } from '../common/syndicate-error';
 import { LOGGER } from '../common/tokens';
 import { Participant } from './participant.entity';
 import { UsedNonce } from './used-nonce.entity';
+import { currentCall } from '../common/call-context';
+import { checkClientCertificateBinding } from './client-certificate-binding';
 
 export const ENVELOPE_MAX_SKEW_MS = 5 * 60_000;
 
@@ -52,7 +54,7 @@ export class EnvelopeAuthenticator {
       throw new SyndicateError(
         'UNAUTHENTICATED',
         'UNKNOWN_PARTICIPANT',
-        `participant ${JSON.stringify(envelope.participantId)} is not enrolled; enroll the agent with an invitation token`,
+        `participant ${JSON.stringify(envelope.participantId.slice(0, 64))} is not enrolled; enroll the agent with an invitation token`,
       );
     }
     if (participant.status !== 'active') {
@@ -76,6 +78,7 @@ export class EnvelopeAuthenticator {
         `participant ${participant.id} is not a member of federation ${expected.federationId}`,
       );
     }
+    await this.enforceCertificate(participant, envelope.roundId || null);
     const now = this.clock.now();
     const verdict = checkEnvelope(envelope, {
       publicKey: Buffer.from(participant.signingPublicKey, 'hex'),
@@ -120,5 +123,16 @@ export class EnvelopeAuthenticator {
     participant.lastSeenAt = now;
     await this.repo.update({ id: participant.id }, { lastSeenAt: now });
     return participant;
+  }
+
+  /** Under mutual TLS, only the certificate a participant enrolled with may speak for it. */
+  private async enforceCertificate(p: Participant, subject: string | null): Promise<void> {
+    const presented = currentCall()?.clientCertSha256;
+    const v = checkClientCertificateBinding(p, presented, presented !== undefined);
+    if (v.ok && v.bind) await this.repo.update({ id: p.id }, { clientCertSha256: v.bind });
+    if (v.ok) return;
+    const where = { actor: p.id, federationId: p.federationId, subject };
+    await this.audit.record({ ...where, action: 'message.rejected', detail: { reason: v.reason, presented } });
+    throw new SyndicateError('PERMISSION_DENIED', v.reason, v.message);
   }
 }

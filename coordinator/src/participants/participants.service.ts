@@ -10,7 +10,10 @@ import { SyndicateError } from '../common/syndicate-error';
 import { LOGGER } from '../common/tokens';
 import { FederationsService } from '../federations/federations.service';
 import { AuditService } from '../audit/audit.service';
+import { currentCall } from '../common/call-context';
+import { checkClientCertificateBinding } from './client-certificate-binding';
 import { EnrollmentToken } from './enrollment-token.entity';
+import { enrollmentTokenRefusal, tokenUsed } from './enrollment-token-check';
 import { Participant } from './participant.entity';
 import { UsedNonce } from './used-nonce.entity';
 
@@ -67,23 +70,26 @@ export class ParticipantsService {
     }
     const token = `syn_enr_${randomBytes(24).toString('base64url')}`;
     const expiresAt = this.clock.now() + ttlSeconds * 1000;
-    await this.tokens.save(
-      this.tokens.create({
-        tokenSha256: sha256Hex(token),
+    await this.db.transaction(async (em) => {
+      const tokens = em.getRepository(EnrollmentToken);
+      await tokens.save(
+        tokens.create({
+          tokenSha256: sha256Hex(token),
+          federationId,
+          displayName,
+          expiresAt,
+          usedAt: null,
+          participantId: null,
+        }),
+      );
+      // The token's hash prefix lets an auditor tie this invitation to the enrollment that used it.
+      await this.audit.recordIn(em, {
+        actor,
+        action: 'participant.invited',
         federationId,
-        displayName,
-        expiresAt,
-        usedAt: null,
-        participantId: null,
-      }),
-    );
-    // The token's hash prefix lets an auditor tie this invitation to the enrollment that used it.
-    await this.audit.record({
-      actor,
-      action: 'participant.invited',
-      federationId,
-      subject: displayName.slice(0, 64),
-      detail: { displayName, expiresAt, tokenSha256Prefix: sha256Hex(token).slice(0, 12) },
+        subject: displayName.slice(0, 64),
+        detail: { displayName, expiresAt, tokenSha256Prefix: sha256Hex(token).slice(0, 12) },
+      });
     });
     return { federationId, displayName, token, expiresAt };
   }
@@ -127,18 +133,6 @@ export class ParticipantsService {
       { federationId: participant.federationId, participantId: participant.id, name: participant.displayName },
       'participant enrolled',
     );
-    await this.audit.record({
-      actor: participant.id,
-      action: 'participant.enrolled',
-      federationId: participant.federationId,
-      subject: participant.id,
-      detail: {
-        displayName: participant.displayName,
-        signingPublicKey: participant.signingPublicKey,
-        boxPublicKey: participant.boxPublicKey,
-        tokenSha256Prefix: sha256Hex(input.token).slice(0, 12),
-      },
-    });
     return participant;
   }
 
@@ -164,27 +158,8 @@ export class ParticipantsService {
     return this.db.transaction(async (em) => {
       const tokens = em.getRepository(EnrollmentToken);
       const row = await tokens.findOne({ where: { tokenSha256: sha256Hex(input.token) } });
-      if (!row || row.federationId !== input.federationId) {
-        throw new SyndicateError(
-          'UNAUTHENTICATED',
-          'UNKNOWN_ENROLLMENT_TOKEN',
-          'enrollment token is not valid for this federation; ask the consortium admin for a new invitation',
-        );
-      }
-      if (row.usedAt !== null) {
-        throw new SyndicateError(
-          'PERMISSION_DENIED',
-          'ENROLLMENT_TOKEN_USED',
-          'enrollment token was already used; each token enrolls one agent once',
-        );
-      }
-      if (row.expiresAt <= this.clock.now()) {
-        throw new SyndicateError(
-          'PERMISSION_DENIED',
-          'ENROLLMENT_TOKEN_EXPIRED',
-          `enrollment token expired at ${new Date(row.expiresAt).toISOString()}; ask for a new invitation`,
-        );
-      }
+      const refused = enrollmentTokenRefusal(row, input.federationId, this.clock.now());
+      if (refused || !row) throw refused;
       const p = em.getRepository(Participant).create({
         id: newId('prt'),
         federationId: input.federationId,
@@ -195,6 +170,7 @@ export class ParticipantsService {
         status: 'active',
         enrolledAt: this.clock.now(),
         lastSeenAt: null,
+        clientCertSha256: currentCall()?.clientCertSha256 ?? null,
       });
       await em.getRepository(Participant).save(p);
       // Compare-and-set: of two agents racing with one token, exactly one gets it.
@@ -202,12 +178,19 @@ export class ParticipantsService {
         { tokenSha256: row.tokenSha256, usedAt: IsNull() },
         { usedAt: this.clock.now(), participantId: p.id },
       );
-      if (!claimed.affected)
-        throw new SyndicateError(
-          'PERMISSION_DENIED',
-          'ENROLLMENT_TOKEN_USED',
-          'enrollment token was already used; each token enrolls one agent once',
-        );
+      if (!claimed.affected) throw tokenUsed();
+      await this.audit.recordIn(em, {
+        actor: p.id,
+        action: 'participant.enrolled',
+        federationId: p.federationId,
+        subject: p.id,
+        detail: {
+          displayName: p.displayName,
+          signingPublicKey: p.signingPublicKey,
+          boxPublicKey: p.boxPublicKey,
+          tokenSha256Prefix: sha256Hex(input.token).slice(0, 12),
+        },
+      });
       return p;
     });
   }
@@ -240,16 +223,18 @@ export class ParticipantsService {
         `participant ${id} is not in federation ${federationId}`,
       );
     if (p.status !== 'revoked') {
-      await this.repo.update({ id }, { status: 'revoked' });
+      await this.db.transaction(async (em) => {
+        await em.getRepository(Participant).update({ id }, { status: 'revoked' });
+        await this.audit.recordIn(em, {
+          actor,
+          action: 'participant.revoked',
+          federationId,
+          subject: id,
+          detail: { displayName: p.displayName },
+        });
+      });
       p.status = 'revoked';
       this.log.warn({ federationId, participantId: id }, 'participant revoked');
-      await this.audit.record({
-        actor,
-        action: 'participant.revoked',
-        federationId,
-        subject: id,
-        detail: { displayName: p.displayName },
-      });
     }
     return p;
   }

@@ -40,8 +40,11 @@ import {
   refusalDigest,
   type Endorsement,
   type MemberCard,
+  parseTrainingPlan,
+  type TrainingPlan,
 } from '@syndicate/protocol';
 import type { AgentIdentity } from '../crypto/identity-store';
+import { aggregateDownloadBound, modelDownloadBound } from './download-bounds';
 
 export class CoordinatorCallError extends Error {
   constructor(
@@ -56,7 +59,7 @@ export class CoordinatorCallError extends Error {
   }
 }
 
-function callError(rpc: string, err: grpc.ServiceError): CoordinatorCallError {
+export function callError(rpc: string, err: grpc.ServiceError): CoordinatorCallError {
   const reason = String(err.metadata?.get(REASON_METADATA_KEY)?.[0] ?? '');
   return new CoordinatorCallError(rpc, err.code, reason, err.details || err.message);
 }
@@ -104,9 +107,15 @@ export async function enroll(
 /** Every call signed with the bank's Ed25519 key, over a long-lived outbound channel. */
 export class CoordinatorClient {
   private readonly client: ParticipantServiceClient;
+  private planCache?: TrainingPlan;
 
   constructor(private readonly identity: AgentIdentity) {
     this.client = createChannelClient(identity.coordinator, identity.transport);
+  }
+
+  /** The plan this member enrolled under: it, not the coordinator's headers, bounds what a download may hold. */
+  private get plan(): TrainingPlan {
+    return (this.planCache ??= parseTrainingPlan(JSON.parse(this.identity.planJson)));
   }
 
   private envelope(phase: Phase__Output, payloadSha256: Uint8Array, roundId = '', keyEpoch = this.identity.keyEpoch) {
@@ -131,6 +140,8 @@ export class CoordinatorClient {
   private async readChunked<H extends { payload?: PayloadDescriptor__Output | null }>(
     rpc: string,
     stream: grpc.ClientReadableStream<unknown>,
+    /** Refused before allocation when the header announces more: a lying coordinator cannot make us allocate 2 GiB. */
+    maxTotalBytes: number,
     onProgress?: (bytes: number, total: number) => void,
   ): Promise<{ header: H; data: Buffer }> {
     let assembler: ChunkAssembler | undefined;
@@ -143,8 +154,9 @@ export class CoordinatorClient {
         part?: string;
       }>) {
         if (msg.part === 'header' && msg.header?.payload) {
+          if (header) throw new Error(`${rpc} sent a second header`);
           header = msg.header;
-          assembler = new ChunkAssembler(msg.header.payload, {});
+          assembler = new ChunkAssembler(msg.header.payload, { maxTotalBytes });
         } else if (msg.part === 'chunk' && msg.chunk) {
           if (!assembler) throw new Error(`${rpc} sent a chunk before its header`);
           assembler.push(msg.chunk);
@@ -153,6 +165,7 @@ export class CoordinatorClient {
         }
       }
     } catch (err) {
+      stream.cancel();
       throw (err as grpc.ServiceError).code !== undefined ? callError(rpc, err as grpc.ServiceError) : err;
     }
     if (!assembler || !header) throw new Error(`${rpc}: coordinator sent no payload`);
@@ -190,7 +203,12 @@ export class CoordinatorClient {
       envelope: this.envelope('PHASE_DOWNLOAD', downloadDigest(modelVersionId)),
       modelVersionId,
     });
-    const { header, data } = await this.readChunked<ModelHeader__Output>('DownloadModel', stream, onProgress);
+    const { header, data } = await this.readChunked<ModelHeader__Output>(
+      'DownloadModel',
+      stream,
+      modelDownloadBound(this.plan),
+      onProgress,
+    );
     return {
       data,
       roundNumber: header.roundNumber,
@@ -209,7 +227,11 @@ export class CoordinatorClient {
       roundId,
       kind: k,
     });
-    const { header, data } = await this.readChunked<AggregateHeader__Output>('DownloadAggregate', stream);
+    const { header, data } = await this.readChunked<AggregateHeader__Output>(
+      'DownloadAggregate',
+      stream,
+      aggregateDownloadBound(this.plan, kind),
+    );
     return {
       data,
       contributors: header.contributors,

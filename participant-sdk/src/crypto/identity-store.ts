@@ -1,8 +1,9 @@
 import * as fs from 'fs';
+import { writePrivateFile } from '../common/private-file';
 import * as path from 'path';
 import { generateBoxKeyPair, generateSigningKeyPair } from '@syndicate/protocol';
 import { z } from 'zod';
-import { agentTransportSchema, type AgentTransport } from '../agent/transport';
+import { agentTransportSchema, rememberedTransport, type AgentTransport } from '../agent/transport';
 
 /** Everything that makes this agent *this* bank. Secret halves never leave the machine. */
 export interface AgentIdentity {
@@ -61,7 +62,8 @@ export function saveIdentity(stateDir: string, id: AgentIdentity): void {
     {
       version: 1,
       coordinator: id.coordinator,
-      transport: id.transport,
+      // Plaintext is never remembered: each run must ask for it with --insecure.
+      transport: rememberedTransport(id.transport),
       federationId: id.federationId,
       participantId: id.participantId,
       keyEpoch: id.keyEpoch,
@@ -74,9 +76,7 @@ export function saveIdentity(stateDir: string, id: AgentIdentity): void {
     null,
     2,
   );
-  const tmp = `${identityPath(stateDir)}.tmp`;
-  fs.writeFileSync(tmp, body, { mode: 0o600 });
-  fs.renameSync(tmp, identityPath(stateDir));
+  writePrivateFile(identityPath(stateDir), body);
 }
 
 const ownGroups = (): number[] =>
@@ -109,7 +109,7 @@ export function loadIdentity(stateDir: string): AgentIdentity | null {
   const raw = (s: string) => new Uint8Array(Buffer.from(s, 'base64'));
   return {
     coordinator: d.coordinator,
-    transport: d.transport,
+    transport: rememberedTransport(d.transport),
     federationId: d.federationId,
     participantId: d.participantId,
     keyEpoch: d.keyEpoch,
