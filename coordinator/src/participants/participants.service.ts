@@ -11,7 +11,6 @@ import { LOGGER } from '../common/tokens';
 import { FederationsService } from '../federations/federations.service';
 import { AuditService } from '../audit/audit.service';
 import { currentCall } from '../common/call-context';
-import { checkClientCertificateBinding } from './client-certificate-binding';
 import { EnrollmentToken } from './enrollment-token.entity';
 import { enrollmentTokenRefusal, tokenUsed } from './enrollment-token-check';
 import { Participant } from './participant.entity';
