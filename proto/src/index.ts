@@ -17,3 +17,4 @@ export * from './plan/layers-topology';
 export * from './plan/scorecard';
 export * from './evaluation';
 export * from './preprocessing';
+export * from './features';
