@@ -13,6 +13,7 @@ import { checkHealth } from '../agent/health-file';
 import { loadIdentity } from '../crypto/identity-store';
 import { registerBenefitCommands } from '../benefit/benefit-commands';
 import { registerSchemaCommand } from './schema-command';
+import { registerServingCommands } from '../serving/serving-commands';
 import { parseTrainingPlanJson } from '@syndicate/protocol';
 
 const program = new Command('syndicate-agent')
@@ -159,6 +160,8 @@ withTransport(model.command('pull'))
 registerSchemaCommand(program);
 
 registerBenefitCommands(program, { withTransport, transportOf });
+
+registerServingCommands(program, { withTransport, transportOf });
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof AgentConfigError) {
