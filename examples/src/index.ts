@@ -1,2 +1,6 @@
 export * from './synthetic-consortium';
 export { writeConsortium, type WrittenBank } from './generate-data';
+export * from './fraud/fraud-consortium';
+export { writeFraudConsortium, type WrittenFraudBank } from './fraud/write-fraud-data';
+export { FRAUD_PATTERNS, RING_MERCHANTS, type FraudPattern } from './fraud/fraud-patterns';
+export type { RawTx } from './fraud/card-behaviour-profile';

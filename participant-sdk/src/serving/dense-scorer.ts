@@ -64,13 +64,64 @@ export class DenseScorer {
       inputs = l.units;
     }
     this.buffers = this.layers.map((l) => new Float64Array(l.units));
+    this.firstFull = new Float64Array(this.layers[0].units);
   }
 
   /** Log-odds of one encoded row (the output unit before its sigmoid). */
   logit(x: ArrayLike<number>): number {
-    let input: ArrayLike<number> = x;
+    this.firstLayer(x, this.buffers[0]);
+    return this.rest(this.buffers[0]);
+  }
+
+  score(x: ArrayLike<number>): number {
+    return sigmoid(this.logit(x));
+  }
+
+  /**
+   * Log-odds of `x` with the columns of each range set to 0, one per range:
+   * the first layer is computed once and each range's columns subtracted, so
+   * explaining a score costs about one forward pass, not one per feature.
+   */
+  occludedLogits(x: ArrayLike<number>, ranges: readonly (readonly [number, number])[]): Float64Array {
+    const full = this.firstFull;
+    this.firstLayer(x, full);
+    const { units, kernel } = this.layers[0];
+    const h = this.buffers[0];
+    const out = new Float64Array(ranges.length);
+    ranges.forEach(([from, to], r) => {
+      h.set(full);
+      for (let k = from; k < to; k++) {
+        const v = x[k];
+        if (v === 0) continue;
+        const row = k * units;
+        for (let u = 0; u < units; u++) h[u] -= v * kernel[row + u];
+      }
+      out[r] = this.rest(h);
+    });
+    return out;
+  }
+
+  private readonly firstFull: Float64Array;
+
+  /** Pre-activations of the first layer into `out`. */
+  private firstLayer(x: ArrayLike<number>, out: Float64Array): void {
+    const { inputs, units, kernel, bias } = this.layers[0];
+    for (let u = 0; u < units; u++) out[u] = bias ? bias[u] : 0;
+    for (let k = 0; k < inputs; k++) {
+      const v = x[k];
+      if (v === 0) continue;
+      const row = k * units;
+      for (let u = 0; u < units; u++) out[u] += v * kernel[row + u];
+    }
+  }
+
+  /** From the first layer's pre-activations (overwritten) to the output's log-odds. */
+  private rest(h: Float64Array): number {
     const last = this.layers.length - 1;
-    for (let li = 0; li <= last; li++) {
+    let input: Float64Array = h;
+    if (last === 0) return h[0];
+    for (let u = 0; u < this.layers[0].units; u++) h[u] = this.layers[0].activation(h[u]);
+    for (let li = 1; li <= last; li++) {
       const { inputs, units, kernel, bias, activation } = this.layers[li];
       const out = this.buffers[li];
       for (let u = 0; u < units; u++) out[u] = bias ? bias[u] : 0;
@@ -84,9 +135,5 @@ export class DenseScorer {
       input = out;
     }
     return input[0];
-  }
-
-  score(x: ArrayLike<number>): number {
-    return sigmoid(this.logit(x));
   }
 }

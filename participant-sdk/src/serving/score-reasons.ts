@@ -20,15 +20,27 @@ export function scoreReasons(
   logit: number,
   top = 3,
 ): ScoreReason[] {
-  const probe = Float32Array.from(x);
-  const reasons: ScoreReason[] = [];
-  let at = 0;
-  for (const f of schema.features) {
-    const w = featureWidth(f);
-    probe.fill(0, at, at + w);
-    reasons.push({ feature: f.name, impact: logit - scorer.logit(probe) });
-    probe.set(x.subarray(at, at + w), at);
-    at += w;
+  const ranges = featureRanges(schema);
+  const occluded = scorer.occludedLogits(x, ranges);
+  return schema.features
+    .map((f, i) => ({ feature: f.name, impact: logit - occluded[i] }))
+    .sort((a, b) => b.impact - a.impact)
+    .slice(0, top);
+}
+
+const rangesOf = new WeakMap<DataSchema, [number, number][]>();
+
+/** Each feature's encoded columns [from, to). */
+function featureRanges(schema: DataSchema): [number, number][] {
+  let r = rangesOf.get(schema);
+  if (!r) {
+    let at = 0;
+    r = schema.features.map((f) => {
+      const w = featureWidth(f);
+      at += w;
+      return [at - w, at];
+    });
+    rangesOf.set(schema, r);
   }
-  return reasons.sort((a, b) => b.impact - a.impact).slice(0, top);
+  return r;
 }

@@ -30,14 +30,13 @@ export function scoringServer(o: {
   });
   // Unparseable JSON, a wrong content type, an oversized body: a 400 that says so, never a crash.
   app.setErrorHandler((err: Error & { statusCode?: number }, _req, reply) => {
-    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    // Every client error is a 400 (an oversized body included): one status for "fix the request".
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? 400 : 500;
     if (status === 400) o.metrics.rejected.inc({ field: '(body)' });
-    void reply
-      .code(status)
-      .send({
-        error: status === 500 ? 'internal error' : 'bad request',
-        problems: [{ field: '(body)', message: err.message }],
-      });
+    void reply.code(status).send({
+      error: status === 500 ? 'internal error' : 'bad request',
+      problems: [{ field: '(body)', message: err.message }],
+    });
   });
 
   app.post('/v1/score', (req, reply) => {
