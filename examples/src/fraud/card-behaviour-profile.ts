@@ -96,7 +96,7 @@ export function legitimate(r: Rand, c: Cardholder, day0: number): RawTx {
   const favourite = r() < 0.8;
   const merchant = favourite ? c.favourites[Math.floor(r() * c.favourites.length)] : undefined;
   const mcc = merchant ? (merchant.split('-')[1] as Mcc) : pickWeighted(r, c.mccWeights);
-  const travelling = r() < 0.03;
+  const travelling = r() < 0.05;
   const region = travelling ? REGIONS[Math.floor(r() * REGIONS.length)] : c.home;
   const hour = Math.min(23.99, Math.max(0, c.hourCentre + 3.5 * normal(r)));
   return {
@@ -109,4 +109,22 @@ export function legitimate(r: Rand, c: Cardholder, day0: number): RawTx {
     channel: ONLINE_MCCS.has(mcc) ? 'online' : 'pos',
     is_fraud: 0,
   };
+}
+
+/** A few small online purchases within minutes, at any hour: legitimate, and close to card testing. */
+export function legitimateBurst(r: Rand, c: Cardholder, day0: number): RawTx[] {
+  let ts = day0 + Math.floor(r() * 86_400);
+  return Array.from({ length: 2 + Math.floor(r() * 4) }, () => {
+    ts += 30 + Math.floor(r() * 600);
+    return {
+      card_id: c.id,
+      ts,
+      amount: Math.round((0.99 + r() * 15) * 100) / 100,
+      merchant_id: merchantId(c.home, 'digital', Math.floor(r() * 40)),
+      mcc: 'digital' as const,
+      region: c.home,
+      channel: 'online' as const,
+      is_fraud: 0 as const,
+    };
+  });
 }

@@ -1,5 +1,5 @@
 import { seededRandom } from '@syndicate/protocol';
-import { cardholder, legitimate, type RawTx, type Region } from './card-behaviour-profile';
+import { cardholder, legitimate, legitimateBurst, type RawTx, type Region } from './card-behaviour-profile';
 import { fraudEvent, FRAUD_PATTERNS, type FraudPattern } from './fraud-patterns';
 import { pickWeighted, poisson } from './random';
 
@@ -95,6 +95,8 @@ export function generateFraudConsortium(
       for (let d = 0; d < days; d++) {
         const n = poisson(r, c.txPerDay);
         for (let k = 0; k < n; k++) tx.push(legitimate(r, c, FRAUD_EPOCH + d * DAY));
+        // Legitimate bursts (an app store, a game): what card testing must be told apart from.
+        if (r() < 0.01) tx.push(...legitimateBurst(r, c, FRAUD_EPOCH + d * DAY));
       }
     const events = Math.max(3, poisson(r, (tx.length * p.fraudEventsPerMille) / 1000));
     const patterns = Object.fromEntries(FRAUD_PATTERNS.map((f) => [f, 0])) as Record<FraudPattern, number>;

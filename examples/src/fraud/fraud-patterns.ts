@@ -35,9 +35,9 @@ export function fraudEvent(r: Rand, pattern: FraudPattern, c: Cardholder, t0: nu
     let ts = t0;
     return Array.from({ length: n }, () => {
       ts += 20 + Math.floor(r() * 240);
-      return fraud(c, ts, 0.5 + r() * 2.5, {
-        merchant_id: `web-digital-${Math.floor(r() * 5000)}`,
-        mcc: 'digital',
+      return fraud(c, ts, 0.5 + r() * 9.5, {
+        merchant_id: `${c.home}-digital-${Math.floor(r() * 40)}`,
+        mcc: r() < 0.7 ? 'digital' : 'online',
         region: c.home,
         channel: 'online',
       });
@@ -49,11 +49,12 @@ export function fraudEvent(r: Rand, pattern: FraudPattern, c: Cardholder, t0: nu
     let ts = t0;
     return Array.from({ length: n }, () => {
       ts += 300 + Math.floor(r() * 3000);
-      const mcc = r() < 0.6 ? 'electronics' : 'travel';
-      return fraud(c, ts, c.level * (8 + 20 * r()), {
-        merchant_id: `${away}-${mcc}-${Math.floor(r() * 40)}`,
+      const mcc = r() < 0.5 ? 'electronics' : r() < 0.5 ? 'travel' : 'retail';
+      const region = r() < 0.6 ? away : c.home;
+      return fraud(c, ts, c.level * (2 + 8 * r()), {
+        merchant_id: `${region}-${mcc}-${Math.floor(r() * 40)}`,
         mcc,
-        region: away,
+        region,
         channel: r() < 0.5 ? 'online' : 'pos',
       });
     });
@@ -62,7 +63,7 @@ export function fraudEvent(r: Rand, pattern: FraudPattern, c: Cardholder, t0: nu
   let ts = t0;
   return Array.from({ length: n }, () => {
     ts += 600 + Math.floor(r() * 7200);
-    return fraud(c, ts, 120 + logNormal(r, 5, 0.4), {
+    return fraud(c, ts, 40 + logNormal(r, 4.2, 0.5), {
       merchant_id: RING_MERCHANTS[Math.floor(r() * RING_MERCHANTS.length)],
       mcc: 'gift_cards',
       region: 'central',

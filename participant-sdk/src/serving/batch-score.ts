@@ -16,11 +16,12 @@ export async function scoreFile(o: {
   out: string;
   threshold: number;
   maxCards?: number;
-}): Promise<{ rows: number; seconds: number }> {
+}): Promise<{ rows: number; seconds: number; cpuSeconds: number }> {
   const store = new BoundedCardStore(o.maxCards);
   const problems = new ProblemList();
   const out = fs.createWriteStream(o.out);
   const t0 = process.hrtime.bigint();
+  const cpu0 = process.cpuUsage();
   let header: Map<string, number> | undefined;
   let idColumn = -1;
   let rows = 0;
@@ -59,7 +60,9 @@ export async function scoreFile(o: {
   await flush();
   await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const used = process.cpuUsage(cpu0);
+  const cpuSeconds = (used.user + used.system) / 1e6;
   if (problems.count)
     throw new DataValidationError(o.data, [...problems.error(o.data).problems], problems.error(o.data).moreProblems);
-  return { rows, seconds };
+  return { rows, seconds, cpuSeconds };
 }

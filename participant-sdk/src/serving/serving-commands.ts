@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import pino from 'pino';
 import type { AgentTransport } from '../agent/transport';
 import { scoreFile } from './batch-score';
 import { loadFromSource, type ModelSource } from './model-source';
@@ -70,6 +71,7 @@ export function registerServingCommands(program: Command, t: TransportHelpers): 
     .option('--threshold <score>', "the bank's alert threshold: decision is alert when score >= it", threshold, 0.5)
     .option('--host <host>', 'listen address (keep it on the payment network)', '127.0.0.1')
     .option('--port <port>', 'listen port', positiveInt('--port'), 8088)
+    .option('--log-level <level>', 'fatal|error|warn|info|debug|silent', 'info')
     .option(
       '--max-cards <n>',
       'card histories kept in memory, least recently used evicted (about 1 KiB each)',
@@ -86,6 +88,7 @@ export function registerServingCommands(program: Command, t: TransportHelpers): 
           host: string;
           port: number;
           maxCards: number;
+          logLevel: string;
         },
       ) => {
         const running = await startServe({
@@ -97,6 +100,7 @@ export function registerServingCommands(program: Command, t: TransportHelpers): 
           port: o.port,
           maxCards: o.maxCards,
           pollSeconds: o.pollSeconds,
+          logger: pino({ level: o.logLevel, base: { service: 'syndicate-serve' } }, pino.destination(2)),
         });
         process.stdout.write(`scoring at ${running.url}/v1/score (${running.service.models.champion})\n`);
         const stop = () => void running.close().then(() => process.exit(0));
@@ -122,7 +126,7 @@ export function registerServingCommands(program: Command, t: TransportHelpers): 
       const model = await loadFromSource(championSource(o, t));
       const r = await scoreFile({ model, data: o.data, out: o.out, threshold: o.threshold });
       process.stdout.write(
-        `${r.rows} transactions scored in ${r.seconds.toFixed(2)} s (${Math.round(r.rows / r.seconds)} tx/s) with ${model.version} -> ${o.out}\n`,
+        `${r.rows} transactions scored in ${r.seconds.toFixed(2)} s (${Math.round(r.rows / r.seconds)} tx/s; ${Math.round(r.rows / r.cpuSeconds)} tx per CPU-second) with ${model.version} -> ${o.out}\n`,
       );
     });
 }
