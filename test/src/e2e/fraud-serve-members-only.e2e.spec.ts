@@ -95,6 +95,6 @@ describe(`serve loads a members-only champion only where it can be decrypted (${
         port: 0,
         logger,
       }),
-    ).rejects.toThrow();
+    ).rejects.toThrow(/holds no share of key epoch/);
   });
 });
