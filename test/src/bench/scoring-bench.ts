@@ -50,6 +50,7 @@ async function main(): Promise<void> {
   const o = new Command('syndicate-scoring-bench')
     .option('--model <model.json>', 'model to serve (default: the fraud plan with its seeded initial weights)')
     .option('--seconds <n>', 'seconds per load run', '15')
+    .option('--scale <x>', "size of the generated consortium (1: the demo's)", '1')
     .option(
       '--demo-results <file>',
       'fraud demo figures to copy (recall alone vs consortium)',
@@ -57,12 +58,12 @@ async function main(): Promise<void> {
     )
     .option('--out <file>', 'JSON output', path.join(REPO_ROOT, 'bench', 'results', 'scoring.json'))
     .parse(process.argv)
-    .opts<{ model?: string; seconds: string; demoResults: string; out: string }>();
+    .opts<{ model?: string; seconds: string; scale: string; demoResults: string; out: string }>();
   const seconds = Number(o.seconds);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'syndicate-scoring-bench-'));
   const load1 = os.loadavg()[0];
   log(`scoring bench in ${work}; load average ${load1.toFixed(1)} on ${os.cpus().length} cores`);
-  const banks = await writeFraudConsortium(path.join(work, 'data'), { seed: 2026 });
+  const banks = await writeFraudConsortium(path.join(work, 'data'), { seed: 2026, scale: Number(o.scale) });
   const largest = [...banks].sort((a, b) => b.rows - a.rows)[0];
   const plan = readPlanFile(path.join(REPO_ROOT, 'examples', 'fraud', 'plan.json'));
   let modelFile = o.model;
