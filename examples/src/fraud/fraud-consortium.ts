@@ -15,7 +15,7 @@ export interface FraudBankProfile {
 }
 
 /**
- * Four banks of very different sizes. Fraud rates end between 0.1% and 0.5% of
+ * Four banks of very different sizes (4 000 down to 900 cards). Fraud rates end between 0.1% and 0.5% of
  * transactions. The ring works mostly through the large banks' cards: the
  * small bank sees a handful of its cases, too few to learn alone.
  */
@@ -38,7 +38,7 @@ export const FRAUD_BANKS: FraudBankProfile[] = [
   },
   {
     name: 'cascade',
-    cards: 1000,
+    cards: 1500,
     spendLevel: 32,
     regionMix: { north: 0.05, south: 0.3, east: 0.05, west: 0.5, central: 0.1 },
     fraudEventsPerMille: 0.8,
@@ -46,11 +46,11 @@ export const FRAUD_BANKS: FraudBankProfile[] = [
   },
   {
     name: 'delta',
-    cards: 800,
+    cards: 900,
     spendLevel: 28,
     regionMix: { north: 0.05, south: 0.5, east: 0.05, west: 0.1, central: 0.3 },
-    fraudEventsPerMille: 1.0,
-    patternMix: { card_testing: 0.45, account_takeover: 0.3, fraud_ring: 0.25 },
+    fraudEventsPerMille: 1.4,
+    patternMix: { card_testing: 0.35, account_takeover: 0.35, fraud_ring: 0.3 },
   },
 ];
 
