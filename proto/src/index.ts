@@ -18,3 +18,4 @@ export * from './plan/scorecard';
 export * from './evaluation';
 export * from './preprocessing';
 export * from './features';
+export * from './grpc/load-scoring-protocol';

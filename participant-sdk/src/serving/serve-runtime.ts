@@ -2,6 +2,7 @@ import pino from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { BoundedCardStore, DEFAULT_MAX_CARDS } from '@syndicate/protocol';
 import { loadFromSource, type ModelSource } from './model-source';
+import { startScoringGrpc } from './scoring-grpc';
 import { scoringServer } from './scoring-server';
 import { ScoringService, type ShadowEntry } from './scoring-service';
 import { ServeMetrics } from './serve-metrics';
@@ -12,6 +13,8 @@ export interface ServeOptions {
   threshold: number;
   host?: string;
   port?: number;
+  /** Also serve syndicate.v1.ScoringService/Score on this port (0: any free one); off when absent. */
+  grpcPort?: number;
   maxCards?: number;
   /** Where shadow scores go, one JSON line per transaction (pino); stdout when "-". */
   shadowLog?: string;
@@ -23,6 +26,8 @@ export interface ServeOptions {
 export interface RunningServe {
   app: FastifyInstance;
   url: string;
+  /** host:port of the gRPC scoring service, when started. */
+  grpcAddress?: string;
   service: ScoringService;
   reload(): Promise<{ champion: string; challenger?: string }>;
   close(): Promise<void>;
@@ -73,7 +78,11 @@ export async function startServe(o: ServeOptions): Promise<RunningServe> {
     })());
   const app = scoringServer({ service, metrics, reload });
   const url = await app.listen({ host: o.host ?? '127.0.0.1', port: o.port ?? 8088 });
-  log.info({ url, ...service.models, threshold: o.threshold }, 'scoring');
+  const grpcServer =
+    o.grpcPort === undefined
+      ? undefined
+      : await startScoringGrpc({ service, metrics, host: o.host ?? '127.0.0.1', port: o.grpcPort });
+  log.info({ url, grpc: grpcServer?.address, ...service.models, threshold: o.threshold }, 'scoring');
   const onHup = () =>
     void reload().catch((err: unknown) => log.error({ err }, 'reload failed; the previous models keep serving'));
   process.on('SIGHUP', onHup);
@@ -82,12 +91,13 @@ export async function startServe(o: ServeOptions): Promise<RunningServe> {
   return {
     app,
     url,
+    grpcAddress: grpcServer?.address,
     service,
     reload,
     async close() {
       process.off('SIGHUP', onHup);
       if (poll) clearInterval(poll);
-      await app.close();
+      await Promise.all([app.close(), grpcServer?.close()]);
       shadowLog?.flush();
     },
   };

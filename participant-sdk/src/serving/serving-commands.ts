@@ -71,6 +71,11 @@ export function registerServingCommands(program: Command, t: TransportHelpers): 
     .option('--threshold <score>', "the bank's alert threshold: decision is alert when score >= it", threshold, 0.5)
     .option('--host <host>', 'listen address (keep it on the payment network)', '127.0.0.1')
     .option('--port <port>', 'listen port', positiveInt('--port'), 8088)
+    .option(
+      '--grpc-port <port>',
+      'also serve syndicate.v1.ScoringService/Score over gRPC on this port',
+      positiveInt('--grpc-port'),
+    )
     .option('--log-level <level>', 'fatal|error|warn|info|debug|silent', 'info')
     .option(
       '--max-cards <n>',
@@ -89,6 +94,7 @@ export function registerServingCommands(program: Command, t: TransportHelpers): 
           port: number;
           maxCards: number;
           logLevel: string;
+          grpcPort?: number;
         },
       ) => {
         const running = await startServe({
@@ -100,9 +106,12 @@ export function registerServingCommands(program: Command, t: TransportHelpers): 
           port: o.port,
           maxCards: o.maxCards,
           pollSeconds: o.pollSeconds,
+          grpcPort: o.grpcPort,
           logger: pino({ level: o.logLevel, base: { service: 'syndicate-serve' } }, pino.destination(2)),
         });
-        process.stdout.write(`scoring at ${running.url}/v1/score (${running.service.models.champion})\n`);
+        process.stdout.write(
+          `scoring at ${running.url}/v1/score${running.grpcAddress ? ` and gRPC ${running.grpcAddress}` : ''} (${running.service.models.champion})\n`,
+        );
         const stop = () => void running.close().then(() => process.exit(0));
         process.once('SIGTERM', stop);
         process.once('SIGINT', stop);

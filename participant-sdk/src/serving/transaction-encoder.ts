@@ -38,21 +38,29 @@ export function transactionEncoder(
   const { encode } = rowEncoder(schema);
   const inputDim = inputDimension(schema);
   const fromRequest = schema.features.map((f) => f.name).filter((n) => !DERIVED.has(n));
-  return (get, history) => {
-    const parsed = parseTransaction(get);
-    if (!parsed.ok) return { ok: false, problems: parsed.problems.map(fieldProblem) };
-    const values = behaviouralFeatures(parsed.tx, history(parsed.tx.cardId));
-    const record: Record<string, string> = { [schema.target.name]: '0' };
+  const x = () => new Float32Array(inputDim);
+  /** The schema's own fields from the request, behavioural ones filled in (or 0 when the raw fields are bad). */
+  const record = (get: (field: string) => unknown, values?: number[]) => {
+    const r: Record<string, string> = { [schema.target.name]: '0' };
     BEHAVIOUR_FEATURES.forEach((name, i) => {
-      record[name] = String(values[i]);
+      r[name] = values ? String(values[i]) : '0';
     });
     for (const name of fromRequest) {
       const v = get(name);
-      if (typeof v === 'string') record[name] = v;
-      else if (typeof v === 'number' || typeof v === 'boolean') record[name] = String(v);
+      if (typeof v === 'string') r[name] = v;
+      else if (typeof v === 'number' || typeof v === 'boolean') r[name] = String(v);
     }
-    const x = new Float32Array(inputDim);
-    const r = encode(record, x, 0);
-    return r.ok ? { ok: true, tx: parsed.tx, x } : { ok: false, problems: r.problems.map(fieldProblem) };
+    return r;
+  };
+  return (get, history) => {
+    const parsed = parseTransaction(get);
+    if (!parsed.ok) {
+      // Name every bad field at once: the schema's own fields are checked too.
+      const more = encode(record(get), x(), 0);
+      return { ok: false, problems: [...parsed.problems, ...(more.ok ? [] : more.problems)].map(fieldProblem) };
+    }
+    const out = x();
+    const r = encode(record(get, behaviouralFeatures(parsed.tx, history(parsed.tx.cardId))), out, 0);
+    return r.ok ? { ok: true, tx: parsed.tx, x: out } : { ok: false, problems: r.problems.map(fieldProblem) };
   };
 }

@@ -1,9 +1,10 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as grpc from '@grpc/grpc-js';
 import autocannon from 'autocannon';
 import pino from 'pino';
-import { advanceCardState, BoundedCardStore, initialWeights } from '@syndicate/protocol';
+import { advanceCardState, BoundedCardStore, initialWeights, loadScoringService } from '@syndicate/protocol';
 import { loadCsvDataset, loadScoringModel, predict, startServe, type RunningServe } from '@syndicate/participant';
 import { fraudPlan, smallFraudBank, writeModelFile } from '../support/fraud-fixture';
 
@@ -110,6 +111,72 @@ describe('fraud scoring: the training connector and `serve` compute the same fea
     const metrics = await (await fetch(`${running.url}/metrics`)).text();
     expect(metrics).toMatch(/syndicate_scoring_latency_seconds_count 300/);
     expect(metrics).toMatch(/syndicate_scoring_cards \d+/);
+  });
+
+  it('answers the same over gRPC (syndicate.v1.ScoringService/Score), and INVALID_ARGUMENT naming the field', async () => {
+    running = await startServe({
+      champion: { kind: 'file', file: championFile },
+      threshold: 0.5,
+      port: 0,
+      grpcPort: 0,
+      logger,
+    });
+    const Client = loadScoringService();
+    const client = new Client(running.grpcAddress!, grpc.credentials.createInsecure());
+    const call = (req: Record<string, unknown>) =>
+      new Promise<{ err: grpc.ServiceError | null; res?: Record<string, unknown> }>((resolve) =>
+        (
+          client as unknown as Record<
+            string,
+            (r: unknown, cb: (e: grpc.ServiceError | null, r?: Record<string, unknown>) => void) => void
+          >
+        ).Score(req, (err, res) => resolve({ err, res })),
+      );
+    try {
+      const tx = {
+        card_id: 'g-1',
+        ts: 1_767_600_000,
+        amount: 42.5,
+        merchant_id: 'north-grocery-3',
+        region: 'north',
+        mcc: 'grocery',
+        channel: 'pos',
+      };
+      const expected = loadScoringModel(championFile);
+      const p = expected.prepare(
+        (f) => (tx as Record<string, unknown>)[f],
+        () => undefined,
+      );
+      if (!p.ok) throw new Error('fixture transaction refused');
+      const ok = await call({
+        cardId: 'g-1',
+        ts: tx.ts,
+        amount: tx.amount,
+        merchantId: tx.merchant_id,
+        region: 'north',
+        attributes: { mcc: 'grocery', channel: 'pos' },
+        txId: 't-7',
+      });
+      expect(ok.err).toBeNull();
+      expect(ok.res).toMatchObject({
+        txId: 't-7',
+        cardId: 'g-1',
+        model: 'champion-v1',
+        score: expected.scorer.score(p.x),
+      });
+      const bad = await call({
+        cardId: 'g-1',
+        ts: tx.ts,
+        amount: -1,
+        merchantId: 'm',
+        region: 'north',
+        attributes: { mcc: 'casino', channel: 'pos' },
+      });
+      expect(bad.err?.code).toBe(grpc.status.INVALID_ARGUMENT);
+      expect(bad.err?.details).toMatch(/^amount: .*mcc: /);
+    } finally {
+      client.close();
+    }
   });
 
   it('answers 400 naming the field for each malformed field, and keeps serving', async () => {
