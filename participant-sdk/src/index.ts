@@ -19,3 +19,6 @@ export {
   AuditWitnessRefused,
 } from './agent/audit-witness';
 export { writePrivateFile, appendPrivateLine } from './common/private-file';
+export * from './serving';
+export { agentSplit } from './benefit/agent-holdout';
+export { trainRounds } from './benefit/local-rounds';

@@ -74,6 +74,6 @@ export function writePulledModel(file: string, plan: TrainingPlan, m: PulledMode
   }));
   writePrivateFile(
     file,
-    `${JSON.stringify({ modelVersionId: m.modelVersionId, roundNumber: m.roundNumber, numParams: m.weights.length, schema: plan.schema, tensors }, null, 1)}\n`,
+    `${JSON.stringify({ modelVersionId: m.modelVersionId, roundNumber: m.roundNumber, numParams: m.weights.length, schema: plan.schema, model: plan.model, tensors }, null, 1)}\n`,
   );
 }

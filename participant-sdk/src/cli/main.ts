@@ -14,6 +14,7 @@ import { loadIdentity } from '../crypto/identity-store';
 import { registerBenefitCommands } from '../benefit/benefit-commands';
 import { registerSchemaCommand } from './schema-command';
 import { registerMembersCommands } from './members-command';
+import { registerServingCommands } from '../serving/serving-commands';
 import { parseTrainingPlanJson } from '@syndicate/protocol';
 import { classifyTlsFailure, conciseTlsMessage } from '../agent/tls-failure';
 
@@ -165,6 +166,8 @@ registerMembersCommands(program);
 registerSchemaCommand(program);
 
 registerBenefitCommands(program, { withTransport, transportOf });
+
+registerServingCommands(program, { withTransport, transportOf });
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof AgentConfigError) {
