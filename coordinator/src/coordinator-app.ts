@@ -12,11 +12,16 @@ import { LeaderLease } from './leadership/leader-lease';
 import { SwaggerModule } from '@nestjs/swagger';
 import { routeCatalog } from './access/route-catalog';
 import { openApiDocument } from './admin/openapi-document';
+import { MetricsService } from './metrics/metrics.service';
+import { serveMetrics } from './metrics/metrics-listener';
+import { AgentAddress } from './participants/agent-address';
 
 export interface RunningCoordinator {
   app: NestExpressApplication;
   grpcPort: number;
   httpPort: number;
+  /** The plain-HTTP /metrics port, when `metricsPort` is set. */
+  metricsPort?: number;
   close(): Promise<void>;
 }
 
@@ -59,7 +64,25 @@ export async function startCoordinator(
   const lease = app.get(LeaderLease);
   void lease.whenLeader(() => opts.onStandby?.(httpPort));
   const grpcPort = await app.get(GrpcServerService).serve();
-  logger.info({ httpPort, grpcPort }, 'coordinator ready');
-  if (config.readyFile) fs.writeFileSync(config.readyFile, JSON.stringify({ grpcPort, httpPort, pid: process.pid }));
-  return { app, grpcPort, httpPort, close: () => app.close() };
+  app.get(AgentAddress).bound(grpcPort);
+  const metrics =
+    config.metricsPort === undefined
+      ? undefined
+      : await serveMetrics(app.get(MetricsService), config.metricsPort, config.httpHost);
+  logger.info({ httpPort, grpcPort, metricsPort: metrics?.port }, 'coordinator ready');
+  if (config.readyFile)
+    fs.writeFileSync(
+      config.readyFile,
+      JSON.stringify({ grpcPort, httpPort, metricsPort: metrics?.port, pid: process.pid }),
+    );
+  return {
+    app,
+    grpcPort,
+    httpPort,
+    metricsPort: metrics?.port,
+    close: async () => {
+      await metrics?.close();
+      await app.close();
+    },
+  };
 }

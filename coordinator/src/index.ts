@@ -15,3 +15,6 @@ export { dataSourceOptions } from './database/data-source-options';
 export { initDatabase, type InitResult } from './init/init-database';
 export { routeCatalog, type RouteInfo } from './access/route-catalog';
 export { makeDevPki, writeDevPki, type DevPki, type PemPair } from './certs/dev-ca';
+export { AuditService } from './audit/audit.service';
+export { auditHash, GENESIS_HASH } from './audit/audit-chain';
+export { MetricsService } from './metrics/metrics.service';

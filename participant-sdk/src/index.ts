@@ -11,3 +11,14 @@ export { holdoutMask, splitHoldout } from './data/holdout-split';
 export { predict } from './evaluation/metrics';
 export { buildModel } from './training/model-factory';
 export { localEvaluationPath, type LocalEvaluation } from './agent/federated-evaluation';
+export {
+  witnessAuditHead,
+  witnessRefusal,
+  lastWitnessed,
+  auditWitnessPath,
+  AuditWitnessRefused,
+} from './agent/audit-witness';
+export { writePrivateFile, appendPrivateLine } from './common/private-file';
+export * from './serving';
+export { agentSplit } from './benefit/agent-holdout';
+export { trainRounds } from './benefit/local-rounds';

@@ -20,3 +20,5 @@ export * from './evaluation';
 export * from './preprocessing';
 export * from './reasons/reason-codes';
 export * from './trust';
+export * from './features';
+export * from './grpc/load-scoring-protocol';

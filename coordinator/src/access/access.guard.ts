@@ -28,6 +28,7 @@ export class AccessGuard implements CanActivate {
     const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets) ?? [];
     const req = ctx.switchToHttp().getRequest<AuthenticatedRequest>();
     const where = { method: req.method, path: req.path };
+    const peer = req.ip ?? req.socket?.remoteAddress ?? 'unknown';
     const header = req.headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) {
@@ -35,6 +36,7 @@ export class AccessGuard implements CanActivate {
       await this.audit.record({
         actor: 'anonymous',
         action: 'access.denied',
+        peer,
         detail: { reason: 'MISSING_TOKEN', ...where },
       });
       throw new SyndicateError(
@@ -54,6 +56,7 @@ export class AccessGuard implements CanActivate {
       await this.audit.record({
         actor: 'anonymous',
         action: 'access.denied',
+        peer,
         detail: { reason: err instanceof SyndicateError ? err.reason : 'INVALID_TOKEN', ...where },
       });
       throw err;
@@ -62,6 +65,7 @@ export class AccessGuard implements CanActivate {
       await this.audit.record({
         actor: principal.tokenId,
         action: 'access.denied',
+        peer,
         detail: { reason: 'ROLE_NOT_ALLOWED', roles: principal.roles, ...where },
       });
       throw new SyndicateError(

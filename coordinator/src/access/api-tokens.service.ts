@@ -84,12 +84,15 @@ export class ApiTokensService {
 
   async create(input: { name: string; roles: Role[]; ttlSeconds?: number }, createdBy: string): Promise<IssuedToken> {
     const { row, issued } = mintApiToken(input, createdBy, this.clock.now());
-    await this.repo.insert(row);
-    await this.audit.record({
-      actor: createdBy,
-      action: 'token.created',
-      subject: row.id,
-      detail: { name: row.name, roles: issued.roles },
+    // One transaction: a token whose creation cannot be audited is never issued.
+    await this.repo.manager.transaction(async (em) => {
+      await em.getRepository(ApiToken).insert(row);
+      await this.audit.recordIn(em, {
+        actor: createdBy,
+        action: 'token.created',
+        subject: row.id,
+        detail: { name: row.name, roles: issued.roles },
+      });
     });
     return issued;
   }
@@ -111,9 +114,12 @@ export class ApiTokensService {
         `API token ${id} does not exist (see: syndicate token list)`,
       );
     if (row.revokedAt === null) {
-      row.revokedAt = this.clock.now();
-      await this.repo.update({ id }, { revokedAt: row.revokedAt });
-      await this.audit.record({ actor, action: 'token.revoked', subject: id, detail: { name: row.name } });
+      const revokedAt = this.clock.now();
+      await this.repo.manager.transaction(async (em) => {
+        await em.getRepository(ApiToken).update({ id }, { revokedAt });
+        await this.audit.recordIn(em, { actor, action: 'token.revoked', subject: id, detail: { name: row.name } });
+      });
+      row.revokedAt = revokedAt;
     }
     return view(row);
   }

@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import type { Logger } from '../common/logger';
 import { httpStatusOf, SyndicateError } from '../common/syndicate-error';
 import { LOGGER } from '../common/tokens';
+import { bodyParserProblem } from './http-error-problem';
 
 /** Every REST error as RFC 7807 problem details, with a stable `reason`. */
 @Catch()
@@ -19,7 +20,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       detail: 'internal error; see the coordinator log',
       reason: 'INTERNAL',
     };
-    if (exception instanceof SyndicateError) {
+    const refusedBody = bodyParserProblem(exception);
+    if (refusedBody) {
+      status = refusedBody.status;
+      body = { title: refusedBody.reason, detail: refusedBody.detail, reason: refusedBody.reason };
+    } else if (exception instanceof SyndicateError) {
       status = httpStatusOf(exception.kind);
       body = {
         title: exception.reason,

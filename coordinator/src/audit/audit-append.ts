@@ -11,6 +11,8 @@ export interface AuditInput {
   federationId?: string | null;
   subject?: string | null;
   detail?: Record<string, unknown>;
+  /** Network address of the caller, when the caller knows it better than the request context; not stored. */
+  peer?: string;
 }
 
 /** Appends one entry chained to the last; the caller serialises appends and supplies the transaction. */

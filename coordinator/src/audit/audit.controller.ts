@@ -1,5 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { Roles } from '../http/roles';
+import { parsePaging } from '../common/paging';
 import { AuditService } from './audit.service';
 
 @Controller('v1/audit')
@@ -9,11 +10,7 @@ export class AuditController {
 
   @Get()
   list(@Query('federationId') federationId?: string, @Query('after') after?: string, @Query('limit') limit?: string) {
-    return this.audit.list({
-      federationId,
-      after: after ? Number(after) : undefined,
-      limit: limit ? Number(limit) : undefined,
-    });
+    return this.audit.list({ federationId, ...parsePaging({ after, limit }) });
   }
 
   @Get('verify')

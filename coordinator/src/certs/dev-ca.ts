@@ -1,4 +1,5 @@
 import { randomBytes, webcrypto } from 'crypto';
+import { writePrivateFile } from '../common/private-file';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as x509 from '@peculiar/x509';
@@ -40,6 +41,60 @@ async function newKeys(): Promise<CryptoKeyPair> {
   return (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as CryptoKeyPair;
 }
 
+interface Authority {
+  cert: x509.X509Certificate;
+  signingKey: CryptoKey;
+}
+
+async function issueCertificate(
+  ca: Authority,
+  o: { cn: string; usage: 'server' | 'client'; sans: string[]; notBefore: Date; notAfter: Date },
+): Promise<PemPair> {
+  const keys = await newKeys();
+  const cert = await x509.X509CertificateGenerator.create({
+    serialNumber: serial(),
+    subject: `CN=${o.cn}`,
+    issuer: ca.cert.subject,
+    notBefore: o.notBefore,
+    notAfter: o.notAfter,
+    publicKey: keys.publicKey,
+    signingKey: ca.signingKey,
+    signingAlgorithm: ALG,
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+      new x509.ExtendedKeyUsageExtension([
+        o.usage === 'server' ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.clientAuth,
+      ]),
+      ...(o.sans.length
+        ? [
+            new x509.SubjectAlternativeNameExtension(
+              o.sans.map((h) =>
+                /^[\d.]+$|:/.test(h) ? { type: 'ip' as const, value: h } : { type: 'dns' as const, value: h },
+              ),
+            ),
+          ]
+        : []),
+    ],
+  });
+  return { cert: cert.toString('pem'), key: await keyPem(keys.privateKey) };
+}
+
+/**
+ * A client certificate for one more agent from an existing CA (its ca.pem and ca.key): adds a
+ * bank without touching any certificate already issued.
+ */
+export async function issueAgentCertificate(caPem: PemPair, name: string, days = 365): Promise<PemPair> {
+  const cert = new x509.X509Certificate(caPem.cert);
+  const der = Buffer.from(caPem.key.replace(/-----[^-]+-----|\s+/g, ''), 'base64');
+  const signingKey = await webcrypto.subtle.importKey('pkcs8', der, ALG, false, ['sign']);
+  const notAfter = new Date(Math.min(Date.now() + days * DAY, cert.notAfter.getTime()));
+  return issueCertificate(
+    { cert, signingKey },
+    { cn: name, usage: 'client', sans: [], notBefore: new Date(Date.now() - 60_000), notAfter },
+  );
+}
+
 /**
  * A development CA, a coordinator server certificate for `hosts`, and optional agent
  * client certificates (ECDSA P-256). For demos and tests only: production uses the
@@ -61,36 +116,9 @@ export async function makeDevPki(o: { hosts: string[]; agents?: string[]; days?:
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
     ],
   });
-  const issue = async (cn: string, usage: 'server' | 'client', sans: string[]): Promise<PemPair> => {
-    const keys = await newKeys();
-    const cert = await x509.X509CertificateGenerator.create({
-      serialNumber: serial(),
-      subject: `CN=${cn}`,
-      issuer: ca.subject,
-      notBefore,
-      notAfter,
-      publicKey: keys.publicKey,
-      signingKey: caKeys.privateKey,
-      signingAlgorithm: ALG,
-      extensions: [
-        new x509.BasicConstraintsExtension(false, undefined, true),
-        new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-        new x509.ExtendedKeyUsageExtension([
-          usage === 'server' ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.clientAuth,
-        ]),
-        ...(sans.length
-          ? [
-              new x509.SubjectAlternativeNameExtension(
-                sans.map((h) =>
-                  /^[\d.]+$|:/.test(h) ? { type: 'ip' as const, value: h } : { type: 'dns' as const, value: h },
-                ),
-              ),
-            ]
-          : []),
-      ],
-    });
-    return { cert: cert.toString('pem'), key: await keyPem(keys.privateKey) };
-  };
+  const authority: Authority = { cert: ca, signingKey: caKeys.privateKey };
+  const issue = (cn: string, usage: 'server' | 'client', sans: string[]) =>
+    issueCertificate(authority, { cn, usage, sans, notBefore, notAfter });
   const agents: Record<string, PemPair> = {};
   for (const name of o.agents ?? []) agents[name] = await issue(name, 'client', []);
   return {
@@ -112,7 +140,8 @@ export function writeDevPki(
 } {
   fs.mkdirSync(path.join(dir, 'agents'), { recursive: true });
   const put = (file: string, text: string, secret = false) => {
-    fs.writeFileSync(path.join(dir, file), text, { mode: secret ? 0o600 : 0o644 });
+    if (secret) writePrivateFile(path.join(dir, file), text);
+    else fs.writeFileSync(path.join(dir, file), text, { mode: 0o644 });
     return path.join(dir, file);
   };
   const agents: Record<string, { cert: string; key: string }> = {};

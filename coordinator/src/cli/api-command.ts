@@ -32,7 +32,8 @@ export function apiCommand(parent: Command, name: string, description: string): 
     .command(name)
     .description(description)
     .addOption(
-      new Option('--url <url>', 'coordinator REST address').env('SYNDICATE_URL').default('http://127.0.0.1:8080'),
+      // https: `serve` refuses plaintext, and the development certificate names localhost.
+      new Option('--url <url>', 'coordinator REST address').env('SYNDICATE_URL').default('https://localhost:8080'),
     )
     .addOption(
       new Option('--token <token>', 'API token (prefer SYNDICATE_TOKEN or --token-file: flags show up in ps)').env(
@@ -113,8 +114,16 @@ export function cliErrorOf(err: unknown): CliError | null {
               ? EXIT.USAGE
               : EXIT.ERROR;
   const tlsTrouble = err.status === 0 && /CERT|SSL|TLS|SELF_SIGNED|VERIFY|EPROTO/i.test(err.reason);
+  // Plain HTTP spoken to the HTTPS port: the server hangs up without an answer.
+  const plainToTls =
+    err.status === 0 &&
+    /at http:\/\//.test(err.message) &&
+    /UND_ERR_SOCKET|ECONNRESET|other side closed|socket hang up/i.test(`${err.reason} ${err.message}`);
   const hint =
     (isReasonCode(err.reason) ? HINTS[err.reason] : undefined) ??
+    (plainToTls
+      ? 'the coordinator serves HTTPS: use an https:// address in --url (env SYNDICATE_URL), with --ca for its CA'
+      : undefined) ??
     (tlsTrouble
       ? "the coordinator's TLS certificate is not trusted: pass --ca with the consortium's CA (env SYNDICATE_CA), or check the host name in --url"
       : err.status === 0

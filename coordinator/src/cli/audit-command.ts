@@ -1,11 +1,16 @@
 import * as fs from 'fs';
 import type { Command } from 'commander';
 import { loadCoordinatorConfig } from '../config/coordinator-config';
-import { verifyAuditChain } from '../audit/audit-chain';
+import type { DataSource } from 'typeorm';
 import type { AuditEvent } from '../audit/audit-event.entity';
+import { checkWitnessedHeads, type AuditVerdict } from '../audit/audit-witness-check';
+import { savedHeads, storedWitnesses, witnessFile } from '../audit/audit-witness-sources';
 
 /** Reads the audit log straight from the database: an auditor needs no running coordinator. */
-async function withAuditLog<T>(databaseUrl: string | undefined, work: (events: AuditEvent[]) => T): Promise<T> {
+async function withAuditLog<T>(
+  databaseUrl: string | undefined,
+  work: (events: AuditEvent[], ds: DataSource) => T | Promise<T>,
+): Promise<T> {
   const config = loadCoordinatorConfig({ databaseUrl }, process.env, process.env.SYNDICATE_CONFIG || undefined, false);
   // Loaded here, not at the top: the rest of the CLI starts without the ORM.
   const [{ DataSource }, { dataSourceOptions }, { AuditEvent: AuditEventEntity }] = await Promise.all([
@@ -27,7 +32,7 @@ async function withAuditLog<T>(databaseUrl: string | undefined, work: (events: A
       }
       throw err;
     }
-    return work(events);
+    return await work(events, ds);
   } finally {
     await ds.destroy();
   }
@@ -40,23 +45,37 @@ export function registerAudit(program: Command): void {
   audit
     .command('verify')
     .description(
-      'Check every entry chains to the previous one; name the first that was edited, removed or reordered (exit 4).',
+      'Check every entry chains to the previous one and to every head members witnessed (or you saved); name the first entry edited, removed or reordered, a cut tail or a rewrite (exit 4).',
     )
     .option('--database <url>', 'sqlite:<file> or postgres://… (env DATABASE_URL)')
+    .option(
+      '--expect-head <SEQ:HASH...>',
+      'a head you saved earlier (syndicate audit head): the log must still contain it',
+    )
+    .option('--witness-file <file...>', "a member's audit-witness.jsonl, from its agent state directory")
     .option('--json', 'machine-readable result')
-    .action(async (o: { database?: string; json?: boolean }) => {
-      const result = await withAuditLog(o.database, (events) => ({
-        entries: events.length,
-        broken: verifyAuditChain(events),
-      }));
-      if (o.json)
+    .action(async (o: { database?: string; json?: boolean; expectHead?: string[]; witnessFile?: string[] }) => {
+      const extra = [...savedHeads(o.expectHead ?? []), ...(o.witnessFile ?? []).flatMap(witnessFile)];
+      const verdict = await withAuditLog(o.database, async (events, ds) =>
+        checkWitnessedHeads(events, [...(await storedWitnesses(ds)), ...extra]),
+      );
+      if (o.json) process.stdout.write(`${JSON.stringify(verdictJson(verdict))}\n`);
+      else if (!verdict.ok)
+        for (const p of verdict.problems) process.stdout.write(`audit log BROKEN at entry ${p.seq}: ${p.problem}\n`);
+      else
         process.stdout.write(
-          `${JSON.stringify(result.broken ? { ok: false, ...result.broken } : { ok: true, entries: result.entries })}\n`,
+          `audit log intact: ${verdict.entries} entries${verdict.witnessedSeq ? `, witnessed up to ${verdict.witnessedSeq}` : ''}\n`,
         );
-      else if (result.broken)
-        process.stdout.write(`audit log BROKEN at entry ${result.broken.seq}: ${result.broken.problem}\n`);
-      else process.stdout.write(`audit log intact: ${result.entries} entries\n`);
-      if (result.broken) process.exitCode = 4;
+      if (!verdict.ok) process.exitCode = 4;
+    });
+  audit
+    .command('head')
+    .description('Print the head of the log as SEQ:HASH: save it, and later pass it to verify --expect-head.')
+    .option('--database <url>', 'sqlite:<file> or postgres://… (env DATABASE_URL)')
+    .action(async (o: { database?: string }) => {
+      const last = await withAuditLog(o.database, (events) => events[events.length - 1]);
+      if (!last) throw new Error('the audit log is empty');
+      process.stdout.write(`${last.seq}:${last.hash}\n`);
     });
   audit
     .command('export')
@@ -74,4 +93,17 @@ export function registerAudit(program: Command): void {
         process.stderr.write(`${lines.length} entries written to ${o.out}\n`);
       }
     });
+}
+
+/** The first problem in the shape earlier versions printed, the rest (and the witnessed head) beside it. */
+export function verdictJson(v: AuditVerdict): Record<string, unknown> {
+  if (v.ok) return { ok: true, entries: v.entries, ...(v.witnessedSeq ? { witnessedSeq: v.witnessedSeq } : {}) };
+  const [first, ...rest] = v.problems;
+  return {
+    ok: false,
+    seq: first.seq,
+    problem: first.problem,
+    ...(first.kind !== 'chain' ? { kind: first.kind } : {}),
+    ...(rest.length ? { problems: v.problems } : {}),
+  };
 }

@@ -1,5 +1,4 @@
-import * as fs from 'fs';
-import * as path from 'path';
+import { writePrivateFile } from '../common/private-file';
 import type { Command } from 'commander';
 import { ROLES, type Role } from '../http/roles';
 import { loadCoordinatorConfig } from '../config/coordinator-config';
@@ -57,8 +56,7 @@ export function registerInit(program: Command): void {
           forceNewToken: o.forceNewToken,
         });
         if (result.token && o.writeToken) {
-          fs.mkdirSync(path.dirname(path.resolve(o.writeToken)), { recursive: true });
-          fs.writeFileSync(o.writeToken, `${result.token.token}\n`, { mode: 0o600 });
+          writePrivateFile(o.writeToken, `${result.token.token}\n`);
         }
         if (o.json) {
           process.stdout.write(`${JSON.stringify({ database: config.databaseUrl, ...result }, null, 2)}\n`);

@@ -13,7 +13,7 @@ import { registerParticipant } from './participant-command';
 import { registerRound } from './round-command';
 import { registerStatus } from './status-command';
 import { registerToken } from './token-command';
-import { registerCerts } from '../certs/certs-command';
+import { registerCerts } from './certs-command';
 
 const program = new Command('syndicate')
   .description('Syndicate coordinator: federated learning for bank consortia, with updates it can add but never read.')

@@ -1,8 +1,36 @@
 import * as fs from 'fs';
+import { writePrivateFile } from '../common/private-file';
 import * as path from 'path';
 import { Option, type Command } from 'commander';
 import { describeEvaluation } from './round-command';
-import { apiCommand, clientFrom, output, table, when, type ApiOptions } from './api-command';
+import type { AdminClient } from '../client/admin-client';
+import { apiCommand, clientFrom, CliError, EXIT, output, table, when, type ApiOptions } from './api-command';
+
+/** `latest` stands for the federation's newest model version (the champion alias will join it once it exists). */
+async function resolveModelId(client: AdminClient, id: string, federation?: string): Promise<string> {
+  if (id !== 'latest') return id;
+  if (!federation) throw new CliError(EXIT.USAGE, '"latest" needs the federation it belongs to: pass --federation ID');
+  const newest = (await client.models(federation)).at(-1);
+  if (!newest) throw new CliError(EXIT.NOT_FOUND, `federation ${federation} has no published model yet`);
+  return newest.id;
+}
+
+/** Writes every file or none: a failed export must not leave a half-filled directory behind. */
+function writeAll(files: [string, Buffer | string][], dir?: string): void {
+  const createdDir = dir !== undefined && !fs.existsSync(dir);
+  const written: string[] = [];
+  try {
+    if (dir) fs.mkdirSync(dir, { recursive: true });
+    for (const [file, data] of files) {
+      writePrivateFile(file, data);
+      written.push(file);
+    }
+  } catch (err) {
+    for (const f of written) fs.rmSync(f, { force: true });
+    if (createdDir) fs.rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
 
 export function registerModel(program: Command): void {
   const model = program.command('model').description('Published global models (one version per round).');
@@ -18,7 +46,10 @@ export function registerModel(program: Command): void {
             m.roundNumber,
             m.contributors,
             m.encoding.replace('PAYLOAD_ENCODING_', ''),
-            m.keyEpoch,
+            // The epoch the round ran under; a sealed copy re-sealed for a newer epoch says so.
+            m.roundKeyEpoch === null || m.roundKeyEpoch === m.keyEpoch || m.keyEpoch === 0
+              ? (m.roundKeyEpoch ?? m.keyEpoch)
+              : `${m.roundKeyEpoch} (sealed for ${m.keyEpoch})`,
             m.numParams,
             when(m.createdAt),
           ]),
@@ -30,9 +61,11 @@ export function registerModel(program: Command): void {
     'show',
     'Show one model version: lineage (round, contributors, plan hash, key epoch) and the consortium metrics.',
   )
-    .argument('<id>', 'model version id')
-    .action(async (id: string, o: ApiOptions) => {
+    .argument('<id>', 'model version id, or latest (with --federation)')
+    .option('--federation <id>', 'the federation, for latest')
+    .action(async (given: string, o: ApiOptions & { federation?: string }) => {
       const client = clientFrom(o);
+      const id = await resolveModelId(client, given, o.federation);
       const [m, evaluation] = await Promise.all([client.model(id), client.evaluation(id).catch(() => null)]);
       output(o, { ...m, evaluation }, (v) =>
         [
@@ -46,46 +79,48 @@ export function registerModel(program: Command): void {
     'export',
     "Export a model version: tfjs (a directory tf.loadLayersModel reads), json (plain weights), scorecard (logistic regression as points) or f32 (raw weights in the plan's flat layout). Sealed (members-only) models: syndicate-agent model pull.",
   )
-    .argument('<id>', 'model version id')
+    .argument('<id>', 'model version id, or latest (with --federation)')
+    .option('--federation <id>', 'the federation, for latest')
     .requiredOption('--out <path>', 'output file (f32, json, scorecard) or directory (tfjs)')
     .addOption(
       new Option('--format <format>', 'export format').choices(['tfjs', 'json', 'scorecard', 'f32']).default('f32'),
     )
-    .action(async (id: string, o: ApiOptions & { out: string; format: 'tfjs' | 'json' | 'scorecard' | 'f32' }) => {
-      const client = clientFrom(o);
-      const summary = await client.model(id);
-      const files: Record<string, string> =
-        o.format === 'tfjs'
-          ? {
-              'tfjs/model.json': path.join(o.out, 'model.json'),
-              'tfjs/group1-shard1of1.bin': path.join(o.out, 'group1-shard1of1.bin'),
-            }
-          : o.format === 'json'
-            ? { 'weights.json': o.out }
-            : o.format === 'scorecard'
-              ? { 'scorecard.json': o.out }
-              : {};
-      if (o.format === 'tfjs') fs.mkdirSync(o.out, { recursive: true });
-      let bytes = 0;
-      if (o.format === 'f32') {
-        const data = await client.weights(id);
-        fs.writeFileSync(o.out, data);
-        bytes = data.length;
-      }
-      for (const [remote, local] of Object.entries(files)) {
-        const data = await client.exportFile(id, remote);
-        fs.writeFileSync(local, data);
-        bytes += data.length;
-      }
-      const lineage = o.format === 'tfjs' ? path.join(o.out, 'lineage.json') : `${o.out}.lineage.json`;
-      fs.writeFileSync(lineage, `${JSON.stringify(summary, null, 2)}\n`);
-      output(
-        o,
-        { out: o.out, format: o.format, bytes, model: summary },
-        (v) =>
-          `wrote ${v.format} export of ${summary.id} (round ${summary.roundNumber}, ${summary.numParams} parameters, ${bytes} bytes) to ${v.out}; lineage in ${lineage}`,
-      );
-    });
+    .action(
+      async (
+        given: string,
+        o: ApiOptions & { out: string; format: 'tfjs' | 'json' | 'scorecard' | 'f32'; federation?: string },
+      ) => {
+        const client = clientFrom(o);
+        const id = await resolveModelId(client, given, o.federation);
+        const summary = await client.model(id);
+        const remote: Record<string, string> =
+          o.format === 'tfjs'
+            ? {
+                'tfjs/model.json': path.join(o.out, 'model.json'),
+                'tfjs/group1-shard1of1.bin': path.join(o.out, 'group1-shard1of1.bin'),
+              }
+            : o.format === 'json'
+              ? { 'weights.json': o.out }
+              : o.format === 'scorecard'
+                ? { 'scorecard.json': o.out }
+                : {};
+        // Everything is fetched before anything is written: a refusal (role, sealed model, wrong format) leaves nothing.
+        const files: [string, Buffer][] = o.format === 'f32' ? [[o.out, await client.weights(id)]] : [];
+        for (const [name, local] of Object.entries(remote)) files.push([local, await client.exportFile(id, name)]);
+        const bytes = files.reduce((n, [, d]) => n + d.length, 0);
+        const lineage = o.format === 'tfjs' ? path.join(o.out, 'lineage.json') : `${o.out}.lineage.json`;
+        writeAll(
+          [...files, [lineage, Buffer.from(`${JSON.stringify(summary, null, 2)}\n`)]],
+          o.format === 'tfjs' ? o.out : undefined,
+        );
+        output(
+          o,
+          { out: o.out, format: o.format, bytes, model: summary },
+          (v) =>
+            `wrote ${v.format} export of ${summary.id} (round ${summary.roundNumber}, ${summary.numParams} parameters, ${bytes} bytes) to ${v.out}; lineage in ${lineage}`,
+        );
+      },
+    );
   apiCommand(
     model,
     'report',

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import type { AgentConnection } from '../participants/agent-address';
 import { apiCommand, clientFrom, output, parseDurationSeconds, table, when, type ApiOptions } from './api-command';
+import { registerParticipantKit } from './participant-kit-command';
 
 type FedOptions = ApiOptions & { federation: string };
 
@@ -8,7 +10,7 @@ export function registerParticipant(program: Command): void {
   apiCommand(
     part,
     'invite',
-    'Make a one-time enrollment token for a bank; it enrolls with: syndicate-agent enroll --coordinator ADDR --token T',
+    'Make a one-time enrollment token for a bank and print the exact command its agent host runs (see also: participant kit).',
   )
     .requiredOption('--federation <id>', 'federation id')
     .requiredOption('--name <name>', 'name the bank will appear under')
@@ -19,9 +21,23 @@ export function registerParticipant(program: Command): void {
         o,
         inv,
         (v) =>
-          `invitation for "${v.displayName}" in ${v.federationId}; expires ${when(v.expiresAt)}. Token (shown once, works once):\n\n  ${v.token}\n\nOn the bank's agent host:\n  syndicate-agent enroll --coordinator <grpc-address> --federation ${v.federationId} --token ${v.token}`,
+          `invitation for "${v.displayName}" in ${v.federationId}; expires ${when(v.expiresAt)}. Token (shown once, works once):\n\n  ${v.token}\n\nOn the bank's agent host:\n  ${enrollCommand(v.agent, v.federationId, v.displayName, v.token)}`,
       );
     });
+  apiCommand(part, 'invitations', 'List invitations not used yet and not expired: banks still expected to enroll.')
+    .requiredOption('--federation <id>', 'federation id')
+    .action(async (o: FedOptions) => {
+      const inv = await clientFrom(o).invitations(o.federation);
+      output(o, inv, (v) =>
+        v.length
+          ? table(
+              ['name', 'expires', 'token sha-256'],
+              v.map((i) => [i.displayName, when(i.expiresAt), `${i.tokenSha256Prefix}…`]),
+            )
+          : 'no pending invitations',
+      );
+    });
+  registerParticipantKit(part);
   apiCommand(part, 'list', 'List member banks, their status and whether their agent is connected.')
     .requiredOption('--federation <id>', 'federation id')
     .action(async (o: FedOptions) => {
@@ -53,4 +69,22 @@ export function registerParticipant(program: Command): void {
         (v) => `participant ${v.id} is ${v.status}; its connection was closed and the next round uses a new key epoch`,
       );
     });
+}
+
+/** The complete enrollment command, TLS flags included; the file names are those a kit or `certs issue` writes. */
+export function enrollCommand(
+  agent: AgentConnection | undefined,
+  federationId: string,
+  name: string,
+  token: string,
+): string {
+  const coordinator = agent?.coordinator ?? '<grpc-address>';
+  const file = name.replace(/[^A-Za-z0-9_.-]+/g, '-');
+  const tls =
+    agent?.tls === 'none'
+      ? ' --insecure'
+      : agent?.tls === 'mutual'
+        ? ` --ca ca.pem --cert ${file}.pem --key ${file}.key`
+        : ' --ca ca.pem';
+  return `syndicate-agent enroll --coordinator ${coordinator} --federation ${federationId} --token ${token}${tls}`;
 }

@@ -11,6 +11,14 @@ export function registerServe(program: Command): void {
     .option('--grpc-port <port>', 'gRPC port, 0 picks a free one (env SYNDICATE_GRPC_PORT; default 50051)')
     .option('--http-host <host>', 'REST listen address (env SYNDICATE_HTTP_HOST; default 127.0.0.1)')
     .option('--http-port <port>', 'REST port, 0 picks a free one (env SYNDICATE_HTTP_PORT; default 8080)')
+    .option(
+      '--metrics-port <port>',
+      'also serve /metrics over plain HTTP on this port, for in-cluster scrapers (env SYNDICATE_METRICS_PORT; 0 picks one)',
+    )
+    .option(
+      '--advertised-grpc-address <host:port>',
+      'the address agents dial, printed in invitations and kits (env SYNDICATE_ADVERTISED_GRPC_ADDRESS)',
+    )
     .option('--tick-ms <ms>', 'how often deadlines are checked (default 500)')
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (default info)')
     .option('--ready-file <path>', 'write {"grpcPort","httpPort","pid"} here once listening')
@@ -20,11 +28,11 @@ export function registerServe(program: Command): void {
       '--tls-client-ca <file.pem>',
       'require agent client certificates from this CA: mutual TLS (env SYNDICATE_TLS_CLIENT_CA)',
     )
-    .option('--insecure', 'plaintext listeners, for local development only (env SYNDICATE_INSECURE=true)')
+    .option('--insecure', 'plaintext listeners, for local development only (command line only: never from env or file)')
     .addHelpText(
       'after',
       '\nSettings (YAML file keys): databaseUrl, grpcHost, grpcPort, httpHost, httpPort, tickMs, maxPayloadBytes, maxConcurrentUploads, logLevel,\n' +
-        'tlsCert, tlsKey, tlsClientCa, insecure. A bad configuration prints every problem and exits 2.\n\n' +
+        'tlsCert, tlsKey, tlsClientCa, metricsPort, advertisedGrpcAddress (plaintext: --insecure on the command line only). A bad configuration prints every problem and exits 2.\n\n' +
         'Example:\n  syndicate serve --database postgres://syndicate@db:5432/syndicate --grpc-host 0.0.0.0 \\\n    --tls-cert /etc/syndicate/tls.crt --tls-key /etc/syndicate/tls.key --tls-client-ca /etc/syndicate/agents-ca.crt\n',
     )
     .action(async (o: Record<string, string | boolean | undefined>) => {
@@ -36,6 +44,8 @@ export function registerServe(program: Command): void {
           httpHost: o.httpHost,
           httpPort: o.httpPort,
           tickMs: o.tickMs,
+          metricsPort: o.metricsPort,
+          advertisedGrpcAddress: o.advertisedGrpcAddress,
           logLevel: o.logLevel,
           readyFile: o.readyFile,
           tlsCert: o.tlsCert,
@@ -55,7 +65,7 @@ export function registerServe(program: Command): void {
       });
       const scheme = config.insecure ? 'http' : 'https';
       process.stdout.write(
-        `syndicate coordinator: gRPC${config.insecure ? ' (plaintext)' : ' (TLS)'} on ${config.grpcHost}:${running.grpcPort}, REST on ${scheme}://${config.httpHost}:${running.httpPort}\n`,
+        `syndicate coordinator: gRPC${config.insecure ? ' (plaintext)' : ' (TLS)'} on ${config.grpcHost}:${running.grpcPort}, REST on ${scheme}://${config.httpHost}:${running.httpPort}${running.metricsPort === undefined ? '' : `, metrics on http://${config.httpHost}:${running.metricsPort}/metrics`}\n`,
       );
       const stop = async () => {
         await running.close();

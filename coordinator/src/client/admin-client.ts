@@ -6,8 +6,10 @@ import type { Role } from '../http/roles';
 import type { FederationView } from '../federations/federations.service';
 import type { ParticipantView } from '../participants/participants.controller';
 import type { Invitation } from '../participants/participants.service';
+import type { AgentConnection } from '../participants/agent-address';
+import type { PendingInvitation } from '../participants/pending-invitations';
 import type { RoundView } from '../rounds/round-views.service';
-import type { ModelSummary } from '../models/models.service';
+import type { ModelView } from '../models/models.service';
 import type { ScheduleInput, ScheduleView } from '../rounds/schedule-spec';
 import { AdminApiError } from './admin-api-error';
 
@@ -101,8 +103,15 @@ export class AdminClient {
   federation(id: string): Promise<FederationView> {
     return this.call('GET', `/v1/federations/${enc(id)}`);
   }
-  invite(federationId: string, displayName: string, ttlSeconds?: number): Promise<Invitation> {
+  invite(
+    federationId: string,
+    displayName: string,
+    ttlSeconds?: number,
+  ): Promise<Invitation & { agent?: AgentConnection }> {
     return this.call('POST', `/v1/federations/${enc(federationId)}/invitations`, { displayName, ttlSeconds });
+  }
+  invitations(federationId: string): Promise<PendingInvitation[]> {
+    return this.call('GET', `/v1/federations/${enc(federationId)}/invitations`);
   }
   revoke(federationId: string, participantId: string): Promise<{ id: string; status: string }> {
     return this.call('POST', `/v1/federations/${enc(federationId)}/participants/${enc(participantId)}/revoke`);
@@ -140,10 +149,10 @@ export class AdminClient {
     return this.call('POST', `/v1/schedules/${enc(id)}/${action}`);
   }
 
-  models(federationId: string): Promise<ModelSummary[]> {
+  models(federationId: string): Promise<ModelView[]> {
     return this.call('GET', `/v1/federations/${enc(federationId)}/models`);
   }
-  model(id: string): Promise<ModelSummary> {
+  model(id: string): Promise<ModelView> {
     return this.call('GET', `/v1/models/${enc(id)}`);
   }
   async weights(modelId: string): Promise<Buffer> {

@@ -63,10 +63,16 @@ export function toGrpcError(err: unknown): grpc.ServiceError {
   const metadata = new grpc.Metadata();
   if (err instanceof SyndicateError) {
     metadata.set(REASON_METADATA_KEY, err.reason);
-    const details = [err.message, ...err.details].join('\n');
+    // Trailers carry the message: one echoing a caller's megabyte-long id would stall the HTTP/2 stream.
+    const details = clipDetails([err.message, ...err.details].join('\n'));
     return Object.assign(new Error(details), { code: grpcStatusOf(err.kind), details, metadata });
   }
   metadata.set(REASON_METADATA_KEY, REASON.INTERNAL);
   const details = 'internal error; see the coordinator log';
   return Object.assign(new Error(details), { code: grpc.status.INTERNAL, details, metadata });
 }
+
+/** Largest status message sent back; longer ones are cut, saying so. */
+const MAX_DETAILS = 4096;
+const clipDetails = (s: string): string =>
+  s.length <= MAX_DETAILS ? s : `${s.slice(0, MAX_DETAILS - 40)}… (${s.length} characters, cut)`;

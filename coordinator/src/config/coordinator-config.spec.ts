@@ -6,7 +6,11 @@ import { ConfigError, DEFAULT_CONFIG, loadCoordinatorConfig } from './coordinato
 describe('coordinator configuration', () => {
   it('needs TLS unless told --insecure, and says how to get development certificates', () => {
     expect(loadCoordinatorConfig({ insecure: true }, {})).toEqual({ ...DEFAULT_CONFIG, insecure: true });
-    expect(loadCoordinatorConfig({}, { SYNDICATE_INSECURE: 'true' }).insecure).toBe(true);
+    // Issue 14: the environment alone no longer turns TLS off, and says so.
+    expect(() => loadCoordinatorConfig({}, { SYNDICATE_INSECURE: 'true' })).toThrow(
+      /env SYNDICATE_INSECURE: plaintext is only ever turned on by --insecure on the command line/,
+    );
+    expect(loadCoordinatorConfig({ insecure: true }, { SYNDICATE_INSECURE: 'true' }).insecure).toBe(true);
     expect(() => loadCoordinatorConfig({}, {})).toThrow(/TLS is required.*syndicate certs init.*--insecure/);
     expect(() =>
       loadCoordinatorConfig({ tlsCert: '/nonexistent/cert.pem', tlsKey: '/nonexistent/key.pem' }, {}),

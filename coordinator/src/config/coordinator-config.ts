@@ -33,7 +33,14 @@ export const coordinatorConfigSchema = z
     tlsKey: z.string().min(1).optional(),
     /** PEM CA that agent client certificates must chain to: turns on mutual TLS for gRPC. */
     tlsClientCa: z.string().min(1).optional(),
-    /** Plaintext listeners; development only, and said so in the log. */
+    /** A plain-HTTP listener serving only /metrics, for in-cluster scrapers without the client CA (off when unset). */
+    metricsPort: port.optional(),
+    /** The gRPC address agents dial (e.g. an Ingress host:443); invitations and kits print it. */
+    advertisedGrpcAddress: z
+      .string()
+      .regex(/^[^\s:/]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/, 'must be host:port, as agents dial it')
+      .optional(),
+    /** Plaintext listeners; development only, and only from the command line (`--insecure`). */
     insecure: z.preprocess(envBoolean, z.boolean()),
   })
   .strict();
@@ -93,8 +100,24 @@ const ENV_KEYS: Record<string, keyof CoordinatorConfig> = {
   SYNDICATE_TLS_CERT: 'tlsCert',
   SYNDICATE_TLS_KEY: 'tlsKey',
   SYNDICATE_TLS_CLIENT_CA: 'tlsClientCa',
-  SYNDICATE_INSECURE: 'insecure',
+  SYNDICATE_METRICS_PORT: 'metricsPort',
+  SYNDICATE_ADVERTISED_GRPC_ADDRESS: 'advertisedGrpcAddress',
 };
+
+/**
+ * Plaintext must be asked for where an operator sees it, on the command line: a stray environment
+ * variable or a line in a config file must never turn TLS off. Says where an ignored request came from.
+ */
+function plaintextRequestedElsewhere(
+  file: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
+  configFile: string | undefined,
+): string | null {
+  const truthy = (v: unknown) => v === true || v === 'true' || v === '1';
+  if (truthy(file.insecure)) return `insecure in ${configFile}`;
+  if (truthy(env.SYNDICATE_INSECURE)) return 'env SYNDICATE_INSECURE';
+  return null;
+}
 
 function readConfigFile(file: string): Record<string, unknown> {
   const r = readSettingsFile(file);
@@ -113,13 +136,19 @@ export function loadCoordinatorConfig(
   /** false for commands that only touch the database (init, audit): TLS settings do not concern them. */
   listeners = true,
 ): CoordinatorConfig {
-  const merged: Record<string, unknown> = { ...DEFAULT_CONFIG, ...(configFile ? readConfigFile(configFile) : {}) };
+  const fromFile = configFile ? readConfigFile(configFile) : {};
+  const merged: Record<string, unknown> = { ...DEFAULT_CONFIG, ...fromFile, insecure: false };
   for (const [envKey, key] of Object.entries(ENV_KEYS)) {
     if (env[envKey] !== undefined && env[envKey] !== '') merged[key] = env[envKey];
   }
   for (const [key, value] of Object.entries(overrides)) if (value !== undefined) merged[key] = value;
   const result = coordinatorConfigSchema.safeParse(merged);
+  const elsewhere = plaintextRequestedElsewhere(fromFile, env, configFile);
   const tls = listeners ? tlsProblems(merged) : [];
+  if (listeners && elsewhere && merged.insecure !== true)
+    tls.push(
+      `${elsewhere}: plaintext is only ever turned on by --insecure on the command line (syndicate serve --insecure); remove it, or pass the flag`,
+    );
   if (!result.success || tls.length) {
     const envName = (key: string) => Object.entries(ENV_KEYS).find(([, k]) => k === key)?.[0];
     throw new ConfigError([

@@ -1,6 +1,5 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import type { DataSourceOptions } from 'typeorm';
+import { preparePrivateDatabaseFile } from '../common/private-file';
 import { MIGRATIONS } from '../migrations';
 import { useBinaryColumnsFor } from '../common/column-types';
 import { ENTITIES } from './entities';
@@ -20,7 +19,8 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
   if (databaseUrl.startsWith('sqlite:')) {
     useBinaryColumnsFor('better-sqlite3');
     const file = databaseUrl.slice('sqlite:'.length);
-    if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    // The database holds every ciphertext, key share and audit entry: nobody else on the host reads it.
+    if (file !== ':memory:') preparePrivateDatabaseFile(file);
     return {
       ...common,
       type: 'better-sqlite3',

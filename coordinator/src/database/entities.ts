@@ -9,6 +9,7 @@ import { Participant } from '../participants/participant.entity';
 import { EndorsementRecord } from '../participants/endorsement.entity';
 import { UsedNonce } from '../participants/used-nonce.entity';
 import { AuditEvent } from '../audit/audit-event.entity';
+import { AuditWitness } from '../audit/audit-witness.entity';
 import { KeyEpoch } from '../keys/key-epoch.entity';
 import { KeyShare } from '../keys/key-share.entity';
 import { Round } from '../rounds/round.entity';
@@ -29,6 +30,7 @@ export const ENTITIES = [
   KeyEpoch,
   KeyShare,
   AuditEvent,
+  AuditWitness,
   AcceptedCiphertext,
   ApiToken,
   Schedule,

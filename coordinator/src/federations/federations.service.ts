@@ -86,14 +86,15 @@ export class FederationsService {
         },
         em,
       );
+      // Same transaction: a federation whose creation cannot be audited does not exist.
+      await this.audit.recordIn(em, {
+        actor,
+        action: 'federation.created',
+        federationId: f.id,
+        subject: f.id,
+        detail: { name: f.name, planSha256 },
+      });
       return f;
-    });
-    await this.audit.record({
-      actor,
-      action: 'federation.created',
-      federationId: federation.id,
-      subject: federation.id,
-      detail: { name: federation.name, planSha256 },
     });
     return this.view(federation);
   }

@@ -15,14 +15,14 @@ import { SyndicateError } from '../common/syndicate-error';
 import { LOGGER } from '../common/tokens';
 import { AggregateReleaseService } from '../contributions/aggregate-release.service';
 import { RoundAccess } from '../contributions/round-access';
-import { ParticipantsService } from '../participants/participants.service';
+import { EnvelopeAuthenticator } from '../participants/envelope-authenticator.service';
 import { required, serveStream, writeMessage } from './grpc-stream';
 
 /** DownloadAggregate: a round's final sum of one kind, to the members it concerns. */
 @Injectable()
 export class AggregateDownloadHandlers {
   constructor(
-    private readonly participants: ParticipantsService,
+    private readonly participants: EnvelopeAuthenticator,
     private readonly rounds: RoundAccess,
     private readonly release: AggregateReleaseService,
     @Inject(LOGGER) private readonly log: Logger,

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ChunkAssembler } from '@syndicate/protocol';
+import { ChunkAssembler } from '@syndicate/protocol';
+import { assertWithinLimit } from './grpc-stream';
 import { faultPoint } from '../common/fault-point';
 import { Semaphore } from '../common/semaphore';
 import { SyndicateError } from '../common/syndicate-error';
@@ -7,6 +8,7 @@ import { CONFIG } from '../common/tokens';
 import type { CoordinatorConfig } from '../config/coordinator-config';
 import { limitReadAhead } from './read-ahead';
 
+type PayloadDescriptor = ConstructorParameters<typeof ChunkAssembler>[0] & { totalBytes: string };
 type ChunkedMessage<H> = { part?: string; header?: H | null; chunk?: { index: number; data: Buffer } | null };
 
 /** The stream's next message, or STREAM_IDLE if the sender went quiet. */
@@ -40,8 +42,8 @@ export class ChunkedReader {
   /** The header decides the limits before any chunk is buffered. */
   async read<H>(
     call: AsyncIterable<ChunkedMessage<H>>,
-    /** Validates the header; returns how to assemble, without allocating yet. */
-    prepare: (header: H) => Promise<() => ChunkAssembler>,
+    /** Validates the header; returns its payload descriptor and the most bytes this payload may be. */
+    prepare: (header: H) => Promise<{ descriptor: PayloadDescriptor; maxBytes: number }>,
   ): Promise<{ header: H; payload: Buffer }> {
     limitReadAhead(call);
     const iterator = call[Symbol.asyncIterator]();
@@ -57,11 +59,13 @@ export class ChunkedReader {
       );
     }
     const header = first.value.header;
-    const makeAssembler = await prepare(header);
+    const { descriptor, maxBytes } = await prepare(header);
+    const limits = { maxTotalBytes: Math.min(this.config.maxPayloadBytes, maxBytes) };
+    assertWithinLimit(descriptor, limits.maxTotalBytes);
     // Chunks are not read, nor the payload buffer allocated, until a slot is free:
     // unread streams back-pressure their senders.
     return this.uploadSlots.run(async () => {
-      const assembler = makeAssembler();
+      const assembler = new ChunkAssembler(descriptor, limits);
       for (let msg = await next(); !msg.done; msg = await next()) {
         if (msg.value.part !== 'chunk' || !msg.value.chunk) {
           throw new SyndicateError('INVALID_ARGUMENT', 'UNEXPECTED_MESSAGE', 'only chunks may follow the header');

@@ -10,14 +10,14 @@ import { LOGGER } from '../common/tokens';
 import { AggregateReleaseService } from '../contributions/aggregate-release.service';
 import { RoundAccess } from '../contributions/round-access';
 import { EvaluationService } from '../evaluation/evaluation.service';
-import { ParticipantsService } from '../participants/participants.service';
+import { EnvelopeAuthenticator } from '../participants/envelope-authenticator.service';
 import { reply, required } from './grpc-stream';
 
 /** SubmitEvaluation: a member reports the decrypted sum of the round's score histograms. */
 @Injectable()
 export class EvaluationHandlers {
   constructor(
-    private readonly participants: ParticipantsService,
+    private readonly participants: EnvelopeAuthenticator,
     private readonly rounds: RoundAccess,
     private readonly evaluation: EvaluationService,
     private readonly release: AggregateReleaseService,

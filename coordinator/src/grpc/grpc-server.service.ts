@@ -10,6 +10,8 @@ import type { Logger } from '../common/logger';
 import { CONFIG, LOGGER } from '../common/tokens';
 import { TaskHub } from '../tasks/task-hub';
 import { ParticipantGrpcHandlers } from './participant-grpc.handlers';
+import { AuditWitnessGrpcHandlers } from './audit-witness-grpc.handlers';
+import { withCallContext } from '../common/call-context';
 
 const SERVICE_NAME = 'syndicate.v1.ParticipantService';
 
@@ -26,6 +28,7 @@ export class GrpcServerService implements OnApplicationShutdown {
 
   constructor(
     private readonly handlers: ParticipantGrpcHandlers,
+    private readonly witnessHandlers: AuditWitnessGrpcHandlers,
     private readonly hub: TaskHub,
     @InjectDataSource() private readonly db: DataSource,
     @Inject(CONFIG) private readonly config: CoordinatorConfig,
@@ -36,7 +39,15 @@ export class GrpcServerService implements OnApplicationShutdown {
   async serve(): Promise<number> {
     if (this.server) return this.port;
     const server = new grpc.Server(SERVER_CHANNEL_OPTIONS);
-    server.addService(loadProtocol().syndicate.v1.ParticipantService.service, this.handlers.handlers());
+    // Each call runs with its peer address in context: the audit service rate-limits refusals by it.
+    server.addService(
+      loadProtocol().syndicate.v1.ParticipantService.service,
+      withCallContext(this.handlers.handlers()),
+    );
+    server.addService(
+      loadProtocol().syndicate.v1.AuditWitnessService.service,
+      withCallContext(this.witnessHandlers.handlers()),
+    );
     this.health.addToServer(server);
     const address = `${this.config.grpcHost}:${this.config.grpcPort}`;
     this.port = await new Promise<number>((resolve, reject) =>

@@ -9,19 +9,28 @@ import { AggregateDownloadHandlers } from './aggregate-download.handlers';
 import { ChunkedReader } from './chunked-reader';
 import { EnrollmentHandlers } from './enrollment.handlers';
 import { EvaluationHandlers } from './evaluation.handlers';
+import { AuditWitnessModule } from '../witness/audit-witness.module';
+import { AuditWitnessGrpcHandlers } from './audit-witness-grpc.handlers';
 import { GrpcServerService } from './grpc-server.service';
 import { KeyShareHandlers } from './key-share.handlers';
 import { MemberTrustHandlers } from './member-trust.handlers';
 import { ModelDownloadHandlers } from './model-download.handlers';
 import { handlerGroupsProvider, ParticipantGrpcHandlers } from './participant-grpc.handlers';
 import { PublishHandlers } from './publish.handlers';
-import { PublishedModelLimit } from './published-model-limit';
 import { StandardizationHandlers } from './standardization.handlers';
 import { TaskStreamHandlers } from './task-stream.handlers';
 import { UploadHandlers } from './upload.handlers';
 
 @Module({
-  imports: [FederationsModule, ParticipantsModule, ModelsModule, EvaluationModule, KeysModule, ContributionsModule],
+  imports: [
+    FederationsModule,
+    ParticipantsModule,
+    ModelsModule,
+    EvaluationModule,
+    KeysModule,
+    ContributionsModule,
+    AuditWitnessModule,
+  ],
   providers: [
     ChunkedReader,
     EnrollmentHandlers,
@@ -30,13 +39,13 @@ import { UploadHandlers } from './upload.handlers';
     UploadHandlers,
     AggregateDownloadHandlers,
     PublishHandlers,
-    PublishedModelLimit,
     KeyShareHandlers,
     EvaluationHandlers,
     StandardizationHandlers,
     MemberTrustHandlers,
     handlerGroupsProvider,
     ParticipantGrpcHandlers,
+    AuditWitnessGrpcHandlers,
     GrpcServerService,
   ],
   exports: [GrpcServerService],

@@ -12,14 +12,14 @@ import type { Logger } from '../common/logger';
 import { LOGGER } from '../common/tokens';
 import { RoundAccess } from '../contributions/round-access';
 import { KeyCustodyService } from '../keys/key-custody.service';
-import { ParticipantsService } from '../participants/participants.service';
+import { EnvelopeAuthenticator } from '../participants/envelope-authenticator.service';
 import { reply, required } from './grpc-stream';
 
 /** SubmitKeyShares / FetchKeyShare: the dealer's sealed shares of a key epoch, and each member's own. */
 @Injectable()
 export class KeyShareHandlers {
   constructor(
-    private readonly participants: ParticipantsService,
+    private readonly participants: EnvelopeAuthenticator,
     private readonly rounds: RoundAccess,
     private readonly keys: KeyCustodyService,
     @Inject(LOGGER) private readonly log: Logger,

@@ -22,7 +22,7 @@ import type { HandlerGroup } from './participant-grpc.handlers';
 import { AuditService } from '../audit/audit.service';
 import { SyndicateError } from '../common/syndicate-error';
 import { MemberDirectoryService } from '../participants/member-directory.service';
-import { ParticipantsService } from '../participants/participants.service';
+import { EnvelopeAuthenticator } from '../participants/envelope-authenticator.service';
 
 const DETAIL_MAX = 1000;
 
@@ -30,7 +30,7 @@ const DETAIL_MAX = 1000;
 @Injectable()
 export class MemberTrustHandlers implements HandlerGroup {
   constructor(
-    private readonly participants: ParticipantsService,
+    private readonly participants: EnvelopeAuthenticator,
     private readonly directory: MemberDirectoryService,
     private readonly audit: AuditService,
     @Inject(LOGGER) private readonly log: Logger,

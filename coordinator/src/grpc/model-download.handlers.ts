@@ -13,14 +13,14 @@ import type { Logger } from '../common/logger';
 import { SyndicateError } from '../common/syndicate-error';
 import { LOGGER } from '../common/tokens';
 import { ModelsService } from '../models/models.service';
-import { ParticipantsService } from '../participants/participants.service';
+import { EnvelopeAuthenticator } from '../participants/envelope-authenticator.service';
 import { required, serveStream, writeMessage } from './grpc-stream';
 
 /** DownloadModel: a model version of the member's own federation, chunked. */
 @Injectable()
 export class ModelDownloadHandlers {
   constructor(
-    private readonly participants: ParticipantsService,
+    private readonly participants: EnvelopeAuthenticator,
     private readonly models: ModelsService,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}

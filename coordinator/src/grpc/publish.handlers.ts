@@ -1,7 +1,7 @@
 import type * as grpc from '@grpc/grpc-js';
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  ChunkAssembler,
+  modelPayloadFloats,
   type ParticipantServiceHandlers,
   type PublishHeader__Output,
   type PublishModelRequest__Output,
@@ -10,22 +10,24 @@ import {
 import type { Logger } from '../common/logger';
 import { LOGGER } from '../common/tokens';
 import { RoundAccess } from '../contributions/round-access';
+import { FederationsService } from '../federations/federations.service';
 import { KeyCustodyService } from '../keys/key-custody.service';
+import { ModelsService } from '../models/models.service';
 import type { Participant } from '../participants/participant.entity';
-import { ParticipantsService } from '../participants/participants.service';
+import { EnvelopeAuthenticator } from '../participants/envelope-authenticator.service';
 import { ChunkedReader } from './chunked-reader';
-import { assertWithinLimit, reply, required } from './grpc-stream';
-import { PublishedModelLimit } from './published-model-limit';
+import { reply, required } from './grpc-stream';
 
 /** PublishModel: a member publishes the round's new global model, or a dealer re-seals the current one. */
 @Injectable()
 export class PublishHandlers {
   constructor(
-    private readonly participants: ParticipantsService,
+    private readonly participants: EnvelopeAuthenticator,
     private readonly rounds: RoundAccess,
+    private readonly models: ModelsService,
+    private readonly federations: FederationsService,
     private readonly keys: KeyCustodyService,
     private readonly reader: ChunkedReader,
-    private readonly limit: PublishedModelLimit,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
@@ -47,10 +49,10 @@ export class PublishHandlers {
           phase: 'PHASE_PUBLISH',
           payloadSha256: descriptor.sha256,
         });
-        const baseId = required(h.baseModelVersionId, 'header.base_model_version_id');
-        const limits = { maxTotalBytes: await this.limit.maxTotalBytes(baseId) };
-        assertWithinLimit(descriptor, limits.maxTotalBytes);
-        return () => new ChunkAssembler(descriptor, limits);
+        const base = await this.models.summary(required(h.baseModelVersionId, 'header.base_model_version_id'));
+        // A sealed model adds a fixed 48-byte frame to the float32 bytes; fedadam/fedyogi payloads carry their moments too.
+        const floats = modelPayloadFloats(await this.federations.planOf(base.federationId));
+        return { descriptor, maxBytes: floats * 4 + 48 };
       },
     );
     const env = header.envelope!;

@@ -9,14 +9,14 @@ import type { Logger } from '../common/logger';
 import { LOGGER } from '../common/tokens';
 import { FeatureMomentsIntakeService } from '../contributions/feature-moments-intake.service';
 import { RoundAccess } from '../contributions/round-access';
-import { ParticipantsService } from '../participants/participants.service';
+import { EnvelopeAuthenticator } from '../participants/envelope-authenticator.service';
 import { reply, required } from './grpc-stream';
 
 /** SubmitStandardization: a member reports the consortium feature moments it decrypted. */
 @Injectable()
 export class StandardizationHandlers {
   constructor(
-    private readonly participants: ParticipantsService,
+    private readonly participants: EnvelopeAuthenticator,
     private readonly rounds: RoundAccess,
     private readonly moments: FeatureMomentsIntakeService,
     @Inject(LOGGER) private readonly log: Logger,

@@ -10,7 +10,7 @@ import { Clock } from '../common/clock';
 import type { Logger } from '../common/logger';
 import { LOGGER } from '../common/tokens';
 import { RoundAccess } from '../contributions/round-access';
-import { ParticipantsService } from '../participants/participants.service';
+import { EnvelopeAuthenticator } from '../participants/envelope-authenticator.service';
 import { TaskHub } from '../tasks/task-hub';
 import { required, serveStream } from './grpc-stream';
 
@@ -20,7 +20,7 @@ const HEARTBEAT_MS = 20_000;
 @Injectable()
 export class TaskStreamHandlers {
   constructor(
-    private readonly participants: ParticipantsService,
+    private readonly participants: EnvelopeAuthenticator,
     private readonly rounds: RoundAccess,
     private readonly hub: TaskHub,
     private readonly clock: Clock,

@@ -1,7 +1,6 @@
 import type * as grpc from '@grpc/grpc-js';
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  ChunkAssembler,
   fromWireUpdateKind,
   KNOWN_UPDATE_KINDS,
   uploadPhase,
@@ -12,14 +11,13 @@ import {
 } from '@syndicate/protocol';
 import type { Logger } from '../common/logger';
 import { SyndicateError } from '../common/syndicate-error';
-import { CONFIG, LOGGER } from '../common/tokens';
-import type { CoordinatorConfig } from '../config/coordinator-config';
+import { LOGGER } from '../common/tokens';
 import { ContributionIntakeService, type ContributionTicket } from '../contributions/contribution-intake.service';
 import { RoundAccess } from '../contributions/round-access';
 import { MetricsService } from '../metrics/metrics.service';
-import { ParticipantsService } from '../participants/participants.service';
+import { EnvelopeAuthenticator } from '../participants/envelope-authenticator.service';
 import { ChunkedReader } from './chunked-reader';
-import { assertWithinLimit, reply, required } from './grpc-stream';
+import { reply, required } from './grpc-stream';
 
 type Authenticated = Parameters<ContributionIntakeService['recordRefusal']>[0];
 
@@ -27,12 +25,11 @@ type Authenticated = Parameters<ContributionIntakeService['recordRefusal']>[0];
 @Injectable()
 export class UploadHandlers {
   constructor(
-    private readonly participants: ParticipantsService,
+    private readonly participants: EnvelopeAuthenticator,
     private readonly rounds: RoundAccess,
     private readonly intake: ContributionIntakeService,
     private readonly reader: ChunkedReader,
     private readonly metrics: MetricsService,
-    @Inject(CONFIG) private readonly config: CoordinatorConfig,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
@@ -89,9 +86,7 @@ export class UploadHandlers {
           encoding: descriptor.encoding,
           numParams: Number(descriptor.numParams),
         });
-        const limits = { maxTotalBytes: Math.min(this.config.maxPayloadBytes, ticket.maxBytes) };
-        assertWithinLimit(descriptor, limits.maxTotalBytes);
-        return () => new ChunkAssembler(descriptor, limits);
+        return { descriptor, maxBytes: ticket.maxBytes };
       },
     );
     const started = process.hrtime.bigint();

@@ -2,6 +2,7 @@ import { InitialSchema1764000000000 } from './1764000000000-initial-schema';
 import { ApiTokens1764100000000 } from './1764100000000-api-tokens';
 import { Schedules1764200000000 } from './1764200000000-schedules';
 import { FederatedEvaluation1764300000000 } from './1764300000000-federated-evaluation';
+import { AuditWitnesses1764400000000 } from './1764400000000-audit-witnesses';
 import { MemberTrust1764500000000 } from './1764500000000-member-trust';
 
 /** In order. Never edit a released migration: add a new one. */
@@ -10,5 +11,6 @@ export const MIGRATIONS = [
   ApiTokens1764100000000,
   Schedules1764200000000,
   FederatedEvaluation1764300000000,
+  AuditWitnesses1764400000000,
   MemberTrust1764500000000,
 ];

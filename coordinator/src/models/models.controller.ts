@@ -1,7 +1,7 @@
 import { SyndicateError } from '../common/syndicate-error';
 import { Controller, Get, Header, Param, StreamableFile } from '@nestjs/common';
 import { Roles } from '../http/roles';
-import { ModelsService, type ModelSummary } from './models.service';
+import { ModelsService, type ModelView } from './models.service';
 
 @Controller('v1')
 export class ModelsController {
@@ -9,14 +9,14 @@ export class ModelsController {
 
   @Get('federations/:federationId/models')
   @Roles('admin', 'data-scientist', 'auditor')
-  list(@Param('federationId') federationId: string): Promise<ModelSummary[]> {
-    return this.models.list(federationId);
+  async list(@Param('federationId') federationId: string): Promise<ModelView[]> {
+    return this.models.withRoundEpochs(await this.models.list(federationId));
   }
 
   @Get('models/:id')
   @Roles('admin', 'data-scientist', 'auditor')
-  get(@Param('id') id: string): Promise<ModelSummary> {
-    return this.models.summary(id);
+  async get(@Param('id') id: string): Promise<ModelView> {
+    return (await this.models.withRoundEpochs([await this.models.summary(id)]))[0];
   }
 
   /** Raw little-endian float32 weights in the plan's flat layout. */

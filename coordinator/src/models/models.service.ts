@@ -9,6 +9,12 @@ import { ModelVersion } from './model-version.entity';
 
 export type ModelSummary = Omit<ModelVersion, 'data'>;
 
+/**
+ * A summary as the admin API shows it. `keyEpoch` is the epoch a members-only model is sealed
+ * under (0 when published in clear); `roundKeyEpoch` is the epoch the round itself ran under.
+ */
+export type ModelView = ModelSummary & { roundKeyEpoch: number | null };
+
 export interface NewModelVersion {
   federationId: string;
   roundNumber: number;
@@ -64,6 +70,22 @@ export class ModelsService {
     const found = await this.repo.findOne({ where: { id }, select: SUMMARY_COLUMNS });
     if (!found) throw new SyndicateError('NOT_FOUND', 'MODEL_NOT_FOUND', `model version ${id} does not exist`);
     return found;
+  }
+
+  /** Adds the key epoch each model's round ran under: what an auditor means by "its key epoch". */
+  async withRoundEpochs(models: ModelSummary[]): Promise<ModelView[]> {
+    if (!models.length) return [];
+    // Rounds import models, so this reads the rounds table by name rather than importing its entity.
+    const rounds = await this.repo.manager
+      .createQueryBuilder()
+      .from('rounds', 'r')
+      .select('r."federationId"', 'federationId')
+      .addSelect('r."number"', 'number')
+      .addSelect('r."keyEpoch"', 'keyEpoch')
+      .where('r."federationId" IN (:...ids)', { ids: [...new Set(models.map((m) => m.federationId))] })
+      .getRawMany<{ federationId: string; number: string | number; keyEpoch: string | number }>();
+    const epoch = new Map(rounds.map((r) => [`${r.federationId}/${Number(r.number)}`, Number(r.keyEpoch)]));
+    return models.map((m) => ({ ...m, roundKeyEpoch: epoch.get(`${m.federationId}/${m.roundNumber}`) ?? null }));
   }
 
   async withData(id: string): Promise<ModelVersion> {

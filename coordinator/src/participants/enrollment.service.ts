@@ -10,6 +10,8 @@ import type { Logger } from '../common/logger';
 import { SyndicateError } from '../common/syndicate-error';
 import { LOGGER } from '../common/tokens';
 import { FederationsService } from '../federations/federations.service';
+import { currentCall } from '../common/call-context';
+import { enrollmentTokenRefusal, tokenUsed } from './enrollment-token-check';
 import { EnrollmentToken } from './enrollment-token.entity';
 import { Participant } from './participant.entity';
 
@@ -63,23 +65,26 @@ export class EnrollmentService {
     }
     const token = `syn_enr_${randomBytes(24).toString('base64url')}`;
     const expiresAt = this.clock.now() + ttlSeconds * 1000;
-    await this.tokens.save(
-      this.tokens.create({
-        tokenSha256: sha256Hex(token),
+    await this.db.transaction(async (em) => {
+      const tokens = em.getRepository(EnrollmentToken);
+      await tokens.save(
+        tokens.create({
+          tokenSha256: sha256Hex(token),
+          federationId,
+          displayName,
+          expiresAt,
+          usedAt: null,
+          participantId: null,
+        }),
+      );
+      // The token's hash prefix lets an auditor tie this invitation to the enrollment that used it.
+      await this.audit.recordIn(em, {
+        actor,
+        action: 'participant.invited',
         federationId,
-        displayName,
-        expiresAt,
-        usedAt: null,
-        participantId: null,
-      }),
-    );
-    // The token's hash prefix lets an auditor tie this invitation to the enrollment that used it.
-    await this.audit.record({
-      actor,
-      action: 'participant.invited',
-      federationId,
-      subject: displayName.slice(0, 64),
-      detail: { displayName, expiresAt, tokenSha256Prefix: sha256Hex(token).slice(0, 12) },
+        subject: displayName.slice(0, 64),
+        detail: { displayName, expiresAt, tokenSha256Prefix: sha256Hex(token).slice(0, 12) },
+      });
     });
     return { federationId, displayName, token, expiresAt };
   }
@@ -123,18 +128,6 @@ export class EnrollmentService {
       { federationId: participant.federationId, participantId: participant.id, name: participant.displayName },
       'participant enrolled',
     );
-    await this.audit.record({
-      actor: participant.id,
-      action: 'participant.enrolled',
-      federationId: participant.federationId,
-      subject: participant.id,
-      detail: {
-        displayName: participant.displayName,
-        signingPublicKey: participant.signingPublicKey,
-        boxPublicKey: participant.boxPublicKey,
-        tokenSha256Prefix: sha256Hex(input.token).slice(0, 12),
-      },
-    });
     return participant;
   }
 
@@ -160,27 +153,8 @@ export class EnrollmentService {
     return this.db.transaction(async (em) => {
       const tokens = em.getRepository(EnrollmentToken);
       const row = await tokens.findOne({ where: { tokenSha256: sha256Hex(input.token) } });
-      if (!row || row.federationId !== input.federationId) {
-        throw new SyndicateError(
-          'UNAUTHENTICATED',
-          'UNKNOWN_ENROLLMENT_TOKEN',
-          'enrollment token is not valid for this federation; ask the consortium admin for a new invitation',
-        );
-      }
-      if (row.usedAt !== null) {
-        throw new SyndicateError(
-          'PERMISSION_DENIED',
-          'ENROLLMENT_TOKEN_USED',
-          'enrollment token was already used; each token enrolls one agent once',
-        );
-      }
-      if (row.expiresAt <= this.clock.now()) {
-        throw new SyndicateError(
-          'PERMISSION_DENIED',
-          'ENROLLMENT_TOKEN_EXPIRED',
-          `enrollment token expired at ${new Date(row.expiresAt).toISOString()}; ask for a new invitation`,
-        );
-      }
+      const refused = enrollmentTokenRefusal(row, input.federationId, this.clock.now());
+      if (refused || !row) throw refused;
       const p = em.getRepository(Participant).create({
         id: newId('prt'),
         federationId: input.federationId,
@@ -191,6 +165,7 @@ export class EnrollmentService {
         status: 'active',
         enrolledAt: this.clock.now(),
         lastSeenAt: null,
+        clientCertSha256: currentCall()?.clientCertSha256 ?? null,
       });
       await em.getRepository(Participant).save(p);
       // Compare-and-set: of two agents racing with one token, exactly one gets it.
@@ -198,13 +173,22 @@ export class EnrollmentService {
         { tokenSha256: row.tokenSha256, usedAt: IsNull() },
         { usedAt: this.clock.now(), participantId: p.id },
       );
-      if (!claimed.affected)
-        throw new SyndicateError(
-          'PERMISSION_DENIED',
-          'ENROLLMENT_TOKEN_USED',
-          'enrollment token was already used; each token enrolls one agent once',
-        );
+      if (!claimed.affected) throw tokenUsed();
+      await this.audit.recordIn(em, {
+        actor: p.id,
+        action: 'participant.enrolled',
+        federationId: p.federationId,
+        subject: p.id,
+        detail: {
+          displayName: p.displayName,
+          signingPublicKey: p.signingPublicKey,
+          boxPublicKey: p.boxPublicKey,
+          tokenSha256Prefix: sha256Hex(input.token).slice(0, 12),
+        },
+      });
       return p;
     });
   }
+
+  /** Nonces older than the skew window can no longer pass the freshness check. */
 }

@@ -9,9 +9,12 @@ import { SyndicateError } from '../common/syndicate-error';
 import { LOGGER } from '../common/tokens';
 import { Participant } from './participant.entity';
 import { UsedNonce } from './used-nonce.entity';
+import { currentCall } from '../common/call-context';
+import { checkClientCertificateBinding } from './client-certificate-binding';
 
 export const ENVELOPE_MAX_SKEW_MS = 5 * 60_000;
 
+/** What a signed envelope must be bound to for the call it arrives on. */
 export interface ExpectedContext {
   federationId: string;
   roundId?: string;
@@ -20,7 +23,7 @@ export interface ExpectedContext {
   keyEpoch?: number;
 }
 
-/** Checks each signed message against its sender's enrolled key, once: nonces are burned. */
+/** Turns a signed envelope into an active member, or a refusal with its own reason, audited. */
 @Injectable()
 export class EnvelopeAuthenticator {
   constructor(
@@ -51,7 +54,7 @@ export class EnvelopeAuthenticator {
       throw new SyndicateError(
         'UNAUTHENTICATED',
         'UNKNOWN_PARTICIPANT',
-        `participant ${JSON.stringify(envelope.participantId)} is not enrolled; enroll the agent with an invitation token`,
+        `participant ${JSON.stringify(envelope.participantId.slice(0, 64))} is not enrolled; enroll the agent with an invitation token`,
       );
     }
     if (participant.status !== 'active') {
@@ -75,6 +78,7 @@ export class EnvelopeAuthenticator {
         `participant ${participant.id} is not a member of federation ${expected.federationId}`,
       );
     }
+    await this.enforceCertificate(participant, envelope.roundId || null);
     const now = this.clock.now();
     const verdict = checkEnvelope(envelope, {
       publicKey: Buffer.from(participant.signingPublicKey, 'hex'),
@@ -124,5 +128,16 @@ export class EnvelopeAuthenticator {
   /** Nonces older than the skew window can no longer pass the freshness check. */
   async pruneNonces(): Promise<void> {
     await this.nonces.delete({ seenAt: LessThan(this.clock.now() - 2 * ENVELOPE_MAX_SKEW_MS) });
+  }
+
+  /** Under mutual TLS, only the certificate a participant enrolled with may speak for it. */
+  private async enforceCertificate(p: Participant, subject: string | null): Promise<void> {
+    const presented = currentCall()?.clientCertSha256;
+    const v = checkClientCertificateBinding(p, presented, presented !== undefined);
+    if (v.ok && v.bind) await this.repo.update({ id: p.id }, { clientCertSha256: v.bind });
+    if (v.ok) return;
+    const where = { actor: p.id, federationId: p.federationId, subject };
+    await this.audit.record({ ...where, action: 'message.rejected', detail: { reason: v.reason, presented } });
+    throw new SyndicateError('PERMISSION_DENIED', v.reason, v.message);
   }
 }

@@ -1,12 +1,13 @@
 import { generateSigningKeyPair, signEnvelope, subscribeDigest, type Envelope__Output } from '@syndicate/protocol';
 import { AuditEvent } from '../audit/audit-event.entity';
 import { createIntakeHarness, type IntakeHarness, type TestMember } from '../testing/intake-test-module';
+import { EnvelopeAuthenticator } from './envelope-authenticator.service';
 import { ParticipantsService } from './participants.service';
 
-describe('ParticipantsService.authenticate (in-memory SQLite)', () => {
+describe('EnvelopeAuthenticator (in-memory SQLite)', () => {
   let h: IntakeHarness;
   let bank: TestMember;
-  let participants: ParticipantsService;
+  let participants: EnvelopeAuthenticator;
   const expected = () => ({
     federationId: h.federationId,
     phase: 'PHASE_SUBSCRIBE' as const,
@@ -26,7 +27,7 @@ describe('ParticipantsService.authenticate (in-memory SQLite)', () => {
   beforeEach(async () => {
     h = await createIntakeHarness();
     bank = await h.member('bank-a');
-    participants = h.module.get(ParticipantsService);
+    participants = h.module.get(EnvelopeAuthenticator);
   });
   afterEach(() => h.close());
 
@@ -61,7 +62,7 @@ describe('ParticipantsService.authenticate (in-memory SQLite)', () => {
   });
 
   it('refuses a revoked member even with a valid signature', async () => {
-    await participants.revoke(h.federationId, bank.participant.id, 'spec');
+    await h.module.get(ParticipantsService).revoke(h.federationId, bank.participant.id, 'spec');
     expect(await refusal(participants.authenticate(subscribe(), expected()))).toBe('PARTICIPANT_REVOKED');
     expect(await rejections()).toEqual(['PARTICIPANT_REVOKED']);
   });

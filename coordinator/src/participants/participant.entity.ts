@@ -35,4 +35,8 @@ export class Participant {
 
   @Column('bigint', { transformer: epochMs, nullable: true })
   lastSeenAt!: number | null;
+
+  /** SHA-256 of the client certificate (DER) it enrolled over, hex; null without mutual TLS. */
+  @Column('varchar', { length: 64, nullable: true })
+  clientCertSha256!: string | null;
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, Headers, Param, Post } from '@nestjs/common';
 import { z } from 'zod';
 import { ZodBodyPipe } from '../http/zod-body.pipe';
 import { Actor } from '../http/actor.decorator';
@@ -7,6 +7,8 @@ import { Roles } from '../http/roles';
 import { TaskHub } from '../tasks/task-hub';
 import { PresenceService } from './presence.service';
 import { ParticipantsService, type Invitation } from './participants.service';
+import { AgentAddress, type AgentConnection } from './agent-address';
+import { PendingInvitations, type PendingInvitation } from './pending-invitations';
 
 const inviteBody = z
   .object({
@@ -39,16 +41,27 @@ export class ParticipantsController {
     private readonly participants: ParticipantsService,
     private readonly hub: TaskHub,
     private readonly presence: PresenceService,
+    private readonly address: AgentAddress,
+    private readonly pending: PendingInvitations,
   ) {}
 
   @Post('invitations')
   @Roles('admin')
-  invite(
+  async invite(
     @Param('federationId') federationId: string,
     @Body(new ZodBodyPipe(inviteBody)) body: z.infer<typeof inviteBody>,
     @Actor() actor: Principal,
-  ): Promise<Invitation> {
-    return this.participants.invite(federationId, body.displayName, actor.tokenId, body.ttlSeconds);
+    @Headers('host') host?: string,
+  ): Promise<Invitation & { agent: AgentConnection }> {
+    const inv = await this.participants.invite(federationId, body.displayName, actor.tokenId, body.ttlSeconds);
+    // So the admin can hand the bank a complete command, not a placeholder.
+    return { ...inv, agent: this.address.describe(host) };
+  }
+
+  @Get('invitations')
+  @Roles('admin')
+  invitations(@Param('federationId') federationId: string): Promise<PendingInvitation[]> {
+    return this.pending.list(federationId);
   }
 
   @Post('participants/:participantId/revoke')

@@ -11,11 +11,28 @@ import { ParticipantsService } from './participants.service';
 import { MemberDirectoryService } from './member-directory.service';
 import { PresenceService } from './presence.service';
 import { UsedNonce } from './used-nonce.entity';
+import { AgentAddress } from './agent-address';
+import { PendingInvitations } from './pending-invitations';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Participant, EnrollmentToken, UsedNonce]), FederationsModule, TasksModule],
-  providers: [ParticipantsService, EnrollmentService, EnvelopeAuthenticator, MemberDirectoryService, PresenceService],
+  providers: [
+    ParticipantsService,
+    EnrollmentService,
+    EnvelopeAuthenticator,
+    MemberDirectoryService,
+    PresenceService,
+    AgentAddress,
+    PendingInvitations,
+  ],
   controllers: [ParticipantsController],
-  exports: [ParticipantsService, MemberDirectoryService, TasksModule, PresenceService],
+  exports: [
+    ParticipantsService,
+    EnvelopeAuthenticator,
+    MemberDirectoryService,
+    TasksModule,
+    PresenceService,
+    AgentAddress,
+  ],
 })
 export class ParticipantsModule {}

@@ -66,16 +66,18 @@ export class ParticipantsService {
         `participant ${id} is not in federation ${federationId}`,
       );
     if (p.status !== 'revoked') {
-      await this.repo.update({ id }, { status: 'revoked' });
+      await this.repo.manager.transaction(async (em) => {
+        await em.getRepository(Participant).update({ id }, { status: 'revoked' });
+        await this.audit.recordIn(em, {
+          actor,
+          action: 'participant.revoked',
+          federationId,
+          subject: id,
+          detail: { displayName: p.displayName },
+        });
+      });
       p.status = 'revoked';
       this.log.warn({ federationId, participantId: id }, 'participant revoked');
-      await this.audit.record({
-        actor,
-        action: 'participant.revoked',
-        federationId,
-        subject: id,
-        detail: { displayName: p.displayName },
-      });
     }
     return p;
   }

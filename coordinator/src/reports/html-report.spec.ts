@@ -5,7 +5,7 @@ import {
   seededRandom,
   type FederatedMetrics,
 } from '@syndicate/protocol';
-import { renderHtmlReport } from './html-report';
+import { methodText, renderHtmlReport } from './html-report';
 import { reportPlanSummary, type ReportData } from './report-data';
 import { classCdfs } from './report-charts';
 
@@ -132,5 +132,28 @@ describe('classCdfs', () => {
       [0.5, 0.9],
       [1, 1],
     ]);
+  });
+});
+
+describe('report method text', () => {
+  it('states the bins the evaluations used, and the precision that follows from them', () => {
+    const ten = methodText([10_000, 10_000]);
+    expect(ten).toContain('10 000 equal-width bins per class');
+    expect(ten).toContain('(width 0.0001)');
+    expect(ten).toContain('within about 0.0001 of their exact values');
+    expect(ten).not.toMatch(/\b1000 equal-width|0\.001\b/);
+    const one = methodText([1000]);
+    expect(one).toContain('1 000 equal-width bins per class');
+    expect(one).toContain('(width 0.001)');
+  });
+
+  it('takes the plan setting when the evaluations are not given, and names no column that is only a count', () => {
+    const page = renderHtmlReport({
+      ...sampleReportData(),
+      plan: { ...sampleReportData().plan, evaluationBins: 4096 },
+    });
+    expect(page).toContain('4 096 equal-width bins per class');
+    expect(page).not.toContain('(the contributors column)');
+    expect(renderHtmlReport({ ...sampleReportData(), bins: [10_000] })).toContain('10 000 equal-width bins');
   });
 });

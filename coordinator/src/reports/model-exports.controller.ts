@@ -65,7 +65,12 @@ export class ModelExportsController {
     try {
       return scorecardFromWeights(plan, weights);
     } catch (err) {
-      throw new SyndicateError('FAILED_PRECONDITION', 'NOT_A_SCORECARD_MODEL', (err as Error).message);
+      // The request asks for what this model cannot be (an MLP has no points table): a usage error, not a conflict.
+      throw new SyndicateError(
+        'INVALID_ARGUMENT',
+        'NOT_A_SCORECARD_MODEL',
+        `${(err as Error).message}; export it as tfjs, json or f32 instead`,
+      );
     }
   }
 }

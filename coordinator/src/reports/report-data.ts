@@ -12,6 +12,8 @@ export interface ReportPlanSummary {
   /** e.g. "FedAvg, secure (BFV, bfv-n4096-...)". */
   aggregation: string;
   localTraining: string;
+  /** Score bins per class the plan asks federated evaluation to use. */
+  evaluationBins?: number;
 }
 
 export interface ReportRound {
@@ -42,6 +44,8 @@ export interface ReportData {
   final: FederatedMetrics | null;
   benefit?: BenefitSummary;
   baselines?: ReportBaselines;
+  /** Bins per class the reported evaluations actually used (the plan's setting when not given). */
+  bins?: number[];
 }
 
 function describeModel(model: TrainingPlan['model']): string {
@@ -76,5 +80,6 @@ export function reportPlanSummary(plan: TrainingPlan, sha256?: string): ReportPl
         ? `${agg.strategy}, secure (BFV homomorphic encryption, parameter set ${agg.secure.parameterSet}, update clip ±${agg.secure.clip})`
         : `${agg.strategy}, plaintext updates`,
     localTraining: `${training.epochs} epoch(s), batch ${training.batchSize}, ${training.optimizer} lr ${training.learningRate}`,
+    evaluationBins: plan.evaluation.bins,
   };
 }

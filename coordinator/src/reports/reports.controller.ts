@@ -48,6 +48,7 @@ export class ReportsController {
       generatedAt: new Date().toISOString(),
       rounds: evaluations.map((e) => ({ number: e.roundNumber, contributors: e.contributors, metrics: e.metrics })),
       final: done.length ? done[done.length - 1].metrics : null,
+      bins: done.map((e) => e.bins),
     });
   }
 }

@@ -30,8 +30,8 @@ describe('RoundStepper (in-memory SQLite, fake clock)', () => {
   };
   afterEach(() => t?.close());
 
-  // A plaintext model update folded straight into the sum, as the contribution intake does after its checks.
-  const upload = (roundId: string, participantId: string, value: number, numSamples: number) => {
+  // Folds a plaintext update the way the intake does: decoded, added and receipted in one transaction.
+  const upload = async (roundId: string, participantId: string, value: number, numSamples: number) => {
     const aggregation = t.get(AggregationService);
     const accumulator = aggregation.accumulatorFor('plaintext', 'model');
     const c = {
@@ -45,8 +45,14 @@ describe('RoundStepper (in-memory SQLite, fake clock)', () => {
       keyEpoch: 0,
       parameterSet: '',
     };
-    const proof = { payloadSha256: `${participantId}-sha`, signature: `${participantId}-sig` };
-    return t.db.transaction((em) => aggregation.fold(em, accumulator, c, accumulator.decode(c), proof));
+    const decoded = accumulator.decode(c);
+    await t.db.transaction((em) =>
+      aggregation.fold(em, accumulator, c, decoded, {
+        payloadSha256: `${participantId}-sha`,
+        signature: `${participantId}-sig`,
+      }),
+    );
+    accumulator.settle?.(roundId, 'model', true);
   };
   const state = async (roundId: string) => (await t.get(RoundViews).get(roundId)).state;
   const step = async (roundId: string) => t.get(RoundStepper).advance(await t.get(RoundViews).get(roundId));

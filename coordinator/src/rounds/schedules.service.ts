@@ -62,18 +62,20 @@ export class SchedulesService {
       createdAt: this.clock.now(),
       statusReason: null,
     });
-    await this.repo.insert(row);
-    await this.audit.record({
-      actor,
-      action: 'schedule.created',
-      federationId,
-      subject: row.id,
-      detail: {
-        ...spec,
-        minParticipants: row.minParticipants,
-        deadlineSeconds,
-        maxDurationSeconds: row.maxDurationSeconds,
-      },
+    await this.repo.manager.transaction(async (em) => {
+      await em.getRepository(Schedule).insert(row);
+      await this.audit.recordIn(em, {
+        actor,
+        action: 'schedule.created',
+        federationId,
+        subject: row.id,
+        detail: {
+          ...spec,
+          minParticipants: row.minParticipants,
+          deadlineSeconds,
+          maxDurationSeconds: row.maxDurationSeconds,
+        },
+      });
     });
     return this.view(row);
   }
@@ -140,17 +142,23 @@ export class SchedulesService {
         `schedule ${id} is ${s.status}; it must be ${from} to become ${to}`,
       );
     }
-    const res = await this.repo.update({ id, status: from }, { status: to, statusReason: reason });
-    if (!res.affected)
-      throw new SyndicateError('FAILED_PRECONDITION', 'SCHEDULE_STATE', `schedule ${id} changed meanwhile; look again`);
-    Object.assign(s, { status: to, statusReason: reason });
-    await this.audit.record({
-      actor,
-      action: `schedule.${to}`,
-      federationId: s.federationId,
-      subject: id,
-      ...(reason ? { detail: { reason } } : {}),
+    await this.repo.manager.transaction(async (em) => {
+      const res = await em.getRepository(Schedule).update({ id, status: from }, { status: to, statusReason: reason });
+      if (!res.affected)
+        throw new SyndicateError(
+          'FAILED_PRECONDITION',
+          'SCHEDULE_STATE',
+          `schedule ${id} changed meanwhile; look again`,
+        );
+      await this.audit.recordIn(em, {
+        actor,
+        action: `schedule.${to}`,
+        federationId: s.federationId,
+        subject: id,
+        ...(reason ? { detail: { reason } } : {}),
+      });
     });
+    Object.assign(s, { status: to, statusReason: reason });
     return s;
   }
 

@@ -10,6 +10,16 @@ import { newKeyMaterial, type AgentIdentity } from '../crypto/identity-store';
 import { CoordinatorCallError, CoordinatorClient } from './coordinator-client';
 
 const keys = newKeyMaterial();
+// Downloads are bounded by the member's own plan: one large enough for the multi-chunk payloads below.
+const clientPlan = {
+  name: 'client-spec',
+  schema: {
+    features: Array.from({ length: 40 }, (_, i) => ({ name: `f${i}`, type: 'numeric' })),
+    target: { name: 'y' },
+  },
+  model: { template: 'mlp', hiddenUnits: [4096] },
+  aggregation: { mode: 'plaintext' },
+};
 const refused = (code: grpc.status, reason: string, details: string): Partial<grpc.StatusObject> => {
   const metadata = new grpc.Metadata();
   metadata.set('syndicate-reason', reason);
@@ -37,7 +47,7 @@ async function serve(handlers: Handlers): Promise<{ client: CoordinatorClient; c
     federationId: 'fed-1',
     participantId: 'bank-a',
     keyEpoch: 1,
-    planJson: '{}',
+    planJson: JSON.stringify(clientPlan),
   };
   const client = new CoordinatorClient(identity);
   return {

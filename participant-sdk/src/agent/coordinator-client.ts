@@ -36,11 +36,14 @@ import {
   refusalDigest,
   type Endorsement,
   type MemberCard,
+  parseTrainingPlan,
+  type TrainingPlan,
 } from '@syndicate/protocol';
 import type { AgentIdentity } from '../crypto/identity-store';
+import { aggregateDownloadBound, modelDownloadBound } from './download-bounds';
 import { callError, readChunked, writeChunked } from './rpc-calls';
 
-export { CoordinatorCallError } from './rpc-calls';
+export { CoordinatorCallError, callError } from './rpc-calls';
 
 export function createChannelClient(address: string, transport?: AgentTransport): ParticipantServiceClient {
   const Ctor = loadProtocol().syndicate.v1.ParticipantService;
@@ -85,9 +88,15 @@ export async function enroll(
 /** Every call signed with the bank's Ed25519 key, over a long-lived outbound channel. */
 export class CoordinatorClient {
   private readonly client: ParticipantServiceClient;
+  private planCache?: TrainingPlan;
 
   constructor(private readonly identity: AgentIdentity) {
     this.client = createChannelClient(identity.coordinator, identity.transport);
+  }
+
+  /** The plan this member enrolled under: it, not the coordinator's headers, bounds what a download may hold. */
+  private get plan(): TrainingPlan {
+    return (this.planCache ??= parseTrainingPlan(JSON.parse(this.identity.planJson)));
   }
 
   private envelope(phase: Phase__Output, payloadSha256: Uint8Array, roundId = '', keyEpoch = this.identity.keyEpoch) {
@@ -117,7 +126,12 @@ export class CoordinatorClient {
       envelope: this.envelope('PHASE_DOWNLOAD', downloadDigest(modelVersionId)),
       modelVersionId,
     });
-    const { header, data } = await readChunked<ModelHeader__Output>('DownloadModel', stream, onProgress);
+    const { header, data } = await readChunked<ModelHeader__Output>(
+      'DownloadModel',
+      stream,
+      modelDownloadBound(this.plan),
+      onProgress,
+    );
     return {
       data,
       roundNumber: header.roundNumber,
@@ -136,7 +150,11 @@ export class CoordinatorClient {
       roundId,
       kind: k,
     });
-    const { header, data } = await readChunked<AggregateHeader__Output>('DownloadAggregate', stream);
+    const { header, data } = await readChunked<AggregateHeader__Output>(
+      'DownloadAggregate',
+      stream,
+      aggregateDownloadBound(this.plan, kind),
+    );
     return {
       data,
       contributors: header.contributors,

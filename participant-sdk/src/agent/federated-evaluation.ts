@@ -1,4 +1,4 @@
-import * as fs from 'fs';
+import { writePrivateFile } from '../common/private-file';
 import * as path from 'path';
 import {
   buildScoreHistogram,
@@ -29,12 +29,10 @@ export const localEvaluationPath = (stateDir: string, roundNumber: number): stri
 
 export function writeLocalEvaluation(stateDir: string, e: LocalEvaluation): string {
   const file = localEvaluationPath(stateDir, e.roundNumber);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
   // NaN (one class absent) has no JSON form: null says "undefined" plainly.
-  fs.writeFileSync(
+  writePrivateFile(
     file,
     `${JSON.stringify(e, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`,
-    { mode: 0o600 },
   );
   return file;
 }

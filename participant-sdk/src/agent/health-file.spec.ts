@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { checkHealth, writeHealth } from './health-file';
+import { checkHealth, writeConnectionRecord, writeHealth } from './health-file';
+import { initialConnection, nextConnection } from './connection-state';
 
 describe('agent health file', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'syndicate-health-'));
@@ -10,5 +11,31 @@ describe('agent health file', () => {
     writeHealth(dir, 1_000_000);
     expect(checkHealth(dir, 1_000_000 + 5_000)).toEqual({ ok: true, message: 'connected to the coordinator 5 s ago' });
     expect(checkHealth(dir, 1_000_000 + 91_000).ok).toBe(false);
+  });
+});
+
+describe('agent health from a connection record', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'syndicate-health-record-'));
+  const T0 = 2_000_000;
+
+  it('reports a lost connection while the coordinator is down, and fails past the limit', () => {
+    let record = initialConnection(T0);
+    record = nextConnection(record, { type: 'heard', at: T0 }).record;
+    record = nextConnection(record, { type: 'lost', at: T0 + 3_000, why: 'ECONNREFUSED', retryInMs: 500 }).record;
+    writeConnectionRecord(dir, record);
+    const down = checkHealth(dir, T0 + 30_000, 90_000, { checkProcess: true });
+    expect(down.message).toMatch(/^NOT connected: lost 27 s ago/);
+    expect(checkHealth(dir, T0 + 3_000 + 90_001).ok).toBe(false);
+  });
+
+  it('is unhealthy when the agent that wrote the record has exited', () => {
+    writeConnectionRecord(dir, {
+      ...nextConnection(initialConnection(T0), { type: 'heard', at: T0 }).record,
+      pid: 2 ** 22 + 7,
+    });
+    expect(checkHealth(dir, T0 + 1_000, 90_000, { checkProcess: true })).toEqual({
+      ok: false,
+      message: expect.stringMatching(/is not running$/),
+    });
   });
 });

@@ -1,5 +1,4 @@
-import * as fs from 'fs';
-import * as path from 'path';
+import { writePrivateFile } from '../common/private-file';
 import {
   modelLayout,
   modelPayloadFloats,
@@ -62,9 +61,9 @@ export async function pullModel(o: {
  * alone is enough to score with.
  */
 export function writePulledModel(file: string, plan: TrainingPlan, m: PulledModel): void {
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  // The consortium model is the members' alone (under members-only, not even the coordinator has it).
   if (file.endsWith('.f32')) {
-    fs.writeFileSync(file, Buffer.from(m.weights.buffer, m.weights.byteOffset, m.weights.byteLength));
+    writePrivateFile(file, Buffer.from(m.weights.buffer, m.weights.byteOffset, m.weights.byteLength));
     return;
   }
   const layout = modelLayout(plan);
@@ -73,8 +72,8 @@ export function writePulledModel(file: string, plan: TrainingPlan, m: PulledMode
     shape: t.shape,
     values: Array.from(m.weights.subarray(t.offset, t.offset + t.size)),
   }));
-  fs.writeFileSync(
+  writePrivateFile(
     file,
-    `${JSON.stringify({ modelVersionId: m.modelVersionId, roundNumber: m.roundNumber, numParams: m.weights.length, schema: plan.schema, tensors }, null, 1)}\n`,
+    `${JSON.stringify({ modelVersionId: m.modelVersionId, roundNumber: m.roundNumber, numParams: m.weights.length, schema: plan.schema, model: plan.model, tensors }, null, 1)}\n`,
   );
 }

@@ -29,6 +29,8 @@ export function callError(rpc: string, err: grpc.ServiceError): CoordinatorCallE
 export async function readChunked<H extends { payload?: PayloadDescriptor__Output | null }>(
   rpc: string,
   stream: grpc.ClientReadableStream<unknown>,
+  /** Refused before allocation when the header announces more: a lying coordinator cannot make us allocate 2 GiB. */
+  maxTotalBytes: number,
   onProgress?: (bytes: number, total: number) => void,
 ): Promise<{ header: H; data: Buffer }> {
   let assembler: ChunkAssembler | undefined;
@@ -41,8 +43,9 @@ export async function readChunked<H extends { payload?: PayloadDescriptor__Outpu
       part?: string;
     }>) {
       if (msg.part === 'header' && msg.header?.payload) {
+        if (header) throw new Error(`${rpc} sent a second header`);
         header = msg.header;
-        assembler = new ChunkAssembler(msg.header.payload, {});
+        assembler = new ChunkAssembler(msg.header.payload, { maxTotalBytes });
       } else if (msg.part === 'chunk' && msg.chunk) {
         if (!assembler) throw new Error(`${rpc} sent a chunk before its header`);
         assembler.push(msg.chunk);
@@ -51,6 +54,7 @@ export async function readChunked<H extends { payload?: PayloadDescriptor__Outpu
       }
     }
   } catch (err) {
+    stream.cancel();
     throw (err as grpc.ServiceError).code !== undefined ? callError(rpc, err as grpc.ServiceError) : err;
   }
   if (!assembler || !header) throw new Error(`${rpc}: coordinator sent no payload`);

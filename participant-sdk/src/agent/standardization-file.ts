@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import { writePrivateFile } from '../common/private-file';
 import * as path from 'path';
 import {
   applyConsortiumStandardization,
@@ -15,15 +16,10 @@ import {
 export const standardizationPath = (stateDir: string): string => path.join(stateDir, 'standardization.json');
 
 export function saveStandardization(stateDir: string, moments: FeatureMoments): void {
-  fs.mkdirSync(stateDir, { recursive: true, mode: 0o700 });
-  const file = standardizationPath(stateDir);
-  const tmp = `${file}.tmp`;
-  fs.writeFileSync(
-    tmp,
+  writePrivateFile(
+    standardizationPath(stateDir),
     `${JSON.stringify({ count: moments.count, sum: moments.sum, sumSquares: moments.sumSquares })}\n`,
-    { mode: 0o600 },
   );
-  fs.renameSync(tmp, file);
 }
 
 function readMoments(file: string): FeatureMoments {

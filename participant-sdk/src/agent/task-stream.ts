@@ -3,7 +3,8 @@ import type { FederationNotice__Output, Task__Output } from '@syndicate/protocol
 import type { Logger } from 'pino';
 import { backoffDelay } from './backoff';
 import type { CoordinatorClient } from './coordinator-client';
-import { writeHealth } from './health-file';
+import { initialConnection, nextConnection, type ConnectionEvent } from './connection-state';
+import { writeConnectionRecord } from './health-file';
 import { FATAL_REASONS } from './refusals';
 
 export interface TaskStreamEvents {
@@ -21,6 +22,7 @@ export class TaskStream {
   private stopped = false;
   private reconnectTimer?: NodeJS.Timeout;
   private attempt = 0;
+  private connection = initialConnection(Date.now(), process.pid);
 
   constructor(
     private readonly client: Pick<CoordinatorClient, 'subscribe'>,
@@ -44,6 +46,15 @@ export class TaskStream {
     clearTimeout(this.reconnectTimer);
   }
 
+  /** Keeps the health record honest, and says when the stream is up again and after how long. */
+  private observe(e: ConnectionEvent): void {
+    const { record, line } = nextConnection(this.connection, e);
+    this.connection = record;
+    // Each lost attempt is already logged with its retry delay below; here only the recoveries.
+    if (line && e.type === 'heard') this.logger[line.level](line.fields, line.message);
+    if (this.opts.healthDir) writeConnectionRecord(this.opts.healthDir, record);
+  }
+
   private connect(): void {
     if (this.stopped) return;
     const stream = this.client.subscribe(this.agentVersion);
@@ -54,12 +65,13 @@ export class TaskStream {
       if (this.stopped) return;
       const delay = (this.opts.delay ?? backoffDelay)(this.attempt++);
       this.logger.warn({ why, retryInMs: delay }, 'task stream lost; reconnecting');
+      this.observe({ type: 'lost', at: Date.now(), why, retryInMs: delay });
       // Not unref'd: this timer is what keeps a daemon alive while the coordinator is away.
       this.reconnectTimer = setTimeout(() => this.connect(), delay);
     };
     stream.on('data', (msg) => {
       this.attempt = 0;
-      if (this.opts.healthDir) writeHealth(this.opts.healthDir);
+      this.observe({ type: 'heard', at: Date.now() });
       if (msg.task) this.events.task(msg.task);
       if (msg.notice) this.events.notice(msg.notice);
     });

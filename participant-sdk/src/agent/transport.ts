@@ -38,9 +38,17 @@ export function channelCredentials(t: AgentTransport = {}): grpc.ChannelCredenti
   );
 }
 
-/** Flags given now win over what enrollment saved; unset flags keep it. */
+/** What enrollment may remember: never `insecure`, which must be asked for on each command line. */
+export function rememberedTransport(t: AgentTransport | undefined): AgentTransport | undefined {
+  if (!t) return t;
+  const { insecure: _dropped, ...kept } = t;
+  void _dropped;
+  return kept;
+}
+
+/** Flags given now win over what enrollment saved; unset flags keep it. Plaintext comes from the flags alone. */
 export function mergeTransport(saved: AgentTransport | undefined, flags: AgentTransport): AgentTransport {
-  const out: AgentTransport = { ...saved };
+  const out: AgentTransport = { ...rememberedTransport(saved) };
   for (const [k, v] of Object.entries(flags) as [keyof AgentTransport, string | boolean | undefined][])
     if (v !== undefined) (out as Record<string, unknown>)[k] = v;
   return out;

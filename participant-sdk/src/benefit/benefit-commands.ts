@@ -1,5 +1,4 @@
-import * as fs from 'fs';
-import * as path from 'path';
+import { writePrivateFile } from '../common/private-file';
 import { InvalidArgumentError, type Command } from 'commander';
 import { parseTrainingPlanJson, readPlanFile } from '@syndicate/protocol';
 import { pullModel } from '../agent/model-pull';
@@ -49,8 +48,8 @@ export function bankData(text: string, previous: BaselineBank[] = []): BaselineB
 }
 
 function writeJson(file: string, value: unknown): void {
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  fs.writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
+  // The bank's own figures: private like everything else it keeps.
+  writePrivateFile(file, `${JSON.stringify(value, null, 2)}\n`);
 }
 
 const progress = (model: string) => (p: RoundProgress) =>

@@ -5,7 +5,7 @@ import { Command } from 'commander';
 import { AgentConfigError, loadAgentConfig, type AgentConfig } from '../config/agent-config';
 import { CoordinatorCallError } from '../agent/coordinator-client';
 import type { AgentTransport } from '../agent/transport';
-import pino from 'pino';
+import { agentLogger } from './agent-logger';
 import { enrollAgent, runAgent } from '../agent/agent-runner';
 import { pullModel, writePulledModel } from '../agent/model-pull';
 import { effectivePlan } from '../agent/standardization-file';
@@ -14,7 +14,9 @@ import { loadIdentity } from '../crypto/identity-store';
 import { registerBenefitCommands } from '../benefit/benefit-commands';
 import { registerSchemaCommand } from './schema-command';
 import { registerMembersCommands } from './members-command';
+import { registerServingCommands } from '../serving/serving-commands';
 import { parseTrainingPlanJson } from '@syndicate/protocol';
+import { classifyTlsFailure, conciseTlsMessage } from '../agent/tls-failure';
 
 const program = new Command('syndicate-agent')
   .description(
@@ -42,8 +44,7 @@ const transportOf = (o: { ca?: string; cert?: string; key?: string; insecure?: b
   insecure: o.insecure,
 });
 
-const logger = (level = process.env.SYNDICATE_LOG_LEVEL ?? 'info') =>
-  pino({ level, base: { service: 'syndicate-agent' } }, pino.destination(2));
+const logger = (level?: string) => agentLogger(level);
 
 withTransport(program.command('enroll'))
   .description("Generate this bank's keys locally and register their public halves with the coordinator (once).")
@@ -106,11 +107,15 @@ withTransport(program.command('run'))
 program
   .command('health')
   .description(
-    'Exit 0 if the agent running on this state directory heard from the coordinator in the last 90 s (for container health checks).',
+    'Say how the agent running on this state directory is connected; exit 1 when it has not been connected for longer than --max-down (for container health checks).',
   )
   .option('--state-dir <dir>', 'keys and enrollment (0700)', '.syndicate-agent')
-  .action((o: { stateDir: string }) => {
-    const h = checkHealth(o.stateDir);
+  .option('--max-down <seconds>', 'how long a lost or silent connection is tolerated before exiting 1', '90')
+  .action((o: { stateDir: string; maxDown: string }) => {
+    const seconds = Number(o.maxDown);
+    if (!Number.isFinite(seconds) || seconds <= 0)
+      throw new AgentConfigError([`--max-down: must be a positive number of seconds, got "${o.maxDown}"`]);
+    const h = checkHealth(o.stateDir, Date.now(), seconds * 1000, { checkProcess: true });
     process.stdout.write(`${h.message}\n`);
     process.exitCode = h.ok ? 0 : 1;
   });
@@ -124,7 +129,7 @@ withTransport(model.command('pull'))
   )
   .option('--state-dir <dir>', 'keys and enrollment (0700)', '.syndicate-agent')
   .option('--coordinator <host:port>', 'override the coordinator address saved at enrollment')
-  .option('--model <id>', 'a specific model version instead of the latest')
+  .option('--model <id>', 'a specific model version, or latest (the default)')
   .action(
     async (o: {
       out: string;
@@ -139,7 +144,7 @@ withTransport(model.command('pull'))
       const m = await pullModel({
         stateDir: o.stateDir,
         coordinator: o.coordinator,
-        modelVersionId: o.model,
+        modelVersionId: o.model === 'latest' ? undefined : o.model,
         transport: transportOf(o),
       });
       const enrolled = parseTrainingPlanJson(loadIdentity(o.stateDir)!.planJson);
@@ -162,12 +167,25 @@ registerSchemaCommand(program);
 
 registerBenefitCommands(program, { withTransport, transportOf });
 
+registerServingCommands(program, { withTransport, transportOf });
+
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof AgentConfigError) {
     process.stderr.write(`${err.message}\n`);
     process.exit(2);
   }
-  process.stderr.write(`syndicate-agent: ${err instanceof Error ? err.message : String(err)}\n`);
+  const message = err instanceof Error ? err.message : String(err);
+  if (err instanceof CoordinatorCallError && err.code === grpc.status.UNAVAILABLE) {
+    // 7: the coordinator could not be reached or trusted (documented exit code).
+    const tls = classifyTlsFailure(message);
+    process.stderr.write(
+      tls
+        ? `syndicate-agent: TLS failure (${tls.kind}): ${conciseTlsMessage(message)}\n  hint: ${tls.hint}\n`
+        : `syndicate-agent: coordinator unreachable: ${conciseTlsMessage(message)}\n  hint: check --coordinator (host:port from your invitation), the firewall, and https_proxy if outbound traffic needs a proxy\n`,
+    );
+    process.exit(7);
+  }
+  process.stderr.write(`syndicate-agent: ${message}\n`);
   // 3: the coordinator refused who we are (bad, used or expired token; revoked); retrying will not help.
   process.exit(
     err instanceof CoordinatorCallError &&

@@ -4,6 +4,7 @@ import * as path from 'path';
 import { Command } from 'commander';
 import { parsePlanText } from '@syndicate/protocol';
 import { registerSchemaCommand } from './schema-command';
+import { newKeyMaterial, saveIdentity } from '../crypto/identity-store';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'syndicate-schema-cli-'));
 const csv = path.join(dir, 'bank.csv');
@@ -18,6 +19,10 @@ fs.writeFileSync(
 );
 
 async function run(...args: string[]): Promise<{ stdout: string; stderr: string }> {
+  return runSchema('infer', ...args);
+}
+
+async function runSchema(sub: string, ...args: string[]): Promise<{ stdout: string; stderr: string }> {
   const program = new Command('syndicate-agent').exitOverride();
   registerSchemaCommand(program);
   let stdout = '';
@@ -25,7 +30,7 @@ async function run(...args: string[]): Promise<{ stdout: string; stderr: string 
   const out = jest.spyOn(process.stdout, 'write').mockImplementation((s) => ((stdout += String(s)), true));
   const err = jest.spyOn(process.stderr, 'write').mockImplementation((s) => ((stderr += String(s)), true));
   try {
-    await program.parseAsync(['node', 'syndicate-agent', 'schema', 'infer', ...args]);
+    await program.parseAsync(['node', 'syndicate-agent', 'schema', sub, ...args]);
   } finally {
     out.mockRestore();
     err.mockRestore();
@@ -67,5 +72,37 @@ describe('syndicate-agent schema infer', () => {
       /--max-categories must be an integer from 2 to 1000/,
     );
     await expect(run(csv, '--target', 'income')).rejects.toThrow(/target column income must hold only 0 and 1/);
+  });
+});
+
+describe('syndicate-agent schema check --state-dir', () => {
+  afterEach(() => {
+    process.exitCode = undefined;
+  });
+
+  it('checks against the plan stored at enrollment, with no --plan', async () => {
+    const stateDir = path.join(dir, 'enrolled');
+    const plan = {
+      name: 'enrolled-plan',
+      model: { template: 'logistic_regression' },
+      schema: { features: [{ name: 'income', type: 'numeric' }], target: { name: 'default' } },
+    };
+    saveIdentity(stateDir, {
+      coordinator: 'c:1',
+      federationId: 'f',
+      participantId: 'p',
+      keyEpoch: 0,
+      planJson: JSON.stringify(plan),
+      ...newKeyMaterial(),
+    });
+    const r = await runSchema('check', csv, '--state-dir', stateDir);
+    expect(r.stdout).toMatch(/60 rows match the schema of plan enrolled-plan/);
+    expect(process.exitCode ?? 0).toBe(0);
+  });
+
+  it('says what to pass when the directory holds no enrollment', async () => {
+    await expect(runSchema('check', csv, '--state-dir', path.join(dir, 'nothing'))).rejects.toThrow(
+      /holds no enrollment: pass --state-dir DIR of an enrolled agent, or --plan FILE/,
+    );
   });
 });

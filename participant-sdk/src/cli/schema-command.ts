@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import type { Command } from 'commander';
-import { formatPlanText, readPlanFile } from '@syndicate/protocol';
+import { formatPlanText, parseTrainingPlanJson, readPlanFile, type TrainingPlan } from '@syndicate/protocol';
+import { loadIdentity } from '../crypto/identity-store';
 import { loadCsvDataset } from '../data/csv-dataset';
 import { DataValidationError } from '../data/data-errors';
 import { compactSchema, inferSchemaFromCsv, TARGET_NAMES, type SchemaInference } from '../data/schema-inference';
@@ -54,10 +55,11 @@ export function registerSchemaCommand(program: Command): void {
     .description(
       "Validate a CSV against a plan's schema, streaming it, and list every problem (row N, column C). Exit 0 if it matches, 2 if not. Nothing is sent.",
     )
-    .requiredOption('--plan <file>', 'training plan (JSON or YAML)')
+    .option('--plan <file>', 'training plan (JSON or YAML)')
+    .option('--state-dir <dir>', "an enrolled agent's state directory: check against the plan it enrolled under")
     .argument('<data.csv>', 'CSV with a header row')
-    .action(async (file: string, o: { plan: string }) => {
-      const plan = readPlanFile(o.plan);
+    .action(async (file: string, o: { plan?: string; stateDir?: string }) => {
+      const plan = planFor(o);
       try {
         const ds = await loadCsvDataset(file, plan.schema);
         process.stdout.write(
@@ -69,4 +71,16 @@ export function registerSchemaCommand(program: Command): void {
         process.exitCode = 2;
       }
     });
+}
+
+/** The plan from --plan, or the one stored at enrollment: a bank has no API token to fetch it. */
+function planFor(o: { plan?: string; stateDir?: string }): TrainingPlan {
+  if (o.plan) return readPlanFile(o.plan);
+  const stateDir = o.stateDir ?? '.syndicate-agent';
+  const identity = loadIdentity(stateDir);
+  if (!identity)
+    throw new Error(
+      `${stateDir} holds no enrollment: pass --state-dir DIR of an enrolled agent, or --plan FILE with the training plan`,
+    );
+  return parseTrainingPlanJson(identity.planJson);
 }

@@ -21,17 +21,26 @@ describe('agent configuration', () => {
   it('layers defaults, a YAML file, the environment and flags, in that order', () => {
     const file = path.join(dir, 'agent.yaml');
     fs.writeFileSync(file, `data: ${csv}\ncoordinator: file.example:443\nlogLevel: debug\n`);
-    const c = loadAgentConfig(
-      { logLevel: 'warn' },
-      { SYNDICATE_COORDINATOR: 'env.example:443', SYNDICATE_INSECURE: 'true' },
-      file,
-    );
+    const c = loadAgentConfig({ logLevel: 'warn', insecure: true }, { SYNDICATE_COORDINATOR: 'env.example:443' }, file);
     expect(c).toEqual({
       data: csv,
       stateDir: '.syndicate-agent',
       coordinator: 'env.example:443',
       logLevel: 'warn',
       insecure: true,
+    });
+  });
+
+  it('reads relative paths in the file as relative to the file (a kit works wherever it is unpacked)', () => {
+    const kit = fs.mkdtempSync(path.join(os.tmpdir(), 'syndicate-kit-'));
+    fs.writeFileSync(path.join(kit, 'token'), 'syn_enr_x\n');
+    fs.copyFileSync(csv, path.join(kit, 'loans.csv'));
+    fs.writeFileSync(path.join(kit, 'agent.yaml'), 'data: loans.csv\nstateDir: state\ntokenFile: ./token\n');
+    const c = loadAgentConfig({}, {}, path.join(kit, 'agent.yaml'));
+    expect(c).toMatchObject({
+      data: path.join(kit, 'loans.csv'),
+      stateDir: path.join(kit, 'state'),
+      tokenFile: path.join(kit, 'token'),
     });
   });
 
@@ -57,5 +66,18 @@ describe('agent configuration', () => {
     expect(problemsOf(() => loadAgentConfig({}, {}, file))).toEqual([
       expect.stringMatching(/typo\.yaml: unknown setting coordinatr$/),
     ]);
+  });
+
+  it('never turns TLS off from the environment or the file alone, and says how to', () => {
+    const file = path.join(dir, 'plaintext.yaml');
+    fs.writeFileSync(file, `data: ${csv}\ninsecure: true\n`);
+    expect(problemsOf(() => loadAgentConfig({}, {}, file))).toEqual([
+      expect.stringMatching(/insecure in .*plaintext\.yaml: plaintext is only ever turned on by --insecure/),
+    ]);
+    expect(problemsOf(() => loadAgentConfig({ data: csv }, { SYNDICATE_INSECURE: 'true' }))).toEqual([
+      expect.stringMatching(/^env SYNDICATE_INSECURE: plaintext is only ever turned on by --insecure/),
+    ]);
+    // Positive control: the flag itself still works, with or without the others.
+    expect(loadAgentConfig({ insecure: true }, { SYNDICATE_INSECURE: 'true' }, file).insecure).toBe(true);
   });
 });

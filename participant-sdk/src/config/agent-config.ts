@@ -1,3 +1,4 @@
+import * as path from 'path';
 import { envBoolean, isReadable, readSettingsFile } from '@syndicate/protocol';
 import { z } from 'zod';
 
@@ -41,7 +42,6 @@ const ENV: Record<string, keyof AgentConfig> = {
   SYNDICATE_CA: 'ca',
   SYNDICATE_CERT: 'cert',
   SYNDICATE_KEY: 'key',
-  SYNDICATE_INSECURE: 'insecure',
   SYNDICATE_LOG_LEVEL: 'logLevel',
 };
 
@@ -52,10 +52,18 @@ export class AgentConfigError extends Error {
   }
 }
 
+const PATH_SETTINGS = ['data', 'stateDir', 'tokenFile', 'keepUpdates', 'ca', 'cert', 'key'];
+
+/** Relative paths in the file are relative to the file, so a kit directory works from wherever it is unpacked. */
 function readFileSetting(file: string): Record<string, unknown> {
   const r = readSettingsFile(file);
   if ('problem' in r) throw new AgentConfigError([r.problem]);
-  return r.settings;
+  const settings = { ...r.settings };
+  for (const key of PATH_SETTINGS) {
+    const v = settings[key];
+    if (typeof v === 'string' && v && !path.isAbsolute(v)) settings[key] = path.resolve(path.dirname(file), v);
+  }
+  return settings;
 }
 
 /** Every problem at once, each naming its flag and environment variable. */
@@ -64,10 +72,19 @@ export function loadAgentConfig(
   env: NodeJS.ProcessEnv = process.env,
   configFile: string | undefined = env.SYNDICATE_AGENT_CONFIG || undefined,
 ): AgentConfig {
-  const merged: Record<string, unknown> = { ...AGENT_DEFAULTS, ...(configFile ? readFileSetting(configFile) : {}) };
+  const fromFile = configFile ? readFileSetting(configFile) : {};
+  const merged: Record<string, unknown> = { ...AGENT_DEFAULTS, ...fromFile };
+  delete merged.insecure;
   for (const [name, key] of Object.entries(ENV))
     if (env[name] !== undefined && env[name] !== '') merged[key] = env[name];
   for (const [key, value] of Object.entries(flags)) if (value !== undefined) merged[key] = value;
+  // Plaintext is asked for where the operator sees it, on the command line; a file or a stray variable must not.
+  const truthy = (v: unknown) => v === true || v === 'true' || v === '1';
+  const elsewhere = truthy(fromFile.insecure)
+    ? `insecure in ${configFile}`
+    : truthy(env.SYNDICATE_INSECURE)
+      ? 'env SYNDICATE_INSECURE'
+      : null;
   const where = (key: string) => {
     const envName = Object.entries(ENV).find(([, k]) => k === key)?.[0];
     const flag = `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
@@ -88,6 +105,10 @@ export function loadAgentConfig(
   }
   if (Boolean(merged.cert) !== Boolean(merged.key))
     problems.push('cert and key go together (a client certificate needs its private key)');
+  if (elsewhere && merged.insecure !== true)
+    problems.push(
+      `${elsewhere}: plaintext is only ever turned on by --insecure on the command line; remove it, or pass the flag`,
+    );
   if (merged.insecure === true && (merged.ca || merged.cert))
     problems.push('insecure contradicts ca/cert: plaintext connections use no certificates');
   if (problems.length) throw new AgentConfigError(problems);

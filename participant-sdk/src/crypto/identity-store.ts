@@ -1,8 +1,9 @@
 import * as fs from 'fs';
+import { writePrivateFile } from '../common/private-file';
 import * as path from 'path';
 import { generateBoxKeyPair, generateSigningKeyPair } from '@syndicate/protocol';
 import { z } from 'zod';
-import { agentTransportSchema, type AgentTransport } from '../agent/transport';
+import { agentTransportSchema, rememberedTransport, type AgentTransport } from '../agent/transport';
 
 /** Everything that makes this agent *this* bank. Secret halves never leave the machine. */
 export interface AgentIdentity {
@@ -61,7 +62,8 @@ export function saveIdentity(stateDir: string, id: AgentIdentity): void {
     {
       version: 1,
       coordinator: id.coordinator,
-      transport: id.transport,
+      // Plaintext is never remembered: each run must ask for it with --insecure.
+      transport: rememberedTransport(id.transport),
       federationId: id.federationId,
       participantId: id.participantId,
       keyEpoch: id.keyEpoch,
@@ -74,18 +76,30 @@ export function saveIdentity(stateDir: string, id: AgentIdentity): void {
     null,
     2,
   );
-  const tmp = `${identityPath(stateDir)}.tmp`;
-  fs.writeFileSync(tmp, body, { mode: 0o600 });
-  fs.renameSync(tmp, identityPath(stateDir));
+  writePrivateFile(identityPath(stateDir), body);
+}
+
+const ownGroups = (): number[] =>
+  typeof process.getgid === 'function' ? [process.getgid(), ...(process.getgroups?.() ?? [])] : [];
+
+/**
+ * Why a key file is too open, or null. Others never get a bit. The group may read and write when the
+ * file belongs to one of this process's own groups: a kubelet mounting a volume with `fsGroup` adds g+rw
+ * to every file at each mount, and that group is the agent's, not other users'.
+ */
+export function keyFileModeProblem(file: string, st: Pick<fs.Stats, 'mode' | 'gid'>, groups: number[]): string | null {
+  const mode = (st.mode & 0o777).toString(8);
+  if (st.mode & 0o007) return `${file} is readable by other users (mode ${mode}); run: chmod 600 ${file}`;
+  if (st.mode & 0o070 && !groups.includes(st.gid))
+    return `${file} is readable by group ${st.gid}, which this agent is not in (mode ${mode}); run: chmod 600 ${file}`;
+  return null;
 }
 
 export function loadIdentity(stateDir: string): AgentIdentity | null {
   const file = identityPath(stateDir);
   if (!fs.existsSync(file)) return null;
-  const mode = fs.statSync(file).mode & 0o777;
-  if (mode & 0o077) {
-    throw new Error(`${file} is readable by other users (mode ${mode.toString(8)}); run: chmod 600 ${file}`);
-  }
+  const problem = keyFileModeProblem(file, fs.statSync(file), ownGroups());
+  if (problem) throw new Error(problem);
   const parsed = fileSchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
   if (!parsed.success)
     throw new Error(
@@ -95,7 +109,7 @@ export function loadIdentity(stateDir: string): AgentIdentity | null {
   const raw = (s: string) => new Uint8Array(Buffer.from(s, 'base64'));
   return {
     coordinator: d.coordinator,
-    transport: d.transport,
+    transport: rememberedTransport(d.transport),
     federationId: d.federationId,
     participantId: d.participantId,
     keyEpoch: d.keyEpoch,

@@ -1,4 +1,5 @@
 import type { DataSchema } from '@syndicate/protocol';
+import { behaviourColumns, type DerivedColumns } from './behaviour-columns';
 import { csvRecords, headerProblems } from './csv-records';
 import { DataValidationError, ProblemList } from './data-errors';
 import { rowEncoder, type CsvRow } from './encode-row';
@@ -28,14 +29,16 @@ export async function scanCsvAgainstSchema(
   const needed = [...schema.features.map((f) => f.name), schema.target.name];
   const problems = new ProblemList();
   let columns: { name: string; at: number }[] | undefined;
+  let derived: DerivedColumns | undefined;
   let width = 0;
   let rows = 0;
   try {
     for await (const { row, fields } of csvRecords(file)) {
       if (!columns) {
-        const bad = headerProblems(fields, needed);
+        derived = behaviourColumns(fields, needed);
+        const bad = headerProblems(fields, derived.read);
         if (bad.length) throw new DataValidationError(file, bad);
-        columns = needed.map((name) => ({ name, at: fields.indexOf(name) }));
+        columns = derived.read.map((name) => ({ name, at: fields.indexOf(name) }));
         width = fields.length;
         continue;
       }
@@ -45,6 +48,11 @@ export async function scanCsvAgainstSchema(
       }
       const record: Record<string, string> = {};
       for (const c of columns) record[c.name] = fields[c.at];
+      const derivation = derived!.derive(record);
+      if (derivation.length) {
+        for (const p of derivation) problems.add(`row ${row}, ${p}`);
+        continue;
+      }
       const r = encode(record, scratch, 0);
       if (!r.ok) {
         for (const p of r.problems) problems.add(`row ${row}, ${p}`);

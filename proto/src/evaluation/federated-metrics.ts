@@ -1,4 +1,5 @@
 import type { ExactMetrics } from './exact-metrics';
+import type { FraudMetrics } from './fraud-metrics';
 
 /**
  * What the consortium learns about a model from its members' holdouts, computed
@@ -32,4 +33,6 @@ export interface FederatedMetrics extends ExactMetrics {
   roc: CurvePoint[];
   /** Population stability index of this score distribution against the reference (first round); null for the reference itself. */
   psi: number | null;
+  /** Recall at the fraud teams' alert budgets (FPR 0.1%, 0.5%, 1%) and precision among the top k alerts. */
+  fraud: FraudMetrics;
 }

@@ -1,4 +1,5 @@
 import type { CalibrationBucket, CurvePoint, FederatedMetrics } from './federated-metrics';
+import { fraudMetrics } from './fraud-metrics';
 import { assertBinCount, histogramTotals, type ScoreHistogram } from './score-histogram';
 
 /** Upper bound on points in FederatedMetrics.roc, (0,0) and (1,1) included. */
@@ -60,6 +61,7 @@ export function federatedMetrics(h: ScoreHistogram, reference?: ScoreHistogram):
     calibration: calibrationTable(h),
     roc: bothClasses ? roc : [],
     psi: reference ? populationStabilityIndex(reference, h) : null,
+    fraud: fraudMetrics(h),
   };
 }
 

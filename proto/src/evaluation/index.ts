@@ -3,3 +3,4 @@ export * from './score-histogram';
 export * from './histogram-metrics';
 export * from './exact-metrics';
 export * from './evaluation-contribution';
+export * from './fraud-metrics';

@@ -3,6 +3,8 @@ import type * as grpc from '@grpc/grpc-js';
 import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
 
 import type { AggregateHeader as _syndicate_v1_AggregateHeader, AggregateHeader__Output as _syndicate_v1_AggregateHeader__Output } from './syndicate/v1/AggregateHeader';
+import type { AuditHead as _syndicate_v1_AuditHead, AuditHead__Output as _syndicate_v1_AuditHead__Output } from './syndicate/v1/AuditHead';
+import type { AuditWitnessServiceClient as _syndicate_v1_AuditWitnessServiceClient, AuditWitnessServiceDefinition as _syndicate_v1_AuditWitnessServiceDefinition } from './syndicate/v1/AuditWitnessService';
 import type { Chunk as _syndicate_v1_Chunk, Chunk__Output as _syndicate_v1_Chunk__Output } from './syndicate/v1/Chunk';
 import type { ContributionStatement as _syndicate_v1_ContributionStatement, ContributionStatement__Output as _syndicate_v1_ContributionStatement__Output } from './syndicate/v1/ContributionStatement';
 import type { DownloadAggregateRequest as _syndicate_v1_DownloadAggregateRequest, DownloadAggregateRequest__Output as _syndicate_v1_DownloadAggregateRequest__Output } from './syndicate/v1/DownloadAggregateRequest';
@@ -46,6 +48,8 @@ import type { Task as _syndicate_v1_Task, Task__Output as _syndicate_v1_Task__Ou
 import type { UpdateHeader as _syndicate_v1_UpdateHeader, UpdateHeader__Output as _syndicate_v1_UpdateHeader__Output } from './syndicate/v1/UpdateHeader';
 import type { UploadUpdateRequest as _syndicate_v1_UploadUpdateRequest, UploadUpdateRequest__Output as _syndicate_v1_UploadUpdateRequest__Output } from './syndicate/v1/UploadUpdateRequest';
 import type { UploadUpdateResponse as _syndicate_v1_UploadUpdateResponse, UploadUpdateResponse__Output as _syndicate_v1_UploadUpdateResponse__Output } from './syndicate/v1/UploadUpdateResponse';
+import type { WitnessAuditHeadRequest as _syndicate_v1_WitnessAuditHeadRequest, WitnessAuditHeadRequest__Output as _syndicate_v1_WitnessAuditHeadRequest__Output } from './syndicate/v1/WitnessAuditHeadRequest';
+import type { WitnessAuditHeadResponse as _syndicate_v1_WitnessAuditHeadResponse, WitnessAuditHeadResponse__Output as _syndicate_v1_WitnessAuditHeadResponse__Output } from './syndicate/v1/WitnessAuditHeadResponse';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
   new(...args: ConstructorParameters<Constructor>): Subtype;
@@ -55,6 +59,14 @@ export interface ProtoGrpcType {
   syndicate: {
     v1: {
       AggregateHeader: MessageTypeDefinition<_syndicate_v1_AggregateHeader, _syndicate_v1_AggregateHeader__Output>
+      AuditHead: MessageTypeDefinition<_syndicate_v1_AuditHead, _syndicate_v1_AuditHead__Output>
+      /**
+       * Members witness the coordinator's audit log: after a round, each member that took part
+       * signs the log's head and keeps a copy, so the log cannot later be cut or rewritten
+       * without it showing (`syndicate audit verify`). Its own service so it can be served and
+       * versioned apart from the round protocol.
+       */
+      AuditWitnessService: SubtypeConstructor<typeof grpc.Client, _syndicate_v1_AuditWitnessServiceClient> & { service: _syndicate_v1_AuditWitnessServiceDefinition }
       Chunk: MessageTypeDefinition<_syndicate_v1_Chunk, _syndicate_v1_Chunk__Output>
       ContributionStatement: MessageTypeDefinition<_syndicate_v1_ContributionStatement, _syndicate_v1_ContributionStatement__Output>
       DownloadAggregateRequest: MessageTypeDefinition<_syndicate_v1_DownloadAggregateRequest, _syndicate_v1_DownloadAggregateRequest__Output>
@@ -106,6 +118,8 @@ export interface ProtoGrpcType {
       UpdateKind: EnumTypeDefinition
       UploadUpdateRequest: MessageTypeDefinition<_syndicate_v1_UploadUpdateRequest, _syndicate_v1_UploadUpdateRequest__Output>
       UploadUpdateResponse: MessageTypeDefinition<_syndicate_v1_UploadUpdateResponse, _syndicate_v1_UploadUpdateResponse__Output>
+      WitnessAuditHeadRequest: MessageTypeDefinition<_syndicate_v1_WitnessAuditHeadRequest, _syndicate_v1_WitnessAuditHeadRequest__Output>
+      WitnessAuditHeadResponse: MessageTypeDefinition<_syndicate_v1_WitnessAuditHeadResponse, _syndicate_v1_WitnessAuditHeadResponse__Output>
     }
   }
 }

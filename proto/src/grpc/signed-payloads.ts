@@ -68,3 +68,14 @@ export function keySharesDigest(
     ),
   );
 }
+
+/** The audit head a member witnesses: what it signs, what it keeps, what an auditor checks. */
+export interface AuditHeadWire {
+  federationId: string;
+  seq: number;
+  hash: string;
+}
+
+/** Domain-separated, so a witness signature can never pass for any other signed message. */
+export const auditHeadDigest = (h: AuditHeadWire): Buffer =>
+  digest(Buffer.from(JSON.stringify(['syndicate/audit-head/v1', h.federationId, h.seq, h.hash]), 'utf8'));

@@ -82,3 +82,16 @@ export type {
   PublishModelResponse,
   PublishModelResponse__Output,
 } from '../generated/syndicate/v1/PublishModelResponse';
+export type {
+  AuditWitnessServiceClient,
+  AuditWitnessServiceHandlers,
+} from '../generated/syndicate/v1/AuditWitnessService';
+export type { AuditHead, AuditHead__Output } from '../generated/syndicate/v1/AuditHead';
+export type {
+  WitnessAuditHeadRequest,
+  WitnessAuditHeadRequest__Output,
+} from '../generated/syndicate/v1/WitnessAuditHeadRequest';
+export type {
+  WitnessAuditHeadResponse,
+  WitnessAuditHeadResponse__Output,
+} from '../generated/syndicate/v1/WitnessAuditHeadResponse';

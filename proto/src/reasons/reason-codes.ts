@@ -116,6 +116,18 @@ export const REASON_MEANINGS = {
   EVALUATION_MISMATCH: 'the decrypted histogram differs from the one already reported',
   WRONG_MODEL: 'the histograms were scored with another model than the round published',
 
+  // REST edge
+  BODY_TOO_LARGE: 'the request body is larger than the limit; send a smaller body',
+  BODY_NOT_JSON: 'the request body is not valid JSON',
+  BAD_PAGING: 'limit or after is not a whole number in range; the message names the range',
+
+  // Mutual TLS and the audit witness
+  CLIENT_CERTIFICATE_MISSING: 'the coordinator requires a client certificate bound to this participant',
+  CLIENT_CERTIFICATE_MISMATCH: "the client certificate is not the one this participant enrolled with (another bank's?)",
+  BAD_AUDIT_HEAD: 'the witnessed audit head is malformed',
+  BAD_WITNESS_SIGNATURE: "the witness signature does not verify under the member's signing key",
+  UNKNOWN_AUDIT_HEAD: 'the log has no entry with the witnessed sequence number and hash',
+
   // Bank-side trust: refused by a member's agent (reported with ReportRefusal), or by the coordinator
   MANIFEST_MISSING: 'a key share came without the dealer-signed epoch manifest; the member does not open it',
   ENDORSEMENT_NOT_OWN: 'a member can submit only endorsements it signed itself',

@@ -5,3 +5,4 @@ export * from './chunking';
 export * from './signed-envelope';
 export * from './float64-codec';
 export * from './contribution-shape';
+export * from './audit-head-signature';

@@ -5,6 +5,7 @@ import { parseDockerfile } from './dockerfile-structure';
 
 const DOCKER = path.join(__dirname, '..', '..', '..', 'deploy', 'docker');
 const REPO = path.join(DOCKER, '..', '..');
+const ONE_SHOT = ['certs', 'init', 'bootstrap'];
 
 /** No Docker engine runs here: the images are checked for what matters by reading them. */
 describe.each(['coordinator.Dockerfile', 'agent.Dockerfile'])('%s', (file) => {
@@ -56,6 +57,10 @@ describe('docker-compose.yml', () => {
         depends_on?: Record<string, { condition: string }>;
         healthcheck?: unknown;
         read_only?: boolean;
+        volumes?: string[];
+        command?: string[];
+        entrypoint?: string[];
+        environment?: Record<string, string>;
       }
     >;
     volumes: Record<string, unknown>;
@@ -73,9 +78,9 @@ describe('docker-compose.yml', () => {
       else expect(s.image).toMatch(/:\d+(\.\d+)*(-\w+)?$/); // pinned
       for (const dep of Object.keys(s.depends_on ?? {})) {
         expect(compose.services[dep]).toBeDefined();
-        // One-shot init services (certificates) are awaited to completion, long-running ones to health.
+        // One-shot init services (certificates, migrations, bootstrap) are awaited to completion, long-running ones to health.
         expect(s.depends_on![dep].condition).toBe(
-          dep === 'certs' ? 'service_completed_successfully' : 'service_healthy',
+          ONE_SHOT.includes(dep) ? 'service_completed_successfully' : 'service_healthy',
         );
       }
       if (name !== 'postgres') expect(s.read_only).toBe(true);
@@ -100,5 +105,114 @@ describe('docker-compose.yml', () => {
     expect((compose.services.certs as { command: string[] }).command.join(' ')).toContain(
       '--agents alpine,baltic,cascade',
     );
+  });
+});
+
+describe('docker-compose.yml bootstraps itself (issue 18)', () => {
+  const compose = parseYaml(fs.readFileSync(path.join(DOCKER, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+    services: Record<
+      string,
+      {
+        volumes?: string[];
+        command?: string[];
+        entrypoint?: string[];
+        environment?: Record<string, string>;
+        depends_on?: Record<string, { condition: string }>;
+      }
+    >;
+  };
+  const agents = Object.entries(compose.services).filter(([n]) => n.startsWith('agent-'));
+  const volumeOf = (mount: string) => mount.split(':')[0];
+
+  it('has init before the coordinator and a bootstrap after it, which the agents wait for', () => {
+    expect(compose.services.coordinator.depends_on?.init?.condition).toBe('service_completed_successfully');
+    expect(compose.services.bootstrap.depends_on?.coordinator?.condition).toBe('service_healthy');
+    expect(compose.services.init.entrypoint?.join(' ')).toMatch(/init --write-token \/var\/lib\/syndicate-bootstrap\//);
+    for (const [, s] of agents) expect(s.depends_on?.bootstrap?.condition).toBe('service_completed_successfully');
+    // The bootstrap script it runs exists, creates the federation and one invitation per agent.
+    const mount = compose.services.bootstrap.volumes!.find((v) => v.endsWith(':/etc/syndicate/bootstrap.sh:ro'))!;
+    const script = fs.readFileSync(path.join(DOCKER, volumeOf(mount)), 'utf8');
+    expect(script).toMatch(/federation create --plan/);
+    expect(script).toMatch(/participant invite --federation/);
+    for (const [name] of agents) expect(script).toContain(name.slice('agent-'.length));
+    const plan = compose.services.bootstrap.volumes!.find((v) => v.endsWith(':/etc/syndicate/plan.json:ro'))!;
+    expect(fs.existsSync(path.join(DOCKER, volumeOf(plan)))).toBe(true);
+  });
+
+  it('hands each agent its token as a file, and no agent mounts the CA private key or another bank volume', () => {
+    const certsVolume = volumeOf(
+      (compose.services.certs.volumes ?? []).find((v) => /:\/var\/lib\/syndicate$/.test(v)) ?? 'pki:',
+    );
+    for (const [name, s] of agents) {
+      const bank = name.slice('agent-'.length);
+      const args = s.command!;
+      expect(args[args.indexOf('--token-file') + 1]).toBe('/pki/token');
+      expect(args.join(' ')).not.toMatch(/SYNDICATE_TOKEN_|--token /);
+      const volumes = (s.volumes ?? []).map(volumeOf);
+      expect(volumes).not.toContain(certsVolume);
+      expect(volumes).toContain(`${bank}-pki`);
+      for (const [other] of agents.filter(([n]) => n !== name))
+        expect(volumes).not.toContain(`${other.slice('agent-'.length)}-pki`);
+    }
+    expect(compose.services.bootstrap.volumes).toEqual(expect.arrayContaining([`${certsVolume}:/pki:ro`]));
+  });
+});
+
+describe('.dockerignore', () => {
+  // Docker matches patterns from the context root; `ignore` applies them the same way for these explicit paths.
+  const rules = fs.readFileSync(path.join(REPO, '.dockerignore'), 'utf8');
+  const ig = (require('ignore') as () => { add(r: string): { ignores(p: string): boolean } })().add(rules);
+
+  it('keeps state, keys, dependencies and build output out of the build context', () => {
+    for (const p of [
+      'var/demo/tokens/alpine',
+      'var/certs/ca.key',
+      'node_modules/zod/package.json',
+      'coordinator/node_modules/x.js',
+      'coordinator/dist/.tsbuildinfo',
+      'coordinator/tsconfig.tsbuildinfo',
+      'proto/dist/index.js',
+      'deploy/certs/agents/baltic.key',
+      '.syndicate-agent/identity.json',
+    ])
+      expect({ p, ignored: ig.ignores(p) }).toEqual({ p, ignored: true });
+    // Docker's own matcher has no implicit **/: patterns meant for every depth must say so.
+    for (const line of rules.split('\n').filter((l) => /^[^#!]/.test(l) && l.startsWith('*.')))
+      expect(line).toBe(`**/${line}`);
+  });
+
+  it('keeps what the Dockerfiles copy', () => {
+    for (const p of [
+      'package.json',
+      'package-lock.json',
+      'coordinator/src/index.ts',
+      'proto/syndicate/v1/participant.proto',
+    ])
+      expect({ p, ignored: ig.ignores(p) }).toEqual({ p, ignored: false });
+  });
+});
+
+describe('deploy/README.md', () => {
+  const guide = fs.readFileSync(path.join(DOCKER, '..', 'README.md'), 'utf8');
+
+  it('walks an operator through install, provisioning, the agent behind a proxy, Prometheus, rotation, backup and upgrade', () => {
+    const headings = [...guide.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
+    for (const topic of [
+      /Install the coordinator with the chart/,
+      /Provision a bank with a startup kit/,
+      /Run the agent on-prem, behind a proxy/,
+      /Watch it in Prometheus/,
+      /Rotate certificates/,
+      /Back up and restore/,
+      /Upgrade/,
+    ])
+      expect(headings.some((h) => topic.test(h))).toBe(true);
+    // It names what the compose file and charts actually use.
+    expect(guide).toContain('--token-file');
+    expect(guide).toContain('syndicate participant kit');
+    expect(guide).toContain('syndicate certs issue');
+    expect(guide).toContain('https_proxy');
+    expect(guide).toContain('sslPassthrough');
+    expect(guide).not.toMatch(/SYNDICATE_TOKEN_<BANK>|SYNDICATE_TOKEN_ALPINE/);
   });
 });

@@ -69,7 +69,64 @@ describe('coordinator chart specifics', () => {
     expect(t['pdb.yaml']).toMatch(/kind: PodDisruptionBudget/);
     expect(t['service.yaml']).toMatch(/appProtocol: grpc/);
     expect(t['ingress.yaml']).toMatch(/\{\{- if \.Values\.ingress\.enabled \}\}/);
-    expect(values.ingress.annotations['nginx.ingress.kubernetes.io/backend-protocol']).toBe('GRPC');
+    // The gRPC port speaks TLS: nginx must talk TLS to it (issue 18: plain GRPC could never work).
+    expect(values.ingress.annotations['nginx.ingress.kubernetes.io/backend-protocol']).toBe('GRPCS');
     expect(t['deployment.yaml']).toMatch(/path: \/readyz/);
+  });
+});
+
+describe('coordinator chart: ingress, mutual TLS, metrics', () => {
+  const t = templates('syndicate-coordinator');
+  const valuesText = fs.readFileSync(path.join(HELM, 'syndicate-coordinator', 'values.yaml'), 'utf8');
+  const values = parseYaml(valuesText) as {
+    ingress: { sslPassthrough: boolean };
+    metrics: { port: number; serviceMonitor: { enabled: boolean } };
+  };
+
+  it('documents TLS passthrough for mutual TLS and renders it when asked', () => {
+    expect(values.ingress.sslPassthrough).toBe(false);
+    expect(valuesText).toMatch(/--enable-ssl-passthrough/);
+    expect(t['ingress.yaml']).toMatch(
+      /\{\{- if \.Values\.ingress\.sslPassthrough \}\}\s+#[^\n]*\n\s+nginx\.ingress\.kubernetes\.io\/ssl-passthrough: "true"/,
+    );
+    // Under passthrough nginx holds no certificate: the tls block must be skipped.
+    expect(t['ingress.yaml']).toMatch(/if and \.Values\.tls\.enabled \(not \.Values\.ingress\.sslPassthrough\)/);
+  });
+
+  it('has no comment contradicting the guide (every replica is Ready)', () => {
+    expect(valuesText).not.toMatch(/only the leader is Ready/);
+    expect(valuesText).toMatch(/Every replica is Ready/);
+  });
+
+  it('has a ServiceMonitor, off by default, scraping the plain-HTTP metrics port', () => {
+    expect(values.metrics.serviceMonitor.enabled).toBe(false);
+    expect(values.metrics.port).toBeGreaterThan(0);
+    const sm = t['servicemonitor.yaml'];
+    expect(sm).toMatch(/^\{\{- if \.Values\.metrics\.serviceMonitor\.enabled \}\}/);
+    expect(sm).toMatch(/kind: ServiceMonitor/);
+    expect(sm).toMatch(/- port: metrics\n\s+path: \/metrics\n\s+scheme: http/);
+    expect(t['service.yaml']).toMatch(/name: metrics, port: \{\{ \.Values\.metrics\.port \}\}/);
+    expect(t['deployment.yaml']).toMatch(/name: metrics, containerPort: \{\{ \.Values\.metrics\.port \}\}/);
+    expect(t['configmap.yaml']).toMatch(/metricsPort: \{\{ \.Values\.metrics\.port \}\}/);
+  });
+});
+
+describe('agent chart specifics', () => {
+  const t = templates('syndicate-agent')['statefulset.yaml'];
+
+  it('lets the kubelet change ownership only on mismatch', () => {
+    expect(t).toMatch(/fsGroup: 1000\n(\s+#.*\n)*\s+fsGroupChangePolicy: OnRootMismatch/);
+  });
+
+  it('reads the enrollment token from a mounted Secret file, never from args or env', () => {
+    expect(t).toMatch(/- --token-file=\/etc\/syndicate\/enrollment\/\{\{ \.Values\.enrollment\.key \}\}/);
+    expect(t).not.toMatch(/--token=/);
+    expect(t).not.toMatch(/SYNDICATE_ENROLLMENT_TOKEN/);
+    expect(t).toMatch(/name: enrollment, mountPath: \/etc\/syndicate\/enrollment, readOnly: true/);
+    expect(t).toMatch(/secret: \{ secretName: \{\{ \.Values\.enrollment\.existingSecret \}\}/);
+  });
+
+  it('passes the bank proxy to grpc-js as https_proxy', () => {
+    expect(t).toMatch(/name: https_proxy/);
   });
 });

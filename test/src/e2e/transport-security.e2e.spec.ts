@@ -1,9 +1,23 @@
 import { AdminClient } from '@syndicate/coordinator';
-import { CoordinatorCallError, enroll, newKeyMaterial, type AgentTransport } from '@syndicate/participant';
+import {
+  CoordinatorCallError,
+  CoordinatorClient,
+  enroll,
+  newKeyMaterial,
+  type AgentTransport,
+} from '@syndicate/participant';
 import type { TrainingPlanInput } from '@syndicate/protocol';
 import { startHarness, type Harness } from '../support/coordinator-harness';
 import { testDatabaseKind } from '../support/database';
 import { enrolledClient } from '../support/light-agent';
+import { testPki } from '../support/test-pki';
+
+/** The refusal reason of a download, or 'OK': any signed call shows whether the connection may speak for the member. */
+const downloadOutcome = (client: CoordinatorClient) =>
+  client.downloadModel('latest').then(
+    () => 'OK',
+    (err: unknown) => (err instanceof CoordinatorCallError ? err.reason : String(err)),
+  );
 
 const plan: TrainingPlanInput = {
   name: 'mtls',
@@ -56,6 +70,25 @@ describe(`transport security (${testDatabaseKind()})`, () => {
     expect(
       (await h.admin.participants(federationId)).map((p) => p.displayName).filter((n) => n !== 'alpine'),
     ).toHaveLength(1);
+  });
+
+  it("binds a member to the certificate it enrolled with: another bank's certificate cannot speak for it", async () => {
+    const pki = await testPki();
+    const { client, identity } = await enrolledClient(h, federationId, 'bound');
+    // Positive control: its own certificate works.
+    expect(await downloadOutcome(client)).toBe('OK');
+    client.close();
+    // The same member's signed messages over another bank's (valid, same-CA) certificate are refused.
+    const other = new CoordinatorClient({
+      ...identity,
+      transport: { caFile: pki.caCert, certFile: pki.otherAgentCert, keyFile: pki.otherAgentKey },
+    });
+    expect(await downloadOutcome(other)).toBe('CLIENT_CERTIFICATE_MISMATCH');
+    other.close();
+    const refusal = (await h.admin.audit({ federationId })).find(
+      (e) => e.action === 'message.rejected' && e.actor === identity.participantId,
+    );
+    expect(JSON.parse(refusal!.detail)).toMatchObject({ reason: 'CLIENT_CERTIFICATE_MISMATCH' });
   });
 
   it('serves REST only over TLS, and clients verify the certificate', async () => {

@@ -11,6 +11,9 @@ export interface TestPki {
   /** A client certificate for mutual-TLS tests. */
   agentCert: string;
   agentKey: string;
+  /** Another bank's client certificate from the same CA: must not speak for the first. */
+  otherAgentCert: string;
+  otherAgentKey: string;
 }
 
 let pki: Promise<TestPki> | undefined;
@@ -21,7 +24,7 @@ export function testPki(): Promise<TestPki> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'syndicate-pki-'));
     const files = writeDevPki(
       dir,
-      await makeDevPki({ hosts: ['localhost', '127.0.0.1'], agents: ['test-agent'], days: 2 }),
+      await makeDevPki({ hosts: ['localhost', '127.0.0.1'], agents: ['test-agent', 'other-agent'], days: 2 }),
     );
     return {
       dir,
@@ -30,6 +33,8 @@ export function testPki(): Promise<TestPki> {
       coordinatorKey: files.coordinatorKey,
       agentCert: files.agents['test-agent'].cert,
       agentKey: files.agents['test-agent'].key,
+      otherAgentCert: files.agents['other-agent'].cert,
+      otherAgentKey: files.agents['other-agent'].key,
     };
   })();
   return pki;

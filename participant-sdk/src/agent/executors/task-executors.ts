@@ -1,5 +1,6 @@
 import type { TaskType__Output } from '@syndicate/protocol';
 import { applyExecutor } from './apply-executor';
+import { auditWitnessExecutor } from './audit-witness-executor';
 import { countExecutor } from './count-executor';
 import { evaluateExecutor } from './evaluate-executor';
 import { evaluationResultExecutor } from './evaluation-result-executor';
@@ -15,4 +16,5 @@ export const TASK_EXECUTORS: Readonly<Partial<Record<TaskType__Output, TaskExecu
   TASK_TYPE_COUNT: countExecutor,
   TASK_TYPE_APPLY: applyExecutor,
   TASK_TYPE_EVALUATION_RESULT: evaluationResultExecutor,
+  TASK_TYPE_WITNESS_AUDIT: auditWitnessExecutor,
 };

@@ -44,6 +44,10 @@ export const Phase = {
    */
   PHASE_STANDARDIZATION: 'PHASE_STANDARDIZATION',
   /**
+   * Member returning its signature over the audit head it witnessed.
+   */
+  PHASE_WITNESS_AUDIT: 'PHASE_WITNESS_AUDIT',
+  /**
    * Member reading the federation's member cards and endorsements.
    */
   PHASE_MEMBERS: 'PHASE_MEMBERS',
@@ -113,20 +117,25 @@ export type Phase =
   | 'PHASE_STANDARDIZATION'
   | 12
   /**
+   * Member returning its signature over the audit head it witnessed.
+   */
+  | 'PHASE_WITNESS_AUDIT'
+  | 13
+  /**
    * Member reading the federation's member cards and endorsements.
    */
   | 'PHASE_MEMBERS'
-  | 13
+  | 14
   /**
    * Member submitting its endorsement of another member's identity.
    */
   | 'PHASE_ENDORSE'
-  | 14
+  | 15
   /**
    * Member telling the coordinator what it refused and why, for the audit log.
    */
   | 'PHASE_REPORT_REFUSAL'
-  | 15
+  | 16
 
 /**
  * What a message is for. Bound into every signature so a message signed for

@@ -3,6 +3,7 @@
 
 import type { TaskType as _syndicate_v1_TaskType, TaskType__Output as _syndicate_v1_TaskType__Output } from '../../syndicate/v1/TaskType';
 import type { MemberKey as _syndicate_v1_MemberKey, MemberKey__Output as _syndicate_v1_MemberKey__Output } from '../../syndicate/v1/MemberKey';
+import type { AuditHead as _syndicate_v1_AuditHead, AuditHead__Output as _syndicate_v1_AuditHead__Output } from '../../syndicate/v1/AuditHead';
 
 export interface Task {
   'taskId'?: (string);
@@ -36,6 +37,10 @@ export interface Task {
    * The consortium feature moments once a member reported them (JSON {count, sum, sumSquares}); empty before.
    */
   'standardizationJson'?: (string);
+  /**
+   * WITNESS_AUDIT: the head to sign.
+   */
+  'auditHead'?: (_syndicate_v1_AuditHead | null);
 }
 
 export interface Task__Output {
@@ -70,4 +75,8 @@ export interface Task__Output {
    * The consortium feature moments once a member reported them (JSON {count, sum, sumSquares}); empty before.
    */
   'standardizationJson': (string);
+  /**
+   * WITNESS_AUDIT: the head to sign.
+   */
+  'auditHead': (_syndicate_v1_AuditHead__Output | null);
 }

@@ -28,6 +28,10 @@ export const TaskType = {
    * The round's evaluation sum is final: decrypt it and report the consortium histogram.
    */
   TASK_TYPE_EVALUATION_RESULT: 'TASK_TYPE_EVALUATION_RESULT',
+  /**
+   * A round this member took part in ended: sign the audit head, keep a copy, return the signature.
+   */
+  TASK_TYPE_WITNESS_AUDIT: 'TASK_TYPE_WITNESS_AUDIT',
 } as const;
 
 export type TaskType =
@@ -64,5 +68,10 @@ export type TaskType =
    */
   | 'TASK_TYPE_EVALUATION_RESULT'
   | 6
+  /**
+   * A round this member took part in ended: sign the audit head, keep a copy, return the signature.
+   */
+  | 'TASK_TYPE_WITNESS_AUDIT'
+  | 7
 
 export type TaskType__Output = typeof TaskType[keyof typeof TaskType]

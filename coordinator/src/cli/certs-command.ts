@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Command } from 'commander';
+import { parsePositiveInt } from './api-command';
 
 export function registerCerts(program: Command): void {
   const certs = program.command('certs').description('TLS material for development and tests.');
@@ -33,14 +34,24 @@ export function registerCerts(program: Command): void {
         keepExisting?: boolean;
       }) => {
         if (fs.existsSync(path.join(o.out, 'ca.pem')) && o.keepExisting && !o.force) {
-          process.stdout.write(`${o.out} already holds a CA; kept\n`);
+          // The CA stays; agents it has no certificate for yet still get one.
+          const { issueAgentFiles } = await import('./agent-certificate-files');
+          const wanted = (o.agents ?? '')
+            .split(',')
+            .map((a) => a.trim())
+            .filter(Boolean);
+          const missing = wanted.filter((a) => !fs.existsSync(path.join(o.out, 'agents', `${a}.pem`)));
+          for (const a of missing) await issueAgentFiles(o.out, a, { days: o.days });
+          process.stdout.write(
+            `${o.out} already holds a CA; kept${missing.length ? `; issued ${missing.join(', ')}` : ''}\n`,
+          );
           return;
         }
         if (fs.existsSync(path.join(o.out, 'ca.pem')) && !o.force)
           throw new Error(
-            `${o.out} already holds a CA; pass --force to replace it (every certificate it issued stops being trusted)`,
+            `${o.out} already holds a CA; to add a bank run \`syndicate certs issue --out ${o.out} --agent NAME\`, or pass --force to replace the CA (every certificate it issued stops being trusted)`,
           );
-        const { makeDevPki, writeDevPki } = await import('./dev-ca');
+        const { makeDevPki, writeDevPki } = await import('../certs/dev-ca');
         const hosts = o.hosts
           .split(',')
           .map((h) => h.trim())
@@ -60,4 +71,20 @@ export function registerCerts(program: Command): void {
           process.stdout.write(`  agent ${name.padEnd(7)} ${f.cert}, ${f.key}\n`);
       },
     );
+  certs
+    .command('issue')
+    .description(
+      'Add a bank to an existing CA: a client certificate for mutual TLS, signed by the CA in --out (ca.pem, ca.key). Certificates already issued stay valid.',
+    )
+    .requiredOption('--agent <name>', 'agent name, also the certificate CN (letters, digits, _ . -)')
+    .option('--out <dir>', 'the directory `certs init` wrote', 'var/certs')
+    .option('--days <n>', 'validity (capped at the CA expiry)', parsePositiveInt('--days'), 365)
+    .option('--force', 'replace an existing certificate for this agent')
+    .action(async (o: { agent: string; out: string; days: number; force?: boolean }) => {
+      const { issueAgentFiles } = await import('./agent-certificate-files');
+      const f = await issueAgentFiles(o.out, o.agent, { days: o.days, force: o.force });
+      process.stdout.write(
+        `client certificate for ${o.agent} (valid ${o.days} days): ${f.cert}, ${f.key}\nGive the bank ${f.caCert}, ${f.cert} and ${f.key} (or a kit: syndicate participant kit).\n`,
+      );
+    });
 }

@@ -1,0 +1,10 @@
+export { DenseScorer } from './dense-scorer';
+export { scoreReasons, type ScoreReason } from './score-reasons';
+export { transactionEncoder, type FieldProblem, type EncodedTransaction } from './transaction-encoder';
+export { ScoringModel, loadScoringModel } from './scoring-model';
+export { ScoringService, type ScoreResult, type ShadowEntry } from './scoring-service';
+export { ServeMetrics } from './serve-metrics';
+export { scoringServer } from './scoring-server';
+export { startServe, type ServeOptions, type RunningServe } from './serve-runtime';
+export { scoreFile } from './batch-score';
+export { loadFromSource, type ModelSource } from './model-source';

@@ -1,0 +1,70 @@
+import * as grpc from '@grpc/grpc-js';
+import { loadScoringService } from '@syndicate/protocol';
+import type { ScoringService } from './scoring-service';
+import type { ServeMetrics } from './serve-metrics';
+
+interface ScoreRequest {
+  cardId: string;
+  ts: number;
+  amount: number;
+  merchantId: string;
+  region: string;
+  attributes: Record<string, string>;
+  txId: string;
+}
+
+/**
+ * The gRPC face of the scoring service (syndicate.v1.ScoringService/Score):
+ * translates the message to the same fields as the HTTP body and back.
+ * Plaintext: it listens on the bank's payment network, next to the switch.
+ */
+export async function startScoringGrpc(o: {
+  service: ScoringService;
+  metrics: ServeMetrics;
+  host: string;
+  port: number;
+}): Promise<{ address: string; close(): Promise<void> }> {
+  const server = new grpc.Server();
+  server.addService(loadScoringService().service, {
+    Score(call: grpc.ServerUnaryCall<ScoreRequest, unknown>, callback: grpc.sendUnaryData<unknown>) {
+      const t0 = process.hrtime.bigint();
+      const r = call.request;
+      const outcome = o.service.score({
+        ...r.attributes,
+        card_id: r.cardId,
+        ts: r.ts,
+        amount: r.amount,
+        merchant_id: r.merchantId,
+        region: r.region,
+      });
+      if (!outcome.ok) {
+        o.metrics.rejected.inc({ field: outcome.problems[0].field });
+        callback({
+          code: grpc.status.INVALID_ARGUMENT,
+          details: outcome.problems.map((p) => `${p.field}: ${p.message}`).join('; '),
+        });
+        return;
+      }
+      const s = outcome.result;
+      callback(null, {
+        txId: r.txId,
+        cardId: s.card_id,
+        score: s.score,
+        decision: s.decision,
+        threshold: s.threshold,
+        reasons: s.reasons,
+        model: s.model,
+      });
+      o.metrics.latency.observe(Number(process.hrtime.bigint() - t0) / 1e9);
+    },
+  });
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(`${o.host}:${o.port}`, grpc.ServerCredentials.createInsecure(), (err, p) =>
+      err ? reject(err) : resolve(p),
+    ),
+  );
+  return {
+    address: `${o.host}:${port}`,
+    close: () => new Promise<void>((resolve) => server.tryShutdown(() => resolve())),
+  };
+}

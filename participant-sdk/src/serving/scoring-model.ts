@@ -1,0 +1,61 @@
+import * as fs from 'fs';
+import type { DataSchema, ModelSpec, TrainingPlan } from '@syndicate/protocol';
+import { DenseScorer } from './dense-scorer';
+import { scoreReasons, type ScoreReason } from './score-reasons';
+import { transactionEncoder, type EncodedTransaction } from './transaction-encoder';
+import type { CardState } from '@syndicate/protocol';
+
+/** A model version ready to score: its input encoding and weights, with nothing shared with another version. */
+export class ScoringModel {
+  readonly scorer: DenseScorer;
+  readonly encode: ReturnType<typeof transactionEncoder>;
+
+  constructor(
+    readonly version: string,
+    readonly plan: { schema: DataSchema; model: ModelSpec },
+    weights: Float32Array,
+  ) {
+    this.scorer = new DenseScorer(plan, weights);
+    this.encode = transactionEncoder(plan.schema);
+  }
+
+  prepare(get: (field: string) => unknown, history: (cardId: string) => CardState | undefined): EncodedTransaction {
+    return this.encode(get, history);
+  }
+
+  scoreWithReasons(x: Float32Array, top = 3): { score: number; reasons: ScoreReason[] } {
+    const logit = this.scorer.logit(x);
+    return { score: 1 / (1 + Math.exp(-logit)), reasons: scoreReasons(this.scorer, this.plan.schema, x, logit, top) };
+  }
+}
+
+interface PulledModelFile {
+  modelVersionId?: string;
+  roundNumber?: number;
+  schema?: DataSchema;
+  model?: ModelSpec;
+  tensors?: { name: string; values: number[] }[];
+}
+
+/**
+ * A model as `syndicate-agent model pull --out model.json` writes it (weights
+ * already decrypted by this member, the feature schema with the consortium's
+ * scaling). The layer stack comes from the file when it carries one, else
+ * from the plan given.
+ */
+export function loadScoringModel(file: string, plan?: Pick<TrainingPlan, 'model'>): ScoringModel {
+  let m: PulledModelFile;
+  try {
+    m = JSON.parse(fs.readFileSync(file, 'utf8')) as PulledModelFile;
+  } catch (err) {
+    throw new Error(`model file ${file} cannot be read as JSON: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (!m.schema || !Array.isArray(m.tensors))
+    throw new Error(
+      `model file ${file} has no schema or tensors; write it with syndicate-agent model pull --out model.json`,
+    );
+  const model = m.model ?? plan?.model;
+  if (!model) throw new Error(`model file ${file} does not say its layers; pass the training plan with --plan`);
+  const weights = Float32Array.from(m.tensors.flatMap((t) => t.values));
+  return new ScoringModel(m.modelVersionId ?? file, { schema: m.schema, model }, weights);
+}

@@ -1,0 +1,104 @@
+import pino from 'pino';
+import type { FastifyInstance } from 'fastify';
+import { BoundedCardStore, DEFAULT_MAX_CARDS } from '@syndicate/protocol';
+import { loadFromSource, type ModelSource } from './model-source';
+import { startScoringGrpc } from './scoring-grpc';
+import { scoringServer } from './scoring-server';
+import { ScoringService, type ShadowEntry } from './scoring-service';
+import { ServeMetrics } from './serve-metrics';
+
+export interface ServeOptions {
+  champion: ModelSource;
+  challenger?: ModelSource;
+  threshold: number;
+  host?: string;
+  port?: number;
+  /** Also serve syndicate.v1.ScoringService/Score on this port (0: any free one); off when absent. */
+  grpcPort?: number;
+  maxCards?: number;
+  /** Where shadow scores go, one JSON line per transaction (pino); stdout when "-". */
+  shadowLog?: string;
+  /** With a coordinator source: check for a newer champion this often (0: never). */
+  pollSeconds?: number;
+  logger?: pino.Logger;
+}
+
+export interface RunningServe {
+  app: FastifyInstance;
+  url: string;
+  /** host:port of the gRPC scoring service, when started. */
+  grpcAddress?: string;
+  service: ScoringService;
+  reload(): Promise<{ champion: string; challenger?: string }>;
+  close(): Promise<void>;
+}
+
+/**
+ * `syndicate-agent serve`: loads the champion (and a challenger in shadow),
+ * listens, and swaps versions on reload (SIGHUP, `POST /v1/models/reload`, or
+ * a newer version at the coordinator), each built fully before it replaces the
+ * one serving, so no request fails for it.
+ */
+export async function startServe(o: ServeOptions): Promise<RunningServe> {
+  const log = o.logger ?? pino({ level: 'info', base: { service: 'syndicate-serve' } }, pino.destination(2));
+  const store = new BoundedCardStore(o.maxCards ?? DEFAULT_MAX_CARDS);
+  const metrics = new ServeMetrics(() => store.size);
+  const shadowLog = o.shadowLog
+    ? pino(
+        { base: null, timestamp: pino.stdTimeFunctions.isoTime },
+        pino.destination({ dest: o.shadowLog === '-' ? 1 : o.shadowLog, sync: false, mkdir: true }),
+      )
+    : undefined;
+  const champion = await loadFromSource(o.champion);
+  const challenger = o.challenger ? await loadFromSource(o.challenger) : undefined;
+  const service = new ScoringService(
+    champion,
+    store,
+    o.threshold,
+    challenger,
+    (s, alert) => metrics.observeScore(s, alert),
+    shadowLog ? (e: ShadowEntry) => shadowLog.info(e, 'shadow') : undefined,
+  );
+  metrics.setModels(champion.version, challenger?.version);
+  let reloading: Promise<{ champion: string; challenger?: string }> | undefined;
+  const reload = () =>
+    (reloading ??= (async () => {
+      try {
+        const next = await loadFromSource(o.champion);
+        const nextChallenger = o.challenger ? await loadFromSource(o.challenger) : undefined;
+        if (next.version !== service.models.champion) metrics.resetReference();
+        service.swapChampion(next);
+        service.setChallenger(nextChallenger);
+        metrics.setModels(next.version, nextChallenger?.version);
+        log.info({ ...service.models }, 'models loaded');
+        return service.models;
+      } finally {
+        reloading = undefined;
+      }
+    })());
+  const app = scoringServer({ service, metrics, reload });
+  const url = await app.listen({ host: o.host ?? '127.0.0.1', port: o.port ?? 8088 });
+  const grpcServer =
+    o.grpcPort === undefined
+      ? undefined
+      : await startScoringGrpc({ service, metrics, host: o.host ?? '127.0.0.1', port: o.grpcPort });
+  log.info({ url, grpc: grpcServer?.address, ...service.models, threshold: o.threshold }, 'scoring');
+  const onHup = () =>
+    void reload().catch((err: unknown) => log.error({ err }, 'reload failed; the previous models keep serving'));
+  process.on('SIGHUP', onHup);
+  const poll =
+    o.champion.kind === 'coordinator' && o.pollSeconds ? setInterval(onHup, o.pollSeconds * 1000).unref() : undefined;
+  return {
+    app,
+    url,
+    grpcAddress: grpcServer?.address,
+    service,
+    reload,
+    async close() {
+      process.off('SIGHUP', onHup);
+      if (poll) clearInterval(poll);
+      await Promise.all([app.close(), grpcServer?.close()]);
+      shadowLog?.flush();
+    },
+  };
+}

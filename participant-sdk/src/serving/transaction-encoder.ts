@@ -1,0 +1,66 @@
+import {
+  BEHAVIOUR_FEATURES,
+  behaviouralFeatures,
+  inputDimension,
+  type CardState,
+  type CardTransaction,
+  type DataSchema,
+} from '@syndicate/protocol';
+import { rowEncoder } from '../data/encode-row';
+import { parseTransaction } from '../data/raw-transaction';
+
+/** A field of a request and what is wrong with it. */
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+export type EncodedTransaction =
+  { ok: true; tx: CardTransaction; x: Float32Array } | { ok: false; problems: FieldProblem[] };
+
+const DERIVED = new Set<string>(BEHAVIOUR_FEATURES);
+
+/** "column mcc: ..." (the row encoder's wording) or "amount: ..." (the transaction parser's) as field + message. */
+function fieldProblem(p: string): FieldProblem {
+  const m = /^(?:column )?([^:]+): (.*)$/s.exec(p);
+  return m ? { field: m[1], message: m[2] } : { field: '(body)', message: p };
+}
+
+/**
+ * A transaction (by column name, from JSON or CSV) to the model's input row:
+ * behavioural features from the card's history before it (the same code as
+ * the training connector), the schema's other features from the request, both
+ * through the training row encoder. Pure: the history is not advanced.
+ */
+export function transactionEncoder(
+  schema: DataSchema,
+): (get: (field: string) => unknown, history: (cardId: string) => CardState | undefined) => EncodedTransaction {
+  const { encode } = rowEncoder(schema);
+  const inputDim = inputDimension(schema);
+  const fromRequest = schema.features.map((f) => f.name).filter((n) => !DERIVED.has(n));
+  const x = () => new Float32Array(inputDim);
+  /** The schema's own fields from the request, behavioural ones filled in (or 0 when the raw fields are bad). */
+  const record = (get: (field: string) => unknown, values?: number[]) => {
+    const r: Record<string, string> = { [schema.target.name]: '0' };
+    BEHAVIOUR_FEATURES.forEach((name, i) => {
+      r[name] = values ? String(values[i]) : '0';
+    });
+    for (const name of fromRequest) {
+      const v = get(name);
+      if (typeof v === 'string') r[name] = v;
+      else if (typeof v === 'number' || typeof v === 'boolean') r[name] = String(v);
+    }
+    return r;
+  };
+  return (get, history) => {
+    const parsed = parseTransaction(get);
+    if (!parsed.ok) {
+      // Name every bad field at once: the schema's own fields are checked too.
+      const more = encode(record(get), x(), 0);
+      return { ok: false, problems: [...parsed.problems, ...(more.ok ? [] : more.problems)].map(fieldProblem) };
+    }
+    const out = x();
+    const r = encode(record(get, behaviouralFeatures(parsed.tx, history(parsed.tx.cardId))), out, 0);
+    return r.ok ? { ok: true, tx: parsed.tx, x: out } : { ok: false, problems: r.problems.map(fieldProblem) };
+  };
+}

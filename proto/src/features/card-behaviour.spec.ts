@@ -1,0 +1,86 @@
+import { BoundedCardStore } from './bounded-card-store';
+import {
+  advanceCardState,
+  BEHAVIOUR_FEATURES,
+  behaviouralFeatures,
+  MERCHANTS_MAX,
+  observeTransaction,
+  RECENT_MAX,
+  type CardTransaction,
+} from './card-behaviour';
+
+const at = (name: (typeof BEHAVIOUR_FEATURES)[number], values: number[]) => values[BEHAVIOUR_FEATURES.indexOf(name)];
+const T0 = 1_767_571_200; // a Monday, 00:00 UTC
+const tx = (o: Partial<CardTransaction> = {}): CardTransaction => ({
+  cardId: 'c1',
+  ts: T0 + 10 * 3600,
+  amount: 40,
+  merchantId: 'm1',
+  region: 'north',
+  ...o,
+});
+
+describe('per-card behavioural features', () => {
+  it('describes a card never seen as new everywhere, with no history', () => {
+    const f = behaviouralFeatures(tx({ ts: T0 + 3 * 3600 + 5 }), undefined);
+    expect(f).toHaveLength(BEHAVIOUR_FEATURES.length);
+    expect(at('amount_log', f)).toBeCloseTo(Math.log1p(40), 12);
+    expect(at('amount_vs_card_mean', f)).toBe(0);
+    expect(at('tx_last_hour', f)).toBe(0);
+    expect(at('new_merchant', f)).toBe(1);
+    expect(at('new_region', f)).toBe(1);
+    expect(at('hour_of_day', f)).toBe(3);
+    expect(at('night', f)).toBe(1);
+    expect(at('card_history', f)).toBe(0);
+  });
+
+  it('counts the last hour and day, compares the amount with the card mean, and knows merchants and regions seen', () => {
+    const store = new BoundedCardStore();
+    observeTransaction(store, tx({ ts: T0, amount: 20 }));
+    observeTransaction(store, tx({ ts: T0 + 23 * 3600, amount: 20 }));
+    observeTransaction(store, tx({ ts: T0 + 24 * 3600 + 60, amount: 20, merchantId: 'm2' }));
+    const f = observeTransaction(store, tx({ ts: T0 + 24 * 3600 + 600, amount: 200, region: 'south' }));
+    // T0 is more than a day before; T0+23h is within the day but not the hour; T0+24h+60s is within both.
+    expect(at('tx_last_day', f)).toBe(2);
+    expect(at('tx_last_hour', f)).toBe(1);
+    expect(at('amount_vs_card_mean', f)).toBeCloseTo(Math.log(201 / 21), 12);
+    expect(at('new_merchant', f)).toBe(0);
+    expect(at('new_region', f)).toBe(1);
+    expect(at('log_secs_since_last', f)).toBeCloseTo(Math.log1p(540), 12);
+    expect(at('card_history', f)).toBeCloseTo(Math.log1p(3), 12);
+  });
+
+  it('keeps each card bounded however long its history, and never changes the state it is given', () => {
+    let s = advanceCardState(undefined, tx());
+    const first = JSON.stringify(s);
+    const frozen = s;
+    for (let i = 1; i < 500; i++) s = advanceCardState(s, tx({ ts: T0 + 10 * 3600 + i, merchantId: `m${i}` }));
+    expect(JSON.stringify(frozen)).toBe(first);
+    expect(s.recent.length).toBeLessThanOrEqual(RECENT_MAX);
+    expect(s.merchants.length).toBeLessThanOrEqual(MERCHANTS_MAX);
+    expect(s.merchants[s.merchants.length - 1]).toBe('m499');
+  });
+
+  it('an out-of-order transaction gets a zero gap rather than a negative one', () => {
+    const s = advanceCardState(undefined, tx({ ts: T0 + 7200 }));
+    expect(at('log_secs_since_last', behaviouralFeatures(tx({ ts: T0 }), s))).toBe(0);
+  });
+});
+
+describe('BoundedCardStore', () => {
+  it('evicts the least recently used card past its bound', () => {
+    const store = new BoundedCardStore(2);
+    observeTransaction(store, tx({ cardId: 'a' }));
+    observeTransaction(store, tx({ cardId: 'b' }));
+    observeTransaction(store, tx({ cardId: 'a', ts: T0 + 11 * 3600 }));
+    observeTransaction(store, tx({ cardId: 'c' }));
+    expect(store.size).toBe(2);
+    expect(store.get('b')).toBeUndefined();
+    expect(store.get('a')?.count).toBe(2);
+    expect(store.evictions).toBe(1);
+  });
+
+  it('refuses a bound that is not a positive integer', () => {
+    expect(() => new BoundedCardStore(0)).toThrow('maxCards must be a positive integer, got 0');
+  });
+});

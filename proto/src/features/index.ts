@@ -1,0 +1,2 @@
+export * from './card-behaviour';
+export * from './bounded-card-store';
