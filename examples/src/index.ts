@@ -8,3 +8,4 @@ export {
   type SimulationResult,
   type SimulationEvent,
 } from './simulate/simulation';
+export { pinEachOther, bankFingerprint, type EnrolledBank } from './simulate/pin-members';

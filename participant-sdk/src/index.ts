@@ -11,3 +11,7 @@ export { holdoutMask, splitHoldout } from './data/holdout-split';
 export { predict } from './evaluation/metrics';
 export { buildModel } from './training/model-factory';
 export { localEvaluationPath, type LocalEvaluation } from './agent/federated-evaluation';
+export { agentTrust, policySource } from './trust/agent-trust';
+export { MemberTrust } from './trust/member-trust';
+export { TrustRefusal } from './trust/trust-refusal';
+export { loadTrustPolicy, pinMember, setEndorsementsRequired, trustPath } from './trust/trust-store';

@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { generateConsortium, toCsv } from '@syndicate/examples';
 import type { TrainingPlanInput } from '@syndicate/protocol';
-import { startAgentProcess, transportArgs, waitFor } from '../support/agent-process';
+import { pinAgents, startAgentProcess, transportArgs, waitFor } from '../support/agent-process';
 import { startHarness, type Harness } from '../support/coordinator-harness';
 import { testDatabaseKind } from '../support/database';
 import { ShiftedClock } from '../support/shifted-clock';
@@ -111,6 +111,7 @@ describe(`enrollment tokens and revocation with real agent processes (${testData
       '3 agents connected',
       async () => (await h.admin.participants(f.id)).filter((p) => p.connected).length === 3,
     );
+    await pinAgents(running);
     const published = (roundId: string) =>
       waitFor(`round ${roundId} published`, async () => {
         const r = await h.admin.round(roundId);
