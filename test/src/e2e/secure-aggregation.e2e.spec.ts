@@ -7,6 +7,8 @@ import { loadCoordinatorConfig, startCoordinator } from '@syndicate/coordinator'
 import { generateConsortium, toCsv, runSimulation } from '@syndicate/examples';
 import {
   CoordinatorClient,
+  agentTrust,
+  policySource,
   KeyRing,
   loadCsvDataset,
   loadIdentity,
