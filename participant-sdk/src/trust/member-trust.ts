@@ -38,7 +38,7 @@ export class MemberTrust {
     );
     // Judged by signing key, never by the coordinator's ids: a directory listing a pinned member's id
     // twice, once with the coordinator's own key, must not lend that key the pinned member's verdict.
-    const byKeyLabel = (m: { participantId: string; signPublicKey: Uint8Array }) => ({
+    const byKeyLabel = <T extends KnownMember>(m: T): T => ({
       ...m,
       participantId: keyHex(m.signPublicKey),
     });
