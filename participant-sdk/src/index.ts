@@ -15,4 +15,5 @@ export { agentTrust, policySource } from './trust/agent-trust';
 export { MemberTrust } from './trust/member-trust';
 export { TrustRefusal } from './trust/trust-refusal';
 export { loadTrustPolicy, pinMember, setEndorsementsRequired, trustPath } from './trust/trust-store';
-export { dealKeyEpoch, MIN_KEY_MEMBERS } from './agent/key-ceremony';
+export { dealKeyEpoch } from './agent/key-ceremony';
+export { MIN_KEY_MEMBERS } from './crypto/trusted-key-share';

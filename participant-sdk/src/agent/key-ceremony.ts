@@ -12,7 +12,7 @@ import {
 import type { Logger } from 'pino';
 import type { AgentIdentity } from '../crypto/identity-store';
 import type { KeyRing } from '../crypto/key-ring';
-import { signDealtManifest } from '../crypto/trusted-key-share';
+import { MIN_KEY_MEMBERS, signDealtManifest } from '../crypto/trusted-key-share';
 import type { MemberTrust } from '../trust/member-trust';
 import { TrustRefusal } from '../trust/trust-refusal';
 import type { CoordinatorClient } from './coordinator-client';
@@ -72,9 +72,6 @@ export async function dealKeyEpoch(o: {
     'dealt key epoch',
   );
 }
-
-/** A key for fewer banks lets them learn each other's contributions by subtraction. */
-export const MIN_KEY_MEMBERS = 3;
 
 /**
  * The members the coordinator named that this bank trusts (itself included); each one excluded is

@@ -31,12 +31,13 @@ const cardOf = (m: AgentIdentity): MemberCard => ({
 });
 const identity = asMember('bank-a');
 const dealer = asMember('bank-d');
+const third = asMember('bank-c');
 /** Whom a coordinator that took over would deal as: a key pair no bank pinned. */
 const intruder = asMember('bank-d');
 
 /** A share sealed to `to` by `by`, under the manifest `by` signs naming this member and the dealer. */
 function shareFor(key: FederationKey, to: Uint8Array = identity.boxPublicKey, by = dealer): Share {
-  const members = [cardOf(identity), cardOf(by)];
+  const members = [cardOf(identity), cardOf(third), cardOf(by)];
   const { shares, wrappedKey } = dealKeyShares(key, [{ participantId: 'bank-a', boxPublicKey: to }], by.boxSecretKey);
   const signed = signDealtManifest({
     identity: by,
@@ -74,14 +75,17 @@ function source(shares: Record<number, Share | Error>) {
   return { src, fetched, refusals };
 }
 
-/** bank-a pins the honest dealer only; the directory lists whoever the coordinator says. */
-const trust = (directory: MemberCard[] = [cardOf(identity), cardOf(dealer), cardOf(intruder)]) =>
+/** bank-a pins the honest dealer and bank-c; the directory lists whoever the coordinator says. */
+const trust = (directory: MemberCard[] = [cardOf(identity), cardOf(third), cardOf(dealer), cardOf(intruder)]) =>
   new MemberTrust(
     FED,
     { participantId: 'bank-a', displayName: 'bank-a', signPublicKey: identity.signingPublicKey },
     () =>
       trustPolicySchema.parse({
-        pinned: [{ name: 'dealer', fingerprint: identityFingerprint(dealer.signingPublicKey) }],
+        pinned: [
+          { name: 'dealer', fingerprint: identityFingerprint(dealer.signingPublicKey) },
+          { name: 'third', fingerprint: identityFingerprint(third.signingPublicKey) },
+        ],
       }),
     { listMembers: async () => ({ members: directory, endorsements: [] }) },
   );
