@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   fetchKeyDigest,
   keySharesDigest,
+  manifestFromWire,
   type FetchKeyShareRequest__Output,
   type FetchKeyShareResponse,
   type ParticipantServiceHandlers,
@@ -46,6 +47,9 @@ export class KeyShareHandlers {
       parameterSet: r.parameterSet,
       shares,
       wrappedKey: r.wrappedKey,
+      manifest: r.manifest ? manifestFromWire(r.manifest) : null,
+      manifestSignature: r.manifestSignature,
+      excludedParticipantIds: r.excludedParticipantIds,
     });
     // Rounds waiting for keys can start counting now.
     void this.rounds.tick().catch((err) => this.log.error({ err }, 'tick after key ceremony failed'));

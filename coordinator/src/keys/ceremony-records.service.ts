@@ -1,12 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Task } from '@syndicate/protocol';
+import { cardToWire, type Task } from '@syndicate/protocol';
 import type { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { newId } from '../common/ids';
 import type { Logger } from '../common/logger';
 import { LOGGER } from '../common/tokens';
 import { ModelsService } from '../models/models.service';
+import { MemberDirectoryService } from '../participants/member-directory.service';
 import type { Participant } from '../participants/participant.entity';
 import { ParticipantsService } from '../participants/participants.service';
 import { TaskHub } from '../tasks/task-hub';
@@ -75,7 +76,8 @@ export class CeremonyRecords {
       deadlineUnixMs: String(e.startedAt + CEREMONY_TIMEOUT_MS),
       keyEpoch: e.epoch,
       parameterSet: e.parameterSet,
-      members: members.map((m) => ({ participantId: m.id, boxPublicKey: Buffer.from(m.boxPublicKey, 'hex') })),
+      // Full cards: the dealer checks each against its own trust policy and seals only to those it trusts.
+      members: members.map((m) => cardToWire(MemberDirectoryService.card(m))),
     };
     this.hub.push(e.dealerId, task);
   }

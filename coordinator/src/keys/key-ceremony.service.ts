@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import { In, MoreThan, type DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
 import { FederationsService } from '../federations/federations.service';
 import { ModelsService } from '../models/models.service';
+import { EndorsementRecord } from '../participants/endorsement.entity';
 import { ParticipantsService } from '../participants/participants.service';
 import { PresenceService } from '../participants/presence.service';
 import { CeremonyRecords } from './ceremony-records.service';
@@ -12,9 +13,13 @@ import { KeyEpoch } from './key-epoch.entity';
 import { decideEpoch } from './key-epoch-state-machine';
 
 /**
- * Keeps a federation's key epoch matching its members: the coordinator picks a
- * connected dealer member and relays the members' X25519 keys to it. A change of
- * membership starts a new epoch.
+ * Keeps a federation's key epoch matching its members: the coordinator relays the members' cards to a
+ * dealer, which seals only to the members its own bank trusts and signs the manifest. A change of
+ * membership, or an excluded member endorsed since, starts a new epoch.
+ *
+ * Dealer rule: the connected member with the smallest id (among the last epoch's members when the model
+ * must be re-sealed). Members do not rely on it: each opens a share only when the manifest's dealer is a
+ * member it trusts, so a coordinator choosing another dealer, or dealing itself, gets refused.
  */
 @Injectable()
 export class KeyCeremony {
@@ -42,6 +47,8 @@ export class KeyCeremony {
       latest: latest && {
         state: latest.state,
         members: KeyCustodyService.members(latest),
+        excluded: KeyCustodyService.excluded(latest),
+        endorsedSince: latest.state === 'ready' && (await this.endorsedSince(latest)),
         startedAt: latest.startedAt,
       },
       active,
@@ -74,5 +81,21 @@ export class KeyCeremony {
     });
     await this.records.start(row, reseal ? current.id : '');
     return null;
+  }
+
+  /** Whether a member the dealer excluded from `e` has been endorsed since `e` was dealt. */
+  private async endorsedSince(e: KeyEpoch): Promise<boolean> {
+    const excluded = KeyCustodyService.excluded(e);
+    if (excluded.length === 0) return false;
+    const keys = (await this.participants.byIds(excluded)).map((p) => p.signingPublicKey);
+    if (keys.length === 0) return false;
+    const newer = await this.db.getRepository(EndorsementRecord).count({
+      where: {
+        federationId: e.federationId,
+        subjectSigningPublicKey: In(keys),
+        createdAt: MoreThan(e.readyAt ?? e.startedAt),
+      },
+    });
+    return newer > 0;
   }
 }

@@ -1,6 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { sealedModelEpoch } from '@syndicate/protocol';
+import {
+  manifestFromJson,
+  manifestToJson,
+  manifestToWire,
+  sealedModelEpoch,
+  type EpochManifest,
+  type FetchKeyShareResponse,
+} from '@syndicate/protocol';
 import { In, type DataSource, type Repository } from 'typeorm';
 import { Clock } from '../common/clock';
 import type { Logger } from '../common/logger';
@@ -10,8 +17,10 @@ import { Federation } from '../federations/federation.entity';
 import { FederationsService } from '../federations/federations.service';
 import { AuditService } from '../audit/audit.service';
 import { ModelsService } from '../models/models.service';
+import { MemberDirectoryService } from '../participants/member-directory.service';
 import type { Participant } from '../participants/participant.entity';
 import { ParticipantsService } from '../participants/participants.service';
+import { checkDealtManifest } from './dealt-manifest';
 import { KeyEpoch } from './key-epoch.entity';
 import { KeyShare } from './key-share.entity';
 
@@ -47,6 +56,11 @@ export class KeyCustodyService {
 
   static members(e: KeyEpoch): string[] {
     return JSON.parse(e.memberIds) as string[];
+  }
+
+  /** Members the coordinator named that the dealer refused to seal to. */
+  static excluded(e: KeyEpoch): string[] {
+    return JSON.parse(e.excludedJson || '[]') as string[];
   }
 
   private async dealing(dealer: Participant, keyEpoch: number): Promise<KeyEpoch> {
@@ -116,6 +130,9 @@ export class KeyCustodyService {
       parameterSet: string;
       shares: { participantId: string; nonce: Buffer; sealedKey: Buffer }[];
       wrappedKey: Buffer;
+      manifest: EpochManifest | null;
+      manifestSignature: Buffer;
+      excludedParticipantIds: string[];
     },
   ): Promise<number> {
     const e = await this.dealing(dealer, r.keyEpoch);
@@ -126,17 +143,20 @@ export class KeyCustodyService {
         `shares are for ${r.parameterSet}, the federation uses ${e.parameterSet}`,
       );
     }
-    const members = KeyCustodyService.members(e);
-    const given = r.shares.map((s) => s.participantId);
-    const missing = members.filter((m) => !given.includes(m));
-    const extra = given.filter((g) => !members.includes(g));
-    if (missing.length || extra.length || new Set(given).size !== given.length) {
-      throw new SyndicateError(
-        'INVALID_ARGUMENT',
-        'KEY_SHARES_INCOMPLETE',
-        `key shares must cover each member exactly once (missing: ${missing.join(', ') || 'none'}; not members: ${extra.join(', ') || 'none'})`,
-      );
-    }
+    const named = await this.participants.byIds(KeyCustodyService.members(e));
+    const enrolled = new Map(named.map((p) => [p.id, MemberDirectoryService.card(p)]));
+    const members = checkDealtManifest(
+      { federationId: e.federationId, epoch: e.epoch, parameterSet: e.parameterSet, memberIds: [...enrolled.keys()] },
+      MemberDirectoryService.card(dealer),
+      enrolled,
+      {
+        manifest: r.manifest,
+        signature: r.manifestSignature,
+        wrappedKey: r.wrappedKey,
+        shareIds: r.shares.map((s) => s.participantId),
+        excludedIds: r.excludedParticipantIds,
+      },
+    );
     for (const s of r.shares) {
       if (s.nonce.length !== 24 || s.sealedKey.length < 48 || s.sealedKey.length > SEALED_SHARE_MAX_BYTES) {
         throw new SyndicateError(
@@ -171,12 +191,19 @@ export class KeyCustodyService {
           sealedKey: s.sealedKey,
         })),
       );
-      const res = await em
-        .getRepository(KeyEpoch)
-        .update(
-          { federationId: e.federationId, epoch: e.epoch, state: 'dealing' },
-          { state: 'ready', readyAt: this.clock.now(), wrappedKey: r.wrappedKey },
-        );
+      const res = await em.getRepository(KeyEpoch).update(
+        { federationId: e.federationId, epoch: e.epoch, state: 'dealing' },
+        {
+          state: 'ready',
+          readyAt: this.clock.now(),
+          wrappedKey: r.wrappedKey,
+          // From here on the epoch is the manifest's: the members the dealer trusted and sealed to.
+          memberIds: JSON.stringify(members),
+          manifestJson: manifestToJson(r.manifest!),
+          manifestSignature: r.manifestSignature.toString('base64'),
+          excludedJson: JSON.stringify([...r.excludedParticipantIds].sort()),
+        },
+      );
       if (!res.affected)
         throw new SyndicateError(
           'FAILED_PRECONDITION',
@@ -191,22 +218,12 @@ export class KeyCustodyService {
       action: 'key_epoch.ready',
       federationId: e.federationId,
       subject: String(e.epoch),
-      detail: { members, parameterSet: e.parameterSet },
+      detail: { members, excluded: [...r.excludedParticipantIds].sort(), parameterSet: e.parameterSet },
     });
     return e.epoch;
   }
 
-  async fetchShare(
-    p: Participant,
-    keyEpoch: number,
-  ): Promise<{
-    keyEpoch: number;
-    parameterSet: string;
-    dealerBoxPublicKey: Buffer;
-    nonce: Buffer;
-    sealedKey: Buffer;
-    wrappedKey: Buffer;
-  }> {
+  async fetchShare(p: Participant, keyEpoch: number): Promise<FetchKeyShareResponse> {
     const e = await this.epochs.findOne({ where: { federationId: p.federationId, epoch: keyEpoch, state: 'ready' } });
     if (!e) throw new SyndicateError('NOT_FOUND', 'KEY_EPOCH_NOT_READY', `key epoch ${keyEpoch} is not ready`);
     const share = await this.shares.findOne({
@@ -227,6 +244,9 @@ export class KeyCustodyService {
       nonce: share.nonce,
       sealedKey: share.sealedKey,
       wrappedKey: e.wrappedKey ?? Buffer.alloc(0),
+      // Members open their share only under this; the dealer key above is legacy and ignored by them.
+      manifest: e.manifestJson ? manifestToWire(manifestFromJson(e.manifestJson)) : null,
+      manifestSignature: Buffer.from(e.manifestSignature ?? '', 'base64'),
     };
   }
 

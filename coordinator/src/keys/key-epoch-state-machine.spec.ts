@@ -36,4 +36,14 @@ describe('key epoch state machine', () => {
     expect(decideEpoch({ ...live, latest: dealing(['a', 'b']), now: CEREMONY_TIMEOUT_MS })).toEqual(abandon);
     expect(decideEpoch({ ...live, latest: dealing(['a']) })).toEqual(abandon);
   });
+
+  it('keeps an epoch whose dealer left members out, until membership changes or one of them is endorsed', () => {
+    const dealt = { state: 'ready' as const, members: ['a', 'b', 'c'], excluded: ['d'], startedAt: 0 };
+    const facts = { active: ['a', 'b', 'c', 'd'], now: 1, dealerOnline: false };
+    expect(decideEpoch({ ...facts, latest: dealt })).toEqual({ action: 'use' });
+    const fresh = { action: 'start', abandon: false };
+    expect(decideEpoch({ ...facts, latest: { ...dealt, endorsedSince: true } })).toEqual(fresh);
+    expect(decideEpoch({ ...facts, active: [...facts.active, 'e'], latest: dealt })).toEqual(fresh);
+    expect(decideEpoch({ ...facts, active: ['a', 'b', 'c'], latest: dealt })).toEqual(fresh);
+  });
 });

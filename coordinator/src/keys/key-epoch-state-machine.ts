@@ -25,8 +25,17 @@ export const sameMembers = (a: readonly string[], b: readonly string[]): boolean
 };
 
 export interface EpochFacts {
-  /** The federation's newest epoch, if any. */
-  latest: { state: KeyEpochState; members: string[]; startedAt: number } | null;
+  /**
+   * The federation's newest epoch, if any: `members` hold shares, `excluded` were named but refused by the
+   * dealer's trust policy; `endorsedSince` when one of those gained an endorsement after the epoch was dealt.
+   */
+  latest: {
+    state: KeyEpochState;
+    members: string[];
+    excluded?: string[];
+    endorsedSince?: boolean;
+    startedAt: number;
+  } | null;
   /** Active members now. */
   active: string[];
   now: number;
@@ -34,7 +43,9 @@ export interface EpochFacts {
 }
 
 /**
- * use: the newest epoch is ready and held by exactly the active members.
+ * use: the newest epoch is ready and was dealt for exactly the active members. Members the dealer excluded
+ *      do not by themselves cause a new ceremony (an unendorsed newcomer would otherwise cause one every
+ *      round); one gaining an endorsement since does, as it may now be trusted.
  * wait: its ceremony is running for exactly them with a live dealer.
  * start: a new ceremony is needed (abandoning the running one first when `abandon`).
  */
@@ -42,7 +53,8 @@ export type EpochDecision = { action: 'use' } | { action: 'wait' } | { action: '
 
 export function decideEpoch(f: EpochFacts): EpochDecision {
   const l = f.latest;
-  if (l?.state === 'ready' && sameMembers(l.members, f.active)) return { action: 'use' };
+  if (l?.state === 'ready' && sameMembers([...l.members, ...(l.excluded ?? [])], f.active) && !l.endorsedSince)
+    return { action: 'use' };
   if (l?.state === 'dealing') {
     const fresh = f.now - l.startedAt < CEREMONY_TIMEOUT_MS && f.dealerOnline;
     if (fresh && sameMembers(l.members, f.active)) return { action: 'wait' };

@@ -30,7 +30,8 @@ export class RoundPhases {
       return this.transitions.fail(
         round,
         'NO_DEALER',
-        'no key epoch could be dealt before the deadline (no member connected to act as dealer)',
+        'no key epoch could be dealt before the deadline (no member connected to act as dealer, or the dealer ' +
+          'refused: see agent.refused in the audit log, e.g. KEY_EPOCH_TOO_FEW_TRUSTED when banks have not pinned each other)',
       );
     }
     return this.startCounting(round);

@@ -10,6 +10,7 @@ import { MetricsService } from '../metrics/metrics.service';
 import { ModelsService } from '../models/models.service';
 import { EnrollmentService } from '../participants/enrollment.service';
 import { EnvelopeAuthenticator } from '../participants/envelope-authenticator.service';
+import { MemberDirectoryService } from '../participants/member-directory.service';
 import { ParticipantsService } from '../participants/participants.service';
 import { PresenceService } from '../participants/presence.service';
 import { TaskHub } from '../tasks/task-hub';
@@ -31,6 +32,7 @@ export function roundEngineProviders(hub: TaskHub): Provider[] {
     ModelsService,
     ...AGGREGATION_PROVIDERS,
     EvaluationService,
+    MemberDirectoryService,
     KeyCustodyService,
     KeyCeremony,
     CeremonyRecords,

@@ -1,8 +1,13 @@
-import { createHash } from 'crypto';
 import { Test, type TestingModule } from '@nestjs/testing';
 import type { Provider, Type } from '@nestjs/common';
 import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
-import type { Task, TrainingPlanInput } from '@syndicate/protocol';
+import {
+  generateBoxKeyPair,
+  generateSigningKeyPair,
+  signBoxKey,
+  type Task,
+  type TrainingPlanInput,
+} from '@syndicate/protocol';
 import pino from 'pino';
 import type { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
@@ -110,17 +115,44 @@ export function testPlan(
 }
 
 /** Active members stored directly (enrolment has its own specs). */
+/** Each test member's secret keys, so a spec can sign as it (deal, endorse) the way its agent would. */
+export interface TestMemberKeys {
+  signSecretKey: Uint8Array;
+  signPublicKey: Uint8Array;
+  boxPublicKey: Uint8Array;
+  boxSecretKey: Uint8Array;
+}
+const memberKeys = new Map<string, TestMemberKeys>();
+export const testMemberKeys = (federationId: string, id: string): TestMemberKeys => {
+  const k = memberKeys.get(`${federationId}:${id}`);
+  if (!k) throw new Error(`no test member ${id} in ${federationId}`);
+  return k;
+};
+
 export async function addMembers(db: DataSource, federationId: string, ids: string[], at: number): Promise<void> {
   const repo = db.getRepository(Participant);
-  for (const id of ids)
+  for (const id of ids) {
+    const s = generateSigningKeyPair();
+    const b = generateBoxKeyPair();
+    const keys = {
+      signSecretKey: s.secretKey,
+      signPublicKey: s.publicKey,
+      boxPublicKey: b.publicKey,
+      boxSecretKey: b.secretKey,
+    };
+    memberKeys.set(`${federationId}:${id}`, keys);
     await repo.insert({
       id,
       federationId,
       displayName: id,
-      signingPublicKey: createHash('sha256').update(`sign:${federationId}:${id}`).digest('hex'),
-      boxPublicKey: createHash('sha256').update(`box:${federationId}:${id}`).digest('hex'),
+      signingPublicKey: Buffer.from(s.publicKey).toString('hex'),
+      boxPublicKey: Buffer.from(b.publicKey).toString('hex'),
+      boxKeySignature: Buffer.from(
+        signBoxKey({ signPublicKey: s.publicKey, boxPublicKey: b.publicKey }, s.secretKey),
+      ).toString('hex'),
       status: 'active',
       enrolledAt: at,
       lastSeenAt: null,
     });
+  }
 }

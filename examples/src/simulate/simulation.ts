@@ -11,6 +11,7 @@ import {
   writeDevPki,
   type RoundView,
 } from '@syndicate/coordinator';
+import { pinEachOther } from './pin-members';
 import { ProcessSupervisor, type Supervised } from './process-supervisor';
 
 export interface BankData {
@@ -299,6 +300,8 @@ export async function runSimulation(
       await sleep(150);
     }
     onEvent({ type: 'agents-connected', banks: opts.banks.map((b) => b.name) });
+    // The banks' operators exchange fingerprints out of band and pin each other before the first round.
+    pinEachOther(opts.banks.map((b) => ({ name: b.name, stateDir: path.join(workDir, 'agents', b.name) })));
 
     const rounds: RoundResult[] = [];
     const roundMetrics = new Map<number, FederatedMetrics>();

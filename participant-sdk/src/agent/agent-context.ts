@@ -2,6 +2,7 @@ import type { SecureAggregationSpec } from '@syndicate/protocol';
 import type { Logger } from 'pino';
 import type { AgentIdentity } from '../crypto/identity-store';
 import type { KeyRing } from '../crypto/key-ring';
+import type { MemberTrust } from '../trust/member-trust';
 import type { CoordinatorClient } from './coordinator-client';
 import type { MemberData } from './member-data';
 import type { RoundMemory } from './round-memory';
@@ -21,6 +22,8 @@ export interface AgentContext {
   readonly identity: AgentIdentity;
   readonly client: CoordinatorClient;
   readonly keys: KeyRing;
+  /** This bank's verdict on every member, from its own pins and endorsements. */
+  readonly trust: MemberTrust;
   readonly logger: Logger;
   /** The plan's secure-aggregation encoding (quantization, clip), fixed for the agent's life. */
   readonly spec: SecureAggregationSpec;

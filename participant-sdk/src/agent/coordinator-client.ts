@@ -28,6 +28,8 @@ import {
   uploadPhase,
   standardizationDigest,
   cardFromWire,
+  manifestToWire,
+  type EpochManifest,
   signBoxKey,
   endorsementFromWire,
   endorsementToWire,
@@ -214,6 +216,7 @@ export class CoordinatorClient {
     parameterSet: string,
     shares: { participantId: string; nonce: Uint8Array; sealedKey: Uint8Array }[],
     wrappedKey: Uint8Array,
+    signed?: { manifest: EpochManifest; signature: Uint8Array; excludedParticipantIds: string[] },
   ): Promise<void> {
     const envelope = this.envelope(
       'PHASE_KEY_CEREMONY',
@@ -223,7 +226,16 @@ export class CoordinatorClient {
     );
     return new Promise((resolve, reject) =>
       this.client.SubmitKeyShares(
-        { envelope, keyEpoch, parameterSet, shares, wrappedKey },
+        {
+          envelope,
+          keyEpoch,
+          parameterSet,
+          shares,
+          wrappedKey,
+          manifest: signed ? manifestToWire(signed.manifest) : null,
+          manifestSignature: Buffer.from(signed?.signature ?? []),
+          excludedParticipantIds: signed?.excludedParticipantIds ?? [],
+        },
         { deadline: Date.now() + 60_000 },
         (err) => (err ? reject(callError('SubmitKeyShares', err)) : resolve()),
       ),

@@ -8,6 +8,7 @@ import {
 } from '@syndicate/protocol';
 import { loadIdentity } from '../crypto/identity-store';
 import { KeyRing } from '../crypto/key-ring';
+import { agentTrust, policySource } from '../trust/agent-trust';
 import { CoordinatorClient } from './coordinator-client';
 import { mergeTransport, type AgentTransport } from './transport';
 
@@ -37,7 +38,7 @@ export async function pullModel(o: {
   };
   const plan = parseTrainingPlanJson(identity.planJson);
   const client = new CoordinatorClient(identity);
-  const keys = new KeyRing(identity, client);
+  const keys = new KeyRing(identity, client, agentTrust(identity, client, policySource(o.stateDir)));
   try {
     const m = await client.downloadModel(o.modelVersionId ?? 'latest');
     // Only the weights: a fedadam/fedyogi payload's optimizer moments are no use to a data scientist.

@@ -2,6 +2,8 @@ import { modelLayout, modelPayloadFloats, parseTrainingPlanJson, planSecureSpec 
 import type { Logger } from 'pino';
 import type { AgentIdentity } from '../crypto/identity-store';
 import { KeyRing } from '../crypto/key-ring';
+import { agentTrust, policySource } from '../trust/agent-trust';
+import type { TrustPolicy } from '../trust/trust-policy';
 import type { Dataset } from '../data/csv-dataset';
 import type { AgentContext } from './agent-context';
 import { CoordinatorClient } from './coordinator-client';
@@ -30,6 +32,8 @@ export interface AgentOptions {
    * feature moments from it and re-encode the data once the consortium's are known.
    */
   dataFile?: string;
+  /** Whom this bank trusts; by default `<stateDir>/trust.json` (no state directory: nobody but itself). */
+  trustPolicy?: () => TrustPolicy;
 }
 
 /**
@@ -46,10 +50,12 @@ export class ParticipantAgent {
   constructor(opts: AgentOptions) {
     const plan = parseTrainingPlanJson(opts.identity.planJson);
     const client = new CoordinatorClient(opts.identity);
+    const trust = agentTrust(opts.identity, client, opts.trustPolicy ?? policySource(opts.stateDir));
     this.ctx = {
       identity: opts.identity,
       client,
-      keys: new KeyRing(opts.identity, client),
+      trust,
+      keys: new KeyRing(opts.identity, client, trust),
       logger: opts.logger,
       spec: planSecureSpec(plan),
       numParams: modelLayout(plan).numParams,

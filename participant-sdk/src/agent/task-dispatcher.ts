@@ -1,4 +1,5 @@
 import type { Task__Output, TaskType__Output } from '@syndicate/protocol';
+import { TrustRefusal } from '../trust/trust-refusal';
 import type { Logger } from 'pino';
 import type { AgentContext } from './agent-context';
 import { CoordinatorCallError } from './coordinator-client';
@@ -63,7 +64,7 @@ export class TaskDispatcher {
       await this.executors[task.type]?.execute(task, this.ctx);
       this.queue.settle(task);
     } catch (err) {
-      const reason = err instanceof CoordinatorCallError ? err.reason : '';
+      const reason = err instanceof CoordinatorCallError ? err.reason : err instanceof TrustRefusal ? err.reason : '';
       const outcome = classifyRefusal(reason);
       if (outcome === 'already-settled') {
         this.queue.settle(task);
@@ -74,7 +75,7 @@ export class TaskDispatcher {
       } else {
         this.queue.release(task);
         this.log.error(
-          { task: task.taskId, type: task.type, round: task.roundNumber, err: (err as Error).message },
+          { task: task.taskId, type: task.type, round: task.roundNumber, reason, err: (err as Error).message },
           'task failed',
         );
       }

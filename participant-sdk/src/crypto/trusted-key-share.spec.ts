@@ -124,4 +124,12 @@ describe('opening a key share only under a trusted, signed manifest', () => {
       reason: 'MANIFEST_BAD_SIGNATURE',
     });
   });
+
+  it('refuses a key epoch for fewer than 3 members, even from a trusted dealer', async () => {
+    const two = [alpine, baltic].map((x) => x.card);
+    const pkg = deal(alpine, key, two, 'baltic');
+    await expect(openTrustedShare(pkg, baltic.identity, trustOf(baltic, two))).rejects.toMatchObject({
+      reason: 'KEY_EPOCH_TOO_FEW_TRUSTED',
+    });
+  });
 });

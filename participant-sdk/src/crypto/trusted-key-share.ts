@@ -21,6 +21,9 @@ export interface SharePackage {
   manifestSignature: Uint8Array;
 }
 
+/** A key for fewer banks lets them learn each other's contributions by subtraction. */
+export const MIN_KEY_MEMBERS = 3;
+
 /**
  * Opens this member's key share only under a manifest signed by a dealer this bank trusts and naming
  * only members it trusts; the dealer's box key comes from that manifest, never from the reply around it.
@@ -51,6 +54,13 @@ export async function openTrustedShare(
     whyUntrusted: (card) => trust.whyUntrusted(card),
   });
   if (!verdict.ok) throw new TrustRefusal(verdict.code, `key epoch ${share.keyEpoch}: ${verdict.message}`);
+  if (share.manifest.members.length < MIN_KEY_MEMBERS) {
+    // Even a trusted dealer gets no key for 1 or 2 banks: they would read each other's sums.
+    throw new TrustRefusal(
+      'KEY_EPOCH_TOO_FEW_TRUSTED',
+      `key epoch ${share.keyEpoch} names ${share.manifest.members.length} member(s); at least ${MIN_KEY_MEMBERS} are needed`,
+    );
+  }
   const dealer = share.manifest.members.find((m) => m.participantId === share.manifest!.dealerParticipantId)!;
   return openKeyShare(
     { nonce: share.nonce, box: share.sealedKey },

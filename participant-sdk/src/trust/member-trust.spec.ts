@@ -94,4 +94,20 @@ describe('MemberTrust', () => {
     expect(await t.check(b.card)).toBeNull();
     expect(source.calls).toBe(2);
   });
+
+  it("does not lend a pinned member's verdict to another key listed under the same id", async () => {
+    const impostor = mk('x');
+    const posing = { ...impostor.card, participantId: 'a', displayName: 'a' };
+    // Either order: the coordinator decides which card comes first.
+    for (const list of [
+      [me.card, a.card, posing],
+      [me.card, posing, a.card],
+    ]) {
+      const { t } = trustWith(list);
+      await t.refresh();
+      expect(t.whyUntrusted(a.card)).toBeNull();
+      expect(t.whyUntrusted(posing)).toContain('not pinned');
+      expect(t.trustedKey('a')).toHaveProperty('why');
+    }
+  });
 });

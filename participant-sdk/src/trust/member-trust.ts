@@ -36,12 +36,27 @@ export class MemberTrust {
     const usable = members.filter(
       (c) => boxKeySignatureValid(c) || keyHex(c.signPublicKey) === keyHex(this.self.signPublicKey),
     );
-    const verdicts = evaluateTrust(this.policy(), this.self, usable, endorsements, this.federationId);
+    // Judged by signing key, never by the coordinator's ids: a directory listing a pinned member's id
+    // twice, once with the coordinator's own key, must not lend that key the pinned member's verdict.
+    const byKeyLabel = <T extends KnownMember>(m: T): T => ({
+      ...m,
+      participantId: keyHex(m.signPublicKey),
+    });
+    const verdicts = evaluateTrust(
+      this.policy(),
+      byKeyLabel(this.self),
+      usable.map(byKeyLabel),
+      endorsements,
+      this.federationId,
+    );
     this.byKey = new Map();
     this.cards = new Map();
+    const ids = new Map<string, number>();
+    for (const c of usable) ids.set(c.participantId, (ids.get(c.participantId) ?? 0) + 1);
     for (const c of usable) {
-      this.cards.set(c.participantId, c);
-      const v = verdicts.get(c.participantId);
+      // An id listed under two keys is ambiguous: trustedKey(id) answers for neither.
+      if (ids.get(c.participantId) === 1) this.cards.set(c.participantId, c);
+      const v = verdicts.get(keyHex(c.signPublicKey));
       if (v) this.byKey.set(keyHex(c.signPublicKey), v);
     }
     this.byKey.set(keyHex(this.self.signPublicKey), { trusted: true, why: 'self', detail: 'this bank' });

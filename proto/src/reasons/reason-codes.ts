@@ -130,6 +130,8 @@ export const REASON_MEANINGS = {
 
   // Bank-side trust: refused by a member's agent (reported with ReportRefusal), or by the coordinator
   MANIFEST_MISSING: 'a key share came without the dealer-signed epoch manifest; the member does not open it',
+  KEY_EPOCH_TOO_FEW_TRUSTED:
+    'the dealer trusts fewer than 3 of the members named: a key for 1 or 2 banks would let them read each other',
   ENDORSEMENT_NOT_OWN: 'a member can submit only endorsements it signed itself',
   BAD_ENDORSEMENT: 'the endorsement does not verify, is for another federation, or endorses its own signer',
   BAD_REASON: 'a refusal report carries a reason that is not a listed reason code',

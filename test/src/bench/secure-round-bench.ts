@@ -14,7 +14,6 @@ import {
   generateFederationKey,
   initialWeights,
   parseTrainingPlan,
-  dealKeyShares,
   planSecureSpec,
   seededRandom,
   type TrainingPlanInput,
@@ -22,6 +21,7 @@ import {
 import { enrolledClient } from '../support/light-agent';
 import { TaskInbox } from '../support/task-inbox';
 import { testPki, type TestPki } from '../support/test-pki';
+import { dealSignedEpoch } from '../support/test-dealer';
 
 export type RoundScheme = 'syndicate_bfv' | 'plaintext';
 
@@ -172,12 +172,13 @@ export async function measureRound(
       );
       const dealer = members[dealerIndex];
       const key = await generateFederationKey(plan.aggregation.secure.parameterSet, 1);
-      const dealt = dealKeyShares(
+      await dealSignedEpoch(
+        dealer,
+
+        members.map((m) => m.identity),
+
         key,
-        members.map((m) => ({ participantId: m.identity.participantId, boxPublicKey: m.identity.boxPublicKey })),
-        dealer.identity.boxSecretKey,
       );
-      await dealer.client.submitKeyShares(1, key.parameterSet, dealt.shares, dealt.wrappedKey);
       const holder = await HeKeyHolder.open(key);
       mark('keys dealt');
       try {

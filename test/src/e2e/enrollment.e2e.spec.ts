@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { generateConsortium, toCsv } from '@syndicate/examples';
 import type { TrainingPlanInput } from '@syndicate/protocol';
-import { startAgentProcess, transportArgs, waitFor } from '../support/agent-process';
+import { pinAgents, startAgentProcess, transportArgs, waitFor } from '../support/agent-process';
 import { startHarness, type Harness } from '../support/coordinator-harness';
 import { testDatabaseKind } from '../support/database';
 import { ShiftedClock } from '../support/shifted-clock';
@@ -101,16 +101,18 @@ describe(`enrollment tokens and revocation with real agent processes (${testData
     };
     const f = await h.admin.createFederation(plan);
     const running: Awaited<ReturnType<typeof startAgentProcess>>[] = [];
-    for (const b of banks.slice(0, 3)) {
+    // Four banks, so three remain after the revocation: no key epoch is ever dealt to fewer than three members.
+    for (const b of banks.slice(0, 4)) {
       const file = path.join(dir, `${b.name}.csv`);
       fs.writeFileSync(file, toCsv(b.rows));
       running.push(await startAgentProcess(h, f.id, b.name, file, dir));
     }
     agents.push(...running);
     await waitFor(
-      '3 agents connected',
-      async () => (await h.admin.participants(f.id)).filter((p) => p.connected).length === 3,
+      '4 agents connected',
+      async () => (await h.admin.participants(f.id)).filter((p) => p.connected).length === 4,
     );
+    await pinAgents(running);
     const published = (roundId: string) =>
       waitFor(`round ${roundId} published`, async () => {
         const r = await h.admin.round(roundId);
@@ -118,23 +120,23 @@ describe(`enrollment tokens and revocation with real agent processes (${testData
         return r.state === 'published' && r;
       });
     const r1 = await published((await h.admin.openRound(f.id)).id);
-    expect(r1.contributors).toHaveLength(3);
+    expect(r1.contributors).toHaveLength(4);
 
-    const victim = (await h.admin.participants(f.id)).find((p) => p.displayName === banks[2].name)!;
+    const victim = (await h.admin.participants(f.id)).find((p) => p.displayName === banks[3].name)!;
     await h.admin.revoke(f.id, victim.id);
     // The agent hears PARTICIPANT_REVOKED when it reconnects and stops for good.
     const exitCode = await new Promise<number | null>((resolve) => {
-      const proc = running[2].proc;
+      const proc = running[3].proc;
       if (proc.exitCode !== null) resolve(proc.exitCode);
       else proc.once('exit', (code) => resolve(code));
     });
     expect(exitCode).not.toBe(0);
-    expect(fs.readFileSync(running[2].logFile, 'utf8')).toContain('PARTICIPANT_REVOKED');
+    expect(fs.readFileSync(running[3].logFile, 'utf8')).toContain('PARTICIPANT_REVOKED');
 
     const r2 = await published((await h.admin.openRound(f.id)).id);
     expect(r2.keyEpoch).toBe(r1.keyEpoch + 1);
     expect(r2.contributors.map((c) => c.participantId)).not.toContain(victim.id);
-    expect(r2.contributors).toHaveLength(2);
+    expect(r2.contributors).toHaveLength(3);
     const epochs = (await h.admin.audit({ federationId: f.id }))
       .filter((e) => e.action === 'key_epoch.started')
       .map((e) => JSON.parse(e.detail) as { members: string[] });

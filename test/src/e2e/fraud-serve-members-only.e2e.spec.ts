@@ -5,7 +5,7 @@ import pino from 'pino';
 import { writeFraudConsortium } from '@syndicate/examples';
 import { enrollAgent, startServe, type RunningServe } from '@syndicate/participant';
 import type { TrainingPlanInput } from '@syndicate/protocol';
-import { startAgentProcess, waitFor } from '../support/agent-process';
+import { pinAgents, startAgentProcess, waitFor } from '../support/agent-process';
 import { startHarness, type Harness } from '../support/coordinator-harness';
 import { testDatabaseKind } from '../support/database';
 import { FRAUD_PLAN_FILE } from '../support/fraud-fixture';
@@ -29,21 +29,25 @@ describe(`serve loads a members-only champion only where it can be decrypted (${
 
   it('a member serves the decrypted model; a bank without the epoch key is refused before listening', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'syndicate-fraud-members-'));
-    const banks = (await writeFraudConsortium(path.join(dir, 'data'), { seed: 3, scale: 0.03 })).slice(0, 2);
+    const banks = (await writeFraudConsortium(path.join(dir, 'data'), { seed: 3, scale: 0.03 })).slice(0, 3);
     h = await startHarness('fraud-members-only');
     const base = JSON.parse(fs.readFileSync(FRAUD_PLAN_FILE, 'utf8')) as TrainingPlanInput;
     const f = await h.admin.createFederation({
       ...base,
       name: 'fraud-members-only',
       training: { ...base.training, epochs: 1 },
-      rounds: { ...base.rounds, minParticipants: 2, deadlineSeconds: 120 },
+      rounds: { ...base.rounds, minParticipants: 3, deadlineSeconds: 120 },
       aggregation: { mode: 'secure', secure: { clip: 1, releasePolicy: 'members-only' } },
     });
-    for (const b of banks) agents.push(await startAgentProcess(h, f.id, b.name, b.path, dir));
+    const started = [];
+    for (const b of banks) started.push(await startAgentProcess(h, f.id, b.name, b.path, dir));
+    agents.push(...started);
     await waitFor(
-      '2 agents connected',
-      async () => (await h.admin.participants(f.id)).filter((p) => p.connected).length >= 2,
+      '3 agents connected',
+      async () => (await h.admin.participants(f.id)).filter((p) => p.connected).length >= 3,
     );
+    // Banks pin each other before the first key epoch (no epoch is dealt to fewer than three trusted members).
+    await pinAgents(started);
     const round = (await h.admin.openRound(f.id)).id;
     await waitFor('round published', async () => {
       const r = await h.admin.round(round);

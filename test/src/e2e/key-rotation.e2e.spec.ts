@@ -4,7 +4,7 @@ import * as path from 'path';
 import { generateConsortium, toCsv } from '@syndicate/examples';
 import { pullModel } from '@syndicate/participant';
 import type { TrainingPlanInput } from '@syndicate/protocol';
-import { startAgentProcess, waitFor } from '../support/agent-process';
+import { pinAgents, startAgentProcess, waitFor, type AgentProcess } from '../support/agent-process';
 import { startHarness, type Harness } from '../support/coordinator-harness';
 import { testDatabaseKind } from '../support/database';
 
@@ -27,7 +27,8 @@ describe(`key epochs follow membership (${testDatabaseKind()})`, () => {
   it('a member joining later receives a new epoch and the re-sealed model, and contributes', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'syndicate-rotation-'));
     const { banks } = generateConsortium({ seed: 5, scale: 0.05 });
-    const csv = banks.slice(0, 3).map((b) => {
+    // Three founding banks (a key for fewer would let them read each other), and a fourth joining later.
+    const csv = banks.slice(0, 4).map((b) => {
       const file = path.join(dir, `${b.name}.csv`);
       fs.writeFileSync(file, toCsv(b.rows));
       return { name: b.name, file };
@@ -52,14 +53,19 @@ describe(`key epochs follow membership (${testDatabaseKind()})`, () => {
         return r.state === 'published' && r;
       });
 
-    for (const b of csv.slice(0, 2)) agents.push(await startAgentProcess(h, f.id, b.name, b.file, dir));
-    await connected(2);
+    const founders: AgentProcess[] = [];
+    for (const b of csv.slice(0, 3)) founders.push(await startAgentProcess(h, f.id, b.name, b.file, dir));
+    agents.push(...founders);
+    await connected(3);
+    await pinAgents(founders);
     const r1 = await published((await h.admin.openRound(f.id)).id);
     expect(r1.keyEpoch).toBe(1);
 
-    const late = await startAgentProcess(h, f.id, csv[2].name, csv[2].file, dir);
+    const late = await startAgentProcess(h, f.id, csv[3].name, csv[3].file, dir);
     agents.push(late);
-    await connected(3);
+    await connected(4);
+    // The operators exchange fingerprints with the newcomer; every bank pins it, and it pins them.
+    await pinAgents([...founders, late]);
     const r2 = await published((await h.admin.openRound(f.id)).id);
     expect(r2.keyEpoch).toBe(2);
     expect(r2.contributors.map((c) => c.displayName).sort()).toEqual(csv.map((b) => b.name).sort());

@@ -7,6 +7,8 @@ import { loadCoordinatorConfig, startCoordinator } from '@syndicate/coordinator'
 import { generateConsortium, toCsv, runSimulation } from '@syndicate/examples';
 import {
   CoordinatorClient,
+  agentTrust,
+  policySource,
   KeyRing,
   loadCsvDataset,
   loadIdentity,
@@ -176,7 +178,8 @@ describe(`secure aggregation over real gRPC (${testDatabaseKind()})`, () => {
       needles.global_model = encodeFloat32(pulled.weights).toString('hex');
       needles.global_model_head = encodeFloat32(pulled.weights.subarray(0, 4)).toString('hex');
       const identity = { ...loadIdentity(stateDir)!, coordinator: address };
-      const ring = new KeyRing(identity, new CoordinatorClient(identity));
+      const client = new CoordinatorClient(identity);
+      const ring = new KeyRing(identity, client, agentTrust(identity, client, policySource(stateDir)));
       const { key } = await ring.get(1); // the federation's only key epoch
       ring.dispose();
       needles.seal_secret_key = Buffer.from(key.sealSecretKey.subarray(64, 128)).toString('hex');

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { generateConsortium, toCsv } from '@syndicate/examples';
 import type { TrainingPlanInput } from '@syndicate/protocol';
-import { runAgentProcess, startAgentProcess, waitFor, type AgentProcess } from '../support/agent-process';
+import { pinAgents, runAgentProcess, startAgentProcess, waitFor, type AgentProcess } from '../support/agent-process';
 import { CoordinatorProcess } from '../support/coordinator-process';
 import { testDatabaseKind } from '../support/database';
 import { TcpProxy } from '../support/tcp-proxy';
@@ -134,6 +134,7 @@ describe(`real agents that drop mid-upload, and a coordinator that disappears ($
       agents.push(await startAgentProcess(c, federationId, name, csv[name], dir));
     firstVictim = await victimBehindRelay(true);
     await connected(3);
+    await pinAgents(agents);
     const round = await c.admin.openRound(federationId, { minParticipants: 2, deadlineSeconds: 40 });
     await victimDiesMidUpload(firstVictim.agent, firstVictim.proxy, round.id);
     const during = await c.admin.round(round.id);

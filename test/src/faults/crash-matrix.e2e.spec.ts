@@ -2,7 +2,6 @@ import { CoordinatorClient, type AgentIdentity } from '@syndicate/participant';
 import {
   HeKeyHolder,
   applyDelta,
-  dealKeyShares,
   decodeAggregate,
   decodeFloat32,
   encodeFloat32,
@@ -21,6 +20,7 @@ import { CoordinatorProcess, type ProcessExit } from '../support/coordinator-pro
 import { testDatabaseKind } from '../support/database';
 import { enrolledClient } from '../support/light-agent';
 import { TaskInbox } from '../support/task-inbox';
+import { dealSignedEpoch } from '../support/test-dealer';
 
 /**
  * The coordinator runs as its own process and SIGKILLs itself at one exact step
@@ -199,12 +199,13 @@ async function runRound(label: string, killAt?: string): Promise<RoundRun> {
       const dealer =
         members[await Promise.any(members.map((m, i) => m.inbox.next('TASK_TYPE_KEY_CEREMONY', 90_000).then(() => i)))];
       const key = await generateFederationKey(spec.parameterSet, 1);
-      const dealt = dealKeyShares(
+      await dealSignedEpoch(
+        dealer,
+
+        members.map((m) => m.identity),
+
         key,
-        members.map((m) => ({ participantId: m.identity.participantId, boxPublicKey: m.identity.boxPublicKey })),
-        dealer.identity.boxSecretKey,
       );
-      await dealer.client.submitKeyShares(1, key.parameterSet, dealt.shares, dealt.wrappedKey);
       return HeKeyHolder.open(key);
     });
     try {

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { pinEachOther } from '@syndicate/examples';
 import type { AgentTransport } from '@syndicate/participant';
 import type { Harness } from './coordinator-harness';
 
@@ -98,4 +99,14 @@ export async function waitFor<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/**
+ * What the banks' operators do before the first round: once every agent has enrolled, each pins the
+ * others by fingerprint, so the key ceremony seals to them. Call again when a bank joins later.
+ */
+export async function pinAgents(agents: Pick<AgentProcess, 'stateDir'>[]): Promise<Record<string, string>> {
+  for (const a of agents)
+    await waitFor(`${a.stateDir} enrolled`, async () => fs.existsSync(path.join(a.stateDir, 'identity.json')));
+  return pinEachOther(agents.map((a) => ({ name: path.basename(a.stateDir), stateDir: a.stateDir })));
 }

@@ -1,6 +1,5 @@
 import {
   HeKeyHolder,
-  dealKeyShares,
   encodeSampleCount,
   generateFederationKey,
   parseTrainingPlan,
@@ -12,6 +11,7 @@ import {
 import type { Harness } from './coordinator-harness';
 import { enrolledClient } from './light-agent';
 import { TaskInbox } from './task-inbox';
+import { dealSignedEpoch } from './test-dealer';
 
 export type LightMember = Awaited<ReturnType<typeof enrolledClient>> & { inbox: TaskInbox; n: number };
 
@@ -50,12 +50,13 @@ export async function lightSecureRound(
     members[await Promise.any(members.map((m, i) => m.inbox.next('TASK_TYPE_KEY_CEREMONY').then(() => i)))];
   const keyEpoch = 1;
   const key = await generateFederationKey(plan.aggregation.secure.parameterSet, keyEpoch);
-  const dealt = dealKeyShares(
+  await dealSignedEpoch(
+    dealer,
+
+    members.map((m) => m.identity),
+
     key,
-    members.map((m) => ({ participantId: m.identity.participantId, boxPublicKey: m.identity.boxPublicKey })),
-    dealer.identity.boxSecretKey,
   );
-  await dealer.client.submitKeyShares(keyEpoch, key.parameterSet, dealt.shares, dealt.wrappedKey);
   const holder = await HeKeyHolder.open(key);
   const spec = planSecureSpec(plan);
   for (const m of members) {

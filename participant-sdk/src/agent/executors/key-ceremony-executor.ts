@@ -9,6 +9,7 @@ export const keyCeremonyExecutor: TaskExecutor = {
       identity: ctx.identity,
       client: ctx.client,
       keys: ctx.keys,
+      trust: ctx.trust,
       numParams: ctx.numParams,
       payloadFloats: ctx.payloadFloats,
       logger: ctx.logger,
