@@ -28,3 +28,4 @@ export { TrustRefusal } from './trust/trust-refusal';
 export { loadTrustPolicy, pinMember, setEndorsementsRequired, trustPath } from './trust/trust-store';
 export { dealKeyEpoch } from './agent/key-ceremony';
 export { MIN_KEY_MEMBERS } from './crypto/trusted-key-share';
+export { ownCard } from './trust/own-card';

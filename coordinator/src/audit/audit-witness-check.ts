@@ -1,5 +1,5 @@
 import { auditHeadSignatureValid } from '@syndicate/protocol';
-import { verifyAuditChain } from './audit-chain';
+import { verifyAuditChain, type AuditFields } from './audit-chain';
 
 /** A head someone vouched for: a member's signed witness, or a head an auditor wrote down. */
 export interface WitnessedHead {
@@ -24,14 +24,7 @@ export interface AuditVerdict {
   problems: { kind: AuditProblemKind; seq: number; problem: string }[];
 }
 
-interface ChainedEntry {
-  seq: number;
-  at: number;
-  actor: string;
-  action: string;
-  federationId: string | null;
-  subject: string | null;
-  detail: string;
+interface ChainedEntry extends AuditFields {
   prevHash: string;
   hash: string;
 }

@@ -5,21 +5,11 @@ import { FederationsModule } from '../federations/federations.module';
 import { KeysModule } from '../keys/keys.module';
 import { ModelsModule } from '../models/models.module';
 import { ParticipantsModule } from '../participants/participants.module';
-import { AggregateDownloadHandlers } from './aggregate-download.handlers';
-import { ChunkedReader } from './chunked-reader';
-import { EnrollmentHandlers } from './enrollment.handlers';
-import { EvaluationHandlers } from './evaluation.handlers';
 import { AuditWitnessModule } from '../witness/audit-witness.module';
 import { AuditWitnessGrpcHandlers } from './audit-witness-grpc.handlers';
+import { ChunkedReader } from './chunked-reader';
 import { GrpcServerService } from './grpc-server.service';
-import { KeyShareHandlers } from './key-share.handlers';
-import { MemberTrustHandlers } from './member-trust.handlers';
-import { ModelDownloadHandlers } from './model-download.handlers';
-import { handlerGroupsProvider, ParticipantGrpcHandlers } from './participant-grpc.handlers';
-import { PublishHandlers } from './publish.handlers';
-import { StandardizationHandlers } from './standardization.handlers';
-import { TaskStreamHandlers } from './task-stream.handlers';
-import { UploadHandlers } from './upload.handlers';
+import { HANDLER_GROUP_TYPES, handlerGroupsProvider, ParticipantGrpcHandlers } from './participant-grpc.handlers';
 
 @Module({
   imports: [
@@ -33,16 +23,7 @@ import { UploadHandlers } from './upload.handlers';
   ],
   providers: [
     ChunkedReader,
-    EnrollmentHandlers,
-    TaskStreamHandlers,
-    ModelDownloadHandlers,
-    UploadHandlers,
-    AggregateDownloadHandlers,
-    PublishHandlers,
-    KeyShareHandlers,
-    EvaluationHandlers,
-    StandardizationHandlers,
-    MemberTrustHandlers,
+    ...HANDLER_GROUP_TYPES,
     handlerGroupsProvider,
     ParticipantGrpcHandlers,
     AuditWitnessGrpcHandlers,

@@ -18,22 +18,25 @@ export interface HandlerGroup {
 
 export const HANDLER_GROUPS = Symbol('HANDLER_GROUPS');
 
+/** Every RPC family's handler class; the module provides each and injects them as one list. */
+export const HANDLER_GROUP_TYPES = [
+  EnrollmentHandlers,
+  TaskStreamHandlers,
+  ModelDownloadHandlers,
+  UploadHandlers,
+  AggregateDownloadHandlers,
+  PublishHandlers,
+  KeyShareHandlers,
+  EvaluationHandlers,
+  StandardizationHandlers,
+  MemberTrustHandlers,
+];
+
 /** Every group, injected as one list so adding an RPC family does not grow a constructor. */
 export const handlerGroupsProvider = {
   provide: HANDLER_GROUPS,
   useFactory: (...groups: HandlerGroup[]) => groups,
-  inject: [
-    EnrollmentHandlers,
-    TaskStreamHandlers,
-    ModelDownloadHandlers,
-    UploadHandlers,
-    AggregateDownloadHandlers,
-    PublishHandlers,
-    KeyShareHandlers,
-    EvaluationHandlers,
-    StandardizationHandlers,
-    MemberTrustHandlers,
-  ],
+  inject: HANDLER_GROUP_TYPES,
 };
 
 /**

@@ -1,8 +1,8 @@
+import { ownCard } from '../trust/own-card';
 import {
   checkEpochManifest,
   DEFAULT_HE_PARAMETER_SET,
   identityFingerprint,
-  signBoxKey,
   type EpochManifest,
   type MemberCard,
   type Task__Output,
@@ -16,13 +16,7 @@ import { dealKeyEpoch } from './key-ceremony';
 
 const FED = 'fed-1';
 const member = (id: string) => ({ ...newKeyMaterial(), participantId: id, federationId: FED }) as AgentIdentity;
-const card = (m: AgentIdentity): MemberCard => ({
-  participantId: m.participantId,
-  displayName: m.participantId,
-  signPublicKey: m.signingPublicKey,
-  boxPublicKey: m.boxPublicKey,
-  boxKeySignature: signBoxKey({ signPublicKey: m.signingPublicKey, boxPublicKey: m.boxPublicKey }, m.signingSecretKey),
-});
+const card = (m: AgentIdentity): MemberCard => ownCard(m);
 const wire = (c: MemberCard) => ({
   participantId: c.participantId,
   displayName: c.displayName,

@@ -1,3 +1,4 @@
+import { ownCard } from '../trust/own-card';
 import {
   DEFAULT_HE_PARAMETER_SET,
   dealKeyShares,
@@ -7,7 +8,6 @@ import {
   identityFingerprint,
   manifestToWire,
   sealModel,
-  signBoxKey,
   type FederationKey,
   type MemberCard,
 } from '@syndicate/protocol';
@@ -22,13 +22,7 @@ type Share = Awaited<ReturnType<KeyShareSource['fetchKeyShare']>>;
 const FED = 'fed-1';
 const asMember = (id: string, keys = newKeyMaterial()) =>
   ({ ...keys, participantId: id, federationId: FED }) as AgentIdentity;
-const cardOf = (m: AgentIdentity): MemberCard => ({
-  participantId: m.participantId,
-  displayName: m.participantId,
-  signPublicKey: m.signingPublicKey,
-  boxPublicKey: m.boxPublicKey,
-  boxKeySignature: signBoxKey({ signPublicKey: m.signingPublicKey, boxPublicKey: m.boxPublicKey }, m.signingSecretKey),
-});
+const cardOf = (m: AgentIdentity): MemberCard => ownCard(m);
 const identity = asMember('bank-a');
 const dealer = asMember('bank-d');
 const third = asMember('bank-c');

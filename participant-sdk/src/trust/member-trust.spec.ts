@@ -1,7 +1,7 @@
 import nacl from 'tweetnacl';
 import {
   identityFingerprint,
-  signBoxKey,
+  selfSignedCard,
   signEndorsement,
   type Endorsement,
   type MemberCard,
@@ -13,13 +13,11 @@ const FED = 'fed-1';
 const mk = (id: string) => {
   const sign = nacl.sign.keyPair();
   const box = nacl.box.keyPair();
-  const card: MemberCard = {
-    participantId: id,
-    displayName: id,
+  const card = selfSignedCard(id, id, {
     signPublicKey: sign.publicKey,
+    signSecretKey: sign.secretKey,
     boxPublicKey: box.publicKey,
-    boxKeySignature: signBoxKey({ signPublicKey: sign.publicKey, boxPublicKey: box.publicKey }, sign.secretKey),
-  };
+  });
   return { sign, box, card };
 };
 const me = mk('me');

@@ -1,5 +1,5 @@
 import nacl from 'tweetnacl';
-import { identityFingerprint, sha256, signBoxKey, signContribution, type MemberCard } from '@syndicate/protocol';
+import { identityFingerprint, selfSignedCard, sha256, signContribution, type MemberCard } from '@syndicate/protocol';
 import { MemberTrust } from './member-trust';
 import { trustPolicySchema } from './trust-policy';
 import { admitSum, type SumContext } from './sum-gate';
@@ -8,13 +8,11 @@ const FED = 'fed-1';
 const mk = (id: string) => {
   const sign = nacl.sign.keyPair();
   const box = nacl.box.keyPair();
-  const card: MemberCard = {
-    participantId: id,
-    displayName: id,
+  const card = selfSignedCard(id, id, {
     signPublicKey: sign.publicKey,
+    signSecretKey: sign.secretKey,
     boxPublicKey: box.publicKey,
-    boxKeySignature: signBoxKey({ signPublicKey: sign.publicKey, boxPublicKey: box.publicKey }, sign.secretKey),
-  };
+  });
   return { sign, card };
 };
 const banks = ['a', 'b', 'c', 'late'].map(mk);

@@ -29,3 +29,19 @@ export function boxKeySignatureValid(card: MemberCard): boolean {
 
 export const cardFingerprint = (card: Pick<MemberCard, 'signPublicKey'>): string =>
   identityFingerprint(card.signPublicKey);
+
+/** The card a member presents for itself: its keys, with the box key signed by its own signing key. */
+export function selfSignedCard(
+  participantId: string,
+  displayName: string,
+  keys: { signPublicKey: Uint8Array; signSecretKey: Uint8Array; boxPublicKey: Uint8Array },
+): MemberCard {
+  const { signPublicKey, boxPublicKey } = keys;
+  return {
+    participantId,
+    displayName,
+    signPublicKey,
+    boxPublicKey,
+    boxKeySignature: signBoxKey({ signPublicKey, boxPublicKey }, keys.signSecretKey),
+  };
+}

@@ -1,8 +1,7 @@
-import type { AgentIdentity, CoordinatorClient } from '@syndicate/participant';
+import { ownCard, type AgentIdentity, type CoordinatorClient } from '@syndicate/participant';
 import {
   dealKeyShares,
   sha256,
-  signBoxKey,
   signEpochManifest,
   type EpochManifest,
   type FederationKey,
@@ -11,16 +10,7 @@ import {
 
 /** A member's card as it enrolled: its own keys, its box key signed by its signing key. */
 export function memberCard(id: AgentIdentity, displayName = id.participantId): MemberCard {
-  return {
-    participantId: id.participantId,
-    displayName,
-    signPublicKey: id.signingPublicKey,
-    boxPublicKey: id.boxPublicKey,
-    boxKeySignature: signBoxKey(
-      { signPublicKey: id.signingPublicKey, boxPublicKey: id.boxPublicKey },
-      id.signingSecretKey,
-    ),
-  };
+  return ownCard(id, displayName);
 }
 
 /**
