@@ -67,6 +67,14 @@ export function printEvent(e: SimulationEvent, write: (s: string) => void = (s) 
     case 'agents-connected':
       write(`agents connected: ${e.banks.join(', ')}\n`);
       break;
+    case 'members-pinned':
+      write(
+        `banks pinned each other by fingerprint, as their operators would after reading them out (syndicate-agent identity show / members pin):\n` +
+          Object.entries(e.fingerprints)
+            .map(([bank, fp]) => `  ${bank.padEnd(10)} ${fp}\n`)
+            .join(''),
+      );
+      break;
     case 'round-opened':
       write(`round ${e.round}/${e.of} open\n`);
       break;

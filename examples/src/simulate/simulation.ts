@@ -100,6 +100,7 @@ export interface SimulationResult {
 export type SimulationEvent =
   | { type: 'coordinator-ready'; grpcPort: number; httpPort: number; workDir: string; baseUrl: string; caCert: string }
   | { type: 'agents-connected'; banks: string[] }
+  | { type: 'members-pinned'; fingerprints: Record<string, string> }
   | { type: 'round-opened'; round: number; of: number }
   | { type: 'update-received'; round: number; bank: string; received: number; expected: number }
   | { type: 'round-finished'; result: RoundResult }
@@ -301,7 +302,10 @@ export async function runSimulation(
     }
     onEvent({ type: 'agents-connected', banks: opts.banks.map((b) => b.name) });
     // The banks' operators exchange fingerprints out of band and pin each other before the first round.
-    pinEachOther(opts.banks.map((b) => ({ name: b.name, stateDir: path.join(workDir, 'agents', b.name) })));
+    const fingerprints = pinEachOther(
+      opts.banks.map((b) => ({ name: b.name, stateDir: path.join(workDir, 'agents', b.name) })),
+    );
+    onEvent({ type: 'members-pinned', fingerprints });
 
     const rounds: RoundResult[] = [];
     const roundMetrics = new Map<number, FederatedMetrics>();
