@@ -1,14 +1,14 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { checkHealth, writeConnectionRecord, writeHealth } from './health-file';
+import { checkHealth, writeConnectionRecord } from './health-file';
 import { initialConnection, nextConnection } from './connection-state';
 
-describe('agent health file', () => {
+describe('agent health file written by an older agent (last contact only)', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'syndicate-health-'));
   it('is unhealthy before the first contact, healthy after, and stale after 90 s', () => {
     expect(checkHealth(dir).ok).toBe(false);
-    writeHealth(dir, 1_000_000);
+    fs.writeFileSync(path.join(dir, 'agent-health.json'), JSON.stringify({ connectedAt: 1_000_000, pid: process.pid }));
     expect(checkHealth(dir, 1_000_000 + 5_000)).toEqual({ ok: true, message: 'connected to the coordinator 5 s ago' });
     expect(checkHealth(dir, 1_000_000 + 91_000).ok).toBe(false);
   });

@@ -17,11 +17,6 @@ function writeAtomically(stateDir: string, body: unknown): void {
   fs.renameSync(tmp, file);
 }
 
-/** Legacy: the time of the last message only. */
-export function writeHealth(stateDir: string, now = Date.now()): void {
-  writeAtomically(stateDir, { connectedAt: now, pid: process.pid });
-}
-
 export function writeConnectionRecord(stateDir: string, record: ConnectionRecord): void {
   writeAtomically(stateDir, { ...record, pid: record.pid ?? process.pid });
 }
