@@ -7,7 +7,7 @@ import pino from 'pino';
 import { agentCli, runCli } from '../support/cli-run';
 import { ConnectProxy } from '../support/connect-proxy';
 import { startHarness, type Harness } from '../support/coordinator-harness';
-import { freshDatabaseUrl, testDatabaseKind } from '../support/database';
+import { testDatabaseKind } from '../support/database';
 import { testPki } from '../support/test-pki';
 
 const plan = {
@@ -35,7 +35,8 @@ describe(`agent operability over real TLS (${testDatabaseKind()})`, () => {
     const files = writeDevPki(path.join(dir, 'other-pki'), await makeDevPki({ hosts: ['coordinator.test'], days: 2 }));
     const config = loadCoordinatorConfig(
       {
-        databaseUrl: await freshDatabaseUrl('ops-other'),
+        // Its own SQLite file: on PostgreSQL a fresh test database would drop the harness's schema under it.
+        databaseUrl: `sqlite:${path.join(dir, 'other-coordinator.sqlite')}`,
         grpcPort: 0,
         httpPort: 0,
         logLevel: 'silent',
