@@ -10,7 +10,7 @@ import { PresenceService } from '../participants/presence.service';
 import { CeremonyRecords } from './ceremony-records.service';
 import { KeyCustodyService, SEALED_ENCODING } from './key-custody.service';
 import { KeyEpoch } from './key-epoch.entity';
-import { decideEpoch } from './key-epoch-state-machine';
+import { dealerOrder, decideEpoch } from './key-epoch-state-machine';
 
 /**
  * Keeps a federation's key epoch matching its members: the coordinator relays the members' cards to a
@@ -40,7 +40,8 @@ export class KeyCeremony {
   async ensureEpoch(federationId: string): Promise<KeyEpoch | null> {
     const epochs = this.db.getRepository(KeyEpoch);
     const plan = await this.federations.planOf(federationId);
-    const active = (await this.participants.active(federationId)).map((p) => p.id);
+    const activeMembers = await this.participants.active(federationId);
+    const active = activeMembers.map((p) => p.id);
     const latest = await epochs.findOne({ where: { federationId }, order: { epoch: 'DESC' } });
     const now = this.clock.now();
     const decision = decideEpoch({
@@ -64,9 +65,11 @@ export class KeyCeremony {
     // Under members-only the current model is sealed: only a holder of the old key can re-seal it.
     const reseal = current.encoding === SEALED_ENCODING;
     const eligible = reseal && lastReady ? KeyCustodyService.members(lastReady) : active;
-    const connected = (await this.presence.online(federationId))
-      .filter((id) => active.includes(id) && eligible.includes(id))
-      .sort();
+    const online = new Set(await this.presence.online(federationId));
+    const connected = dealerOrder(
+      activeMembers.filter((p) => online.has(p.id) && eligible.includes(p.id)),
+      lastReady ? KeyCustodyService.members(lastReady) : [],
+    );
     if (connected.length === 0) return null;
     const row = epochs.create({
       federationId,

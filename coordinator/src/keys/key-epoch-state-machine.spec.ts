@@ -1,4 +1,4 @@
-import { CEREMONY_TIMEOUT_MS, canMoveKeyEpoch, decideEpoch, sameMembers } from './key-epoch-state-machine';
+import { CEREMONY_TIMEOUT_MS, canMoveKeyEpoch, dealerOrder, decideEpoch, sameMembers } from './key-epoch-state-machine';
 
 describe('key epoch state machine', () => {
   const dealing = (members: string[], startedAt = 0) => ({ state: 'dealing' as const, members, startedAt });
@@ -45,5 +45,18 @@ describe('key epoch state machine', () => {
     expect(decideEpoch({ ...facts, latest: { ...dealt, endorsedSince: true } })).toEqual(fresh);
     expect(decideEpoch({ ...facts, active: [...facts.active, 'e'], latest: dealt })).toEqual(fresh);
     expect(decideEpoch({ ...facts, active: ['a', 'b', 'c'], latest: dealt })).toEqual(fresh);
+  });
+});
+
+describe('dealerOrder', () => {
+  it('asks members of the last ready epoch first, then the earliest enrolled, then by id', () => {
+    const c = [
+      { id: 'newcomer', enrolledAt: 1 },
+      { id: 'b', enrolledAt: 5 },
+      { id: 'a', enrolledAt: 5 },
+      { id: 'founder', enrolledAt: 2 },
+    ];
+    expect(dealerOrder(c, ['b', 'founder'])).toEqual(['founder', 'b', 'newcomer', 'a']);
+    expect(dealerOrder(c, [])).toEqual(['newcomer', 'founder', 'a', 'b']);
   });
 });

@@ -62,3 +62,20 @@ export function decideEpoch(f: EpochFacts): EpochDecision {
   }
   return { action: 'start', abandon: false };
 }
+
+/**
+ * Whom to ask to deal, best first. Members only open a key dealt by a member they trust, so ask the
+ * members most likely trusted by the others: those in the last ready epoch (their peers accepted
+ * them), then the earliest enrolled (a consortium's founders before a newcomer nobody has endorsed yet).
+ */
+export function dealerOrder(candidates: { id: string; enrolledAt: number }[], lastEpochMembers: string[]): string[] {
+  const previous = new Set(lastEpochMembers);
+  return [...candidates]
+    .sort(
+      (a, b) =>
+        Number(!previous.has(a.id)) - Number(!previous.has(b.id)) ||
+        a.enrolledAt - b.enrolledAt ||
+        (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+    )
+    .map((c) => c.id);
+}
