@@ -115,7 +115,7 @@ export function registerMembersCommands(program: Command): void {
         const row = trust.rows().find((r) => r.fingerprint === fp);
         if (!row)
           throw new Error(`no member of ${id.federationId} has the fingerprint ${fp}; check it with its operator`);
-        const card = (await client.listMembers()).members.find((m) => m.participantId === row.participantId)!;
+        const card = trust.cardOf(row.participantId)!;
         await client.submitEndorsement(
           signEndorsement(
             {

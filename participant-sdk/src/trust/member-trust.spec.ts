@@ -82,14 +82,16 @@ describe('MemberTrust', () => {
     expect(p.excluded.map((x) => x.card.participantId)).toEqual(['coordinator']);
   });
 
-  it('refreshes the directory once for a card it has not seen', async () => {
+  it('reads the directory only when refreshed, and gives back the card listed under an id', async () => {
     const members = [me.card, a.card];
     const { t, source } = trustWith(members);
     await t.refresh();
     members.push(b.card);
-    expect(await t.check(b.card)).toBeNull();
-    expect(source.calls).toBe(2);
-    expect(await t.check(b.card)).toBeNull();
+    expect(t.cardOf('b')).toBeUndefined();
+    expect(source.calls).toBe(1);
+    await t.refresh();
+    expect(t.cardOf('b')).toBe(b.card);
+    expect(t.whyUntrusted(b.card)).toBeNull();
     expect(source.calls).toBe(2);
   });
 

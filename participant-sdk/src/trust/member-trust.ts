@@ -71,10 +71,9 @@ export class MemberTrust {
     return v.trusted ? null : v.why;
   }
 
-  /** Like whyUntrusted, refreshing the directory once when the card is new to this bank. */
-  async check(card: MemberCard): Promise<string | null> {
-    if (!this.byKey.has(keyHex(card.signPublicKey))) await this.refresh();
-    return this.whyUntrusted(card);
+  /** The card the directory lists under this id, as of the last refresh. */
+  cardOf(participantId: string): MemberCard | undefined {
+    return this.cards.get(participantId);
   }
 
   /** A trusted member's signing key by its id in the directory, for checking its signed contributions. */
