@@ -33,6 +33,9 @@ export async function assertFirstContribution(
 export interface ContributionProof {
   payloadSha256: string;
   signature: string;
+  /** Secure mode: the sender's signed contribution statement and the digest it signs, hex. */
+  contributionSignature?: string;
+  contributionDigest?: string;
 }
 
 export function saveReceipt(
@@ -49,6 +52,8 @@ export function saveReceipt(
       participantId: c.participantId,
       payloadSha256: proof.payloadSha256,
       signature: proof.signature,
+      contributionSignature: proof.contributionSignature ?? null,
+      contributionDigest: proof.contributionDigest ?? null,
       numSamples: c.numSamples,
       payloadBytes: String(c.payload.length),
       acceptedAt,

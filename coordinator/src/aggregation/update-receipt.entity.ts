@@ -37,4 +37,8 @@ export class UpdateReceipt {
   /** Secure mode: the sender's signed ContributionStatement over this payload, hex; members check it before decrypting a sum. */
   @Column('varchar', { length: 128, nullable: true })
   contributionSignature!: string | null;
+
+  /** Secure mode: the ciphertext's linear digest the sender signed, hex (members add these up to check a sum). */
+  @Column('varchar', { length: 64, nullable: true })
+  contributionDigest!: string | null;
 }

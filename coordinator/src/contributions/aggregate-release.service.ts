@@ -4,6 +4,7 @@ import {
   contributionValues,
   planSecureSpec,
   type ContributionKind,
+  type ContributionStatement,
   type PayloadEncoding__Output,
 } from '@syndicate/protocol';
 import { AggregationService } from '../aggregation/aggregation.service';
@@ -13,11 +14,14 @@ import { FederationsService } from '../federations/federations.service';
 import type { Participant } from '../participants/participant.entity';
 import type { Round } from '../rounds/round.entity';
 import { RoundAccess } from './round-access';
+import { statementsOf } from './signed-contribution';
 
 export interface ReleasedAggregate {
   data: Buffer;
   contributors: number;
   encoding: PayloadEncoding__Output;
+  /** What the sum is made of, as each sender signed it: members check these before decrypting. */
+  statements: ContributionStatement[];
 }
 
 /** Which sums a member may download, and when: only final ones, only to those they concern. */
@@ -68,7 +72,8 @@ export class AggregateReleaseService {
     });
     if (!sum)
       throw new SyndicateError('NOT_FOUND', 'AGGREGATE_NOT_FOUND', `round ${round.number} has no ${kind} aggregate`);
-    return { ...sum, encoding: aggregateEncoding(round.mode) };
+    const statements = statementsOf(round, await this.aggregation.contributors(round.id, undefined, kind));
+    return { ...sum, encoding: aggregateEncoding(round.mode), statements };
   }
 
   /** Throws NOT_A_CONTRIBUTOR unless `p` has a receipt of `kind` in the round. */

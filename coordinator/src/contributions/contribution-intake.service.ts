@@ -7,6 +7,7 @@ import {
   planSecureSpec,
   WireFormatError,
   type ContributionKind,
+  type ContributionStatement,
 } from '@syndicate/protocol';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AggregationService } from '../aggregation/aggregation.service';
@@ -30,6 +31,7 @@ import {
   type ContributionClaim,
 } from './contribution-rules';
 import { RoundAccess } from './round-access';
+import { assertSignedContribution } from './signed-contribution';
 
 /** A contribution whose header passed every rule: what its payload must be, before any of it is read. */
 export interface ContributionTicket {
@@ -41,6 +43,8 @@ export interface ContributionTicket {
   parameterSet: string;
   /** The largest payload this contribution can be. */
   maxBytes: number;
+  /** Secure mode: the sender's statement, kept on the receipt and shown to members with the sum. */
+  statement: ContributionStatement | null;
 }
 
 /** Who sent which payload: kept on the receipt and in the audit entry. */
@@ -92,7 +96,9 @@ export class ContributionIntakeService {
     );
     const maxBytes = await contributionMaxBytes(round.mode, valueCount, parameterSet);
     if (checksMembership(round, kind)) await this.rounds.assertMayContribute(round, participant.id, kind);
-    return { round, participant, kind, numParams, valueCount, parameterSet, maxBytes };
+    const noProof = { payloadSha256: Buffer.alloc(0), signature: Buffer.alloc(0), digest: Buffer.alloc(0) };
+    const statement = assertSignedContribution(round, participant, kind, claim.proof ?? noProof);
+    return { round, participant, kind, numParams, valueCount, parameterSet, maxBytes, statement };
   }
 
   async accept(t: ContributionTicket, payload: Buffer, evidence: ContributionEvidence): Promise<UpdateReceipt> {
@@ -114,7 +120,13 @@ export class ContributionIntakeService {
       try {
         const r = await this.db.transaction(async (em) => {
           await this.admitInTransaction(em, t, accumulator);
-          const saved = await this.aggregation.fold(em, accumulator, contribution, decoded, evidence);
+          const saved = await this.aggregation.fold(em, accumulator, contribution, decoded, {
+            ...evidence,
+            ...(t.statement && {
+              contributionSignature: Buffer.from(t.statement.signature).toString('hex'),
+              contributionDigest: Buffer.from(t.statement.digest).toString('hex'),
+            }),
+          });
           // The update.accepted entry commits with the receipt: no acknowledged update goes unaudited, even across a crash.
           await this.audit.recordIn(em, {
             actor: t.participant.id,

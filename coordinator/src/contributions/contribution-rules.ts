@@ -1,6 +1,7 @@
 import { contributionEncoding, type ContributionKind } from '@syndicate/protocol';
 import { SyndicateError } from '../common/syndicate-error';
 import type { Round } from '../rounds/round.entity';
+import type { ContributionProofClaim } from './signed-contribution';
 
 /** What an upload's header claims, before its payload is read. */
 export interface ContributionClaim {
@@ -10,6 +11,8 @@ export interface ContributionClaim {
   encoding: string;
   /** Parameters the payload descriptor declares. */
   numParams: number;
+  /** Secure mode: the sender's signed contribution statement. */
+  proof?: ContributionProofClaim;
 }
 
 const counts = (kind: ContributionKind) => kind === 'count' || kind === 'stats';

@@ -6,6 +6,7 @@ import {
   fromWireUpdateKind,
   KNOWN_UPDATE_KINDS,
   splitIntoChunks,
+  statementToWire,
   type DownloadAggregateRequest__Output,
   type DownloadAggregateResponse,
   type ParticipantServiceHandlers,
@@ -52,7 +53,14 @@ export class AggregateDownloadHandlers {
     const sum = await this.release.release(round, p, kind);
     const payload = describePayload(sum.data, sum.encoding, 0);
     await writeMessage(call, {
-      header: { roundId, kind: r.kind, contributors: sum.contributors, keyEpoch: round.keyEpoch, payload },
+      header: {
+        roundId,
+        kind: r.kind,
+        contributors: sum.contributors,
+        keyEpoch: round.keyEpoch,
+        payload,
+        contributions: sum.statements.map(statementToWire),
+      },
     });
     for (const chunk of splitIntoChunks(sum.data)) await writeMessage(call, { chunk });
     call.end();

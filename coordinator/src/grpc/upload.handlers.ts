@@ -85,6 +85,11 @@ export class UploadHandlers {
           baseModelVersionId: header.baseModelVersionId,
           encoding: descriptor.encoding,
           numParams: Number(descriptor.numParams),
+          proof: {
+            payloadSha256: descriptor.sha256,
+            signature: header.contributionSignature,
+            digest: header.contributionDigest,
+          },
         });
         return { descriptor, maxBytes: ticket.maxBytes };
       },

@@ -6,6 +6,7 @@ import type { MemberTrust } from '../trust/member-trust';
 import type { CoordinatorClient } from './coordinator-client';
 import type { MemberData } from './member-data';
 import type { RoundMemory } from './round-memory';
+import type { SecureSums } from './secure-sums';
 
 /** Where this bank keeps what never leaves it. */
 export interface AgentFiles {
@@ -21,6 +22,8 @@ export interface AgentFiles {
 export interface AgentContext {
   readonly identity: AgentIdentity;
   readonly client: CoordinatorClient;
+  /** Signs this member's parts of a sum and checks every sum before it is decrypted. */
+  readonly sums: SecureSums;
   readonly keys: KeyRing;
   /** This bank's verdict on every member, from its own pins and endorsements. */
   readonly trust: MemberTrust;

@@ -36,6 +36,8 @@ import {
   endorsementDigest,
   membersDigest,
   refusalDigest,
+  statementFromWire,
+  type ContributionStatement,
   type Endorsement,
   type MemberCard,
   parseTrainingPlan,
@@ -145,7 +147,13 @@ export class CoordinatorClient {
   async downloadAggregate(
     roundId: string,
     kind: ContributionKind,
-  ): Promise<{ data: Buffer; contributors: number; keyEpoch: number; encoding: PayloadEncoding }> {
+  ): Promise<{
+    data: Buffer;
+    contributors: number;
+    keyEpoch: number;
+    encoding: PayloadEncoding;
+    statements: ContributionStatement[];
+  }> {
     const k = toWireUpdateKind(kind);
     const stream = this.client.DownloadAggregate({
       envelope: this.envelope('PHASE_DOWNLOAD_AGGREGATE', aggregateDigest(roundId, k)),
@@ -162,6 +170,7 @@ export class CoordinatorClient {
       contributors: header.contributors,
       keyEpoch: header.keyEpoch,
       encoding: (header.payload?.encoding ?? 'PAYLOAD_ENCODING_UNSPECIFIED') as PayloadEncoding,
+      statements: (header.contributions ?? []).map((s) => statementFromWire(this.identity.federationId, s)),
     };
   }
 
@@ -174,6 +183,8 @@ export class CoordinatorClient {
     payload: Buffer;
     kind?: ContributionKind;
     keyEpoch?: number;
+    /** Secure mode: this member's signed statement over the payload (secure-sums.ts). */
+    statement?: { signature: Uint8Array; digest: Uint8Array };
   }): Promise<UploadUpdateResponse__Output> {
     const descriptor = describePayload(args.payload, args.encoding, args.numParams);
     const kind = args.kind ?? 'model';
@@ -183,6 +194,8 @@ export class CoordinatorClient {
       payload: descriptor,
       numSamples: String(args.numSamples),
       kind: toWireUpdateKind(kind),
+      contributionSignature: args.statement ? Buffer.from(args.statement.signature) : Buffer.alloc(0),
+      contributionDigest: args.statement ? Buffer.from(args.statement.digest) : Buffer.alloc(0),
     };
     return writeChunked('UploadUpdate', (cb) => this.client.UploadUpdate(cb), header, args.payload);
   }

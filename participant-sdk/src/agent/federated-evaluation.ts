@@ -13,8 +13,11 @@ import {
   type Task__Output,
 } from '@syndicate/protocol';
 import type { KeyRing } from '../crypto/key-ring';
+import { checkHistogramTotal } from '../trust/aggregate-bounds';
+import { roundMode } from './contribution-codec';
 import type { CoordinatorClient } from './coordinator-client';
 import { sendFields } from './field-upload';
+import type { SecureSums } from './secure-sums';
 
 /** What this bank learns about a model on its own holdout: written on-prem, never sent. */
 export interface LocalEvaluation {
@@ -44,7 +47,7 @@ export function writeLocalEvaluation(stateDir: string, e: LocalEvaluation): stri
  */
 export async function contributeEvaluation(o: {
   task: Task__Output;
-  client: CoordinatorClient;
+  sums: SecureSums;
   keys: KeyRing;
   spec: SecureAggregationSpec;
   bins: number;
@@ -64,17 +67,24 @@ export async function contributeEvaluation(o: {
 export async function reportEvaluation(o: {
   task: Task__Output;
   client: CoordinatorClient;
+  sums: SecureSums;
   keys: KeyRing;
   spec: SecureAggregationSpec;
   bins: number;
+  /** Rows this member scored: the consortium's histograms hold at least these. */
+  ownRows: number;
 }): Promise<FederatedMetrics> {
-  const sum = await o.client.downloadAggregate(o.task.roundId, 'evaluation');
-  let fieldSums: ArrayLike<number>;
-  if (sum.encoding === 'PAYLOAD_ENCODING_BFV_PACKED')
-    fieldSums = (await o.keys.get(o.task.keyEpoch)).holder.decrypt(sum.data);
-  else if (sum.encoding === 'PAYLOAD_ENCODING_FLOAT64_LE') fieldSums = decodeFloat64(sum.data);
-  else throw new Error(`evaluation aggregate has unexpected encoding ${sum.encoding} (${sum.data.length} bytes)`);
+  const secure = roundMode(o.task) === 'secure';
+  const at = { roundId: o.task.roundId, kind: 'evaluation' as const, keyEpoch: o.task.keyEpoch };
+  const sum = await o.sums.download({ ...at, secure, contributed: true });
+  const fieldSums: ArrayLike<number> = secure
+    ? (await o.keys.get(o.task.keyEpoch)).holder.decrypt(sum.data)
+    : decodeFloat64(sum.data);
   const h = decodeEvaluationContribution(fieldSums, o.bins, o.spec);
+  if (secure) {
+    const rows = [...h.negatives, ...h.positives].reduce((a, b) => a + b, 0);
+    await o.sums.assertInRange(checkHistogramTotal(rows, null, o.ownRows), at);
+  }
   await o.client.submitEvaluation(
     o.task.roundId,
     o.task.modelVersionId,

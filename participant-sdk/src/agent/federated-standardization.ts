@@ -13,6 +13,7 @@ import type { CoordinatorClient } from './coordinator-client';
 import type { AgentContext } from './agent-context';
 import { roundMode } from './contribution-codec';
 import { sendFields } from './field-upload';
+import type { SecureSums } from './secure-sums';
 import { saveStandardization } from './standardization-file';
 
 export const needsFeatureStats = (plan: TrainingPlan): boolean => featureStatsFieldsNeeded(plan).size > 0;
@@ -20,7 +21,7 @@ export const needsFeatureStats = (plan: TrainingPlan): boolean => featureStatsFi
 /** This member's count, sum and sum of squares per federated feature, encrypted: only the consortium total is ever decrypted. */
 export async function sendFeatureStats(o: {
   task: Task__Output;
-  client: CoordinatorClient;
+  sums: SecureSums;
   keys: KeyRing;
   spec: SecureAggregationSpec;
   plan: TrainingPlan;
@@ -39,6 +40,7 @@ export async function sendFeatureStats(o: {
 export async function consortiumMoments(o: {
   task: Task__Output;
   client: CoordinatorClient;
+  sums: SecureSums;
   keys: KeyRing;
   spec: SecureAggregationSpec;
   plan: TrainingPlan;
@@ -49,7 +51,13 @@ export async function consortiumMoments(o: {
       'the plan standardises features with consortium statistics, but none have been collected yet; the next round collects them',
     );
   }
-  const sum = await o.client.downloadAggregate(o.task.statsRoundId, 'stats');
+  // The stats round may be an earlier epoch's: the epoch the sum names must be the one every part was signed for.
+  const sum = await o.sums.download({
+    roundId: o.task.statsRoundId,
+    kind: 'stats',
+    secure: true,
+    contributed: o.task.statsRoundId === o.task.roundId,
+  });
   const { holder } = await o.keys.get(sum.keyEpoch);
   const moments = decodeFeatureStats(
     holder.decrypt(sum.data),
@@ -73,6 +81,7 @@ export async function ensureStandardized(task: Task__Output, ctx: AgentContext):
   const moments = await consortiumMoments({
     task,
     client: ctx.client,
+    sums: ctx.sums,
     keys: ctx.keys,
     spec: ctx.spec,
     plan: ctx.data.plan,

@@ -64,6 +64,7 @@ function deal(named: AgentIdentity[], pinned: AgentIdentity[]) {
   const policy = {
     pinned: pinned.map((m) => ({ name: m.participantId, fingerprint: identityFingerprint(m.signingPublicKey) })),
     endorsementsRequired: 2,
+    minContributors: 3,
   };
   const trust = new MemberTrust(
     FED,

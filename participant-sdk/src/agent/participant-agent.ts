@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { AgentIdentity } from '../crypto/identity-store';
 import { KeyRing } from '../crypto/key-ring';
 import { agentTrust, policySource } from '../trust/agent-trust';
+import { SecureSums } from './secure-sums';
 import type { TrustPolicy } from '../trust/trust-policy';
 import type { Dataset } from '../data/csv-dataset';
 import type { AgentContext } from './agent-context';
@@ -50,12 +51,15 @@ export class ParticipantAgent {
   constructor(opts: AgentOptions) {
     const plan = parseTrainingPlanJson(opts.identity.planJson);
     const client = new CoordinatorClient(opts.identity);
-    const trust = agentTrust(opts.identity, client, opts.trustPolicy ?? policySource(opts.stateDir));
+    const policy = opts.trustPolicy ?? policySource(opts.stateDir);
+    const trust = agentTrust(opts.identity, client, policy);
+    const keys = new KeyRing(opts.identity, client, trust);
     this.ctx = {
       identity: opts.identity,
       client,
       trust,
-      keys: new KeyRing(opts.identity, client, trust),
+      keys,
+      sums: new SecureSums(opts.identity, client, keys, trust, () => policy().minContributors),
       logger: opts.logger,
       spec: planSecureSpec(plan),
       numParams: modelLayout(plan).numParams,

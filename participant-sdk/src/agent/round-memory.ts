@@ -5,8 +5,16 @@ export class RoundMemory {
   /** Payload this member computed itself from an aggregate, by round number. */
   private readonly applied = new Map<number, Float32Array>();
 
-  rememberBase(roundId: string, payload: Float32Array): void {
+  /** This member's weight in each open secure round it sent an update to. */
+  private readonly weights = new Map<string, number>();
+
+  rememberBase(roundId: string, payload: Float32Array, weight?: number): void {
     this.bases.set(roundId, payload);
+    if (weight !== undefined) this.weights.set(roundId, weight);
+  }
+
+  weightIn(roundId: string): number | undefined {
+    return this.weights.get(roundId);
   }
 
   baseOf(roundId: string): Float32Array | undefined {
@@ -15,6 +23,7 @@ export class RoundMemory {
 
   forgetBase(roundId: string): void {
     this.bases.delete(roundId);
+    this.weights.delete(roundId);
   }
 
   rememberApplied(roundNumber: number, payload: Float32Array): void {

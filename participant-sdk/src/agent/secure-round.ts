@@ -3,6 +3,7 @@ import {
   applyServerOptimizer,
   decodeAggregate,
   decodeSampleCount,
+  weightResolution,
   encodeFloat32,
   encodeSampleCount,
   encodeWeightedDelta,
@@ -16,7 +17,9 @@ import {
 } from '@syndicate/protocol';
 import type { KeyRing } from '../crypto/key-ring';
 import type { CoordinatorClient } from './coordinator-client';
+import { checkCountTotal, checkMeanDelta, checkTotalWeight } from '../trust/aggregate-bounds';
 import { sendFields } from './field-upload';
+import type { SecureSums } from './secure-sums';
 
 /** Fresh, unpredictable rounding noise for each update (the rounding must not be replayable). */
 const roundingNoise = () => seededRandom(randomInt(0, 2 ** 31 - 1));
@@ -24,7 +27,7 @@ const roundingNoise = () => seededRandom(randomInt(0, 2 ** 31 - 1));
 /** The member's sample count, encrypted: only the consortium total is ever decrypted. */
 export async function sendSampleCount(o: {
   task: Task__Output;
-  client: CoordinatorClient;
+  sums: SecureSums;
   keys: KeyRing;
   spec: SecureAggregationSpec;
   numSamples: number;
@@ -35,24 +38,22 @@ export async function sendSampleCount(o: {
 /** Decrypts the consortium's total sample count; the member's weight is its share of it. */
 export async function memberWeight(o: {
   task: Task__Output;
-  client: CoordinatorClient;
+  sums: SecureSums;
   keys: KeyRing;
   spec: SecureAggregationSpec;
   numSamples: number;
 }): Promise<{ weight: number; total: number }> {
+  const at = { roundId: o.task.roundId, kind: 'count' as const, keyEpoch: o.task.keyEpoch };
   const { holder } = await o.keys.get(o.task.keyEpoch);
-  const sum = await o.client.downloadAggregate(o.task.roundId, 'count');
+  const sum = await o.sums.download({ ...at, secure: true, contributed: true });
   const total = decodeSampleCount(holder.decrypt(sum.data), o.spec);
-  if (!(total >= o.numSamples && o.numSamples > 0))
-    throw new Error(
-      `consortium sample total ${total} is below this member's ${o.numSamples}: the count aggregate is corrupt`,
-    );
+  await o.sums.assertInRange(checkCountTotal(total, o.numSamples, sum.contributors), at);
   return { weight: o.numSamples / total, total };
 }
 
 export async function sendEncryptedDelta(o: {
   task: Task__Output;
-  client: CoordinatorClient;
+  sums: SecureSums;
   keys: KeyRing;
   spec: SecureAggregationSpec;
   global: Float32Array;
@@ -64,15 +65,12 @@ export async function sendEncryptedDelta(o: {
   for (let i = 0; i < delta.length; i++) delta[i] = o.local[i] - o.global[i];
   const { fields, clipped } = encodeWeightedDelta(delta, o.weight, o.spec, roundingNoise());
   const payload = holder.encrypt(fields);
-  const receipt = await o.client.uploadUpdate({
-    roundId: o.task.roundId,
-    baseModelVersionId: o.task.modelVersionId,
+  const receipt = await o.sums.upload({
+    task: o.task,
+    kind: 'model',
     encoding: 'PAYLOAD_ENCODING_BFV_PACKED',
     numParams: o.local.length,
-    numSamples: 0,
     payload,
-    kind: 'model',
-    keyEpoch: o.task.keyEpoch,
   });
   return { clipped, bytes: payload.length, receiptId: receipt.receiptId };
 }
@@ -87,9 +85,12 @@ export async function sendEncryptedDelta(o: {
 export async function applyAggregate(o: {
   task: Task__Output;
   client: CoordinatorClient;
+  sums: SecureSums;
   keys: KeyRing;
   spec: SecureAggregationSpec;
   plan: TrainingPlan;
+  /** This member's weight in the round (its count over the consortium's), when it sent an update. */
+  ownWeight?: number;
   /** The base model's whole payload: weights, then the optimizer's moments for fedadam/fedyogi. */
   base: Float32Array;
 }): Promise<{
@@ -100,9 +101,17 @@ export async function applyAggregate(o: {
   modelVersionId?: string;
 }> {
   const { key, holder } = await o.keys.get(o.task.keyEpoch);
-  const sum = await o.client.downloadAggregate(o.task.roundId, 'model');
+  const at = { roundId: o.task.roundId, kind: 'model' as const, keyEpoch: o.task.keyEpoch };
+  const sum = await o.sums.download({ ...at, secure: true, contributed: o.ownWeight !== undefined });
   const base = splitModelPayload(o.plan, o.base);
   const agg = decodeAggregate(holder.decrypt(sum.data), base.weights.length, sum.contributors, o.spec);
+  await o.sums.assertInRange(
+    [
+      ...checkTotalWeight(agg.totalWeight, o.ownWeight ?? 0, sum.contributors / weightResolution(o.spec)),
+      ...checkMeanDelta(agg.delta, o.spec.clip, agg.errorBound),
+    ],
+    at,
+  );
   const next = applyServerOptimizer(o.plan.serverOptimizer, base.weights, agg.delta, base.state);
   const weights = next.weights;
   const payload = joinModelPayload(o.plan, weights, next.state);

@@ -14,9 +14,11 @@ describe('aggregate bounds', () => {
     expect(describeOutOfRange(p)).toContain('parameter 1');
     expect(checkMeanDelta(Float64Array.from([NaN]), 1, 0)).toHaveLength(1);
   });
-  it('refuse a total weight away from 1 (an inflated weight)', () => {
-    expect(checkTotalWeight(1.00001, 1e-3)).toEqual([]);
-    expect(checkTotalWeight(1.9, 1e-3)).toHaveLength(1);
+  it('refuse a total weight above 1 (an inflated weight) or below this member own, accept a dropout', () => {
+    expect(checkTotalWeight(1.00001, 0.2, 1e-3)).toEqual([]);
+    expect(checkTotalWeight(0.74, 0.2, 1e-3)).toEqual([]); // a counted member dropped before its update
+    expect(checkTotalWeight(1.9, 0.2, 1e-3)).toHaveLength(1);
+    expect(checkTotalWeight(0.1, 0.2, 1e-3)).toHaveLength(1);
   });
   it('refuse a count total below this member own count', () => {
     expect(checkCountTotal(9000, 4321, 3)).toEqual([]);

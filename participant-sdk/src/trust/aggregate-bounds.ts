@@ -24,9 +24,15 @@ export function checkMeanDelta(mean: Float32Array | Float64Array, clipNorm: numb
   return at < 0 ? [] : [{ what: `mean delta at parameter ${at}`, value: worst, bound: `|x| <= ${limit}` }];
 }
 
-/** Members' weights are n_i / N, so the decrypted total is 1 up to the weight codec's error. */
-export function checkTotalWeight(total: number, tolerance: number): OutOfRange[] {
-  return Math.abs(total - 1) <= tolerance ? [] : [{ what: 'total weight', value: total, bound: `1 ± ${tolerance}` }];
+/**
+ * Members' weights are n_i / N over the counted members, so the decrypted total is at most 1 (less
+ * when a counted member dropped before its update) and at least this member's own weight, up to
+ * the weight codec's error. An inflated weight pushes it above 1.
+ */
+export function checkTotalWeight(total: number, own: number, tolerance: number): OutOfRange[] {
+  return total <= 1 + tolerance && total >= own - tolerance && total > 0
+    ? []
+    : [{ what: 'total weight', value: total, bound: `in [${Math.max(0, own - tolerance)}, ${1 + tolerance}]` }];
 }
 
 /** The consortium count includes this member's own, and at least one more row per other contributor. */

@@ -34,6 +34,7 @@ const sign = (x: ReturnType<typeof mk>, roundId = 'r1') =>
       keyEpoch: 1,
       participantId: x.card.participantId,
       ciphertextSha256: sha256(Buffer.from(x.card.participantId)),
+      digest: new Uint8Array(8),
     },
     x.sign.secretKey,
   );

@@ -73,4 +73,12 @@ describe('trust policy', () => {
     expect(r.success).toBe(false);
     expect(JSON.stringify(!r.success && r.error.issues)).toContain('must be 40 digits');
   });
+
+  it('never lets a bank decrypt sums of fewer than 3 contributors, whatever its file says', () => {
+    expect(trustPolicySchema.parse({}).minContributors).toBe(3);
+    expect(trustPolicySchema.parse({ minContributors: 5 }).minContributors).toBe(5);
+    const r = trustPolicySchema.safeParse({ minContributors: 2 });
+    expect(r.success).toBe(false);
+    expect(JSON.stringify(!r.success && r.error.issues)).toContain('minContributors is at least 3');
+  });
 });

@@ -20,6 +20,12 @@ export const trustPolicySchema = z
       .default([]),
     /** How many trusted members must endorse a member this bank has not pinned; 0 turns endorsement off. */
     endorsementsRequired: z.number().int().min(0).max(100).default(2),
+    /** The fewest trusted contributors a sum may have for this bank to decrypt it; never below 3 (with 2, each reads the other). */
+    minContributors: z
+      .number()
+      .int()
+      .min(3, 'minContributors is at least 3: a sum of two banks lets each read the other by subtraction')
+      .default(3),
   })
   .strict();
 

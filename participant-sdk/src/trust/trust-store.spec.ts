@@ -12,7 +12,7 @@ describe('trust store', () => {
   const fp = identityFingerprint(nacl.sign.keyPair().publicKey);
 
   it('trusts nobody by default, and pins by fingerprint however it was typed', () => {
-    expect(loadTrustPolicy(dir)).toEqual({ pinned: [], endorsementsRequired: 2 });
+    expect(loadTrustPolicy(dir)).toEqual({ pinned: [], endorsementsRequired: 2, minContributors: 3 });
     pinMember(dir, 'alpine', fp.replace(/ /g, '-'));
     expect(loadTrustPolicy(dir).pinned).toEqual([{ name: 'alpine', fingerprint: fp }]);
     expect(fs.statSync(trustPath(dir)).mode & 0o777).toBe(0o600);

@@ -8,3 +8,4 @@ export * from './he-codec';
 export * from './ciphertext-sum';
 export * from './secure-update';
 export * from './sealed-model';
+export * from './sum-digest';

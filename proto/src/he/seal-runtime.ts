@@ -17,6 +17,8 @@ export interface HeRuntime {
   seededCiphertextBytes: number;
   /** Serialized size of a sum of ciphertexts (no longer seeded). */
   sumCiphertextBytes: number;
+  /** The RNS primes of the coefficient modulus, in SEAL's limb order. */
+  coeffModuli: bigint[];
 }
 
 let library: Promise<SEALLibrary> | undefined;
@@ -76,5 +78,6 @@ async function build(params: HeParameterSet): Promise<HeRuntime> {
     slotCount: encoder.slotCount,
     seededCiphertextBytes: seededBytes,
     sumCiphertextBytes: sumBytes,
+    coeffModuli: Array.from(parms.coeffModulus, (q) => BigInt(q)),
   };
 }

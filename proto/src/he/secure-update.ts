@@ -46,6 +46,8 @@ export function secureAggregationSpec(o: {
 
 const quantizer = (s: SecureAggregationSpec): QuantizerSpec => ({ clip: s.clip, bits: s.bits });
 const weightScale = (s: SecureAggregationSpec) => 2 ** (s.weightLimbs * s.bits) - 1;
+/** Steps per unit of weight: each member's encoded weight is at most one step below its true weight. */
+export const weightResolution = weightScale;
 
 /** Number of packed fields in an update for a model of `numParams` parameters. */
 export const updateFieldCount = (s: SecureAggregationSpec, numParams: number): number => numParams + s.weightLimbs;

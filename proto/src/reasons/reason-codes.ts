@@ -135,6 +135,10 @@ export const REASON_MEANINGS = {
   ENDORSEMENT_NOT_OWN: 'a member can submit only endorsements it signed itself',
   BAD_ENDORSEMENT: 'the endorsement does not verify, is for another federation, or endorses its own signer',
   BAD_REASON: 'a refusal report carries a reason that is not a listed reason code',
+  BAD_CONTRIBUTION_SIGNATURE:
+    "a secure contribution must carry its sender's signed statement over the payload's hash and digest",
+  AGGREGATE_OUT_OF_RANGE:
+    'a decrypted aggregate is outside what honest members can produce (a poisoning member?); the member did not apply it',
 
   // Admin client only: the coordinator could not be reached (status 0)
   UNREACHABLE: 'the admin client could not reach the coordinator',
@@ -187,6 +191,7 @@ export const TRUST_REASON_MEANINGS: Record<ManifestRejection | SumRejection, str
   SUM_UNTRUSTED_CONTRIBUTOR: 'a sum names a contributor this bank does not trust',
   SUM_DUPLICATE_CONTRIBUTOR: 'a sum names one contributor (or one signing key) twice',
   SUM_SELF_MISSING: 'a sum leaves out this member although it contributed',
+  SUM_DIGEST_MISMATCH: 'the ciphertext handed over is not the sum of the contributions it lists (digests differ)',
 };
 
 export type FixedReasonCode = keyof typeof REASON_MEANINGS;

@@ -10,6 +10,8 @@ export interface ContributionStatement {
   keyEpoch: number;
   participantId: string;
   ciphertextSha256: Uint8Array;
+  /** The ciphertext's linear digest under the round's member-only key (he/sum-digest.ts). */
+  digest: Uint8Array;
   signature: Uint8Array;
 }
 
@@ -22,6 +24,7 @@ const fields = (s: Unsigned): StatementField[] => [
   s.keyEpoch,
   s.participantId,
   s.ciphertextSha256,
+  s.digest,
 ];
 
 export function signContribution(s: Unsigned, signSecretKey: Uint8Array): ContributionStatement {

@@ -4,6 +4,7 @@ export * from './member-card';
 export * from './endorsement';
 export * from './epoch-manifest';
 export * from './contribution-statement';
+export * from './contribution-proof';
 export * from './sum-acceptance';
 export * from './trust-wire';
 export * from './trust-digests';

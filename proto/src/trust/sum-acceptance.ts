@@ -9,7 +9,8 @@ export type SumRejection =
   | 'SUM_BAD_SIGNATURE'
   | 'SUM_UNTRUSTED_CONTRIBUTOR'
   | 'SUM_DUPLICATE_CONTRIBUTOR'
-  | 'SUM_SELF_MISSING';
+  | 'SUM_SELF_MISSING'
+  | 'SUM_DIGEST_MISMATCH';
 
 export type SumVerdict = { ok: true; contributors: string[] } | { ok: false; code: SumRejection; message: string };
 

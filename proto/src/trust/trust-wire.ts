@@ -1,4 +1,7 @@
-import type { ContributionStatement__Output } from '../generated/syndicate/v1/ContributionStatement';
+import type {
+  ContributionStatement as ContributionStatementWire,
+  ContributionStatement__Output,
+} from '../generated/syndicate/v1/ContributionStatement';
 import type { Endorsement as WireEndorsement, Endorsement__Output } from '../generated/syndicate/v1/Endorsement';
 import type { EpochManifest as WireManifest, EpochManifest__Output } from '../generated/syndicate/v1/EpochManifest';
 import type { MemberCard as WireCard, MemberCard__Output } from '../generated/syndicate/v1/MemberCard';
@@ -67,7 +70,18 @@ export const statementFromWire = (federationId: string, s: ContributionStatement
   keyEpoch: s.keyEpoch,
   participantId: s.participantId,
   ciphertextSha256: u8(s.ciphertextSha256),
+  digest: u8(s.digest),
   signature: u8(s.signature),
+});
+
+export const statementToWire = (s: ContributionStatement): ContributionStatementWire => ({
+  participantId: s.participantId,
+  roundId: s.roundId,
+  kind: s.kind,
+  keyEpoch: s.keyEpoch,
+  ciphertextSha256: Buffer.from(s.ciphertextSha256),
+  digest: Buffer.from(s.digest),
+  signature: Buffer.from(s.signature),
 });
 
 /** Manifests are stored by the coordinator as JSON with base64 bytes, and served back as messages. */

@@ -146,6 +146,7 @@ describe('sum acceptance', () => {
         keyEpoch: 2,
         participantId: x.id,
         ciphertextSha256: sha256(Buffer.from(x.id)),
+        digest: new Uint8Array(8),
       },
       x.sign.secretKey,
     );

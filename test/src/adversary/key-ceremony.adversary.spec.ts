@@ -52,6 +52,7 @@ async function bank(h: Harness, federationId: string, name: string, online = tru
   const policy = () => ({
     pinned: [...pins].map(([n, fingerprint]) => ({ name: n, fingerprint })),
     endorsementsRequired: 2,
+    minContributors: 3,
   });
   const b = { name, identity, client, pins, trust: agentTrust(identity, client, policy) };
   return online ? { ...b, inbox: new TaskInbox(client) } : b;
@@ -203,6 +204,7 @@ describe(`a coordinator that lies about the key ceremony (${testDatabaseKind()})
     fooled.trust = agentTrust(member.identity, member.client, () => ({
       pinned: [...fooled.pins].map(([name, fingerprint]) => ({ name, fingerprint })),
       endorsementsRequired: 2,
+      minContributors: 3,
     }));
     const taken = await ringOf(fooled).get(1);
     expect(hex(taken.key.epochSecret)).toBe(hex(fake.epochSecret));

@@ -21,6 +21,7 @@ import {
 import { enrolledClient } from '../support/light-agent';
 import { TaskInbox } from '../support/task-inbox';
 import { testPki, type TestPki } from '../support/test-pki';
+import { signedBy } from '../support/signed-contribution';
 import { dealSignedEpoch } from '../support/test-dealer';
 
 export type RoundScheme = 'syndicate_bfv' | 'plaintext';
@@ -184,18 +185,20 @@ export async function measureRound(
       try {
         const counts = await Promise.all(members.map((m) => m.inbox.next('TASK_TYPE_COUNT', 600_000)));
         await Promise.all(
-          members.map((m, i) =>
-            m.client.uploadUpdate({
+          members.map((m, i) => {
+            const payload = holder.encrypt(encodeSampleCount(1000, spec));
+            return m.client.uploadUpdate({
               roundId: counts[i].roundId,
               baseModelVersionId: counts[i].modelVersionId,
               encoding: 'PAYLOAD_ENCODING_BFV_PACKED',
               numParams: 0,
               numSamples: 0,
-              payload: holder.encrypt(encodeSampleCount(1000, spec)),
+              payload,
               kind: 'count',
               keyEpoch: 1,
-            }),
-          ),
+              statement: signedBy(m.identity, key, holder, { roundId: counts[i].roundId, kind: 'count', payload }),
+            });
+          }),
         );
         mark('counts sent');
         const tasks = await Promise.all(members.map((m) => m.inbox.next('TASK_TYPE_TRAIN', 600_000)));
@@ -204,7 +207,12 @@ export async function measureRound(
         const e0 = process.hrtime.bigint();
         const delta = Float64Array.from(local, (w, i) => w - global[i]);
         const payload = holder.encrypt(encodeWeightedDelta(delta, 1 / members.length, spec, seededRandom(2)).fields);
+        // So is signing (the digest and the statement): the first member's is timed, the others' are not.
+        const sign = (i: number) =>
+          signedBy(members[i].identity, key, holder, { roundId: tasks[i].roundId, kind: 'model', payload });
+        const first = sign(0);
         extraSeconds += Number(process.hrtime.bigint() - e0) / 1e9;
+        const statements = [first, ...members.slice(1).map((_, i) => sign(i + 1))];
         wireBytes = payload.length;
         await Promise.all(
           members.map((m, i) =>
@@ -217,6 +225,7 @@ export async function measureRound(
               payload,
               kind: 'model',
               keyEpoch: 1,
+              statement: statements[i],
             }),
           ),
         );

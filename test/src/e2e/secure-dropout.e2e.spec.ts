@@ -2,6 +2,7 @@ import { decodeAggregate, encodeWeightedDelta, seededRandom, type TrainingPlanIn
 import { startHarness, type Harness } from '../support/coordinator-harness';
 import { testDatabaseKind } from '../support/database';
 import { enrolledClient } from '../support/light-agent';
+import { signedBy } from '../support/signed-contribution';
 import { lightSecureRound, type LightSecureRound } from '../support/light-secure-round';
 
 const planInput: TrainingPlanInput = {
@@ -58,6 +59,7 @@ describe(`secure aggregation with a dropout (${testDatabaseKind()})`, () => {
         payload,
         kind: 'model',
         keyEpoch: r.keyEpoch,
+        statement: signedBy(m.identity, r.key, r.holder, { roundId: r.train.roundId, kind: 'model', payload }),
       });
     }
     expect((await h.admin.round(r.train.roundId)).state).toBe('collecting'); // still waiting for bank-c

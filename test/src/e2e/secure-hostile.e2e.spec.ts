@@ -5,8 +5,11 @@ import {
   encodeWeightedDelta,
   generateSigningKeyPair,
   seededRandom,
+  payloadDigest,
   sha256,
+  signContribution,
   signEnvelope,
+  sumDigestKey,
   updateFieldCount,
   type TrainingPlanInput,
 } from '@syndicate/protocol';
@@ -59,7 +62,13 @@ describe(`secure aggregation refuses hostile input (${testDatabaseKind()})`, () 
     const header = (
       m: Member,
       payload: Buffer,
-      over: { keyEpoch?: number; signWith?: Uint8Array; phase?: 'PHASE_UPLOAD' | 'PHASE_COUNT' } = {},
+      over: {
+        keyEpoch?: number;
+        signWith?: Uint8Array;
+        phase?: 'PHASE_UPLOAD' | 'PHASE_COUNT';
+        /** The contribution statement: the member's own by default, none, another member's, or another round's. */
+        statement?: 'none' | { by: Member } | { roundId: string };
+      } = {},
     ) => ({
       envelope: signEnvelope(
         {
@@ -76,7 +85,43 @@ describe(`secure aggregation refuses hostile input (${testDatabaseKind()})`, () 
       payload: describePayload(payload, 'PAYLOAD_ENCODING_BFV_PACKED', NUM_PARAMS),
       numSamples: '0',
       kind: over.phase === 'PHASE_COUNT' ? ('UPDATE_KIND_SAMPLE_COUNT' as const) : ('UPDATE_KIND_MODEL' as const),
+      ...statementOf(m, payload, over.phase === 'PHASE_COUNT' ? 'count' : 'model', over.statement),
     });
+    // Garbage cannot be digested; its statement signs a zero digest (the coordinator checks the signature only).
+    const digestOf = (payload: Buffer, roundId: string, kind: 'model' | 'count') => {
+      try {
+        return payloadDigest(
+          holder.rt,
+          payload,
+          sumDigestKey(r!.key.epochSecret, { federationId: f.id, roundId, kind, keyEpoch }),
+        );
+      } catch {
+        return Buffer.alloc(8);
+      }
+    };
+    const statementOf = (
+      m: Member,
+      payload: Buffer,
+      kind: 'model' | 'count',
+      how: NonNullable<Parameters<typeof header>[2]>['statement'],
+    ) => {
+      if (how === 'none') return {};
+      const signer = how && 'by' in how ? how.by : m;
+      const roundId = how && 'roundId' in how ? how.roundId : round.roundId;
+      const s = signContribution(
+        {
+          federationId: f.id,
+          roundId,
+          kind,
+          keyEpoch,
+          participantId: m.identity.participantId,
+          ciphertextSha256: sha256(payload),
+          digest: digestOf(payload, roundId, kind),
+        },
+        signer.identity.signingSecretKey,
+      );
+      return { contributionSignature: Buffer.from(s.signature), contributionDigest: Buffer.from(s.digest) };
+    };
     const edited = (edit: (b: Buffer) => void) => {
       const copy = Buffer.from(goodA);
       edit(copy);
@@ -86,6 +131,10 @@ describe(`secure aggregation refuses hostile input (${testDatabaseKind()})`, () 
       rawUpload(h, header(m, payload, over), payload);
 
     expect(await up(c, holder.encrypt(fieldsB))).toBe('PARTICIPANT_REVOKED');
+    // Secure contributions carry their sender's statement; none, another member's, or another round's is refused.
+    expect(await up(a, goodA, { statement: 'none' })).toBe('BAD_CONTRIBUTION_SIGNATURE');
+    expect(await up(a, goodA, { statement: { by: b } })).toBe('BAD_CONTRIBUTION_SIGNATURE');
+    expect(await up(a, goodA, { statement: { roundId: 'rnd_other' } })).toBe('BAD_CONTRIBUTION_SIGNATURE');
     expect(
       await up(
         a,
@@ -133,6 +182,9 @@ describe(`secure aggregation refuses hostile input (${testDatabaseKind()})`, () 
       audit.filter((e) => e.action === action).map((e) => (JSON.parse(e.detail) as { reason?: string }).reason);
     expect(reasons('update.rejected').sort()).toEqual(
       [
+        'BAD_CONTRIBUTION_SIGNATURE',
+        'BAD_CONTRIBUTION_SIGNATURE',
+        'BAD_CONTRIBUTION_SIGNATURE',
         'DUPLICATE_UPDATE',
         'ROUND_NOT_COUNTING',
         'UPDATE_BAD_CIPHERTEXT',

@@ -2,7 +2,8 @@ import { CoordinatorClient } from '@syndicate/participant';
 import { encodeWeightedDelta, seededRandom, type TrainingPlanInput } from '@syndicate/protocol';
 import { startHarness, type Harness } from '../support/coordinator-harness';
 import { testDatabaseKind } from '../support/database';
-import { lightSecureRound, type LightSecureRound } from '../support/light-secure-round';
+import { lightSecureRound, type LightMember, type LightSecureRound } from '../support/light-secure-round';
+import { signedBy } from '../support/signed-contribution';
 
 const planInput: TrainingPlanInput = {
   name: 'he-restart',
@@ -39,18 +40,21 @@ describe(`secure round across a coordinator restart (${testDatabaseKind()})`, ()
     const rand = seededRandom(3);
     const fieldsA = encodeWeightedDelta([0.25, -0.5], 0.6, r.spec, rand).fields;
     const fieldsB = encodeWeightedDelta([-0.1, 0.7], 0.4, r.spec, rand).fields;
-    const upload = (client: CoordinatorClient, fields: Uint32Array) =>
-      client.uploadUpdate({
+    const upload = (m: Pick<LightMember, 'identity' | 'client'>, fields: Uint32Array) => {
+      const payload = r!.holder.encrypt(fields);
+      return m.client.uploadUpdate({
         roundId: r!.train.roundId,
         baseModelVersionId: r!.train.modelVersionId,
         encoding: 'PAYLOAD_ENCODING_BFV_PACKED',
         numParams: 2,
         numSamples: 0,
-        payload: r!.holder.encrypt(fields),
+        payload,
         kind: 'model',
         keyEpoch: r!.keyEpoch,
+        statement: signedBy(m.identity, r!.key, r!.holder, { roundId: r!.train.roundId, kind: 'model', payload }),
       });
-    await upload(a.client, fieldsA);
+    };
+    await upload(a, fieldsA);
 
     const databaseUrl = first.databaseUrl;
     await first.stop();
@@ -64,8 +68,10 @@ describe(`secure round across a coordinator restart (${testDatabaseKind()})`, ()
     const clientA = again(a.identity);
     const clientB = again(b.identity);
     // A re-sent update is recognised as already in the sum, not added twice.
-    await expect(upload(clientA, fieldsA)).rejects.toMatchObject({ reason: 'DUPLICATE_UPDATE' });
-    await upload(clientB, fieldsB);
+    await expect(upload({ identity: a.identity, client: clientA }, fieldsA)).rejects.toMatchObject({
+      reason: 'DUPLICATE_UPDATE',
+    });
+    await upload({ identity: b.identity, client: clientB }, fieldsB);
 
     const view = await second.admin.round(r.train.roundId);
     expect(view.contributors).toHaveLength(2);

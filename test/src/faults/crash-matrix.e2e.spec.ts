@@ -12,9 +12,11 @@ import {
   parseTrainingPlan,
   planSecureSpec,
   seededRandom,
+  type FederationKey,
   type Task__Output,
   type TrainingPlanInput,
 } from '@syndicate/protocol';
+import { signedBy } from '../support/signed-contribution';
 import { waitFor } from '../support/agent-process';
 import { CoordinatorProcess, type ProcessExit } from '../support/coordinator-process';
 import { testDatabaseKind } from '../support/database';
@@ -150,6 +152,9 @@ async function runRound(label: string, killAt?: string): Promise<RoundRun> {
     }
   };
 
+  /** The round's epoch key, as the members hold it (set by the key ceremony step). */
+  let sealing: { key: FederationKey; holder: HeKeyHolder } | undefined;
+
   /** An upload; a re-send the coordinator already holds is refused as a duplicate (or the round has moved on). */
   const upload = async (m: Member, task: Task__Output, kind: 'model' | 'count', payload: Buffer): Promise<string> => {
     try {
@@ -162,6 +167,7 @@ async function runRound(label: string, killAt?: string): Promise<RoundRun> {
         payload,
         kind,
         keyEpoch: task.keyEpoch,
+        statement: signedBy(m.identity, sealing!.key, sealing!.holder, { roundId: task.roundId, kind, payload }),
       });
       return 'OK';
     } catch (err) {
@@ -206,7 +212,9 @@ async function runRound(label: string, killAt?: string): Promise<RoundRun> {
 
         key,
       );
-      return HeKeyHolder.open(key);
+      const opened = await HeKeyHolder.open(key);
+      sealing = { key, holder: opened };
+      return opened;
     });
     try {
       for (const m of members) {

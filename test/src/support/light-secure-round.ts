@@ -4,6 +4,7 @@ import {
   generateFederationKey,
   parseTrainingPlan,
   planSecureSpec,
+  type FederationKey,
   type SecureAggregationSpec,
   type Task__Output,
   type TrainingPlanInput,
@@ -11,6 +12,7 @@ import {
 import type { Harness } from './coordinator-harness';
 import { enrolledClient } from './light-agent';
 import { TaskInbox } from './task-inbox';
+import { signedBy } from './signed-contribution';
 import { dealSignedEpoch } from './test-dealer';
 
 export type LightMember = Awaited<ReturnType<typeof enrolledClient>> & { inbox: TaskInbox; n: number };
@@ -19,6 +21,8 @@ export interface LightSecureRound {
   federationId: string;
   members: LightMember[];
   holder: HeKeyHolder;
+  /** The epoch key the test dealt (members sign their contributions' digests under it). */
+  key: FederationKey;
   keyEpoch: number;
   spec: SecureAggregationSpec;
   /** The TRAIN task every member received (same round, same base model). */
@@ -61,15 +65,17 @@ export async function lightSecureRound(
   const spec = planSecureSpec(plan);
   for (const m of members) {
     const count = await m.inbox.next('TASK_TYPE_COUNT');
+    const payload = holder.encrypt(encodeSampleCount(m.n, spec));
     await m.client.uploadUpdate({
       roundId: count.roundId,
       baseModelVersionId: count.modelVersionId,
       encoding: 'PAYLOAD_ENCODING_BFV_PACKED',
       numParams: 0,
       numSamples: 0,
-      payload: holder.encrypt(encodeSampleCount(m.n, spec)),
+      payload,
       kind: 'count',
       keyEpoch,
+      statement: signedBy(m.identity, key, holder, { roundId: count.roundId, kind: 'count', payload }),
     });
   }
   let train!: Task__Output;
@@ -78,6 +84,7 @@ export async function lightSecureRound(
     federationId: f.id,
     members,
     holder,
+    key,
     keyEpoch,
     spec,
     train,

@@ -11,7 +11,9 @@ export const applyExecutor: TaskExecutor = {
     const r = await applyAggregate({
       task,
       client: ctx.client,
+      sums: ctx.sums,
       keys: ctx.keys,
+      ownWeight: ctx.memory.weightIn(task.roundId),
       spec: ctx.spec,
       plan: ctx.data.plan,
       base,

@@ -7,7 +7,7 @@ import type { TaskExecutor } from './task-executor';
 /** COUNT: this member's encrypted sample count, preceded by its feature statistics when the round collects them. */
 export const countExecutor: TaskExecutor = {
   async execute(task, ctx) {
-    const { client, keys, spec } = ctx;
+    const { sums, keys, spec } = ctx;
     // Feature statistics first: a member whose count is in the sum has its moments in too.
     if (!ctx.data.standardized && task.statsRoundId === task.roundId) {
       if (!ctx.files.dataFile)
@@ -16,7 +16,7 @@ export const countExecutor: TaskExecutor = {
         );
       await sendFeatureStats({
         task,
-        client,
+        sums,
         keys,
         spec,
         plan: ctx.data.plan,
@@ -27,6 +27,6 @@ export const countExecutor: TaskExecutor = {
       });
       ctx.logger.info({ round: task.roundNumber }, 'encrypted feature statistics sent for consortium standardisation');
     }
-    await sendSampleCount({ task, client, keys, spec, numSamples: ctx.data.train.rows });
+    await sendSampleCount({ task, sums, keys, spec, numSamples: ctx.data.train.rows });
   },
 };

@@ -42,7 +42,7 @@ export const evaluateExecutor: TaskExecutor = {
     };
     const { local: m } = await contributeEvaluation({
       task,
-      client: ctx.client,
+      sums: ctx.sums,
       keys: ctx.keys,
       spec: ctx.spec,
       bins: ctx.data.plan.evaluation.bins,

@@ -7,9 +7,11 @@ export const evaluationResultExecutor: TaskExecutor = {
     const m = await reportEvaluation({
       task,
       client: ctx.client,
+      sums: ctx.sums,
       keys: ctx.keys,
       spec: ctx.spec,
       bins: ctx.data.plan.evaluation.bins,
+      ownRows: ctx.data.holdout.rows,
     });
     ctx.logger.info(
       { round: task.roundNumber, auc: m.rocAuc, ks: m.ks, gini: m.gini, brier: m.brier, holdout: m.numExamples },

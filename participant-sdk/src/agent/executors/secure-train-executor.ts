@@ -8,11 +8,11 @@ import type { TaskExecutor } from './task-executor';
 export const secureTrainExecutor: TaskExecutor = {
   async execute(task, ctx) {
     const log = ctx.logger;
-    const { client, keys, spec } = ctx;
+    const { sums, keys, spec } = ctx;
     const basePayload = await globalPayload(ctx, task.modelVersionId);
     const global = weightsOf(ctx.data.plan, basePayload);
     const numSamples = ctx.data.train.rows;
-    const { weight } = await memberWeight({ task, client, keys, spec, numSamples });
+    const { weight } = await memberWeight({ task, sums, keys, spec, numSamples });
     log.info({ round: task.roundNumber, model: task.modelVersionId }, 'training');
     const result = await trainLocal({
       plan: ctx.data.plan,
@@ -27,8 +27,8 @@ export const secureTrainExecutor: TaskExecutor = {
       numSamples: result.numSamples,
       global,
     });
-    ctx.memory.rememberBase(task.roundId, basePayload);
-    const sent = await sendEncryptedDelta({ task, client, keys, spec, global, local: result.weights, weight });
+    ctx.memory.rememberBase(task.roundId, basePayload, weight);
+    const sent = await sendEncryptedDelta({ task, sums, keys, spec, global, local: result.weights, weight });
     if (sent.clipped > 0)
       log.warn(
         { round: task.roundNumber, clipped: sent.clipped, clip: spec.clip },

@@ -15,6 +15,11 @@ export interface ContributionStatement {
   'keyEpoch'?: (number);
   'ciphertextSha256'?: (Buffer | Uint8Array | string);
   'signature'?: (Buffer | Uint8Array | string);
+  /**
+   * Linear digest of the ciphertext under a key only members hold: the digests of a true sum's
+   * contributions add up to the sum's own digest, so a member can check a sum without seeing any part.
+   */
+  'digest'?: (Buffer | Uint8Array | string);
 }
 
 /**
@@ -30,4 +35,9 @@ export interface ContributionStatement__Output {
   'keyEpoch': (number);
   'ciphertextSha256': (Buffer);
   'signature': (Buffer);
+  /**
+   * Linear digest of the ciphertext under a key only members hold: the digests of a true sum's
+   * contributions add up to the sum's own digest, so a member can check a sum without seeing any part.
+   */
+  'digest': (Buffer);
 }

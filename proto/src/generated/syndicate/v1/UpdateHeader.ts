@@ -20,9 +20,13 @@ export interface UpdateHeader {
   'numSamples'?: (number | string | Long);
   'kind'?: (_syndicate_v1_UpdateKind);
   /**
-   * Secure mode: the sender's ContributionStatement signature over this payload's sha256.
+   * Secure mode: the sender's ContributionStatement signature over this payload's sha256 and digest.
    */
   'contributionSignature'?: (Buffer | Uint8Array | string);
+  /**
+   * Secure mode: the ciphertext's linear digest under a key only members hold (sum-digest.ts).
+   */
+  'contributionDigest'?: (Buffer | Uint8Array | string);
 }
 
 export interface UpdateHeader__Output {
@@ -39,7 +43,11 @@ export interface UpdateHeader__Output {
   'numSamples': (string);
   'kind': (_syndicate_v1_UpdateKind__Output);
   /**
-   * Secure mode: the sender's ContributionStatement signature over this payload's sha256.
+   * Secure mode: the sender's ContributionStatement signature over this payload's sha256 and digest.
    */
   'contributionSignature': (Buffer);
+  /**
+   * Secure mode: the ciphertext's linear digest under a key only members hold (sum-digest.ts).
+   */
+  'contributionDigest': (Buffer);
 }
