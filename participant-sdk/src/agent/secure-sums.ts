@@ -138,4 +138,3 @@ export class SecureSums {
     return { federationId: this.identity.federationId, roundId, kind, keyEpoch };
   }
 }
-
