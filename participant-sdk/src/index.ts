@@ -29,3 +29,5 @@ export { loadTrustPolicy, pinMember, setEndorsementsRequired, trustPath } from '
 export { dealKeyEpoch } from './agent/key-ceremony';
 export { MIN_KEY_MEMBERS } from './crypto/trusted-key-share';
 export { ownCard } from './trust/own-card';
+export { SecureSums } from './agent/secure-sums';
+export { memberWeight, applyAggregate } from './agent/secure-round';
