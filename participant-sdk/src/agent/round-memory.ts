@@ -1,3 +1,5 @@
+const APPLIED_KEPT = 4;
+
 /** What this member remembers between the tasks of one round; nothing here leaves the process. */
 export class RoundMemory {
   /** Global payload (weights + server optimizer state) each open secure round started from, to apply its aggregate to. */
@@ -28,12 +30,12 @@ export class RoundMemory {
 
   rememberApplied(roundNumber: number, payload: Float32Array): void {
     this.applied.set(roundNumber, payload);
+    // The last few rounds are enough: a model is trained on or evaluated the round after it is published.
+    for (const n of this.applied.keys()) if (n < roundNumber - APPLIED_KEPT) this.applied.delete(n);
   }
 
-  /** The payload computed for this round, if any; forgotten once read. */
-  takeApplied(roundNumber: number): Float32Array | undefined {
-    const payload = this.applied.get(roundNumber);
-    this.applied.delete(roundNumber);
-    return payload;
+  /** The payload this member computed from round `roundNumber`'s sum, if it applied that sum. */
+  appliedIn(roundNumber: number): Float32Array | undefined {
+    return this.applied.get(roundNumber);
   }
 }

@@ -137,6 +137,8 @@ export const REASON_MEANINGS = {
   BAD_REASON: 'a refusal report carries a reason that is not a listed reason code',
   BAD_CONTRIBUTION_SIGNATURE:
     "a secure contribution must carry its sender's signed statement over the payload's hash and digest",
+  MODEL_MISMATCH:
+    "the model served differs from the one this member computed from the round's sum; it neither trains on nor evaluates it",
   AGGREGATE_OUT_OF_RANGE:
     'a decrypted aggregate is outside what honest members can produce (a poisoning member?); the member did not apply it',
 

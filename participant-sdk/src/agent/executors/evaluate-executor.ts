@@ -1,24 +1,9 @@
-import type { ExactMetrics, Task__Output } from '@syndicate/protocol';
+import type { ExactMetrics } from '@syndicate/protocol';
 import { predict } from '../../evaluation/metrics';
-import type { AgentContext } from '../agent-context';
 import { contributeEvaluation, writeLocalEvaluation } from '../federated-evaluation';
 import { ensureStandardized } from '../federated-standardization';
 import { globalPayload, weightsOf } from '../global-model';
 import type { TaskExecutor } from './task-executor';
-
-/** Every member derives the same payload (weights and optimizer state) from the same aggregate; a difference means tampering. */
-function checkPublished(task: Task__Output, ctx: AgentContext, payload: Float32Array): void {
-  const mine = ctx.memory.takeApplied(task.roundNumber);
-  if (!mine) return;
-  const same = Buffer.from(mine.buffer, mine.byteOffset, mine.byteLength).equals(
-    Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength),
-  );
-  if (!same)
-    ctx.logger.error(
-      { round: task.roundNumber, model: task.modelVersionId },
-      'published model differs from the one this member computed from the aggregate',
-    );
-}
 
 /** EVALUATE: score the holdout, keep this bank's metrics here, contribute histograms to the consortium's. */
 export const evaluateExecutor: TaskExecutor = {
@@ -26,7 +11,6 @@ export const evaluateExecutor: TaskExecutor = {
     await ensureStandardized(task, ctx);
     const payload = await globalPayload(ctx, task.modelVersionId);
     const weights = weightsOf(ctx.data.plan, payload);
-    checkPublished(task, ctx, payload);
     const holdout = ctx.data.holdout;
     const scores = await predict(ctx.data.plan, weights, holdout);
     let file: string | undefined;
