@@ -2,13 +2,16 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 // OpenAPI 3.1 schemas are JSON Schema 2020-12.
 import Ajv from 'ajv/dist/2020';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
+import * as ts from 'typescript';
 import type { OpenAPIV3_1 } from 'openapi-types';
 import { routeCatalog, type RouteInfo } from '@syndicate/coordinator';
 import type { TrainingPlanInput } from '@syndicate/protocol';
 import { startHarness, type Harness } from '../support/coordinator-harness';
 import { testDatabaseKind } from '../support/database';
 import { enrolledClient } from '../support/light-agent';
+import { runCli } from '../support/cli-run';
 
 const plan: TrainingPlanInput = JSON.parse(
   fs.readFileSync(path.join(__dirname, '..', '..', '..', 'examples', 'credit-risk', 'plan-logistic.json'), 'utf8'),
@@ -193,5 +196,48 @@ describe(`OpenAPI document (${testDatabaseKind()})`, () => {
     const body = JSON.parse(res.text) as { reason: string };
     expect(validate(body)).toBe(true);
     expect(body.reason).toBe('ROUND_NOT_FOUND');
+  });
+
+  it('generates a typed client: openapi-typescript output that compiles and keeps the enums narrow', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'syndicate-openapi-'));
+    fs.writeFileSync(path.join(dir, 'openapi.json'), JSON.stringify(served));
+    const cli = path.join(path.dirname(require.resolve('openapi-typescript')), '..', 'bin', 'cli.js');
+    const run = await runCli(
+      [path.join(dir, 'openapi.json'), '-o', path.join(dir, 'admin-api.d.ts')],
+      {},
+      { main: cli },
+    );
+    expect({ code: run.code, stderr: run.stderr.includes('Error') ? run.stderr : '' }).toEqual({ code: 0, stderr: '' });
+    // A caller's code against the generated types; the @ts-expect-error lines fail to compile if a type went loose.
+    fs.writeFileSync(
+      path.join(dir, 'caller.ts'),
+      [
+        "import type { components, paths } from './admin-api';",
+        "type Round = paths['/v1/rounds/{id}']['get']['responses'][200]['content']['application/json'];",
+        "type Issued = paths['/v1/tokens']['post']['responses'][201]['content']['application/json'];",
+        "type Refusal = paths['/v1/rounds/{id}']['get']['responses'][404]['content']['application/problem+json'];",
+        "export const state: Round['state'] = 'published';",
+        'export const auc: number | null | undefined = ({} as Round).evaluation?.metrics?.rocAuc;',
+        "export const secret: Issued['token'] = 'syn_api_x';",
+        "export const reason: Refusal['reason'] = 'ROUND_NOT_FOUND';",
+        "export const schedule: components['schemas']['Schedule']['status'] = 'paused';",
+        '// @ts-expect-error not a round state',
+        "export const wrong: Round['state'] = 'finished';",
+        '// @ts-expect-error a round has no such field',
+        'export const missing = ({} as Round).winner;',
+      ].join('\n'),
+    );
+    // No ambient @types: only the generated file and the caller are compiled (and checked, the .d.ts too).
+    const program = ts.createProgram([path.join(dir, 'caller.ts')], {
+      strict: true,
+      noEmit: true,
+      types: [],
+      lib: ['lib.es2022.d.ts'],
+    });
+    const problems = ts
+      .getPreEmitDiagnostics(program)
+      .map((d) => `${d.file?.fileName ?? ''}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
+    expect(problems).toEqual([]);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });
