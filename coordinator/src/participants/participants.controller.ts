@@ -65,7 +65,7 @@ export class ParticipantsController {
   @ApiDoc({
     summary: "Revoke a member's enrollment",
     description:
-      'The member is cut off at once: its task stream is dropped and every later message from it is refused as revoked. It stays in the member list with status revoked; rejoining needs a new invitation and new keys.',
+      'The member is cut off at once: its task stream is dropped and every later message from it is refused as revoked; the next secure round deals a new key epoch without it. It stays in the member list with status revoked.',
     response: revokedParticipantSchema,
   })
   async revoke(
