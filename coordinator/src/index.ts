@@ -18,3 +18,4 @@ export { makeDevPki, writeDevPki, type DevPki, type PemPair } from './certs/dev-
 export { AuditService } from './audit/audit.service';
 export { auditHash, GENESIS_HASH } from './audit/audit-chain';
 export { MetricsService } from './metrics/metrics.service';
+export * as apiSchemas from './admin/api-schemas';

@@ -1,10 +1,17 @@
 import { RequestMethod, type INestApplication } from '@nestjs/common';
-import { METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
+import {
+  HEADERS_METADATA,
+  HTTP_CODE_METADATA,
+  METHOD_METADATA,
+  PATH_METADATA,
+  ROUTE_ARGS_METADATA,
+} from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import type { ZodTypeAny } from 'zod';
 import { ZodBodyPipe } from '../http/zod-body.pipe';
 import { ModulesContainer } from '@nestjs/core';
 import { PUBLIC_KEY, ROLES_KEY, type Role } from '../http/roles';
+import { API_DOC_KEY, type ApiDocSpec } from '../http/api-doc';
 
 export interface RouteInfo {
   method: string;
@@ -17,6 +24,12 @@ export interface RouteInfo {
   roles: Role[];
   /** The schema its body is validated with at the edge, if any. */
   body?: ZodTypeAny;
+  /** Status of a success: 201 for a POST unless @HttpCode says otherwise, as Nest answers. */
+  successStatus: number;
+  /** Content-Type a @Header sets on the success response; JSON otherwise. */
+  contentType: string;
+  /** Summary, description and response schema from @ApiDoc. */
+  doc?: ApiDocSpec;
 }
 
 /** The schema of the ZodBodyPipe on the handler's @Body() parameter. */
@@ -28,6 +41,11 @@ function bodySchema(ctrl: object, handler: string): ZodTypeAny | undefined {
     if (pipe) return pipe.schema as ZodTypeAny;
   }
   return undefined;
+}
+
+function contentTypeOf(fn: unknown): string | undefined {
+  const headers = (Reflect.getMetadata(HEADERS_METADATA, fn as object) ?? []) as { name: string; value: string }[];
+  return headers.find((h) => h.name.toLowerCase() === 'content-type')?.value.split(';')[0];
 }
 
 const join = (...parts: string[]) =>
@@ -62,6 +80,11 @@ export function routeCatalog(app: INestApplication): RouteInfo[] {
             (Reflect.getMetadata(ROLES_KEY, ctrl) as Role[] | undefined) ??
             [],
           body: bodySchema(ctrl, name),
+          successStatus:
+            (Reflect.getMetadata(HTTP_CODE_METADATA, fn) as number | undefined) ??
+            (method === RequestMethod.POST ? 201 : 200),
+          contentType: contentTypeOf(fn) ?? 'application/json',
+          doc: Reflect.getMetadata(API_DOC_KEY, fn) as ApiDocSpec | undefined,
         });
       }
     }

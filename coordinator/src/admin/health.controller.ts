@@ -1,7 +1,9 @@
 import { Controller, Get } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { ApiDoc } from '../http/api-doc';
 import { Public } from '../http/roles';
+import { livenessSchema, readinessSchema } from './health.responses';
 import { SyndicateError } from '../common/syndicate-error';
 import { LeaderLease } from '../leadership/leader-lease';
 
@@ -14,11 +16,22 @@ export class HealthController {
   ) {}
 
   @Get('healthz')
+  @ApiDoc({
+    summary: 'Check the process is alive',
+    description: 'Liveness probe: answers while the process serves HTTP, whatever the database does.',
+    response: livenessSchema,
+  })
   live(): { status: string } {
     return { status: 'ok' };
   }
 
   @Get('readyz')
+  @ApiDoc({
+    summary: 'Check the replica can serve',
+    description:
+      'Readiness probe: the database answers. Every replica serves agents and admins; `role` only says whether this one drives rounds. 500 DATABASE_UNREACHABLE otherwise.',
+    response: readinessSchema,
+  })
   async ready(): Promise<{ status: string; role: 'leader' | 'follower' }> {
     try {
       await this.db.query('SELECT 1');

@@ -1,95 +1,120 @@
+import { OpenAPIRegistry, OpenApiGeneratorV31, type ResponseConfig } from '@asteasolutions/zod-to-openapi';
 import type { OpenAPIObject } from '@nestjs/swagger';
-import { zodToJsonSchema } from 'zod-to-json-schema';
 import type { RouteInfo } from '../access/route-catalog';
+import { z } from '../http/openapi-zod';
+import { problemDetailsSchema } from './problem-details.responses';
 
-const problem = {
-  description: 'RFC 7807 problem details',
-  content: {
-    'application/problem+json': {
-      schema: {
-        type: 'object',
-        required: ['type', 'status', 'title', 'detail', 'reason'],
-        properties: {
-          type: { type: 'string' },
-          status: { type: 'integer' },
-          title: { type: 'string' },
-          detail: { type: 'string', description: 'what was wrong and how to fix it' },
-          reason: { type: 'string', description: 'stable machine-readable code, e.g. ROLE_NOT_ALLOWED' },
-          instance: { type: 'string' },
-          problems: {
-            type: 'array',
-            items: { type: 'string' },
-            description: 'every validation problem, one per entry',
-          },
-        },
-      },
-    },
-  },
+const PARAMETER_MEANINGS: Record<string, string> = {
+  federationId: 'federation id (GET /v1/federations lists them)',
+  participantId: 'participant id (GET /v1/federations/{federationId}/participants lists them)',
 };
 
-// zod-to-json-schema's generic signature is too deep for tsc on our schemas; the result is plain JSON anyway.
-const toJsonSchema = zodToJsonSchema as unknown as (
-  schema: unknown,
-  opts: { target: 'openApi3'; $refStrategy: 'none' },
-) => Record<string, unknown>;
-const jsonSchemaOf = (schema: unknown) => toJsonSchema(schema, { target: 'openApi3', $refStrategy: 'none' });
+/** What a path's `:id` names, from the collection it sits under. */
+function idMeaning(path: string): string {
+  const collection = /\/v1\/([a-z]+)\/:id/.exec(path)?.[1];
+  return collection ? `id of the ${collection.replace(/s$/, '')}` : 'id';
+}
+
+function pathParameters(path: string) {
+  const names = [...path.matchAll(/:([A-Za-z]+)/g)].map((m) => m[1]);
+  if (!names.length) return undefined;
+  return z.object(
+    Object.fromEntries(
+      names.map((n) => [n, z.string().openapi({ description: PARAMETER_MEANINGS[n] ?? idMeaning(path) })]),
+    ),
+  );
+}
+
+const problem = (description: string): ResponseConfig => ({
+  description,
+  content: { 'application/problem+json': { schema: problemDetailsSchema } },
+});
+
+function refusals(r: RouteInfo): Record<string, ResponseConfig> {
+  const hasParams = r.path.includes(':');
+  return {
+    ...(r.body || r.doc?.query ? { '400': problem('the request is invalid; `problems` lists every issue') } : {}),
+    ...(r.public
+      ? {}
+      : {
+          '401': problem('no valid API token (MISSING_TOKEN, UNKNOWN_TOKEN, MALFORMED_TOKEN, TOKEN_REVOKED)'),
+          '403': problem('the token lacks a role this operation admits (ROLE_NOT_ALLOWED)'),
+        }),
+    ...(hasParams ? { '404': problem('what the path names does not exist') } : {}),
+    ...(r.method === 'POST' || hasParams ? { '409': problem('refused in the current state; `detail` says why') } : {}),
+  };
+}
 
 /**
- * The OpenAPI document, derived from the routes the application registered: their
- * paths, declared roles and the very zod schemas that validate their bodies, so the
- * document cannot drift from what the coordinator enforces.
+ * Two slips of zod-to-openapi's 3.1 output, mended in place: a nullable enum gets `type: [string, null]`
+ * with an enum lacking null (which refuses null after all), and `schema | null` lists `{type: null}` twice.
+ */
+function mendNullables(node: unknown): void {
+  if (Array.isArray(node)) return node.forEach(mendNullables);
+  if (typeof node !== 'object' || node === null) return;
+  const schema = node as { type?: unknown; enum?: unknown[]; anyOf?: unknown[] };
+  if (Array.isArray(schema.type) && schema.type.includes('null') && schema.enum && !schema.enum.includes(null))
+    schema.enum.push(null);
+  if (schema.anyOf)
+    schema.anyOf = schema.anyOf.filter(
+      (s, i, all) =>
+        JSON.stringify(s) !== '{"type":"null"}' || all.findIndex((t) => JSON.stringify(t) === JSON.stringify(s)) === i,
+    );
+  Object.values(node).forEach(mendNullables);
+}
+
+function whoMayCall(r: RouteInfo): string {
+  if (r.public) return 'Public: no token needed.';
+  return `Roles: ${r.roles.join(', ')}.`;
+}
+
+/**
+ * The OpenAPI document, generated from the routes the application registered and the zod schemas they
+ * use: request bodies from the pipes that validate them, responses and summaries from @ApiDoc, roles
+ * from @Roles. A route without @ApiDoc is still listed, but the document test refuses it.
  */
 export function openApiDocument(routes: RouteInfo[], version: string): OpenAPIObject {
-  const paths: OpenAPIObject['paths'] = {};
+  const registry = new OpenAPIRegistry();
+  registry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'API token from `syndicate init` or `syndicate token create`',
+  });
   for (const r of routes) {
-    const path = r.path.replace(/:([A-Za-z]+)/g, '{$1}');
-    const params = [...r.path.matchAll(/:([A-Za-z]+)/g)].map((m) => ({
-      name: m[1],
-      in: 'path' as const,
-      required: true,
-      schema: { type: 'string' as const },
-    }));
-    const method = r.method.toLowerCase() as 'get' | 'post';
-    paths[path] = {
-      ...paths[path],
-      [method]: {
-        operationId: `${r.controller.replace(/Controller$/, '')}_${r.handler}`,
-        tags: [r.controller.replace(/Controller$/, '')],
-        summary: `${r.handler}`,
-        description: r.public ? 'Public (no token).' : `Roles: ${r.roles.join(', ')}.`,
-        'x-syndicate-roles': r.roles,
-        security: r.public ? [] : [{ bearer: [] }],
-        parameters: params,
-        ...(r.body
-          ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchemaOf(r.body) } } } }
-          : {}),
-        responses: {
-          '200': { description: 'OK' },
-          ...(r.body ? { '400': problem } : {}),
-          ...(r.public ? {} : { '401': problem, '403': problem }),
-          '404': problem,
-          '409': problem,
-        },
+    const controller = r.controller.replace(/Controller$/, '');
+    const doc = r.doc;
+    registry.registerPath({
+      method: r.method.toLowerCase() as 'get' | 'post',
+      path: r.path.replace(/:([A-Za-z]+)/g, '{$1}'),
+      operationId: `${controller}_${r.handler}`,
+      tags: [controller],
+      summary: doc?.summary ?? r.handler,
+      description: `${doc?.description ?? ''}\n\n${whoMayCall(r)}`.trim(),
+      'x-syndicate-roles': r.roles,
+      security: r.public ? [] : [{ bearer: [] }],
+      request: {
+        params: pathParameters(r.path),
+        query: doc?.query,
+        ...(r.body ? { body: { required: true, content: { 'application/json': { schema: r.body } } } } : {}),
       },
-    } as OpenAPIObject['paths'][string];
+      responses: {
+        [String(r.successStatus)]: {
+          description: doc?.summary ?? 'OK',
+          ...(doc ? { content: { [r.contentType]: { schema: doc.response } } } : {}),
+        },
+        ...refusals(r),
+      },
+    });
   }
-  return {
-    openapi: '3.0.3',
+  const generated = new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
     info: {
       title: 'Syndicate coordinator admin API',
       version,
       description:
-        'Federations, members, schedules, rounds, models, tokens and the audit log. Every call needs `Authorization: Bearer <API token>` except probes and metrics; each operation lists the roles it admits.',
+        'Federations, members, schedules, rounds, models, tokens and the audit log. Every call needs `Authorization: Bearer <API token>` except probes and metrics; each operation lists the roles it admits. Every refusal is RFC 7807 problem details with a stable `reason` code.',
     },
-    components: {
-      securitySchemes: {
-        bearer: {
-          type: 'http',
-          scheme: 'bearer',
-          description: 'API token from `syndicate init` or `syndicate token create`',
-        },
-      },
-    },
-    paths,
-  };
+  });
+  mendNullables(generated);
+  return generated as unknown as OpenAPIObject;
 }

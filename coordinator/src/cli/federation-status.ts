@@ -1,6 +1,6 @@
 import type { AdminClient } from '../client/admin-client';
 import type { FederationView } from '../federations/federations.service';
-import type { ParticipantView } from '../participants/participants.controller';
+import type { ParticipantView } from '../participants/participants.responses';
 import type { RoundView } from '../rounds/round-views.service';
 import type { ScheduleView } from '../rounds/schedule-spec';
 import { describeSchedule } from './round-command';

@@ -4,7 +4,7 @@ import type { Agent } from 'undici';
 import type { IssuedToken, TokenView } from '../access/api-tokens.service';
 import type { Role } from '../http/roles';
 import type { FederationView } from '../federations/federations.service';
-import type { ParticipantView } from '../participants/participants.controller';
+import type { ParticipantView } from '../participants/participants.responses';
 import type { Invitation } from '../participants/participants.service';
 import type { AgentConnection } from '../participants/agent-address';
 import type { PendingInvitation } from '../participants/pending-invitations';

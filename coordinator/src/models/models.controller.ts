@@ -1,7 +1,9 @@
 import { SyndicateError } from '../common/syndicate-error';
 import { Controller, Get, Header, Param, StreamableFile } from '@nestjs/common';
+import { ApiDoc } from '../http/api-doc';
 import { Roles } from '../http/roles';
 import { ModelsService, type ModelView } from './models.service';
+import { binarySchema, modelListSchema, modelViewSchema } from './models.responses';
 
 @Controller('v1')
 export class ModelsController {
@@ -9,12 +11,24 @@ export class ModelsController {
 
   @Get('federations/:federationId/models')
   @Roles('admin', 'data-scientist', 'auditor')
+  @ApiDoc({
+    summary: "List a federation's published models",
+    description:
+      'Every model version from the initial one (round 0) on, by round: size, hashes, whether it is published in clear or sealed for members, and the key epochs involved.',
+    response: modelListSchema,
+  })
   async list(@Param('federationId') federationId: string): Promise<ModelView[]> {
     return this.models.withRoundEpochs(await this.models.list(federationId));
   }
 
   @Get('models/:id')
   @Roles('admin', 'data-scientist', 'auditor')
+  @ApiDoc({
+    summary: 'Read one model version',
+    description:
+      'Provenance of one model version: federation, round, number of contributors, SHA-256 of the weights and of the plan.',
+    response: modelViewSchema,
+  })
   async get(@Param('id') id: string): Promise<ModelView> {
     return (await this.models.withRoundEpochs([await this.models.summary(id)]))[0];
   }
@@ -23,6 +37,12 @@ export class ModelsController {
   @Get('models/:id/weights')
   @Roles('data-scientist', 'auditor')
   @Header('Content-Type', 'application/octet-stream')
+  @ApiDoc({
+    summary: "Download a model's raw weights",
+    description:
+      "Little-endian float32 weights in the plan's flat layout (numParams values). A model sealed for members only is refused (MODEL_SEALED); a member pulls it with its agent.",
+    response: binarySchema,
+  })
   async weights(@Param('id') id: string): Promise<StreamableFile> {
     const m = await this.models.withData(id);
     if (m.encoding !== 'PAYLOAD_ENCODING_FLOAT32_LE') {

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Headers, Param, Post } from '@nestjs/common';
-import { z } from 'zod';
+import type { z } from 'zod';
+import { ApiDoc } from '../http/api-doc';
 import { ZodBodyPipe } from '../http/zod-body.pipe';
 import { Actor } from '../http/actor.decorator';
 import type { Principal } from '../http/principal';
@@ -9,31 +10,14 @@ import { PresenceService } from './presence.service';
 import { ParticipantsService, type Invitation } from './participants.service';
 import { AgentAddress, type AgentConnection } from './agent-address';
 import { PendingInvitations, type PendingInvitation } from './pending-invitations';
-
-const inviteBody = z
-  .object({
-    displayName: z
-      .string()
-      .min(1)
-      .max(128)
-      .regex(/^[A-Za-z0-9][A-Za-z0-9 _.-]*$/, 'letters, digits, space, _ . - only'),
-    ttlSeconds: z
-      .number()
-      .int()
-      .min(60)
-      .max(90 * 24 * 3600)
-      .optional(),
-  })
-  .strict();
-
-export interface ParticipantView {
-  id: string;
-  displayName: string;
-  status: string;
-  connected: boolean;
-  enrolledAt: number;
-  lastSeenAt: number | null;
-}
+import { inviteBody } from './participants.requests';
+import {
+  invitationSchema,
+  participantListSchema,
+  pendingInvitationListSchema,
+  revokedParticipantSchema,
+  type ParticipantView,
+} from './participants.responses';
 
 @Controller('v1/federations/:federationId')
 export class ParticipantsController {
@@ -47,6 +31,12 @@ export class ParticipantsController {
 
   @Post('invitations')
   @Roles('admin')
+  @ApiDoc({
+    summary: 'Invite a bank to enroll',
+    description:
+      "Issues a one-time enrollment token for the named bank (shown only in this response; only its hash is kept) and says how its agent reaches this coordinator, so the admin can hand over a complete command. The bank's agent redeems it over gRPC with its own keys.",
+    response: invitationSchema,
+  })
   async invite(
     @Param('federationId') federationId: string,
     @Body(new ZodBodyPipe(inviteBody)) body: z.infer<typeof inviteBody>,
@@ -60,17 +50,29 @@ export class ParticipantsController {
 
   @Get('invitations')
   @Roles('admin')
+  @ApiDoc({
+    summary: 'List invitations not yet used',
+    description:
+      'Invitations neither redeemed nor expired: who is still expected to enroll, soonest expiry first. Tokens are never shown again; a hash prefix identifies each.',
+    response: pendingInvitationListSchema,
+  })
   invitations(@Param('federationId') federationId: string): Promise<PendingInvitation[]> {
     return this.pending.list(federationId);
   }
 
   @Post('participants/:participantId/revoke')
   @Roles('admin')
+  @ApiDoc({
+    summary: "Revoke a member's enrollment",
+    description:
+      'The member is cut off at once: its task stream is dropped and every later message from it is refused as revoked; the next secure round deals a new key epoch without it. It stays in the member list with status revoked.',
+    response: revokedParticipantSchema,
+  })
   async revoke(
     @Param('federationId') federationId: string,
     @Param('participantId') participantId: string,
     @Actor() actor: Principal,
-  ): Promise<{ id: string; status: string }> {
+  ): Promise<z.infer<typeof revokedParticipantSchema>> {
     const p = await this.participants.revoke(federationId, participantId, actor.tokenId);
     // Drop its task stream now; every later message is refused as revoked.
     this.hub.detach(p.id);
@@ -79,6 +81,12 @@ export class ParticipantsController {
 
   @Get('participants')
   @Roles('admin', 'data-scientist', 'auditor', 'viewer')
+  @ApiDoc({
+    summary: "List a federation's members",
+    description:
+      'Every enrolled bank in enrollment order, whether it is connected to any replica now, and when it was last seen.',
+    response: participantListSchema,
+  })
   async list(@Param('federationId') federationId: string): Promise<ParticipantView[]> {
     const online = new Set(await this.presence.online(federationId));
     return (await this.participants.list(federationId)).map((p) => ({

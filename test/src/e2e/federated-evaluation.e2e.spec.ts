@@ -7,6 +7,7 @@ import {
   secureAggregationSpec,
   type TrainingPlanInput,
 } from '@syndicate/protocol';
+import { apiSchemas } from '@syndicate/coordinator';
 import { startHarness, type Harness } from '../support/coordinator-harness';
 import { testDatabaseKind } from '../support/database';
 import { waitFor } from '../support/agent-process';
@@ -78,6 +79,10 @@ const wire = (seed: number) => {
   };
 };
 
+/** The issues the documented response schema finds in a body as the API returned it (none expected). */
+const driftFrom = (schema: { safeParse(body: unknown): { error?: { issues: unknown[] } } }, body: unknown) =>
+  schema.safeParse(body).error?.issues ?? [];
+
 describe(`federated evaluation at the coordinator (${testDatabaseKind()})`, () => {
   let h: Harness;
   beforeAll(async () => {
@@ -101,6 +106,7 @@ describe(`federated evaluation at the coordinator (${testDatabaseKind()})`, () =
     expect(ev.state).toBe('failed');
     expect(ev.failureReason).toMatch(/1 of 2 required evaluation histograms/);
     expect(ev.metrics).toBeNull();
+    expect(driftFrom(apiSchemas.evaluationViewSchema, ev)).toEqual([]);
     // Nobody can read the lone histogram back out.
     const err = await a.client.downloadAggregate(round.id, 'evaluation').catch((e: unknown) => e);
     expect((err as CoordinatorCallError).reason).toBe('AGGREGATE_NOT_READY');
@@ -173,6 +179,13 @@ describe(`federated evaluation at the coordinator (${testDatabaseKind()})`, () =
     expect(ev.state).toBe('complete');
     expect(ev.metrics!.numExamples).toBe(400);
     expect(ev.metrics!.rocAuc).toBeGreaterThan(0.5);
+    // The bodies a client gets for a published, evaluated round match the OpenAPI response schemas.
+    expect(driftFrom(apiSchemas.evaluationViewSchema, ev)).toEqual([]);
+    const published = await h.admin.round(round.id);
+    expect(published.contributors).toHaveLength(2);
+    expect(published.evaluation?.metrics?.numExamples).toBe(400);
+    expect(driftFrom(apiSchemas.roundViewSchema, published)).toEqual([]);
+    expect(driftFrom(apiSchemas.evaluationListSchema, await h.admin.evaluations(f.id))).toEqual([]);
     await b.client.submitEvaluation(round.id, model, 2, summed, 0);
     expect((await h.admin.evaluation(model)).confirmations).toBe(1);
 
