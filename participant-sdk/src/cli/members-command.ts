@@ -3,7 +3,13 @@ import { identityFingerprint, normalizeFingerprint, signEndorsement } from '@syn
 import { CoordinatorClient } from '../agent/coordinator-client';
 import { loadIdentity } from '../crypto/identity-store';
 import { MemberTrust } from '../trust/member-trust';
-import { loadTrustPolicy, pinMember, setEndorsementsRequired, unpinMember } from '../trust/trust-store';
+import {
+  loadTrustPolicy,
+  pinMember,
+  setEndorsementsRequired,
+  setMinContributors,
+  unpinMember,
+} from '../trust/trust-store';
 
 const STATE_DIR = ['--state-dir <dir>', 'keys and enrollment (0700)', '.syndicate-agent'] as const;
 
@@ -81,6 +87,18 @@ export function registerMembersCommands(program: Command): void {
       if (!Number.isInteger(n)) throw new Error(`"${k}" is not a whole number`);
       setEndorsementsRequired(o.stateDir, n);
       process.stdout.write(`a member not pinned is trusted once ${n} trusted member(s) endorse it\n`);
+    });
+  members
+    .command('min-contributors <n>')
+    .description(
+      'The fewest trusted contributors a sum must name before this bank decrypts it (default 3, never below 3).',
+    )
+    .option(...STATE_DIR)
+    .action((k: string, o: { stateDir: string }) => {
+      const n = Number(k);
+      if (!Number.isInteger(n)) throw new Error(`"${k}" is not a whole number`);
+      setMinContributors(o.stateDir, n);
+      process.stdout.write(`this bank decrypts only sums of at least ${n} trusted contributors\n`);
     });
   members
     .command('list')

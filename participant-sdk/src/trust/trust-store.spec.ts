@@ -3,7 +3,14 @@ import * as os from 'os';
 import * as path from 'path';
 import nacl from 'tweetnacl';
 import { identityFingerprint } from '@syndicate/protocol';
-import { loadTrustPolicy, pinMember, setEndorsementsRequired, trustPath, unpinMember } from './trust-store';
+import {
+  loadTrustPolicy,
+  pinMember,
+  setEndorsementsRequired,
+  setMinContributors,
+  trustPath,
+  unpinMember,
+} from './trust-store';
 
 describe('trust store', () => {
   let dir: string;
@@ -38,5 +45,11 @@ describe('trust store', () => {
   it('keeps the endorsement threshold within bounds', () => {
     expect(setEndorsementsRequired(dir, 3).endorsementsRequired).toBe(3);
     expect(() => setEndorsementsRequired(dir, -1)).toThrow();
+  });
+
+  it('keeps minContributors at 3 or more, and remembers a higher one', () => {
+    expect(setMinContributors(dir, 5).minContributors).toBe(5);
+    expect(() => setMinContributors(dir, 2)).toThrow('minContributors is at least 3');
+    expect(loadTrustPolicy(dir).minContributors).toBe(5);
   });
 });

@@ -69,7 +69,16 @@ export function unpinMember(stateDir: string, nameOrFingerprint: string): TrustP
 }
 
 export function setEndorsementsRequired(stateDir: string, k: number): TrustPolicy {
-  const next = trustPolicySchema.parse({ ...loadTrustPolicy(stateDir), endorsementsRequired: k });
+  return updatePolicy(stateDir, { endorsementsRequired: k });
+}
+
+/** The fewest trusted contributors a sum needs before this bank decrypts it (at least 3). */
+export function setMinContributors(stateDir: string, n: number): TrustPolicy {
+  return updatePolicy(stateDir, { minContributors: n });
+}
+
+function updatePolicy(stateDir: string, change: Partial<TrustPolicy>): TrustPolicy {
+  const next = trustPolicySchema.parse({ ...loadTrustPolicy(stateDir), ...change });
   saveTrustPolicy(stateDir, next);
   return next;
 }
