@@ -22,7 +22,7 @@ export function quorumProblem(mode: 'plaintext' | 'secure', value: number, field
   if (mode !== 'secure' || value >= SECURE_QUORUM_MIN) return null;
   return (
     `${field} is ${value}, but a secure federation needs a quorum of at least ${SECURE_QUORUM_MIN}: ` +
-    `with ${value === 1 ? 'one contributor its "sum" is that bank\'s own update' : 'two contributors each learns the other\'s update by subtraction'}. ` +
+    `with ${value === 1 ? 'one contributor its "sum" is that bank\'s own update' : "two contributors each learns the other's update by subtraction"}. ` +
     `Set ${field} to ${SECURE_QUORUM_MIN} or more (and enroll at least ${SECURE_QUORUM_MIN} banks)`
   );
 }
