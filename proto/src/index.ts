@@ -22,3 +22,4 @@ export * from './reasons/reason-codes';
 export * from './trust';
 export * from './features';
 export * from './grpc/load-scoring-protocol';
+export * from './plan/quorum';

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import {
   aggregateEncoding,
   contributionValues,
+  effectiveQuorum,
   planSecureSpec,
   type ContributionKind,
   type ContributionStatement,
@@ -13,8 +14,14 @@ import { EvaluationService } from '../evaluation/evaluation.service';
 import { FederationsService } from '../federations/federations.service';
 import type { Participant } from '../participants/participant.entity';
 import type { Round } from '../rounds/round.entity';
-import { RoundAccess } from './round-access';
 import { statementsOf } from './signed-contribution';
+
+const WHAT: Record<ContributionKind, string> = {
+  model: 'model update',
+  count: 'sample count',
+  stats: 'feature statistics',
+  evaluation: 'evaluation histogram',
+};
 
 export interface ReleasedAggregate {
   data: Buffer;
@@ -24,11 +31,10 @@ export interface ReleasedAggregate {
   statements: ContributionStatement[];
 }
 
-/** Which sums a member may download, and when: only final ones, only to those they concern. */
+/** Which sums a member may download, and when: only final ones, of a quorum, only to the members whose contribution is in them. */
 @Injectable()
 export class AggregateReleaseService {
   constructor(
-    private readonly rounds: RoundAccess,
     private readonly evaluation: EvaluationService,
     private readonly federations: FederationsService,
     private readonly aggregation: AggregationService,
@@ -37,6 +43,7 @@ export class AggregateReleaseService {
   async release(round: Round, p: Participant, kind: ContributionKind): Promise<ReleasedAggregate> {
     const plan = await this.federations.planOf(round.federationId);
     let valueCount: number;
+    let quorum = effectiveQuorum(round.mode, round.minParticipants);
     if (kind === 'evaluation') {
       const ev = await this.evaluation.byRound(round.id);
       if (!ev || (ev.state !== 'decrypting' && ev.state !== 'complete')) {
@@ -46,8 +53,7 @@ export class AggregateReleaseService {
           `the evaluation of round ${round.number} is ${ev?.state ?? 'not open'}; its sum is not final yet`,
         );
       }
-      // Only members whose histograms are in the sum read it.
-      await this.assertContributed(round, p, 'evaluation', `sent no histogram for round ${round.number}`);
+      quorum = Math.max(quorum, ev.minContributors);
       valueCount = contributionValues(plan, kind, round.mode, ev.bins);
     } else {
       const ready =
@@ -62,9 +68,10 @@ export class AggregateReleaseService {
           `round ${round.number} is ${round.state}; its ${kind} aggregate is not final yet`,
         );
       }
-      await this.rounds.assertMayContribute(round, p.id, 'count');
       valueCount = contributionValues(plan, kind, 'secure');
     }
+    // Only members whose contribution of this kind is in the sum read it: anyone else could learn the others' total.
+    await this.assertContributed(round, p, kind, `sent no ${WHAT[kind]} in round ${round.number}`);
     const sum = await this.aggregation.sum(round.mode, round.id, kind, {
       keyEpoch: round.keyEpoch,
       valueCount,
@@ -72,8 +79,20 @@ export class AggregateReleaseService {
     });
     if (!sum)
       throw new SyndicateError('NOT_FOUND', 'AGGREGATE_NOT_FOUND', `round ${round.number} has no ${kind} aggregate`);
+    // Every step that releases a sum holds the quorum itself, whatever let the round get this far.
+    if (sum.contributors < quorum)
+      throw new SyndicateError(
+        'FAILED_PRECONDITION',
+        'SUM_BELOW_QUORUM',
+        `round ${round.number}'s ${kind} sum holds ${sum.contributors} contribution(s), fewer than its quorum of ${quorum}; it is not served`,
+      );
     const statements = statementsOf(round, await this.aggregation.contributors(round.id, undefined, kind));
     return { ...sum, encoding: aggregateEncoding(round.mode), statements };
+  }
+
+  /** How many members' contributions of `kind` the round's sum holds. */
+  async contributorCount(round: Round, kind: ContributionKind): Promise<number> {
+    return (await this.aggregation.contributors(round.id, undefined, kind)).length;
   }
 
   /** Throws NOT_A_CONTRIBUTOR unless `p` has a receipt of `kind` in the round. */

@@ -30,6 +30,7 @@ export class FeatureMomentsIntakeService {
         `round ${round.number} did not collect the feature statistics`,
       );
     await this.release.assertContributed(round, p, 'stats', `sent no feature statistics in round ${round.number}`);
+    const contributors = await this.release.contributorCount(round, 'stats');
     let moments: FeatureMoments;
     try {
       moments = JSON.parse(json) as FeatureMoments;
@@ -49,7 +50,8 @@ export class FeatureMomentsIntakeService {
           action: 'preprocessing.standardized',
           federationId: federation.id,
           subject: round.id,
-          detail: { round: round.number, features, counts: moments.count },
+          // Consortium totals (per feature) and how many banks they add up, never one bank's figure.
+          detail: { round: round.number, features, consortiumCounts: moments.count, contributors },
         });
         this.log.info(
           { federationId: federation.id, round: round.number, features },

@@ -20,4 +20,10 @@ describe('evaluation state machine', () => {
     expect(evaluationQuorum(1)).toBe(2);
     expect(evaluationQuorum(5)).toBe(5);
   });
+
+  it('in a secure round, never fewer than 3 histograms (two would reveal each other), even for a round stored with less', () => {
+    expect(evaluationQuorum(2, 'secure')).toBe(3);
+    expect(evaluationQuorum(4, 'secure')).toBe(4);
+    expect(evaluationQuorum(2, 'plaintext')).toBe(2);
+  });
 });

@@ -1,3 +1,4 @@
+import { effectiveQuorum } from '@syndicate/protocol';
 import type { ModelEvaluationState } from './model-evaluation.entity';
 
 /**
@@ -30,6 +31,9 @@ export function isEvaluationFinal(state: ModelEvaluationState): boolean {
 /** A single bank's score distribution is never revealed: an evaluation sum needs at least this many histograms. */
 export const MIN_EVALUATION_CONTRIBUTORS = 2;
 
-/** How many histograms an evaluation needs: at least two, and never fewer than the round needed updates. */
-export const evaluationQuorum = (roundMinParticipants: number): number =>
-  Math.max(MIN_EVALUATION_CONTRIBUTORS, roundMinParticipants);
+/**
+ * How many histograms an evaluation needs: at least two, never fewer than the round needed updates,
+ * and in a secure round never below the secure floor (two histograms reveal each other by subtraction).
+ */
+export const evaluationQuorum = (roundMinParticipants: number, mode: 'plaintext' | 'secure' = 'plaintext'): number =>
+  Math.max(MIN_EVALUATION_CONTRIBUTORS, effectiveQuorum(mode, roundMinParticipants));

@@ -5,6 +5,7 @@ import {
   applyConsortiumStandardization,
   encodeFloat32,
   initialModelPayload,
+  isQuorumProblem,
   modelLayout,
   parseTrainingPlan,
   PlanValidationError,
@@ -18,6 +19,7 @@ import { SyndicateError } from '../common/syndicate-error';
 import { ModelsService } from '../models/models.service';
 import { AuditService } from '../audit/audit.service';
 import { Federation } from './federation.entity';
+import { refuseSmallQuorum } from './quorum-refusal';
 
 export interface FederationView {
   id: string;
@@ -48,6 +50,8 @@ export class FederationsService {
       plan = parseTrainingPlan(planInput);
     } catch (err) {
       if (err instanceof PlanValidationError) {
+        const quorum = err.problems.filter(isQuorumProblem);
+        if (quorum.length && quorum.length === err.problems.length) await this.refuseQuorum(planInput, actor);
         throw new SyndicateError('INVALID_ARGUMENT', 'INVALID_PLAN', 'the training plan is invalid', err.problems);
       }
       throw err;
@@ -97,6 +101,19 @@ export class FederationsService {
       return f;
     });
     return this.view(federation);
+  }
+
+  /** The plan's only problem is its quorum: refused by that name (and audited), not as a generic invalid plan. */
+  private async refuseQuorum(planInput: unknown, actor: string): Promise<void> {
+    // Only an explicit value can be too small: a secure plan that names none gets the floor.
+    const value = Number((planInput as { rounds?: { minParticipants?: unknown } }).rounds?.minParticipants);
+    await refuseSmallQuorum(this.audit, {
+      mode: 'secure',
+      value,
+      field: 'rounds.minParticipants',
+      actor,
+      action: 'federation.create',
+    });
   }
 
   async get(id: string): Promise<FederationView> {

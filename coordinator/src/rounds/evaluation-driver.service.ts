@@ -42,7 +42,7 @@ export class EvaluationDriver {
         roundNumber: round.number,
         keyEpoch: round.keyEpoch,
         bins: plan.evaluation.bins,
-        minContributors: evaluationQuorum(round.minParticipants),
+        minContributors: evaluationQuorum(round.minParticipants, round.mode),
         deadlineAt: this.clock.now() + plan.rounds.deadlineSeconds * 1000,
       },
       em,

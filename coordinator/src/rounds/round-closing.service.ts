@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { effectiveQuorum } from '@syndicate/protocol';
 import { AggregationService } from '../aggregation/aggregation.service';
 import { Clock } from '../common/clock';
 import { ContributionPolicy } from './contribution-policy.service';
@@ -10,7 +11,10 @@ import { RoundPhases } from './round-phases.service';
 import { decideClose, type CloseDecision } from './round-state-machine';
 import { RoundTransitions } from './round-transitions.service';
 
-/** Ends a round's phases: counting and collecting close at quorum or deadline, aggregating ends in a model. */
+/**
+ * Ends a round's phases: counting and collecting close at quorum or deadline, aggregating ends in a model.
+ * A secure round's quorum is never below the floor, even for a round stored before the floor existed.
+ */
 @Injectable()
 export class RoundClosing {
   constructor(
@@ -43,7 +47,7 @@ export class RoundClosing {
         now: this.clock.now(),
         deadlineAt: round.countDeadlineAt ?? round.deadlineAt,
         contributors: counted.length,
-        minParticipants: round.minParticipants,
+        minParticipants: effectiveQuorum(round.mode, round.minParticipants),
         expected,
       });
       if (d.action === 'aggregate') await this.phases.startCollecting(round, counted);
@@ -65,7 +69,7 @@ export class RoundClosing {
         now: this.clock.now(),
         deadlineAt: round.deadlineAt,
         contributors,
-        minParticipants: round.minParticipants,
+        minParticipants: effectiveQuorum(round.mode, round.minParticipants),
         expected,
       });
       if (d.action === 'aggregate') await this.transitions.transition(round, 'aggregating');

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { effectiveQuorum } from '@syndicate/protocol';
 import { In, type DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
@@ -8,6 +9,7 @@ import type { Logger } from '../common/logger';
 import { SyndicateError } from '../common/syndicate-error';
 import { LOGGER } from '../common/tokens';
 import { FederationsService } from '../federations/federations.service';
+import { refuseSmallQuorum } from '../federations/quorum-refusal';
 import { ModelsService } from '../models/models.service';
 import { Round } from './round.entity';
 import { ACTIVE_ROUND_STATES } from './round-state-machine';
@@ -35,6 +37,18 @@ export class RoundCreation {
 
   async create(federationId: string, opts: OpenRoundOptions, actor: string): Promise<Round> {
     const plan = await this.federations.planOf(federationId);
+    const mode = plan.aggregation.mode;
+    if (opts.minParticipants !== undefined)
+      await refuseSmallQuorum(this.audit, {
+        mode,
+        value: opts.minParticipants,
+        field: 'minParticipants (--quorum)',
+        actor,
+        action: 'round.open',
+        federationId,
+      });
+    // A plan stored before the secure floor existed may name less; the round never runs below it.
+    const minParticipants = effectiveQuorum(mode, opts.minParticipants ?? plan.rounds.minParticipants);
     const round = await this.db.transaction(async (em) => {
       const rounds = em.getRepository(Round);
       const active = await rounds.findOne({ where: { federationId, state: In([...ACTIVE_ROUND_STATES]) } });
@@ -54,13 +68,13 @@ export class RoundCreation {
         number: (last?.number ?? 0) + 1,
         state: 'open',
         baseModelVersionId: base.id,
-        minParticipants: opts.minParticipants ?? plan.rounds.minParticipants,
+        minParticipants,
         openedAt: now,
         deadlineAt: now + (opts.deadlineSeconds ?? plan.rounds.deadlineSeconds) * 1000,
         closedAt: null,
         resultModelVersionId: null,
         failureReason: null,
-        mode: plan.aggregation.mode,
+        mode,
         keyEpoch: 0,
         countDeadlineAt: null,
         publisherId: null,

@@ -123,7 +123,7 @@ describe('RoundStepper (in-memory SQLite, fake clock)', () => {
   });
 
   it('keeps a secure round open while no member can deal keys, asks a connected one, and fails at the deadline', async () => {
-    await setUp({ minParticipants: 2, mode: 'secure' }, ['bank-a', 'bank-b']);
+    await setUp({ minParticipants: 3, mode: 'secure' }, ['bank-a', 'bank-b', 'bank-c']);
     const { id, deadlineAt } = await t.get(RoundLifecycle).open(federationId);
     expect(await state(id)).toBe('open');
     hub.online.add('bank-b');

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import { effectiveQuorum } from '@syndicate/protocol';
 import { In, type Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
@@ -8,6 +9,7 @@ import type { Logger } from '../common/logger';
 import { SyndicateError } from '../common/syndicate-error';
 import { LOGGER } from '../common/tokens';
 import { FederationsService } from '../federations/federations.service';
+import { refuseSmallQuorum } from '../federations/quorum-refusal';
 import { Round } from './round.entity';
 import { RoundLifecycle } from './round-lifecycle.service';
 import { ACTIVE_ROUND_STATES } from './round-state-machine';
@@ -40,6 +42,16 @@ export class SchedulesService {
       );
     }
     const plan = this.federations.plan(federation);
+    const mode = plan.aggregation.mode;
+    if (spec.minParticipants !== undefined)
+      await refuseSmallQuorum(this.audit, {
+        mode,
+        value: spec.minParticipants,
+        field: 'minParticipants (--quorum)',
+        actor,
+        action: 'schedule.create',
+        federationId,
+      });
     const deadlineSeconds = spec.deadlineSeconds ?? plan.rounds.deadlineSeconds;
     if (deadlineSeconds > spec.windowMinutes * 60) {
       throw new SyndicateError('INVALID_ARGUMENT', 'INVALID_SCHEDULE', 'the schedule is invalid', [
@@ -54,7 +66,7 @@ export class SchedulesService {
       timeZone: spec.timeZone,
       windowMinutes: spec.windowMinutes,
       rounds: spec.rounds,
-      minParticipants: spec.minParticipants ?? plan.rounds.minParticipants,
+      minParticipants: effectiveQuorum(mode, spec.minParticipants ?? plan.rounds.minParticipants),
       deadlineSeconds,
       maxDurationSeconds: spec.maxDurationSeconds ?? 2 * deadlineSeconds,
       onQuorumMissed: spec.onQuorumMissed,
@@ -205,7 +217,8 @@ export class SchedulesService {
         s.federationId,
         {
           deadlineSeconds: s.deadlineSeconds,
-          minParticipants: s.minParticipants,
+          // A schedule stored before the secure floor existed may name less; its rounds run at the floor.
+          minParticipants: effectiveQuorum(await this.federationMode(s.federationId), s.minParticipants),
           maxDurationSeconds: s.maxDurationSeconds,
           scheduleId: s.id,
           scheduleSeq: decision.seq,
@@ -223,6 +236,10 @@ export class SchedulesService {
         'scheduled round opened',
       );
     }
+  }
+
+  private async federationMode(federationId: string): Promise<'plaintext' | 'secure'> {
+    return (await this.federations.planOf(federationId)).aggregation.mode;
   }
 
   private async view(s: Schedule): Promise<ScheduleView> {

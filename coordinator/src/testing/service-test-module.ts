@@ -108,7 +108,12 @@ export function testPlan(
     },
     model: { template: 'logistic_regression' },
     training: { epochs: 1, batchSize: 32, optimizer: 'adam', learningRate: 0.01 },
-    rounds: { minParticipants: o.minParticipants ?? 2, maxParticipants: 16, deadlineSeconds: 60 },
+    // Secure federations need a quorum of at least 3; plaintext keeps its historical 2.
+    rounds: {
+      minParticipants: o.minParticipants ?? (o.mode === 'secure' ? 3 : 2),
+      maxParticipants: 16,
+      deadlineSeconds: 60,
+    },
     aggregation: { strategy: 'fedavg', mode: o.mode ?? 'plaintext' },
     holdout: { fraction: 0.2, seed: 7 },
   } as TrainingPlanInput;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DEFAULT_HE_PARAMETER_SET, HE_PARAMETER_SETS, parameterSet, valueBits } from '../he/parameter-sets';
 import { DEFAULT_SCORE_BINS, MIN_SCORE_BINS } from '../evaluation/score-histogram';
 import { readSequentialLayers, type TfjsLayersJson } from './sequential-layers';
+import { defaultQuorum, quorumProblem } from './quorum';
 
 const identifier = z
   .string()
@@ -198,8 +199,8 @@ export const evaluationSchema = z
 
 export const roundPolicySchema = z
   .object({
-    /** Quorum: fewest contributors for a round to publish a model. */
-    minParticipants: z.number().int().min(1).default(2),
+    /** Quorum: fewest contributors for a round to publish a model. Default: 3 (secure), 2 (plaintext); secure needs >= 3. */
+    minParticipants: z.number().int().min(1).optional(),
     /** Upper bound on members; sizes the aggregation headroom. */
     maxParticipants: z.number().int().min(1).max(100000).default(100),
     /** Seconds from round open until collection closes. */
@@ -210,8 +211,7 @@ export const roundPolicySchema = z
       .max(7 * 24 * 3600)
       .default(600),
   })
-  .strict()
-  .refine((r) => r.maxParticipants >= r.minParticipants, { message: 'maxParticipants must be >= minParticipants' });
+  .strict();
 
 export const secureAggregationSchema = z
   .object({
@@ -266,6 +266,14 @@ type PlanSections = Partial<Pick<z.infer<typeof trainingPlanObject>, 'schema' | 
 /** Checks that span sections; run on whichever sections parsed, so one bad section hides none of them. */
 function crossSectionIssues(p: PlanSections): Issue[] {
   const issues: Issue[] = [];
+  if (p.rounds) {
+    const mode = p.aggregation?.mode ?? 'secure';
+    const quorum = p.rounds.minParticipants ?? defaultQuorum(mode);
+    const tooSmall = p.aggregation ? quorumProblem(mode, quorum, 'rounds.minParticipants') : null;
+    if (tooSmall) issues.push({ path: ['rounds', 'minParticipants'], message: tooSmall });
+    if (p.rounds.maxParticipants < quorum)
+      issues.push({ path: ['rounds'], message: `maxParticipants must be >= minParticipants (${quorum})` });
+  }
   if (p.aggregation && p.rounds && p.aggregation.mode === 'secure') {
     const name = p.aggregation.secure.parameterSet;
     if (!HE_PARAMETER_SETS[name]) {
@@ -313,9 +321,15 @@ function inputWidth(schema: z.infer<typeof dataSchemaSchema>): number {
   );
 }
 
-export const trainingPlanSchema = trainingPlanObject.superRefine((plan, ctx) => {
-  for (const issue of crossSectionIssues(plan)) ctx.addIssue({ code: z.ZodIssueCode.custom, ...issue });
-});
+export const trainingPlanSchema = trainingPlanObject
+  .superRefine((plan, ctx) => {
+    for (const issue of crossSectionIssues(plan)) ctx.addIssue({ code: z.ZodIssueCode.custom, ...issue });
+  })
+  // The quorum's default depends on the mode, so it is filled in once both are known.
+  .transform((plan) => ({
+    ...plan,
+    rounds: { ...plan.rounds, minParticipants: plan.rounds.minParticipants ?? defaultQuorum(plan.aggregation.mode) },
+  }));
 
 export type TrainingPlan = z.infer<typeof trainingPlanSchema>;
 export type TrainingPlanInput = z.input<typeof trainingPlanSchema>;

@@ -62,6 +62,8 @@ export const REASON_MEANINGS = {
   SCHEDULE_NOT_FOUND: 'no schedule has this id',
   SCHEDULE_FINISHED: 'the schedule has already finished or been cancelled',
   SCHEDULE_STATE: 'the schedule is not in the state this transition starts from',
+  QUORUM_TOO_SMALL:
+    'a secure federation needs a quorum (minParticipants, --quorum) of at least 3: with 1 or 2 contributors a "sum" reveals a bank\'s update',
 
   // Contributions (uploads)
   MISSING_FIELD: 'a required field of the message is empty',
@@ -80,12 +82,14 @@ export const REASON_MEANINGS = {
   DUPLICATE_EVALUATION: 'this participant already sent its evaluation histogram for the round (settled)',
   DUPLICATE_STATS: 'this participant already sent its feature statistics for the round (settled)',
   NOT_COUNTED: 'the participant sent no sample count this round, so its update cannot be weighted',
-  NOT_A_CONTRIBUTOR: 'the participant did not contribute to what it asks for',
+  NOT_A_CONTRIBUTOR:
+    'the participant did not contribute to what it asks for: a sum goes only to members whose contribution of that kind is in it',
   NO_STATS_PHASE: 'the round did not collect feature statistics',
   ACCUMULATOR_SHAPE: "the stored sum has another length than the round's contributions (coordinator fault)",
   EMPTY_AGGREGATE: 'the round has no accepted updates to aggregate (coordinator fault)',
   AGGREGATE_NOT_FOUND: 'the round has no aggregate of this kind',
   AGGREGATE_NOT_READY: 'the sum is not final yet',
+  SUM_BELOW_QUORUM: 'the sum holds fewer contributions than the quorum (at least 3 when secure); it is never served',
 
   // Publication and models
   MODEL_NOT_FOUND: 'no model version has this id',

@@ -38,7 +38,8 @@ describe(`an agent refuses a key epoch the coordinator dealt itself (${testDatab
   it('MANIFEST_UNTRUSTED_DEALER: nothing uploaded under the forged epoch, the refusal audited', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'syndicate-untrusted-dealer-'));
     const csv = generateConsortium({ seed: 5, scale: 0.05 })
-      .banks.slice(0, 3)
+      // Four banks: with the victim out, three honest ones still make a secure quorum and carry on.
+      .banks.slice(0, 4)
       .map((b) => {
         const file = path.join(dir, `${b.name}.csv`);
         fs.writeFileSync(file, toCsv(b.rows));
@@ -48,7 +49,7 @@ describe(`an agent refuses a key epoch the coordinator dealt itself (${testDatab
     const f = await h.admin.createFederation({
       ...base,
       name: 'untrusted-dealer',
-      rounds: { ...base.rounds, minParticipants: 2, deadlineSeconds: 60 },
+      rounds: { ...base.rounds, minParticipants: 3, deadlineSeconds: 60 },
       aggregation: { mode: 'secure', secure: { clip: 4, releasePolicy: 'publish' } },
     });
     for (const b of csv) agents.push(await startAgentProcess(h, f.id, b.name, b.file, dir));
@@ -57,7 +58,7 @@ describe(`an agent refuses a key epoch the coordinator dealt itself (${testDatab
         `${n} agents connected`,
         async () => (await h.admin.participants(f.id)).filter((p) => p.connected).length >= n,
       );
-    await connected(3);
+    await connected(4);
     await pinAgents(agents);
     const finished = (roundId: string) =>
       waitFor(`round ${roundId} over`, async () => {
@@ -123,7 +124,7 @@ describe(`an agent refuses a key epoch the coordinator dealt itself (${testDatab
       dir,
       name: csv[1].name,
     });
-    await connected(3);
+    await connected(4);
     const r2 = await finished((await h.admin.openRound(f.id)).id);
 
     const refused = (await h.admin.audit({ federationId: f.id })).filter(
@@ -136,8 +137,9 @@ describe(`an agent refuses a key epoch the coordinator dealt itself (${testDatab
     expect(receipts.filter((r) => r.participantId === victimId)).toEqual([]);
     // Positive control: the banks holding the honest key did upload in that round, so an upload would show.
     expect(new Set(receipts.map((r) => r.participantId))).toEqual(
-      new Set([ids[0].participantId, ids[2].participantId]),
+      new Set([ids[0].participantId, ids[2].participantId, ids[3].participantId]),
     );
     expect(r2.keyEpoch).toBe(1);
+    expect(r2.state).toBe('published');
   });
 });

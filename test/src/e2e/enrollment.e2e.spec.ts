@@ -96,7 +96,7 @@ describe(`enrollment tokens and revocation with real agent processes (${testData
     const plan = {
       ...base,
       name: 'enrollment-revoke',
-      rounds: { ...base.rounds, minParticipants: 2, deadlineSeconds: 90 },
+      rounds: { ...base.rounds, minParticipants: 3, deadlineSeconds: 90 },
       aggregation: { mode: 'secure', secure: { clip: 4, releasePolicy: 'publish' } },
     };
     const f = await h.admin.createFederation(plan);

@@ -37,7 +37,7 @@ describe(`key epochs follow membership (${testDatabaseKind()})`, () => {
     const plan = {
       ...base,
       name: 'rotation',
-      rounds: { ...base.rounds, minParticipants: 2, deadlineSeconds: 90 },
+      rounds: { ...base.rounds, minParticipants: 3, deadlineSeconds: 90 },
       aggregation: { mode: 'secure', secure: { clip: 4, releasePolicy: 'members-only' } },
     };
     const f = await h.admin.createFederation(plan);

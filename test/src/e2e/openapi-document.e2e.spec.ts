@@ -42,7 +42,7 @@ describe(`OpenAPI document (${testDatabaseKind()})`, () => {
   afterAll(() => h?.stop());
 
   const operation = (doc: OpenAPIV3_1.Document, r: RouteInfo) =>
-    doc.paths[r.path.replace(/:([A-Za-z]+)/g, '{$1}')]?.[r.method.toLowerCase() as OpenAPIV3_1.HttpMethods];
+    doc.paths![r.path.replace(/:([A-Za-z]+)/g, '{$1}')]?.[r.method.toLowerCase() as OpenAPIV3_1.HttpMethods];
 
   it('is a valid OpenAPI 3 document by an OpenAPI validator', async () => {
     // validate() throws, naming the offending pointer, on any structural or schema error.
@@ -90,19 +90,19 @@ describe(`OpenAPI document (${testDatabaseKind()})`, () => {
 
   it('takes request bodies and query parameters from the validators the controllers use', () => {
     const body = (p: string) =>
-      ((served.paths[p]!.post!.requestBody as OpenAPIV3_1.RequestBodyObject).content['application/json'].schema ??
+      ((served.paths![p]!.post!.requestBody as OpenAPIV3_1.RequestBodyObject).content['application/json'].schema ??
         {}) as OpenAPIV3_1.SchemaObject | OpenAPIV3_1.ReferenceObject;
     const resolvedBody = (p: string) =>
-      (resolved.paths[p]!.post!.requestBody as OpenAPIV3_1.RequestBodyObject).content['application/json']
+      (resolved.paths![p]!.post!.requestBody as OpenAPIV3_1.RequestBodyObject).content['application/json']
         .schema as OpenAPIV3_1.SchemaObject;
     expect(body('/v1/tokens')).toEqual({ $ref: '#/components/schemas/CreateTokenRequest' });
     expect(resolvedBody('/v1/tokens').required).toEqual(['name', 'roles']);
     expect(resolvedBody('/v1/federations/{federationId}/invitations').additionalProperties).toBe(false);
     const schedule = resolvedBody('/v1/federations/{federationId}/schedules');
     expect(schedule.required).toEqual(expect.arrayContaining(['cron', 'windowMinutes', 'rounds']));
-    const audit = served.paths['/v1/audit']!.get!.parameters as OpenAPIV3_1.ParameterObject[];
+    const audit = served.paths!['/v1/audit']!.get!.parameters as OpenAPIV3_1.ParameterObject[];
     expect(audit.map((p) => `${p.in}:${p.name}`).sort()).toEqual(['query:after', 'query:federationId', 'query:limit']);
-    const round = served.paths['/v1/rounds/{id}']!.get!.parameters as OpenAPIV3_1.ParameterObject[];
+    const round = served.paths!['/v1/rounds/{id}']!.get!.parameters as OpenAPIV3_1.ParameterObject[];
     expect(round).toEqual([expect.objectContaining({ in: 'path', name: 'id', required: true })]);
   });
 

@@ -9,7 +9,7 @@ const planInput: TrainingPlanInput = {
   name: 'he-dropout',
   schema: { features: [{ name: 'x', type: 'numeric' }], target: { name: 'y' } },
   model: { template: 'logistic_regression' },
-  rounds: { minParticipants: 2, maxParticipants: 8 },
+  rounds: { minParticipants: 3, maxParticipants: 8 },
   aggregation: { mode: 'secure', secure: { clip: 1 } },
 };
 
@@ -35,21 +35,24 @@ describe(`secure aggregation with a dropout (${testDatabaseKind()})`, () => {
         ['bank-a', 500],
         ['bank-b', 300],
         ['bank-c', 200],
+        ['bank-d', 100],
       ],
       // A quarter of the deadline is for counts: 3 s keeps a loaded CI machine from failing the round before it starts.
       { deadlineSeconds: 12 },
     );
-    const [a, b, c] = r.members;
-    c.inbox.close();
-    c.client.close(); // counted, then gone
-    const total = 1000;
-    const deltas = { a: [0.2, -0.1], b: [-0.4, 0.3] };
+    // Four members, so the three that stay still make a secure quorum.
+    const [a, b, c, d] = r.members;
+    d.inbox.close();
+    d.client.close(); // counted, then gone
+    const total = 1100;
+    const deltas = { a: [0.2, -0.1], b: [-0.4, 0.3], c: [0.1, 0.5] };
     const rand = seededRandom(9);
-    for (const [m, d] of [
+    for (const [m, delta] of [
       [a, deltas.a],
       [b, deltas.b],
+      [c, deltas.c],
     ] as const) {
-      const payload = r.holder.encrypt(encodeWeightedDelta(d, m.n / total, r.spec, rand).fields);
+      const payload = r.holder.encrypt(encodeWeightedDelta(delta, m.n / total, r.spec, rand).fields);
       await m.client.uploadUpdate({
         roundId: r.train.roundId,
         baseModelVersionId: r.train.modelVersionId,
@@ -62,15 +65,15 @@ describe(`secure aggregation with a dropout (${testDatabaseKind()})`, () => {
         statement: signedBy(m.identity, r.key, r.holder, { roundId: r.train.roundId, kind: 'model', payload }),
       });
     }
-    expect((await h.admin.round(r.train.roundId)).state).toBe('collecting'); // still waiting for bank-c
+    expect((await h.admin.round(r.train.roundId)).state).toBe('collecting'); // still waiting for bank-d
     await Promise.any([a.inbox.next('TASK_TYPE_APPLY', 30_000), b.inbox.next('TASK_TYPE_APPLY', 30_000)]);
     const view = await h.admin.round(r.train.roundId);
-    expect(view.contributors.map((x) => x.displayName).sort()).toEqual(['bank-a', 'bank-b']);
+    expect(view.contributors.map((x) => x.displayName).sort()).toEqual(['bank-a', 'bank-b', 'bank-c']);
     const sum = await a.client.downloadAggregate(r.train.roundId, 'model');
     const agg = decodeAggregate(r.holder.decrypt(sum.data), 2, sum.contributors, r.spec);
-    expect(agg.totalWeight).toBeCloseTo(0.8, 6);
+    expect(agg.totalWeight).toBeCloseTo(1000 / 1100, 6);
     for (let i = 0; i < 2; i++) {
-      const expected = (a.n * deltas.a[i] + b.n * deltas.b[i]) / (a.n + b.n);
+      const expected = (a.n * deltas.a[i] + b.n * deltas.b[i] + c.n * deltas.c[i]) / (a.n + b.n + c.n);
       expect(Math.abs(agg.delta[i] - expected)).toBeLessThanOrEqual(agg.errorBound);
     }
   });

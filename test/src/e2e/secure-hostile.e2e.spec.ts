@@ -22,7 +22,7 @@ const planInput: TrainingPlanInput = {
   name: 'he-hostile',
   schema: { features: [{ name: 'x', type: 'numeric' }], target: { name: 'y' } },
   model: { template: 'logistic_regression' },
-  rounds: { minParticipants: 2, maxParticipants: 8, deadlineSeconds: 120 },
+  rounds: { minParticipants: 3, maxParticipants: 8, deadlineSeconds: 120 },
   aggregation: { mode: 'secure', secure: { clip: 1 } },
 };
 const NUM_PARAMS = 2;
@@ -48,16 +48,19 @@ describe(`secure aggregation refuses hostile input (${testDatabaseKind()})`, () 
       ['bank-a', 500],
       ['bank-b', 300],
       ['bank-c', 200],
+      // A secure round needs 3 contributors: bank-d is the third honest one once bank-c is revoked.
+      ['bank-d', 100],
     ]);
     const { members, holder, keyEpoch, spec } = r;
     const round = r.train;
     const f = { id: r.federationId };
-    const [a, b, c] = members;
+    const [a, b, c, d] = members;
     await h.admin.revoke(f.id, c.identity.participantId);
 
     const rand = seededRandom(5);
     const fieldsA = encodeWeightedDelta([0.1, -0.2], 0.5, spec, rand).fields;
     const fieldsB = encodeWeightedDelta([-0.3, 0.05], 0.3, spec, rand).fields;
+    const fieldsD = encodeWeightedDelta([0.2, 0.1], 0.1, spec, rand).fields;
     const goodA = holder.encrypt(fieldsA);
     const header = (
       m: Member,
@@ -165,15 +168,16 @@ describe(`secure aggregation refuses hostile input (${testDatabaseKind()})`, () 
     expect(await rawUpload(h, honest, goodA)).toBe('ENVELOPE_REPLAYED');
     expect(await up(a, goodA)).toBe('DUPLICATE_UPDATE');
     expect(await up(b, holder.encrypt(fieldsB))).toBe('OK');
+    expect(await up(d, holder.encrypt(fieldsD))).toBe('OK');
 
-    // Both honest updates in: the round closes (the revoked member is not awaited).
+    // Every honest update in: the round closes (the revoked member is not awaited).
     const apply = await Promise.any([a.inbox.next('TASK_TYPE_APPLY'), b.inbox.next('TASK_TYPE_APPLY')]);
     expect(apply.roundId).toBe(round.roundId);
     const sum = await a.client.downloadAggregate(round.roundId, 'model');
-    expect(sum.contributors).toBe(2);
+    expect(sum.contributors).toBe(3);
     const decrypted = holder.decrypt(sum.data);
     expect(decrypted).toHaveLength(updateFieldCount(spec, NUM_PARAMS));
-    expect(Array.from(decrypted)).toEqual(Array.from(fieldsA, (x, i) => x + fieldsB[i]));
+    expect(Array.from(decrypted)).toEqual(Array.from(fieldsA, (x, i) => x + fieldsB[i] + fieldsD[i]));
     expect((await h.admin.round(round.roundId)).state).toBe('aggregating');
 
     // Every refusal and acceptance left an audit record with its reason, in an intact chain.
@@ -196,7 +200,7 @@ describe(`secure aggregation refuses hostile input (${testDatabaseKind()})`, () 
     expect(reasons('message.rejected').sort()).toEqual(
       ['ENVELOPE_BAD_SIGNATURE', 'ENVELOPE_REPLAYED', 'ENVELOPE_WRONG_KEY_EPOCH', 'PARTICIPANT_REVOKED'].sort(),
     );
-    expect(audit.filter((e) => e.action === 'update.accepted')).toHaveLength(5); // 3 counts + 2 updates
+    expect(audit.filter((e) => e.action === 'update.accepted')).toHaveLength(7); // 4 counts + 3 updates
     expect(audit.map((e) => e.action)).toEqual(
       expect.arrayContaining([
         'participant.enrolled',

@@ -9,7 +9,7 @@ const planInput: TrainingPlanInput = {
   name: 'he-restart',
   schema: { features: [{ name: 'x', type: 'numeric' }], target: { name: 'y' } },
   model: { template: 'logistic_regression' },
-  rounds: { minParticipants: 2, maxParticipants: 8, deadlineSeconds: 120 },
+  rounds: { minParticipants: 3, maxParticipants: 8, deadlineSeconds: 120 },
   aggregation: { mode: 'secure', secure: { clip: 1 } },
 };
 
@@ -33,13 +33,16 @@ describe(`secure round across a coordinator restart (${testDatabaseKind()})`, ()
   it('keeps an update accepted before the restart and adds the next one to it exactly', async () => {
     first = await startHarness('he-restart');
     r = await lightSecureRound(first, planInput, [
-      ['bank-a', 600],
-      ['bank-b', 400],
+      ['bank-a', 500],
+      ['bank-b', 300],
+      // A secure round needs 3 contributors.
+      ['bank-c', 200],
     ]);
-    const [a, b] = r.members;
+    const [a, b, c] = r.members;
     const rand = seededRandom(3);
-    const fieldsA = encodeWeightedDelta([0.25, -0.5], 0.6, r.spec, rand).fields;
-    const fieldsB = encodeWeightedDelta([-0.1, 0.7], 0.4, r.spec, rand).fields;
+    const fieldsA = encodeWeightedDelta([0.25, -0.5], 0.5, r.spec, rand).fields;
+    const fieldsB = encodeWeightedDelta([-0.1, 0.7], 0.3, r.spec, rand).fields;
+    const fieldsC = encodeWeightedDelta([0.3, 0.1], 0.2, r.spec, rand).fields;
     const upload = (m: Pick<LightMember, 'identity' | 'client'>, fields: Uint32Array) => {
       const payload = r!.holder.encrypt(fields);
       return m.client.uploadUpdate({
@@ -67,16 +70,18 @@ describe(`secure round across a coordinator restart (${testDatabaseKind()})`, ()
     };
     const clientA = again(a.identity);
     const clientB = again(b.identity);
+    const clientC = again(c.identity);
     // A re-sent update is recognised as already in the sum, not added twice.
     await expect(upload({ identity: a.identity, client: clientA }, fieldsA)).rejects.toMatchObject({
       reason: 'DUPLICATE_UPDATE',
     });
     await upload({ identity: b.identity, client: clientB }, fieldsB);
+    await upload({ identity: c.identity, client: clientC }, fieldsC);
 
     const view = await second.admin.round(r.train.roundId);
-    expect(view.contributors).toHaveLength(2);
+    expect(view.contributors).toHaveLength(3);
     const sum = await clientA.downloadAggregate(r.train.roundId, 'model');
-    expect(sum.contributors).toBe(2);
-    expect(Array.from(r.holder.decrypt(sum.data))).toEqual(Array.from(fieldsA, (x, i) => x + fieldsB[i]));
+    expect(sum.contributors).toBe(3);
+    expect(Array.from(r.holder.decrypt(sum.data))).toEqual(Array.from(fieldsA, (x, i) => x + fieldsB[i] + fieldsC[i]));
   });
 });

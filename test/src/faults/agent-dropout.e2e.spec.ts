@@ -18,7 +18,7 @@ const plan: TrainingPlanInput = {
   name: 'agent-dropout',
   model: { template: 'mlp', hiddenUnits: [4096, 32] },
   // Rounds 1 and 2 run to their deadline (the victim never finishes): generous, since they set the suite's length.
-  rounds: { minParticipants: 2, maxParticipants: 8, deadlineSeconds: 40 },
+  rounds: { minParticipants: 3, maxParticipants: 8, deadlineSeconds: 40 },
   aggregation: { mode: 'secure', secure: { clip: 4, releasePolicy: 'publish' } },
 };
 const FREEZE_AFTER_BYTES = 400_000;
@@ -50,7 +50,8 @@ describe(`real agents that drop mid-upload, and a coordinator that disappears ($
   const proxies: TcpProxy[] = [];
   let federationId: string;
   let csv: Record<string, string>;
-  const names = ['alpine', 'baltic', 'cascade'];
+  // Four banks: a secure round needs 3 contributors, so one can drop and the round still publishes.
+  const names = ['alpine', 'baltic', 'cascade', 'delta'];
   const victim = 'cascade';
 
   afterAll(async () => {
@@ -115,7 +116,7 @@ describe(`real agents that drop mid-upload, and a coordinator that disappears ($
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'syndicate-agent-dropout-'));
     const { banks } = generateConsortium({ seed: 9, scale: 0.05 });
     csv = Object.fromEntries(
-      banks.slice(0, 3).map((b) => {
+      banks.slice(0, 4).map((b) => {
         const file = path.join(dir, `${b.name}.csv`);
         fs.writeFileSync(file, toCsv(b.rows));
         return [b.name, file];
@@ -129,13 +130,13 @@ describe(`real agents that drop mid-upload, and a coordinator that disappears ($
 
   let firstVictim: { agent: AgentProcess; proxy: TcpProxy };
 
-  it('an agent SIGKILLed mid-upload leaves nothing in the sum; the round publishes from the others (quorum 2 of 3)', async () => {
+  it('an agent SIGKILLed mid-upload leaves nothing in the sum; the round publishes from the others (quorum 3 of 4)', async () => {
     for (const name of names.filter((n) => n !== victim))
       agents.push(await startAgentProcess(c, federationId, name, csv[name], dir));
     firstVictim = await victimBehindRelay(true);
-    await connected(3);
+    await connected(4);
     await pinAgents(agents);
-    const round = await c.admin.openRound(federationId, { minParticipants: 2, deadlineSeconds: 40 });
+    const round = await c.admin.openRound(federationId, { minParticipants: 3, deadlineSeconds: 40 });
     await victimDiesMidUpload(firstVictim.agent, firstVictim.proxy, round.id);
     const during = await c.admin.round(round.id);
     expect(during.state).toBe('collecting');
@@ -143,7 +144,7 @@ describe(`real agents that drop mid-upload, and a coordinator that disappears ($
 
     const done = await finished(round.id);
     expect({ state: done.state, reason: done.failureReason }).toEqual({ state: 'published', reason: null });
-    expect(done.contributors.map((x) => x.displayName).sort()).toEqual(['alpine', 'baltic']);
+    expect(done.contributors.map((x) => x.displayName).sort()).toEqual(['alpine', 'baltic', 'delta']);
     // The coordinator saw the victim's update begin and refused what arrived of it.
     const id = await victimId();
     const refused = await waitFor(
@@ -162,7 +163,7 @@ describe(`real agents that drop mid-upload, and a coordinator that disappears ($
         (e) => e.action === 'update.accepted' && e.actor === id && e.subject === round.id && e.detail.kind === 'model',
       ),
     ).toBe(false);
-    // Both survivors decrypted and applied a two-member sum.
+    // Every survivor decrypted and applied a three-member sum.
     for (const n of names.filter((x) => x !== victim)) {
       const a = agents.find((x) => x.logFile.endsWith(`agent-${n}.log`))!;
       const applied = await waitFor(
@@ -170,21 +171,21 @@ describe(`real agents that drop mid-upload, and a coordinator that disappears ($
         async () => logLines(a).find((l) => l.msg === 'aggregate decrypted and applied' && l.round === done.number),
         60_000,
       );
-      expect(applied.contributors).toBe(2);
+      expect(applied.contributors).toBe(3);
     }
   });
 
-  it('when the drop leaves the round short of quorum (3 of 3), it fails with QUORUM_MISSED and publishes nothing', async () => {
+  it('when the drop leaves the round short of quorum (4 of 4), it fails with QUORUM_MISSED and publishes nothing', async () => {
     const modelsBefore = (await c.admin.models(federationId)).length;
     const again = await victimBehindRelay(false);
-    await connected(3);
-    const round = await c.admin.openRound(federationId, { minParticipants: 3, deadlineSeconds: 30 });
+    await connected(4);
+    const round = await c.admin.openRound(federationId, { minParticipants: 4, deadlineSeconds: 30 });
     await victimDiesMidUpload(again.agent, again.proxy, round.id);
 
     const done = await finished(round.id);
     expect(done.state).toBe('failed');
     expect(done.failureCode).toBe('QUORUM_MISSED');
-    expect(done.failureReason).toMatch(/quorum not met at deadline: 2 of 3/);
+    expect(done.failureReason).toMatch(/quorum not met at deadline: 3 of 4/);
     expect(done.resultModelVersionId).toBeNull();
     expect((await c.admin.models(federationId)).length).toBe(modelsBefore);
     const failed = (await audit()).find((e) => e.action === 'round.failed' && e.subject === round.id);
@@ -195,8 +196,8 @@ describe(`real agents that drop mid-upload, and a coordinator that disappears ($
     agents.push(
       runAgentProcess({ coordinator: c.grpcAddress, transport: c.transport, csv: csv[victim], dir, name: victim }),
     );
-    await connected(3);
-    const round = await c.admin.openRound(federationId, { minParticipants: 3, deadlineSeconds: 300 });
+    await connected(4);
+    const round = await c.admin.openRound(federationId, { minParticipants: 4, deadlineSeconds: 300 });
     await waitFor('round collecting', async () => (await c.admin.round(round.id)).state === 'collecting', 120_000);
     const killedAt = Date.now();
     expect(await c.kill('SIGKILL')).toEqual({ code: null, signal: 'SIGKILL' });
@@ -222,6 +223,6 @@ describe(`real agents that drop mid-upload, and a coordinator that disappears ($
         expect(ms).toBeLessThanOrEqual(500 * 2 ** k);
       });
     }
-    expect(new Set(delays.map((d) => d.slice(0, 3).join(','))).size).toBe(3);
+    expect(new Set(delays.map((d) => d.slice(0, 3).join(','))).size).toBe(names.length);
   });
 });

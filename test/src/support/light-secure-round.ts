@@ -1,6 +1,8 @@
 import {
   HeKeyHolder,
+  encodeFeatureStats,
   encodeSampleCount,
+  type FeatureMoments,
   generateFederationKey,
   parseTrainingPlan,
   planSecureSpec,
@@ -15,7 +17,7 @@ import { TaskInbox } from './task-inbox';
 import { signedBy } from './signed-contribution';
 import { dealSignedEpoch } from './test-dealer';
 
-export type LightMember = Awaited<ReturnType<typeof enrolledClient>> & { inbox: TaskInbox; n: number };
+export type LightMember = Awaited<ReturnType<typeof enrolledClient>> & { inbox: TaskInbox; n: number; name: string };
 
 export interface LightSecureRound {
   federationId: string;
@@ -25,7 +27,7 @@ export interface LightSecureRound {
   key: FederationKey;
   keyEpoch: number;
   spec: SecureAggregationSpec;
-  /** The TRAIN task every member received (same round, same base model). */
+  /** The TRAIN task every counted member received (same round, same base model). */
   train: Task__Output;
   close(): void;
 }
@@ -39,14 +41,20 @@ export async function lightSecureRound(
   h: Harness,
   planInput: TrainingPlanInput,
   banks: [string, number][],
-  opts: { deadlineSeconds?: number } = {},
+  opts: {
+    deadlineSeconds?: number;
+    /** Members (by name) that receive the count task and send nothing: they are in the key epoch, not the round. */
+    abstain?: string[];
+    /** Feature moments a member sends with its count (plans with federated standardisation); none when undefined. */
+    stats?: (name: string, n: number) => FeatureMoments | undefined;
+  } = {},
 ): Promise<LightSecureRound> {
   const plan = parseTrainingPlan(planInput);
   const f = await h.admin.createFederation(planInput);
   const members: LightMember[] = [];
   for (const [name, n] of banks) {
     const m = await enrolledClient(h, f.id, name);
-    members.push({ ...m, inbox: new TaskInbox(m.client), n });
+    members.push({ ...m, inbox: new TaskInbox(m.client), n, name });
   }
   await new Promise((r) => setTimeout(r, 300));
   await h.admin.openRound(f.id, { deadlineSeconds: opts.deadlineSeconds });
@@ -63,8 +71,26 @@ export async function lightSecureRound(
   );
   const holder = await HeKeyHolder.open(key);
   const spec = planSecureSpec(plan);
+  const abstain = new Set(opts.abstain ?? []);
+  const counted = members.filter((m) => !abstain.has(m.name));
   for (const m of members) {
     const count = await m.inbox.next('TASK_TYPE_COUNT');
+    if (abstain.has(m.name)) continue;
+    const moments = opts.stats?.(m.name, m.n);
+    if (moments) {
+      const stats = holder.encrypt(encodeFeatureStats(moments, spec));
+      await m.client.uploadUpdate({
+        roundId: count.roundId,
+        baseModelVersionId: count.modelVersionId,
+        encoding: 'PAYLOAD_ENCODING_BFV_PACKED',
+        numParams: 0,
+        numSamples: 0,
+        payload: stats,
+        kind: 'stats',
+        keyEpoch,
+        statement: signedBy(m.identity, key, holder, { roundId: count.roundId, kind: 'stats', payload: stats }),
+      });
+    }
     const payload = holder.encrypt(encodeSampleCount(m.n, spec));
     await m.client.uploadUpdate({
       roundId: count.roundId,
@@ -79,7 +105,7 @@ export async function lightSecureRound(
     });
   }
   let train!: Task__Output;
-  for (const m of members) train = await m.inbox.next('TASK_TYPE_TRAIN');
+  for (const m of counted) train = await m.inbox.next('TASK_TYPE_TRAIN');
   return {
     federationId: f.id,
     members,
