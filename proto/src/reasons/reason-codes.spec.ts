@@ -21,13 +21,10 @@ describe('reason codes', () => {
     'HTTP_404',
     'MASK_BOTH_SHARES_REQUESTED',
     'TOO_FEW_SURVIVORS',
-  ])(
-    'knows %s',
-    (code) => {
-      expect(isReasonCode(code)).toBe(true);
-      expect(reasonMeaning(code)).toEqual(expect.any(String));
-    },
-  );
+  ])('knows %s', (code) => {
+    expect(isReasonCode(code)).toBe(true);
+    expect(reasonMeaning(code)).toEqual(expect.any(String));
+  });
 
   it.each([
     '',
