@@ -42,7 +42,8 @@ export function newMaskKeyPair(): MaskKeyPair {
 export const maskPublicKeyOf = (secretKey: Uint8Array): Uint8Array =>
   rawPublic(createPublicKey(privateKeyObject(secretKey)));
 
-function x25519(secretKey: Uint8Array, publicKey: Uint8Array): Buffer {
+/** Raw X25519 (nacl.scalarMult), refusing low-order peer keys. */
+export function x25519(secretKey: Uint8Array, publicKey: Uint8Array): Buffer {
   if (publicKey.length !== 32) throw new RangeError('an X25519 public key is 32 bytes');
   const privateKey = privateKeyObject(secretKey);
   const peer = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, publicKey]), format: 'der', type: 'spki' });

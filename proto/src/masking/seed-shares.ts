@@ -1,10 +1,10 @@
+import { hkdfSync } from 'crypto';
 import { combine, split } from 'shamir-secret-sharing';
 import nacl from 'tweetnacl';
 import { statementBytes } from '../trust/signed-statement';
-import { sha256 } from '../wire/sha256';
 import { selfSeedCommitment } from './mask-key-advert';
 import { describeSession, sessionFields, type MaskSession } from './mask-session';
-import { maskPublicKeyOf } from './pair-seeds';
+import { maskPublicKeyOf, x25519 } from './pair-seeds';
 
 /** The two secrets a member shares for one session (Bonawitz et al.'s b_u and s_u^SK). */
 export interface MaskSecrets {
@@ -16,7 +16,7 @@ export interface MaskSecrets {
 export interface SealedShares {
   from: string;
   to: string;
-  /** 24-byte nonce, then nacl.box of (context digest, self-seed share, mask-key share). */
+  /** 24-byte nonce, then nacl.secretbox of (self-seed share, mask-key share) under the pair's box key. */
   box: Uint8Array;
 }
 
@@ -37,9 +37,16 @@ const SHARE_DOMAIN = 'syndicate.v1.mask-shares';
 const SECRET_BYTES = 32;
 const SHARE_BYTES = SECRET_BYTES + 1; // the library appends the share's x-coordinate
 
-/** Binds a box to its session, sender and recipient, so the coordinator cannot replay it elsewhere. */
-const contextDigest = (session: MaskSession, from: string, to: string): Buffer =>
-  sha256(statementBytes(SHARE_DOMAIN, [...sessionFields(session), from, to]));
+/**
+ * The secretbox key between sender and recipient for one session: X25519 of their pinned box keys
+ * (as nacl.box, but through node's OpenSSL, several times faster: a member seals to and opens from
+ * every neighbour), through HKDF bound to the session, sender and recipient, so the coordinator
+ * cannot replay a box in another session or pass it off as another member's.
+ */
+function boxKey(session: MaskSession, from: string, to: string, secretKey: Uint8Array, publicKey: Uint8Array) {
+  const info = statementBytes(SHARE_DOMAIN, [...sessionFields(session), from, to]);
+  return new Uint8Array(hkdfSync('sha256', x25519(secretKey, publicKey), Buffer.alloc(0), info, 32));
+}
 
 /**
  * Splits both secrets t-of-n over the holders (the member itself and its neighbours) and seals
@@ -65,9 +72,9 @@ export async function dealShares(o: {
     split(o.secrets.maskSecretKey, n, o.threshold),
   ]);
   return o.holders.map((h, i) => {
-    const nonce = nacl.randomBytes(nacl.box.nonceLength);
-    const plain = Buffer.concat([contextDigest(o.session, o.selfId, h.participantId), selfShares[i], keyShares[i]]);
-    const sealed = nacl.box(plain, nonce, h.boxPublicKey, o.senderBoxSecretKey);
+    const nonce = nacl.randomBytes(nacl.secretbox.nonceLength);
+    const key = boxKey(o.session, o.selfId, h.participantId, o.senderBoxSecretKey, h.boxPublicKey);
+    const sealed = nacl.secretbox(Buffer.concat([selfShares[i], keyShares[i]]), nonce, key);
     return { from: o.selfId, to: h.participantId, box: Buffer.concat([nonce, sealed]) };
   });
 }
@@ -84,15 +91,15 @@ export function openShares(o: {
   const where = describeSession(o.session);
   if (to !== o.selfId)
     throw new MaskShareError(`${where}: shares from ${from} are addressed to ${to}, not this member`);
-  const nonce = box.subarray(0, nacl.box.nonceLength);
-  const plain = nacl.box.open(box.subarray(nacl.box.nonceLength), nonce, o.senderBoxPublicKey, o.recipientBoxSecretKey);
-  if (!plain || plain.length !== 32 + 2 * SHARE_BYTES) {
-    throw new MaskShareError(`${where}: shares from ${from} do not open with its pinned box key`);
+  const key = boxKey(o.session, from, to, o.recipientBoxSecretKey, o.senderBoxPublicKey);
+  const n = nacl.secretbox.nonceLength;
+  const plain = nacl.secretbox.open(box.subarray(n), box.subarray(0, n), key);
+  if (!plain || plain.length !== 2 * SHARE_BYTES) {
+    throw new MaskShareError(
+      `${where}: shares from ${from} do not open with its pinned box key for this session (sealed by someone else, or for another session or member)`,
+    );
   }
-  if (!Buffer.from(plain.subarray(0, 32)).equals(contextDigest(o.session, from, to))) {
-    throw new MaskShareError(`${where}: shares from ${from} were sealed for another session or member`);
-  }
-  return { from, selfShare: plain.slice(32, 32 + SHARE_BYTES), keyShare: plain.slice(32 + SHARE_BYTES) };
+  return { from, selfShare: plain.slice(0, SHARE_BYTES), keyShare: plain.slice(SHARE_BYTES) };
 }
 
 function checkCount(shares: readonly Uint8Array[], threshold: number, what: string): void {
