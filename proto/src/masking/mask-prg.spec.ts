@@ -1,5 +1,5 @@
 import { createCipheriv } from 'crypto';
-import { checkModulus, expandMask } from './mask-prg';
+import { checkModulus, expandMask, expandMaskStretch, MASK_STRETCH } from './mask-prg';
 import type { MaskSession } from './mask-session';
 
 const T = 2147377153; // bfv-n4096-t31-2x15-v1's plain modulus
@@ -21,6 +21,13 @@ describe('expandMask', () => {
     const a = expandMask(seed, session, 'self', 1000, T);
     expect(expandMask(seed, session, 'self', 1000, T)).toEqual(a);
     expect(expandMask(seed, session, 'self', 5000, T).subarray(0, 1000)).toEqual(a);
+  });
+
+  it('expands any stretch alone to the same values as the whole stream', () => {
+    const whole = expandMask(seed, session, 'pair', 3 * MASK_STRETCH + 100, T);
+    expect(expandMaskStretch(seed, session, 'pair', 2, T)).toEqual(whole.subarray(2 * MASK_STRETCH, 3 * MASK_STRETCH));
+    expect(expandMaskStretch(seed, session, 'pair', 3, T, 100)).toEqual(whole.subarray(3 * MASK_STRETCH));
+    expect(expandMaskStretch(seed, session, 'pair', 1, T)).not.toEqual(whole.subarray(0, MASK_STRETCH));
   });
 
   it('gives values below the modulus', () => {

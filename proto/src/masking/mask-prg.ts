@@ -6,7 +6,13 @@ import { sessionFields, type MaskSession } from './mask-session';
 export type MaskPurpose = 'self' | 'pair';
 
 const PRG_DOMAIN = 'syndicate.v1.mask-prg';
-const ZERO_IV = Buffer.alloc(16);
+/**
+ * Values per independent stretch of the stream. Rejection sampling makes a value's place in one
+ * long keystream depend on every value before it; stretches of a fixed count, each at its own
+ * counter block, let any stretch be expanded alone (a member spot-checking a removal the
+ * coordinator applied, or worker threads sharing a long vector) with the same result.
+ */
+export const MASK_STRETCH = 65_536;
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /** A plaintext modulus the masks can live in: an integer in 2..2^32 (BFV's t is a 31-bit prime). */
@@ -36,10 +42,30 @@ function words(bytes: Buffer): Uint32Array {
   return out;
 }
 
+/** One stretch: its keystream starts at counter block stretch * 2^64, far past any stretch before it. */
+function fillStretch(key: Buffer, stretch: number, out: Uint32Array, cut: number, modulus: number): void {
+  const iv = Buffer.alloc(16);
+  iv.writeUInt32BE(stretch, 4);
+  const cipher = createCipheriv('aes-256-ctr', key, iv);
+  const acceptance = modulus / (cut + 1);
+  let filled = 0;
+  while (filled < out.length) {
+    // Enough words for what is left at the expected acceptance rate, plus slack; rarely a second pass.
+    const want = Math.ceil((out.length - filled) / acceptance) + 64;
+    const w = words(cipher.update(Buffer.alloc(want * 4)));
+    for (let i = 0; i < w.length && filled < out.length; i++) {
+      const v = (w[i] & cut) >>> 0;
+      if (v < modulus) out[filled++] = v;
+    }
+  }
+  cipher.final();
+}
+
 /**
  * Expands a 32-byte seed into `count` values uniform modulo `modulus`: AES-256-CTR keystream words
  * cut to the modulus's bit length, values at or above it rejected (so no value is more likely than
- * another). Deterministic: the same seed, session, purpose and modulus give the same values anywhere.
+ * another), in stretches of MASK_STRETCH values. Deterministic: the same seed, session, purpose and
+ * modulus give the same values anywhere, and a longer expansion starts with a shorter one.
  */
 export function expandMask(
   seed: Uint8Array,
@@ -53,18 +79,34 @@ export function expandMask(
   if (out.length < count) throw new RangeError(`output holds ${out.length} values, ${count} asked for`);
   const bits = Math.ceil(Math.log2(modulus));
   const cut = bits >= 32 ? 0xffffffff : 2 ** bits - 1;
-  const acceptance = modulus / 2 ** bits;
-  const cipher = createCipheriv('aes-256-ctr', streamKey(seed, session, purpose, modulus), ZERO_IV);
-  let filled = 0;
-  while (filled < count) {
-    // Enough words for what is left at the expected acceptance rate, plus slack; rarely a second pass.
-    const want = Math.ceil((count - filled) / acceptance) + 64;
-    const w = words(cipher.update(Buffer.alloc(want * 4)));
-    for (let i = 0; i < w.length && filled < count; i++) {
-      const v = (w[i] & cut) >>> 0;
-      if (v < modulus) out[filled++] = v;
-    }
+  const key = streamKey(seed, session, purpose, modulus);
+  for (let start = 0; start < count; start += MASK_STRETCH) {
+    fillStretch(key, start / MASK_STRETCH, out.subarray(start, Math.min(count, start + MASK_STRETCH)), cut, modulus);
   }
-  cipher.final();
+  return out;
+}
+
+/** Values [stretch * MASK_STRETCH, + length) of expandMask's output, expanded alone. */
+export function expandMaskStretch(
+  seed: Uint8Array,
+  session: MaskSession,
+  purpose: MaskPurpose,
+  stretch: number,
+  modulus: number,
+  length = MASK_STRETCH,
+): Uint32Array {
+  checkModulus(modulus);
+  if (!Number.isSafeInteger(stretch) || stretch < 0 || stretch >= 2 ** 32 || length > MASK_STRETCH) {
+    throw new RangeError(`stretch ${stretch} of ${length} values is outside the stream`);
+  }
+  const bits = Math.ceil(Math.log2(modulus));
+  const out = new Uint32Array(length);
+  fillStretch(
+    streamKey(seed, session, purpose, modulus),
+    stretch,
+    out,
+    bits >= 32 ? 0xffffffff : 2 ** bits - 1,
+    modulus,
+  );
   return out;
 }
