@@ -1,4 +1,4 @@
-import { checkModulus, expandMask, type MaskPurpose } from './mask-prg';
+import { checkModulus, MASK_STRETCH, maskStream, type MaskPurpose } from './mask-prg';
 import { pairSign } from './pair-seeds';
 import type { MaskSession } from './mask-session';
 
@@ -34,7 +34,10 @@ function checkSlots(slots: Uint32Array, modulus: number): void {
   }
 }
 
-/** acc = acc + sign * PRG(seed) mod t, one mask at a time through a reused scratch buffer. */
+/**
+ * acc = acc + sign * PRG(seed) mod t, a stretch at a time through one reused scratch stretch, so
+ * each pass over the vector stays in cache.
+ */
 function addMask(
   acc: Uint32Array,
   scratch: Uint32Array,
@@ -44,16 +47,21 @@ function addMask(
   session: MaskSession,
   t: number,
 ): void {
-  expandMask(seed, session, purpose, acc.length, t, scratch);
-  if (sign === 1) {
-    for (let i = 0; i < acc.length; i++) {
-      const v = acc[i] + scratch[i];
-      acc[i] = v >= t ? v - t : v;
-    }
-  } else {
-    for (let i = 0; i < acc.length; i++) {
-      const v = acc[i] - scratch[i];
-      acc[i] = v < 0 ? v + t : v;
+  const fill = maskStream(seed, session, purpose, t);
+  for (let start = 0, stretch = 0; start < acc.length; start += MASK_STRETCH, stretch++) {
+    const n = Math.min(MASK_STRETCH, acc.length - start);
+    const mask = scratch.subarray(0, n);
+    fill(stretch, mask);
+    if (sign === 1) {
+      for (let i = 0; i < n; i++) {
+        const v = acc[start + i] + mask[i];
+        acc[start + i] = v >= t ? v - t : v;
+      }
+    } else {
+      for (let i = 0; i < n; i++) {
+        const v = acc[start + i] - mask[i];
+        acc[start + i] = v < 0 ? v + t : v;
+      }
     }
   }
 }
@@ -73,7 +81,7 @@ export function maskSlots(slots: Uint32Array, m: MaskingInputs): Uint32Array {
     peers.add(p.peerId);
   }
   const out = Uint32Array.from(slots);
-  const scratch = new Uint32Array(slots.length);
+  const scratch = new Uint32Array(MASK_STRETCH);
   addMask(out, scratch, m.selfSeed, 1, 'self', m.session, t);
   for (const p of m.pairs) addMask(out, scratch, p.seed, pairSign(m.selfId, p.peerId), 'pair', m.session, t);
   return out;
@@ -89,7 +97,7 @@ export function unmaskSum(sum: Uint32Array, r: MaskRemoval): Uint32Array {
   const t = checkModulus(r.modulus);
   checkSlots(sum, t);
   const out = Uint32Array.from(sum);
-  const scratch = new Uint32Array(sum.length);
+  const scratch = new Uint32Array(MASK_STRETCH);
   for (const seed of r.survivorSelfSeeds) addMask(out, scratch, seed, -1, 'self', r.session, t);
   for (const p of r.droppedPairs) {
     // The survivor applied sign(survivor, dropped) * mask; take exactly that off.
