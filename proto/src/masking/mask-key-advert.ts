@@ -41,3 +41,21 @@ export const maskKeyAdvertValid = (a: MaskKeyAdvert, signPublicKey: Uint8Array):
   a.maskPublicKey.length === 32 &&
   a.selfSeedCommitment.length === 32 &&
   verifyStatement(ADVERT_DOMAIN, fields(a), a.signature, signPublicKey);
+
+const COMMITTED_DOMAIN = 'syndicate.v1.mask-committed-set';
+
+/**
+ * Digest of the advertised keys a member masked with (the session's committed set, Bonawitz's U1),
+ * in id order. Survivors sign it with their survivor set: a coordinator that handed members
+ * different peer lists (say, only its accomplices to one victim) is caught before any share is revealed.
+ */
+export function committedSetDigest(
+  session: MaskSession,
+  adverts: readonly Pick<MaskKeyAdvert, 'participantId' | 'maskPublicKey'>[],
+): Uint8Array {
+  const sorted = [...adverts].sort((a, b) => (a.participantId < b.participantId ? -1 : 1));
+  const fields = sorted.flatMap((a): StatementField[] => [a.participantId, a.maskPublicKey]);
+  return new Uint8Array(
+    sha256(statementBytes(COMMITTED_DOMAIN, [...sessionFields(session), sorted.length, ...fields])),
+  );
+}

@@ -51,6 +51,10 @@ describe('masking settings', () => {
       planMasking(parse({ threshold: 9, graph: { kind: 'sparse', degree: 6 } }), session, members(20)),
     ).toThrow(/raise the graph degree/);
     expect(() => planMasking(parse({}), session, members(300))).toThrow(/exceed 255; use graph/);
+    expect(() => planMasking(parse({ threshold: 4 }), session, members(8))).toThrow(
+      /threshold 4 is not above half the 8 share holders.*at least 5/,
+    );
+    expect(planMasking(parse({ threshold: 5 }), session, members(8)).threshold).toBe(5);
     expect(() => planMasking(parse({}), session, ['a', 'b', 'a'])).toThrow(/appears twice/);
   });
 });

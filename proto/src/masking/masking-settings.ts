@@ -109,6 +109,11 @@ export function planMasking(
       `${where}: threshold ${threshold} exceeds the ${holders} share holders of each member; lower aggregation.secure.masking.threshold to at most ${holders}${sparse ? ' or raise the graph degree' : ''}`,
     );
   }
+  if (threshold <= holders / 2) {
+    throw new MaskingSettingsError(
+      `${where}: threshold ${threshold} is not above half the ${holders} share holders; two groups that share no member could then rebuild a member's self-mask and its mask key, unmasking it. Use at least ${Math.floor(holders / 2) + 1}`,
+    );
+  }
   const neighbours = sparse
     ? ringNeighbours(session, ids, graph.degree)
     : new Map(ids.map((id) => [id, ids.filter((o) => o !== id)]));

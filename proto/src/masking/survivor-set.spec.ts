@@ -1,22 +1,27 @@
 import nacl from 'tweetnacl';
+import { committedSetDigest } from './mask-key-advert';
 import type { MaskSession } from './mask-session';
 import { signSurvivorSet, verifySurvivorSet, type SignedSurvivorSet } from './survivor-set';
 
 const session: MaskSession = { federationId: 'fed-1', roundId: 'round-1', keyEpoch: 1, kind: 'model' };
 const ids = ['bank-a', 'bank-b', 'bank-c', 'bank-d'];
 const sign = new Map(ids.map((id) => [id, nacl.sign.keyPair()]));
+const keys = ids.map((participantId, i) => ({ participantId, maskPublicKey: new Uint8Array(32).fill(i + 1) }));
+const digest = committedSetDigest(session, keys);
 const expectation = {
   session,
+  committedDigest: digest,
   selfId: 'bank-a',
   committed: new Set(ids),
   signKeyOf: (id: string) => sign.get(id)?.publicKey,
 };
-const signedBy = (survivors: string[], signers = survivors, s = session): SignedSurvivorSet => ({
+const signedBy = (survivors: string[], signers = survivors, s = session, d = digest): SignedSurvivorSet => ({
   session: s,
   survivors,
+  committedDigest: d,
   signatures: signers.map((id) => ({
     participantId: id,
-    signature: signSurvivorSet(s, survivors, sign.get(id)!.secretKey),
+    signature: signSurvivorSet(s, survivors, d, sign.get(id)!.secretKey),
   })),
 });
 const code = (v: ReturnType<typeof verifySurvivorSet>) => (v.ok ? 'ok' : v.code);
@@ -31,7 +36,7 @@ describe('survivor set', () => {
     // bank-c signed the set it was shown (without bank-b): its signature does not cover this one.
     set.signatures.push({
       participantId: 'bank-c',
-      signature: signSurvivorSet(session, ['bank-a', 'bank-c'], sign.get('bank-c')!.secretKey),
+      signature: signSurvivorSet(session, ['bank-a', 'bank-c'], digest, sign.get('bank-c')!.secretKey),
     });
     const v = verifySurvivorSet(set, expectation);
     expect(v).toEqual({
@@ -56,6 +61,26 @@ describe('survivor set', () => {
     const v = verifySurvivorSet(set, expectation);
     expect(code(v)).toBe('SURVIVOR_SET_MISMATCH');
     expect(v.ok ? '' : v.message).toMatch(message);
+  });
+
+  it('catches survivors that masked with another list of peer keys than this member', () => {
+    const swapped = committedSetDigest(session, [
+      ...keys.slice(1),
+      { participantId: 'bank-a', maskPublicKey: new Uint8Array(32) },
+    ]);
+    const v = verifySurvivorSet(signedBy(['bank-a', 'bank-b', 'bank-c'], undefined, session, swapped), expectation);
+    expect(v).toEqual({
+      ok: false,
+      code: 'SURVIVOR_SET_MISMATCH',
+      message: expect.stringMatching(/another list of peer keys/),
+    });
+    // Set and signatures agree with each other but not with what this member masked with: the digest
+    // is in what is signed, so a set relabelled with this member's digest fails on the signatures.
+    const relabelled = {
+      ...signedBy(['bank-a', 'bank-b', 'bank-c'], undefined, session, swapped),
+      committedDigest: digest,
+    };
+    expect(code(verifySurvivorSet(relabelled, expectation))).toBe('SURVIVOR_SET_MISMATCH');
   });
 
   it('a signature for one session does not pass for another', () => {

@@ -14,14 +14,17 @@ export interface SignedSurvivorSet {
   session: MaskSession;
   /** Sorted, unique participant ids. */
   survivors: string[];
+  /** committedSetDigest of the advertised keys the survivors masked with. */
+  committedDigest: Uint8Array;
   signatures: { participantId: string; signature: Uint8Array }[];
 }
 
 /** The one canonical order of a set of ids, so "the same set" means the same bytes. */
 export const canonicalSurvivors = (ids: readonly string[]): string[] => [...new Set(ids)].sort();
 
-const fields = (session: MaskSession, survivors: readonly string[]) => [
+const fields = (session: MaskSession, survivors: readonly string[], committedDigest: Uint8Array) => [
   ...sessionFields(session),
+  committedDigest,
   survivors.length,
   ...survivors,
 ];
@@ -29,9 +32,10 @@ const fields = (session: MaskSession, survivors: readonly string[]) => [
 export function signSurvivorSet(
   session: MaskSession,
   survivors: readonly string[],
+  committedDigest: Uint8Array,
   signSecretKey: Uint8Array,
 ): Uint8Array {
-  return signStatement(SURVIVOR_DOMAIN, fields(session, canonicalSurvivors(survivors)), signSecretKey);
+  return signStatement(SURVIVOR_DOMAIN, fields(session, canonicalSurvivors(survivors), committedDigest), signSecretKey);
 }
 
 export interface SurvivorSetExpectation {
@@ -39,6 +43,8 @@ export interface SurvivorSetExpectation {
   selfId: string;
   /** The members that took part in the session's key exchange: survivors must be among them. */
   committed: ReadonlySet<string>;
+  /** committedSetDigest of the advertised keys this member masked with. */
+  committedDigest: Uint8Array;
   /** A pinned member's signing key, or undefined for an id this bank does not know. */
   signKeyOf(participantId: string): Uint8Array | undefined;
 }
@@ -63,11 +69,21 @@ export function verifySurvivorSet(s: SignedSurvivorSet, x: SurvivorSetExpectatio
   if (stranger) {
     return refuse('SURVIVOR_SET_MISMATCH', `${where}: survivor ${stranger} took no part in the session's key exchange`);
   }
+  if (!Buffer.from(s.committedDigest).equals(Buffer.from(x.committedDigest))) {
+    return refuse(
+      'SURVIVOR_SET_MISMATCH',
+      `${where}: the survivors masked with another list of peer keys than this member (the coordinator handed out different lists)`,
+    );
+  }
   const bySigner = new Map(s.signatures.map((g) => [g.participantId, g.signature]));
   for (const id of ids) {
     const key = x.signKeyOf(id);
     const signature = bySigner.get(id);
-    if (!key || !signature || !verifyStatement(SURVIVOR_DOMAIN, fields(x.session, ids), signature, key)) {
+    if (
+      !key ||
+      !signature ||
+      !verifyStatement(SURVIVOR_DOMAIN, fields(x.session, ids, x.committedDigest), signature, key)
+    ) {
       return refuse(
         'SURVIVOR_SET_MISMATCH',
         `${where}: survivor ${id} did not sign this survivor set (it may have been shown another one)`,
