@@ -11,7 +11,8 @@ export const MAX_SHARE_HOLDERS = 255;
 /**
  * The plan's masking settings (aggregation.secure.masking). `threshold` is how many share holders
  * must answer to rebuild a member's secret: it bounds both the dropouts a sum survives and the
- * collusion it resists. `graph` says who masks with whom: `complete` (Bonawitz et al. 2017) or
+ * collusion it resists. Default two thirds of the holders, never below 3, and it must exceed half
+ * of them (planMasking checks that against the members of each sum). `graph` says who masks with whom: `complete` (Bonawitz et al. 2017) or
  * `sparse` neighbourhoods of `degree` members each (Bell et al. 2020, SecAgg+), cheaper at 100 members.
  */
 export const maskingSettingsSchema = z
