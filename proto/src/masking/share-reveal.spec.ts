@@ -8,6 +8,7 @@ const state: RevealState = {
   session,
   selfId: 'bank-a',
   threshold: 3,
+  committed: new Set(ids),
   holdings: new Map(ids.map((id) => [id, { from: id, selfShare: share(id, 1), keyShare: share(id, 2) }])),
   signedSurvivors: ['bank-a', 'bank-b', 'bank-c', 'bank-d'],
   revealed: new Map(),
@@ -87,6 +88,32 @@ describe('share reveal', () => {
       ok: false,
       code: 'TOO_FEW_SURVIVORS',
       message: expect.stringMatching(/2 of .* threshold is 3/),
+    });
+  });
+
+  it('on a sparse graph, acts on survivors beyond its neighbourhood and counts the threshold within it', () => {
+    const sparse: RevealState = {
+      ...state,
+      committed: new Set([...ids, 'bank-f', 'bank-g']),
+      signedSurvivors: ['bank-a', 'bank-b', 'bank-c', 'bank-f', 'bank-g'],
+    };
+    const asks = [
+      { peerId: 'bank-c', kind: 'self-mask' },
+      { peerId: 'bank-d', kind: 'mask-key' },
+    ] as const;
+    const v = checkReveal({ session, survivors: sparse.signedSurvivors!, asks }, sparse);
+    expect(v.ok && v.reveals.map((r) => r.share)).toEqual([share('bank-c', 1), share('bank-d', 2)]);
+    const thin = { ...sparse, signedSurvivors: ['bank-a', 'bank-b', 'bank-f', 'bank-g'] };
+    expect(refusal(checkReveal({ session, survivors: thin.signedSurvivors, asks }, thin))).toBe('TOO_FEW_SURVIVORS');
+  });
+
+  it('refuses a survivor outside the committed set', () => {
+    const odd = { ...state, signedSurvivors: ['bank-a', 'bank-b', 'bank-c', 'bank-x'] };
+    const v = checkReveal({ session, survivors: odd.signedSurvivors, asks: [] }, odd);
+    expect(v).toEqual({
+      ok: false,
+      code: 'SURVIVOR_SET_MISMATCH',
+      message: expect.stringMatching(/bank-x took no part/),
     });
   });
 

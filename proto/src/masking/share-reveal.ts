@@ -18,7 +18,9 @@ export interface RevealState {
   session: MaskSession;
   selfId: string;
   threshold: number;
-  /** Shares this member holds, by the peer that dealt them (its own included). */
+  /** The members whose adverts this member masked with (the session's committed set). */
+  committed: ReadonlySet<string>;
+  /** Shares this member holds, by the peer that dealt them (its own included): its neighbours on a sparse graph. */
   holdings: ReadonlyMap<string, OpenedShares>;
   /** The survivor set this member signed after checking every survivor signed it; null before that. */
   signedSurvivors: readonly string[] | null;
@@ -58,14 +60,16 @@ export function checkReveal(req: RevealRequest, s: RevealState): MaskingVerdict<
         : `${where}: this member has not signed a survivor set every survivor signed`,
     );
   }
-  const stranger = survivors.find((id) => !s.holdings.has(id));
+  const stranger = survivors.find((id) => !s.committed.has(id));
   if (stranger) {
-    return refuse('SURVIVOR_SET_MISMATCH', `${where}: survivor ${stranger} dealt this member no shares`);
+    return refuse('SURVIVOR_SET_MISMATCH', `${where}: survivor ${stranger} took no part in the session's key exchange`);
   }
-  if (survivors.length < s.threshold) {
+  // This member's neighbourhood (everyone, on the complete graph) must keep a threshold of holders.
+  const near = survivors.filter((id) => s.holdings.has(id)).length;
+  if (near < s.threshold) {
     return refuse(
       'TOO_FEW_SURVIVORS',
-      `${where}: ${survivors.length} of this member's share holders survived, the threshold is ${s.threshold}`,
+      `${where}: ${near} of this member's share holders survived, the threshold is ${s.threshold}`,
     );
   }
   const asked = new Map<string, ShareKind>();
