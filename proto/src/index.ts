@@ -20,6 +20,7 @@ export * from './evaluation';
 export * from './preprocessing';
 export * from './reasons/reason-codes';
 export * from './trust';
+export * from './masking';
 export * from './features';
 export * from './grpc/load-scoring-protocol';
 export * from './plan/quorum';

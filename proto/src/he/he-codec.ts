@@ -114,8 +114,19 @@ export class HeKeyHolder {
 
   /** Seeded symmetric ciphertexts: half the bytes of public-key ones. */
   encrypt(fields: ArrayLike<number>): Buffer {
+    return this.encryptSlots(pack(fields, layoutOf(this.rt)), fields.length);
+  }
+
+  /**
+   * Packed slot vectors (one per ciphertext, values below the plain modulus) carrying `valueCount`
+   * fields: the hook for masking, which works on packed slots between pack and encrypt.
+   */
+  encryptSlots(slots: readonly Uint32Array[], valueCount: number): Buffer {
     const { seal, encoder } = this.rt;
-    const slots = pack(fields, layoutOf(this.rt));
+    const count = ciphertextCount(layoutOf(this.rt), valueCount);
+    if (slots.length !== count || slots.some((s) => s.length !== this.rt.slotCount)) {
+      throw new RangeError(`${valueCount} values need ${count} slot vectors of ${this.rt.slotCount} slots`);
+    }
     const parts: Buffer[] = [
       writeHeHeader({
         parameterSetId: this.rt.params.id,
@@ -123,7 +134,7 @@ export class HeKeyHolder {
         keyEpoch: this.keyEpoch,
         ciphertextCount: slots.length,
         ciphertextBytes: this.rt.seededCiphertextBytes,
-        valueCount: fields.length,
+        valueCount,
       }),
     ];
     for (const s of slots) {
@@ -138,6 +149,12 @@ export class HeKeyHolder {
 
   /** Decrypts a sum (or a single update) back to its packed fields. */
   decrypt(payload: Uint8Array, kind: HePayloadKind = 'sum'): Float64Array {
+    const { slots, valueCount } = this.decryptSlots(payload, kind);
+    return unpack(slots, valueCount, layoutOf(this.rt));
+  }
+
+  /** Decrypts to the packed slot vectors (mod the plain modulus), before unpacking: where masks come off. */
+  decryptSlots(payload: Uint8Array, kind: HePayloadKind = 'sum'): { slots: Uint32Array[]; valueCount: number } {
     const h = checkHePayload(this.rt, payload, { keyEpoch: this.keyEpoch, kind });
     const slots: Uint32Array[] = [];
     let i = 0;
@@ -148,7 +165,7 @@ export class HeKeyHolder {
       plain.delete();
       ct.delete();
     }
-    return unpack(slots, h.valueCount, layoutOf(this.rt));
+    return { slots, valueCount: h.valueCount };
   }
 
   dispose(): void {

@@ -13,6 +13,8 @@ export interface HeRuntime {
   encoder: BatchEncoder;
   evaluator: Evaluator;
   slotCount: number;
+  /** BFV plain modulus t: slot values (and pairwise masks) live modulo it. */
+  plainModulus: number;
   /** Serialized size of one fresh seeded ciphertext (uploads). */
   seededCiphertextBytes: number;
   /** Serialized size of a sum of ciphertexts (no longer seeded). */
@@ -76,6 +78,7 @@ async function build(params: HeParameterSet): Promise<HeRuntime> {
     encoder,
     evaluator,
     slotCount: encoder.slotCount,
+    plainModulus: t,
     seededCiphertextBytes: seededBytes,
     sumCiphertextBytes: sumBytes,
     coeffModuli: Array.from(parms.coeffModulus, (q) => BigInt(q)),

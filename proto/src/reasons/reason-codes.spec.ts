@@ -13,13 +13,18 @@ describe('reason codes', () => {
     }
   });
 
-  it.each(['DUPLICATE_UPDATE', 'WIRE_HASH_MISMATCH', 'UPDATE_NOT_FINITE', 'ENVELOPE_STALE', 'HTTP_404'])(
-    'knows %s',
-    (code) => {
-      expect(isReasonCode(code)).toBe(true);
-      expect(reasonMeaning(code)).toEqual(expect.any(String));
-    },
-  );
+  it.each([
+    'DUPLICATE_UPDATE',
+    'WIRE_HASH_MISMATCH',
+    'UPDATE_NOT_FINITE',
+    'ENVELOPE_STALE',
+    'HTTP_404',
+    'MASK_BOTH_SHARES_REQUESTED',
+    'TOO_FEW_SURVIVORS',
+  ])('knows %s', (code) => {
+    expect(isReasonCode(code)).toBe(true);
+    expect(reasonMeaning(code)).toEqual(expect.any(String));
+  });
 
   it.each([
     '',

@@ -2,6 +2,7 @@ import type { WireErrorCode } from '../wire/errors';
 import type { EnvelopeRejection } from '../wire/signed-envelope';
 import type { ManifestRejection } from '../trust/epoch-manifest';
 import type { SumRejection } from '../trust/sum-acceptance';
+import type { MaskingRejection } from '../masking/masking-rejection';
 
 /**
  * Every reason code the coordinator sends (gRPC metadata `syndicate-reason`, REST problem details `reason`),
@@ -200,6 +201,17 @@ export const TRUST_REASON_MEANINGS: Record<ManifestRejection | SumRejection, str
   SUM_DIGEST_MISMATCH: 'the ciphertext handed over is not the sum of the contributions it lists (digests differ)',
 };
 
+/** What a member's agent refuses in the masking protocol (see proto/src/masking). */
+export const MASKING_REASON_MEANINGS: Record<MaskingRejection, string> = {
+  MASK_BOTH_SHARES_REQUESTED:
+    "the coordinator asked for both a peer's self-mask share and its mask-key share (together they unmask it)",
+  MASK_SHARE_UNKNOWN_PEER: 'the coordinator asked for shares of a member that dealt this member none',
+  SURVIVOR_SET_MISMATCH:
+    'the survivor set is not the one this member signed, or not every survivor signed it (told different stories?)',
+  TOO_FEW_SURVIVORS:
+    'fewer members survived than the masking threshold: nothing is revealed and the sum is not decrypted',
+};
+
 export type FixedReasonCode = keyof typeof REASON_MEANINGS;
 /** `WIRE_*` for a bad upload stream, `UPDATE_*` for an update whose values do not decode. */
 export type WireReasonCode = `WIRE_${WireErrorCode}` | `UPDATE_${WireErrorCode}`;
@@ -207,7 +219,13 @@ export type EnvelopeReasonCode = `ENVELOPE_${EnvelopeRejection}`;
 /** REST errors raised by the framework itself (e.g. an unknown route: HTTP_404). */
 export type HttpReasonCode = `HTTP_${number}`;
 export type ReasonCode =
-  FixedReasonCode | WireReasonCode | EnvelopeReasonCode | HttpReasonCode | ManifestRejection | SumRejection;
+  | FixedReasonCode
+  | WireReasonCode
+  | EnvelopeReasonCode
+  | HttpReasonCode
+  | ManifestRejection
+  | SumRejection
+  | MaskingRejection;
 
 /** Prefixes of the built codes and the suffixes each takes (HTTP_ takes a status number). */
 export const REASON_FAMILIES: Readonly<Record<string, readonly string[] | 'status'>> = {
@@ -225,6 +243,7 @@ export const REASON = Object.fromEntries(Object.keys(REASON_MEANINGS).map((k) =>
 export function isReasonCode(value: string): value is ReasonCode {
   if (Object.prototype.hasOwnProperty.call(REASON_MEANINGS, value)) return true;
   if (Object.prototype.hasOwnProperty.call(TRUST_REASON_MEANINGS, value)) return true;
+  if (Object.prototype.hasOwnProperty.call(MASKING_REASON_MEANINGS, value)) return true;
   for (const [prefix, suffixes] of Object.entries(REASON_FAMILIES)) {
     if (!value.startsWith(prefix)) continue;
     const rest = value.slice(prefix.length);
@@ -238,6 +257,8 @@ export function reasonMeaning(code: string): string | undefined {
   if (Object.prototype.hasOwnProperty.call(REASON_MEANINGS, code)) return REASON_MEANINGS[code as FixedReasonCode];
   if (Object.prototype.hasOwnProperty.call(TRUST_REASON_MEANINGS, code))
     return TRUST_REASON_MEANINGS[code as ManifestRejection | SumRejection];
+  if (Object.prototype.hasOwnProperty.call(MASKING_REASON_MEANINGS, code))
+    return MASKING_REASON_MEANINGS[code as MaskingRejection];
   if (!isReasonCode(code)) return undefined;
   const [prefix, suffix] = [code.slice(0, code.indexOf('_') + 1), code.slice(code.indexOf('_') + 1)];
   if (prefix === 'ENVELOPE_') return ENVELOPE_REASON_MEANINGS[suffix as EnvelopeRejection];
