@@ -15,6 +15,7 @@ import { openApiDocument } from './admin/openapi-document';
 import { MetricsService } from './metrics/metrics.service';
 import { serveMetrics } from './metrics/metrics-listener';
 import { AgentAddress } from './participants/agent-address';
+import { serveConsole } from './console/console-assets';
 
 export interface RunningCoordinator {
   app: NestExpressApplication;
@@ -58,6 +59,7 @@ export async function startCoordinator(
     jsonDocumentUrl: 'docs/openapi.json',
     yamlDocumentUrl: 'docs/openapi.yaml',
   });
+  serveConsole(app);
   await app.listen(config.httpPort, config.httpHost);
   const httpPort = (app.getHttpServer().address() as AddressInfo).port;
   // Every replica serves agents; only the one holding the lease drives rounds (active/active on PostgreSQL).
