@@ -1,9 +1,10 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Post, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { routesOf, type RouteInfo } from '../access/route-catalog';
-import { ConsoleSessionsService, SESSION_COOKIE } from '../access/console-sessions.service';
+import { ConsoleSessionsService, SESSION_COOKIE, type OpenedSession } from '../access/console-sessions.service';
+import { AuditService } from '../audit/audit.service';
 import { SyndicateError } from '../common/syndicate-error';
 import { Actor } from '../http/actor.decorator';
 import type { Principal } from '../http/principal';
@@ -17,9 +18,10 @@ export interface ConsoleSessionView {
   name: string;
   tokenId: string;
   roles: Role[];
-  expiresAt: number;
-  /** Sent back as X-CSRF-Token on every change; the console keeps it in memory only. */
-  csrfToken: string;
+  /** When the session ends (null: the caller used a bearer token, not a session). */
+  expiresAt: number | null;
+  /** Sent back as X-CSRF-Token on every change; the console keeps it in memory only (null for a bearer token). */
+  csrfToken: string | null;
   /** What this session may see and do, from the REST API's own role declarations. */
   capabilities: ConsoleCapability[];
 }
@@ -35,6 +37,7 @@ export class ConsoleSessionController {
   constructor(
     private readonly sessions: ConsoleSessionsService,
     private readonly modules: ModulesContainer,
+    private readonly audit: AuditService,
   ) {}
 
   @Post()
@@ -42,6 +45,7 @@ export class ConsoleSessionController {
   @HttpCode(201)
   async signIn(
     @Body(new ZodBodyPipe(signInBody)) body: z.infer<typeof signInBody>,
+    @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
     @Headers('origin') origin?: string,
     @Headers('host') host?: string,
@@ -53,7 +57,19 @@ export class ConsoleSessionController {
         'ORIGIN_NOT_ALLOWED',
         `sign-in from ${origin} refused: open the console at the coordinator's own address (${host}/console)`,
       );
-    const s = await this.sessions.open(body.token);
+    let s: OpenedSession;
+    try {
+      s = await this.sessions.open(body.token);
+    } catch (err) {
+      // A wrong token at the sign-in form is a refused access like any other.
+      await this.audit.record({
+        actor: 'anonymous',
+        action: 'access.denied',
+        peer: req.ip ?? req.socket?.remoteAddress ?? 'unknown',
+        detail: { reason: err instanceof SyndicateError ? err.reason : 'INVALID_TOKEN', method: 'POST', path: req.path },
+      });
+      throw err;
+    }
     res.cookie(SESSION_COOKIE, s.secret, {
       httpOnly: true,
       secure: true,
@@ -86,19 +102,13 @@ export class ConsoleSessionController {
   }
 
   private view(p: Principal): ConsoleSessionView {
-    if (!p.session)
-      throw new SyndicateError(
-        'UNAUTHENTICATED',
-        'SESSION_UNKNOWN',
-        'this endpoint describes a console session: sign in at /console (a bearer token has no session)',
-      );
     this.routes ??= routesOf(this.modules);
     return {
       name: p.name,
       tokenId: p.tokenId,
       roles: p.roles,
-      expiresAt: p.session.expiresAt,
-      csrfToken: p.session.csrfToken,
+      expiresAt: p.session?.expiresAt ?? null,
+      csrfToken: p.session?.csrfToken ?? null,
       capabilities: capabilitiesFor(p.roles, this.routes),
     };
   }

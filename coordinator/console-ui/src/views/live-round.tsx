@@ -85,7 +85,11 @@ function RoundStream({ federationId }: { federationId: string }) {
                   </>
                 )}
               </Show>
-              <progress max={Math.max(1, r.minParticipants)} value={Math.min(r.contributors.length, r.minParticipants)}>
+              <progress
+                aria-label="contributions towards the quorum"
+                max={Math.max(1, r.minParticipants)}
+                value={Math.min(r.contributors.length, r.minParticipants)}
+              >
                 {r.contributors.length}
               </progress>
             </dd>

@@ -86,7 +86,9 @@ function FederationCard({ f, can }: { f: FederationView; can: (c: ConsoleCapabil
                   </span>
                 </p>
               ) : (
-                <p class="muted">No active schedule.</p>
+                <p class="muted">
+                  {ss.some((s) => s.status === 'paused') ? 'Schedule paused.' : 'No active schedule.'}
+                </p>
               );
             }}
           </Show>
@@ -102,7 +104,7 @@ function FederationCard({ f, can }: { f: FederationView; can: (c: ConsoleCapabil
                   <br />
                   <span class="muted">
                     {r.contributors.length} contribution{r.contributors.length === 1 ? '' : 's'}, quorum{' '}
-                    {r.minParticipants}; deadline {when(r.deadlineAt)}
+                    {r.minParticipants}; {r.closedAt ? `closed ${when(r.closedAt)}` : `deadline ${when(r.deadlineAt)}`}
                   </span>
                   {can('liveRound') && (
                     <>
