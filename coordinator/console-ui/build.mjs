@@ -34,7 +34,9 @@ const chartRules = REPORT_CSS.split('\n')
   .filter((l) => l.startsWith('svg.chart'))
   .join('\n');
 const css = `${readFileSync(join(here, 'src', 'console.css'), 'utf8')}\n/* charts: as in the HTML report */\n${chartRules}\n`;
-const cssName = `console-${Buffer.from(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(css))).toString('hex').slice(0, 8)}.css`;
+const cssName = `console-${Buffer.from(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(css)))
+  .toString('hex')
+  .slice(0, 8)}.css`;
 writeFileSync(join(out, cssName), css);
 writeFileSync(
   join(out, 'index.html'),

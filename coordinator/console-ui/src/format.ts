@@ -36,6 +36,13 @@ export function relative(ms: number | null | undefined, now = Date.now()): strin
   if (ms === null || ms === undefined) return '—';
   const s = Math.round((ms - now) / 1000);
   const a = Math.abs(s);
-  const text = a < 60 ? `${a} s` : a < 3600 ? `${Math.round(a / 60)} min` : a < 86400 ? `${Math.round(a / 3600)} h` : `${Math.round(a / 86400)} d`;
+  const text =
+    a < 60
+      ? `${a} s`
+      : a < 3600
+        ? `${Math.round(a / 60)} min`
+        : a < 86400
+          ? `${Math.round(a / 3600)} h`
+          : `${Math.round(a / 86400)} d`;
   return s >= 0 ? `in ${text}` : `${text} ago`;
 }

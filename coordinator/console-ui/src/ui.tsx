@@ -48,7 +48,12 @@ export function useGet<T>(path: string | null): Loaded<T> {
       live = false;
     };
   }, [path, tick]);
-  return { data: state.data, error: state.error, loading: state.loading, reload: useCallback(() => setTick((t) => t + 1), []) };
+  return {
+    data: state.data,
+    error: state.error,
+    loading: state.loading,
+    reload: useCallback(() => setTick((t) => t + 1), []),
+  };
 }
 
 /** Renders the data, or the loading line, or the error. */

@@ -82,7 +82,10 @@ export class AccessGuard implements CanActivate {
           'CSRF_TOKEN_MISMATCH',
           `${req.method} ${req.path} with a console session needs the session's X-CSRF-Token header (the console sends it; reload the page)`,
         );
-      return { ...session.principal, session: { id: session.id, csrfToken: session.csrfToken, expiresAt: session.expiresAt } };
+      return {
+        ...session.principal,
+        session: { id: session.id, csrfToken: session.csrfToken, expiresAt: session.expiresAt },
+      };
     }
     const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
     if (!match) {

@@ -97,8 +97,8 @@ export class ConsoleSessionsService {
         'SESSION_EXPIRED',
         `console session ${row.id} expired at ${new Date(row.expiresAt).toISOString()}: sign in again`,
       );
-    const { expiresAt: _, ...principal } = await this.tokens.authenticateId(row.tokenId);
-    return { id: row.id, csrfToken: row.csrfToken, expiresAt: row.expiresAt, principal };
+    const { tokenId, name, roles } = await this.tokens.authenticateId(row.tokenId);
+    return { id: row.id, csrfToken: row.csrfToken, expiresAt: row.expiresAt, principal: { tokenId, name, roles } };
   }
 
   /** Signs the session out: its cookie is refused from now on, on every replica (the row is shared). */

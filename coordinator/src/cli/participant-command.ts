@@ -70,4 +70,3 @@ export function registerParticipant(program: Command): void {
       );
     });
 }
-

@@ -66,7 +66,11 @@ export class ConsoleSessionController {
         actor: 'anonymous',
         action: 'access.denied',
         peer: req.ip ?? req.socket?.remoteAddress ?? 'unknown',
-        detail: { reason: err instanceof SyndicateError ? err.reason : 'INVALID_TOKEN', method: 'POST', path: req.path },
+        detail: {
+          reason: err instanceof SyndicateError ? err.reason : 'INVALID_TOKEN',
+          method: 'POST',
+          path: req.path,
+        },
       });
       throw err;
     }

@@ -31,7 +31,7 @@ export const REASON_MEANINGS = {
   SESSION_UNKNOWN: 'the console session cookie is not known to this coordinator (sign in again)',
   SESSION_EXPIRED: 'the console session has expired (it never outlives its API token); sign in again',
   SESSION_REVOKED: 'the console session was signed out or its API token revoked; sign in again',
-  CSRF_TOKEN_MISMATCH: 'a change sent with the console session cookie lacks the session\'s X-CSRF-Token header',
+  CSRF_TOKEN_MISMATCH: "a change sent with the console session cookie lacks the session's X-CSRF-Token header",
   ORIGIN_NOT_ALLOWED: 'the request comes from another web origin than the coordinator itself',
 
   // Federations and plans

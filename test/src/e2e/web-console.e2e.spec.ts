@@ -167,7 +167,12 @@ const title = chromiumMissing
     expect(csp).not.toContain('unsafe-inline');
     await signIn(page, 'admin');
     const [cookie] = await context.cookies();
-    expect(cookie).toMatchObject({ name: '__Host-syndicate-console', httpOnly: true, secure: true, sameSite: 'Strict' });
+    expect(cookie).toMatchObject({
+      name: '__Host-syndicate-console',
+      httpOnly: true,
+      secure: true,
+      sameSite: 'Strict',
+    });
     expect(cookie.expires * 1000).toBeGreaterThan(Date.now());
     const stored = await page.evaluate(() => ({
       cookie: document.cookie,
@@ -195,7 +200,9 @@ const title = chromiumMissing
       paths: Record<string, Record<string, { 'x-syndicate-roles': string[] }>>;
     };
     expect(Object.keys(doc.paths['/v1/console/session']).sort()).toEqual(['delete', 'get', 'post']);
-    expect(doc.paths['/v1/console/federations/{federationId}/round-events'].get['x-syndicate-roles']).toContain('viewer');
+    expect(doc.paths['/v1/console/federations/{federationId}/round-events'].get['x-syndicate-roles']).toContain(
+      'viewer',
+    );
     // Every capability the console offers names a route the application really serves.
     const served = new Set(routeCatalog(h.coordinator.app).map((r) => `${r.method} ${r.path}`));
     expect(Object.values(CONSOLE_CAPABILITIES).filter((c) => !served.has(c))).toEqual([]);

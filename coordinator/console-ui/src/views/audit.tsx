@@ -32,9 +32,7 @@ export function Audit({ can }: { can: (c: ConsoleCapability) => boolean }) {
           </button>
           <div role="status" aria-live="polite">
             {verdict?.ok === true && (
-              <p class="ok">
-                The chain is intact: {verdict.entries} entries, each hashed over the one before.
-              </p>
+              <p class="ok">The chain is intact: {verdict.entries} entries, each hashed over the one before.</p>
             )}
             {verdict?.ok === false && (
               <p class="bad">

@@ -16,14 +16,22 @@ export function WithFederation({
   return (
     <Show of={list}>
       {(all) => {
-        if (!all.length) return <p>No federation yet (create one: <code>syndicate federation create</code>).</p>;
+        if (!all.length)
+          return (
+            <p>
+              No federation yet (create one: <code>syndicate federation create</code>).
+            </p>
+          );
         const f = all.find((x) => x.id === federationId) ?? all[0];
         return (
           <>
             {all.length > 1 && (
               <label class="picker">
                 Federation{' '}
-                <select value={f.id} onChange={(e) => (location.hash = `#/${view}/${(e.target as HTMLSelectElement).value}`)}>
+                <select
+                  value={f.id}
+                  onChange={(e) => (location.hash = `#/${view}/${(e.target as HTMLSelectElement).value}`)}
+                >
                   {all.map((x) => (
                     <option key={x.id} value={x.id}>
                       {x.name}

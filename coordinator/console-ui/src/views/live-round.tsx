@@ -54,8 +54,7 @@ function RoundStream({ federationId }: { federationId: string }) {
       ) : (
         <div aria-live="polite">
           <h2 id="round-title">
-            Round {r.number} <Status value={r.pausedAt ? 'paused' : r.state} />{' '}
-            <span class="muted">({r.mode})</span>
+            Round {r.number} <Status value={r.pausedAt ? 'paused' : r.state} /> <span class="muted">({r.mode})</span>
           </h2>
           <ol class="phases" aria-label="Phases">
             {PHASES.map((p) => {

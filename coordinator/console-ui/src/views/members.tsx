@@ -51,7 +51,8 @@ function MemberList({ federationId, can }: { federationId: string; can: (c: Cons
                     {m.displayName} <code class="muted">{m.id}</code>
                   </td>
                   <td>
-                    <Status value={m.status} /> {m.status === 'active' && <Status value={m.connected ? 'online' : 'offline'} />}
+                    <Status value={m.status} />{' '}
+                    {m.status === 'active' && <Status value={m.connected ? 'online' : 'offline'} />}
                   </td>
                   <td>{when(m.enrolledAt)}</td>
                   <td title={when(m.lastSeenAt)}>{relative(m.lastSeenAt)}</td>
@@ -150,7 +151,10 @@ function Invite({ federationId, onInvited }: { federationId: string; onInvited: 
           <p>
             Invitation for <strong>{issued.displayName}</strong>, valid until {when(issued.expiresAt)}. The token is
             shown once and works once; hand the bank this command (or a startup kit:{' '}
-            <code>syndicate participant kit --federation {federationId} --name {issued.displayName} --out DIR</code>):
+            <code>
+              syndicate participant kit --federation {federationId} --name {issued.displayName} --out DIR
+            </code>
+            ):
           </p>
           <pre tabIndex={0}>
             <code>{enrollCommand(issued.agent, federationId, issued.displayName, issued.token)}</code>

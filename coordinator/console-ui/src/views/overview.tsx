@@ -13,7 +13,9 @@ export function Overview({ can }: { can: (c: ConsoleCapability) => boolean }) {
           all.length ? (
             all.map((f) => <FederationCard key={f.id} f={f} can={can} />)
           ) : (
-            <p>No federation yet (create one: <code>syndicate federation create</code>).</p>
+            <p>
+              No federation yet (create one: <code>syndicate federation create</code>).
+            </p>
           )
         }
       </Show>

@@ -77,7 +77,9 @@ function ScheduleList({ federationId, can }: { federationId: string; can: (c: Co
                               type="button"
                               class="danger"
                               disabled={action.busy}
-                              onClick={() => confirm(`Cancel schedule ${s.id}? This cannot be undone.`) && control(s, 'cancel')}
+                              onClick={() =>
+                                confirm(`Cancel schedule ${s.id}? This cannot be undone.`) && control(s, 'cancel')
+                              }
                             >
                               Cancel
                             </button>

@@ -79,7 +79,11 @@ function CreateToken({ onCreated }: { onCreated: () => void }) {
     const roles = ROLES.filter((r) => (form.elements.namedItem(`role-${r}`) as HTMLInputElement).checked);
     await action.run(async () => {
       setIssued(
-        await api<IssuedToken>('POST', '/v1/tokens', { name, roles, ...(days ? { ttlSeconds: Math.round(days * 86400) } : {}) }),
+        await api<IssuedToken>('POST', '/v1/tokens', {
+          name,
+          roles,
+          ...(days ? { ttlSeconds: Math.round(days * 86400) } : {}),
+        }),
       );
       form.reset();
       onCreated();
