@@ -71,7 +71,8 @@ export async function startCoordinator(
     config.metricsPort === undefined
       ? undefined
       : await serveMetrics(app.get(MetricsService), config.metricsPort, config.httpHost);
-  logger.info({ httpPort, grpcPort, metricsPort: metrics?.port }, 'coordinator ready');
+  const consoleUrl = `${config.insecure ? 'http' : 'https'}://${config.httpHost}:${httpPort}/console`;
+  logger.info({ httpPort, grpcPort, metricsPort: metrics?.port, console: consoleUrl }, 'coordinator ready');
   if (config.readyFile)
     fs.writeFileSync(
       config.readyFile,

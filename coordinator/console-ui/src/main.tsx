@@ -60,6 +60,8 @@ function App() {
   useEffect(() => {
     const entry = NAV.find((n) => n.view === route.view);
     document.title = `${entry?.label ?? 'Console'} · Syndicate`;
+    // A keyboard or screen-reader user lands on the new view, not on the link that led there.
+    if (session) document.getElementById('main')?.focus({ preventScroll: true });
   }, [route.view]);
 
   if (session === undefined)

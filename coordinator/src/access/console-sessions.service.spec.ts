@@ -59,6 +59,10 @@ describe('ConsoleSessionsService', () => {
     expect(s.expiresAt).toBe(now + MAX_SESSION_MS);
     now += MAX_SESSION_MS;
     await expect(sessions.resolve(s.secret)).rejects.toMatchObject({ reason: 'SESSION_EXPIRED' });
+    // A month later the ended rows are gone; the new session stays.
+    now += 31 * 24 * 3600 * 1000;
+    const fresh = await sessions.open(long.token);
+    expect((await db.getRepository(ConsoleSession).find()).map((r) => r.id)).toEqual([fresh.id]);
   });
 
   it('ends at sign-out and when its token is revoked, and knows no made-up cookie', async () => {

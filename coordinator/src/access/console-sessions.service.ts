@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, type Repository } from 'typeorm';
+import { IsNull, LessThan, type Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
 import { newId } from '../common/ids';
@@ -14,6 +14,8 @@ import { ConsoleSession } from './console-session.entity';
 export const SESSION_COOKIE = '__Host-syndicate-console';
 /** A session never outlives its token, and a forgotten browser tab does not keep one open for ever. */
 export const MAX_SESSION_MS = 12 * 3600 * 1000;
+/** How long an ended session's row stays (the audit log keeps its sign-in and sign-out for ever). */
+const KEEP_ENDED_MS = 30 * 24 * 3600 * 1000;
 
 export interface OpenedSession {
   /** The cookie value: shown to the browser once, stored hashed. */
@@ -65,6 +67,8 @@ export class ConsoleSessionsService {
       revokedAt: null,
     });
     await this.repo.manager.transaction(async (em) => {
+      // Ended sessions are kept a while for inspection, then go: sign-ins are what bounds the table.
+      await em.getRepository(ConsoleSession).delete({ expiresAt: LessThan(now - KEEP_ENDED_MS) });
       await em.getRepository(ConsoleSession).insert(row);
       await this.audit.recordIn(em, {
         actor: principal.tokenId,
