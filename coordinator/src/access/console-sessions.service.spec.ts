@@ -69,12 +69,21 @@ describe('ConsoleSessionsService', () => {
     const t = await tokens.create({ name: 'ops', roles: ['admin'] }, 'init');
     const a = await sessions.open(t.token);
     const b = await sessions.open(t.token);
+    const holder = (o: { id: string; csrfToken: string; expiresAt: number }) => ({
+      ...(o === a ? a.principal : b.principal),
+      session: { id: o.id, csrfToken: o.csrfToken, expiresAt: o.expiresAt },
+    });
+    await expect(sessions.assertStillValid(holder(a))).resolves.toBeUndefined();
     await sessions.close(a.id, t.id);
     await sessions.close(a.id, t.id); // twice: audited once
+    // A stream opened before the sign-out learns of it on its next look.
+    await expect(sessions.assertStillValid(holder(a))).rejects.toMatchObject({ reason: 'SESSION_REVOKED' });
+    await expect(sessions.assertStillValid(holder(b))).resolves.toBeUndefined();
     await expect(sessions.resolve(a.secret)).rejects.toMatchObject({ reason: 'SESSION_REVOKED' });
     expect((await sessions.resolve(b.secret)).id).toBe(b.id);
     await tokens.revoke(t.id, 'init');
     await expect(sessions.resolve(b.secret)).rejects.toMatchObject({ reason: 'TOKEN_REVOKED' });
+    await expect(sessions.assertStillValid(holder(b))).rejects.toMatchObject({ reason: 'TOKEN_REVOKED' });
     await expect(sessions.resolve('made-up')).rejects.toMatchObject({ reason: 'SESSION_UNKNOWN' });
     const signedOut = (await db.getRepository(AuditEvent).find()).filter((e) => e.action === 'console.signed_out');
     expect(signedOut.map((e) => e.subject)).toEqual([a.id]);

@@ -105,6 +105,20 @@ export class ConsoleSessionsService {
     return { id: row.id, csrfToken: row.csrfToken, expiresAt: row.expiresAt, principal: { tokenId, name, roles } };
   }
 
+  /**
+   * For long-lived answers (the live round's event stream): is the caller, checked at connect time, still
+   * allowed? Throws with the reason once its token is revoked or expired, or its session ended.
+   */
+  async assertStillValid(p: Principal): Promise<void> {
+    await this.tokens.authenticateId(p.tokenId);
+    if (!p.session) return;
+    const row = await this.repo.findOne({ where: { id: p.session.id } });
+    if (!row || row.revokedAt !== null)
+      throw new SyndicateError('UNAUTHENTICATED', 'SESSION_REVOKED', `console session ${p.session.id} was signed out`);
+    if (row.expiresAt <= this.clock.now())
+      throw new SyndicateError('UNAUTHENTICATED', 'SESSION_EXPIRED', `console session ${p.session.id} expired`);
+  }
+
   /** Signs the session out: its cookie is refused from now on, on every replica (the row is shared). */
   async close(id: string, actor: string): Promise<void> {
     await this.repo.manager.transaction(async (em) => {

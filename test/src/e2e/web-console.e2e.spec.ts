@@ -395,9 +395,10 @@ const title = chromiumMissing
       .get(ApiTokensService)
       .create({ name: 'short-lived', roles: ['viewer'] }, 'test');
     tokens.viewer = issued.token;
-    await signIn(page, 'viewer');
+    // Watching the live round: the open event stream is cut too, and the page says why, without a click.
+    await signIn(page, 'viewer', `#/live/${secureFed}`);
+    await page.getByText('Live: updates arrive as they happen.').waitFor();
     await h.admin.revokeToken(issued.id);
-    await page.evaluate(() => (location.hash = '#/members'));
     await page.getByText(/Your session ended \(TOKEN_REVOKED\)/).waitFor();
     await context.close();
   });

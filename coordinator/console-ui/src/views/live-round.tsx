@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { api } from '../api';
 import { relative, when } from '../format';
 import type { ParticipantView, RoundEvent, RoundView } from '../types';
 import { ErrorBox, Show, Status, useGet } from '../ui';
@@ -32,13 +33,27 @@ function RoundStream({ federationId }: { federationId: string }) {
   const [now, setNow] = useState(Date.now());
   const members = useGet<ParticipantView[]>(`/v1/federations/${federationId}/participants`);
   useEffect(() => {
-    const source = new EventSource(`/v1/console/federations/${encodeURIComponent(federationId)}/round-events`);
-    source.addEventListener('round', (e) => setEvent(JSON.parse((e as MessageEvent<string>).data) as RoundEvent));
-    source.onopen = () => setConnected(true);
-    source.onerror = () => setConnected(false);
+    let source: EventSource | undefined;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    const connect = () => {
+      source = new EventSource(`/v1/console/federations/${encodeURIComponent(federationId)}/round-events`);
+      source.addEventListener('round', (e) => setEvent(JSON.parse((e as MessageEvent<string>).data) as RoundEvent));
+      source.onopen = () => setConnected(true);
+      source.onerror = () => {
+        setConnected(false);
+        // The browser retries a dropped stream by itself, but gives up on an HTTP error: ask the API why
+        // (a 401 signs the console out with its reason) and try again a little later.
+        if (source?.readyState === EventSource.CLOSED) {
+          void api('GET', `/v1/federations/${encodeURIComponent(federationId)}`).catch(() => undefined);
+          retry = setTimeout(connect, 5000);
+        }
+      };
+    };
+    connect();
     const clock = setInterval(() => setNow(Date.now()), 1000);
     return () => {
-      source.close();
+      source?.close();
+      clearTimeout(retry);
       clearInterval(clock);
     };
   }, [federationId]);
