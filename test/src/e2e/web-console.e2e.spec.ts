@@ -336,6 +336,18 @@ const title = chromiumMissing
     expect((await h.admin.schedules(nightlyFed)).find((s) => s.id === schedule.id)?.status).toBe('paused');
     const paused = (await h.admin.audit({ federationId: nightlyFed })).filter((e) => e.action === 'schedule.paused');
     expect(paused).toHaveLength(1);
+
+    // A refusal shows the API's reason, its explanation and every problem, not a blank page or a stack trace.
+    await page.getByLabel('Cron (window starts)').fill('every night');
+    await page.getByRole('button', { name: 'Create schedule' }).click();
+    const alert = page.getByRole('alert').filter({ hasText: 'INVALID_SCHEDULE' });
+    await alert.waitFor();
+    const text = (await alert.textContent())!;
+    expect(text).toContain('the schedule is invalid');
+    expect(text).toMatch(/cron: not a valid cron expression/);
+    expect(text).toContain('INVALID_SCHEDULE — ');
+    expect(text).not.toMatch(/at \w+ \(|Error:/);
+    expect(await h.admin.schedules(nightlyFed)).toHaveLength(1);
     await context.close();
   });
 
