@@ -17,6 +17,7 @@ import { ModelsModule } from './models/models.module';
 import { ParticipantsModule } from './participants/participants.module';
 import { RoundsModule } from './rounds/rounds.module';
 import { ReportsModule } from './reports/reports.module';
+import { ConsoleModule } from './console/console.module';
 
 @Module({})
 export class AppModule {
@@ -34,6 +35,7 @@ export class AppModule {
         ModelsModule,
         RoundsModule,
         ReportsModule,
+        ConsoleModule,
         GrpcModule,
       ],
       controllers: [HealthController],

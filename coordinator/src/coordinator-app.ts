@@ -15,6 +15,7 @@ import { openApiDocument } from './admin/openapi-document';
 import { MetricsService } from './metrics/metrics.service';
 import { serveMetrics } from './metrics/metrics-listener';
 import { AgentAddress } from './participants/agent-address';
+import { serveConsole } from './console/console-assets';
 
 export interface RunningCoordinator {
   app: NestExpressApplication;
@@ -59,6 +60,7 @@ export async function startCoordinator(
     jsonDocumentUrl: 'docs/openapi.json',
     yamlDocumentUrl: 'docs/openapi.yaml',
   });
+  serveConsole(app);
   await app.listen(config.httpPort, config.httpHost);
   const httpPort = (app.getHttpServer().address() as AddressInfo).port;
   // Every replica serves agents; only the one holding the lease drives rounds (active/active on PostgreSQL).
@@ -70,7 +72,8 @@ export async function startCoordinator(
     config.metricsPort === undefined
       ? undefined
       : await serveMetrics(app.get(MetricsService), config.metricsPort, config.httpHost);
-  logger.info({ httpPort, grpcPort, metricsPort: metrics?.port }, 'coordinator ready');
+  const consoleUrl = `${config.insecure ? 'http' : 'https'}://${config.httpHost}:${httpPort}/console`;
+  logger.info({ httpPort, grpcPort, metricsPort: metrics?.port, console: consoleUrl }, 'coordinator ready');
   if (config.readyFile)
     fs.writeFileSync(
       config.readyFile,

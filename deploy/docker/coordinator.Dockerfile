@@ -16,7 +16,7 @@ COPY test/package.json test/
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY proto proto
 COPY coordinator coordinator
-RUN npx tsc -b coordinator
+RUN npx tsc -b coordinator && npx tsc -p coordinator/console-ui && node coordinator/console-ui/build.mjs
 
 # 2. Production dependencies only; better-sqlite3 is compiled here (no prebuilt download).
 FROM ${NODE_IMAGE} AS prod-deps

@@ -136,6 +136,21 @@ export class ApiTokensService {
     const row = await this.repo.findOne({ where: { tokenSha256: sha256Hex(token) } });
     if (!row)
       throw new SyndicateError('UNAUTHENTICATED', 'UNKNOWN_TOKEN', 'API token is not known to this coordinator');
+    return this.principalOf(row);
+  }
+
+  /**
+   * The principal of a token a console session was opened with, checked again on every use:
+   * revoking or expiring the token ends its sessions at once.
+   */
+  async authenticateId(id: string): Promise<Principal & { expiresAt: number | null }> {
+    const row = await this.repo.findOne({ where: { id } });
+    if (!row)
+      throw new SyndicateError('UNAUTHENTICATED', 'UNKNOWN_TOKEN', 'API token is not known to this coordinator');
+    return { ...(await this.principalOf(row)), expiresAt: row.expiresAt };
+  }
+
+  private async principalOf(row: ApiToken): Promise<Principal> {
     const now = this.clock.now();
     if (row.revokedAt !== null)
       throw new SyndicateError('UNAUTHENTICATED', 'TOKEN_REVOKED', `API token ${row.id} (${row.name}) was revoked`);

@@ -56,8 +56,13 @@ const join = (...parts: string[]) =>
 
 /** Every REST endpoint of the running application with the access it declares. */
 export function routeCatalog(app: INestApplication): RouteInfo[] {
+  return routesOf(app.get(ModulesContainer));
+}
+
+/** The same, from the module graph a provider can inject (the console asks which routes a role may call). */
+export function routesOf(modules: ModulesContainer): RouteInfo[] {
   const routes: RouteInfo[] = [];
-  for (const mod of app.get(ModulesContainer).values()) {
+  for (const mod of modules.values()) {
     for (const wrapper of mod.controllers.values()) {
       const ctrl = wrapper.metatype as (new (...args: never[]) => unknown) | null;
       if (!ctrl) continue;

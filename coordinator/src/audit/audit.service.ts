@@ -63,8 +63,13 @@ export class AuditService implements OnModuleDestroy {
    * Called after each append (for recordIn: before the caller's transaction commits, so a listener
    * re-reads what it needs). Lets a feature react to an audited event without its call sites changing.
    */
-  onAppended(listener: (e: AuditInput) => void): void {
+  onAppended(listener: (e: AuditInput) => void): () => void {
     this.listeners.push(listener);
+    // A console's live stream listens only while its browser is connected.
+    return () => {
+      const i = this.listeners.indexOf(listener);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
   }
 
   private notify(e: AuditInput): void {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { AgentConnection } from '../participants/agent-address';
+import { enrollCommand } from '../participants/enroll-command';
 import { apiCommand, clientFrom, output, parseDurationSeconds, table, when, type ApiOptions } from './api-command';
 import { registerParticipantKit } from './participant-kit-command';
 
@@ -69,22 +69,4 @@ export function registerParticipant(program: Command): void {
         (v) => `participant ${v.id} is ${v.status}; its connection was closed and the next round uses a new key epoch`,
       );
     });
-}
-
-/** The complete enrollment command, TLS flags included; the file names are those a kit or `certs issue` writes. */
-export function enrollCommand(
-  agent: AgentConnection | undefined,
-  federationId: string,
-  name: string,
-  token: string,
-): string {
-  const coordinator = agent?.coordinator ?? '<grpc-address>';
-  const file = name.replace(/[^A-Za-z0-9_.-]+/g, '-');
-  const tls =
-    agent?.tls === 'none'
-      ? ' --insecure'
-      : agent?.tls === 'mutual'
-        ? ` --ca ca.pem --cert ${file}.pem --key ${file}.key`
-        : ' --ca ca.pem';
-  return `syndicate-agent enroll --coordinator ${coordinator} --federation ${federationId} --token ${token}${tls}`;
 }

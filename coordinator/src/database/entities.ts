@@ -14,6 +14,7 @@ import { KeyEpoch } from '../keys/key-epoch.entity';
 import { KeyShare } from '../keys/key-share.entity';
 import { Round } from '../rounds/round.entity';
 import { ApiToken } from '../access/api-token.entity';
+import { ConsoleSession } from '../access/console-session.entity';
 import { Schedule } from '../rounds/schedule.entity';
 
 export const ENTITIES = [
@@ -33,5 +34,6 @@ export const ENTITIES = [
   AuditWitness,
   AcceptedCiphertext,
   ApiToken,
+  ConsoleSession,
   Schedule,
 ];

@@ -6,6 +6,8 @@ export interface Principal {
   tokenId: string;
   name: string;
   roles: Role[];
+  /** Set when the caller came through a web console session cookie rather than a bearer token. */
+  session?: { id: string; csrfToken: string; expiresAt: number };
 }
 
 export type AuthenticatedRequest = Request & { principal?: Principal };

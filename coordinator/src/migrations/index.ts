@@ -5,6 +5,7 @@ import { FederatedEvaluation1764300000000 } from './1764300000000-federated-eval
 import { AuditWitnesses1764400000000 } from './1764400000000-audit-witnesses';
 import { MemberTrust1764500000000 } from './1764500000000-member-trust';
 import { ContributionDigests1764600000000 } from './1764600000000-contribution-digests';
+import { ConsoleSessions1764690000000 } from './1764690000000-console-sessions';
 
 /** In order. Never edit a released migration: add a new one. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   AuditWitnesses1764400000000,
   MemberTrust1764500000000,
   ContributionDigests1764600000000,
+  ConsoleSessions1764690000000,
 ];

@@ -75,6 +75,15 @@ export class RoundViews {
     return this.repo.findOne({ where: { federationId, state: 'collecting' } });
   }
 
+  /** The round a console shows as live: the unfinished one, else the last one, else none yet. */
+  async current(federationId: string): Promise<RoundView | null> {
+    await this.federations.entity(federationId);
+    const r =
+      (await this.active(federationId)) ??
+      (await this.repo.findOne({ where: { federationId }, order: { number: 'DESC' } }));
+    return r ? this.view(r.id) : null;
+  }
+
   async list(federationId: string): Promise<RoundView[]> {
     await this.federations.entity(federationId);
     const rounds = await this.repo.find({ where: { federationId }, order: { number: 'ASC' } });

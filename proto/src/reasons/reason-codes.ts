@@ -28,6 +28,13 @@ export const REASON_MEANINGS = {
   ROLE_NOT_ALLOWED: "the token's roles do not allow this endpoint",
   INVALID_TOKEN: 'audit log only: checking the API token failed without a refusal (see the coordinator log)',
 
+  // Console sessions (the web console's cookie, exchanged once for an API token)
+  SESSION_UNKNOWN: 'the console session cookie is not known to this coordinator (sign in again)',
+  SESSION_EXPIRED: 'the console session has expired (it never outlives its API token); sign in again',
+  SESSION_REVOKED: 'the console session was signed out or its API token revoked; sign in again',
+  CSRF_TOKEN_MISMATCH: "a change sent with the console session cookie lacks the session's X-CSRF-Token header",
+  ORIGIN_NOT_ALLOWED: 'the request comes from another web origin than the coordinator itself',
+
   // Federations and plans
   INVALID_PLAN: 'the training plan is invalid; `problems` lists each field',
   FEDERATION_EXISTS: 'a federation with this name already exists',
