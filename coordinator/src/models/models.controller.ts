@@ -2,10 +2,30 @@ import { SyndicateError } from '../common/syndicate-error';
 import { Controller, Get, Header, Param, StreamableFile } from '@nestjs/common';
 import { Roles } from '../http/roles';
 import { ModelsService, type ModelView } from './models.service';
+import { ModelAliases } from './model-aliases.service';
+import { ChampionService, type SelectionView } from '../evaluation/champion.service';
+
+/** Model selection as the admin API shows it: the champion's version, the best round, early stopping. */
+export interface SelectionResponse extends SelectionView {
+  /** The version `champion` resolves to (its newest re-seal under members-only); null before any model. */
+  championModel: ModelView | null;
+}
 
 @Controller('v1')
 export class ModelsController {
-  constructor(private readonly models: ModelsService) {}
+  constructor(
+    private readonly models: ModelsService,
+    private readonly aliases: ModelAliases,
+    private readonly champions: ChampionService,
+  ) {}
+
+  @Get('federations/:federationId/selection')
+  @Roles('admin', 'data-scientist', 'auditor')
+  async selection(@Param('federationId') federationId: string): Promise<SelectionResponse> {
+    const state = await this.champions.state(federationId);
+    const model = await this.aliases.champion(federationId).catch(() => null);
+    return { ...state, championModel: model ? (await this.models.withRoundEpochs([model]))[0] : null };
+  }
 
   @Get('federations/:federationId/models')
   @Roles('admin', 'data-scientist', 'auditor')

@@ -24,8 +24,10 @@ function kpi(label: string, value: string, sub = ''): string {
 function summary(data: ReportData): string {
   const m = data.final;
   const last = data.rounds.length ? data.rounds[data.rounds.length - 1] : undefined;
+  const sel = data.selection;
+  const served = sel?.championRound != null ? `champion (round ${sel.championRound}), test rows` : 'final model';
   const cards = [
-    kpi('ROC AUC', fixed(m?.rocAuc), 'final model'),
+    kpi('ROC AUC', fixed(m?.rocAuc), served),
     kpi('KS', fixed(m?.ks), m && Number.isFinite(m.ksThreshold) ? `at score ${fixed(m.ksThreshold)}` : ''),
     kpi('Gini', fixed(m?.gini), '2 × AUC − 1'),
     kpi('Brier score', fixed(m?.brier, 4), 'lower is better'),
@@ -81,13 +83,14 @@ function planFacts(data: ReportData): string {
   return `<dl class="facts">${rows.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${k === 'Plan sha256' ? `<code>${esc(v)}</code>` : esc(v)}</dd>`).join('')}</dl>`;
 }
 
-function roundRow(r: ReportRound, isFinal: boolean): string {
+function roundRow(r: ReportRound, isFinal: boolean, mark: string): string {
   const m = r.metrics;
   const cells = m
     ? [
         integer(m.numExamples),
         integer(m.positives),
         fixed(m.rocAuc),
+        fixed(r.test?.rocAuc),
         fixed(m.ks),
         fixed(m.gini),
         fixed(m.prAuc),
@@ -95,19 +98,25 @@ function roundRow(r: ReportRound, isFinal: boolean): string {
         fixed(m.logLoss, 4),
         m.psi === null ? 'ref.' : fixed(m.psi, 4),
       ].map((v) => `<td>${esc(v)}</td>`)
-    : [`<td colspan="9" class="muted" style="text-align:left">not evaluated</td>`];
-  return `<tr${isFinal ? ' class="final"' : ''}><td>${esc(r.number)}${isFinal ? ' (final)' : ''}</td><td>${esc(integer(r.contributors))}</td>${cells.join('')}</tr>`;
+    : [`<td colspan="10" class="muted" style="text-align:left">not evaluated</td>`];
+  return `<tr${isFinal ? ' class="final"' : ''}><td>${esc(r.number)}${isFinal ? ` (${mark})` : ''}</td><td>${esc(integer(r.contributors))}</td>${cells.join('')}</tr>`;
 }
 
 function roundsTable(data: ReportData): string {
   if (data.rounds.length === 0) return '<p class="muted">No round has completed yet.</p>';
-  const finalRound = [...data.rounds].reverse().find((r) => r.metrics && r.metrics === data.final);
+  const championRound = data.selection?.championRound;
+  const finalRound =
+    championRound != null
+      ? data.rounds.find((r) => r.number === championRound)
+      : [...data.rounds].reverse().find((r) => r.metrics && r.metrics === data.final);
+  const mark = championRound != null ? 'champion' : 'final';
   const head = [
     'Round',
     'Contributors',
-    'Examples',
+    'Validation examples',
     'Target = 1',
-    'AUC',
+    'Validation AUC',
+    'Test AUC',
     'KS',
     'Gini',
     'PR AUC',
@@ -117,8 +126,8 @@ function roundsTable(data: ReportData): string {
   ];
   return (
     `<div class="table-wrap"><table><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead>` +
-    `<tbody>${data.rounds.map((r) => roundRow(r, r === finalRound)).join('')}</tbody></table></div>` +
-    `<p class="caption">${esc(`Each row is the global model after that round, scored on every contributing member's holdout. PSI compares the round's score distribution with the first evaluated round ("ref."). ${PSI_NOTE}`)}</p>`
+    `<tbody>${data.rounds.map((r) => roundRow(r, r === finalRound, mark)).join('')}</tbody></table></div>` +
+    `<p class="caption">${esc(`Each row is the global model after that round, scored on every contributing member's validation rows (the figures that choose the champion) and, for Test AUC, its test rows (they only report). PSI compares the round's score distribution with the first evaluated round ("ref."). ${PSI_NOTE}`)}</p>`
   );
 }
 
@@ -153,6 +162,26 @@ function finalModel(m: FederatedMetrics | null): string {
   );
 }
 
+function curveCaption(data: ReportData): string {
+  const pooled = data.baselines?.centralized ? '; thin dotted lines: the same model fitted on pooled data' : '';
+  return `AUC and KS of the global model after each round on the validation rows (blue, orange) and the test rows (green, pink, dotted)${pooled}; the grey vertical line marks the round whose model is the champion.`;
+}
+
+/** How the served model was chosen, in a sentence a reviewer can check against the curves. */
+function selectionText(data: ReportData): string {
+  const s = data.selection;
+  if (!s) return '';
+  const metric = s.metric.replace('_', ' ').toUpperCase();
+  const chosen =
+    s.championRound === null
+      ? 'No version has a validation figure yet, so the newest model serves.'
+      : `The champion is round ${s.championRound}'s model: a version replaces the champion only when its federated validation ${metric} beats the champion's by more than ${s.promotionMargin}.`;
+  const stop = s.stopped
+    ? ` Training stopped early: validation ${metric} did not improve for ${s.patience} evaluated rounds.`
+    : '';
+  return `<p>${esc(chosen + stop)}</p>`;
+}
+
 /** Pure: "10 000" and "0.0001", as a reviewer reads them. */
 function grouped(n: number): string {
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
@@ -169,7 +198,9 @@ export function methodText(bins: number[]): string {
   const width = used.length ? String(Number((1 / used[0]).toPrecision(2))) : '1/bins';
   return `
 <section><h3>Where the figures come from</h3>
-<p>After each round every contributing bank scores its own holdout with the new global model and bins the scores into
+<p>Each bank's holdout is split, by the plan's seed, into validation rows (they choose the champion and decide early
+stopping) and test rows (they only report, so the reported figures are not the ones that chose the model).
+After each round every contributing bank scores both parts with the new global model and bins the scores into
 ${count} per class (target = 0 and target = 1), plus the sums of squared error and log loss. These
 histograms are encrypted at the bank (BFV homomorphic encryption) and added together as ciphertexts; only the
 consortium-wide sum is ever decrypted. Every metric in this report is computed from that summed histogram.</p></section>
@@ -219,9 +250,10 @@ ${summary(data)}
 <h2>Model and plan</h2>
 ${planFacts(data)}
 <h2>Learning curves</h2>
-<figure class="wide">${data.rounds.some((r) => r.metrics) ? learningCurveChart(data.rounds, data.baselines) : '<p class="muted">No round has been evaluated yet.</p>'}
-<figcaption class="caption">AUC (solid) and KS (dashed) of the global model after each round${data.baselines?.centralized ? '; thin dotted lines: the same model trained on pooled data' : ''}.</figcaption></figure>
-<h2>Final model</h2>
+<figure class="wide">${data.rounds.some((r) => r.metrics) ? learningCurveChart(data.rounds, data.baselines, data.selection?.championRound) : '<p class="muted">No round has been evaluated yet.</p>'}
+<figcaption class="caption">${esc(curveCaption(data))}</figcaption></figure>
+${selectionText(data)}
+<h2>${data.selection?.championRound != null ? 'Champion model (test rows)' : 'Final model'}</h2>
 ${finalModel(data.final)}
 <h2>Metrics per round</h2>
 ${roundsTable(data)}

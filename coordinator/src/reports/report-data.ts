@@ -19,8 +19,21 @@ export interface ReportPlanSummary {
 export interface ReportRound {
   number: number;
   contributors: number;
-  /** Null when the round's federated evaluation did not complete. */
+  /** On the validation rows (they choose); null when the round's federated evaluation did not complete. */
   metrics: FederatedMetrics | null;
+  /** On the test rows (they report); absent or null without test rows. */
+  test?: FederatedMetrics | null;
+}
+
+/** Which version serves and why: chosen on federated validation by the plan's selection policy. */
+export interface ReportSelection {
+  championRound: number | null;
+  /** e.g. "auc". */
+  metric: string;
+  promotionMargin: number;
+  /** Training stopped early (patience exhausted). */
+  stopped: boolean;
+  patience?: number;
 }
 
 /** How many members beat their local-only model with the global one (each bank reports only "better or not"). */
@@ -40,8 +53,9 @@ export interface ReportData {
   plan: ReportPlanSummary;
   generatedAt: Date | string;
   rounds: ReportRound[];
-  /** The published model's metrics (usually the last round's). */
+  /** The served model's metrics: the champion's on the test rows (its validation figures where there are none). */
   final: FederatedMetrics | null;
+  selection?: ReportSelection;
   benefit?: BenefitSummary;
   baselines?: ReportBaselines;
   /** Bins per class the reported evaluations actually used (the plan's setting when not given). */

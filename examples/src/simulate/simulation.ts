@@ -64,8 +64,12 @@ export interface RoundResult {
   contributors: string[];
   seconds: number;
   modelVersionId: string | null;
-  /** The consortium's evaluation of this round's model; null if it failed or the round did. */
+  /** The consortium's evaluation of this round's model on the validation rows (they choose); null if it failed or the round did. */
   global: GlobalFigures | null;
+  /** The same on the test rows (they only report). */
+  test: GlobalFigures | null;
+  /** This round's model became champion. */
+  promoted: boolean;
   evaluation: { state: string; contributors: number; failureReason: string | null } | null;
   /** Each bank's own view of the global model on its holdout. */
   banks: Record<string, BankFigures>;
@@ -78,7 +82,16 @@ export interface SimulationResult {
   workDir: string;
   holdoutFraction: number;
   rounds: RoundResult[];
-  /** weightsPath is null when the model is sealed for members only. */
+  /** The round with the best federated validation figure (the plan's selection metric). */
+  best_round: number | null;
+  /** The version every command serves by default: chosen on federated validation (see the plan's selection). */
+  champion: { modelVersionId: string; roundNumber: number; metric: string; promotionMargin: number } | null;
+  /** The champion's consortium figures on the validation rows (they chose it) and the test rows (report these). */
+  validation: GlobalFigures | null;
+  test: GlobalFigures | null;
+  /** Patience ran out before the requested number of rounds. */
+  stopped_early: boolean;
+  /** The champion; weightsPath is null when the model is sealed for members only. */
   final: {
     modelVersionId: string;
     roundNumber: number;
@@ -104,6 +117,7 @@ export type SimulationEvent =
   | { type: 'round-opened'; round: number; of: number }
   | { type: 'update-received'; round: number; bank: string; received: number; expected: number }
   | { type: 'round-finished'; result: RoundResult }
+  | { type: 'stopped-early'; afterRound: number; bestRound: number | null }
   | { type: 'baseline-started'; baselines: Baseline[] };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -309,6 +323,8 @@ export async function runSimulation(
 
     const rounds: RoundResult[] = [];
     const roundMetrics = new Map<number, FederatedMetrics>();
+    const testMetrics = new Map<number, FederatedMetrics>();
+    let stoppedEarly = false;
     for (let i = 1; i <= opts.rounds; i++) {
       const t0 = Date.now();
       let round: RoundView = await admin.openRound(federation.id, { deadlineSeconds: opts.deadlineSeconds });
@@ -345,6 +361,7 @@ export async function runSimulation(
       }
       const ev = round.evaluation;
       if (ev?.metrics) roundMetrics.set(round.number, ev.metrics);
+      if (ev?.test) testMetrics.set(round.number, ev.test);
       const result: RoundResult = {
         number: round.number,
         state: round.state,
@@ -353,18 +370,31 @@ export async function runSimulation(
         seconds,
         modelVersionId: round.resultModelVersionId,
         global: ev?.metrics ? globalFigures(ev.metrics) : null,
+        test: ev?.test ? globalFigures(ev.test) : null,
+        promoted: ev?.promotedAt != null,
         evaluation: ev ? { state: ev.state, contributors: ev.contributors, failureReason: ev.failureReason } : null,
         banks,
       };
       rounds.push(result);
       onEvent({ type: 'round-finished', result });
+      // The coordinator refuses further rounds once patience runs out; stop asking.
+      const sel = await admin.selection(federation.id);
+      if (sel.stopped && i < opts.rounds) {
+        stoppedEarly = true;
+        onEvent({ type: 'stopped-early', afterRound: round.number, bestRound: sel.best?.roundNumber ?? null });
+        break;
+      }
     }
 
-    const models = await admin.models(federation.id);
-    const latest = models[models.length - 1];
+    // What every command serves by default: the champion (the newest model before any evaluation).
+    const selection = await admin.selection(federation.id);
+    const latest = selection.championModel;
     let final: SimulationResult['final'] = null;
-    const lastRound = [...rounds].reverse().find((r) => r.state === 'published');
-    const finalMetrics = latest ? ((await admin.evaluation(latest.id).catch(() => null))?.metrics ?? null) : null;
+    const lastRound = rounds.find((r) => r.state === 'published' && r.number === latest?.roundNumber);
+    // A members-only champion may be re-sealed under a newer key epoch: its evaluation is the original version's.
+    const evaluatedId = selection.champion?.modelVersionId ?? latest?.id;
+    const finalEvaluation = evaluatedId ? await admin.evaluation(evaluatedId).catch(() => null) : null;
+    const finalMetrics = finalEvaluation?.metrics ?? null;
     const finalGlobal = finalMetrics ? globalFigures(finalMetrics) : (lastRound?.global ?? null);
     const weightsPath = path.resolve(path.dirname(opts.outFile), `${path.basename(opts.outFile, '.json')}.weights.f32`);
     if (latest && latest.roundNumber > 0 && latest.encoding !== 'PAYLOAD_ENCODING_FLOAT32_LE') {
@@ -450,8 +480,16 @@ export async function runSimulation(
           number: r.number,
           contributors: r.contributors.length,
           metrics: roundMetrics.get(r.number) ?? null,
+          test: testMetrics.get(r.number) ?? null,
         })),
-        final: finalMetrics,
+        final: finalEvaluation?.test ?? finalMetrics,
+        selection: {
+          championRound: selection.champion?.roundNumber ?? null,
+          metric: selection.policy.metric,
+          promotionMargin: selection.policy.promotionMargin,
+          stopped: selection.stopped,
+          patience: selection.policy.patience,
+        },
         benefit,
         baselines: centralized ? { centralized: { auc: centralized.auc, ks: centralized.ks } } : undefined,
       }),
@@ -466,6 +504,18 @@ export async function runSimulation(
       workDir,
       holdoutFraction: plan.holdout.fraction,
       rounds,
+      best_round: selection.best?.roundNumber ?? null,
+      champion: selection.champion
+        ? {
+            modelVersionId: selection.champion.modelVersionId,
+            roundNumber: selection.champion.roundNumber,
+            metric: selection.policy.metric,
+            promotionMargin: selection.policy.promotionMargin,
+          }
+        : null,
+      validation: finalMetrics ? globalFigures(finalMetrics) : null,
+      test: finalEvaluation?.test ? globalFigures(finalEvaluation.test) : null,
+      stopped_early: stoppedEarly,
       final,
       banks: bankResults,
       ...(centralized ? { centralized } : {}),

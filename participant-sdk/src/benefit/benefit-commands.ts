@@ -88,7 +88,7 @@ export function registerBenefitCommands(program: Command, t: TransportHelpers): 
       "this bank's data, the file the agent trains on (the holdout is split from it exactly as the agent splits it)",
     )
     .option('--state-dir <dir>', 'keys and enrollment (0700); the plan comes from here', '.syndicate-agent')
-    .option('--model <id>', 'global model version to pull: latest or a model id (default latest)')
+    .option('--model <id>', 'global model version to pull: champion (the default), latest or a model id')
     .option('--global-weights <file>', 'use a model saved by `model pull --out` (.f32 or .json) instead of pulling one')
     .option('--rounds <n>', "local-only training rounds (default: the global model's round number)", positiveRounds)
     .option('--coordinator <host:port>', 'override the coordinator address saved at enrollment')
@@ -105,7 +105,7 @@ export function registerBenefitCommands(program: Command, t: TransportHelpers): 
     )
     .action(async (o: BenefitFlags, cmd: Command) => {
       if (o.model !== undefined && o.globalWeights !== undefined)
-        cmd.error('error: --model and --global-weights are alternatives: give one (or neither, for the latest model)');
+        cmd.error('error: --model and --global-weights are alternatives: give one (or neither, for the champion)');
       const identity = loadIdentity(o.stateDir);
       if (!identity)
         cmd.error(

@@ -196,6 +196,23 @@ export const evaluationSchema = z
   })
   .strict();
 
+/**
+ * Model selection on the federated validation rows: which figure chooses, when a new
+ * version replaces the champion, and when training stops (see evaluation/model-selection.ts).
+ */
+export const selectionSchema = z
+  .object({
+    /** Federated validation figure that chooses: higher is better for auc and ks, lower for log_loss and brier. */
+    metric: z.enum(['auc', 'ks', 'log_loss', 'brier']).default('auc'),
+    /** A new version becomes champion only when it beats the champion's validation figure by more than this. */
+    promotionMargin: z.number().finite().min(0).max(1).default(0),
+    /** Stop opening rounds after this many evaluated rounds without an improvement of minImprovement; absent = never stop early. */
+    patience: z.number().int().min(1).max(1000).optional(),
+    /** Smallest gain over the best validation figure so far that counts as an improvement for patience. */
+    minImprovement: z.number().finite().min(0).max(1).default(0.001),
+  })
+  .strict();
+
 export const roundPolicySchema = z
   .object({
     /** Quorum: fewest contributors for a round to publish a model. */
@@ -254,10 +271,16 @@ const trainingPlanObject = z
       .object({
         fraction: z.number().gt(0).lt(1).default(0.2),
         seed: z.number().int().min(0).default(7),
+        /**
+         * Share of each bank's holdout used to choose (validation rows); the rest are test rows,
+         * used only to report. Both fixed by the seed, so every round sees the same rows.
+         */
+        validationFraction: z.number().gt(0).lt(1).default(0.5),
       })
       .strict()
       .default({}),
     evaluation: evaluationSchema.default({}),
+    selection: selectionSchema.default({}),
   })
   .strict();
 
@@ -326,6 +349,7 @@ export type NumericFeatureSpec = z.infer<typeof numericFeatureSchema>;
 export type CategoricalFeatureSpec = z.infer<typeof categoricalFeatureSchema>;
 export type LocalTraining = z.infer<typeof localTrainingSchema>;
 export type ServerOptimizerConfig = z.infer<typeof serverOptimizerSchema>;
+export type SelectionPolicy = z.infer<typeof selectionSchema>;
 
 export class PlanValidationError extends Error {
   constructor(readonly problems: string[]) {
