@@ -22,6 +22,8 @@ export { writePrivateFile, appendPrivateLine } from './common/private-file';
 export * from './serving';
 export { agentSplit } from './benefit/agent-holdout';
 export { trainRounds } from './benefit/local-rounds';
+export { describeFit, fitBaseline, type BaselineFitReport } from './benefit/baseline-fit';
+export { fitLogisticNewton, NEWTON_TOLERANCE } from './benefit/logistic-fit';
 export { agentTrust, policySource } from './trust/agent-trust';
 export { MemberTrust } from './trust/member-trust';
 export { TrustRefusal } from './trust/trust-refusal';

@@ -48,7 +48,7 @@ function summary(data: ReportData): string {
       kpi(
         'vs. centralized AUC',
         m ? signed(m.rocAuc - c.auc) : MISSING,
-        `pooled-data model: AUC ${fixed(c.auc)}, KS ${fixed(c.ks)}`,
+        `pooled-data model: AUC ${fixed(c.auc)}, KS ${fixed(c.ks)}${c.fit ? `; ${c.fit}` : ''}`,
       ),
     );
   }

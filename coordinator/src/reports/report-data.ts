@@ -45,7 +45,7 @@ export interface BenefitSummary {
 
 export interface ReportBaselines {
   /** The same model trained on pooled data, where a consortium could run that comparison (e.g. on synthetic data). */
-  centralized?: { auc: number; ks: number };
+  centralized?: { auc: number; ks: number; /** How it was fitted, in words. */ fit?: string };
 }
 
 export interface ReportData {

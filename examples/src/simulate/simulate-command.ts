@@ -1,3 +1,4 @@
+import { describeFit } from '@syndicate/participant';
 import * as path from 'path';
 import Table from 'cli-table3';
 import type { Command } from 'commander';
@@ -45,7 +46,7 @@ export function summaryLines(r: SimulationResult): string[] {
     );
   if (r.centralized)
     lines.push(
-      `centralized baseline (all training data pooled): AUC ${fmt(r.centralized.auc)}, KS ${fmt(r.centralized.ks)}${g ? ` — global is ${gapWords(g.auc - r.centralized.auc)} centralized` : ''}`,
+      `centralized baseline (all training data pooled; ${describeFit(r.centralized.fit)}): AUC ${fmt(r.centralized.auc)}, KS ${fmt(r.centralized.ks)}${g ? ` — global is ${gapWords(g.auc - r.centralized.auc)} centralized` : ''}`,
     );
   const withLocal = Object.entries(r.banks).filter(([, b]) => b.local_only && b.global);
   if (withLocal.length) {

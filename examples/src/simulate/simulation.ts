@@ -11,6 +11,7 @@ import {
   writeDevPki,
   type RoundView,
 } from '@syndicate/coordinator';
+import { describeFit } from '@syndicate/participant';
 import { pinEachOther } from './pin-members';
 import { ProcessSupervisor, type Supervised } from './process-supervisor';
 
@@ -77,6 +78,26 @@ export interface RoundResult {
 
 export type Baseline = 'local' | 'centralized';
 
+/** How a baseline was fitted (the agent's `baseline` command says): Newton to a tolerance, or early stopping. */
+export type BaselineFit =
+  | {
+      method: 'newton-irls';
+      tolerance: number;
+      iterations: number;
+      converged: boolean;
+      maxGradient: number;
+      l2: number;
+    }
+  | {
+      method: 'early-stopping';
+      rounds: number;
+      bestRound: number;
+      maxRounds: number;
+      patience: number;
+      metric: string;
+      validation: number | null;
+    };
+
 export interface SimulationResult {
   federation: { id: string; name: string; planSha256: string; numParams: number };
   workDir: string;
@@ -101,10 +122,13 @@ export interface SimulationResult {
     global: GlobalFigures | null;
     metrics: FederatedMetrics | null;
   } | null;
-  /** Per bank: the final global model, and (with --baseline local) a model trained on that bank's data alone, both on the bank's holdout. */
-  banks: Record<string, { global: { auc: number; ks: number } | null; local_only?: { auc: number; ks: number } }>;
-  /** With --baseline centralized: all banks' training data pooled, evaluated on the same holdouts. */
-  centralized?: { auc: number; ks: number; gini: number; brier: number };
+  /** Per bank: the champion, and (with --baseline local) a model fitted on that bank's data alone, both on the bank's test rows. */
+  banks: Record<
+    string,
+    { global: { auc: number; ks: number } | null; local_only?: { auc: number; ks: number; fit: BaselineFit } }
+  >;
+  /** With --baseline centralized: all banks' training data pooled and fitted, evaluated on the same test rows. */
+  centralized?: { auc: number; ks: number; gini: number; brier: number; fit: BaselineFit };
   /** The aggregate benefit picture the consortium may see: no single bank's figures. */
   benefit?: { banks: number; improved: number; medianAucGain: number };
   reportPath: string;
@@ -138,15 +162,17 @@ export const globalFigures = (m: FederatedMetrics): GlobalFigures => ({
   num_examples: m.numExamples,
 });
 
-/** What the bank's agent wrote about a round's model on its own holdout (see the SDK's federated-evaluation). */
+type KeptMetrics = { rocAuc: number | null; ks: number | null; brier: number; numExamples: number };
+
+/**
+ * What the bank's agent wrote about a round's model on its own test rows (see the SDK's
+ * federated-evaluation): the rows the baselines are scored on too.
+ */
 function bankFigures(workDir: string, bank: string, roundNumber: number): BankFigures | null {
   const file = path.join(workDir, 'agents', bank, 'evaluations', `round-${roundNumber}.json`);
   if (!fs.existsSync(file)) return null;
-  const m = (
-    JSON.parse(fs.readFileSync(file, 'utf8')) as {
-      metrics: { rocAuc: number | null; ks: number | null; brier: number; numExamples: number };
-    }
-  ).metrics;
+  const kept = JSON.parse(fs.readFileSync(file, 'utf8')) as { metrics: KeptMetrics; test?: KeptMetrics | null };
+  const m = kept.test ?? kept.metrics;
   return { auc: m.rocAuc ?? NaN, ks: m.ks ?? NaN, brier: m.brier, num_examples: m.numExamples };
 }
 
@@ -441,8 +467,9 @@ export async function runSimulation(
         'baseline',
         '--plan',
         planFile,
+        // The most an early-stopped baseline may train: as many rounds as the federation was given.
         '--rounds',
-        String(final.roundNumber),
+        String(opts.rounds),
         '--out',
         out,
         ...opts.banks.flatMap((b) => ['--data', `${b.name}=${path.resolve(b.csv)}`]),
@@ -450,8 +477,8 @@ export async function runSimulation(
       if (baselines.includes('local')) args.push('--local-only');
       await supervisor.runToCompletion('baselines', process.execPath, args, path.join(workDir, 'baselines.log'));
       const b = JSON.parse(fs.readFileSync(out, 'utf8')) as {
-        centralized?: { auc: number; ks: number; gini: number; brier: number };
-        banks: Record<string, { local_only?: { auc: number; ks: number } }>;
+        centralized?: { auc: number; ks: number; gini: number; brier: number; fit: BaselineFit };
+        banks: Record<string, { local_only?: { auc: number; ks: number; fit: BaselineFit } }>;
       };
       if (baselines.includes('centralized') && b.centralized)
         centralized = {
@@ -459,9 +486,13 @@ export async function runSimulation(
           ks: b.centralized.ks,
           gini: b.centralized.gini,
           brier: b.centralized.brier,
+          fit: b.centralized.fit,
         };
       if (baselines.includes('local'))
-        for (const name of Object.keys(bankResults)) bankResults[name].local_only = b.banks[name]?.local_only;
+        for (const name of Object.keys(bankResults)) {
+          const l = b.banks[name]?.local_only;
+          if (l) bankResults[name].local_only = { auc: l.auc, ks: l.ks, fit: l.fit };
+        }
     }
     const gains = Object.values(bankResults).flatMap((r) =>
       r.global && r.local_only ? [r.global.auc - r.local_only.auc] : [],
@@ -491,7 +522,9 @@ export async function runSimulation(
           patience: selection.policy.patience,
         },
         benefit,
-        baselines: centralized ? { centralized: { auc: centralized.auc, ks: centralized.ks } } : undefined,
+        baselines: centralized
+          ? { centralized: { auc: centralized.auc, ks: centralized.ks, fit: describeFit(centralized.fit) } }
+          : undefined,
       }),
     );
     const result: SimulationResult = {

@@ -167,6 +167,11 @@ export const localTrainingSchema = z
     classWeights: classWeightsSchema.optional(),
     /** FedProx: adds mu/2 * ||w - w_global||^2 to the local loss; 0 = plain FedAvg local training. */
     fedProxMu: z.number().finite().min(0).max(1000).default(0),
+    /**
+     * L2 penalty on every Dense kernel (not biases): the loss is the mean (class-weighted) log loss
+     * plus l2 * sum(w^2). The fitted logistic baselines minimise the same objective.
+     */
+    l2: z.number().finite().min(0).max(10).default(0),
   })
   .strict();
 
