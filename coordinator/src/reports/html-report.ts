@@ -4,6 +4,7 @@ import { fixed, integer, MISSING, percent, signed } from './number-format';
 import { calibrationChart, ksChart, learningCurveChart, rocChart } from './report-charts';
 import type { ReportData, ReportRound } from './report-data';
 import { REPORT_CSS } from './report-styles';
+import { fallingValidationWarning } from './curve-warnings';
 
 const PSI_NOTE = 'PSI rule of thumb: below 0.10 stable, 0.10–0.25 drifting, above 0.25 shifted.';
 
@@ -252,6 +253,7 @@ ${planFacts(data)}
 <h2>Learning curves</h2>
 <figure class="wide">${data.rounds.some((r) => r.metrics) ? learningCurveChart(data.rounds, data.baselines, data.selection?.championRound) : '<p class="muted">No round has been evaluated yet.</p>'}
 <figcaption class="caption">${esc(curveCaption(data))}</figcaption></figure>
+${fallingValidationWarning(data.rounds) ? `<div class="notice">${esc(`Warning: ${fallingValidationWarning(data.rounds)}`)}</div>` : ''}
 ${selectionText(data)}
 <h2>${data.selection?.championRound != null ? 'Champion model (test rows)' : 'Final model'}</h2>
 ${finalModel(data.final)}

@@ -93,7 +93,7 @@ export function reportPlanSummary(plan: TrainingPlan, sha256?: string): ReportPl
       agg.mode === 'secure'
         ? `${agg.strategy}, secure (BFV homomorphic encryption, parameter set ${agg.secure.parameterSet}, update clip ±${agg.secure.clip})`
         : `${agg.strategy}, plaintext updates`,
-    localTraining: `${training.epochs} epoch(s), batch ${training.batchSize}, ${training.optimizer} lr ${training.learningRate}`,
+    localTraining: `${training.epochs} epoch(s), batch ${training.batchSize}, ${training.optimizer} lr ${training.learningRate}${training.learningRateDecay < 1 ? ` (× ${training.learningRateDecay} per round)` : ''}${training.l2 ? `, L2 ${training.l2}` : ''}`,
     evaluationBins: plan.evaluation.bins,
   };
 }

@@ -50,7 +50,7 @@ export async function fitBaseline(o: {
   let round = 0;
   while (round < o.maxRounds && stale < patience) {
     round++;
-    const r = await trainLocal({ plan, globalWeights: weights, data: o.train, seed: round });
+    const r = await trainLocal({ plan, globalWeights: weights, data: o.train, seed: round, round });
     weights = r.weights;
     o.onRound?.({ round, rounds: o.maxRounds, loss: r.finalLoss, seconds: r.seconds });
     const figure = o.validation.rows

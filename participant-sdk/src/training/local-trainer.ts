@@ -50,6 +50,8 @@ export async function trainLocal(o: {
   data: Dataset;
   /** Makes the batch order reproducible (e.g. the round number): same inputs, same update. */
   seed?: number;
+  /** The round this trains for (1 = first): the plan's learning-rate decay applies per round. */
+  round?: number;
   onEpoch?: (epoch: number, loss: number) => void;
 }): Promise<LocalTrainingResult> {
   const { tf } = await initTensorflow();
@@ -61,7 +63,10 @@ export async function trainLocal(o: {
   const t = o.plan.training;
   const classWeights = resolveClassWeights(t.classWeights, o.data.labels);
   const model = buildModel(tf, o.plan, o.globalWeights, { l2: t.l2 });
-  const optimizer = makeOptimizer(tf, t);
+  const optimizer = makeOptimizer(tf, {
+    optimizer: t.optimizer,
+    learningRate: t.learningRate * t.learningRateDecay ** Math.max(0, (o.round ?? 1) - 1),
+  });
   const x = tf.tensor2d(o.data.features, [o.data.rows, o.data.inputDim]);
   const y = tf.tensor2d(o.data.labels, [o.data.rows, 1]);
   const rand = seededRandom(((o.plan.seed * 1_000_003) ^ (o.seed ?? 0)) >>> 0);

@@ -163,6 +163,8 @@ export const localTrainingSchema = z
     batchSize: z.number().int().min(1).max(65536).default(64),
     optimizer: z.enum(['sgd', 'adam', 'rmsprop']).default('adam'),
     learningRate: z.number().positive().max(10).default(0.01),
+    /** Round r trains at learningRate * learningRateDecay^(r-1): later rounds take smaller local steps and settle. */
+    learningRateDecay: z.number().gt(0).max(1).default(1),
     /** Per-class loss weights; `balanced` = rows / (2 * rows of the class), from the member's own training labels. */
     classWeights: classWeightsSchema.optional(),
     /** FedProx: adds mu/2 * ||w - w_global||^2 to the local loss; 0 = plain FedAvg local training. */
@@ -189,7 +191,8 @@ const adaptiveServerOptimizer = {
  * as a pseudo-gradient (see server-optimizer.ts).
  */
 export const serverOptimizerSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('fedavg') }).strict(),
+  /** Server learning rate: the global model moves by learningRate times the aggregate update (1 = plain FedAvg). */
+  z.object({ type: z.literal('fedavg'), learningRate: z.number().finite().positive().max(10).default(1) }).strict(),
   z.object({ type: z.literal('fedadam'), ...adaptiveServerOptimizer }).strict(),
   z.object({ type: z.literal('fedyogi'), ...adaptiveServerOptimizer }).strict(),
 ]);
