@@ -7,7 +7,7 @@ export { pullModel, writePulledModel, type PulledModel } from './agent/model-pul
 export { KeyRing } from './crypto/key-ring';
 export { channelCredentials, mergeTransport, agentTransportSchema, type AgentTransport } from './agent/transport';
 export { loadCsvDataset, type Dataset } from './data/csv-dataset';
-export { holdoutMask, splitHoldout } from './data/holdout-split';
+export { holdoutMask, splitHoldout, splitValidationTest } from './data/holdout-split';
 export { predict } from './evaluation/metrics';
 export { buildModel } from './training/model-factory';
 export { localEvaluationPath, type LocalEvaluation } from './agent/federated-evaluation';

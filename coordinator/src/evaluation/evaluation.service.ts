@@ -7,7 +7,7 @@ import {
   type ScoreHistogram,
   type SelectionPolicy,
 } from '@syndicate/protocol';
-import { In, type EntityManager, type Repository } from 'typeorm';
+import { In, LessThan, type EntityManager, type Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
 import type { Logger } from '../common/logger';
@@ -248,10 +248,11 @@ export class EvaluationService {
         );
       return this.view((await this.get(ev.modelVersionId))!);
     }
-    const reference = await this.reference(ev.federationId, ev.roundNumber);
+    const { reference, previous } = await this.references(ev.federationId, ev.roundNumber);
     const metrics = federatedMetrics(
       toScoreHistogram(o.histogram),
       reference ? toScoreHistogram(reference) : undefined,
+      previous ? toScoreHistogram(previous) : undefined,
     );
     const testMetrics = histogramTotals(toScoreHistogram(o.test)).numExamples
       ? federatedMetrics(toScoreHistogram(o.test))
@@ -282,14 +283,22 @@ export class EvaluationService {
     return this.view(ev);
   }
 
-  /** The first round's histogram: PSI measures drift of every later score distribution against it. */
-  private async reference(federationId: string, roundNumber: number): Promise<HistogramRecord | null> {
-    const first = await this.repo.findOne({
-      where: { federationId, state: 'complete' },
-      order: { roundNumber: 'ASC' },
+  /**
+   * PSI's reference is the champion's validation histogram, recorded when it was promoted (a stable
+   * model on stable data stays below 0.1 against it); `shift` compares with the previous version.
+   */
+  private async references(
+    federationId: string,
+    roundNumber: number,
+  ): Promise<{ reference: HistogramRecord | null; previous: HistogramRecord | null }> {
+    const champion = await this.champions.champion(federationId);
+    const previous = await this.repo.findOne({
+      where: { federationId, state: 'complete', roundNumber: LessThan(roundNumber) },
+      order: { roundNumber: 'DESC' },
     });
-    if (!first || first.roundNumber >= roundNumber) return null;
-    return JSON.parse(first.histogramJson!) as HistogramRecord;
+    const parse = (e: ModelEvaluation | null) =>
+      e?.histogramJson && e.roundNumber < roundNumber ? (JSON.parse(e.histogramJson) as HistogramRecord) : null;
+    return { reference: parse(champion), previous: parse(previous) };
   }
 
   async histogram(modelVersionId: string): Promise<HistogramRecord | null> {

@@ -97,9 +97,10 @@ function roundRow(r: ReportRound, isFinal: boolean, mark: string): string {
         fixed(m.prAuc),
         fixed(m.brier, 4),
         fixed(m.logLoss, 4),
-        m.psi === null ? 'ref.' : fixed(m.psi, 4),
+        m.psi === null ? '—' : fixed(m.psi, 4),
+        m.shift == null ? '—' : fixed(m.shift, 4),
       ].map((v) => `<td>${esc(v)}</td>`)
-    : [`<td colspan="10" class="muted" style="text-align:left">not evaluated</td>`];
+    : [`<td colspan="11" class="muted" style="text-align:left">not evaluated</td>`];
   return `<tr${isFinal ? ' class="final"' : ''}><td>${esc(r.number)}${isFinal ? ` (${mark})` : ''}</td><td>${esc(integer(r.contributors))}</td>${cells.join('')}</tr>`;
 }
 
@@ -123,12 +124,13 @@ function roundsTable(data: ReportData): string {
     'PR AUC',
     'Brier',
     'Log loss',
-    'PSI',
+    'PSI vs champion',
+    'Shift',
   ];
   return (
     `<div class="table-wrap"><table><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead>` +
     `<tbody>${data.rounds.map((r) => roundRow(r, r === finalRound, mark)).join('')}</tbody></table></div>` +
-    `<p class="caption">${esc(`Each row is the global model after that round, scored on every contributing member's validation rows (the figures that choose the champion) and, for Test AUC, its test rows (they only report). PSI compares the round's score distribution with the first evaluated round ("ref."). ${PSI_NOTE}`)}</p>`
+    `<p class="caption">${esc(`Each row is the global model after that round, scored on every contributing member's validation rows (the figures that choose the champion) and, for Test AUC, its test rows (they only report). PSI compares the round's validation score distribution with the champion's, recorded when it was promoted ("—" before there is one); Shift compares it with the previous version's, on the same rows. ${PSI_NOTE}`)}</p>`
   );
 }
 
@@ -217,7 +219,8 @@ to [1e-7, 1 − 1e-7] for log loss). The ROC curve is downsampled to at most 200
 <p><b>AUC</b>: probability that a random target = 1 case scores above a random target = 0 case. <b>Gini</b> = 2·AUC − 1.
 <b>KS</b>: largest difference between the two classes' cumulative score distributions, with the threshold where it occurs.
 <b>PR AUC</b>: average precision. <b>Brier</b>: mean squared error of the probability. <b>PSI</b>: population stability
-index of the round's score distribution against the first evaluated round, over the reference's score deciles.</p></section>
+index of the round's score distribution against the champion's (recorded when it was promoted), over the reference's
+score deciles; <b>Shift</b>: the same index against the previous version, i.e. how much one round moved the scores.</p></section>
 <section><h3>How to read this</h3>
 <p>The learning curves should rise and flatten; a fall in AUC or KS, or a PSI above 0.25, between rounds deserves a
 look at whether the number of contributors changed (the table's contributors column counts them; the audit log's

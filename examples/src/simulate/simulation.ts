@@ -46,7 +46,10 @@ export interface GlobalFigures {
   brier: number;
   pr_auc: number;
   log_loss: number;
+  /** PSI against the champion's score distribution recorded at its promotion (null before a champion). */
   psi: number | null;
+  /** PSI against the previous version's distribution: version-to-version change. */
+  shift: number | null;
   num_examples: number;
 }
 
@@ -159,6 +162,7 @@ export const globalFigures = (m: FederatedMetrics): GlobalFigures => ({
   pr_auc: m.prAuc,
   log_loss: m.logLoss,
   psi: m.psi,
+  shift: m.shift ?? null,
   num_examples: m.numExamples,
 });
 
