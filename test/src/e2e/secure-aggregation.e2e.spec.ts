@@ -130,7 +130,10 @@ describe(`secure aggregation over real gRPC (${testDatabaseKind()})`, () => {
       const global = result[part]!;
       expect(global.num_examples).toBe(parts[part].scores.length);
       expect(Math.abs(global.auc - exact.rocAuc)).toBeLessThan(0.001);
-      expect(Math.abs(global.ks - exact.ks)).toBeLessThan(0.001);
+      // Binned KS differs from the exact one only where scores share a bin: at most one example's step of the
+      // smaller class (validation and test parts hold about a hundred rows each here), and 0.001 on large sets.
+      const step = 1 / Math.min(exact.positives, exact.numExamples - exact.positives);
+      expect(Math.abs(global.ks - exact.ks)).toBeLessThanOrEqual(Math.max(0.001, step) + 1e-12);
       expect(Math.abs(global.brier - exact.brier)).toBeLessThan(1e-6);
     }
     // Each bank's own figures stayed with the bank: on its disk (simulate read them there), not in the coordinator's answers.
