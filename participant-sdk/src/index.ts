@@ -7,7 +7,7 @@ export { pullModel, writePulledModel, type PulledModel } from './agent/model-pul
 export { KeyRing } from './crypto/key-ring';
 export { channelCredentials, mergeTransport, agentTransportSchema, type AgentTransport } from './agent/transport';
 export { loadCsvDataset, type Dataset } from './data/csv-dataset';
-export { holdoutMask, splitHoldout } from './data/holdout-split';
+export { holdoutMask, splitHoldout, splitValidationTest } from './data/holdout-split';
 export { predict } from './evaluation/metrics';
 export { buildModel } from './training/model-factory';
 export { localEvaluationPath, type LocalEvaluation } from './agent/federated-evaluation';
@@ -22,6 +22,8 @@ export { writePrivateFile, appendPrivateLine } from './common/private-file';
 export * from './serving';
 export { agentSplit } from './benefit/agent-holdout';
 export { trainRounds } from './benefit/local-rounds';
+export { describeFit, fitBaseline, type BaselineFitReport } from './benefit/baseline-fit';
+export { fitLogisticNewton, NEWTON_TOLERANCE } from './benefit/logistic-fit';
 export { agentTrust, policySource } from './trust/agent-trust';
 export { MemberTrust } from './trust/member-trust';
 export { TrustRefusal } from './trust/trust-refusal';

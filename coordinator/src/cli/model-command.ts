@@ -6,10 +6,23 @@ import { describeEvaluation } from './round-command';
 import type { AdminClient } from '../client/admin-client';
 import { apiCommand, clientFrom, CliError, EXIT, output, table, when, type ApiOptions } from './api-command';
 
-/** `latest` stands for the federation's newest model version (the champion alias will join it once it exists). */
-async function resolveModelId(client: AdminClient, id: string, federation?: string): Promise<string> {
-  if (id !== 'latest') return id;
-  if (!federation) throw new CliError(EXIT.USAGE, '"latest" needs the federation it belongs to: pass --federation ID');
+/**
+ * `champion` (the default) stands for the version chosen on federated validation, `latest` for the
+ * newest round's; both need the federation.
+ */
+async function resolveModelId(client: AdminClient, id: string | undefined, federation?: string): Promise<string> {
+  const alias = id ?? 'champion';
+  if (alias !== 'latest' && alias !== 'champion') return alias;
+  if (!federation)
+    throw new CliError(
+      EXIT.USAGE,
+      `"${alias}" needs the federation it belongs to: pass --federation ID (or give a model version id)`,
+    );
+  if (alias === 'champion') {
+    const champion = (await client.selection(federation)).championModel;
+    if (!champion) throw new CliError(EXIT.NOT_FOUND, `federation ${federation} has no published model yet`);
+    return champion.id;
+  }
   const newest = (await client.models(federation)).at(-1);
   if (!newest) throw new CliError(EXIT.NOT_FOUND, `federation ${federation} has no published model yet`);
   return newest.id;
@@ -61,9 +74,9 @@ export function registerModel(program: Command): void {
     'show',
     'Show one model version: lineage (round, contributors, plan hash, key epoch) and the consortium metrics.',
   )
-    .argument('<id>', 'model version id, or latest (with --federation)')
-    .option('--federation <id>', 'the federation, for latest')
-    .action(async (given: string, o: ApiOptions & { federation?: string }) => {
+    .argument('[id]', 'model version id, or champion (the default) or latest, with --federation')
+    .option('--federation <id>', 'the federation, for champion and latest')
+    .action(async (given: string | undefined, o: ApiOptions & { federation?: string }) => {
       const client = clientFrom(o);
       const id = await resolveModelId(client, given, o.federation);
       const [m, evaluation] = await Promise.all([client.model(id), client.evaluation(id).catch(() => null)]);
@@ -79,15 +92,15 @@ export function registerModel(program: Command): void {
     'export',
     "Export a model version: tfjs (a directory tf.loadLayersModel reads), json (plain weights), scorecard (logistic regression as points) or f32 (raw weights in the plan's flat layout). Sealed (members-only) models: syndicate-agent model pull.",
   )
-    .argument('<id>', 'model version id, or latest (with --federation)')
-    .option('--federation <id>', 'the federation, for latest')
+    .argument('[id]', 'model version id, or champion (the default) or latest, with --federation')
+    .option('--federation <id>', 'the federation, for champion and latest')
     .requiredOption('--out <path>', 'output file (f32, json, scorecard) or directory (tfjs)')
     .addOption(
       new Option('--format <format>', 'export format').choices(['tfjs', 'json', 'scorecard', 'f32']).default('f32'),
     )
     .action(
       async (
-        given: string,
+        given: string | undefined,
         o: ApiOptions & { out: string; format: 'tfjs' | 'json' | 'scorecard' | 'f32'; federation?: string },
       ) => {
         const client = clientFrom(o);

@@ -10,6 +10,7 @@ import type { AgentConnection } from '../participants/agent-address';
 import type { PendingInvitation } from '../participants/pending-invitations';
 import type { RoundView } from '../rounds/round-views.service';
 import type { ModelView } from '../models/models.service';
+import type { SelectionResponse } from '../models/models.controller';
 import type { ScheduleInput, ScheduleView } from '../rounds/schedule-spec';
 import { AdminApiError } from './admin-api-error';
 
@@ -149,6 +150,10 @@ export class AdminClient {
     return this.call('POST', `/v1/schedules/${enc(id)}/${action}`);
   }
 
+  /** The champion (chosen on federated validation), the best round and whether training stopped early. */
+  selection(federationId: string): Promise<SelectionResponse> {
+    return this.call('GET', `/v1/federations/${enc(federationId)}/selection`);
+  }
   models(federationId: string): Promise<ModelView[]> {
     return this.call('GET', `/v1/federations/${enc(federationId)}/models`);
   }

@@ -28,6 +28,8 @@ describe('evaluation response schemas', () => {
       completedAt: 1_700_000_060_000,
       failureReason: null,
       metrics,
+      test: federatedMetrics(histogram(1400, 0.2), reference),
+      promotedAt: 1_700_000_060_000,
     };
     const parsed = evaluationViewSchema.safeParse(overTheWire(view));
     expect(parsed.success ? null : parsed.error.issues).toBeNull();

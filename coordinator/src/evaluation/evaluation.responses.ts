@@ -20,7 +20,13 @@ export const federatedMetricsSchema = z
       z.object({ from: z.number(), to: z.number(), count: z.number(), meanPredicted: figure, observedRate: figure }),
     ),
     roc: z.array(z.object({ threshold: z.number(), fpr: figure, tpr: figure })),
-    psi: figure.openapi({ description: 'population stability against the first round; null for the first' }),
+    psi: figure.openapi({
+      description:
+        "population stability of the scores against the champion's reference distribution (recorded at promotion); < 0.1 stable, 0.1-0.25 drifting, > 0.25 shifted; null before any champion",
+    }),
+    shift: figure
+      .optional()
+      .openapi({ description: 'score shift against the previous version (version-to-version stability), same scale' }),
     fraud: z.object({
       recallAtFpr: z.array(z.object({ maxFpr: z.number(), recall: figure, threshold: figure, fpr: figure })),
       precisionAtTopK: z.array(z.object({ k: z.number(), precision: figure })),
@@ -32,7 +38,7 @@ export const federatedMetricsSchema = z
 
 const STATES = ['collecting', 'decrypting', 'complete', 'failed'] as const satisfies readonly ModelEvaluationState[];
 
-const evaluationFields = describes<Omit<EvaluationView, 'metrics'>>()(
+const evaluationFields = describes<Omit<EvaluationView, 'metrics' | 'test'>>()(
   z.object({
     modelVersionId: z.string(),
     roundId: z.string(),
@@ -44,11 +50,17 @@ const evaluationFields = describes<Omit<EvaluationView, 'metrics'>>()(
     deadlineAt: epochMs,
     completedAt: epochMs.nullable(),
     failureReason: z.string().nullable(),
+    promotedAt: epochMs.nullable().openapi({ description: 'when this version became champion; null if it never did' }),
   }),
 );
 
 export const evaluationViewSchema = evaluationFields
-  .extend({ metrics: orNull(federatedMetricsSchema) })
+  .extend({
+    metrics: orNull(federatedMetricsSchema).openapi({
+      description: "on the consortium's validation rows (these choose)",
+    }),
+    test: orNull(federatedMetricsSchema).openapi({ description: "on the consortium's test rows (these report)" }),
+  })
   .openapi('Evaluation');
 
 export const evaluationListSchema = z.array(evaluationViewSchema);

@@ -1,13 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { federatedMetrics, histogramTotals, type FederatedMetrics, type ScoreHistogram } from '@syndicate/protocol';
-import { In, type EntityManager, type Repository } from 'typeorm';
+import {
+  federatedMetrics,
+  histogramTotals,
+  type FederatedMetrics,
+  type ScoreHistogram,
+  type SelectionPolicy,
+} from '@syndicate/protocol';
+import { In, LessThan, type EntityManager, type Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
 import type { Logger } from '../common/logger';
 import { SyndicateError } from '../common/syndicate-error';
 import { LOGGER } from '../common/tokens';
 import { assertEvaluationMove, PENDING_EVALUATION_STATES } from './evaluation-state-machine';
+import { ChampionService } from './champion.service';
 import { ModelEvaluation, type ModelEvaluationState } from './model-evaluation.entity';
 
 /** A histogram as stored and reported: counts as plain numbers (exact below 2^53). */
@@ -30,7 +37,12 @@ export interface EvaluationView {
   deadlineAt: number;
   completedAt: number | null;
   failureReason: string | null;
+  /** On the consortium's validation rows: the figures that choose. */
   metrics: FederatedMetrics | null;
+  /** On the consortium's test rows: the figures to report; null until complete (or with no test rows). */
+  test: FederatedMetrics | null;
+  /** When this version became champion (null if it never did). */
+  promotedAt: number | null;
 }
 
 export interface NewEvaluation {
@@ -42,6 +54,7 @@ export interface NewEvaluation {
   bins: number;
   minContributors: number;
   deadlineAt: number;
+  selection: SelectionPolicy;
 }
 
 export const toScoreHistogram = (h: HistogramRecord): ScoreHistogram => ({
@@ -53,8 +66,15 @@ export const toScoreHistogram = (h: HistogramRecord): ScoreHistogram => ({
 });
 
 // Fixed-point sums decode to the same doubles on every member; compare at that precision anyway.
-const canonical = (h: HistogramRecord): string =>
-  JSON.stringify([h.bins, h.negatives, h.positives, h.sumSquaredError.toPrecision(12), h.sumLogLoss.toPrecision(12)]);
+const canonicalOne = (h: HistogramRecord) => [
+  h.bins,
+  h.negatives,
+  h.positives,
+  h.sumSquaredError.toPrecision(12),
+  h.sumLogLoss.toPrecision(12),
+];
+const canonical = (validation: HistogramRecord, test: HistogramRecord | null): string =>
+  JSON.stringify([canonicalOne(validation), test ? canonicalOne(test) : null]);
 
 /**
  * Federated evaluation of published models: what stage each one is in, the
@@ -67,6 +87,7 @@ export class EvaluationService {
     @InjectRepository(ModelEvaluation) private readonly repo: Repository<ModelEvaluation>,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly champions: ChampionService,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
@@ -75,9 +96,14 @@ export class EvaluationService {
     const repo = em ? em.getRepository(ModelEvaluation) : this.repo;
     const existing = await repo.findOne({ where: { modelVersionId: e.modelVersionId } });
     if (existing) return existing;
+    const { selection, ...rest } = e;
     return repo.save(
       repo.create({
-        ...e,
+        ...rest,
+        selectionJson: JSON.stringify(selection),
+        testHistogramJson: null,
+        testMetricsJson: null,
+        promotedAt: null,
         state: 'collecting',
         contributors: 0,
         histogramJson: null,
@@ -163,7 +189,10 @@ export class EvaluationService {
     roundId: string;
     modelVersionId: string;
     contributors: number;
+    /** Validation rows' histogram. */
     histogram: HistogramRecord;
+    /** Test rows' histogram. */
+    test: HistogramRecord;
     mayReport: (ev: ModelEvaluation) => Promise<void>;
   }): Promise<EvaluationView> {
     const ev = await this.get(o.modelVersionId);
@@ -182,7 +211,10 @@ export class EvaluationService {
       );
     }
     await o.mayReport(ev);
-    const problems = histogramProblems(o.histogram, ev.bins);
+    const problems = [
+      ...histogramProblems(o.histogram, ev.bins).map((p) => `validation: ${p}`),
+      ...histogramProblems(o.test, ev.bins, { mayBeEmpty: true }).map((p) => `test: ${p}`),
+    ];
     if (o.contributors !== ev.contributors)
       problems.push(`contributors is ${o.contributors}, the sum holds ${ev.contributors} histograms`);
     if (problems.length)
@@ -194,7 +226,8 @@ export class EvaluationService {
       );
     const reporters = JSON.parse(ev.reportersJson) as string[];
     if (ev.state === 'complete') {
-      if (canonical(JSON.parse(ev.histogramJson!) as HistogramRecord) !== canonical(o.histogram)) {
+      const stored = ev.testHistogramJson ? (JSON.parse(ev.testHistogramJson) as HistogramRecord) : null;
+      if (canonical(JSON.parse(ev.histogramJson!) as HistogramRecord, stored) !== canonical(o.histogram, o.test)) {
         await this.audit.record({
           actor: o.participantId,
           action: 'evaluation.mismatch',
@@ -215,14 +248,20 @@ export class EvaluationService {
         );
       return this.view((await this.get(ev.modelVersionId))!);
     }
-    const reference = await this.reference(ev.federationId, ev.roundNumber);
+    const { reference, previous } = await this.references(ev.federationId, ev.roundNumber);
     const metrics = federatedMetrics(
       toScoreHistogram(o.histogram),
       reference ? toScoreHistogram(reference) : undefined,
+      previous ? toScoreHistogram(previous) : undefined,
     );
+    const testMetrics = histogramTotals(toScoreHistogram(o.test)).numExamples
+      ? federatedMetrics(toScoreHistogram(o.test))
+      : null;
     const moved = await this.move(ev, 'complete', {
       histogramJson: JSON.stringify(o.histogram),
       metricsJson: JSON.stringify(metrics),
+      testHistogramJson: JSON.stringify(o.test),
+      testMetricsJson: testMetrics ? JSON.stringify(testMetrics) : null,
       reportedBy: o.participantId,
       reportersJson: JSON.stringify([o.participantId]),
       completedAt: this.clock.now(),
@@ -240,17 +279,26 @@ export class EvaluationService {
       subject: ev.modelVersionId,
       detail: { round: ev.roundNumber, contributors: ev.contributors, auc: metrics.rocAuc, ks: metrics.ks },
     });
+    await this.champions.consider(ev);
     return this.view(ev);
   }
 
-  /** The first round's histogram: PSI measures drift of every later score distribution against it. */
-  private async reference(federationId: string, roundNumber: number): Promise<HistogramRecord | null> {
-    const first = await this.repo.findOne({
-      where: { federationId, state: 'complete' },
-      order: { roundNumber: 'ASC' },
+  /**
+   * PSI's reference is the champion's validation histogram, recorded when it was promoted (a stable
+   * model on stable data stays below 0.1 against it); `shift` compares with the previous version.
+   */
+  private async references(
+    federationId: string,
+    roundNumber: number,
+  ): Promise<{ reference: HistogramRecord | null; previous: HistogramRecord | null }> {
+    const champion = await this.champions.champion(federationId);
+    const previous = await this.repo.findOne({
+      where: { federationId, state: 'complete', roundNumber: LessThan(roundNumber) },
+      order: { roundNumber: 'DESC' },
     });
-    if (!first || first.roundNumber >= roundNumber) return null;
-    return JSON.parse(first.histogramJson!) as HistogramRecord;
+    const parse = (e: ModelEvaluation | null) =>
+      e?.histogramJson && e.roundNumber < roundNumber ? (JSON.parse(e.histogramJson) as HistogramRecord) : null;
+    return { reference: parse(champion), previous: parse(previous) };
   }
 
   async histogram(modelVersionId: string): Promise<HistogramRecord | null> {
@@ -275,12 +323,14 @@ export class EvaluationService {
       completedAt: e.completedAt,
       failureReason: e.failureReason,
       metrics: e.metricsJson ? (JSON.parse(e.metricsJson) as FederatedMetrics) : null,
+      test: e.testMetricsJson ? (JSON.parse(e.testMetricsJson) as FederatedMetrics) : null,
+      promotedAt: e.promotedAt,
     };
   }
 }
 
 /** Every problem with a reported histogram, not just the first. */
-export function histogramProblems(h: HistogramRecord, bins: number): string[] {
+export function histogramProblems(h: HistogramRecord, bins: number, o: { mayBeEmpty?: boolean } = {}): string[] {
   const problems: string[] = [];
   if (h.bins !== bins) problems.push(`bins is ${h.bins}, the plan evaluates with ${bins}`);
   for (const side of ['negatives', 'positives'] as const) {
@@ -292,7 +342,7 @@ export function histogramProblems(h: HistogramRecord, bins: number): string[] {
     if (!Number.isFinite(h[k]) || h[k] < 0) problems.push(`${k} must be finite and non-negative, got ${h[k]}`);
   if (!problems.length) {
     const n = histogramTotals(toScoreHistogram(h)).numExamples;
-    if (n === 0) problems.push('the histogram counts no examples');
+    if (n === 0 && !o.mayBeEmpty) problems.push('the histogram counts no examples');
     if (h.sumSquaredError > n)
       problems.push(`sumSquaredError ${h.sumSquaredError} exceeds the number of examples ${n}`);
   }

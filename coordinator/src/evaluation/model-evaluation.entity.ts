@@ -52,6 +52,22 @@ export class ModelEvaluation {
   @Column('text', { nullable: true })
   metricsJson!: string | null;
 
+  /** JSON: the consortium histogram of the test rows (they report; the histogram above is the validation rows'). */
+  @Column('text', { nullable: true })
+  testHistogramJson!: string | null;
+
+  /** JSON: FederatedMetrics of the test rows. */
+  @Column('text', { nullable: true })
+  testMetricsJson!: string | null;
+
+  /** JSON: the plan's selection policy at opening (metric, margin, patience). */
+  @Column('text', { nullable: true })
+  selectionJson!: string | null;
+
+  /** When this version became the federation's champion; null if it never did. The champion is the latest promoted. */
+  @Column('bigint', { transformer: epochMs, nullable: true })
+  promotedAt!: number | null;
+
   @Column('varchar', { length: 64, nullable: true })
   reportedBy!: string | null;
 

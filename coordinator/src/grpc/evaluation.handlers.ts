@@ -33,28 +33,30 @@ export class EvaluationHandlers {
   private async submitEvaluation(r: SubmitEvaluationRequest__Output): Promise<SubmitEvaluationResponse> {
     const env = required(r.envelope, 'envelope');
     const h = required(r.histogram, 'histogram');
+    const t = required(r.testHistogram, 'test_histogram');
     const modelVersionId = required(r.modelVersionId, 'model_version_id');
     const round = await this.rounds.get(required(env.roundId, 'envelope.round_id'));
     const p = await this.participants.authenticate(env, {
       federationId: round.federationId,
       roundId: round.id,
       phase: 'PHASE_EVALUATION_RESULT',
-      payloadSha256: evaluationDigest(modelVersionId, r.contributors, h),
+      payloadSha256: evaluationDigest(modelVersionId, r.contributors, h, t),
     });
-    const histogram = {
-      bins: h.bins,
-      negatives: h.negatives.map(Number),
-      positives: h.positives.map(Number),
-      sumSquaredError: h.sumSquaredError,
-      sumLogLoss: h.sumLogLoss,
-    };
+    const record = (w: typeof h) => ({
+      bins: w.bins,
+      negatives: w.negatives.map(Number),
+      positives: w.positives.map(Number),
+      sumSquaredError: w.sumSquaredError,
+      sumLogLoss: w.sumLogLoss,
+    });
     await this.evaluation.report({
       participantId: p.id,
       federationId: p.federationId,
       roundId: round.id,
       modelVersionId,
       contributors: r.contributors,
-      histogram,
+      histogram: record(h),
+      test: record(t),
       mayReport: () =>
         this.release.assertContributed(
           round,

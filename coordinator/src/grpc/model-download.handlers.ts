@@ -13,6 +13,7 @@ import type { Logger } from '../common/logger';
 import { SyndicateError } from '../common/syndicate-error';
 import { LOGGER } from '../common/tokens';
 import { ModelsService } from '../models/models.service';
+import { ModelAliases } from '../models/model-aliases.service';
 import { EnvelopeAuthenticator } from '../participants/envelope-authenticator.service';
 import { required, serveStream, writeMessage } from './grpc-stream';
 
@@ -22,6 +23,7 @@ export class ModelDownloadHandlers {
   constructor(
     private readonly participants: EnvelopeAuthenticator,
     private readonly models: ModelsService,
+    private readonly aliases: ModelAliases,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
@@ -39,8 +41,8 @@ export class ModelDownloadHandlers {
       phase: 'PHASE_DOWNLOAD',
       payloadSha256: downloadDigest(requested),
     });
-    // 'latest' lets a member's data scientist pull the current model without knowing its id.
-    const modelVersionId = requested === 'latest' ? (await this.models.latest(p.federationId)).id : requested;
+    // 'champion' (chosen on federated validation) and 'latest' let a member pull without knowing the id.
+    const modelVersionId = await this.aliases.resolve(p.federationId, requested);
     const model = await this.models.withData(modelVersionId);
     if (model.federationId !== p.federationId) {
       throw new SyndicateError(

@@ -4,6 +4,7 @@ import { Schedules1764200000000 } from './1764200000000-schedules';
 import { FederatedEvaluation1764300000000 } from './1764300000000-federated-evaluation';
 import { AuditWitnesses1764400000000 } from './1764400000000-audit-witnesses';
 import { MemberTrust1764500000000 } from './1764500000000-member-trust';
+import { ModelSelection1764500001000 } from './1764500001000-model-selection';
 import { ContributionDigests1764600000000 } from './1764600000000-contribution-digests';
 import { ConsoleSessions1764690000000 } from './1764690000000-console-sessions';
 
@@ -15,6 +16,7 @@ export const MIGRATIONS = [
   FederatedEvaluation1764300000000,
   AuditWitnesses1764400000000,
   MemberTrust1764500000000,
+  ModelSelection1764500001000,
   ContributionDigests1764600000000,
   ConsoleSessions1764690000000,
 ];

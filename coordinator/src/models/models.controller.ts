@@ -3,11 +3,37 @@ import { Controller, Get, Header, Param, StreamableFile } from '@nestjs/common';
 import { ApiDoc } from '../http/api-doc';
 import { Roles } from '../http/roles';
 import { ModelsService, type ModelView } from './models.service';
-import { binarySchema, modelListSchema, modelViewSchema } from './models.responses';
+import { binarySchema, modelListSchema, modelViewSchema, selectionResponseSchema } from './models.responses';
+import { ModelAliases } from './model-aliases.service';
+import { ChampionService, type SelectionView } from '../evaluation/champion.service';
+
+/** Model selection as the admin API shows it: the champion's version, the best round, early stopping. */
+export interface SelectionResponse extends SelectionView {
+  /** The version `champion` resolves to (its newest re-seal under members-only); null before any model. */
+  championModel: ModelView | null;
+}
 
 @Controller('v1')
 export class ModelsController {
-  constructor(private readonly models: ModelsService) {}
+  constructor(
+    private readonly models: ModelsService,
+    private readonly aliases: ModelAliases,
+    private readonly champions: ChampionService,
+  ) {}
+
+  @Get('federations/:federationId/selection')
+  @Roles('admin', 'data-scientist', 'auditor')
+  @ApiDoc({
+    summary: "Read a federation's model selection: champion, best round, early stopping",
+    description:
+      "The champion (promoted only when it beats the previous champion's federated validation figure by the plan's margin), the best version by that figure, rounds since it last improved, and whether patience has run out (no further round opens).",
+    response: selectionResponseSchema,
+  })
+  async selection(@Param('federationId') federationId: string): Promise<SelectionResponse> {
+    const state = await this.champions.state(federationId);
+    const model = await this.aliases.champion(federationId).catch(() => null);
+    return { ...state, championModel: model ? (await this.models.withRoundEpochs([model]))[0] : null };
+  }
 
   @Get('federations/:federationId/models')
   @Roles('admin', 'data-scientist', 'auditor')

@@ -3,6 +3,7 @@ import { describes, epochMs, z } from '../http/openapi-zod';
 import type { InputEncodingEntry } from './exports/input-encoding';
 import type { JsonWeights } from './exports/json-weights';
 import type { ModelView } from './models.service';
+import type { SelectionResponse } from './models.controller';
 
 export const modelViewSchema = describes<ModelView>()(
   z
@@ -163,3 +164,33 @@ export const scorecardSchema = describes<Scorecard>()(
 export const binarySchema = z.string().openapi({ type: 'string', format: 'binary' });
 
 export const modelListSchema = z.array(modelViewSchema);
+
+const evaluatedVersionSchema = z
+  .object({
+    roundNumber: z.number().int(),
+    modelVersionId: z.string(),
+    figure: z.number().nullable().openapi({ description: "the policy's metric on the federated validation rows" }),
+  })
+  .openapi('EvaluatedVersion');
+
+export const selectionResponseSchema = describes<SelectionResponse>()(
+  z
+    .object({
+      champion: evaluatedVersionSchema.nullable(),
+      best: evaluatedVersionSchema
+        .nullable()
+        .openapi({
+          description: 'the best version by the figure alone (the champion may be earlier, within the margin)',
+        }),
+      roundsWithoutImprovement: z.number().int(),
+      stopped: z.boolean().openapi({ description: 'patience exhausted: no further round opens (EARLY_STOPPED)' }),
+      policy: z.object({
+        metric: z.enum(['auc', 'ks', 'log_loss', 'brier']),
+        promotionMargin: z.number(),
+        patience: z.number().int().optional(),
+        minImprovement: z.number(),
+      }),
+      championModel: modelViewSchema.nullable().openapi({ description: 'the version `champion` resolves to' }),
+    })
+    .openapi('ModelSelection'),
+);

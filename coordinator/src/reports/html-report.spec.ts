@@ -78,7 +78,8 @@ describe('renderHtmlReport', () => {
       expect(html).toMatch(new RegExp(`<svg class="chart"[^>]*aria-label="${label}`));
     }
     expect(html).toContain('Calibration table');
-    expect(html).toContain('<th>PSI</th>');
+    expect(html).toContain('<th>PSI vs champion</th>');
+    expect(html).toContain('<th>Shift</th>');
     expect(html).toContain('not evaluated');
     expect(html).toContain('4 of 5');
     expect(html).not.toMatch(/NaN|undefined|Infinity/);

@@ -4,6 +4,7 @@ import { fixed, integer, MISSING, percent, signed } from './number-format';
 import { calibrationChart, ksChart, learningCurveChart, rocChart } from './report-charts';
 import type { ReportData, ReportRound } from './report-data';
 import { REPORT_CSS } from './report-styles';
+import { fallingValidationWarning } from './curve-warnings';
 
 const PSI_NOTE = 'PSI rule of thumb: below 0.10 stable, 0.10–0.25 drifting, above 0.25 shifted.';
 
@@ -24,8 +25,10 @@ function kpi(label: string, value: string, sub = ''): string {
 function summary(data: ReportData): string {
   const m = data.final;
   const last = data.rounds.length ? data.rounds[data.rounds.length - 1] : undefined;
+  const sel = data.selection;
+  const served = sel?.championRound != null ? `champion (round ${sel.championRound}), test rows` : 'final model';
   const cards = [
-    kpi('ROC AUC', fixed(m?.rocAuc), 'final model'),
+    kpi('ROC AUC', fixed(m?.rocAuc), served),
     kpi('KS', fixed(m?.ks), m && Number.isFinite(m.ksThreshold) ? `at score ${fixed(m.ksThreshold)}` : ''),
     kpi('Gini', fixed(m?.gini), '2 × AUC − 1'),
     kpi('Brier score', fixed(m?.brier, 4), 'lower is better'),
@@ -46,7 +49,7 @@ function summary(data: ReportData): string {
       kpi(
         'vs. centralized AUC',
         m ? signed(m.rocAuc - c.auc) : MISSING,
-        `pooled-data model: AUC ${fixed(c.auc)}, KS ${fixed(c.ks)}`,
+        `pooled-data model: AUC ${fixed(c.auc)}, KS ${fixed(c.ks)}${c.fit ? `; ${c.fit}` : ''}`,
       ),
     );
   }
@@ -81,44 +84,53 @@ function planFacts(data: ReportData): string {
   return `<dl class="facts">${rows.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${k === 'Plan sha256' ? `<code>${esc(v)}</code>` : esc(v)}</dd>`).join('')}</dl>`;
 }
 
-function roundRow(r: ReportRound, isFinal: boolean): string {
+function roundRow(r: ReportRound, isFinal: boolean, mark: string): string {
   const m = r.metrics;
   const cells = m
     ? [
         integer(m.numExamples),
         integer(m.positives),
         fixed(m.rocAuc),
+        fixed(r.test?.rocAuc),
         fixed(m.ks),
         fixed(m.gini),
         fixed(m.prAuc),
         fixed(m.brier, 4),
         fixed(m.logLoss, 4),
-        m.psi === null ? 'ref.' : fixed(m.psi, 4),
+        m.psi === null ? '—' : fixed(m.psi, 4),
+        m.shift == null ? '—' : fixed(m.shift, 4),
       ].map((v) => `<td>${esc(v)}</td>`)
-    : [`<td colspan="9" class="muted" style="text-align:left">not evaluated</td>`];
-  return `<tr${isFinal ? ' class="final"' : ''}><td>${esc(r.number)}${isFinal ? ' (final)' : ''}</td><td>${esc(integer(r.contributors))}</td>${cells.join('')}</tr>`;
+    : [`<td colspan="11" class="muted" style="text-align:left">not evaluated</td>`];
+  return `<tr${isFinal ? ' class="final"' : ''}><td>${esc(r.number)}${isFinal ? ` (${mark})` : ''}</td><td>${esc(integer(r.contributors))}</td>${cells.join('')}</tr>`;
 }
 
 function roundsTable(data: ReportData): string {
   if (data.rounds.length === 0) return '<p class="muted">No round has completed yet.</p>';
-  const finalRound = [...data.rounds].reverse().find((r) => r.metrics && r.metrics === data.final);
+  const championRound = data.selection?.championRound;
+  const finalRound =
+    championRound != null
+      ? data.rounds.find((r) => r.number === championRound)
+      : [...data.rounds].reverse().find((r) => r.metrics && r.metrics === data.final);
+  const mark = championRound != null ? 'champion' : 'final';
   const head = [
     'Round',
     'Contributors',
-    'Examples',
+    'Validation examples',
     'Target = 1',
-    'AUC',
+    'Validation AUC',
+    'Test AUC',
     'KS',
     'Gini',
     'PR AUC',
     'Brier',
     'Log loss',
-    'PSI',
+    'PSI vs champion',
+    'Shift',
   ];
   return (
     `<div class="table-wrap"><table><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead>` +
-    `<tbody>${data.rounds.map((r) => roundRow(r, r === finalRound)).join('')}</tbody></table></div>` +
-    `<p class="caption">${esc(`Each row is the global model after that round, scored on every contributing member's holdout. PSI compares the round's score distribution with the first evaluated round ("ref."). ${PSI_NOTE}`)}</p>`
+    `<tbody>${data.rounds.map((r) => roundRow(r, r === finalRound, mark)).join('')}</tbody></table></div>` +
+    `<p class="caption">${esc(`Each row is the global model after that round, scored on every contributing member's validation rows (the figures that choose the champion) and, for Test AUC, its test rows (they only report). PSI compares the round's validation score distribution with the champion's, recorded when it was promoted ("—" before there is one); Shift compares it with the previous version's, on the same rows. ${PSI_NOTE}`)}</p>`
   );
 }
 
@@ -153,6 +165,26 @@ function finalModel(m: FederatedMetrics | null): string {
   );
 }
 
+function curveCaption(data: ReportData): string {
+  const pooled = data.baselines?.centralized ? '; thin dotted lines: the same model fitted on pooled data' : '';
+  return `AUC and KS of the global model after each round on the validation rows (blue, orange) and the test rows (green, pink, dotted)${pooled}; the grey vertical line marks the round whose model is the champion.`;
+}
+
+/** How the served model was chosen, in a sentence a reviewer can check against the curves. */
+function selectionText(data: ReportData): string {
+  const s = data.selection;
+  if (!s) return '';
+  const metric = s.metric.replace('_', ' ').toUpperCase();
+  const chosen =
+    s.championRound === null
+      ? 'No version has a validation figure yet, so the newest model serves.'
+      : `The champion is round ${s.championRound}'s model: a version replaces the champion only when its federated validation ${metric} beats the champion's by more than ${s.promotionMargin}.`;
+  const stop = s.stopped
+    ? ` Training stopped early: validation ${metric} did not improve for ${s.patience} evaluated rounds.`
+    : '';
+  return `<p>${esc(chosen + stop)}</p>`;
+}
+
 /** Pure: "10 000" and "0.0001", as a reviewer reads them. */
 function grouped(n: number): string {
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
@@ -169,7 +201,9 @@ export function methodText(bins: number[]): string {
   const width = used.length ? String(Number((1 / used[0]).toPrecision(2))) : '1/bins';
   return `
 <section><h3>Where the figures come from</h3>
-<p>After each round every contributing bank scores its own holdout with the new global model and bins the scores into
+<p>Each bank's holdout is split, by the plan's seed, into validation rows (they choose the champion and decide early
+stopping) and test rows (they only report, so the reported figures are not the ones that chose the model).
+After each round every contributing bank scores both parts with the new global model and bins the scores into
 ${count} per class (target = 0 and target = 1), plus the sums of squared error and log loss. These
 histograms are encrypted at the bank (BFV homomorphic encryption) and added together as ciphertexts; only the
 consortium-wide sum is ever decrypted. Every metric in this report is computed from that summed histogram.</p></section>
@@ -185,7 +219,8 @@ to [1e-7, 1 − 1e-7] for log loss). The ROC curve is downsampled to at most 200
 <p><b>AUC</b>: probability that a random target = 1 case scores above a random target = 0 case. <b>Gini</b> = 2·AUC − 1.
 <b>KS</b>: largest difference between the two classes' cumulative score distributions, with the threshold where it occurs.
 <b>PR AUC</b>: average precision. <b>Brier</b>: mean squared error of the probability. <b>PSI</b>: population stability
-index of the round's score distribution against the first evaluated round, over the reference's score deciles.</p></section>
+index of the round's score distribution against the champion's (recorded when it was promoted), over the reference's
+score deciles; <b>Shift</b>: the same index against the previous version, i.e. how much one round moved the scores.</p></section>
 <section><h3>How to read this</h3>
 <p>The learning curves should rise and flatten; a fall in AUC or KS, or a PSI above 0.25, between rounds deserves a
 look at whether the number of contributors changed (the table's contributors column counts them; the audit log's
@@ -219,9 +254,11 @@ ${summary(data)}
 <h2>Model and plan</h2>
 ${planFacts(data)}
 <h2>Learning curves</h2>
-<figure class="wide">${data.rounds.some((r) => r.metrics) ? learningCurveChart(data.rounds, data.baselines) : '<p class="muted">No round has been evaluated yet.</p>'}
-<figcaption class="caption">AUC (solid) and KS (dashed) of the global model after each round${data.baselines?.centralized ? '; thin dotted lines: the same model trained on pooled data' : ''}.</figcaption></figure>
-<h2>Final model</h2>
+<figure class="wide">${data.rounds.some((r) => r.metrics) ? learningCurveChart(data.rounds, data.baselines, data.selection?.championRound) : '<p class="muted">No round has been evaluated yet.</p>'}
+<figcaption class="caption">${esc(curveCaption(data))}</figcaption></figure>
+${fallingValidationWarning(data.rounds) ? `<div class="notice">${esc(`Warning: ${fallingValidationWarning(data.rounds)}`)}</div>` : ''}
+${selectionText(data)}
+<h2>${data.selection?.championRound != null ? 'Champion model (test rows)' : 'Final model'}</h2>
 ${finalModel(data.final)}
 <h2>Metrics per round</h2>
 ${roundsTable(data)}

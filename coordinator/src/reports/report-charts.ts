@@ -14,15 +14,28 @@ export const PALETTE = {
 
 const AUC: StrokeStyle = { color: PALETTE.blue };
 const KS: StrokeStyle = { color: PALETTE.orange, dash: '7 4' };
+const TEST_AUC: StrokeStyle = { color: PALETTE.green, dash: '2 3' };
+const TEST_KS: StrokeStyle = { color: PALETTE.purple, dash: '2 3' };
+const CHAMPION: StrokeStyle = { color: PALETTE.grey, width: 1.5 };
 const DIAGONAL: StrokeStyle = { color: PALETTE.grey, width: 1.2, dash: '4 4' };
 const unit = (v: number): string => v.toFixed(1);
 
-/** AUC and KS of the global model after each evaluated round, with the centralized baseline when there is one. */
-export function learningCurveChart(rounds: ReportRound[], baselines?: ReportBaselines): string {
+/**
+ * AUC and KS of the global model after each evaluated round on the validation rows (they choose) and the
+ * test rows (they report), the round the champion was chosen at, and the centralized baseline when there is one.
+ */
+export function learningCurveChart(
+  rounds: ReportRound[],
+  baselines?: ReportBaselines,
+  championRound?: number | null,
+): string {
   const evaluated = rounds.filter((r): r is ReportRound & { metrics: FederatedMetrics } => r.metrics !== null);
   // Unevaluated rounds are skipped, not drawn as a break: the curve joins the rounds that have figures.
   const auc: Point[] = evaluated.map((r) => [r.number, r.metrics.rocAuc]);
   const ks: Point[] = evaluated.map((r) => [r.number, r.metrics.ks]);
+  const tested = evaluated.filter((r): r is typeof r & { test: FederatedMetrics } => !!r.test);
+  const testAuc: Point[] = tested.map((r) => [r.number, r.test.rocAuc]);
+  const testKs: Point[] = tested.map((r) => [r.number, r.test.ks]);
   const central = baselines?.centralized;
   const numbers = rounds.map((r) => r.number);
   const first = Math.min(...numbers);
@@ -32,12 +45,22 @@ export function learningCurveChart(rounds: ReportRound[], baselines?: ReportBase
   const span = last - first;
   const step = span <= 12 ? 1 : Math.ceil(span / 12);
   const xTicks = Array.from({ length: Math.floor(span / step) + 1 }, (_, i) => first + i * step);
-  const values = [...auc, ...ks].map((p) => p[1]).concat(central ? [central.auc, central.ks] : []);
+  const values = [...auc, ...ks, ...testAuc, ...testKs]
+    .map((p) => p[1])
+    .concat(central ? [central.auc, central.ks] : []);
   const auc0: StrokeStyle = { color: PALETTE.blue, width: 1.2, dash: '2 3' };
   const ks0: StrokeStyle = { color: PALETTE.orange, width: 1.2, dash: '2 3' };
+  const champion = championRound ?? null;
   const legend = [
-    { label: 'ROC AUC', style: AUC },
-    { label: 'KS', style: KS },
+    { label: 'validation AUC', style: AUC },
+    { label: 'validation KS', style: KS },
+    ...(testAuc.length
+      ? [
+          { label: 'test AUC', style: TEST_AUC },
+          { label: 'test KS', style: TEST_KS },
+        ]
+      : []),
+    ...(champion !== null ? [{ label: `champion (round ${champion})`, style: CHAMPION }] : []),
     ...(central
       ? [
           { label: `centralized AUC (${fixed(central.auc)})`, style: auc0 },
@@ -72,7 +95,18 @@ export function learningCurveChart(rounds: ReportRound[], baselines?: ReportBase
       `centralized KS ${fixed(central.ks)}`,
     );
   }
+  const yDomain = niceDomain(values, [0, 1]);
+  if (champion !== null)
+    plot.line(
+      [
+        [champion, yDomain[0]],
+        [champion, yDomain[1]],
+      ],
+      CHAMPION,
+      `champion chosen at round ${champion}`,
+    );
   plot.line(auc, AUC).line(ks, KS);
+  if (testAuc.length) plot.line(testAuc, TEST_AUC).line(testKs, TEST_KS);
   for (const r of evaluated) {
     plot.dot([r.number, r.metrics.rocAuc], AUC.color, 3.5, `round ${r.number}: AUC ${fixed(r.metrics.rocAuc)}`);
     plot.dot([r.number, r.metrics.ks], KS.color, 3.5, `round ${r.number}: KS ${fixed(r.metrics.ks)}`);

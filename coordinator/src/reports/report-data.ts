@@ -19,8 +19,21 @@ export interface ReportPlanSummary {
 export interface ReportRound {
   number: number;
   contributors: number;
-  /** Null when the round's federated evaluation did not complete. */
+  /** On the validation rows (they choose); null when the round's federated evaluation did not complete. */
   metrics: FederatedMetrics | null;
+  /** On the test rows (they report); absent or null without test rows. */
+  test?: FederatedMetrics | null;
+}
+
+/** Which version serves and why: chosen on federated validation by the plan's selection policy. */
+export interface ReportSelection {
+  championRound: number | null;
+  /** e.g. "auc". */
+  metric: string;
+  promotionMargin: number;
+  /** Training stopped early (patience exhausted). */
+  stopped: boolean;
+  patience?: number;
 }
 
 /** How many members beat their local-only model with the global one (each bank reports only "better or not"). */
@@ -32,7 +45,7 @@ export interface BenefitSummary {
 
 export interface ReportBaselines {
   /** The same model trained on pooled data, where a consortium could run that comparison (e.g. on synthetic data). */
-  centralized?: { auc: number; ks: number };
+  centralized?: { auc: number; ks: number; /** How it was fitted, in words. */ fit?: string };
 }
 
 export interface ReportData {
@@ -40,8 +53,9 @@ export interface ReportData {
   plan: ReportPlanSummary;
   generatedAt: Date | string;
   rounds: ReportRound[];
-  /** The published model's metrics (usually the last round's). */
+  /** The served model's metrics: the champion's on the test rows (its validation figures where there are none). */
   final: FederatedMetrics | null;
+  selection?: ReportSelection;
   benefit?: BenefitSummary;
   baselines?: ReportBaselines;
   /** Bins per class the reported evaluations actually used (the plan's setting when not given). */
@@ -79,7 +93,7 @@ export function reportPlanSummary(plan: TrainingPlan, sha256?: string): ReportPl
       agg.mode === 'secure'
         ? `${agg.strategy}, secure (BFV homomorphic encryption, parameter set ${agg.secure.parameterSet}, update clip ±${agg.secure.clip})`
         : `${agg.strategy}, plaintext updates`,
-    localTraining: `${training.epochs} epoch(s), batch ${training.batchSize}, ${training.optimizer} lr ${training.learningRate}`,
+    localTraining: `${training.epochs} epoch(s), batch ${training.batchSize}, ${training.optimizer} lr ${training.learningRate}${training.learningRateDecay < 1 ? ` (× ${training.learningRateDecay} per round)` : ''}${training.l2 ? `, L2 ${training.l2}` : ''}`,
     evaluationBins: plan.evaluation.bins,
   };
 }

@@ -4,6 +4,7 @@ import { Roles } from '../http/roles';
 import { evaluationListSchema, evaluationViewSchema } from '../evaluation/evaluation.responses';
 import { SyndicateError } from '../common/syndicate-error';
 import { EvaluationService, type EvaluationView } from '../evaluation/evaluation.service';
+import { ChampionService } from '../evaluation/champion.service';
 import { FederationsService } from '../federations/federations.service';
 import { renderHtmlReport } from './html-report';
 import { reportPlanSummary } from './report-data';
@@ -15,6 +16,7 @@ export class ReportsController {
   constructor(
     private readonly evaluation: EvaluationService,
     private readonly federations: FederationsService,
+    private readonly champions: ChampionService,
   ) {}
 
   @Get('models/:id/evaluation')
@@ -62,12 +64,27 @@ export class ReportsController {
     const federation = await this.federations.entity(federationId);
     const evaluations = await this.evaluation.forFederation(federationId);
     const done = evaluations.filter((e) => e.metrics);
+    const selection = await this.champions.state(federationId);
+    const champion = done.find((e) => e.roundNumber === selection.champion?.roundNumber);
+    const served = champion ?? done[done.length - 1];
     return renderHtmlReport({
       federationName: federation.name,
       plan: reportPlanSummary(this.federations.plan(federation), federation.planSha256),
       generatedAt: new Date().toISOString(),
-      rounds: evaluations.map((e) => ({ number: e.roundNumber, contributors: e.contributors, metrics: e.metrics })),
-      final: done.length ? done[done.length - 1].metrics : null,
+      rounds: evaluations.map((e) => ({
+        number: e.roundNumber,
+        contributors: e.contributors,
+        metrics: e.metrics,
+        test: e.test,
+      })),
+      final: served ? (served.test ?? served.metrics) : null,
+      selection: {
+        championRound: selection.champion?.roundNumber ?? null,
+        metric: selection.policy.metric,
+        promotionMargin: selection.policy.promotionMargin,
+        stopped: selection.stopped,
+        patience: selection.policy.patience,
+      },
       bins: done.map((e) => e.bins),
     });
   }

@@ -44,6 +44,7 @@ export class EvaluationDriver {
         bins: plan.evaluation.bins,
         minContributors: evaluationQuorum(round.minParticipants, round.mode),
         deadlineAt: this.clock.now() + plan.rounds.deadlineSeconds * 1000,
+        selection: plan.selection,
       },
       em,
     );

@@ -11,6 +11,7 @@ import { LOGGER } from '../common/tokens';
 import { FederationsService } from '../federations/federations.service';
 import { refuseSmallQuorum } from '../federations/quorum-refusal';
 import { ModelsService } from '../models/models.service';
+import { ChampionService } from '../evaluation/champion.service';
 import { Round } from './round.entity';
 import { ACTIVE_ROUND_STATES } from './round-state-machine';
 
@@ -30,6 +31,7 @@ export class RoundCreation {
     @InjectDataSource() private readonly db: DataSource,
     private readonly federations: FederationsService,
     private readonly models: ModelsService,
+    private readonly champions: ChampionService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
     @Inject(LOGGER) private readonly log: Logger,
@@ -37,6 +39,15 @@ export class RoundCreation {
 
   async create(federationId: string, opts: OpenRoundOptions, actor: string): Promise<Round> {
     const plan = await this.federations.planOf(federationId);
+    const selection = await this.champions.state(federationId);
+    if (selection.stopped) {
+      const best = selection.best;
+      throw new SyndicateError(
+        'FAILED_PRECONDITION',
+        'EARLY_STOPPED',
+        `training stopped early: federated validation ${selection.policy.metric} has not improved by more than ${selection.policy.minImprovement} for ${selection.roundsWithoutImprovement} rounds (patience ${selection.policy.patience}); best round ${best?.roundNumber ?? '-'}. Raise selection.patience in a new plan to train further`,
+      );
+    }
     const mode = plan.aggregation.mode;
     if (opts.minParticipants !== undefined)
       await refuseSmallQuorum(this.audit, {

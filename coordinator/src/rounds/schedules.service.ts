@@ -213,18 +213,26 @@ export class SchedulesService {
     } else if (decision.action === 'open') {
       // Paused or cancelled since this tick read it: the admin's word wins.
       if ((await this.repo.findOne({ where: { id: s.id } }))?.status !== 'active') return;
-      const round = await this.rounds.open(
-        s.federationId,
-        {
-          deadlineSeconds: s.deadlineSeconds,
-          // A schedule stored before the secure floor existed may name less; its rounds run at the floor.
-          minParticipants: effectiveQuorum(await this.federationMode(s.federationId), s.minParticipants),
-          maxDurationSeconds: s.maxDurationSeconds,
-          scheduleId: s.id,
-          scheduleSeq: decision.seq,
-        },
-        'system',
-      );
+      const round = await this.rounds
+        .open(
+          s.federationId,
+          {
+            deadlineSeconds: s.deadlineSeconds,
+            // A schedule stored before the secure floor existed may name less; its rounds run at the floor.
+            minParticipants: effectiveQuorum(await this.federationMode(s.federationId), s.minParticipants),
+            maxDurationSeconds: s.maxDurationSeconds,
+            scheduleId: s.id,
+            scheduleSeq: decision.seq,
+          },
+          'system',
+        )
+        .catch(async (err: unknown) => {
+          // Patience ran out: the schedule is done, not failing.
+          if (!(err instanceof SyndicateError && err.reason === 'EARLY_STOPPED')) throw err;
+          await this.setStatus(s.id, 'active', 'completed', 'system', err.message);
+          return null;
+        });
+      if (!round) return;
       this.log.info(
         {
           scheduleId: s.id,

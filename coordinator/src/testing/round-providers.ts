@@ -2,6 +2,7 @@ import type { Provider } from '@nestjs/common';
 import { AGGREGATION_PROVIDERS } from '../aggregation/aggregation.module';
 import { AuditService } from '../audit/audit.service';
 import { EvaluationService } from '../evaluation/evaluation.service';
+import { ChampionService } from '../evaluation/champion.service';
 import { FederationsService } from '../federations/federations.service';
 import { CeremonyRecords } from '../keys/ceremony-records.service';
 import { KeyCeremony } from '../keys/key-ceremony.service';
@@ -32,6 +33,7 @@ export function roundEngineProviders(hub: TaskHub): Provider[] {
     ModelsService,
     ...AGGREGATION_PROVIDERS,
     EvaluationService,
+    ChampionService,
     MemberDirectoryService,
     KeyCustodyService,
     KeyCeremony,

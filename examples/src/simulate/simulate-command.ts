@@ -1,3 +1,4 @@
+import { describeFit } from '@syndicate/participant';
 import * as path from 'path';
 import Table from 'cli-table3';
 import type { Command } from 'commander';
@@ -32,14 +33,20 @@ function parseFraction(value: string): number {
 /** The comparison a data scientist asks for first: does the consortium model beat going alone, and how close is it to pooling everything? */
 export function summaryLines(r: SimulationResult): string[] {
   const lines: string[] = [];
-  const g = r.final?.global;
+  // The reported figures are the test rows'; the validation rows chose the champion, so they flatter it.
+  const g = r.test ?? r.final?.global;
+  const rows = r.test ? 'test' : 'holdout';
+  if (r.champion && r.validation)
+    lines.push(
+      `champion: round ${r.champion.roundNumber} of ${r.rounds.length}${r.stopped_early ? ' (stopped early)' : ''}, chosen on federated validation ${r.champion.metric} ${fmt(selectionValue(r.validation, r.champion.metric))} (best round ${r.best_round ?? '—'})`,
+    );
   if (g)
     lines.push(
-      `final global model (federated evaluation over ${g.num_examples} holdout rows): AUC ${fmt(g.auc)}, KS ${fmt(g.ks)}, Gini ${fmt(g.gini)}, Brier ${fmt(g.brier)}`,
+      `${r.champion ? 'champion' : 'final global model'} on the ${rows} rows (federated evaluation over ${g.num_examples} rows): AUC ${fmt(g.auc)}, KS ${fmt(g.ks)}, Gini ${fmt(g.gini)}, Brier ${fmt(g.brier)}`,
     );
   if (r.centralized)
     lines.push(
-      `centralized baseline (all training data pooled): AUC ${fmt(r.centralized.auc)}, KS ${fmt(r.centralized.ks)}${g ? ` — global is ${fmt(g.auc - r.centralized.auc)} AUC from it` : ''}`,
+      `centralized baseline (all training data pooled; ${describeFit(r.centralized.fit)}): AUC ${fmt(r.centralized.auc)}, KS ${fmt(r.centralized.ks)}${g ? ` — global is ${gapWords(g.auc - r.centralized.auc)} centralized` : ''}`,
     );
   const withLocal = Object.entries(r.banks).filter(([, b]) => b.local_only && b.global);
   if (withLocal.length) {
@@ -55,6 +62,13 @@ export function summaryLines(r: SimulationResult): string[] {
   lines.push(`report: ${r.reportPath}`);
   return lines;
 }
+
+/** "0.0069 AUC below" rather than a bare signed number whose sign the reader must guess. */
+export const gapWords = (d: number): string =>
+  Math.abs(d) < 5e-5 ? 'level with' : `${fmt(Math.abs(d))} AUC ${d < 0 ? 'below' : 'above'}`;
+
+const selectionValue = (f: NonNullable<SimulationResult['validation']>, metric: string): number =>
+  metric === 'ks' ? f.ks : metric === 'log_loss' ? f.log_loss : metric === 'brier' ? f.brier : f.auc;
 
 /** Human progress lines; `--json` callers get only the result file. */
 export function printEvent(e: SimulationEvent, write: (s: string) => void = (s) => process.stdout.write(s)): void {
@@ -91,13 +105,18 @@ export function printEvent(e: SimulationEvent, write: (s: string) => void = (s) 
         .map(([b, m]) => `${b} ${fmt(m.auc)}`)
         .join(', ');
       const ev = r.global
-        ? `global AUC ${fmt(r.global.auc)}, KS ${fmt(r.global.ks)}, Brier ${fmt(r.global.brier)}`
+        ? `validation AUC ${fmt(r.global.auc)}, test AUC ${fmt(r.test?.auc)}, KS ${fmt(r.global.ks)}${r.promoted ? ' — new champion' : ''}`
         : `federated evaluation ${r.evaluation?.state ?? 'missing'}${r.evaluation?.failureReason ? `: ${r.evaluation.failureReason}` : ''}`;
       write(
         `  round ${r.number} published in ${r.seconds.toFixed(1)} s — ${ev} (each bank on its own holdout: ${per || 'n/a'})\n`,
       );
       break;
     }
+    case 'stopped-early':
+      write(
+        `stopped early after round ${e.afterRound}: federated validation stopped improving (best round ${e.bestRound ?? '—'})\n`,
+      );
+      break;
     case 'baseline-started':
       write(`training baselines (${e.baselines.join(', ')}) for comparison…\n`);
       break;
@@ -182,7 +201,8 @@ export function configureSimulate(command: Command): Command {
               'round',
               'state',
               'contributors',
-              'global AUC',
+              'validation AUC',
+              'test AUC',
               'KS',
               'Gini',
               'Brier',
@@ -194,10 +214,11 @@ export function configureSimulate(command: Command): Command {
           });
           for (const r of result.rounds) {
             table.push([
-              r.number,
+              r.promoted ? `${r.number} *` : r.number,
               r.state,
               r.contributors.length,
               fmt(r.global?.auc),
+              fmt(r.test?.auc),
               fmt(r.global?.ks),
               fmt(r.global?.gini),
               fmt(r.global?.brier),
@@ -205,16 +226,16 @@ export function configureSimulate(command: Command): Command {
               ...banks.map((b) => fmt(r.banks[b]?.auc)),
             ]);
           }
-          process.stdout.write(`${table.toString()}\n`);
+          process.stdout.write(`${table.toString()}\n* the round's model became champion\n`);
           process.stdout.write(`${summaryLines(result).join('\n')}\n`);
           process.stdout.write(`results: ${path.resolve(o.out)}\n`);
           if (result.final?.weightsPath)
             process.stdout.write(
-              `final global weights: ${result.final.weightsPath} (${result.final.numParams} float32)\n`,
+              `champion weights (round ${result.final.roundNumber}): ${result.final.weightsPath} (${result.final.numParams} float32)\n`,
             );
           else if (result.final)
             process.stdout.write(
-              `final global model ${result.final.modelVersionId} is sealed for members only; a member pulls it with: syndicate-agent model pull\n`,
+              `champion ${result.final.modelVersionId} is sealed for members only; a member pulls it with: syndicate-agent model pull\n`,
             );
         }
         if (result.rounds.some((r) => r.state !== 'published')) process.exitCode = 3;

@@ -11,6 +11,7 @@ import {
   writeDevPki,
   type RoundView,
 } from '@syndicate/coordinator';
+import { describeFit } from '@syndicate/participant';
 import { pinEachOther } from './pin-members';
 import { ProcessSupervisor, type Supervised } from './process-supervisor';
 
@@ -45,7 +46,10 @@ export interface GlobalFigures {
   brier: number;
   pr_auc: number;
   log_loss: number;
+  /** PSI against the champion's score distribution recorded at its promotion (null before a champion). */
   psi: number | null;
+  /** PSI against the previous version's distribution: version-to-version change. */
+  shift: number | null;
   num_examples: number;
 }
 
@@ -64,8 +68,12 @@ export interface RoundResult {
   contributors: string[];
   seconds: number;
   modelVersionId: string | null;
-  /** The consortium's evaluation of this round's model; null if it failed or the round did. */
+  /** The consortium's evaluation of this round's model on the validation rows (they choose); null if it failed or the round did. */
   global: GlobalFigures | null;
+  /** The same on the test rows (they only report). */
+  test: GlobalFigures | null;
+  /** This round's model became champion. */
+  promoted: boolean;
   evaluation: { state: string; contributors: number; failureReason: string | null } | null;
   /** Each bank's own view of the global model on its holdout. */
   banks: Record<string, BankFigures>;
@@ -73,12 +81,41 @@ export interface RoundResult {
 
 export type Baseline = 'local' | 'centralized';
 
+/** How a baseline was fitted (the agent's `baseline` command says): Newton to a tolerance, or early stopping. */
+export type BaselineFit =
+  | {
+      method: 'newton-irls';
+      tolerance: number;
+      iterations: number;
+      converged: boolean;
+      maxGradient: number;
+      l2: number;
+    }
+  | {
+      method: 'early-stopping';
+      rounds: number;
+      bestRound: number;
+      maxRounds: number;
+      patience: number;
+      metric: string;
+      validation: number | null;
+    };
+
 export interface SimulationResult {
   federation: { id: string; name: string; planSha256: string; numParams: number };
   workDir: string;
   holdoutFraction: number;
   rounds: RoundResult[];
-  /** weightsPath is null when the model is sealed for members only. */
+  /** The round with the best federated validation figure (the plan's selection metric). */
+  best_round: number | null;
+  /** The version every command serves by default: chosen on federated validation (see the plan's selection). */
+  champion: { modelVersionId: string; roundNumber: number; metric: string; promotionMargin: number } | null;
+  /** The champion's consortium figures on the validation rows (they chose it) and the test rows (report these). */
+  validation: GlobalFigures | null;
+  test: GlobalFigures | null;
+  /** Patience ran out before the requested number of rounds. */
+  stopped_early: boolean;
+  /** The champion; weightsPath is null when the model is sealed for members only. */
   final: {
     modelVersionId: string;
     roundNumber: number;
@@ -88,10 +125,13 @@ export interface SimulationResult {
     global: GlobalFigures | null;
     metrics: FederatedMetrics | null;
   } | null;
-  /** Per bank: the final global model, and (with --baseline local) a model trained on that bank's data alone, both on the bank's holdout. */
-  banks: Record<string, { global: { auc: number; ks: number } | null; local_only?: { auc: number; ks: number } }>;
-  /** With --baseline centralized: all banks' training data pooled, evaluated on the same holdouts. */
-  centralized?: { auc: number; ks: number; gini: number; brier: number };
+  /** Per bank: the champion, and (with --baseline local) a model fitted on that bank's data alone, both on the bank's test rows. */
+  banks: Record<
+    string,
+    { global: { auc: number; ks: number } | null; local_only?: { auc: number; ks: number; fit: BaselineFit } }
+  >;
+  /** With --baseline centralized: all banks' training data pooled and fitted, evaluated on the same test rows. */
+  centralized?: { auc: number; ks: number; gini: number; brier: number; fit: BaselineFit };
   /** The aggregate benefit picture the consortium may see: no single bank's figures. */
   benefit?: { banks: number; improved: number; medianAucGain: number };
   reportPath: string;
@@ -104,6 +144,7 @@ export type SimulationEvent =
   | { type: 'round-opened'; round: number; of: number }
   | { type: 'update-received'; round: number; bank: string; received: number; expected: number }
   | { type: 'round-finished'; result: RoundResult }
+  | { type: 'stopped-early'; afterRound: number; bestRound: number | null }
   | { type: 'baseline-started'; baselines: Baseline[] };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -121,18 +162,21 @@ export const globalFigures = (m: FederatedMetrics): GlobalFigures => ({
   pr_auc: m.prAuc,
   log_loss: m.logLoss,
   psi: m.psi,
+  shift: m.shift ?? null,
   num_examples: m.numExamples,
 });
 
-/** What the bank's agent wrote about a round's model on its own holdout (see the SDK's federated-evaluation). */
+type KeptMetrics = { rocAuc: number | null; ks: number | null; brier: number; numExamples: number };
+
+/**
+ * What the bank's agent wrote about a round's model on its own test rows (see the SDK's
+ * federated-evaluation): the rows the baselines are scored on too.
+ */
 function bankFigures(workDir: string, bank: string, roundNumber: number): BankFigures | null {
   const file = path.join(workDir, 'agents', bank, 'evaluations', `round-${roundNumber}.json`);
   if (!fs.existsSync(file)) return null;
-  const m = (
-    JSON.parse(fs.readFileSync(file, 'utf8')) as {
-      metrics: { rocAuc: number | null; ks: number | null; brier: number; numExamples: number };
-    }
-  ).metrics;
+  const kept = JSON.parse(fs.readFileSync(file, 'utf8')) as { metrics: KeptMetrics; test?: KeptMetrics | null };
+  const m = kept.test ?? kept.metrics;
   return { auc: m.rocAuc ?? NaN, ks: m.ks ?? NaN, brier: m.brier, num_examples: m.numExamples };
 }
 
@@ -309,6 +353,8 @@ export async function runSimulation(
 
     const rounds: RoundResult[] = [];
     const roundMetrics = new Map<number, FederatedMetrics>();
+    const testMetrics = new Map<number, FederatedMetrics>();
+    let stoppedEarly = false;
     for (let i = 1; i <= opts.rounds; i++) {
       const t0 = Date.now();
       let round: RoundView = await admin.openRound(federation.id, { deadlineSeconds: opts.deadlineSeconds });
@@ -345,6 +391,7 @@ export async function runSimulation(
       }
       const ev = round.evaluation;
       if (ev?.metrics) roundMetrics.set(round.number, ev.metrics);
+      if (ev?.test) testMetrics.set(round.number, ev.test);
       const result: RoundResult = {
         number: round.number,
         state: round.state,
@@ -353,18 +400,31 @@ export async function runSimulation(
         seconds,
         modelVersionId: round.resultModelVersionId,
         global: ev?.metrics ? globalFigures(ev.metrics) : null,
+        test: ev?.test ? globalFigures(ev.test) : null,
+        promoted: ev?.promotedAt != null,
         evaluation: ev ? { state: ev.state, contributors: ev.contributors, failureReason: ev.failureReason } : null,
         banks,
       };
       rounds.push(result);
       onEvent({ type: 'round-finished', result });
+      // The coordinator refuses further rounds once patience runs out; stop asking.
+      const sel = await admin.selection(federation.id);
+      if (sel.stopped && i < opts.rounds) {
+        stoppedEarly = true;
+        onEvent({ type: 'stopped-early', afterRound: round.number, bestRound: sel.best?.roundNumber ?? null });
+        break;
+      }
     }
 
-    const models = await admin.models(federation.id);
-    const latest = models[models.length - 1];
+    // What every command serves by default: the champion (the newest model before any evaluation).
+    const selection = await admin.selection(federation.id);
+    const latest = selection.championModel;
     let final: SimulationResult['final'] = null;
-    const lastRound = [...rounds].reverse().find((r) => r.state === 'published');
-    const finalMetrics = latest ? ((await admin.evaluation(latest.id).catch(() => null))?.metrics ?? null) : null;
+    const lastRound = rounds.find((r) => r.state === 'published' && r.number === latest?.roundNumber);
+    // A members-only champion may be re-sealed under a newer key epoch: its evaluation is the original version's.
+    const evaluatedId = selection.champion?.modelVersionId ?? latest?.id;
+    const finalEvaluation = evaluatedId ? await admin.evaluation(evaluatedId).catch(() => null) : null;
+    const finalMetrics = finalEvaluation?.metrics ?? null;
     const finalGlobal = finalMetrics ? globalFigures(finalMetrics) : (lastRound?.global ?? null);
     const weightsPath = path.resolve(path.dirname(opts.outFile), `${path.basename(opts.outFile, '.json')}.weights.f32`);
     if (latest && latest.roundNumber > 0 && latest.encoding !== 'PAYLOAD_ENCODING_FLOAT32_LE') {
@@ -411,8 +471,9 @@ export async function runSimulation(
         'baseline',
         '--plan',
         planFile,
+        // The most an early-stopped baseline may train: as many rounds as the federation was given.
         '--rounds',
-        String(final.roundNumber),
+        String(opts.rounds),
         '--out',
         out,
         ...opts.banks.flatMap((b) => ['--data', `${b.name}=${path.resolve(b.csv)}`]),
@@ -420,8 +481,8 @@ export async function runSimulation(
       if (baselines.includes('local')) args.push('--local-only');
       await supervisor.runToCompletion('baselines', process.execPath, args, path.join(workDir, 'baselines.log'));
       const b = JSON.parse(fs.readFileSync(out, 'utf8')) as {
-        centralized?: { auc: number; ks: number; gini: number; brier: number };
-        banks: Record<string, { local_only?: { auc: number; ks: number } }>;
+        centralized?: { auc: number; ks: number; gini: number; brier: number; fit: BaselineFit };
+        banks: Record<string, { local_only?: { auc: number; ks: number; fit: BaselineFit } }>;
       };
       if (baselines.includes('centralized') && b.centralized)
         centralized = {
@@ -429,9 +490,13 @@ export async function runSimulation(
           ks: b.centralized.ks,
           gini: b.centralized.gini,
           brier: b.centralized.brier,
+          fit: b.centralized.fit,
         };
       if (baselines.includes('local'))
-        for (const name of Object.keys(bankResults)) bankResults[name].local_only = b.banks[name]?.local_only;
+        for (const name of Object.keys(bankResults)) {
+          const l = b.banks[name]?.local_only;
+          if (l) bankResults[name].local_only = { auc: l.auc, ks: l.ks, fit: l.fit };
+        }
     }
     const gains = Object.values(bankResults).flatMap((r) =>
       r.global && r.local_only ? [r.global.auc - r.local_only.auc] : [],
@@ -450,10 +515,20 @@ export async function runSimulation(
           number: r.number,
           contributors: r.contributors.length,
           metrics: roundMetrics.get(r.number) ?? null,
+          test: testMetrics.get(r.number) ?? null,
         })),
-        final: finalMetrics,
+        final: finalEvaluation?.test ?? finalMetrics,
+        selection: {
+          championRound: selection.champion?.roundNumber ?? null,
+          metric: selection.policy.metric,
+          promotionMargin: selection.policy.promotionMargin,
+          stopped: selection.stopped,
+          patience: selection.policy.patience,
+        },
         benefit,
-        baselines: centralized ? { centralized: { auc: centralized.auc, ks: centralized.ks } } : undefined,
+        baselines: centralized
+          ? { centralized: { auc: centralized.auc, ks: centralized.ks, fit: describeFit(centralized.fit) } }
+          : undefined,
       }),
     );
     const result: SimulationResult = {
@@ -466,6 +541,18 @@ export async function runSimulation(
       workDir,
       holdoutFraction: plan.holdout.fraction,
       rounds,
+      best_round: selection.best?.roundNumber ?? null,
+      champion: selection.champion
+        ? {
+            modelVersionId: selection.champion.modelVersionId,
+            roundNumber: selection.champion.roundNumber,
+            metric: selection.policy.metric,
+            promotionMargin: selection.policy.promotionMargin,
+          }
+        : null,
+      validation: finalMetrics ? globalFigures(finalMetrics) : null,
+      test: finalEvaluation?.test ? globalFigures(finalEvaluation.test) : null,
+      stopped_early: stoppedEarly,
       final,
       banks: bankResults,
       ...(centralized ? { centralized } : {}),

@@ -121,7 +121,7 @@ export class CoordinatorClient {
     return this.client.Subscribe({ envelope: this.envelope('PHASE_SUBSCRIBE', subscribeDigest()), agentVersion });
   }
 
-  /** `modelVersionId` may be 'latest'. */
+  /** `modelVersionId` may be 'champion' (chosen on federated validation) or 'latest'. */
   async downloadModel(
     modelVersionId: string,
     onProgress?: (bytes: number, total: number) => void,
@@ -264,23 +264,23 @@ export class CoordinatorClient {
     );
   }
 
-  /** Reports the consortium histogram this member decrypted from a round's evaluation sum. */
+  /** Reports the consortium histograms (validation rows, test rows) this member decrypted from a round's evaluation sum. */
   submitEvaluation(
     roundId: string,
     modelVersionId: string,
     contributors: number,
-    histogram: EvaluationHistogramWire,
+    h: { validation: EvaluationHistogramWire; test: EvaluationHistogramWire },
     keyEpoch: number,
   ): Promise<void> {
     const env = this.envelope(
       'PHASE_EVALUATION_RESULT',
-      evaluationDigest(modelVersionId, contributors, histogram),
+      evaluationDigest(modelVersionId, contributors, h.validation, h.test),
       roundId,
       keyEpoch,
     );
     return new Promise((resolve, reject) =>
       this.client.SubmitEvaluation(
-        { envelope: env, modelVersionId, contributors, histogram },
+        { envelope: env, modelVersionId, contributors, histogram: h.validation, testHistogram: h.test },
         { deadline: Date.now() + 60_000 },
         (err) => (err ? reject(callError('SubmitEvaluation', err)) : resolve()),
       ),

@@ -1,6 +1,6 @@
 import {
   contributionFieldCount,
-  evaluationFieldCount,
+  splitEvaluationFieldCount,
   featureStatsFieldCount,
   featureStatsFieldsNeeded,
   HE_HEADER_BYTES,
@@ -24,7 +24,7 @@ export function modelDownloadBound(plan: TrainingPlan): number {
 
 function valueCount(plan: TrainingPlan, kind: ContributionKind): number {
   const spec = planSecureSpec(plan);
-  if (kind === 'evaluation') return evaluationFieldCount(spec, plan.evaluation.bins);
+  if (kind === 'evaluation') return splitEvaluationFieldCount(spec, plan.evaluation.bins);
   if (kind === 'stats') return featureStatsFieldCount(spec, featureStatsFieldsNeeded(plan).features.length);
   return contributionFieldCount(spec, kind, modelLayout(plan).numParams);
 }

@@ -2,13 +2,14 @@ import { writePrivateFile } from '../common/private-file';
 import * as path from 'path';
 import {
   buildScoreHistogram,
-  decodeEvaluationContribution,
   decodeFloat64,
-  encodeEvaluationContribution,
+  decodeSplitEvaluation,
+  encodeSplitEvaluation,
   exactMetrics,
   federatedMetrics,
   type ExactMetrics,
   type FederatedMetrics,
+  type ScoreHistogram,
   type SecureAggregationSpec,
   type Task__Output,
 } from '@syndicate/protocol';
@@ -24,7 +25,17 @@ export interface LocalEvaluation {
   roundNumber: number;
   modelVersionId: string;
   evaluatedAt: string;
+  /** On the whole holdout. */
   metrics: ExactMetrics;
+  /** On the holdout's validation rows (they choose) and test rows (they report); null when the part has no rows. */
+  validation: ExactMetrics | null;
+  test: ExactMetrics | null;
+}
+
+/** Scores and labels of one part of the holdout. */
+export interface ScoredRows {
+  scores: Float32Array;
+  labels: ArrayLike<number>;
 }
 
 export const localEvaluationPath = (stateDir: string, roundNumber: number): string =>
@@ -40,9 +51,17 @@ export function writeLocalEvaluation(stateDir: string, e: LocalEvaluation): stri
   return file;
 }
 
+const histogramWire = (h: ScoreHistogram) => ({
+  bins: h.bins,
+  negatives: Array.from(h.negatives),
+  positives: Array.from(h.positives),
+  sumSquaredError: h.sumSquaredError,
+  sumLogLoss: h.sumLogLoss,
+});
+
 /**
- * Scores the holdout, keeps the bank's own metrics locally, and contributes
- * per-class score histograms: encrypted under the federation key in secure
+ * Keeps the bank's own metrics locally, and contributes per-class score histograms of
+ * its validation rows and of its test rows: encrypted under the federation key in secure
  * mode (the coordinator only adds them), plain integer fields otherwise.
  */
 export async function contributeEvaluation(o: {
@@ -51,16 +70,23 @@ export async function contributeEvaluation(o: {
   keys: KeyRing;
   spec: SecureAggregationSpec;
   bins: number;
-  scores: Float32Array;
-  labels: ArrayLike<number>;
+  validation: ScoredRows;
+  test: ScoredRows;
   /** Keeps the bank's own figures; runs before anything is sent, so they exist once the consortium's do. */
-  keep?: (local: ExactMetrics) => void;
-}): Promise<{ local: ExactMetrics; receiptId: string }> {
-  const local = exactMetrics(o.scores, o.labels);
+  keep?: (local: { validation: ExactMetrics | null; test: ExactMetrics | null }) => void;
+}): Promise<{ validation: ExactMetrics | null; test: ExactMetrics | null; receiptId: string }> {
+  const metricsOf = (r: ScoredRows) => (r.scores.length ? exactMetrics(r.scores, r.labels) : null);
+  const local = { validation: metricsOf(o.validation), test: metricsOf(o.test) };
   o.keep?.(local);
-  const fields = encodeEvaluationContribution(buildScoreHistogram(o.scores, o.labels, o.bins), o.spec);
+  const fields = encodeSplitEvaluation(
+    {
+      validation: buildScoreHistogram(o.validation.scores, o.validation.labels, o.bins),
+      test: buildScoreHistogram(o.test.scores, o.test.labels, o.bins),
+    },
+    o.spec,
+  );
   const receipt = await sendFields({ ...o, kind: 'evaluation', fields });
-  return { local, receiptId: receipt.receiptId };
+  return { ...local, receiptId: receipt.receiptId };
 }
 
 /** Decrypts the consortium's histogram sum and reports it; every contributor does, so a false report is caught. */
@@ -71,32 +97,30 @@ export async function reportEvaluation(o: {
   keys: KeyRing;
   spec: SecureAggregationSpec;
   bins: number;
-  /** Rows this member scored: the consortium's histograms hold at least these. */
+  /** Rows this member scored (validation and test): the consortium's histograms hold at least these. */
   ownRows: number;
-}): Promise<FederatedMetrics> {
+}): Promise<{ validation: FederatedMetrics; test: FederatedMetrics | null }> {
   const secure = roundMode(o.task) === 'secure';
   const at = { roundId: o.task.roundId, kind: 'evaluation' as const, keyEpoch: o.task.keyEpoch };
   const sum = await o.sums.download({ ...at, secure, contributed: true });
   const fieldSums: ArrayLike<number> = secure
     ? (await o.keys.get(o.task.keyEpoch)).holder.decrypt(sum.data)
     : decodeFloat64(sum.data);
-  const h = decodeEvaluationContribution(fieldSums, o.bins, o.spec);
+  const h = decodeSplitEvaluation(fieldSums, o.bins, o.spec);
   if (secure) {
-    const rows = [...h.negatives, ...h.positives].reduce((a, b) => a + b, 0);
+    const rows = [h.validation, h.test].reduce(
+      (n, part) => n + [...part.negatives, ...part.positives].reduce((a, b) => a + b, 0),
+      0,
+    );
     await o.sums.assertInRange(checkHistogramTotal(rows, null, o.ownRows), at);
   }
   await o.client.submitEvaluation(
     o.task.roundId,
     o.task.modelVersionId,
     sum.contributors,
-    {
-      bins: h.bins,
-      negatives: Array.from(h.negatives),
-      positives: Array.from(h.positives),
-      sumSquaredError: h.sumSquaredError,
-      sumLogLoss: h.sumLogLoss,
-    },
+    { validation: histogramWire(h.validation), test: histogramWire(h.test) },
     o.task.keyEpoch,
   );
-  return federatedMetrics(h);
+  const testRows = h.test.negatives.some((c) => c > 0) || h.test.positives.some((c) => c > 0);
+  return { validation: federatedMetrics(h.validation), test: testRows ? federatedMetrics(h.test) : null };
 }

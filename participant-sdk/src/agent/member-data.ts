@@ -1,6 +1,6 @@
 import { applyConsortiumStandardization, type FeatureMoments, type TrainingPlan } from '@syndicate/protocol';
 import { loadCsvDataset, type Dataset } from '../data/csv-dataset';
-import { splitHoldout } from '../data/holdout-split';
+import { splitHoldout, splitValidationTest } from '../data/holdout-split';
 import { needsFeatureStats } from './federated-standardization';
 
 /**
@@ -26,6 +26,12 @@ export class MemberData {
 
   get holdout(): Dataset {
     return this.current.holdout;
+  }
+
+  /** The holdout's rows that choose the model, and those that only report it (fixed by the plan's seed). */
+  get validationTest(): { validation: Dataset; test: Dataset } {
+    const { plan, holdout } = this.current;
+    return splitValidationTest(holdout, plan.holdout.validationFraction, plan.holdout.seed);
   }
 
   get standardized(): boolean {

@@ -40,7 +40,7 @@ export async function pullModel(o: {
   const client = new CoordinatorClient(identity);
   const keys = new KeyRing(identity, client, agentTrust(identity, client, policySource(o.stateDir)));
   try {
-    const m = await client.downloadModel(o.modelVersionId ?? 'latest');
+    const m = await client.downloadModel(o.modelVersionId ?? 'champion');
     // Only the weights: a fedadam/fedyogi payload's optimizer moments are no use to a data scientist.
     const { weights } = splitModelPayload(plan, await keys.modelWeights(m, modelPayloadFloats(plan)));
     return {

@@ -88,7 +88,7 @@ export function registerBenefitCommands(program: Command, t: TransportHelpers): 
       "this bank's data, the file the agent trains on (the holdout is split from it exactly as the agent splits it)",
     )
     .option('--state-dir <dir>', 'keys and enrollment (0700); the plan comes from here', '.syndicate-agent')
-    .option('--model <id>', 'global model version to pull: latest or a model id (default latest)')
+    .option('--model <id>', 'global model version to pull: champion (the default), latest or a model id')
     .option('--global-weights <file>', 'use a model saved by `model pull --out` (.f32 or .json) instead of pulling one')
     .option('--rounds <n>', "local-only training rounds (default: the global model's round number)", positiveRounds)
     .option('--coordinator <host:port>', 'override the coordinator address saved at enrollment')
@@ -105,7 +105,7 @@ export function registerBenefitCommands(program: Command, t: TransportHelpers): 
     )
     .action(async (o: BenefitFlags, cmd: Command) => {
       if (o.model !== undefined && o.globalWeights !== undefined)
-        cmd.error('error: --model and --global-weights are alternatives: give one (or neither, for the latest model)');
+        cmd.error('error: --model and --global-weights are alternatives: give one (or neither, for the champion)');
       const identity = loadIdentity(o.stateDir);
       if (!identity)
         cmd.error(
@@ -175,11 +175,15 @@ export function registerBenefitCommands(program: Command, t: TransportHelpers): 
   program
     .command('baseline')
     .description(
-      'Simulation only: the "all data pooled" upper bound. Pools the training rows of several synthetic banks (same split as the agent), trains one model and scores it on each bank\'s holdout.',
+      'Simulation only: the "all data pooled" upper bound. Pools the training rows of several synthetic banks (same split as the agent), fits one model (logistic regression: Newton/IRLS to convergence; others: early stopping on the pooled validation rows) and scores it on each bank\'s test rows.',
     )
     .requiredOption('--plan <file>', 'training plan (.json or .yaml)')
     .requiredOption('--data <name=file.csv>', 'a bank and its CSV; repeat for every bank', bankData)
-    .requiredOption('--rounds <n>', "training rounds (each runs the plan's local epochs)", positiveRounds)
+    .requiredOption(
+      '--rounds <n>',
+      "at most this many rounds (each runs the plan's local epochs) for models fitted with early stopping",
+      positiveRounds,
+    )
     .option('--local-only', "also train each bank alone and report its own model's figures (banks.<name>.local_only)")
     .option('--out <file.json>', 'write the result as JSON')
     .option('--json', 'print JSON instead of the table')
@@ -202,7 +206,8 @@ export function registerBenefitCommands(program: Command, t: TransportHelpers): 
         localOnly: o.localOnly,
         onRound: (model, p) => progress(model)(p),
       });
-      const out = { plan: plan.name, ...result };
+      // The pooled weights stay in memory: the results carry figures and how each model was fitted.
+      const out = { plan: plan.name, rounds: result.rounds, centralized: result.centralized, banks: result.banks };
       if (o.out) writeJson(o.out, out);
       if (o.json) process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
       else process.stdout.write(`\n${formatBaselineTable(result)}${o.out ? `\nwritten to ${o.out}\n` : ''}`);

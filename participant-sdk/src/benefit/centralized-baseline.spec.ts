@@ -8,28 +8,40 @@ import {
   type TrainingPlan,
 } from '@syndicate/protocol';
 import { loadCsvDataset, type Dataset } from '../data/csv-dataset';
-import { holdoutMask, splitHoldout } from '../data/holdout-split';
+import { holdoutMask, splitHoldout, splitValidationTest } from '../data/holdout-split';
 import { predict } from '../evaluation/metrics';
-import { poolDatasets, runCentralizedBaseline, summarize } from './centralized-baseline';
-import type { TrainRoundsOptions } from './local-rounds';
+import { poolDatasets, runCentralizedBaseline, summarize, type BaselineFitter } from './centralized-baseline';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 const plan: TrainingPlan = readPlanFile(path.join(FIXTURES, 'plan.json'));
 const NAMES = ['alpine', 'cascade', 'delta'];
 const banks = NAMES.map((name) => ({ name, file: path.join(FIXTURES, `${name}.csv`) }));
-const agentSplitOf = async (file: string, p: TrainingPlan = plan) =>
-  splitHoldout(await loadCsvDataset(file, p.schema), p.holdout.fraction, p.holdout.seed);
+const agentSplitOf = async (file: string, p: TrainingPlan = plan) => {
+  const { train, holdout } = splitHoldout(await loadCsvDataset(file, p.schema), p.holdout.fraction, p.holdout.seed);
+  return { train, holdout, ...splitValidationTest(holdout, p.holdout.validationFraction, p.holdout.seed) };
+};
 
-/** Records what each training call was given and returns the plan's initial weights. */
+type FitCall = Parameters<BaselineFitter>[0];
+
+/** Records what each fit was given and returns the plan's initial weights. */
 function spyTrainer() {
-  const calls: TrainRoundsOptions[] = [];
-  return {
-    calls,
-    trainer: async (o: TrainRoundsOptions) => {
-      calls.push(o);
-      return initialWeights(o.plan);
-    },
+  const calls: FitCall[] = [];
+  const trainer: BaselineFitter = async (o) => {
+    calls.push(o);
+    return {
+      weights: initialWeights(o.plan),
+      fit: {
+        method: 'early-stopping',
+        rounds: 1,
+        bestRound: 1,
+        maxRounds: o.maxRounds,
+        patience: 5,
+        metric: 'auc',
+        validation: null,
+      },
+    };
   };
+  return { calls, trainer };
 }
 
 const rowsOf = (d: Dataset) =>
@@ -43,37 +55,38 @@ describe('runCentralizedBaseline', () => {
     process.env.SYNDICATE_TF_BACKEND = 'cpu';
   });
 
-  it("pools exactly the union of the banks' training rows under the agent's split, and no holdout row", async () => {
+  it("pools exactly the union of the banks' training rows under the agent's split, validates on their validation rows", async () => {
     const spy = spyTrainer();
-    const r = await runCentralizedBaseline({ plan, banks, rounds: 3, trainer: spy.trainer });
+    const r = await runCentralizedBaseline({ plan, banks, rounds: 3, fitter: spy.trainer });
     const splits = await Promise.all(banks.map((b) => agentSplitOf(b.file)));
     expect(spy.calls).toHaveLength(1);
-    const pooled = spy.calls[0].data;
-    expect(spy.calls[0].rounds).toBe(3);
+    const pooled = spy.calls[0].train;
+    expect(spy.calls[0].maxRounds).toBe(3);
+    expect(spy.calls[0].validation.labels).toEqual(poolDatasets(splits.map((s) => s.validation)).labels);
     expect(pooled.features).toEqual(poolDatasets(splits.map((s) => s.train)).features);
     expect(pooled.labels).toEqual(poolDatasets(splits.map((s) => s.train)).labels);
     // Every file row is in the pool or in a holdout, exactly once.
     const all = (await Promise.all(banks.map((b) => loadCsvDataset(b.file, plan.schema)))).flatMap(rowsOf).sort();
     expect([...rowsOf(pooled), ...splits.flatMap((s) => rowsOf(s.holdout))].sort()).toEqual(all);
     expect(r.centralized.trainExamples).toBe(splits.reduce((n, s) => n + s.train.rows, 0));
-    expect(r.centralized.holdoutExamples).toBe(splits.reduce((n, s) => n + s.holdout.rows, 0));
+    expect(r.centralized.holdoutExamples).toBe(splits.reduce((n, s) => n + s.test.rows, 0));
   });
 
-  it("scores the pooled model on each bank's holdout and on all holdouts together", async () => {
+  it("scores the pooled model on each bank's test rows and on all of them together", async () => {
     const spy = spyTrainer();
-    const r = await runCentralizedBaseline({ plan, banks, rounds: 1, trainer: spy.trainer });
+    const r = await runCentralizedBaseline({ plan, banks, rounds: 1, fitter: spy.trainer });
     const w = initialWeights(plan);
     const splits = await Promise.all(banks.map((b) => agentSplitOf(b.file)));
     expect(Object.keys(r.banks)).toEqual(NAMES);
     for (const [i, name] of NAMES.entries()) {
-      const h = splits[i].holdout;
+      const h = splits[i].test;
       expect(r.banks[name]).toEqual({
         trainExamples: splits[i].train.rows,
         ...summarize(exactMetrics(await predict(plan, w, h), h.labels)),
       });
       expect(r.banks[name].local_only).toBeUndefined();
     }
-    const pooledHoldout = poolDatasets(splits.map((s) => s.holdout));
+    const pooledHoldout = poolDatasets(splits.map((s) => s.test));
     expect(r.centralized).toMatchObject(
       summarize(exactMetrics(await predict(plan, w, pooledHoldout), pooledHoldout.labels)),
     );
@@ -89,12 +102,12 @@ describe('runCentralizedBaseline', () => {
 
   it("with localOnly, trains each bank on its own training rows and reports it beside the pooled model's", async () => {
     const spy = spyTrainer();
-    const r = await runCentralizedBaseline({ plan, banks, rounds: 2, localOnly: true, trainer: spy.trainer });
+    const r = await runCentralizedBaseline({ plan, banks, rounds: 2, localOnly: true, fitter: spy.trainer });
     expect(spy.calls).toHaveLength(1 + banks.length);
     for (const [i, b] of banks.entries()) {
       const { train } = await agentSplitOf(b.file);
-      expect(spy.calls[1 + i].data.features).toEqual(train.features);
-      expect(spy.calls[1 + i].rounds).toBe(2);
+      expect(spy.calls[1 + i].train.features).toEqual(train.features);
+      expect(spy.calls[1 + i].maxRounds).toBe(2);
       expect(r.banks[b.name].local_only).toEqual(
         expect.objectContaining({
           auc: expect.anything(),
@@ -122,7 +135,7 @@ describe('runCentralizedBaseline', () => {
       },
     };
     const spy = spyTrainer();
-    await runCentralizedBaseline({ plan: federated, banks, rounds: 1, localOnly: true, trainer: spy.trainer });
+    await runCentralizedBaseline({ plan: federated, banks, rounds: 1, localOnly: true, fitter: spy.trainer });
     // Training rows only: the holdout the models are scored on never shapes the scaling.
     const ages = (file: string) => {
       const lines = fs.readFileSync(file, 'utf8').trim().split('\n').slice(1);

@@ -1,3 +1,4 @@
+import { describeFit } from './baseline-fit';
 import type { ExactMetrics } from '@syndicate/protocol';
 import type { BenefitReport } from './benefit-report';
 import type { CentralizedBaseline, MetricSummary } from './centralized-baseline';
@@ -58,7 +59,7 @@ const summaryRow = (label: string, m: MetricSummary, local?: MetricSummary) => [
 export function formatBaselineTable(b: CentralizedBaseline): string {
   const withLocal = Object.values(b.banks).some((x) => x.local_only);
   const header = [
-    'holdout',
+    'test rows of',
     'rows',
     'AUC',
     'KS',
@@ -70,8 +71,14 @@ export function formatBaselineTable(b: CentralizedBaseline): string {
     ...Object.entries(b.banks).map(([name, x]) => summaryRow(name, x, x.local_only)),
     summaryRow('pooled', b.centralized),
   ];
-  return table(
+  const fits = [
+    `pooled: ${describeFit(b.centralized.fit)}`,
+    ...Object.entries(b.banks).flatMap(([name, x]) =>
+      x.local_only ? [`${name} alone: ${describeFit(x.local_only.fit)}`] : [],
+    ),
+  ];
+  return `${table(
     header,
     rows.map((r) => r.slice(0, header.length)),
-  );
+  )}\n${fits.join('\n')}\n`;
 }

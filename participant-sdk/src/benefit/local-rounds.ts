@@ -30,7 +30,7 @@ export const trainRounds: RoundsTrainer = async (o) => {
     throw new Error(`rounds must be a positive integer, got ${o.rounds}`);
   let weights = initialWeights(o.plan);
   for (let round = 1; round <= o.rounds; round++) {
-    const r = await trainLocal({ plan: o.plan, globalWeights: weights, data: o.data, seed: round });
+    const r = await trainLocal({ plan: o.plan, globalWeights: weights, data: o.data, seed: round, round });
     weights = r.weights;
     o.onRound?.({ round, rounds: o.rounds, loss: r.finalLoss, seconds: r.seconds });
   }

@@ -122,14 +122,16 @@ program
 
 const model = program.command('model').description("The federation's global model, as this member sees it.");
 withTransport(model.command('pull'))
-  .description("Download and decrypt the current global model (sealed models are opened with this member's epoch key).")
+  .description(
+    "Download and decrypt the federation's champion (the version chosen on federated validation), or the version --model names; sealed models are opened with this member's epoch key.",
+  )
   .requiredOption(
     '--out <file>',
     'where to write it: .f32 for raw float32, else JSON with tensor names, shapes and the feature schema (consortium scaling included)',
   )
   .option('--state-dir <dir>', 'keys and enrollment (0700)', '.syndicate-agent')
   .option('--coordinator <host:port>', 'override the coordinator address saved at enrollment')
-  .option('--model <id>', 'a specific model version, or latest (the default)')
+  .option('--model <id>', 'a model version id, champion (the default) or latest (the newest round)')
   .action(
     async (o: {
       out: string;
@@ -144,7 +146,7 @@ withTransport(model.command('pull'))
       const m = await pullModel({
         stateDir: o.stateDir,
         coordinator: o.coordinator,
-        modelVersionId: o.model === 'latest' ? undefined : o.model,
+        modelVersionId: o.model,
         transport: transportOf(o),
       });
       const enrolled = parseTrainingPlanJson(loadIdentity(o.stateDir)!.planJson);

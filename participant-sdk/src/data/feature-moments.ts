@@ -52,7 +52,7 @@ function addRow(features: NumericFeatureSpec[], m: FeatureMoments, row: CsvRow):
 export async function localFeatureMoments(
   file: string,
   schema: DataSchema,
-  holdout: TrainingPlan['holdout'],
+  holdout: Pick<TrainingPlan['holdout'], 'fraction' | 'seed'>,
   rows?: number,
 ): Promise<FeatureMoments> {
   const total = rows ?? (await scanCsvAgainstSchema(file, schema, () => undefined)).rows;

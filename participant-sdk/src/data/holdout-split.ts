@@ -37,3 +37,22 @@ export function splitHoldout(ds: Dataset, fraction: number, seed: number): { tra
   mask.forEach((held, i) => (held ? holdout : train).push(i));
   return { train: subset(ds, train), holdout: subset(ds, holdout) };
 }
+
+/**
+ * A holdout's validation rows (they choose the model: selection, early stopping, promotion) and
+ * test rows (they only report). Fixed by the plan's seed like the holdout itself; a one-row
+ * holdout has no test rows.
+ */
+export function splitValidationTest(
+  holdout: Dataset,
+  validationFraction: number,
+  seed: number,
+): { validation: Dataset; test: Dataset } {
+  if (holdout.rows < 2) return { validation: holdout, test: subset(holdout, []) };
+  // A different stream than the holdout's own shuffle, derived from the same seed.
+  const testMask = holdoutMask(holdout.rows, 1 - validationFraction, (seed + 0x9e3779b) % 2 ** 31);
+  const validation: number[] = [];
+  const test: number[] = [];
+  testMask.forEach((isTest, i) => (isTest ? test : validation).push(i));
+  return { validation: subset(holdout, validation), test: subset(holdout, test) };
+}

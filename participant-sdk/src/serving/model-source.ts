@@ -8,7 +8,7 @@ import { loadScoringModel, ScoringModel } from './scoring-model';
 /** Where `serve` gets a model version from, each time it (re)loads. */
 export type ModelSource =
   | { kind: 'file'; file: string; planFile?: string }
-  /** The federation's latest model, pulled and (members-only) decrypted with this member's epoch key. */
+  /** The federation's champion (or the version asked for), pulled and (members-only) decrypted with this member's epoch key. */
   | { kind: 'coordinator'; stateDir: string; transport?: AgentTransport; modelVersionId?: string };
 
 export async function loadFromSource(s: ModelSource): Promise<ScoringModel> {

@@ -38,7 +38,7 @@ function championSource(o: ModelFlags, t: TransportHelpers): ModelSource {
   if (o.model) return { kind: 'file', file: o.model, planFile: o.plan };
   if (o.stateDir) return { kind: 'coordinator', stateDir: o.stateDir, transport: t.transportOf(o) };
   throw new Error(
-    'say which model to score with: --model model.json (from `model pull`) or --state-dir DIR (pull the latest)',
+    'say which model to score with: --model model.json (from `model pull`) or --state-dir DIR (pull the champion)',
   );
 }
 
@@ -55,7 +55,7 @@ export function registerServingCommands(program: Command, t: TransportHelpers): 
     .option('--plan <plan.json>', "training plan, when the model file does not carry the model's layers")
     .option(
       '--state-dir <dir>',
-      "instead of --model: pull the federation's latest model with this member's keys (members-only models are decrypted here)",
+      "instead of --model: pull the federation's champion model with this member's keys (members-only models are decrypted here)",
     )
     .option(
       '--poll-seconds <n>',
@@ -129,7 +129,7 @@ export function registerServingCommands(program: Command, t: TransportHelpers): 
     .requiredOption('--out <scores.csv>', 'where the scores go')
     .option('--model <model.json>', 'model written by `syndicate-agent model pull --out model.json`')
     .option('--plan <plan.json>', "training plan, when the model file does not carry the model's layers")
-    .option('--state-dir <dir>', "instead of --model: pull the federation's latest model with this member's keys")
+    .option('--state-dir <dir>', "instead of --model: pull the federation's champion model with this member's keys")
     .option('--threshold <score>', 'alert threshold', threshold, 0.5)
     .action(async (o: ModelFlags & { data: string; out: string; threshold: number }) => {
       const model = await loadFromSource(championSource(o, t));

@@ -119,4 +119,30 @@ describe('trainLocal', () => {
     expect(balanced.score).toBeGreaterThan(0.35);
     expect((await run({ '0': 1, '1': 1 })).score).toBeCloseTo(plain.score, 2);
   });
+
+  it("applies the plan's L2 to kernels, in model.fit and in the FedProx loop alike", async () => {
+    const logistic = { template: 'logistic_regression' } as const;
+    const kernelNorm = async (training: TrainingPlanInput['training']) => {
+      const p = variant(training, logistic);
+      const w = (await trainLocal({ plan: p, globalWeights: initialWeights(p), data: data(400, 1), seed: 1 })).weights;
+      return Math.hypot(w[0], w[1]);
+    };
+    expect(await kernelNorm({ l2: 0.5 })).toBeLessThan(0.5 * (await kernelNorm({ l2: 0 })));
+    expect(await kernelNorm({ l2: 0.5, fedProxMu: 0.01 })).toBeLessThan(0.5 * (await kernelNorm({ fedProxMu: 0.01 })));
+  });
+
+  it('decays the local learning rate per round: round r steps with learningRate * decay^(r-1)', async () => {
+    const p = variant({ optimizer: 'sgd', learningRate: 0.5, learningRateDecay: 0.1, epochs: 1 });
+    const start = initialWeights(p);
+    const moved = async (round: number) =>
+      distance(
+        (await trainLocal({ plan: p, globalWeights: start, data: data(200, 1), seed: 1, round })).weights,
+        start,
+      );
+    const first = await moved(1);
+    const third = await moved(3);
+    // Same data, same batch order, one hundredth of the step: the move shrinks accordingly.
+    expect(third).toBeLessThan(first / 20);
+    expect(third).toBeGreaterThan(0);
+  });
 });

@@ -50,6 +50,8 @@ export async function trainLocal(o: {
   data: Dataset;
   /** Makes the batch order reproducible (e.g. the round number): same inputs, same update. */
   seed?: number;
+  /** The round this trains for (1 = first): the plan's learning-rate decay applies per round. */
+  round?: number;
   onEpoch?: (epoch: number, loss: number) => void;
 }): Promise<LocalTrainingResult> {
   const { tf } = await initTensorflow();
@@ -60,13 +62,16 @@ export async function trainLocal(o: {
   }
   const t = o.plan.training;
   const classWeights = resolveClassWeights(t.classWeights, o.data.labels);
-  const model = buildModel(tf, o.plan, o.globalWeights);
-  const optimizer = makeOptimizer(tf, t);
+  const model = buildModel(tf, o.plan, o.globalWeights, { l2: t.l2 });
+  const optimizer = makeOptimizer(tf, {
+    optimizer: t.optimizer,
+    learningRate: t.learningRate * t.learningRateDecay ** Math.max(0, (o.round ?? 1) - 1),
+  });
   const x = tf.tensor2d(o.data.features, [o.data.rows, o.data.inputDim]);
   const y = tf.tensor2d(o.data.labels, [o.data.rows, 1]);
   const rand = seededRandom(((o.plan.seed * 1_000_003) ^ (o.seed ?? 0)) >>> 0);
   const mu = t.fedProxMu;
-  const prox = mu > 0 ? proximalStep(tf, model, optimizer, mu, classWeights) : undefined;
+  const prox = mu > 0 ? proximalStep(tf, model, optimizer, mu, classWeights, t.l2) : undefined;
   if (!prox) model.compile({ optimizer, loss: 'binaryCrossentropy' });
   let loss = NaN;
   try {
@@ -131,6 +136,7 @@ function proximalStep(
   optimizer: TF.Optimizer,
   mu: number,
   classWeights: ClassWeights | undefined,
+  l2: number,
 ) {
   const variables = model.trainableWeights.map((w) => w.read() as TF.Variable);
   const anchors = variables.map((v) => tf.keep(v.clone()));
@@ -151,7 +157,9 @@ function proximalStep(
         }, variables);
         const withProx: Record<string, TF.Tensor> = {};
         variables.forEach((v, i) => {
-          withProx[v.name] = tf.add(grads[v.name], tf.mul(tf.sub(v, anchors[i]), mu));
+          const g = tf.add(grads[v.name], tf.mul(tf.sub(v, anchors[i]), mu));
+          // The plan's L2 on kernels, as model.fit's kernel regularizer adds it: gradient 2 * l2 * w.
+          withProx[v.name] = l2 > 0 && v.name.includes('kernel') ? tf.add(g, tf.mul(v, 2 * l2)) : g;
         });
         optimizer.applyGradients(withProx);
         return value;

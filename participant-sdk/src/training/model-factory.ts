@@ -9,7 +9,13 @@ import { toTensors } from './flat-weights';
  * tfjs_layers JSON go through the same layer stack the layout is computed from,
  * so the flat vector always lines up.
  */
-export function buildModel(tf: Tf, plan: Pick<TrainingPlan, 'schema' | 'model'>, weights: Float32Array): TF.Sequential {
+export function buildModel(
+  tf: Tf,
+  plan: Pick<TrainingPlan, 'schema' | 'model'>,
+  weights: Float32Array,
+  /** For training: the plan's L2 penalty on kernels (model.fit adds it to the loss). */
+  o: { l2?: number } = {},
+): TF.Sequential {
   const layout = modelLayout(plan);
   const model = tf.sequential();
   let dense = 0;
@@ -27,6 +33,7 @@ export function buildModel(tf: Tf, plan: Pick<TrainingPlan, 'schema' | 'model'>,
         inputShape,
         // Overwritten by setWeights below; zeros skip drawing random numbers.
         kernelInitializer: 'zeros',
+        ...(o.l2 ? { kernelRegularizer: tf.regularizers.l2({ l2: o.l2 }) } : {}),
         name: `dense_${dense++}`,
       }),
     );

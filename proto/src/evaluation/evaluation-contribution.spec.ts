@@ -3,7 +3,9 @@ import { DEFAULT_HE_PARAMETER_SET } from '../he/parameter-sets';
 import { secureAggregationSpec } from '../he/secure-update';
 import {
   decodeEvaluationContribution,
+  decodeSplitEvaluation,
   encodeEvaluationContribution,
+  encodeSplitEvaluation,
   EvaluationAggregateError,
   evaluationFieldCount,
   EVALUATION_SUM_SCALE,
@@ -47,6 +49,17 @@ describe('evaluation contribution codec', () => {
     expect(fields).toHaveLength(evaluationFieldCount(spec, 10));
     expect(fields.every((f) => f < 2 ** spec.bits)).toBe(true);
     expectSameHistogram(decodeEvaluationContribution(fields, 10, spec), h, 0.5 / EVALUATION_SUM_SCALE);
+  });
+
+  it('carries validation and test histograms side by side; members add both parts field by field', () => {
+    const v = (k: number) => buildScoreHistogram([0.1 * k, 0.5, 0.9], [0, 1, 1], 10);
+    const t = (k: number) => buildScoreHistogram([0.2, 0.05 * k], [1, 0], 10);
+    const parts = [1, 2].map((k) => encodeSplitEvaluation({ validation: v(k), test: t(k) }, spec));
+    expect(parts[0]).toHaveLength(2 * evaluationFieldCount(spec, 10));
+    const sum = decodeSplitEvaluation(sumFields(parts, parts[0].length), 10, spec);
+    expectSameHistogram(sum.validation, addHistograms(v(1), v(2)), 2 / EVALUATION_SUM_SCALE);
+    expectSameHistogram(sum.test, addHistograms(t(1), t(2)), 2 / EVALUATION_SUM_SCALE);
+    expect(() => decodeSplitEvaluation(parts[0].subarray(1), 10, spec)).toThrow(/\(validation and test\)/);
   });
 
   it('carries across limbs when many members add full limbs (100 members, 300 examples in one bin each)', () => {

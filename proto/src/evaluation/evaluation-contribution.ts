@@ -132,3 +132,40 @@ export function decodeEvaluationContribution(
   h.sumLogLoss = loss / EVALUATION_SUM_SCALE;
   return h;
 }
+
+/** A model scored on a bank's two holdout parts: validation rows choose the model, test rows report it. */
+export interface SplitHistograms {
+  validation: ScoreHistogram;
+  test: ScoreHistogram;
+}
+
+/** Fields of one evaluation contribution: the validation histogram's, then the test histogram's. */
+export const splitEvaluationFieldCount = (spec: SecureAggregationSpec, bins: number): number =>
+  2 * evaluationFieldCount(spec, bins);
+
+export function encodeSplitEvaluation(h: SplitHistograms, spec: SecureAggregationSpec): Uint32Array {
+  const one = evaluationFieldCount(spec, h.validation.bins);
+  if (h.test.bins !== h.validation.bins)
+    throw new RangeError(`validation has ${h.validation.bins} bins but test has ${h.test.bins}; they must agree`);
+  const out = new Uint32Array(2 * one);
+  out.set(encodeEvaluationContribution(h.validation, spec), 0);
+  out.set(encodeEvaluationContribution(h.test, spec), one);
+  return out;
+}
+
+export function decodeSplitEvaluation(
+  fieldSums: ArrayLike<number>,
+  bins: number,
+  spec: SecureAggregationSpec,
+): SplitHistograms {
+  const one = evaluationFieldCount(spec, bins);
+  if (fieldSums.length !== 2 * one)
+    throw new EvaluationAggregateError(
+      `evaluation aggregate has ${fieldSums.length} fields, expected ${2 * one} (validation and test) for ${bins} bins`,
+    );
+  const part = (from: number) => Array.prototype.slice.call(fieldSums, from, from + one) as number[];
+  return {
+    validation: decodeEvaluationContribution(part(0), bins, spec),
+    test: decodeEvaluationContribution(part(one), bins, spec),
+  };
+}

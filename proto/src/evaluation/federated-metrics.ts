@@ -31,8 +31,14 @@ export interface FederatedMetrics extends ExactMetrics {
   calibration: CalibrationBucket[];
   /** ROC curve, downsampled to at most ~200 points, from threshold 1 down to 0. */
   roc: CurvePoint[];
-  /** Population stability index of this score distribution against the reference (first round); null for the reference itself. */
+  /**
+   * Population stability index of this score distribution against the reference: the champion's
+   * distribution, recorded when it was promoted; null while there is no champion.
+   * Credit-risk convention: < 0.1 stable, 0.1-0.25 drifting, > 0.25 shifted.
+   */
   psi: number | null;
+  /** PSI against the previous evaluated version on the same rows: how much one version moved the scores. */
+  shift?: number | null;
   /** Recall at the fraud teams' alert budgets (FPR 0.1%, 0.5%, 1%) and precision among the top k alerts. */
   fraud: FraudMetrics;
 }

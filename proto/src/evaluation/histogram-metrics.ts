@@ -14,7 +14,12 @@ export const PSI_EMPTY_BUCKET_SHARE = 1e-4;
  * exactly the Mann-Whitney statistic of the binned scores (ties count half).
  * One pass over the bins, O(bins).
  */
-export function federatedMetrics(h: ScoreHistogram, reference?: ScoreHistogram): FederatedMetrics {
+export function federatedMetrics(
+  h: ScoreHistogram,
+  reference?: ScoreHistogram,
+  /** The previous model version's histogram on the same rows: `shift` measures version-to-version change. */
+  previous?: ScoreHistogram,
+): FederatedMetrics {
   const { negatives: N, positives: P, numExamples: n } = histogramTotals(h);
   const bothClasses = P > 0 && N > 0;
   // Kept points each move >= step in L-inf along a path of L1 length <= 2: at most ROC_MAX_POINTS - 3 of them, plus both ends.
@@ -61,6 +66,7 @@ export function federatedMetrics(h: ScoreHistogram, reference?: ScoreHistogram):
     calibration: calibrationTable(h),
     roc: bothClasses ? roc : [],
     psi: reference ? populationStabilityIndex(reference, h) : null,
+    shift: previous ? populationStabilityIndex(previous, h) : null,
     fraud: fraudMetrics(h),
   };
 }

@@ -4,3 +4,4 @@ export * from './histogram-metrics';
 export * from './exact-metrics';
 export * from './evaluation-contribution';
 export * from './fraud-metrics';
+export * from './model-selection';

@@ -19,21 +19,23 @@ export interface EvaluationHistogramWire {
   sumLogLoss: number;
 }
 
-export function evaluationDigest(modelVersionId: string, contributors: number, h: EvaluationHistogramWire): Buffer {
+/** Covers the validation histogram and the test histogram: a relay cannot swap either. */
+export function evaluationDigest(
+  modelVersionId: string,
+  contributors: number,
+  validation: EvaluationHistogramWire,
+  test: EvaluationHistogramWire,
+): Buffer {
   const counts = (xs: (string | number)[]) => xs.map((x) => String(x));
+  const fields = (h: EvaluationHistogramWire) => [
+    h.bins,
+    counts(h.negatives),
+    counts(h.positives),
+    h.sumSquaredError,
+    h.sumLogLoss,
+  ];
   return digest(
-    Buffer.from(
-      JSON.stringify([
-        modelVersionId,
-        contributors,
-        h.bins,
-        counts(h.negatives),
-        counts(h.positives),
-        h.sumSquaredError,
-        h.sumLogLoss,
-      ]),
-      'utf8',
-    ),
+    Buffer.from(JSON.stringify([modelVersionId, contributors, ...fields(validation), fields(test)]), 'utf8'),
   );
 }
 

@@ -44,14 +44,16 @@ function run(
 describe('applyServerOptimizer', () => {
   it('fedavg adds the aggregate delta', () => {
     const r = applyServerOptimizer(
-      { type: 'fedavg' },
+      { type: 'fedavg', learningRate: 1 },
       Float32Array.of(1, -2, 0.5),
       Float64Array.of(0.25, 0.5, -0.125),
       null,
     );
     expect(Array.from(r.weights)).toEqual([1.25, -1.5, 0.375]);
     expect(r.state.step).toBe(1);
-    expect(applyServerOptimizer({ type: 'fedavg' }, r.weights, new Float64Array(3), r.state).state.step).toBe(2);
+    expect(
+      applyServerOptimizer({ type: 'fedavg', learningRate: 1 }, r.weights, new Float64Array(3), r.state).state.step,
+    ).toBe(2);
   });
 
   it.each(['fedadam', 'fedyogi'] as const)('%s follows Algorithm 2 of Reddi et al.', (type) => {

@@ -30,7 +30,10 @@ describe('parseTrainingPlan: existing plans', () => {
     '%s still parses, with the old layout and fedavg',
     (file) => {
       const plan = parseTrainingPlan(JSON.parse(fs.readFileSync(path.join(examples, file), 'utf8')));
-      expect(plan.serverOptimizer).toEqual({ type: 'fedavg' });
+      // Plain FedAvg: a server learning rate of 1.
+      expect(plan.serverOptimizer).toEqual({ type: 'fedavg', learningRate: 1 });
+      // Model selection on validation AUC, never stopping early unless asked.
+      expect(plan.selection).toEqual({ metric: 'auc', promotionMargin: 0, minImprovement: 0.001 });
       expect(plan.evaluation.bins).toBe(10_000);
       expect(plan.training.fedProxMu).toBe(0);
       expect(plan.training.classWeights).toBeUndefined();
@@ -51,7 +54,16 @@ describe('parseTrainingPlan: existing plans', () => {
       standardize: 'fixed',
       missing: 'error',
     });
-    expect(plan.training).toEqual({ epochs: 1, batchSize: 64, optimizer: 'adam', learningRate: 0.01, fedProxMu: 0 });
+    // No decay and no L2 unless written: what old plans trained with.
+    expect(plan.training).toEqual({
+      epochs: 1,
+      batchSize: 64,
+      optimizer: 'adam',
+      learningRate: 0.01,
+      learningRateDecay: 1,
+      fedProxMu: 0,
+      l2: 0,
+    });
     // What the coordinator stores parses back to itself (members re-parse planJson).
     expect(parseTrainingPlan(JSON.parse(JSON.stringify(plan)))).toEqual(plan);
   });
@@ -208,5 +220,39 @@ describe('parseTrainingPlan: tfjs_layers', () => {
         model: { template: 'tfjs_layers', layers: [denseJson(1, 'sigmoid', { batch_input_shape: [null, 5] })] },
       }),
     ).toEqual(['model.layers: the first layer declares 5 inputs but the schema encodes 1 columns']);
+  });
+});
+
+describe('parseTrainingPlan: selection and training schedule', () => {
+  it('takes a selection policy, decay, server learning rate and L2', () => {
+    const plan = parseTrainingPlan({
+      ...base,
+      selection: { metric: 'log_loss', patience: 3, minImprovement: 0.0005, promotionMargin: 0.001 },
+      training: { learningRate: 0.05, learningRateDecay: 0.9, l2: 0.001 },
+      serverOptimizer: { type: 'fedavg', learningRate: 0.5 },
+      holdout: { validationFraction: 0.4 },
+    });
+    expect(plan.selection).toEqual({ metric: 'log_loss', patience: 3, minImprovement: 0.0005, promotionMargin: 0.001 });
+    expect(plan.training).toMatchObject({ learningRateDecay: 0.9, l2: 0.001 });
+    expect(plan.serverOptimizer).toEqual({ type: 'fedavg', learningRate: 0.5 });
+    expect(plan.holdout).toMatchObject({ fraction: 0.2, validationFraction: 0.4 });
+  });
+
+  it('names every bad setting once', () => {
+    const found = problems({
+      ...base,
+      selection: { metric: 'gini', patience: 0 },
+      training: { learningRateDecay: 0 },
+      holdout: { validationFraction: 1 },
+    });
+    expect(found).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^selection\.metric: .*'auc' \| 'ks' \| 'log_loss' \| 'brier'/),
+        expect.stringMatching(/^selection\.patience: /),
+        expect.stringMatching(/^training\.learningRateDecay: /),
+        expect.stringMatching(/^holdout\.validationFraction: /),
+      ]),
+    );
+    expect(new Set(found).size).toBe(found.length);
   });
 });

@@ -164,10 +164,17 @@ export const localTrainingSchema = z
     batchSize: z.number().int().min(1).max(65536).default(64),
     optimizer: z.enum(['sgd', 'adam', 'rmsprop']).default('adam'),
     learningRate: z.number().positive().max(10).default(0.01),
+    /** Round r trains at learningRate * learningRateDecay^(r-1): later rounds take smaller local steps and settle. */
+    learningRateDecay: z.number().gt(0).max(1).default(1),
     /** Per-class loss weights; `balanced` = rows / (2 * rows of the class), from the member's own training labels. */
     classWeights: classWeightsSchema.optional(),
     /** FedProx: adds mu/2 * ||w - w_global||^2 to the local loss; 0 = plain FedAvg local training. */
     fedProxMu: z.number().finite().min(0).max(1000).default(0),
+    /**
+     * L2 penalty on every Dense kernel (not biases): the loss is the mean (class-weighted) log loss
+     * plus l2 * sum(w^2). The fitted logistic baselines minimise the same objective.
+     */
+    l2: z.number().finite().min(0).max(10).default(0),
   })
   .strict();
 
@@ -185,7 +192,8 @@ const adaptiveServerOptimizer = {
  * as a pseudo-gradient (see server-optimizer.ts).
  */
 export const serverOptimizerSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('fedavg') }).strict(),
+  /** Server learning rate: the global model moves by learningRate times the aggregate update (1 = plain FedAvg). */
+  z.object({ type: z.literal('fedavg'), learningRate: z.number().finite().positive().max(10).default(1) }).strict(),
   z.object({ type: z.literal('fedadam'), ...adaptiveServerOptimizer }).strict(),
   z.object({ type: z.literal('fedyogi'), ...adaptiveServerOptimizer }).strict(),
 ]);
@@ -194,6 +202,23 @@ export const evaluationSchema = z
   .object({
     /** Score histogram bins per class for federated evaluation. */
     bins: z.number().int().min(MIN_SCORE_BINS).max(1_000_000).default(DEFAULT_SCORE_BINS),
+  })
+  .strict();
+
+/**
+ * Model selection on the federated validation rows: which figure chooses, when a new
+ * version replaces the champion, and when training stops (see evaluation/model-selection.ts).
+ */
+export const selectionSchema = z
+  .object({
+    /** Federated validation figure that chooses: higher is better for auc and ks, lower for log_loss and brier. */
+    metric: z.enum(['auc', 'ks', 'log_loss', 'brier']).default('auc'),
+    /** A new version becomes champion only when it beats the champion's validation figure by more than this. */
+    promotionMargin: z.number().finite().min(0).max(1).default(0),
+    /** Stop opening rounds after this many evaluated rounds without an improvement of minImprovement; absent = never stop early. */
+    patience: z.number().int().min(1).max(1000).optional(),
+    /** Smallest gain over the best validation figure so far that counts as an improvement for patience. */
+    minImprovement: z.number().finite().min(0).max(1).default(0.001),
   })
   .strict();
 
@@ -254,10 +279,16 @@ const trainingPlanObject = z
       .object({
         fraction: z.number().gt(0).lt(1).default(0.2),
         seed: z.number().int().min(0).default(7),
+        /**
+         * Share of each bank's holdout used to choose (validation rows); the rest are test rows,
+         * used only to report. Both fixed by the seed, so every round sees the same rows.
+         */
+        validationFraction: z.number().gt(0).lt(1).default(0.5),
       })
       .strict()
       .default({}),
     evaluation: evaluationSchema.default({}),
+    selection: selectionSchema.default({}),
   })
   .strict();
 
@@ -340,6 +371,7 @@ export type NumericFeatureSpec = z.infer<typeof numericFeatureSchema>;
 export type CategoricalFeatureSpec = z.infer<typeof categoricalFeatureSchema>;
 export type LocalTraining = z.infer<typeof localTrainingSchema>;
 export type ServerOptimizerConfig = z.infer<typeof serverOptimizerSchema>;
+export type SelectionPolicy = z.infer<typeof selectionSchema>;
 
 export class PlanValidationError extends Error {
   constructor(readonly problems: string[]) {

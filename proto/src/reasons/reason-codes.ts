@@ -60,6 +60,8 @@ export const REASON_MEANINGS = {
   // Rounds and schedules
   ROUND_NOT_FOUND: 'no round has this id',
   ROUND_IN_PROGRESS: 'another round of the federation is still running',
+  EARLY_STOPPED:
+    "the federated validation figure stopped improving for the plan's patience (selection.patience): no further round opens",
   ROUND_FINISHED: 'the round already published its model and can no longer be cancelled',
   ROUND_MOVED: 'someone else moved the round to another state first; read it again',
   ROUND_NOT_COLLECTING: 'the round does not take model updates now',

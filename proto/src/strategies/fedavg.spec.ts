@@ -12,6 +12,16 @@ describe('fedAvgServerOptimizer', () => {
     expect(r.state.m.length + r.state.v.length).toBe(0);
   });
 
+  it('moves by the server learning rate times the aggregate delta', () => {
+    const r = fedAvgServerOptimizer.apply(
+      { type: 'fedavg', learningRate: 0.5 },
+      Float32Array.from([1, 2]),
+      Float64Array.from([0.5, -1]),
+      null,
+    );
+    expect(Array.from(r.weights)).toEqual([1.25, 1.5]);
+  });
+
   it('refuses a delta of the wrong length', () => {
     expect(() =>
       fedAvgServerOptimizer.apply({ type: 'fedavg' }, new Float32Array(2), new Float64Array(3), null),

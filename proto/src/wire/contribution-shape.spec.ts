@@ -47,9 +47,9 @@ describe('contribution shape', () => {
     );
   });
 
-  it('an evaluation carries the fields of its own bin count', () => {
+  it('an evaluation carries the fields of its own bin count, for validation and test rows', () => {
     expect(contributionValues(plan, 'evaluation', 'plaintext', 40)).toBe(
-      evaluationFieldCount(planSecureSpec(plan), 40),
+      2 * evaluationFieldCount(planSecureSpec(plan), 40),
     );
     expect(contributionValues(plan, 'evaluation', 'plaintext', 40)).not.toBe(
       contributionValues(plan, 'evaluation', 'plaintext', 80),

@@ -1,4 +1,4 @@
-import { evaluationFieldCount } from '../evaluation/evaluation-contribution';
+import { splitEvaluationFieldCount } from '../evaluation/evaluation-contribution';
 import type { PayloadEncoding__Output } from '../generated/syndicate/v1/PayloadEncoding';
 import type { ContributionKind } from '../grpc/update-kind';
 import { encryptedSizeFor } from '../he/ciphertext-sum';
@@ -38,7 +38,7 @@ export function contributionValues(
   evaluationBins = 0,
 ): number {
   const spec = planSecureSpec(plan);
-  if (kind === 'evaluation') return evaluationFieldCount(spec, evaluationBins);
+  if (kind === 'evaluation') return splitEvaluationFieldCount(spec, evaluationBins);
   if (kind === 'stats') return featureStatsFieldCount(spec, featureStatsFieldsNeeded(plan).features.length);
   const numParams = modelLayout(plan).numParams;
   return mode === 'secure' ? contributionFieldCount(spec, kind, numParams) : numParams;

@@ -2,7 +2,7 @@ import { CoordinatorCallError, type CoordinatorClient } from '@syndicate/partici
 import {
   buildScoreHistogram,
   DEFAULT_HE_PARAMETER_SET,
-  encodeEvaluationContribution,
+  encodeSplitEvaluation,
   encodeFloat32,
   secureAggregationSpec,
   type TrainingPlanInput,
@@ -23,10 +23,11 @@ const plan: TrainingPlanInput = {
 // Plaintext rounds send the same integer fields members encrypt in secure ones.
 const spec = secureAggregationSpec({ parameterSet: DEFAULT_HE_PARAMETER_SET, clip: 1, maxParticipants: 100 });
 
+/** Seeds from 10 up stand for test rows: labels flipped, so their AUC is far from the validation rows'. */
 const histogram = (seed: number) => {
   const scores = Array.from({ length: 200 }, (_, i) => ((i * 37 + seed * 11) % 200) / 200);
   const labels = scores.map((s, i) => (s + ((i * 7) % 10) / 20 > 0.7 ? 1 : 0));
-  return buildScoreHistogram(scores, labels);
+  return buildScoreHistogram(scores, seed >= 10 ? labels.map((y) => 1 - y) : labels);
 };
 
 /** Runs one plaintext round with both members; returns the round and its published model. */
@@ -56,7 +57,8 @@ async function publishedRound(
 }
 
 const sendHistogram = (c: CoordinatorClient, roundId: string, modelVersionId: string, seed: number) => {
-  const fields = encodeEvaluationContribution(histogram(seed), spec);
+  // Validation rows' histogram, then test rows' (another seed, so the two differ).
+  const fields = encodeSplitEvaluation({ validation: histogram(seed), test: histogram(seed + 10) }, spec);
   return c.uploadUpdate({
     roundId,
     baseModelVersionId: modelVersionId,
@@ -158,23 +160,32 @@ describe(`federated evaluation at the coordinator (${testDatabaseKind()})`, () =
       ).reason,
     ).toBe('NOT_A_CONTRIBUTOR');
 
-    const summed = wire(1);
-    const other = wire(2);
-    summed.negatives = summed.negatives.map((x, i) => x + other.negatives[i]);
-    summed.positives = summed.positives.map((x, i) => x + other.positives[i]);
-    summed.sumSquaredError += other.sumSquaredError;
-    summed.sumLogLoss += other.sumLogLoss;
+    const sumOf = (x: ReturnType<typeof wire>, y: ReturnType<typeof wire>) => ({
+      ...x,
+      negatives: x.negatives.map((c, i) => c + y.negatives[i]),
+      positives: x.positives.map((c, i) => c + y.positives[i]),
+      sumSquaredError: x.sumSquaredError + y.sumSquaredError,
+      sumLogLoss: x.sumLogLoss + y.sumLogLoss,
+    });
+    const summed = sumOf(wire(1), wire(2));
+    const test = sumOf(wire(11), wire(12));
     // A malformed report lists its problems and changes nothing.
     const bad = await a.client
-      .submitEvaluation(round.id, model, 2, { ...summed, negatives: summed.negatives.slice(1), sumLogLoss: -1 }, 0)
+      .submitEvaluation(
+        round.id,
+        model,
+        2,
+        { validation: { ...summed, negatives: summed.negatives.slice(1), sumLogLoss: -1 }, test },
+        0,
+      )
       .catch((e: unknown) => e);
     expect((bad as CoordinatorCallError).reason).toBe('BAD_HISTOGRAM');
     expect((bad as Error).message).toMatch(
-      new RegExp(`negatives has ${summed.bins - 1} counts, expected ${summed.bins}`),
+      new RegExp(`validation: negatives has ${summed.bins - 1} counts, expected ${summed.bins}`),
     );
     expect((await h.admin.evaluation(model)).state).toBe('decrypting');
 
-    await a.client.submitEvaluation(round.id, model, 2, summed, 0);
+    await a.client.submitEvaluation(round.id, model, 2, { validation: summed, test }, 0);
     const ev = await h.admin.evaluation(model);
     expect(ev.state).toBe('complete');
     expect(ev.metrics!.numExamples).toBe(400);
@@ -186,17 +197,31 @@ describe(`federated evaluation at the coordinator (${testDatabaseKind()})`, () =
     expect(published.evaluation?.metrics?.numExamples).toBe(400);
     expect(driftFrom(apiSchemas.roundViewSchema, published)).toEqual([]);
     expect(driftFrom(apiSchemas.evaluationListSchema, await h.admin.evaluations(f.id))).toEqual([]);
-    await b.client.submitEvaluation(round.id, model, 2, summed, 0);
+    // The test rows' figures are their own: a different histogram, a different AUC.
+    expect(ev.test!.numExamples).toBe(400);
+    expect(ev.test!.rocAuc).toBeLessThan(0.5);
+    // The first evaluated version is the champion, and `champion` resolves to it.
+    expect(ev.promotedAt).not.toBeNull();
+    expect((await h.admin.selection(f.id)).championModel?.id).toBe(model);
+    // The same validation histogram with a different test histogram is a different report.
+    const swapped = await b.client
+      .submitEvaluation(round.id, model, 2, { validation: summed, test: summed }, 0)
+      .catch((e: unknown) => e);
+    expect((swapped as CoordinatorCallError).reason).toBe('EVALUATION_MISMATCH');
+    await b.client.submitEvaluation(round.id, model, 2, { validation: summed, test }, 0);
     expect((await h.admin.evaluation(model)).confirmations).toBe(1);
 
     const lie = { ...summed, positives: summed.positives.map((x, i) => (i === 999 ? x + 5 : x)) };
-    const refused = await b.client.submitEvaluation(round.id, model, 2, lie, 0).catch((e: unknown) => e);
+    const refused = await b.client
+      .submitEvaluation(round.id, model, 2, { validation: lie, test }, 0)
+      .catch((e: unknown) => e);
     expect((refused as CoordinatorCallError).reason).toBe('EVALUATION_MISMATCH');
     expect((await h.admin.evaluation(model)).metrics!.numExamples).toBe(400);
     const audit = await h.admin.audit({ federationId: f.id });
     expect(
       audit.filter((e) => e.action === 'evaluation.mismatch' && e.actor === b.identity.participantId),
-    ).toHaveLength(1);
+    ).toHaveLength(2);
+    expect(audit.filter((e) => e.action === 'model.promoted' && e.subject === model)).toHaveLength(1);
     expect(audit.filter((e) => e.action === 'evaluation.complete')).toHaveLength(1);
   });
 });

@@ -58,11 +58,18 @@ describe(`federated round end to end (${testDatabaseKind()})`, () => {
     expect(result.rounds.map((r) => r.state)).toEqual(['published', 'published']);
     for (const r of result.rounds) expect([...r.contributors].sort()).toEqual(chosen.map((b) => b.name).sort());
     expect(Object.keys(result.rounds[1].banks).sort()).toEqual(chosen.map((b) => b.name).sort());
-    expect(result.final?.roundNumber).toBe(2);
+    // What simulate hands out is the champion: the round with the best federated validation AUC so far.
+    const champion = result.champion!;
+    const validationAuc = (n: number) => result.rounds[n - 1].global!.auc;
+    expect(result.final?.roundNumber).toBe(champion.roundNumber);
+    expect(result.best_round).toBe(validationAuc(2) > validationAuc(1) ? 2 : 1);
+    expect(champion.roundNumber).toBe(result.best_round);
+    expect(result.validation?.auc).toBe(validationAuc(champion.roundNumber));
+    expect(result.test?.auc).toBe(result.rounds[champion.roundNumber - 1].test?.auc);
 
-    // Independent recomputation from each agent's kept copy of what it sent in round 2.
+    // Independent recomputation from each agent's kept copy of what it sent in the champion's round.
     const locals = chosen.map((b) => {
-      const base = path.join(dir, 'work', 'agents', b.name, 'updates', 'round-2');
+      const base = path.join(dir, 'work', 'agents', b.name, 'updates', `round-${champion.roundNumber}`);
       const meta = JSON.parse(fs.readFileSync(`${base}.json`, 'utf8')) as { numSamples: number; numParams: number };
       return { weights: decodeFloat32(fs.readFileSync(`${base}.f32`), meta.numParams), n: meta.numSamples };
     });

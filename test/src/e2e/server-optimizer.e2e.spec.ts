@@ -118,9 +118,8 @@ describe(`server optimizer (${testDatabaseKind()})`, () => {
     });
     expect(result.rounds.map((r) => r.state)).toEqual(['published', 'published']);
 
-    // /weights serves the weights only, not the optimizer's moments stored after them.
+    // /weights serves the weights only (of the champion), not the optimizer's moments stored after them.
     expect(fs.statSync(result.final!.weightsPath!).size).toBe(4 * n);
-    const published = readF32(result.final!.weightsPath!);
 
     // No member computed a different payload (weights and moments) than the publisher's.
     const logs = fs
@@ -143,6 +142,8 @@ describe(`server optimizer (${testDatabaseKind()})`, () => {
       { logger: pino({ level: 'silent' }) },
     );
     let round1: Float32Array;
+    // Round 2's model, whichever round is champion: that is the step under test.
+    let published: Float32Array;
     try {
       const identity = {
         ...loadIdentity(path.join(work, 'agents', banks[0].name))!,
@@ -153,6 +154,8 @@ describe(`server optimizer (${testDatabaseKind()})`, () => {
         const m = await client.downloadModel(result.rounds[0].modelVersionId!);
         expect(m.encoding).toBe('PAYLOAD_ENCODING_FLOAT32_LE');
         round1 = decodeFloat32(m.data, modelPayloadFloats(plan));
+        const m2 = await client.downloadModel(result.rounds[1].modelVersionId!);
+        published = splitModelPayload(plan, decodeFloat32(m2.data, modelPayloadFloats(plan))).weights;
       } finally {
         client.close();
       }

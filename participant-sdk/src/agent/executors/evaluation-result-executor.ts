@@ -4,7 +4,7 @@ import type { TaskExecutor } from './task-executor';
 /** EVALUATION_RESULT: decrypt the consortium's histogram sum and report the metrics it gives. */
 export const evaluationResultExecutor: TaskExecutor = {
   async execute(task, ctx) {
-    const m = await reportEvaluation({
+    const { validation: m, test } = await reportEvaluation({
       task,
       client: ctx.client,
       sums: ctx.sums,
@@ -14,7 +14,13 @@ export const evaluationResultExecutor: TaskExecutor = {
       ownRows: ctx.data.holdout.rows,
     });
     ctx.logger.info(
-      { round: task.roundNumber, auc: m.rocAuc, ks: m.ks, gini: m.gini, brier: m.brier, holdout: m.numExamples },
+      {
+        round: task.roundNumber,
+        validationAuc: m.rocAuc,
+        validationRows: m.numExamples,
+        testAuc: test?.rocAuc,
+        testRows: test?.numExamples ?? 0,
+      },
       'consortium evaluation decrypted and reported',
     );
   },

@@ -15,6 +15,7 @@ export const plainTrainExecutor: TaskExecutor = {
       globalWeights: global,
       data: ctx.data.train,
       seed: task.roundNumber,
+      round: task.roundNumber,
     });
     const payload = encodeFloat32(result.weights);
     keepLocalResult(ctx.files.keepUpdatesDir, {

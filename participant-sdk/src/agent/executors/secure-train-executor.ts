@@ -19,6 +19,7 @@ export const secureTrainExecutor: TaskExecutor = {
       globalWeights: global,
       data: ctx.data.train,
       seed: task.roundNumber,
+      round: task.roundNumber,
     });
     keepLocalResult(ctx.files.keepUpdatesDir, {
       roundNumber: task.roundNumber,

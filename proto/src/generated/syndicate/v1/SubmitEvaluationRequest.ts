@@ -10,11 +10,18 @@ export interface SubmitEvaluationRequest {
    */
   'envelope'?: (_syndicate_v1_Envelope | null);
   'modelVersionId'?: (string);
+  /**
+   * The sum over validation rows (the rows that choose the model).
+   */
   'histogram'?: (_syndicate_v1_EvaluationHistogram | null);
   /**
    * Members whose histograms are in the sum, as the aggregate header said.
    */
   'contributors'?: (number);
+  /**
+   * The sum over test rows (the rows that only report), same bins.
+   */
+  'testHistogram'?: (_syndicate_v1_EvaluationHistogram | null);
 }
 
 export interface SubmitEvaluationRequest__Output {
@@ -23,9 +30,16 @@ export interface SubmitEvaluationRequest__Output {
    */
   'envelope': (_syndicate_v1_Envelope__Output | null);
   'modelVersionId': (string);
+  /**
+   * The sum over validation rows (the rows that choose the model).
+   */
   'histogram': (_syndicate_v1_EvaluationHistogram__Output | null);
   /**
    * Members whose histograms are in the sum, as the aggregate header said.
    */
   'contributors': (number);
+  /**
+   * The sum over test rows (the rows that only report), same bins.
+   */
+  'testHistogram': (_syndicate_v1_EvaluationHistogram__Output | null);
 }
