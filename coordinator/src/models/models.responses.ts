@@ -177,11 +177,9 @@ export const selectionResponseSchema = describes<SelectionResponse>()(
   z
     .object({
       champion: evaluatedVersionSchema.nullable(),
-      best: evaluatedVersionSchema
-        .nullable()
-        .openapi({
-          description: 'the best version by the figure alone (the champion may be earlier, within the margin)',
-        }),
+      best: evaluatedVersionSchema.nullable().openapi({
+        description: 'the best version by the figure alone (the champion may be earlier, within the margin)',
+      }),
       roundsWithoutImprovement: z.number().int(),
       stopped: z.boolean().openapi({ description: 'patience exhausted: no further round opens (EARLY_STOPPED)' }),
       policy: z.object({
