@@ -7,7 +7,7 @@ import {
   type ScoreHistogram,
   type SelectionPolicy,
 } from '@syndicate/protocol';
-import { In, LessThan, type EntityManager, type Repository } from 'typeorm';
+import { In, IsNull, LessThan, type EntityManager, type Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
 import type { Logger } from '../common/logger';
@@ -15,16 +15,9 @@ import { SyndicateError } from '../common/syndicate-error';
 import { LOGGER } from '../common/tokens';
 import { assertEvaluationMove, PENDING_EVALUATION_STATES } from './evaluation-state-machine';
 import { ChampionService } from './champion.service';
+import { histogramProblems, toScoreHistogram, type HistogramRecord } from './histogram-record';
 import { ModelEvaluation, type ModelEvaluationState } from './model-evaluation.entity';
-
-/** A histogram as stored and reported: counts as plain numbers (exact below 2^53). */
-export interface HistogramRecord {
-  bins: number;
-  negatives: number[];
-  positives: number[];
-  sumSquaredError: number;
-  sumLogLoss: number;
-}
+import { judgeReport } from './report-agreement';
 
 export interface EvaluationView {
   modelVersionId: string;
@@ -56,25 +49,6 @@ export interface NewEvaluation {
   deadlineAt: number;
   selection: SelectionPolicy;
 }
-
-export const toScoreHistogram = (h: HistogramRecord): ScoreHistogram => ({
-  bins: h.bins,
-  negatives: Float64Array.from(h.negatives),
-  positives: Float64Array.from(h.positives),
-  sumSquaredError: h.sumSquaredError,
-  sumLogLoss: h.sumLogLoss,
-});
-
-// Fixed-point sums decode to the same doubles on every member; compare at that precision anyway.
-const canonicalOne = (h: HistogramRecord) => [
-  h.bins,
-  h.negatives,
-  h.positives,
-  h.sumSquaredError.toPrecision(12),
-  h.sumLogLoss.toPrecision(12),
-];
-const canonical = (validation: HistogramRecord, test: HistogramRecord | null): string =>
-  JSON.stringify([canonicalOne(validation), test ? canonicalOne(test) : null]);
 
 /**
  * Federated evaluation of published models: what stage each one is in, the
@@ -180,8 +154,9 @@ export class EvaluationService {
   }
 
   /**
-   * A member reports the consortium histogram it decrypted. The first report sets
-   * it; every later one must be identical, or the mismatch is audited and refused.
+   * A member reports the consortium histograms it decrypted. Nothing is recorded until a second
+   * member reports the same figures (one member alone could impose its own); every report must
+   * agree with the first, or the mismatch is audited and refused.
    */
   async report(o: {
     participantId: string;
@@ -224,28 +199,48 @@ export class EvaluationService {
         'the reported evaluation histogram is invalid',
         problems,
       );
-    const reporters = JSON.parse(ev.reportersJson) as string[];
-    if (ev.state === 'complete') {
-      const stored = ev.testHistogramJson ? (JSON.parse(ev.testHistogramJson) as HistogramRecord) : null;
-      if (canonical(JSON.parse(ev.histogramJson!) as HistogramRecord, stored) !== canonical(o.histogram, o.test)) {
-        await this.audit.record({
-          actor: o.participantId,
-          action: 'evaluation.mismatch',
-          federationId: ev.federationId,
-          subject: ev.modelVersionId,
-          detail: { round: ev.roundNumber, firstReportedBy: ev.reportedBy },
-        });
-        throw new SyndicateError(
-          'FAILED_PRECONDITION',
-          'EVALUATION_MISMATCH',
-          `the histogram you decrypted differs from the one ${ev.reportedBy} reported for round ${ev.roundNumber}; both are in the audit log`,
-        );
-      }
-      if (!reporters.includes(o.participantId))
-        await this.repo.update(
-          { modelVersionId: ev.modelVersionId },
-          { reportersJson: JSON.stringify([...reporters, o.participantId]) },
-        );
+    const stored = ev.histogramJson
+      ? {
+          validation: JSON.parse(ev.histogramJson) as HistogramRecord,
+          test: ev.testHistogramJson ? (JSON.parse(ev.testHistogramJson) as HistogramRecord) : null,
+          reporters: JSON.parse(ev.reportersJson) as string[],
+        }
+      : null;
+    const verdict = judgeReport(stored, { participantId: o.participantId, validation: o.histogram, test: o.test });
+    if (verdict.kind === 'mismatch') {
+      await this.audit.record({
+        actor: o.participantId,
+        action: 'evaluation.mismatch',
+        federationId: ev.federationId,
+        subject: ev.modelVersionId,
+        detail: { round: ev.roundNumber, firstReportedBy: verdict.firstReportedBy },
+      });
+      throw new SyndicateError(
+        'FAILED_PRECONDITION',
+        'EVALUATION_MISMATCH',
+        `the histogram you decrypted differs from the one ${verdict.firstReportedBy} reported for round ${ev.roundNumber}; both are in the audit log`,
+      );
+    }
+    if (verdict.kind === 'repeat') return this.view(ev);
+    if (verdict.kind === 'first') {
+      // Kept aside, not recorded: the figures count only once another member decrypted the same.
+      const res = await this.repo.update(
+        { modelVersionId: ev.modelVersionId, histogramJson: IsNull() },
+        {
+          histogramJson: JSON.stringify(o.histogram),
+          testHistogramJson: JSON.stringify(o.test),
+          reportedBy: o.participantId,
+          reportersJson: JSON.stringify([o.participantId]),
+        },
+      );
+      if (!res.affected) return this.report(o);
+      return this.view((await this.get(ev.modelVersionId))!);
+    }
+    if (ev.state === 'complete' || !verdict.enough) {
+      await this.repo.update(
+        { modelVersionId: ev.modelVersionId },
+        { reportersJson: JSON.stringify(verdict.reporters) },
+      );
       return this.view((await this.get(ev.modelVersionId))!);
     }
     const { reference, previous } = await this.references(ev.federationId, ev.roundNumber);
@@ -258,15 +253,12 @@ export class EvaluationService {
       ? federatedMetrics(toScoreHistogram(o.test))
       : null;
     const moved = await this.move(ev, 'complete', {
-      histogramJson: JSON.stringify(o.histogram),
       metricsJson: JSON.stringify(metrics),
-      testHistogramJson: JSON.stringify(o.test),
       testMetricsJson: testMetrics ? JSON.stringify(testMetrics) : null,
-      reportedBy: o.participantId,
-      reportersJson: JSON.stringify([o.participantId]),
+      reportersJson: JSON.stringify(verdict.reporters),
       completedAt: this.clock.now(),
     });
-    // Someone else's report landed first: check ours against it.
+    // Someone else's confirmation landed first: check ours against the record.
     if (!moved) return this.report(o);
     this.log.info(
       { modelVersionId: ev.modelVersionId, round: ev.roundNumber, auc: metrics.rocAuc, ks: metrics.ks },
@@ -277,10 +269,16 @@ export class EvaluationService {
       action: 'evaluation.complete',
       federationId: ev.federationId,
       subject: ev.modelVersionId,
-      detail: { round: ev.roundNumber, contributors: ev.contributors, auc: metrics.rocAuc, ks: metrics.ks },
+      detail: {
+        round: ev.roundNumber,
+        contributors: ev.contributors,
+        agreedBy: verdict.reporters,
+        auc: metrics.rocAuc,
+        ks: metrics.ks,
+      },
     });
     await this.champions.consider(ev);
-    return this.view(ev);
+    return this.view((await this.get(ev.modelVersionId))!);
   }
 
   /**
@@ -301,9 +299,10 @@ export class EvaluationService {
     return { reference: parse(champion), previous: parse(previous) };
   }
 
+  /** The recorded (agreed) validation histogram; null until two members agree. */
   async histogram(modelVersionId: string): Promise<HistogramRecord | null> {
     const ev = await this.get(modelVersionId);
-    return ev?.histogramJson ? (JSON.parse(ev.histogramJson) as HistogramRecord) : null;
+    return ev?.state === 'complete' && ev.histogramJson ? (JSON.parse(ev.histogramJson) as HistogramRecord) : null;
   }
 
   async forFederation(federationId: string): Promise<EvaluationView[]> {
@@ -327,24 +326,4 @@ export class EvaluationService {
       promotedAt: e.promotedAt,
     };
   }
-}
-
-/** Every problem with a reported histogram, not just the first. */
-export function histogramProblems(h: HistogramRecord, bins: number, o: { mayBeEmpty?: boolean } = {}): string[] {
-  const problems: string[] = [];
-  if (h.bins !== bins) problems.push(`bins is ${h.bins}, the plan evaluates with ${bins}`);
-  for (const side of ['negatives', 'positives'] as const) {
-    if (h[side].length !== bins) problems.push(`${side} has ${h[side].length} counts, expected ${bins}`);
-    const bad = h[side].findIndex((c) => !Number.isSafeInteger(c) || c < 0);
-    if (bad >= 0) problems.push(`${side}[${bad}] is ${h[side][bad]}, not a non-negative integer`);
-  }
-  for (const k of ['sumSquaredError', 'sumLogLoss'] as const)
-    if (!Number.isFinite(h[k]) || h[k] < 0) problems.push(`${k} must be finite and non-negative, got ${h[k]}`);
-  if (!problems.length) {
-    const n = histogramTotals(toScoreHistogram(h)).numExamples;
-    if (n === 0 && !o.mayBeEmpty) problems.push('the histogram counts no examples');
-    if (h.sumSquaredError > n)
-      problems.push(`sumSquaredError ${h.sumSquaredError} exceeds the number of examples ${n}`);
-  }
-  return problems;
 }

@@ -120,7 +120,7 @@ describe(`federated evaluation at the coordinator (${testDatabaseKind()})`, () =
     ).toBe(true);
   });
 
-  it('sums histograms, takes the first decrypted report, confirms an identical one and refuses (and audits) a different one', async () => {
+  it('sums histograms, records figures only once two members decrypted the same, and refuses (and audits) a different report', async () => {
     const f = await h.admin.createFederation({ ...plan, name: 'fed-eval-report' });
     const [a, b, outsider] = [
       await enrolledClient(h, f.id, 'bank-a'),
@@ -186,8 +186,20 @@ describe(`federated evaluation at the coordinator (${testDatabaseKind()})`, () =
     expect((await h.admin.evaluation(model)).state).toBe('decrypting');
 
     await a.client.submitEvaluation(round.id, model, 2, { validation: summed, test }, 0);
+    // One member's word records nothing: the figures count once a second member decrypted the same.
+    const alone = await h.admin.evaluation(model);
+    expect(alone.state).toBe('decrypting');
+    expect(alone.metrics).toBeNull();
+    // The same validation histogram with a different test histogram is a different report.
+    const swapped = await b.client
+      .submitEvaluation(round.id, model, 2, { validation: summed, test: summed }, 0)
+      .catch((e: unknown) => e);
+    expect((swapped as CoordinatorCallError).reason).toBe('EVALUATION_MISMATCH');
+    expect((await h.admin.evaluation(model)).state).toBe('decrypting');
+    await b.client.submitEvaluation(round.id, model, 2, { validation: summed, test }, 0);
     const ev = await h.admin.evaluation(model);
     expect(ev.state).toBe('complete');
+    expect(ev.confirmations).toBe(1);
     expect(ev.metrics!.numExamples).toBe(400);
     expect(ev.metrics!.rocAuc).toBeGreaterThan(0.5);
     // The bodies a client gets for a published, evaluated round match the OpenAPI response schemas.
@@ -203,13 +215,6 @@ describe(`federated evaluation at the coordinator (${testDatabaseKind()})`, () =
     // The first evaluated version is the champion, and `champion` resolves to it.
     expect(ev.promotedAt).not.toBeNull();
     expect((await h.admin.selection(f.id)).championModel?.id).toBe(model);
-    // The same validation histogram with a different test histogram is a different report.
-    const swapped = await b.client
-      .submitEvaluation(round.id, model, 2, { validation: summed, test: summed }, 0)
-      .catch((e: unknown) => e);
-    expect((swapped as CoordinatorCallError).reason).toBe('EVALUATION_MISMATCH');
-    await b.client.submitEvaluation(round.id, model, 2, { validation: summed, test }, 0);
-    expect((await h.admin.evaluation(model)).confirmations).toBe(1);
 
     const lie = { ...summed, positives: summed.positives.map((x, i) => (i === 999 ? x + 5 : x)) };
     const refused = await b.client
