@@ -4,7 +4,6 @@ import {
   federatedMetrics,
   histogramTotals,
   type FederatedMetrics,
-  type ScoreHistogram,
   type SelectionPolicy,
 } from '@syndicate/protocol';
 import { In, IsNull, LessThan, type EntityManager, type Repository } from 'typeorm';
