@@ -43,7 +43,7 @@ export class FeatureMomentsIntakeService {
       throw new SyndicateError('INVALID_ARGUMENT', 'BAD_MOMENTS', 'the reported feature moments are invalid', problems);
     const canonical = JSON.stringify({ count: moments.count, sum: moments.sum, sumSquares: moments.sumSquares });
     try {
-      const outcome = await this.standardization.recordFeatureMoments(federation, canonical);
+      const outcome = await this.standardization.recordFeatureMoments(federation, canonical, p.id);
       if (outcome === 'recorded') {
         await this.audit.record({
           actor: p.id,

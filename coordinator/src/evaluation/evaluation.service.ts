@@ -1,11 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import {
-  federatedMetrics,
-  histogramTotals,
-  type FederatedMetrics,
-  type SelectionPolicy,
-} from '@syndicate/protocol';
+import { federatedMetrics, histogramTotals, type FederatedMetrics, type SelectionPolicy } from '@syndicate/protocol';
 import { In, IsNull, LessThan, type EntityManager, type Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
@@ -14,9 +9,9 @@ import { SyndicateError } from '../common/syndicate-error';
 import { LOGGER } from '../common/tokens';
 import { assertEvaluationMove, PENDING_EVALUATION_STATES } from './evaluation-state-machine';
 import { ChampionService } from './champion.service';
-import { histogramProblems, toScoreHistogram, type HistogramRecord } from './histogram-record';
+import { judgeReport } from '../common/report-agreement';
+import { canonical, histogramProblems, toScoreHistogram, type HistogramRecord } from './histogram-record';
 import { ModelEvaluation, type ModelEvaluationState } from './model-evaluation.entity';
-import { judgeReport } from './report-agreement';
 
 export interface EvaluationView {
   modelVersionId: string;
@@ -200,12 +195,14 @@ export class EvaluationService {
       );
     const stored = ev.histogramJson
       ? {
-          validation: JSON.parse(ev.histogramJson) as HistogramRecord,
-          test: ev.testHistogramJson ? (JSON.parse(ev.testHistogramJson) as HistogramRecord) : null,
+          canonical: canonical(
+            JSON.parse(ev.histogramJson) as HistogramRecord,
+            ev.testHistogramJson ? (JSON.parse(ev.testHistogramJson) as HistogramRecord) : null,
+          ),
           reporters: JSON.parse(ev.reportersJson) as string[],
         }
       : null;
-    const verdict = judgeReport(stored, { participantId: o.participantId, validation: o.histogram, test: o.test });
+    const verdict = judgeReport(stored, { participantId: o.participantId, canonical: canonical(o.histogram, o.test) });
     if (verdict.kind === 'mismatch') {
       await this.audit.record({
         actor: o.participantId,

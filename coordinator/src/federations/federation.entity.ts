@@ -29,4 +29,12 @@ export class Federation {
   /** JSON FeatureMoments a member decrypted from that sum: aggregate count, sum, sum of squares per standardised feature. */
   @Column('text', { nullable: true })
   featureMomentsJson!: string | null;
+
+  /** The first member's report of those moments, kept aside until another member reports the same. */
+  @Column('text', { nullable: true })
+  featureMomentsPendingJson!: string | null;
+
+  /** JSON array of the members who reported the pending (or recorded) moments. */
+  @Column('text', { nullable: true })
+  featureMomentsReportersJson!: string | null;
 }

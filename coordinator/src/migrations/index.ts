@@ -7,6 +7,7 @@ import { MemberTrust1764500000000 } from './1764500000000-member-trust';
 import { ModelSelection1764500001000 } from './1764500001000-model-selection';
 import { ContributionDigests1764600000000 } from './1764600000000-contribution-digests';
 import { ConsoleSessions1764690000000 } from './1764690000000-console-sessions';
+import { FeatureMomentsAgreement1764700000000 } from './1764700000000-feature-moments-agreement';
 
 /** In order. Never edit a released migration: add a new one. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   ModelSelection1764500001000,
   ContributionDigests1764600000000,
   ConsoleSessions1764690000000,
+  FeatureMomentsAgreement1764700000000,
 ];

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { featureStatsFieldsNeeded, parseTrainingPlan, type TrainingPlan } from '@syndicate/protocol';
 import { IsNull, type Repository } from 'typeorm';
+import { judgeReport } from '../common/report-agreement';
 import { SyndicateError } from '../common/syndicate-error';
 import { Federation } from '../federations/federation.entity';
 import { FederationsService } from '../federations/federations.service';
@@ -43,8 +44,14 @@ export class StandardizationService {
 
   /** Which round collects the statistics: the first that asks, or a later one if that round never produced them. */
   async assignFeatureStatsRound(f: Federation, roundId: string): Promise<void> {
-    await this.repo.update({ id: f.id }, { featureStatsRoundId: roundId });
+    // A report kept aside from an earlier stats round is of another sum: it cannot confirm or be confirmed.
+    await this.repo.update(
+      { id: f.id },
+      { featureStatsRoundId: roundId, featureMomentsPendingJson: null, featureMomentsReportersJson: null },
+    );
     f.featureStatsRoundId = roundId;
+    f.featureMomentsPendingJson = null;
+    f.featureMomentsReportersJson = null;
   }
 
   /** A secure round starting to count: it also collects the feature moments while the plan still needs them. */
@@ -59,22 +66,46 @@ export class StandardizationService {
   }
 
   /**
-   * A member reports the consortium moments it decrypted. The first report is
-   * kept; a later one must be identical (every member decodes the same sum).
+   * A member reports the consortium moments it decrypted. Nothing is recorded until a second member
+   * reports the same (one member alone could impose its own scaling); a differing report is refused.
    */
-  async recordFeatureMoments(f: Federation, momentsJson: string): Promise<'recorded' | 'confirmed'> {
-    if (f.featureMomentsJson) {
-      if (f.featureMomentsJson !== momentsJson)
-        throw new SyndicateError(
-          'FAILED_PRECONDITION',
-          'STANDARDIZATION_MISMATCH',
-          `the feature statistics you decrypted differ from those already recorded for federation ${f.id}`,
-        );
-      return 'confirmed';
-    }
-    const res = await this.repo.update({ id: f.id, featureMomentsJson: IsNull() }, { featureMomentsJson: momentsJson });
-    if (!res.affected) return this.recordFeatureMoments(await this.federations.entity(f.id), momentsJson);
-    f.featureMomentsJson = momentsJson;
-    return 'recorded';
+  async recordFeatureMoments(
+    f: Federation,
+    momentsJson: string,
+    participantId: string,
+  ): Promise<'pending' | 'recorded' | 'confirmed'> {
+    const reporters = f.featureMomentsReportersJson ? (JSON.parse(f.featureMomentsReportersJson) as string[]) : [];
+    const agreed = f.featureMomentsJson ?? f.featureMomentsPendingJson;
+    const verdict = judgeReport(agreed ? { canonical: agreed, reporters } : null, {
+      participantId,
+      canonical: momentsJson,
+    });
+    if (verdict.kind === 'mismatch')
+      throw new SyndicateError(
+        'FAILED_PRECONDITION',
+        'STANDARDIZATION_MISMATCH',
+        `the feature statistics you decrypted differ from those ${verdict.firstReportedBy} reported for federation ${f.id}`,
+      );
+    if (verdict.kind === 'repeat') return f.featureMomentsJson ? 'confirmed' : 'pending';
+    const res =
+      verdict.kind === 'first'
+        ? await this.repo.update(
+            { id: f.id, featureMomentsPendingJson: IsNull(), featureMomentsJson: IsNull() },
+            { featureMomentsPendingJson: momentsJson, featureMomentsReportersJson: JSON.stringify([participantId]) },
+          )
+        : f.featureMomentsJson || !verdict.enough
+          ? await this.repo.update(
+              { id: f.id, featureMomentsReportersJson: f.featureMomentsReportersJson ?? IsNull() },
+              { featureMomentsReportersJson: JSON.stringify(verdict.reporters) },
+            )
+          : await this.repo.update(
+              { id: f.id, featureMomentsJson: IsNull(), featureMomentsPendingJson: momentsJson },
+              { featureMomentsJson: momentsJson, featureMomentsReportersJson: JSON.stringify(verdict.reporters) },
+            );
+    // Another report landed between the read and the write: judge this one against it.
+    if (!res.affected)
+      return this.recordFeatureMoments(await this.federations.entity(f.id), momentsJson, participantId);
+    if (verdict.kind === 'first') return 'pending';
+    return f.featureMomentsJson || !verdict.enough ? 'confirmed' : 'recorded';
   }
 }

@@ -1,11 +1,9 @@
-import { canonical, type HistogramRecord } from './histogram-record';
-
 /** Members whose decrypted figures must agree before any is recorded: one member alone could impose its own. */
 export const AGREEING_REPORTS = 2;
 
+/** What members reported so far, in canonical form (equal figures give equal strings). */
 export interface StoredReport {
-  validation: HistogramRecord;
-  test: HistogramRecord | null;
+  canonical: string;
   reporters: readonly string[];
 }
 
@@ -14,17 +12,17 @@ export type ReportVerdict =
   | { kind: 'first' }
   /** The same member again: nothing changes. */
   | { kind: 'repeat' }
-  /** Another member decrypted the same figures: with this one, enough agree to record them. */
+  /** Another member decrypted the same figures; `enough` once AGREEING_REPORTS members agree. */
   | { kind: 'agrees'; reporters: string[]; enough: boolean }
   | { kind: 'mismatch'; firstReportedBy: string };
 
-/** How one more member's report of a consortium histogram stands against what others reported. */
+/** How one more member's report of a decrypted consortium figure stands against what others reported. */
 export function judgeReport(
   stored: StoredReport | null,
-  report: { participantId: string; validation: HistogramRecord; test: HistogramRecord | null },
+  report: { participantId: string; canonical: string },
 ): ReportVerdict {
   if (!stored) return { kind: 'first' };
-  if (canonical(stored.validation, stored.test) !== canonical(report.validation, report.test))
+  if (stored.canonical !== report.canonical)
     return { kind: 'mismatch', firstReportedBy: stored.reporters[0] ?? 'another member' };
   if (stored.reporters.includes(report.participantId)) return { kind: 'repeat' };
   const reporters = [...stored.reporters, report.participantId];
