@@ -1,5 +1,5 @@
 // The REST API's shapes, read from the coordinator's own declarations (type-only: nothing of the server is bundled).
-export type { ConsoleSessionView } from '../../src/console/console-session.controller';
+export type { ConsoleSessionView } from '../../src/console/console-views';
 export type { ConsoleCapability } from '../../src/console/console-views';
 export type { RoundEvent } from '../../src/console/round-events.controller';
 export type { RoundView } from '../../src/rounds/round-views.service';

@@ -5,6 +5,7 @@ import {
   METHOD_METADATA,
   PATH_METADATA,
   ROUTE_ARGS_METADATA,
+  SSE_METADATA,
 } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import type { ZodTypeAny } from 'zod';
@@ -26,7 +27,7 @@ export interface RouteInfo {
   body?: ZodTypeAny;
   /** Status of a success: 201 for a POST unless @HttpCode says otherwise, as Nest answers. */
   successStatus: number;
-  /** Content-Type a @Header sets on the success response; JSON otherwise. */
+  /** Content-Type a @Header sets on the success response, text/event-stream for @Sse; JSON otherwise. */
   contentType: string;
   /** Summary, description and response schema from @ApiDoc. */
   doc?: ApiDocSpec;
@@ -44,6 +45,7 @@ function bodySchema(ctrl: object, handler: string): ZodTypeAny | undefined {
 }
 
 function contentTypeOf(fn: unknown): string | undefined {
+  if (Reflect.getMetadata(SSE_METADATA, fn as object)) return 'text/event-stream';
   const headers = (Reflect.getMetadata(HEADERS_METADATA, fn as object) ?? []) as { name: string; value: string }[];
   return headers.find((h) => h.name.toLowerCase() === 'content-type')?.value.split(';')[0];
 }

@@ -7,6 +7,8 @@ export { problemDetailsSchema } from './problem-details.responses';
 export { livenessSchema, readinessSchema } from './health.responses';
 export { createTokenBody } from '../access/tokens.requests';
 export { issuedTokenSchema, tokenListSchema, tokenViewSchema } from '../access/tokens.responses';
+export { signInBody } from '../console/console.requests';
+export { consoleSessionSchema, roundEventSchema } from '../console/console.responses';
 export { auditListQuery } from '../audit/audit.requests';
 export { auditEntryListSchema, auditEntrySchema, auditVerificationSchema } from '../audit/audit.responses';
 export { evaluationListSchema, evaluationViewSchema, federatedMetricsSchema } from '../evaluation/evaluation.responses';

@@ -1,5 +1,6 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, type ResponseConfig } from '@asteasolutions/zod-to-openapi';
 import type { OpenAPIObject } from '@nestjs/swagger';
+import { SESSION_COOKIE } from '../access/console-sessions.service';
 import type { RouteInfo } from '../access/route-catalog';
 import { z } from '../http/openapi-zod';
 import { problemDetailsSchema } from './problem-details.responses';
@@ -30,19 +31,64 @@ const problem = (description: string): ResponseConfig => ({
   content: { 'application/problem+json': { schema: problemDetailsSchema } },
 });
 
+/** Methods the access guard lets a session cookie make without the CSRF token: they change nothing. */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 function refusals(r: RouteInfo): Record<string, ResponseConfig> {
   const hasParams = r.path.includes(':');
-  return {
-    ...(r.body || r.doc?.query ? { '400': problem('the request is invalid; `problems` lists every issue') } : {}),
+  const safe = SAFE_METHODS.has(r.method);
+  const statuses: Record<string, string | null> = {
+    ...(r.body || r.doc?.query ? { '400': 'the request is invalid; `problems` lists every issue' } : {}),
     ...(r.public
       ? {}
       : {
-          '401': problem('no valid API token (MISSING_TOKEN, UNKNOWN_TOKEN, MALFORMED_TOKEN, TOKEN_REVOKED)'),
-          '403': problem('the token lacks a role this operation admits (ROLE_NOT_ALLOWED)'),
+          '401':
+            'no valid API token or console session (MISSING_TOKEN, UNKNOWN_TOKEN, MALFORMED_TOKEN, TOKEN_EXPIRED, TOKEN_REVOKED, SESSION_UNKNOWN, SESSION_EXPIRED, SESSION_REVOKED)',
+          '403': safe
+            ? 'the token lacks a role this operation admits (ROLE_NOT_ALLOWED)'
+            : 'the token lacks a role this operation admits (ROLE_NOT_ALLOWED), or a console session sent no matching X-CSRF-Token (CSRF_TOKEN_MISMATCH)',
         }),
-    ...(hasParams ? { '404': problem('what the path names does not exist') } : {}),
-    ...(r.method === 'POST' || hasParams ? { '409': problem('refused in the current state; `detail` says why') } : {}),
+    ...(hasParams ? { '404': 'what the path names does not exist' } : {}),
+    ...(r.method === 'POST' || hasParams ? { '409': 'refused in the current state; `detail` says why' } : {}),
+    ...r.doc?.refusals,
   };
+  return Object.fromEntries(
+    Object.entries(statuses).flatMap(([status, when]) => (when === null ? [] : [[status, problem(when)]])),
+  );
+}
+
+/**
+ * A bearer token, or the web console's session cookie standing for one; with the cookie, a change also
+ * needs the session's CSRF token (both schemes of one requirement must be present).
+ */
+function security(r: RouteInfo): Record<string, string[]>[] {
+  if (r.public) return [];
+  return [
+    { bearer: [] },
+    SAFE_METHODS.has(r.method) ? { consoleSession: [] } : { consoleSession: [], consoleCsrf: [] },
+  ];
+}
+
+function registerSecuritySchemes(registry: OpenAPIRegistry): void {
+  registry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'API token from `syndicate init` or `syndicate token create`',
+  });
+  registry.registerComponent('securitySchemes', 'consoleSession', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: SESSION_COOKIE,
+    description:
+      "The web console session: set by POST /v1/console/session in exchange for an API token (HttpOnly, Secure, SameSite=Strict); it carries that token's roles. Ignored when an Authorization header is sent.",
+  });
+  registry.registerComponent('securitySchemes', 'consoleCsrf', {
+    type: 'apiKey',
+    in: 'header',
+    name: 'X-CSRF-Token',
+    description:
+      "The session's CSRF token (`csrfToken` in the sign-in answer and in GET /v1/console/session): required on every POST or DELETE authenticated by the session cookie, never with a bearer token.",
+  });
 }
 
 /**
@@ -64,8 +110,9 @@ function mendNullables(node: unknown): void {
 }
 
 function whoMayCall(r: RouteInfo): string {
-  if (r.public) return 'Public: no token needed.';
-  return `Roles: ${r.roles.join(', ')}.`;
+  if (r.public) return 'Public: no token needed in a header.';
+  const csrf = SAFE_METHODS.has(r.method) ? '' : ' plus its X-CSRF-Token';
+  return `Roles: ${r.roles.join(', ')}. Authenticate with a bearer token or the console session cookie${csrf}.`;
 }
 
 /**
@@ -75,11 +122,7 @@ function whoMayCall(r: RouteInfo): string {
  */
 export function openApiDocument(routes: RouteInfo[], version: string): OpenAPIObject {
   const registry = new OpenAPIRegistry();
-  registry.registerComponent('securitySchemes', 'bearer', {
-    type: 'http',
-    scheme: 'bearer',
-    description: 'API token from `syndicate init` or `syndicate token create`',
-  });
+  registerSecuritySchemes(registry);
   for (const r of routes) {
     const controller = r.controller.replace(/Controller$/, '');
     const doc = r.doc;
@@ -91,7 +134,7 @@ export function openApiDocument(routes: RouteInfo[], version: string): OpenAPIOb
       summary: doc?.summary ?? r.handler,
       description: `${doc?.description ?? ''}\n\n${whoMayCall(r)}`.trim(),
       'x-syndicate-roles': r.roles,
-      security: r.public ? [] : [{ bearer: [] }],
+      security: security(r),
       request: {
         params: pathParameters(r.path),
         query: doc?.query,
@@ -100,7 +143,7 @@ export function openApiDocument(routes: RouteInfo[], version: string): OpenAPIOb
       responses: {
         [String(r.successStatus)]: {
           description: doc?.summary ?? 'OK',
-          ...(doc ? { content: { [r.contentType]: { schema: doc.response } } } : {}),
+          ...(doc?.response ? { content: { [r.contentType]: { schema: doc.response } } } : {}),
         },
         ...refusals(r),
       },
@@ -112,7 +155,7 @@ export function openApiDocument(routes: RouteInfo[], version: string): OpenAPIOb
       title: 'Syndicate coordinator admin API',
       version,
       description:
-        'Federations, members, schedules, rounds, models, tokens and the audit log. Every call needs `Authorization: Bearer <API token>` except probes and metrics; each operation lists the roles it admits. Every refusal is RFC 7807 problem details with a stable `reason` code.',
+        'Federations, members, schedules, rounds, models, tokens and the audit log. Every call needs `Authorization: Bearer <API token>`, or the web console session cookie (with `X-CSRF-Token` on changes), except probes, metrics and the console sign-in; each operation lists the roles it admits. Every refusal is RFC 7807 problem details with a stable `reason` code.',
     },
   });
   mendNullables(generated);

@@ -1,30 +1,19 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
 import type { Request, Response } from 'express';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { routesOf, type RouteInfo } from '../access/route-catalog';
 import { ConsoleSessionsService, SESSION_COOKIE, type OpenedSession } from '../access/console-sessions.service';
 import { AuditService } from '../audit/audit.service';
 import { SyndicateError } from '../common/syndicate-error';
 import { Actor } from '../http/actor.decorator';
+import { ApiDoc } from '../http/api-doc';
 import type { Principal } from '../http/principal';
-import { ANY_ROLE, Public, Roles, type Role } from '../http/roles';
+import { ANY_ROLE, Public, Roles } from '../http/roles';
 import { ZodBodyPipe } from '../http/zod-body.pipe';
-import { capabilitiesFor, type ConsoleCapability } from './console-views';
-
-const signInBody = z.object({ token: z.string().min(1).max(512) }).strict();
-
-export interface ConsoleSessionView {
-  name: string;
-  tokenId: string;
-  roles: Role[];
-  /** When the session ends (null: the caller used a bearer token, not a session). */
-  expiresAt: number | null;
-  /** Sent back as X-CSRF-Token on every change; the console keeps it in memory only (null for a bearer token). */
-  csrfToken: string | null;
-  /** What this session may see and do, from the REST API's own role declarations. */
-  capabilities: ConsoleCapability[];
-}
+import { capabilitiesFor, type ConsoleSessionView } from './console-views';
+import { signInBody } from './console.requests';
+import { consoleSessionSchema } from './console.responses';
 
 /**
  * The web console's sign-in: the API token is sent once, in a JSON body over TLS, and exchanged for an
@@ -43,6 +32,22 @@ export class ConsoleSessionController {
   @Post()
   @Public()
   @HttpCode(201)
+  @ApiDoc({
+    summary: 'Sign in to the web console',
+    description: [
+      'Exchanges an API token, sent once in the JSON body, for a console session: the answer sets the',
+      '`__Host-syndicate-console` cookie (HttpOnly, Secure, SameSite=Strict, at most 12 hours and never past the',
+      "token's expiry) and gives the session's CSRF token, to send as `X-CSRF-Token` on every POST or DELETE made",
+      'with the cookie. Needs no Authorization header, but the token in the body must be valid; a browser must',
+      "call from the coordinator's own origin. A refused token is audited like any refused access.",
+    ].join(' '),
+    response: consoleSessionSchema,
+    refusals: {
+      '401': 'the token in the body is not valid (UNKNOWN_TOKEN, MALFORMED_TOKEN, TOKEN_EXPIRED, TOKEN_REVOKED)',
+      '403': "the request's Origin is not the coordinator itself (ORIGIN_NOT_ALLOWED)",
+      '409': null,
+    },
+  })
   async signIn(
     @Body(new ZodBodyPipe(signInBody)) body: z.infer<typeof signInBody>,
     @Req() req: Request,
@@ -87,6 +92,12 @@ export class ConsoleSessionController {
   /** Who the cookie stands for, and the CSRF token again (after a reload the console has lost it). */
   @Get()
   @Roles(...ANY_ROLE)
+  @ApiDoc({
+    summary: 'Show who the caller is',
+    description:
+      'Who the session cookie (or bearer token) stands for, its roles, what the console may offer them, and the CSRF token again: after a page reload the console has lost it and asks here.',
+    response: consoleSessionSchema,
+  })
   whoAmI(@Actor() actor: Principal): ConsoleSessionView {
     return this.view(actor);
   }
@@ -94,6 +105,13 @@ export class ConsoleSessionController {
   @Delete()
   @HttpCode(204)
   @Roles(...ANY_ROLE)
+  @ApiDoc({
+    summary: 'Sign out of the web console',
+    description:
+      'Ends the console session at once (the cookie opens nothing afterwards, on any replica) and clears the cookie; audited. Needs the session cookie and its `X-CSRF-Token`; a bearer token has no session to end (revoke the token instead).',
+    response: null,
+    refusals: { '400': 'called with a bearer token, not a console session (SESSION_UNKNOWN)' },
+  })
   async signOut(@Actor() actor: Principal, @Res({ passthrough: true }) res: Response): Promise<void> {
     if (!actor.session)
       throw new SyndicateError(

@@ -28,6 +28,19 @@ export const CONSOLE_CAPABILITIES = {
 
 export type ConsoleCapability = keyof typeof CONSOLE_CAPABILITIES;
 
+/** Who a console session (or a bearer token) stands for, and what the console may offer it. */
+export interface ConsoleSessionView {
+  name: string;
+  tokenId: string;
+  roles: Role[];
+  /** When the session ends (null: the caller used a bearer token, not a session). */
+  expiresAt: number | null;
+  /** Sent back as X-CSRF-Token on every change; the console keeps it in memory only (null for a bearer token). */
+  csrfToken: string | null;
+  /** What this session may see and do, from the REST API's own role declarations. */
+  capabilities: ConsoleCapability[];
+}
+
 /** The capabilities these roles hold, read from the routes' declarations (a capability whose route is gone is off). */
 export function capabilitiesFor(roles: Role[], routes: RouteInfo[]): ConsoleCapability[] {
   const byKey = new Map(routes.map((r) => [`${r.method} ${r.path}`, r]));

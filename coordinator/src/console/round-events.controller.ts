@@ -3,9 +3,11 @@ import { Observable } from 'rxjs';
 import { ConsoleSessionsService } from '../access/console-sessions.service';
 import { AuditService } from '../audit/audit.service';
 import { Actor } from '../http/actor.decorator';
+import { ApiDoc } from '../http/api-doc';
 import type { Principal } from '../http/principal';
 import { ANY_ROLE, Roles } from '../http/roles';
 import { RoundViews, type RoundView } from '../rounds/round-views.service';
+import { roundEventSchema } from './console.responses';
 
 /** Events whose federation id is unknown to the listener still trigger a look: they are rare and cheap. */
 const LOOK_AGAIN_MS = 2_000;
@@ -32,6 +34,17 @@ export class RoundEventsController {
 
   @Sse('federations/:federationId/round-events')
   @Roles(...ANY_ROLE)
+  @ApiDoc({
+    summary: "Follow a federation's current round live",
+    description: [
+      'A server-sent event stream (EventSource) of the federation’s current round: one `round` event at connect,',
+      'then one whenever the round changes (transitions, accepted updates, pauses, also those made on another',
+      'replica, seen within seconds). Each event’s `data` is a RoundEvent as JSON. The stream ends once the',
+      "caller's token is revoked or the session signed out; the browser's reconnect then gets the 401 saying why.",
+      'An unknown federation is a 404 problem before any event.',
+    ].join(' '),
+    response: roundEventSchema,
+  })
   async events(
     @Param('federationId') federationId: string,
     @Actor() actor: Principal,

@@ -9,10 +9,18 @@ export interface ApiDocSpec {
   summary: string;
   /** What it does and when to use it; who may call it is added from @Roles. */
   description: string;
-  /** Schema of the success body (JSON unless the route sets a Content-Type header). */
-  response: ZodTypeAny;
+  /**
+   * Schema of the success body (JSON unless the route sets a Content-Type header); null when the success
+   * has no body (204). For a server-sent event stream: the schema of one event's data.
+   */
+  response: ZodTypeAny | null;
   /** Query parameters the handler reads, when it reads any. */
   query?: AnyZodObject;
+  /**
+   * Refusals the route's shape does not imply (status -> when), e.g. a public route that checks a token
+   * itself; null drops one it implies but never gives.
+   */
+  refusals?: Record<string, string | null>;
 }
 
 export const ApiDoc = (spec: ApiDocSpec) => SetMetadata(API_DOC_KEY, spec);

@@ -2,6 +2,7 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 // OpenAPI 3.1 schemas are JSON Schema 2020-12.
 import Ajv from 'ajv/dist/2020';
 import * as fs from 'fs';
+import * as https from 'https';
 import * as os from 'os';
 import * as path from 'path';
 import * as ts from 'typescript';
@@ -12,10 +13,63 @@ import { startHarness, type Harness } from '../support/coordinator-harness';
 import { testDatabaseKind } from '../support/database';
 import { enrolledClient } from '../support/light-agent';
 import { runCli } from '../support/cli-run';
+import { testPki } from '../support/test-pki';
 
 const plan: TrainingPlanInput = JSON.parse(
   fs.readFileSync(path.join(__dirname, '..', '..', '..', 'examples', 'credit-risk', 'plan-logistic.json'), 'utf8'),
 );
+
+type Method = 'GET' | 'POST' | 'DELETE';
+/** One answer as the test reads it; `text` holds only the first event of an event stream. */
+interface Answer {
+  status: number;
+  headers: Headers;
+  text: string;
+}
+
+/**
+ * A call as a browser with a console session makes it (cookie, CSRF token) over the harness's TLS.
+ * An event stream is read up to its first event, then closed.
+ */
+async function browserCall(baseUrl: string, method: Method, url: string, headers: Record<string, string>) {
+  const ca = fs.readFileSync((await testPki()).caCert);
+  return new Promise<Answer>((resolve, reject) => {
+    const req = https.request(`${baseUrl}${url}`, { method, headers, ca }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      const done = () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: new Headers(Object.entries(res.headers).map(([k, v]) => [k, String(v)])),
+          text,
+        });
+      res.on('data', (chunk: string) => {
+        text += chunk;
+        if (res.headers['content-type']?.startsWith('text/event-stream') && text.includes('\n\n')) {
+          done();
+          res.destroy();
+        }
+      });
+      res.on('end', done);
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** The data of the first `round` event of a server-sent event stream. */
+function firstEventData(stream: string): unknown {
+  const [event] = stream.split('\n\n');
+  const lines = event.split('\n');
+  expect(lines).toContain('event: round');
+  return JSON.parse(
+    lines
+      .filter((l) => l.startsWith('data: '))
+      .map((l) => l.slice('data: '.length))
+      .join('\n'),
+  ) as unknown;
+}
 
 const BARE_VERBS = /^(list|get|create|read|show|update|delete|open|cancel|revoke|invite|pause|resume|verify|export)$/i;
 
@@ -71,7 +125,9 @@ describe(`OpenAPI document (${testDatabaseKind()})`, () => {
       if (!ok.length) faults.push(`${label}: no success response`);
       for (const [status, resp] of ok) {
         const content = (resp as OpenAPIV3_1.ResponseObject).content ?? {};
-        if (!Object.values(content).some((c) => c.schema)) faults.push(`${label}: ${status} has no schema`);
+        if (status === '204') {
+          if (Object.keys(content).length) faults.push(`${label}: 204 promises a body`);
+        } else if (!Object.values(content).some((c) => c.schema)) faults.push(`${label}: ${status} has no schema`);
       }
       for (const [status, resp] of Object.entries(op.responses).filter(([s]) => /^4\d\d$/.test(s))) {
         const schema = (resp as OpenAPIV3_1.ResponseObject).content?.['application/problem+json']?.schema;
@@ -106,24 +162,65 @@ describe(`OpenAPI document (${testDatabaseKind()})`, () => {
     expect(round).toEqual([expect.objectContaining({ in: 'path', name: 'id', required: true })]);
   });
 
-  /** Calls a route on the live coordinator and checks the body against the document and the route's zod schema. */
-  async function check(method: 'GET' | 'POST', url: string, body?: unknown): Promise<unknown> {
+  it('documents the console session as a cookie scheme, and its CSRF token on changes made with it', () => {
+    expect(served.components!.securitySchemes).toMatchObject({
+      bearer: { type: 'http', scheme: 'bearer' },
+      consoleSession: { type: 'apiKey', in: 'cookie', name: '__Host-syndicate-console' },
+      consoleCsrf: { type: 'apiKey', in: 'header', name: 'X-CSRF-Token' },
+    });
+    const security = (p: string, m: OpenAPIV3_1.HttpMethods) => served.paths![p]![m]!.security;
+    expect(security('/v1/federations', 'get')).toEqual([{ bearer: [] }, { consoleSession: [] }]);
+    expect(security('/v1/federations', 'post')).toEqual([{ bearer: [] }, { consoleSession: [], consoleCsrf: [] }]);
+    expect(security('/v1/console/session', 'delete')).toEqual([
+      { bearer: [] },
+      { consoleSession: [], consoleCsrf: [] },
+    ]);
+    // Sign-in needs no credential in a header: the API token travels in the body.
+    expect(security('/v1/console/session', 'post')).toEqual([]);
+    expect(Object.keys(served.paths!['/v1/console/session']!.post!.responses).sort()).toEqual([
+      '201',
+      '400',
+      '401',
+      '403',
+    ]);
+    const events = served.paths!['/v1/console/federations/{federationId}/round-events']!.get!.responses['200'];
+    expect((events as OpenAPIV3_1.ResponseObject).content).toEqual({
+      'text/event-stream': { schema: { $ref: '#/components/schemas/RoundEvent' } },
+    });
+  });
+
+  /**
+   * Calls a route on the live coordinator and checks the body against the document and the route's zod
+   * schema (for an event stream: its first event's data). `send` makes the call, the admin's bearer token by default.
+   */
+  async function check(
+    method: Method,
+    url: string,
+    body?: unknown,
+    send: (method: Method, url: string, body?: unknown) => Promise<Answer> = (m, u, b) => h.admin.raw(m, u, b),
+  ): Promise<unknown> {
     const pathOnly = url.split('?')[0];
     const r = routes.find(
       (x) => x.method === method && new RegExp(`^${x.path.replace(/:[A-Za-z]+/g, '[^/]+')}$`).test(pathOnly),
     );
     if (!r) throw new Error(`no route for ${method} ${url}`);
-    const res = await h.admin.raw(method, url, body);
+    const res = await send(method, url, body);
     expect({ url, status: res.status }).toEqual({ url, status: r.successStatus });
-    const media = (operation(resolved, r)!.responses[String(r.successStatus)] as OpenAPIV3_1.ResponseObject).content!;
+    checked.add(`${r.method} ${r.path}`);
+    const success = operation(resolved, r)!.responses[String(r.successStatus)] as OpenAPIV3_1.ResponseObject;
+    if (r.successStatus === 204) {
+      expect({ url, content: success.content, body: res.text }).toEqual({ url, content: undefined, body: '' });
+      return undefined;
+    }
+    const media = success.content!;
     expect(Object.keys(media)).toEqual([r.contentType]);
     expect(res.headers.get('content-type')).toContain(r.contentType);
-    checked.add(`${r.method} ${r.path}`);
-    if (r.contentType !== 'application/json') return res.text;
-    const json = JSON.parse(res.text) as unknown;
+    const streamed = r.contentType === 'text/event-stream';
+    if (r.contentType !== 'application/json' && !streamed) return res.text;
+    const json = (streamed ? firstEventData(res.text) : JSON.parse(res.text)) as unknown;
     const validate = new Ajv({ strict: false, validateFormats: false }).compile(media[r.contentType].schema!);
     expect({ url, errors: validate(json) ? null : validate.errors }).toEqual({ url, errors: null });
-    const parsed = r.doc!.response.safeParse(json);
+    const parsed = r.doc!.response!.safeParse(json);
     expect({ url, issues: parsed.success ? null : parsed.error.issues }).toEqual({ url, issues: null });
     return json;
   }
@@ -176,8 +273,35 @@ describe(`OpenAPI document (${testDatabaseKind()})`, () => {
     await check('GET', `/v1/federations/${f.id}/evaluations`);
     await check('GET', `/v1/federations/${f.id}/report`);
 
-    const token = (await check('POST', '/v1/tokens', { name: 'openapi reader', roles: ['viewer'] })) as { id: string };
+    const token = (await check('POST', '/v1/tokens', { name: 'openapi reader', roles: ['viewer'] })) as {
+      id: string;
+      token: string;
+    };
     await check('GET', '/v1/tokens');
+
+    // The web console's routes, called as the console calls them: sign in with the token, then the session cookie.
+    const signIn = await h.anonymous.raw('POST', '/v1/console/session', { token: token.token });
+    const session = (await check('POST', '/v1/console/session', { token: token.token }, async () => signIn)) as {
+      csrfToken: string;
+      roles: string[];
+    };
+    expect(session.roles).toEqual(['viewer']);
+    const cookie = signIn.headers.get('set-cookie')!.split(';')[0];
+    expect(cookie).toMatch(/^__Host-syndicate-console=/);
+    const withCookie = (csrf: boolean) => (m: Method, u: string) =>
+      browserCall(h.baseUrl, m, u, { cookie, ...(csrf ? { 'x-csrf-token': session.csrfToken } : {}) });
+    expect(await check('GET', '/v1/console/session', undefined, withCookie(false))).toEqual(session);
+    // A bearer token is answered too, without a session: nothing to send back as CSRF token.
+    expect(await check('GET', '/v1/console/session')).toMatchObject({ csrfToken: null, expiresAt: null });
+    const event = (await check(
+      'GET',
+      `/v1/console/federations/${f.id}/round-events`,
+      undefined,
+      withCookie(false),
+    )) as { round: { federationId: string } | null };
+    expect(event.round?.federationId).toBe(f.id);
+    await check('DELETE', '/v1/console/session', undefined, withCookie(true));
+    expect((await withCookie(false)('GET', '/v1/console/session')).status).toBe(401);
     await check('POST', `/v1/tokens/${token.id}/revoke`);
     await check('GET', `/v1/audit?federationId=${f.id}&limit=50`);
     await check('GET', '/v1/audit/verify');
