@@ -1,5 +1,5 @@
 import type { Scorecard } from '@syndicate/protocol';
-import { describes, epochMs, z } from '../http/openapi-zod';
+import { describes, epochMs, orNull, z } from '../http/openapi-zod';
 import type { InputEncodingEntry } from './exports/input-encoding';
 import type { JsonWeights } from './exports/json-weights';
 import type { ModelView } from './models.service';
@@ -176,8 +176,8 @@ const evaluatedVersionSchema = z
 export const selectionResponseSchema = describes<SelectionResponse>()(
   z
     .object({
-      champion: evaluatedVersionSchema.nullable(),
-      best: evaluatedVersionSchema.nullable().openapi({
+      champion: orNull(evaluatedVersionSchema),
+      best: orNull(evaluatedVersionSchema).openapi({
         description: 'the best version by the figure alone (the champion may be earlier, within the margin)',
       }),
       roundsWithoutImprovement: z.number().int(),
@@ -188,7 +188,7 @@ export const selectionResponseSchema = describes<SelectionResponse>()(
         patience: z.number().int().optional(),
         minImprovement: z.number(),
       }),
-      championModel: modelViewSchema.nullable().openapi({ description: 'the version `champion` resolves to' }),
+      championModel: orNull(modelViewSchema).openapi({ description: 'the version `champion` resolves to' }),
     })
     .openapi('ModelSelection'),
 );

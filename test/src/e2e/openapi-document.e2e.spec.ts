@@ -257,6 +257,7 @@ describe(`OpenAPI document (${testDatabaseKind()})`, () => {
       rounds: 20,
     })) as { id: string };
     await check('GET', `/v1/federations/${f.id}/schedules`);
+    await check('GET', `/v1/federations/${f.id}/selection`);
     await check('GET', `/v1/schedules/${schedule.id}`);
     await check('POST', `/v1/schedules/${schedule.id}/pause`);
     await check('POST', `/v1/schedules/${schedule.id}/resume`);

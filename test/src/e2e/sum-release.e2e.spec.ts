@@ -3,7 +3,7 @@ import {
   buildScoreHistogram,
   decodeFeatureStats,
   decodeSampleCount,
-  encodeEvaluationContribution,
+  encodeSplitEvaluation,
   encodeFloat32,
   encodeWeightedDelta,
   seededRandom,
@@ -92,11 +92,13 @@ describe(`sums go only to their contributors (${testDatabaseKind()})`, () => {
     expect(await fetch(e, roundId, 'stats')).toBe('NOT_A_CONTRIBUTOR');
 
     // The decrypted moments reported back: the audit entry carries consortium totals and how many banks, no bank's own.
-    await a.client.submitStandardization(
-      roundId,
-      JSON.stringify({ count: moments.count, sum: moments.sum, sumSquares: moments.sumSquares }),
-      keyEpoch,
-    );
+    // Recorded once two members report the same moments (one alone could impose its own scaling).
+    for (const m of [a, b])
+      await m.client.submitStandardization(
+        roundId,
+        JSON.stringify({ count: moments.count, sum: moments.sum, sumSquares: moments.sumSquares }),
+        keyEpoch,
+      );
     const standardized = (await h.admin.audit({ federationId: r.federationId })).filter(
       (x) => x.action === 'preprocessing.standardized',
     );
@@ -149,7 +151,7 @@ describe(`sums go only to their contributors (${testDatabaseKind()})`, () => {
         scores.map((s) => (s > 0.6 ? 1 : 0)),
         BINS,
       );
-      const payload = holder.encrypt(encodeEvaluationContribution(histogram, spec));
+      const payload = holder.encrypt(encodeSplitEvaluation({ validation: histogram, test: histogram }, spec));
       await m.client.uploadUpdate({
         roundId: evaluate.roundId,
         baseModelVersionId: modelVersionId,
