@@ -78,7 +78,7 @@ describe(`key epochs follow membership (${testDatabaseKind()})`, () => {
       [2, 'PAYLOAD_ENCODING_SEALED_FLOAT32'],
     ]);
     // The late member's data scientist can open the current model with its own share.
-    const pulled = await pullModel({ stateDir: late.stateDir });
+    const pulled = await pullModel({ stateDir: late.stateDir, modelVersionId: 'latest' });
     expect(pulled).toMatchObject({ roundNumber: 2, sealed: true });
     expect(pulled.weights.every((w) => Number.isFinite(w))).toBe(true);
   });

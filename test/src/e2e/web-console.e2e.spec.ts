@@ -303,6 +303,14 @@ const title = chromiumMissing
     // Figures formatted as the report formats them.
     const auc = page.locator('.kpi', { hasText: 'ROC AUC' }).locator('dd');
     await expect(auc.textContent()).resolves.toBe(fixed(ev.metrics!.rocAuc));
+    // The champion (what every command serves by default) is marked in the versions table.
+    const champion = (await h.admin.selection(secureFed)).championModel!.id;
+    await expect(
+      page
+        .locator('tr', { has: page.locator('.badge', { hasText: 'champion' }) })
+        .locator('a')
+        .textContent(),
+    ).resolves.toBe(champion);
     await page.screenshot({ path: path.join(SHOTS, 'model.png'), fullPage: true });
 
     const [download] = await Promise.all([

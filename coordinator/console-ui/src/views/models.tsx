@@ -36,15 +36,18 @@ function ModelList({
   const evaluations = useGet<EvaluationView[]>(
     can('models.evaluation') ? `/v1/federations/${federationId}/evaluations` : null,
   );
+  // The champion (chosen on federated validation rows) is what every command serves by default: show it first.
+  const selection = useGet<{ championModel: ModelView | null }>(`/v1/federations/${federationId}/selection`);
+  const championId = selection.data?.championModel?.id;
   return (
     <Show of={models}>
       {(ms) => {
-        const chosen = ms.find((m) => m.id === modelId) ?? ms[ms.length - 1];
+        const chosen = ms.find((m) => m.id === modelId) ?? ms.find((m) => m.id === championId) ?? ms[ms.length - 1];
         return (
           <>
             <div class="table-wrap">
               <table>
-                <caption>Versions and lineage (newest last)</caption>
+                <caption>Versions and lineage (newest last; the champion is served by default)</caption>
                 <thead>
                   <tr>
                     <th scope="col">Model</th>
@@ -66,6 +69,7 @@ function ModelList({
                         >
                           {m.roundNumber === 0 ? 'initial' : m.id}
                         </a>
+                        {m.id === championId && <span class="badge"> champion</span>}
                       </td>
                       <td>{m.roundNumber}</td>
                       <td>{integer(m.contributors)}</td>
