@@ -77,11 +77,16 @@ export async function personalize(o: {
 
   // Fine-tuning: round 0 is the global model itself, so a round is kept only if it beats it.
   let weights = o.globalWeights;
-  let best = { weights, round: 0, figure: figureOf(metric, await predict(o.plan, weights, rows.validation), rows.validation) };
+  let best = {
+    weights,
+    round: 0,
+    figure: figureOf(metric, await predict(o.plan, weights, rows.validation), rows.validation),
+  };
   let round = 0;
-  for (let stale = 0; round < maxRounds && stale < FINE_TUNE_PATIENCE && rows.train.rows > 0; ) {
+  for (let stale = 0; round < maxRounds && stale < FINE_TUNE_PATIENCE && rows.train.rows > 0;) {
     round++;
-    weights = (await trainLocal({ plan: o.plan, globalWeights: weights, data: rows.train, seed: round, round })).weights;
+    weights = (await trainLocal({ plan: o.plan, globalWeights: weights, data: rows.train, seed: round, round }))
+      .weights;
     const figure = figureOf(metric, await predict(o.plan, weights, rows.validation), rows.validation);
     if (beats(metric, figure, best.figure)) {
       best = { weights, round, figure };

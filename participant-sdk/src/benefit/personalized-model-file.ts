@@ -9,9 +9,7 @@ export const personalizedModelPath = (stateDir: string): string => path.join(sta
 /** Scaling of each standardised numeric feature: what the local-only weights expect of their inputs. */
 const scalingOf = (plan: TrainingPlan) =>
   Object.fromEntries(
-    plan.schema.features.flatMap((f) =>
-      f.type === 'numeric' ? [[f.name, { center: f.center, scale: f.scale }]] : [],
-    ),
+    plan.schema.features.flatMap((f) => (f.type === 'numeric' ? [[f.name, { center: f.center, scale: f.scale }]] : [])),
   );
 
 /**
