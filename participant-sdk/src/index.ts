@@ -21,6 +21,8 @@ export {
 export { writePrivateFile, appendPrivateLine } from './common/private-file';
 export * from './serving';
 export { agentSplit } from './benefit/agent-holdout';
+export { effectivePlan, standardizationPath } from './agent/standardization-file';
+export { personalizedModelPath } from './benefit/personalized-model-file';
 export { trainRounds } from './benefit/local-rounds';
 export { describeFit, fitBaseline, type BaselineFitReport } from './benefit/baseline-fit';
 export { fitLogisticNewton, NEWTON_TOLERANCE } from './benefit/logistic-fit';

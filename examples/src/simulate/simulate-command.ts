@@ -49,15 +49,19 @@ export function summaryLines(r: SimulationResult): string[] {
       `centralized baseline (all training data pooled; ${describeFit(r.centralized.fit)}): AUC ${fmt(r.centralized.auc)}, KS ${fmt(r.centralized.ks)}${g ? ` — global is ${gapWords(g.auc - r.centralized.auc)} centralized` : ''}`,
     );
   const withLocal = Object.entries(r.banks).filter(([, b]) => b.local_only && b.global);
-  if (withLocal.length) {
-    for (const [name, b] of withLocal)
-      lines.push(
-        `  ${name}: global AUC ${fmt(b.global!.auc)} vs local-only ${fmt(b.local_only!.auc)} (${b.global!.auc >= b.local_only!.auc ? '+' : ''}${fmt(b.global!.auc - b.local_only!.auc)})`,
-      );
+  for (const [name, b] of withLocal) {
+    const gain = (x: number) => `${x >= 0 ? '+' : ''}${fmt(x)}`;
+    const p = b.personalized;
+    const own = p
+      ? `; personalised (${p.model.replace('_', '-')}${p.alpha !== undefined ? ` ${fmt(p.alpha)}` : ''}, chosen on validation) ${fmt(p.auc)} (${gain(p.auc - b.local_only!.auc)})`
+      : '';
+    lines.push(
+      `  ${name}: global AUC ${fmt(b.global!.auc)} vs local-only ${fmt(b.local_only!.auc)} (${gain(b.global!.auc - b.local_only!.auc)})${own}`,
+    );
   }
   if (r.benefit)
     lines.push(
-      `benefit: ${r.benefit.improved} of ${r.benefit.banks} banks do better with the global model; median AUC gain ${fmt(r.benefit.medianAucGain)}`,
+      `benefit: ${r.benefit.improved} of ${r.benefit.banks} banks do better than alone with ${r.benefit.model === 'personalized' ? 'the model each chose (personalised)' : 'the global model'}; median AUC gain ${fmt(r.benefit.medianAucGain)}`,
     );
   lines.push(`report: ${r.reportPath}`);
   return lines;

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { readPlanFile, type FederatedMetrics } from '@syndicate/protocol';
+import { featureStatsFieldsNeeded, readPlanFile, type FederatedMetrics } from '@syndicate/protocol';
 import {
   AdminClient,
   initDatabase,
@@ -11,7 +11,7 @@ import {
   writeDevPki,
   type RoundView,
 } from '@syndicate/coordinator';
-import { describeFit } from '@syndicate/participant';
+import { describeFit, effectivePlan, standardizationPath } from '@syndicate/participant';
 import { pinEachOther } from './pin-members';
 import { ProcessSupervisor, type Supervised } from './process-supervisor';
 
@@ -101,6 +101,17 @@ export type BaselineFit =
       validation: number | null;
     };
 
+/** A bank's chosen model (global, local-only, fine-tuned or blend: best on its validation rows) on its test rows. */
+export interface PersonalizedFigures {
+  auc: number;
+  ks: number;
+  model: 'global' | 'local_only' | 'fine_tuned' | 'blend';
+  /** The global model's share in a blend of scores. */
+  alpha?: number;
+  /** The selection metric's figure of every candidate on the bank's validation rows. */
+  validation: Record<string, number | null>;
+}
+
 export interface SimulationResult {
   federation: { id: string; name: string; planSha256: string; numParams: number };
   workDir: string;
@@ -125,15 +136,25 @@ export interface SimulationResult {
     global: GlobalFigures | null;
     metrics: FederatedMetrics | null;
   } | null;
-  /** Per bank: the champion, and (with --baseline local) a model fitted on that bank's data alone, both on the bank's test rows. */
+  /**
+   * Per bank, on the bank's test rows: the champion; with --baseline local, a model fitted on that bank's data
+   * alone, and the bank's personalised model (what `syndicate-agent benefit` chooses on its validation rows).
+   */
   banks: Record<
     string,
-    { global: { auc: number; ks: number } | null; local_only?: { auc: number; ks: number; fit: BaselineFit } }
+    {
+      global: { auc: number; ks: number } | null;
+      local_only?: { auc: number; ks: number; fit: BaselineFit };
+      personalized?: PersonalizedFigures;
+    }
   >;
   /** With --baseline centralized: all banks' training data pooled and fitted, evaluated on the same test rows. */
   centralized?: { auc: number; ks: number; gini: number; brier: number; fit: BaselineFit };
-  /** The aggregate benefit picture the consortium may see: no single bank's figures. */
-  benefit?: { banks: number; improved: number; medianAucGain: number };
+  /**
+   * The aggregate benefit picture the consortium may see, no single bank's figures: how many banks do better
+   * than alone with the model they chose (the personalised one when computed, else the champion).
+   */
+  benefit?: { banks: number; improved: number; medianAucGain: number; model: 'personalized' | 'global' };
   reportPath: string;
 }
 
@@ -178,6 +199,33 @@ function bankFigures(workDir: string, bank: string, roundNumber: number): BankFi
   const kept = JSON.parse(fs.readFileSync(file, 'utf8')) as { metrics: KeptMetrics; test?: KeptMetrics | null };
   const m = kept.test ?? kept.metrics;
   return { auc: m.rocAuc ?? NaN, ks: m.ks ?? NaN, brier: m.brier, num_examples: m.numExamples };
+}
+
+/** Runs `syndicate-agent benefit` for one bank against the champion's weights and reads its chosen model's figures. */
+async function personalizeBank(
+  supervisor: ProcessSupervisor,
+  agentBin: string,
+  workDir: string,
+  bank: BankData,
+  weightsPath: string,
+  rounds: number,
+): Promise<PersonalizedFigures> {
+  const out = path.join(workDir, `benefit-${bank.name}.json`);
+  const stateDir = path.join(workDir, 'agents', bank.name);
+  const args = [agentBin, 'benefit', '--state-dir', stateDir, '--data', path.resolve(bank.csv)];
+  args.push('--global-weights', weightsPath, '--rounds', String(rounds), '--out', out);
+  await supervisor.runToCompletion(`benefit of ${bank.name}`, process.execPath, args, `${out}.log`);
+  const r = JSON.parse(fs.readFileSync(out, 'utf8')) as {
+    personalized: { rocAuc: number | null; ks: number | null };
+    choice: { model: PersonalizedFigures['model']; alpha: number; validation: Record<string, number | null> };
+  };
+  return {
+    auc: r.personalized.rocAuc ?? NaN,
+    ks: r.personalized.ks ?? NaN,
+    model: r.choice.model,
+    ...(r.choice.model === 'blend' ? { alpha: r.choice.alpha } : {}),
+    validation: r.choice.validation,
+  };
 }
 
 const median = (xs: number[]): number => {
@@ -454,6 +502,12 @@ export async function runSimulation(
       const f = lastRound?.banks[b.name];
       bankResults[b.name] = { global: f ? { auc: f.auc, ks: f.ks } : null };
     }
+    // Everything the global model expects of its inputs, the consortium's feature scaling included (every agent
+    // recorded the same moments; the first bank's copy serves). Before any statistics round the plan is as written.
+    const planFile = path.join(workDir, 'plan.effective.json');
+    const firstState = path.join(workDir, 'agents', opts.banks[0].name);
+    const scaled = featureStatsFieldsNeeded(plan).size && fs.existsSync(standardizationPath(firstState));
+    fs.writeFileSync(planFile, `${JSON.stringify(scaled ? effectivePlan(firstState, plan) : plan, null, 2)}\n`);
     let centralized: SimulationResult['centralized'];
     const baselines = opts.baselines ?? [];
     if (baselines.length && final?.weightsPath === null) {
@@ -461,10 +515,8 @@ export async function runSimulation(
         '--baseline needs the final global weights, but the plan seals the model for members only (release policy members-only)',
       );
     }
-    if (baselines.length && final) {
+    if (baselines.length && final?.weightsPath) {
       onEvent({ type: 'baseline-started', baselines });
-      const planFile = path.join(workDir, 'plan.effective.json');
-      fs.writeFileSync(planFile, JSON.stringify(plan));
       const out = path.join(workDir, 'baselines.json');
       const args = [
         agentBin,
@@ -493,16 +545,28 @@ export async function runSimulation(
           fit: b.centralized.fit,
         };
       if (baselines.includes('local'))
-        for (const name of Object.keys(bankResults)) {
-          const l = b.banks[name]?.local_only;
-          if (l) bankResults[name].local_only = { auc: l.auc, ks: l.ks, fit: l.fit };
+        for (const bank of opts.banks) {
+          const l = b.banks[bank.name]?.local_only;
+          if (l) bankResults[bank.name].local_only = { auc: l.auc, ks: l.ks, fit: l.fit };
+          // Each bank personalises on its own machine, as its operator would: `benefit` with its agent state.
+          const p = await personalizeBank(supervisor, agentBin, workDir, bank, final.weightsPath, opts.rounds);
+          bankResults[bank.name].personalized = p;
         }
     }
-    const gains = Object.values(bankResults).flatMap((r) =>
-      r.global && r.local_only ? [r.global.auc - r.local_only.auc] : [],
-    );
+    // "Better off" counts the model each bank would use: its personalised choice when known, else the champion.
+    const chosen = (r: SimulationResult['banks'][string]) => r.personalized ?? r.global;
+    const gains = Object.values(bankResults).flatMap((r) => {
+      const c = chosen(r);
+      return c && r.local_only ? [c.auc - r.local_only.auc] : [];
+    });
+    const personalizedAll = Object.values(bankResults).every((r) => r.personalized);
     const benefit = gains.length
-      ? { banks: gains.length, improved: gains.filter((g) => g > 0).length, medianAucGain: median(gains) }
+      ? {
+          banks: gains.length,
+          improved: gains.filter((g) => g > 0).length,
+          medianAucGain: median(gains),
+          model: personalizedAll ? ('personalized' as const) : ('global' as const),
+        }
       : undefined;
     const reportPath = path.resolve(path.dirname(opts.outFile), `${path.basename(opts.outFile, '.json')}.report.html`);
     fs.writeFileSync(

@@ -1,6 +1,6 @@
 import type { TrainingPlan } from '@syndicate/protocol';
 import type { Dataset } from '../data/csv-dataset';
-import { splitHoldout } from '../data/holdout-split';
+import { splitHoldout, splitValidationTest } from '../data/holdout-split';
 
 /**
  * The train/holdout split the agent makes of a bank's file (agent-runner): same
@@ -9,4 +9,13 @@ import { splitHoldout } from '../data/holdout-split';
  */
 export function agentSplit(plan: Pick<TrainingPlan, 'holdout'>, data: Dataset): { train: Dataset; holdout: Dataset } {
   return splitHoldout(data, plan.holdout.fraction, plan.holdout.seed);
+}
+
+/** A bank's rows as the agent splits them: training rows, and its holdout's validation and test rows. */
+export function agentRows(
+  plan: Pick<TrainingPlan, 'holdout'>,
+  data: Dataset,
+): { train: Dataset; validation: Dataset; test: Dataset } {
+  const { train, holdout } = agentSplit(plan, data);
+  return { train, ...splitValidationTest(holdout, plan.holdout.validationFraction, plan.holdout.seed) };
 }

@@ -73,7 +73,7 @@ describe('syndicate-agent benefit', () => {
       '--state-dir',
       state,
       '--data',
-      csv('cascade'),
+      csv('alpine'),
       '--global-weights',
       weights,
       '--rounds',
@@ -81,18 +81,32 @@ describe('syndicate-agent benefit', () => {
       '--out',
       out,
     ]);
-    expect(r.stdout).toMatch(/^AUC\s+\S+\s+\S+\s+[+-]\d/m);
+    // local-only, global, personalized, then both gains over local-only.
+    expect(r.stdout).toMatch(/^AUC(\s+\d\.\d{4}){3}\s+[+-]\d\.\d{4}\s+[+-]\d\.\d{4}/m);
     expect(r.stdout).toMatch(/^PR AUC/m);
+    expect(r.stdout).toMatch(
+      /^personalized = (global|local-only|fine-tuned|blend).*best on the \d+ validation rows by auc/m,
+    );
     expect(r.stderr).toMatch(/local-only: round 1\/1/);
     const json = JSON.parse(fs.readFileSync(out, 'utf8'));
     expect(json).toMatchObject({
       federationId: 'fed_test',
       participantId: 'part_test',
       rounds: 1,
-      holdoutExamples: 30,
-      trainExamples: 120,
+      trainExamples: 480,
       globalModel: { source: weights },
     });
+    expect(json.validationExamples + json.testExamples).toBe(120);
+    expect(json.testExamples).toBe(json.global.numExamples);
+    expect(json.localFit).toMatchObject({ method: 'early-stopping', maxRounds: 1 });
+    expect(['global', 'local_only', 'fine_tuned', 'blend']).toContain(json.choice.model);
+    // The guarantee is on the rows that chose: the chosen model is at least as good as the bank alone there.
+    const v = json.choice.validation;
+    expect(v[json.choice.model]).toBeGreaterThanOrEqual(v.local_only);
+    expect(Object.keys(json.personalizedGain)).toEqual(['auc', 'ks', 'gini', 'brier', 'prAuc']);
+    const kept = path.join(state, 'personalized-model.json');
+    expect(fs.statSync(kept).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(fs.readFileSync(kept, 'utf8')).model).toBe(json.choice.model);
     expect(Object.keys(json.local_only)).toEqual(expect.arrayContaining(['rocAuc', 'ks', 'gini', 'brier', 'prAuc']));
     expect(Object.keys(json.gain)).toEqual(['auc', 'ks', 'gini', 'brier', 'prAuc']);
   });

@@ -7,7 +7,9 @@ import type { AgentTransport } from '../agent/transport';
 import { loadIdentity } from '../crypto/identity-store';
 import { loadCsvDataset } from '../data/csv-dataset';
 import { initTensorflow } from '../training/backend';
+import { describeFit } from './baseline-fit';
 import { runBenefit } from './benefit-report';
+import { savePersonalizedModel } from './personalized-model-file';
 import { runCentralizedBaseline, type BaselineBank } from './centralized-baseline';
 import { formatBaselineTable, formatBenefitTable } from './comparison-table';
 import { readGlobalWeights } from './global-weights-file';
@@ -81,7 +83,7 @@ interface BaselineFlags {
 export function registerBenefitCommands(program: Command, t: TransportHelpers): void {
   t.withTransport(program.command('benefit'))
     .description(
-      "Compare the consortium's global model with a model this bank trains alone (same plan, initial weights and rounds), on the agent's own holdout rows.",
+      "Compare the consortium's global model with a model this bank fits alone, derive this bank's personalised model (fine-tuned from the global one, or blended with its own), and say which the bank should use: the best on its validation rows, reported on its test rows.",
     )
     .requiredOption(
       '--data <file.csv>',
@@ -90,7 +92,11 @@ export function registerBenefitCommands(program: Command, t: TransportHelpers): 
     .option('--state-dir <dir>', 'keys and enrollment (0700); the plan comes from here', '.syndicate-agent')
     .option('--model <id>', 'global model version to pull: champion (the default), latest or a model id')
     .option('--global-weights <file>', 'use a model saved by `model pull --out` (.f32 or .json) instead of pulling one')
-    .option('--rounds <n>', "local-only training rounds (default: the global model's round number)", positiveRounds)
+    .option(
+      '--rounds <n>',
+      "at most this many rounds for a local-only model fitted with early stopping (default: the global model's round number; a logistic regression is fitted to convergence)",
+      positiveRounds,
+    )
     .option('--coordinator <host:port>', 'override the coordinator address saved at enrollment')
     .option('--out <file.json>', 'also write the comparison as JSON')
     .option('--json', 'print JSON instead of the table')
@@ -100,7 +106,9 @@ export function registerBenefitCommands(program: Command, t: TransportHelpers): 
         '(the global model is only downloaded, as `model pull` does; with --global-weights there is no connection at all).\n' +
         'Plans that standardise features federatedly: the global model is scored with the consortium scaling that\n' +
         '`syndicate-agent run` recorded in the state directory (standardization.json); the local-only model scales\n' +
-        "with this bank's own training rows, as a bank alone would.\n\n" +
+        "with this bank's own training rows, as a bank alone would.\n" +
+        'The chosen model (global, local-only, fine-tuned or blend) is recorded in the state directory\n' +
+        '(personalized-model.json): the choice is made on the validation rows, the figures shown are the test rows.\n\n' +
         'Example:\n  syndicate-agent benefit --state-dir /var/lib/syndicate --data /data/loans.csv --out benefit.json\n',
     )
     .action(async (o: BenefitFlags, cmd: Command) => {
@@ -137,9 +145,9 @@ export function registerBenefitCommands(program: Command, t: TransportHelpers): 
       const { backend } = await initTensorflow();
       const from = global.modelVersionId ? `${global.modelVersionId} (round ${global.roundNumber})` : o.globalWeights;
       process.stderr.write(
-        `global model: ${from}\nlocal-only training: ${rounds} round(s) x ${plan.training.epochs} epoch(s) on ${o.data} (${backend} backend)\n`,
+        `global model: ${from}\nlocal-only model: fitted on ${o.data} (at most ${rounds} round(s) x ${plan.training.epochs} epoch(s) where early-stopped; ${backend} backend)\n`,
       );
-      const report = await runBenefit({
+      const { report, chosen } = await runBenefit({
         plan,
         data,
         local,
@@ -159,15 +167,17 @@ export function registerBenefitCommands(program: Command, t: TransportHelpers): 
         },
         ...report,
       };
+      const kept = savePersonalizedModel(o.stateDir, chosen, result.globalModel);
       if (o.out) writeJson(o.out, result);
       if (o.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       else {
         process.stdout.write(
-          `\nholdout: ${report.holdoutExamples} rows (${report.holdoutPositives} positive), the rows the agent evaluates the global model on\n`,
+          `\ntest rows: ${report.testExamples} (${report.testPositives} positive), the part of the agent's holdout that only reports\n`,
         );
         process.stdout.write(
-          `local-only: trained here on ${report.trainExamples} rows for ${rounds} round(s); global: ${from}\n\n${formatBenefitTable(report)}`,
+          `local-only: ${describeFit(report.localFit)}, on ${report.trainExamples} rows; global: ${from}\n\n${formatBenefitTable(report)}`,
         );
+        process.stdout.write(`chosen model recorded in ${kept}\n`);
         if (o.out) process.stdout.write(`\nwritten to ${o.out}\n`);
       }
     });

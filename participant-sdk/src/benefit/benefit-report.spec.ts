@@ -5,8 +5,9 @@ import { splitHoldout } from '../data/holdout-split';
 import { predict } from '../evaluation/metrics';
 import { trainLocal } from '../training/local-trainer';
 import { metricGain, runBenefit } from './benefit-report';
-import { poolDatasets } from './centralized-baseline';
-import { trainRounds, type TrainRoundsOptions } from './local-rounds';
+import { agentRows } from './agent-holdout';
+import { poolDatasets, type BaselineFitter } from './centralized-baseline';
+import { trainRounds } from './local-rounds';
 
 // Synthetic banks from examples' generate-data (--seed 5 --scale 0.05) and a small MLP plan.
 const FIXTURES = path.join(__dirname, 'fixtures');
@@ -28,42 +29,61 @@ describe('runBenefit', () => {
     global = await trainRounds({ plan, data: poolDatasets(all), rounds: 1 });
   });
 
-  it("trains on the agent's training rows and scores the global model on exactly the agent's holdout", async () => {
-    const seen: TrainRoundsOptions[] = [];
-    const report = await runBenefit({
-      plan,
-      data: baltic,
-      globalWeights: global,
-      rounds: 2,
-      trainer: async (o) => {
-        seen.push(o);
-        return initialWeights(plan);
-      },
-    });
-    const { train, holdout } = agentHoldout(baltic);
+  /** A fitter that records what it was given and returns fixed weights. */
+  const spy = (weights: Float32Array) => {
+    const seen: Parameters<BaselineFitter>[0][] = [];
+    const fitter: BaselineFitter = async (o) => {
+      seen.push(o);
+      return {
+        weights,
+        fit: {
+          method: 'early-stopping',
+          rounds: 1,
+          bestRound: 1,
+          maxRounds: o.maxRounds,
+          patience: 5,
+          metric: 'auc',
+          validation: null,
+        },
+      };
+    };
+    return { seen, fitter };
+  };
+
+  it("fits the local-only model on the agent's training rows (early stopping on its validation rows) and scores every model on its test rows", async () => {
+    // Alpine's validation and test rows both hold defaults, so every figure is defined.
+    const alpine = await load('alpine');
+    const { seen, fitter } = spy(initialWeights(plan));
+    const { report } = await runBenefit({ plan, data: alpine, globalWeights: global, rounds: 2, fitter });
+    const rows = agentRows(plan, alpine);
     expect(seen).toHaveLength(1);
-    expect(seen[0].rounds).toBe(2);
-    expect(seen[0].data.features).toEqual(train.features);
-    expect(seen[0].data.labels).toEqual(train.labels);
-    expect(report.trainExamples).toBe(train.rows);
-    expect(report.holdoutExamples).toBe(holdout.rows);
-    // The figures the agent's federated evaluation computes locally for this bank (participant-agent evaluate()).
-    expect(report.global).toEqual(exactMetrics(await predict(plan, global, holdout), holdout.labels));
-    expect(report.local_only).toEqual(exactMetrics(await predict(plan, initialWeights(plan), holdout), holdout.labels));
+    expect(seen[0].maxRounds).toBe(2);
+    expect(seen[0].train.features).toEqual(rows.train.features);
+    expect(seen[0].validation.labels).toEqual(rows.validation.labels);
+    expect(report.trainExamples).toBe(rows.train.rows);
+    expect(report.testExamples).toBe(rows.test.rows);
+    expect(report.validationExamples).toBe(rows.validation.rows);
+    // The figures the agent's federated evaluation computes locally for this bank on its test rows.
+    expect(report.global).toEqual(exactMetrics(await predict(plan, global, rows.test), rows.test.labels));
+    expect(report.local_only).toEqual(
+      exactMetrics(await predict(plan, initialWeights(plan), rows.test), rows.test.labels),
+    );
     expect(report.gain).toEqual(metricGain(report.local_only, report.global));
+    expect(report.personalizedGain).toEqual(metricGain(report.local_only, report.personalized));
     expect(report.gain.auc).toBeCloseTo(report.global.rocAuc - report.local_only.rocAuc, 12);
+    expect(report.personalized.numExamples).toBe(rows.test.rows);
   });
 
-  it('trains a local-only model that differs from the global one', async () => {
-    const report = await runBenefit({ plan, data: baltic, globalWeights: global, rounds: 1 });
+  it('fits a real local-only model that differs from the global one', async () => {
+    const { report } = await runBenefit({ plan, data: baltic, globalWeights: global, rounds: 1 });
     expect(report.rounds).toBe(1);
+    expect(report.localFit.method).toBe('early-stopping');
     expect(report.local_only.numExamples).toBe(report.global.numExamples);
     expect(report.local_only.brier).not.toBe(report.global.brier);
-    expect(report.local_only.rocAuc).not.toBe(report.global.rocAuc);
     expect(report.gain.ks).toBe(report.global.ks - report.local_only.ks);
   });
 
-  it("with federated scaling, trains the bank alone under its own scaling and scores the global model under the consortium's", async () => {
+  it("with federated scaling, fits the bank alone under its own scaling and scores the global model under the consortium's", async () => {
     const scaled = (center: number): TrainingPlan => ({
       ...plan,
       schema: {
@@ -77,27 +97,28 @@ describe('runBenefit', () => {
     const own = scaled(45);
     const data = await loadCsvDataset(path.join(FIXTURES, 'baltic.csv'), consortium.schema);
     const ownData = await loadCsvDataset(path.join(FIXTURES, 'baltic.csv'), own.schema);
-    const seen: TrainRoundsOptions[] = [];
-    const report = await runBenefit({
+    const { seen, fitter } = spy(initialWeights(plan));
+    const { report, chosen } = await runBenefit({
       plan: consortium,
       data,
       local: { plan: own, data: ownData },
       globalWeights: global,
       rounds: 1,
-      trainer: async (o) => {
-        seen.push(o);
-        return initialWeights(plan);
-      },
+      fitter,
     });
     expect(seen[0].plan).toBe(own);
-    expect(seen[0].data.features).toEqual(agentHoldout(ownData).train.features);
-    const { holdout } = agentHoldout(data);
-    expect(report.global.rocAuc).toBe(exactMetrics(await predict(consortium, global, holdout), holdout.labels).rocAuc);
+    expect(seen[0].train.features).toEqual(agentRows(own, ownData).train.features);
+    const { test } = agentRows(consortium, data);
+    expect(report.global.rocAuc).toBe(exactMetrics(await predict(consortium, global, test), test.labels).rocAuc);
+    expect(report.local_only.rocAuc).toBe(
+      exactMetrics(await predict(own, initialWeights(plan), agentRows(own, ownData).test), test.labels).rocAuc,
+    );
+    if (chosen.localPlan) expect(chosen.localPlan).toBe(own);
     await expect(
       runBenefit({
         plan: consortium,
         data,
-        local: { plan: own, data: agentHoldout(ownData).train },
+        local: { plan: own, data: agentRows(own, ownData).train },
         globalWeights: global,
         rounds: 1,
       }),

@@ -1,8 +1,7 @@
 import { exactMetrics, featureStatsFieldsNeeded, type ExactMetrics, type TrainingPlan } from '@syndicate/protocol';
 import { loadCsvDataset, type Dataset } from '../data/csv-dataset';
 import { predict } from '../evaluation/metrics';
-import { agentSplit } from './agent-holdout';
-import { splitValidationTest } from '../data/holdout-split';
+import { agentRows as threeWay } from './agent-holdout';
 import { fitBaseline, type BaselineFitReport } from './baseline-fit';
 import type { RoundProgress } from './local-rounds';
 import { standardizedPlan } from './standardized-plan';
@@ -82,12 +81,6 @@ export type BaselineFitter = (o: {
   maxRounds: number;
   onRound?: (p: RoundProgress) => void;
 }) => Promise<{ weights: Float32Array; fit: BaselineFitReport }>;
-
-/** A bank's rows as the agent splits them: training rows, and its holdout's validation and test rows. */
-function threeWay(plan: TrainingPlan, data: Dataset) {
-  const { train, holdout } = agentSplit(plan, data);
-  return { train, ...splitValidationTest(holdout, plan.holdout.validationFraction, plan.holdout.seed) };
-}
 
 /**
  * The "all data pooled" upper bound for simulations on synthetic banks (never for real banks'

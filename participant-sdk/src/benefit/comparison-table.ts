@@ -29,18 +29,39 @@ const METRICS: {
   { label: 'PR AUC', key: 'prAuc' },
 ];
 
-/** Local-only vs global vs gain, one metric a line. */
+const CHOICE_LABEL = { global: 'global', local_only: 'local-only', fine_tuned: 'fine-tuned', blend: 'blend' } as const;
+
+/** Local-only vs global vs this bank's chosen model, one metric a line, with gains over local-only. */
 export function formatBenefitTable(r: BenefitReport): string {
   const rows = METRICS.map((m) => [
     m.label,
     value(r.local_only[m.key]),
     value(r.global[m.key]),
+    value(r.personalized[m.key]),
     signed(r.global[m.key] - r.local_only[m.key]),
+    signed(r.personalized[m.key] - r.local_only[m.key]),
     m.note ?? '',
   ]);
-  const out = table(['metric', 'local-only', 'global', 'gain', 'note'], rows, [0, 4]);
-  const missing = r.holdoutPositives === 0 || r.holdoutPositives === r.holdoutExamples;
-  return missing ? `${out}(the holdout has only one class: AUC, KS and Gini are undefined)\n` : out;
+  const out = table(
+    ['metric', 'local-only', 'global', 'personalized', 'global gain', 'personalized gain', 'note'],
+    rows,
+    [0, 6],
+  );
+  const c = r.choice;
+  const figures = (Object.keys(CHOICE_LABEL) as (keyof typeof CHOICE_LABEL)[])
+    .map((k) => `${CHOICE_LABEL[k]} ${c.validation[k] === null ? 'n/a' : c.validation[k]!.toFixed(4)}`)
+    .join(', ');
+  const how =
+    c.model === 'blend'
+      ? ` (${c.alpha.toFixed(2)} x global + ${(1 - c.alpha).toFixed(2)} x local-only scores)`
+      : c.model === 'fine_tuned'
+        ? ` (the global model fine-tuned here for ${c.fineTune.bestRound} round(s))`
+        : '';
+  const chosen =
+    `personalized = ${CHOICE_LABEL[c.model]}${how}: the best on the ${r.validationExamples} validation rows by ${c.metric}\n` +
+    `  (validation ${c.metric}: ${figures}); this is the model this bank should use\n`;
+  const missing = r.testPositives === 0 || r.testPositives === r.testExamples;
+  return `${out}${missing ? '(the test rows have only one class: AUC, KS and Gini are undefined)\n' : ''}\n${chosen}`;
 }
 
 const summaryRow = (label: string, m: MetricSummary, local?: MetricSummary) => [

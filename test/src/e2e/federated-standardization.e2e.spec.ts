@@ -92,6 +92,13 @@ describe(`federated standardisation (${testDatabaseKind()})`, () => {
         const sd = Math.sqrt(moments.sumSquares[i] / moments.count[i] - mean * mean);
         expect(Math.abs(mean - want.mean)).toBeLessThan(1e-5 * Math.max(1, Math.abs(want.mean)));
         expect(Math.abs(sd - want.sd) / want.sd).toBeLessThan(1e-4);
+        // plan.effective.json carries the scaling the global model expects: the consortium's mean and sd.
+        const effective = JSON.parse(fs.readFileSync(path.join(dir, 'work', 'plan.effective.json'), 'utf8')) as {
+          schema: { features: { name: string; center?: number; scale?: number }[] };
+        };
+        const scaled = effective.schema.features.find((x) => x.name === ['income', 'age'][i])!;
+        expect(scaled.center).toBeCloseTo(mean, 9);
+        expect(scaled.scale).toBeCloseTo(sd, 9);
       });
       const audit = (await ds.query('SELECT action FROM audit_events')) as { action: string }[];
       expect(audit.filter((a) => a.action === 'preprocessing.standardized')).toHaveLength(1);
@@ -108,7 +115,7 @@ describe(`federated standardisation (${testDatabaseKind()})`, () => {
       );
 
     // `syndicate-agent benefit` on a bank's machine scores the global model with the consortium scaling the agent
-    // recorded: the same figures the agent computed on its holdout in the round, not those of unscaled inputs.
+    // recorded: the same figures the agent computed on its test rows in the round, not those of unscaled inputs.
     const bank = banks[0];
     const stateDir = path.join(dir, 'work', 'agents', bank.name);
     const weights = path.join(dir, 'results.weights.f32');
@@ -130,11 +137,11 @@ describe(`federated standardisation (${testDatabaseKind()})`, () => {
       local_only: { rocAuc: number };
     };
     const during = JSON.parse(fs.readFileSync(path.join(stateDir, 'evaluations', 'round-2.json'), 'utf8')) as {
-      metrics: { rocAuc: number; ks: number; numExamples: number };
+      test: { rocAuc: number; ks: number; numExamples: number };
     };
-    expect(report.global.numExamples).toBe(during.metrics.numExamples);
-    expect(report.global.rocAuc).toBeCloseTo(during.metrics.rocAuc, 6);
-    expect(report.global.ks).toBeCloseTo(during.metrics.ks, 6);
+    expect(report.global.numExamples).toBe(during.test.numExamples);
+    expect(report.global.rocAuc).toBeCloseTo(during.test.rocAuc, 6);
+    expect(report.global.ks).toBeCloseTo(during.test.ks, 6);
     expect(report.local_only.rocAuc).toBeGreaterThan(0.6);
 
     // Without the recorded scaling it refuses rather than score unscaled inputs.

@@ -1,0 +1,146 @@
+import {
+  exactMetrics,
+  initialWeights,
+  parseTrainingPlanJson,
+  seededRandom,
+  type TrainingPlan,
+} from '@syndicate/protocol';
+import type { Dataset } from '../data/csv-dataset';
+import { predict } from '../evaluation/metrics';
+import { agentRows } from './agent-holdout';
+import { fitBaseline } from './baseline-fit';
+import { poolDatasets } from './centralized-baseline';
+import { fitLogisticNewton } from './logistic-fit';
+import { BLEND_ALPHAS, blendScores, MODEL_CHOICES, personalize, personalizedMetrics } from './personalize';
+
+const FEATURES = 4;
+const plan = (template: 'logistic_regression' | 'mlp'): TrainingPlan =>
+  parseTrainingPlanJson(
+    JSON.stringify({
+      name: 'personalize-spec',
+      seed: 11,
+      schema: {
+        features: Array.from({ length: FEATURES }, (_, i) => ({ name: `x${i}`, type: 'numeric' })),
+        target: { name: 'default' },
+      },
+      model: template === 'mlp' ? { template, hiddenUnits: [6], activation: 'relu' } : { template },
+      training: { epochs: 2, batchSize: 64, optimizer: 'adam', learningRate: 0.05 },
+      aggregation: { mode: 'plaintext' },
+      holdout: { fraction: 0.4, seed: 3 },
+    }),
+  );
+
+/** A bank's rows: standard normal features, default with probability sigmoid(bias + coef . x). */
+function bank(seed: number, rows: number, coef: number[], bias = -1.5): Dataset {
+  const rand = seededRandom(seed);
+  const normal = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+  const features = new Float32Array(rows * FEATURES);
+  const labels = new Float32Array(rows);
+  for (let i = 0; i < rows; i++) {
+    let z = bias;
+    for (let j = 0; j < FEATURES; j++) {
+      features[i * FEATURES + j] = normal();
+      z += coef[j] * features[i * FEATURES + j];
+    }
+    labels[i] = rand() < 1 / (1 + Math.exp(-z)) ? 1 : 0;
+  }
+  return { features, labels, rows, inputDim: FEATURES };
+}
+
+/** Four similar banks; their pooled fit stands in for the consortium's global model. */
+function consortiumModel(p: TrainingPlan): Float32Array {
+  const similar = [1, 2, 3, 4].map((s) => agentRows(p, bank(100 + s, 2000, [1.2, 0.8, 0, 0])).train);
+  return Float32Array.from(fitLogisticNewton(poolDatasets(similar), { l2: p.training.l2 }).weights);
+}
+
+async function derive(p: TrainingPlan, data: Dataset, globalWeights: Float32Array) {
+  const rows = agentRows(p, data);
+  const local = await fitBaseline({ plan: p, train: rows.train, validation: rows.validation, maxRounds: 10 });
+  const chosen = await personalize({
+    plan: p,
+    rows,
+    globalWeights,
+    localPlan: p,
+    localRows: rows,
+    localWeights: local.weights,
+  });
+  const auc = async (w: Float32Array) => exactMetrics(await predict(p, w, rows.test), rows.test.labels).rocAuc;
+  return {
+    rows,
+    chosen,
+    test: {
+      local: await auc(local.weights),
+      global: await auc(globalWeights),
+      personalized: personalizedMetrics(chosen, rows.test).rocAuc,
+    },
+  };
+}
+
+beforeAll(() => {
+  process.env.SYNDICATE_TF_BACKEND = 'cpu';
+});
+
+describe('personalize', () => {
+  const logistic = plan('logistic_regression');
+  let global: Float32Array;
+  beforeAll(() => {
+    global = consortiumModel(logistic);
+  });
+
+  it('serves a bank whose data differs from the consortium at least as well as its local-only model', async () => {
+    // Here default follows x1 against the grain and x2, which the consortium's banks ignore.
+    const odd = bank(7, 2500, [-0.6, 0.8, 1.4, 0]);
+    const r = await derive(logistic, odd, global);
+    // The premise: the global model alone serves this bank worse than its own model.
+    expect(r.test.global).toBeLessThan(r.test.local - 0.02);
+    expect(r.chosen.choice).not.toBe('global');
+    expect(r.test.personalized).toBeGreaterThanOrEqual(r.test.local - 0.005);
+  });
+
+  it("keeps the consortium's gain for a bank like the others, and never chooses below local-only on validation", async () => {
+    // Few rows of its own: alone it learns less than the consortium knows.
+    const like = bank(8, 400, [1.2, 0.8, 0, 0]);
+    const r = await derive(logistic, like, global);
+    expect(r.test.personalized).toBeGreaterThanOrEqual(r.test.local - 0.005);
+    const v = r.chosen.validation;
+    for (const c of MODEL_CHOICES) expect(v[r.chosen.choice]!).toBeGreaterThanOrEqual(v[c] ?? -Infinity);
+    expect(v[r.chosen.choice]!).toBeGreaterThanOrEqual(v.local_only!);
+  });
+
+  it('fine-tunes from the global weights and keeps a round only when it beats the global model on validation', async () => {
+    const mlp = plan('mlp');
+    const odd = bank(9, 1500, [-0.6, 0.8, 1.4, 0]);
+    const rows = agentRows(mlp, odd);
+    const start = initialWeights(mlp);
+    const chosen = await personalize({
+      plan: mlp,
+      rows,
+      globalWeights: start,
+      localPlan: mlp,
+      localRows: rows,
+      localWeights: start,
+      maxRounds: 3,
+    });
+    const auc = async (w: Float32Array) =>
+      exactMetrics(await predict(mlp, w, rows.validation), rows.validation.labels).rocAuc;
+    expect(chosen.fineTune.rounds).toBeGreaterThanOrEqual(1);
+    expect(chosen.fineTune.rounds).toBeLessThanOrEqual(3);
+    expect(chosen.validation.fine_tuned).toBeCloseTo(await auc(chosen.fineTunedWeights), 12);
+    // Random initial weights are a poor model: a few epochs on this bank's rows must improve on them.
+    expect(chosen.fineTune.bestRound).toBeGreaterThan(0);
+    expect(chosen.validation.fine_tuned!).toBeGreaterThan(chosen.validation.global!);
+    expect(chosen.fineTunedWeights).not.toBe(start);
+  });
+
+  it('blends scores linearly and chooses alpha among the interior weights', () => {
+    const g = Float32Array.from([0.2, 0.8]);
+    const l = Float32Array.from([0.6, 0.4]);
+    expect(Array.from(blendScores(g, l, 0.25))).toEqual([
+      Math.fround(0.25 * g[0] + 0.75 * l[0]),
+      Math.fround(0.25 * g[1] + 0.75 * l[1]),
+    ]);
+    expect(() => blendScores(g, Float32Array.from([1]), 0.5)).toThrow(/cannot blend 2 global scores with 1/);
+    expect(Math.min(...BLEND_ALPHAS)).toBeGreaterThan(0);
+    expect(Math.max(...BLEND_ALPHAS)).toBeLessThan(1);
+  });
+});
