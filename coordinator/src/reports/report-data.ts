@@ -55,6 +55,8 @@ export interface ReportData {
   rounds: ReportRound[];
   /** The served model's metrics: the champion's on the test rows (its validation figures where there are none). */
   final: FederatedMetrics | null;
+  /** Which rows `final` was computed on: test rows where the evaluation had them. */
+  finalRows?: 'test' | 'validation';
   selection?: ReportSelection;
   benefit?: BenefitSummary;
   baselines?: ReportBaselines;
