@@ -229,3 +229,16 @@ describe('report alert budgets (fraud metrics)', () => {
     expect(renderHtmlReport(base)).toContain('Alert budgets');
   });
 });
+
+describe('reportPlanSummary', () => {
+  it('names a focal loss with its settings, and says nothing for the default cross-entropy', () => {
+    const input = {
+      name: 'fraud',
+      schema: { features: [{ name: 'amount', type: 'numeric' as const }], target: { name: 'fraud' } },
+      model: { template: 'logistic_regression' as const },
+    };
+    expect(reportPlanSummary(parseTrainingPlan(input)).localTraining).not.toMatch(/loss/);
+    const focal = parseTrainingPlan({ ...input, training: { loss: { type: 'focal', gamma: 2, alpha: 0.75 } } });
+    expect(reportPlanSummary(focal).localTraining).toContain('focal loss (gamma 2, alpha 0.75)');
+  });
+});
