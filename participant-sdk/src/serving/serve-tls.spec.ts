@@ -1,3 +1,4 @@
+import { AgentConfigError } from '../config/agent-config';
 import { serveTlsFromFlags } from './serve-tls';
 
 describe('serveTlsFromFlags', () => {
@@ -21,7 +22,16 @@ describe('serveTlsFromFlags', () => {
     );
   });
 
-  it('names every inconsistent flag', () => {
+  it('names every inconsistent flag, all at once, as a configuration error (exit 2)', () => {
+    let error: unknown;
+    try {
+      serveTlsFromFlags({ host: '10.0.0.5', tlsKey: 'a.key', tlsClientCa: 'ca.pem' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(AgentConfigError);
+    expect((error as AgentConfigError).problems).toHaveLength(3);
+
     expect(() => serveTlsFromFlags({ host: '127.0.0.1', tlsCert: 'a.pem' })).toThrow(
       '--tls-cert and --tls-key go together (got only --tls-cert)',
     );

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as net from 'net';
 import * as grpc from '@grpc/grpc-js';
+import { AgentConfigError } from '../config/agent-config';
 
 /** The bank's own certificate for the scoring endpoints; `clientCaFile` asks callers (the switch) for theirs. */
 export interface ServeTls {
@@ -44,7 +45,8 @@ export function serveTlsFromFlags(f: ServeTlsFlags): ServeTls | undefined {
     problems.push(
       `--host ${f.host} is not loopback: serve over TLS with --tls-cert and --tls-key (the bank's certificate), or pass --plaintext to send card data in clear on that network`,
     );
-  if (problems.length) throw new Error(problems.join('; '));
+  // A usage error: the CLI prints every problem and exits 2, like the agent's other flags.
+  if (problems.length) throw new AgentConfigError(problems);
   return f.tlsCert && f.tlsKey
     ? { certFile: f.tlsCert, keyFile: f.tlsKey, ...(f.tlsClientCa ? { clientCaFile: f.tlsClientCa } : {}) }
     : undefined;
