@@ -158,3 +158,87 @@ describe('report method text', () => {
     expect(renderHtmlReport({ ...sampleReportData(), bins: [10_000] })).toContain('10 000 equal-width bins');
   });
 });
+
+describe('report alert budgets (fraud metrics)', () => {
+  /** Scores placed by hand so every figure can be worked out on paper. */
+  function handMadeTestRows(): FederatedMetrics {
+    const scores: number[] = [];
+    const labels: number[] = [];
+    const put = (n: number, score: number, label: number): void => {
+      for (let i = 0; i < n; i++) {
+        scores.push(score);
+        labels.push(label);
+      }
+    };
+    put(40, 0.97, 1);
+    put(5, 0.95, 0);
+    put(30, 0.8, 1);
+    put(45, 0.75, 0);
+    put(30, 0.3, 1);
+    put(9950, 0.2, 0);
+    return federatedMetrics(buildScoreHistogram(scores, labels));
+  }
+
+  /** The rows of the table whose first header cell is `firstHeader`, as cell texts. */
+  function tableRows(html: string, firstHeader: string): string[][] {
+    const start = html.indexOf(`<th>${firstHeader}</th>`);
+    expect(start).toBeGreaterThan(-1);
+    const body = html.slice(start, html.indexOf('</tbody>', start));
+    return [...body.matchAll(/<tr>(.*?)<\/tr>/g)].map((row) =>
+      [...row[1].matchAll(/<td>(.*?)<\/td>/g)].map((cell) => cell[1]),
+    );
+  }
+
+  it("shows the champion's test-row recall at 0.1/0.5/1% FPR, precision at top k and PR AUC, as worked out by hand", () => {
+    const test = handMadeTestRows();
+    const base = sampleReportData();
+    const validation = base.rounds[4].metrics;
+    const html = renderHtmlReport({
+      ...base,
+      rounds: base.rounds.map((r, i) => (i === 4 ? { ...r, test } : r)),
+      final: test,
+      finalRows: 'test',
+      selection: { championRound: 5, metric: 'auc', promotionMargin: 0, stopped: false },
+    });
+    // 10 000 legitimate: budgets of 10, 50 and 100 false alerts. The lowest bin edge within 10 is just above the
+    // 0.75 bin (5 false alerts, 40 + 30 of 100 frauds); within 50 and 100, just above the 0.2 bin (50 false alerts,
+    // every fraud); the 0.2 bin itself would add 9 950.
+    expect(tableRows(html, 'False-positive budget')).toEqual([
+      ['0.1%', '70.0%', '0.7501', '0.05%', '5'],
+      ['0.5%', '100.0%', '0.2001', '0.50%', '50'],
+      ['1.0%', '100.0%', '0.2001', '0.50%', '50'],
+    ]);
+    // Top 100: 40 + 30 frauds among 40 + 5 + 30 + 25; top 500 and 1 000 hold all 100 frauds.
+    expect(tableRows(html, 'Top k alerts')).toEqual([
+      ['100', '70.0%'],
+      ['500', '20.0%'],
+      ['1,000', '10.0%'],
+    ]);
+    expect(html).toContain(`PR AUC (average precision) ${test.prAuc.toFixed(3)}`);
+    expect(html).toContain('On the champion&#39;s test rows (10,100 examples, 100 with target = 1)');
+    // The validation figures choose; they must not be the ones reported here.
+    expect(validation?.fraud.recallAtFpr[0].recall).not.toBeCloseTo(0.7, 2);
+  });
+
+  it('leaves the section out for evaluations stored before fraud metrics existed', () => {
+    const base = sampleReportData();
+    const old: Partial<FederatedMetrics> = { ...base.final };
+    delete old.fraud;
+    const html = renderHtmlReport({ ...base, final: old as FederatedMetrics });
+    expect(html).not.toContain('Alert budgets');
+    expect(renderHtmlReport(base)).toContain('Alert budgets');
+  });
+});
+
+describe('reportPlanSummary', () => {
+  it('names a focal loss with its settings, and says nothing for the default cross-entropy', () => {
+    const input = {
+      name: 'fraud',
+      schema: { features: [{ name: 'amount', type: 'numeric' as const }], target: { name: 'fraud' } },
+      model: { template: 'logistic_regression' as const },
+    };
+    expect(reportPlanSummary(parseTrainingPlan(input)).localTraining).not.toMatch(/loss/);
+    const focal = parseTrainingPlan({ ...input, training: { loss: { type: 'focal', gamma: 2, alpha: 0.75 } } });
+    expect(reportPlanSummary(focal).localTraining).toContain('focal loss (gamma 2, alpha 0.75)');
+  });
+});

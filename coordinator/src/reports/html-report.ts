@@ -5,6 +5,7 @@ import { calibrationChart, ksChart, learningCurveChart, rocChart } from './repor
 import type { ReportData, ReportRound } from './report-data';
 import { REPORT_CSS } from './report-styles';
 import { fallingValidationWarning } from './curve-warnings';
+import { alertBudgetSection } from './alert-budgets';
 
 const PSI_NOTE = 'PSI rule of thumb: below 0.10 stable, 0.10–0.25 drifting, above 0.25 shifted.';
 
@@ -260,6 +261,7 @@ ${fallingValidationWarning(data.rounds) ? `<div class="notice">${esc(`Warning: $
 ${selectionText(data)}
 <h2>${data.selection?.championRound != null ? 'Champion model (test rows)' : 'Final model'}</h2>
 ${finalModel(data.final)}
+${alertBudgetSection(data.final, `${data.selection?.championRound != null ? 'champion' : 'final model'}'s ${data.finalRows ?? 'holdout'} rows`)}
 <h2>Metrics per round</h2>
 ${roundsTable(data)}
 <h2>Method and how to read this report</h2>

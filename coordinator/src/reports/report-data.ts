@@ -55,6 +55,8 @@ export interface ReportData {
   rounds: ReportRound[];
   /** The served model's metrics: the champion's on the test rows (its validation figures where there are none). */
   final: FederatedMetrics | null;
+  /** Which rows `final` was computed on: test rows where the evaluation had them. */
+  finalRows?: 'test' | 'validation';
   selection?: ReportSelection;
   benefit?: BenefitSummary;
   baselines?: ReportBaselines;
@@ -75,6 +77,12 @@ function describeModel(model: TrainingPlan['model']): string {
   }
 }
 
+/** Cross-entropy goes unsaid (every plan trained on it before losses were a choice); focal loss is named. */
+function lossText(loss: TrainingPlan['training']['loss']): string {
+  if (loss.type !== 'focal') return '';
+  return `, focal loss (gamma ${loss.gamma}${loss.alpha !== undefined ? `, alpha ${loss.alpha}` : ''})`;
+}
+
 /** The report's plan section from a validated plan. */
 export function reportPlanSummary(plan: TrainingPlan, sha256?: string): ReportPlanSummary {
   const { aggregation: agg, training } = plan;
@@ -93,7 +101,7 @@ export function reportPlanSummary(plan: TrainingPlan, sha256?: string): ReportPl
       agg.mode === 'secure'
         ? `${agg.strategy}, secure (BFV homomorphic encryption, parameter set ${agg.secure.parameterSet}, update clip ±${agg.secure.clip})`
         : `${agg.strategy}, plaintext updates`,
-    localTraining: `${training.epochs} epoch(s), batch ${training.batchSize}, ${training.optimizer} lr ${training.learningRate}${training.learningRateDecay < 1 ? ` (× ${training.learningRateDecay} per round)` : ''}${training.l2 ? `, L2 ${training.l2}` : ''}`,
+    localTraining: `${training.epochs} epoch(s), batch ${training.batchSize}, ${training.optimizer} lr ${training.learningRate}${training.learningRateDecay < 1 ? ` (× ${training.learningRateDecay} per round)` : ''}${training.l2 ? `, L2 ${training.l2}` : ''}${lossText(training.loss)}`,
     evaluationBins: plan.evaluation.bins,
   };
 }

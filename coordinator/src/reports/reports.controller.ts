@@ -78,6 +78,7 @@ export class ReportsController {
         test: e.test,
       })),
       final: served ? (served.test ?? served.metrics) : null,
+      finalRows: served?.test ? 'test' : 'validation',
       selection: {
         championRound: selection.champion?.roundNumber ?? null,
         metric: selection.policy.metric,

@@ -582,6 +582,7 @@ export async function runSimulation(
           test: testMetrics.get(r.number) ?? null,
         })),
         final: finalEvaluation?.test ?? finalMetrics,
+        finalRows: finalEvaluation?.test ? 'test' : 'validation',
         selection: {
           championRound: selection.champion?.roundNumber ?? null,
           metric: selection.policy.metric,

@@ -8,3 +8,4 @@ export { scoringServer } from './scoring-server';
 export { startServe, type ServeOptions, type RunningServe } from './serve-runtime';
 export { scoreFile } from './batch-score';
 export { loadFromSource, type ModelSource } from './model-source';
+export { serveTlsFromFlags, type ServeTls } from './serve-tls';

@@ -1,6 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { loadScoringService } from '@syndicate/protocol';
 import type { ScoringService } from './scoring-service';
+import { grpcServerCredentials, type ServeTlsMaterial } from './serve-tls';
 import type { ServeMetrics } from './serve-metrics';
 
 interface ScoreRequest {
@@ -16,13 +17,15 @@ interface ScoreRequest {
 /**
  * The gRPC face of the scoring service (syndicate.v1.ScoringService/Score):
  * translates the message to the same fields as the HTTP body and back.
- * Plaintext: it listens on the bank's payment network, next to the switch.
+ * TLS with the bank's certificate when `tls` is given (mutual with a client CA);
+ * plaintext otherwise, which `serve` allows off loopback only when told.
  */
 export async function startScoringGrpc(o: {
   service: ScoringService;
   metrics: ServeMetrics;
   host: string;
   port: number;
+  tls?: ServeTlsMaterial;
 }): Promise<{ address: string; close(): Promise<void> }> {
   const server = new grpc.Server();
   server.addService(loadScoringService().service, {
@@ -59,9 +62,7 @@ export async function startScoringGrpc(o: {
     },
   });
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(`${o.host}:${o.port}`, grpc.ServerCredentials.createInsecure(), (err, p) =>
-      err ? reject(err) : resolve(p),
-    ),
+    server.bindAsync(`${o.host}:${o.port}`, grpcServerCredentials(o.tls), (err, p) => (err ? reject(err) : resolve(p))),
   );
   return {
     address: `${o.host}:${port}`,

@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ScoringService } from './scoring-service';
 import type { ServeMetrics } from './serve-metrics';
+import { httpsOptions, type ServeTlsMaterial } from './serve-tls';
 
 /** Requests are one transaction; anything near this is not one. */
 const BODY_LIMIT = 16 * 1024;
@@ -15,8 +16,14 @@ export function scoringServer(o: {
   service: ScoringService;
   metrics: ServeMetrics;
   reload: () => Promise<{ champion: string; challenger?: string }>;
+  /** HTTPS with the bank's certificate (client certificates required when it holds a client CA). */
+  tls?: ServeTlsMaterial;
 }): FastifyInstance {
-  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT, return503OnClosing: false });
+  const options = { logger: false, bodyLimit: BODY_LIMIT, return503OnClosing: false };
+  // The routes do not depend on the transport; fastify's types do, so the HTTPS instance is viewed as the plain one.
+  const app = o.tls
+    ? (Fastify({ ...options, https: httpsOptions(o.tls) }) as unknown as FastifyInstance)
+    : Fastify(options);
   const started = new WeakMap<object, bigint>();
   app.addHook('onRequest', (req, _reply, done) => {
     started.set(req.raw, process.hrtime.bigint());

@@ -6,6 +6,7 @@ import { startScoringGrpc } from './scoring-grpc';
 import { scoringServer } from './scoring-server';
 import { ScoringService, type ShadowEntry } from './scoring-service';
 import { ServeMetrics } from './serve-metrics';
+import { readServeTls, type ServeTls } from './serve-tls';
 
 export interface ServeOptions {
   champion: ModelSource;
@@ -16,6 +17,8 @@ export interface ServeOptions {
   /** Also serve syndicate.v1.ScoringService/Score on this port (0: any free one); off when absent. */
   grpcPort?: number;
   maxCards?: number;
+  /** HTTPS and gRPC over TLS with the bank's certificate; plaintext when absent. */
+  tls?: ServeTls;
   /** Where shadow scores go, one JSON line per transaction (pino); stdout when "-". */
   shadowLog?: string;
   /** With a coordinator source: check for a newer champion this often (0: never). */
@@ -41,6 +44,8 @@ export interface RunningServe {
  */
 export async function startServe(o: ServeOptions): Promise<RunningServe> {
   const log = o.logger ?? pino({ level: 'info', base: { service: 'syndicate-serve' } }, pino.destination(2));
+  // Read before any model loads: a wrong path fails at once, naming the flag.
+  const tls = o.tls ? readServeTls(o.tls) : undefined;
   const store = new BoundedCardStore(o.maxCards ?? DEFAULT_MAX_CARDS);
   const metrics = new ServeMetrics(() => store.size);
   const shadowLog = o.shadowLog
@@ -76,13 +81,22 @@ export async function startServe(o: ServeOptions): Promise<RunningServe> {
         reloading = undefined;
       }
     })());
-  const app = scoringServer({ service, metrics, reload });
+  const app = scoringServer({ service, metrics, reload, tls });
   const url = await app.listen({ host: o.host ?? '127.0.0.1', port: o.port ?? 8088 });
   const grpcServer =
     o.grpcPort === undefined
       ? undefined
-      : await startScoringGrpc({ service, metrics, host: o.host ?? '127.0.0.1', port: o.grpcPort });
-  log.info({ url, grpc: grpcServer?.address, ...service.models, threshold: o.threshold }, 'scoring');
+      : await startScoringGrpc({ service, metrics, host: o.host ?? '127.0.0.1', port: o.grpcPort, tls });
+  log.info(
+    {
+      url,
+      grpc: grpcServer?.address,
+      tls: tls ? (tls.clientCa ? 'mutual' : 'server') : 'off',
+      ...service.models,
+      threshold: o.threshold,
+    },
+    'scoring',
+  );
   const onHup = () =>
     void reload().catch((err: unknown) => log.error({ err }, 'reload failed; the previous models keep serving'));
   process.on('SIGHUP', onHup);

@@ -4,6 +4,7 @@ import type { AgentTransport } from '../agent/transport';
 import { scoreFile } from './batch-score';
 import { loadFromSource, type ModelSource } from './model-source';
 import { startServe } from './serve-runtime';
+import { serveTlsFromFlags } from './serve-tls';
 
 interface TransportHelpers {
   withTransport(cmd: Command): Command;
@@ -70,6 +71,22 @@ export function registerServingCommands(program: Command, t: TransportHelpers): 
     .option('--shadow-log <file>', 'JSON lines of champion and challenger scores ("-" for stdout)')
     .option('--threshold <score>', "the bank's alert threshold: decision is alert when score >= it", threshold, 0.5)
     .option('--host <host>', 'listen address (keep it on the payment network)', '127.0.0.1')
+    .option(
+      '--tls-cert <file.pem>',
+      "the bank's server certificate chain: HTTPS and gRPC over TLS (env SYNDICATE_SERVE_TLS_CERT)",
+      process.env.SYNDICATE_SERVE_TLS_CERT,
+    )
+    .option(
+      '--tls-key <file.key>',
+      'private key of --tls-cert (env SYNDICATE_SERVE_TLS_KEY)',
+      process.env.SYNDICATE_SERVE_TLS_KEY,
+    )
+    .option(
+      '--tls-client-ca <file.pem>',
+      'require callers (the payment switch) to present a certificate signed by this CA (env SYNDICATE_SERVE_TLS_CLIENT_CA)',
+      process.env.SYNDICATE_SERVE_TLS_CLIENT_CA,
+    )
+    .option('--plaintext', 'listen without TLS on a non-loopback --host (card data in clear on that network)')
     .option('--port <port>', 'listen port', positiveInt('--port'), 8088)
     .option(
       '--grpc-port <port>',
@@ -95,9 +112,15 @@ export function registerServingCommands(program: Command, t: TransportHelpers): 
           maxCards: number;
           logLevel: string;
           grpcPort?: number;
+          tlsCert?: string;
+          tlsKey?: string;
+          tlsClientCa?: string;
+          plaintext?: boolean;
         },
       ) => {
+        const tls = serveTlsFromFlags(o);
         const running = await startServe({
+          tls,
           champion: championSource(o, t),
           challenger: o.challenger ? { kind: 'file', file: o.challenger, planFile: o.plan } : undefined,
           shadowLog: o.shadowLog ?? (o.challenger ? '-' : undefined),

@@ -5,11 +5,12 @@ import { initTensorflow, type Tf } from './backend';
 import { resolveClassWeights, type ClassWeights } from './class-weights';
 import { fromModel } from './flat-weights';
 import { buildModel } from './model-factory';
+import { rowLoss, type RowLoss } from './training-loss';
 
 export interface LocalTrainingResult {
   weights: Float32Array;
   numSamples: number;
-  /** Mean training loss of the last epoch (class-weighted; without FedProx's proximal term). */
+  /** Mean training loss (the plan's, class-weighted) of the last epoch, without FedProx's proximal term. */
   finalLoss: number;
   seconds: number;
   /** Class weights applied (undefined = unweighted). */
@@ -71,8 +72,10 @@ export async function trainLocal(o: {
   const y = tf.tensor2d(o.data.labels, [o.data.rows, 1]);
   const rand = seededRandom(((o.plan.seed * 1_000_003) ^ (o.seed ?? 0)) >>> 0);
   const mu = t.fedProxMu;
-  const prox = mu > 0 ? proximalStep(tf, model, optimizer, mu, classWeights, t.l2) : undefined;
-  if (!prox) model.compile({ optimizer, loss: 'binaryCrossentropy' });
+  const lossFn = rowLoss(tf, t.loss);
+  const prox = mu > 0 ? proximalStep(tf, model, optimizer, { mu, lossFn, classWeights, l2: t.l2 }) : undefined;
+  // The string keeps tfjs's own cross-entropy path for plans that do not ask for another loss.
+  if (!prox) model.compile({ optimizer, loss: t.loss.type === 'binary_cross_entropy' ? 'binaryCrossentropy' : lossFn });
   let loss = NaN;
   try {
     for (let epoch = 0; epoch < t.epochs; epoch++) {
@@ -124,7 +127,7 @@ export async function trainLocal(o: {
 }
 
 /**
- * One FedProx minibatch step: binary cross-entropy (weighted per class like
+ * One FedProx minibatch step: the plan's loss (weighted per class like
  * model.fit's classWeight), whose gradient gets mu * (w - w_global) added — the
  * gradient of mu/2 * ||w - w_global||^2, w_global being the weights the model
  * started from. Adding it directly costs three ops per tensor instead of
@@ -134,10 +137,9 @@ function proximalStep(
   tf: Tf,
   model: TF.LayersModel,
   optimizer: TF.Optimizer,
-  mu: number,
-  classWeights: ClassWeights | undefined,
-  l2: number,
+  o: { mu: number; lossFn: RowLoss; classWeights: ClassWeights | undefined; l2: number },
 ) {
+  const { mu, lossFn, classWeights, l2 } = o;
   const variables = model.trainableWeights.map((w) => w.read() as TF.Variable);
   const anchors = variables.map((v) => tf.keep(v.clone()));
   return {
@@ -147,7 +149,7 @@ function proximalStep(
           const xb = tf.slice(xs, [start, 0], [size, -1]);
           const yb = tf.slice(ys, [start, 0], [size, -1]);
           const p = model.apply(xb, { training: true }) as TF.Tensor;
-          let perRow = tf.metrics.binaryCrossentropy(yb, p);
+          let perRow = lossFn(yb, p);
           if (classWeights)
             perRow = tf.mul(
               perRow,

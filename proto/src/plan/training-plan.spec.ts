@@ -54,7 +54,7 @@ describe('parseTrainingPlan: existing plans', () => {
       standardize: 'fixed',
       missing: 'error',
     });
-    // No decay and no L2 unless written: what old plans trained with.
+    // No decay, no L2 and cross-entropy unless written: what old plans trained with.
     expect(plan.training).toEqual({
       epochs: 1,
       batchSize: 64,
@@ -63,6 +63,7 @@ describe('parseTrainingPlan: existing plans', () => {
       learningRateDecay: 1,
       fedProxMu: 0,
       l2: 0,
+      loss: { type: 'binary_cross_entropy' },
     });
     // What the coordinator stores parses back to itself (members re-parse planJson).
     expect(parseTrainingPlan(JSON.parse(JSON.stringify(plan)))).toEqual(plan);
@@ -254,5 +255,42 @@ describe('parseTrainingPlan: selection and training schedule', () => {
       ]),
     );
     expect(new Set(found).size).toBe(found.length);
+  });
+});
+
+describe('training.loss', () => {
+  const withLoss = (training: Record<string, unknown>) => ({ ...base, training });
+
+  it('defaults to binary cross-entropy; "focal" is shorthand for gamma 2 without alpha', () => {
+    expect(parseTrainingPlan(base).training.loss).toEqual({ type: 'binary_cross_entropy' });
+    expect(parseTrainingPlan(withLoss({ loss: 'focal' })).training.loss).toEqual({ type: 'focal', gamma: 2 });
+    expect(parseTrainingPlan(withLoss({ loss: { type: 'focal', gamma: 1.5, alpha: 0.75 } })).training.loss).toEqual({
+      type: 'focal',
+      gamma: 1.5,
+      alpha: 0.75,
+    });
+  });
+
+  it('names what is wrong with a loss and how to fix it', () => {
+    expect(problems(withLoss({ loss: 'mse' }))).toEqual([
+      'training.loss.type: must be one of "binary_cross_entropy", "focal"',
+    ]);
+    expect(problems(withLoss({ loss: { type: 'focal', gamma: -1 } }))).toEqual([
+      'training.loss.gamma: must be >= 0 (0 is plain cross-entropy; 2 is usual)',
+    ]);
+    expect(problems(withLoss({ loss: { type: 'focal', gamma: 12 } }))[0]).toMatch(
+      /^training\.loss\.gamma: must be <= 10/,
+    );
+    expect(problems(withLoss({ loss: { type: 'focal', alpha: 1 } }))).toEqual([
+      'training.loss.alpha: must be strictly between 0 and 1 (weight of target = 1 rows; target = 0 rows get 1 - alpha)',
+    ]);
+    expect(problems(withLoss({ loss: { type: 'binary_cross_entropy', gamma: 2 } }))[0]).toMatch(
+      /^training\.loss: Unrecognized key.*gamma/,
+    );
+    expect(problems(withLoss({ loss: { type: 'focal', alpha: 0.25 }, classWeights: 'balanced' }))).toEqual([
+      'training.loss.alpha: weighs the classes, and so does training.classWeights: keep one of them',
+    ]);
+    // Class weights with a focal loss without alpha are fine: one weighting, one focusing.
+    expect(parseTrainingPlan(withLoss({ loss: 'focal', classWeights: 'balanced' })).training.loss.type).toBe('focal');
   });
 });

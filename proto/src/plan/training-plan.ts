@@ -3,6 +3,7 @@ import { DEFAULT_HE_PARAMETER_SET, HE_PARAMETER_SETS, parameterSet, valueBits } 
 import { DEFAULT_SCORE_BINS, MIN_SCORE_BINS } from '../evaluation/score-histogram';
 import { readSequentialLayers, type TfjsLayersJson } from './sequential-layers';
 import { defaultQuorum, quorumProblem } from './quorum';
+import { trainingLossSchema } from './training-loss';
 
 const identifier = z
   .string()
@@ -175,8 +176,19 @@ export const localTrainingSchema = z
      * plus l2 * sum(w^2). The fitted logistic baselines minimise the same objective.
      */
     l2: z.number().finite().min(0).max(10).default(0),
+    /** Binary cross-entropy unless the plan asks for focal loss (rare positives, e.g. fraud). */
+    loss: trainingLossSchema.default('binary_cross_entropy'),
   })
-  .strict();
+  .strict()
+  .superRefine((t, ctx) => {
+    if (t.loss.type === 'focal' && t.loss.alpha !== undefined && t.classWeights !== undefined) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['loss', 'alpha'],
+        message: 'weighs the classes, and so does training.classWeights: keep one of them',
+      });
+    }
+  });
 
 const adaptiveServerOptimizer = {
   learningRate: z.number().finite().positive().max(10).default(0.01),

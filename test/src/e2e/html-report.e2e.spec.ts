@@ -104,7 +104,10 @@ const title = chromiumMissing
     expect((dom.match(/<polyline/g) ?? []).length).toBeGreaterThanOrEqual(11);
     expect((dom.match(/<circle class="dot"/g) ?? []).length).toBeGreaterThanOrEqual(8);
     expect(dom).toContain('<polygon'); // the shaded area under the ROC curve
-    expect((dom.match(/<table>/g) ?? []).length).toBe(2);
+    // Calibration, metrics per round, and the alert budgets' recall-at-FPR and precision-at-top-k tables.
+    expect((dom.match(/<table>/g) ?? []).length).toBe(4);
+    expect(dom).toContain('<th>False-positive budget</th>');
+    expect(dom).toContain('<th>Top k alerts</th>');
     expect(dom).toContain('4 (final)');
     // The federation name arrives as text, never as a script element.
     expect(dom).not.toMatch(/<script/i);
