@@ -10,7 +10,7 @@ export { ApiTokensService } from './access/api-tokens.service';
 export { ROLES, type Role } from './http/roles';
 export { Clock } from './common/clock';
 export { renderHtmlReport } from './reports/html-report';
-export { reportPlanSummary, type ReportData } from './reports/report-data';
+export { reportPlanSummary, reportSelection, type ReportData } from './reports/report-data';
 export { dataSourceOptions } from './database/data-source-options';
 export { initDatabase, type InitResult } from './init/init-database';
 export { routeCatalog, type RouteInfo } from './access/route-catalog';

@@ -36,6 +36,19 @@ export interface ReportSelection {
   patience?: number;
 }
 
+/** The report's summary of a federation's model selection (as GET /v1/federations/:id/selection gives it). */
+export const reportSelection = (s: {
+  champion: { roundNumber: number } | null;
+  stopped: boolean;
+  policy: { metric: string; promotionMargin: number; patience?: number };
+}): ReportSelection => ({
+  championRound: s.champion?.roundNumber ?? null,
+  metric: s.policy.metric,
+  promotionMargin: s.policy.promotionMargin,
+  stopped: s.stopped,
+  patience: s.policy.patience,
+});
+
 /** How many members beat their local-only model with the global one (each bank reports only "better or not"). */
 export interface BenefitSummary {
   banks: number;

@@ -7,7 +7,7 @@ import { EvaluationService, type EvaluationView } from '../evaluation/evaluation
 import { ChampionService } from '../evaluation/champion.service';
 import { FederationsService } from '../federations/federations.service';
 import { renderHtmlReport } from './html-report';
-import { reportPlanSummary } from './report-data';
+import { reportPlanSummary, reportSelection } from './report-data';
 import { htmlReportSchema } from './reports.responses';
 
 /** What data scientists and model-risk reviewers read: consortium metrics per model, and the report. */
@@ -79,13 +79,7 @@ export class ReportsController {
       })),
       final: served ? (served.test ?? served.metrics) : null,
       finalRows: served?.test ? 'test' : 'validation',
-      selection: {
-        championRound: selection.champion?.roundNumber ?? null,
-        metric: selection.policy.metric,
-        promotionMargin: selection.policy.promotionMargin,
-        stopped: selection.stopped,
-        patience: selection.policy.patience,
-      },
+      selection: reportSelection(selection),
       bins: done.map((e) => e.bins),
     });
   }

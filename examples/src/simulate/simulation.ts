@@ -8,10 +8,11 @@ import {
   makeDevPki,
   renderHtmlReport,
   reportPlanSummary,
+  reportSelection,
   writeDevPki,
   type RoundView,
 } from '@syndicate/coordinator';
-import { describeFit, effectivePlan, standardizationPath } from '@syndicate/participant';
+import { describeFit, effectivePlan, standardizationPath, type BaselineFitReport } from '@syndicate/participant';
 import { pinEachOther } from './pin-members';
 import { ProcessSupervisor, type Supervised } from './process-supervisor';
 
@@ -82,24 +83,7 @@ export interface RoundResult {
 export type Baseline = 'local' | 'centralized';
 
 /** How a baseline was fitted (the agent's `baseline` command says): Newton to a tolerance, or early stopping. */
-export type BaselineFit =
-  | {
-      method: 'newton-irls';
-      tolerance: number;
-      iterations: number;
-      converged: boolean;
-      maxGradient: number;
-      l2: number;
-    }
-  | {
-      method: 'early-stopping';
-      rounds: number;
-      bestRound: number;
-      maxRounds: number;
-      patience: number;
-      metric: string;
-      validation: number | null;
-    };
+export type BaselineFit = BaselineFitReport;
 
 /** A bank's chosen model (global, local-only, fine-tuned or blend: best on its validation rows) on its test rows. */
 export interface PersonalizedFigures {
@@ -583,13 +567,7 @@ export async function runSimulation(
         })),
         final: finalEvaluation?.test ?? finalMetrics,
         finalRows: finalEvaluation?.test ? 'test' : 'validation',
-        selection: {
-          championRound: selection.champion?.roundNumber ?? null,
-          metric: selection.policy.metric,
-          promotionMargin: selection.policy.promotionMargin,
-          stopped: selection.stopped,
-          patience: selection.policy.patience,
-        },
+        selection: reportSelection(selection),
         benefit,
         baselines: centralized
           ? { centralized: { auc: centralized.auc, ks: centralized.ks, fit: describeFit(centralized.fit) } }

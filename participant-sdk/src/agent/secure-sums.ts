@@ -41,9 +41,8 @@ export class SecureSums {
     encoding: PayloadEncoding;
     numParams: number;
     payload: Buffer;
-    roundId?: string;
   }): Promise<{ receiptId: string }> {
-    const roundId = o.roundId ?? o.task.roundId;
+    const roundId = o.task.roundId;
     const statement =
       roundMode(o.task) === 'secure' ? await this.sign(roundId, o.kind, o.task.keyEpoch, o.payload) : undefined;
     return this.client.uploadUpdate({
@@ -82,7 +81,7 @@ export class SecureSums {
           federationId: this.identity.federationId,
           roundId: o.roundId,
           kind: o.kind,
-          keyEpoch: keyEpoch,
+          keyEpoch,
           participantId: this.identity.participantId,
           contributed: o.contributed,
         },

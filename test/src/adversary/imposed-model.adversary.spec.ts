@@ -1,17 +1,10 @@
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import { generateConsortium, toCsv } from '@syndicate/examples';
 import { loadIdentity } from '@syndicate/participant';
-import { decodeFloat32, encodeFloat32, sha256, type TrainingPlanInput } from '@syndicate/protocol';
-import { pinAgents, startAgentProcess, waitFor, type AgentProcess } from '../support/agent-process';
+import { decodeFloat32, encodeFloat32, sha256 } from '@syndicate/protocol';
+import { waitFor, type AgentProcess } from '../support/agent-process';
+import { agentConsortium } from '../support/agent-consortium';
 import { startHarness, type Harness } from '../support/coordinator-harness';
 import { testDatabaseKind } from '../support/database';
 import { rawQuery } from '../support/raw-db';
-
-const base: TrainingPlanInput = JSON.parse(
-  fs.readFileSync(path.join(__dirname, '..', '..', '..', 'examples', 'credit-risk', 'plan-logistic.json'), 'utf8'),
-);
 
 /**
  * Real agent processes against a coordinator that serves a model other than the one the round's sum
@@ -27,33 +20,11 @@ describe(`no member trains on a model it did not compute (${testDatabaseKind()})
   });
 
   it('MODEL_MISMATCH: the imposed model is refused by every member, audited, and nobody uploads an update from it', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'syndicate-imposed-model-'));
-    const csv = generateConsortium({ seed: 7, scale: 0.05 })
-      .banks.slice(0, 3)
-      .map((b) => {
-        const file = path.join(dir, `${b.name}.csv`);
-        fs.writeFileSync(file, toCsv(b.rows));
-        return { name: b.name, file };
-      });
     h = await startHarness('imposed-model');
-    const f = await h.admin.createFederation({
-      ...base,
-      name: 'imposed-model',
-      rounds: { ...base.rounds, minParticipants: 3, deadlineSeconds: 60 },
-      aggregation: { mode: 'secure', secure: { clip: 4, releasePolicy: 'publish' } },
-    });
-    for (const b of csv) agents.push(await startAgentProcess(h, f.id, b.name, b.file, dir));
-    await waitFor(
-      '3 agents connected',
-      async () => (await h.admin.participants(f.id)).filter((p) => p.connected).length >= 3,
-    );
-    await pinAgents(agents);
+    const c = await agentConsortium(h, { name: 'imposed-model', seed: 7, banks: 3, agents });
+    const { finished } = c;
+    const f = { id: c.federationId };
     const ids = agents.map((a) => loadIdentity(a.stateDir)!.participantId);
-    const finished = (roundId: string) =>
-      waitFor(`round ${roundId} over`, async () => {
-        const r = await h.admin.round(roundId);
-        return ['published', 'failed'].includes(r.state) && r;
-      });
     const r1 = await finished((await h.admin.openRound(f.id)).id);
     expect(r1.state).toBe('published');
     const modelReceipts = async (roundId: string) =>

@@ -17,7 +17,7 @@ import { startHarness, type Harness } from '../support/coordinator-harness';
 import { testDatabaseKind } from '../support/database';
 import { lightSecureRound, type LightMember, type LightSecureRound } from '../support/light-secure-round';
 import { rawQuery } from '../support/raw-db';
-import { signedBy } from '../support/signed-contribution';
+import { uploadSigned } from '../support/signed-contribution';
 
 const planInput: TrainingPlanInput = {
   name: 'adversary-sums',
@@ -181,17 +181,12 @@ describe(`a member decrypts only a true consortium sum (${testDatabaseKind()})`,
     const rand = seededRandom(3);
     const plan = parseTrainingPlan(planInput);
     const upload = (m: LightMember, fields: Uint32Array) => {
-      const payload = r.holder.encrypt(fields);
-      return m.client.uploadUpdate({
+      return uploadSigned(m, r, {
         roundId: r.train.roundId,
         baseModelVersionId: r.train.modelVersionId,
-        encoding: 'PAYLOAD_ENCODING_BFV_PACKED',
-        numParams: 2,
-        numSamples: 0,
-        payload,
         kind: 'model',
-        keyEpoch: r.keyEpoch,
-        statement: signedBy(m.identity, r.key, r.holder, { roundId: r.train.roundId, kind: 'model', payload }),
+        payload: r.holder.encrypt(fields),
+        numParams: 2,
       });
     };
     const [, b, c] = r.members;

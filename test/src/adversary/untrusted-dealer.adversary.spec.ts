@@ -1,7 +1,3 @@
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import { generateConsortium, toCsv } from '@syndicate/examples';
 import { loadIdentity, newKeyMaterial, type AgentIdentity } from '@syndicate/participant';
 import {
   dealKeyShares,
@@ -10,17 +6,13 @@ import {
   sha256,
   signEpochManifest,
   type EpochManifest,
-  type TrainingPlanInput,
 } from '@syndicate/protocol';
-import { pinAgents, runAgentProcess, startAgentProcess, waitFor, type AgentProcess } from '../support/agent-process';
+import { runAgentProcess, type AgentProcess } from '../support/agent-process';
+import { agentConsortium } from '../support/agent-consortium';
 import { startHarness, type Harness } from '../support/coordinator-harness';
 import { testDatabaseKind } from '../support/database';
 import { rawQuery } from '../support/raw-db';
 import { memberCard } from '../support/test-dealer';
-
-const base: TrainingPlanInput = JSON.parse(
-  fs.readFileSync(path.join(__dirname, '..', '..', '..', 'examples', 'credit-risk', 'plan-logistic.json'), 'utf8'),
-);
 
 /**
  * Real agent processes against a coordinator whose database is rewritten between rounds: the operator
@@ -36,35 +28,11 @@ describe(`an agent refuses a key epoch the coordinator dealt itself (${testDatab
   });
 
   it('MANIFEST_UNTRUSTED_DEALER: nothing uploaded under the forged epoch, the refusal audited', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'syndicate-untrusted-dealer-'));
-    const csv = generateConsortium({ seed: 5, scale: 0.05 })
-      // Four banks: with the victim out, three honest ones still make a secure quorum and carry on.
-      .banks.slice(0, 4)
-      .map((b) => {
-        const file = path.join(dir, `${b.name}.csv`);
-        fs.writeFileSync(file, toCsv(b.rows));
-        return { name: b.name, file };
-      });
     h = await startHarness('untrusted-dealer');
-    const f = await h.admin.createFederation({
-      ...base,
-      name: 'untrusted-dealer',
-      rounds: { ...base.rounds, minParticipants: 3, deadlineSeconds: 60 },
-      aggregation: { mode: 'secure', secure: { clip: 4, releasePolicy: 'publish' } },
-    });
-    for (const b of csv) agents.push(await startAgentProcess(h, f.id, b.name, b.file, dir));
-    const connected = (n: number) =>
-      waitFor(
-        `${n} agents connected`,
-        async () => (await h.admin.participants(f.id)).filter((p) => p.connected).length >= n,
-      );
-    await connected(4);
-    await pinAgents(agents);
-    const finished = (roundId: string) =>
-      waitFor(`round ${roundId} over`, async () => {
-        const r = await h.admin.round(roundId);
-        return ['published', 'failed'].includes(r.state) && r;
-      });
+    // Four banks: with the victim out, three honest ones still make a secure quorum and carry on.
+    const c = await agentConsortium(h, { name: 'untrusted-dealer', seed: 5, banks: 4, agents });
+    const { csv, dir, connected, finished } = c;
+    const f = { id: c.federationId };
     const r1 = await finished((await h.admin.openRound(f.id)).id);
     expect(r1.state).toBe('published');
 

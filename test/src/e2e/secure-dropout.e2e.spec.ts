@@ -2,7 +2,7 @@ import { decodeAggregate, encodeWeightedDelta, seededRandom, type TrainingPlanIn
 import { startHarness, type Harness } from '../support/coordinator-harness';
 import { testDatabaseKind } from '../support/database';
 import { enrolledClient } from '../support/light-agent';
-import { signedBy } from '../support/signed-contribution';
+import { uploadSigned } from '../support/signed-contribution';
 import { lightSecureRound, type LightSecureRound } from '../support/light-secure-round';
 
 const planInput: TrainingPlanInput = {
@@ -53,16 +53,12 @@ describe(`secure aggregation with a dropout (${testDatabaseKind()})`, () => {
       [c, deltas.c],
     ] as const) {
       const payload = r.holder.encrypt(encodeWeightedDelta(delta, m.n / total, r.spec, rand).fields);
-      await m.client.uploadUpdate({
+      await uploadSigned(m, r, {
         roundId: r.train.roundId,
         baseModelVersionId: r.train.modelVersionId,
-        encoding: 'PAYLOAD_ENCODING_BFV_PACKED',
-        numParams: 2,
-        numSamples: 0,
-        payload,
         kind: 'model',
-        keyEpoch: r.keyEpoch,
-        statement: signedBy(m.identity, r.key, r.holder, { roundId: r.train.roundId, kind: 'model', payload }),
+        payload,
+        numParams: 2,
       });
     }
     expect((await h.admin.round(r.train.roundId)).state).toBe('collecting'); // still waiting for bank-d

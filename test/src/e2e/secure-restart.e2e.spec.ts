@@ -3,7 +3,7 @@ import { encodeWeightedDelta, seededRandom, type TrainingPlanInput } from '@synd
 import { startHarness, type Harness } from '../support/coordinator-harness';
 import { testDatabaseKind } from '../support/database';
 import { lightSecureRound, type LightMember, type LightSecureRound } from '../support/light-secure-round';
-import { signedBy } from '../support/signed-contribution';
+import { uploadSigned } from '../support/signed-contribution';
 
 const planInput: TrainingPlanInput = {
   name: 'he-restart',
@@ -44,17 +44,12 @@ describe(`secure round across a coordinator restart (${testDatabaseKind()})`, ()
     const fieldsB = encodeWeightedDelta([-0.1, 0.7], 0.3, r.spec, rand).fields;
     const fieldsC = encodeWeightedDelta([0.3, 0.1], 0.2, r.spec, rand).fields;
     const upload = (m: Pick<LightMember, 'identity' | 'client'>, fields: Uint32Array) => {
-      const payload = r!.holder.encrypt(fields);
-      return m.client.uploadUpdate({
+      return uploadSigned(m, r!, {
         roundId: r!.train.roundId,
         baseModelVersionId: r!.train.modelVersionId,
-        encoding: 'PAYLOAD_ENCODING_BFV_PACKED',
-        numParams: 2,
-        numSamples: 0,
-        payload,
         kind: 'model',
-        keyEpoch: r!.keyEpoch,
-        statement: signedBy(m.identity, r!.key, r!.holder, { roundId: r!.train.roundId, kind: 'model', payload }),
+        payload: r!.holder.encrypt(fields),
+        numParams: 2,
       });
     };
     await upload(a, fieldsA);

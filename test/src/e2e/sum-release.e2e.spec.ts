@@ -13,7 +13,7 @@ import {
 import { waitFor } from '../support/agent-process';
 import { startHarness, type Harness } from '../support/coordinator-harness';
 import { testDatabaseKind } from '../support/database';
-import { signedBy } from '../support/signed-contribution';
+import { uploadSigned } from '../support/signed-contribution';
 import { lightSecureRound, type LightMember, type LightSecureRound } from '../support/light-secure-round';
 
 const BINS = 1000;
@@ -115,17 +115,12 @@ describe(`sums go only to their contributors (${testDatabaseKind()})`, () => {
     const rand = seededRandom(3);
     const total = 5011 + 3023 + 2039 + 1049;
     for (const m of [a, b, c]) {
-      const payload = holder.encrypt(encodeWeightedDelta([0.1, -0.1], m.n / total, spec, rand).fields);
-      await m.client.uploadUpdate({
+      await uploadSigned(m, r, {
         roundId,
         baseModelVersionId: r.train.modelVersionId,
-        encoding: 'PAYLOAD_ENCODING_BFV_PACKED',
-        numParams: NUM_PARAMS,
-        numSamples: 0,
-        payload,
         kind: 'model',
-        keyEpoch,
-        statement: signedBy(m.identity, r.key, holder, { roundId, kind: 'model', payload }),
+        payload: holder.encrypt(encodeWeightedDelta([0.1, -0.1], m.n / total, spec, rand).fields),
+        numParams: NUM_PARAMS,
       });
     }
     expect(await fetch(a, roundId, 'model')).toBe('AGGREGATE_NOT_READY');
@@ -151,17 +146,11 @@ describe(`sums go only to their contributors (${testDatabaseKind()})`, () => {
         scores.map((s) => (s > 0.6 ? 1 : 0)),
         BINS,
       );
-      const payload = holder.encrypt(encodeSplitEvaluation({ validation: histogram, test: histogram }, spec));
-      await m.client.uploadUpdate({
+      await uploadSigned(m, r, {
         roundId: evaluate.roundId,
         baseModelVersionId: modelVersionId,
-        encoding: 'PAYLOAD_ENCODING_BFV_PACKED',
-        numParams: 0,
-        numSamples: 0,
-        payload,
         kind: 'evaluation',
-        keyEpoch,
-        statement: signedBy(m.identity, r.key, holder, { roundId: evaluate.roundId, kind: 'evaluation', payload }),
+        payload: holder.encrypt(encodeSplitEvaluation({ validation: histogram, test: histogram }, spec)),
       });
     }
     // bank-d and bank-e hold the key epoch but send no histogram: the sum is final at the evaluation deadline.

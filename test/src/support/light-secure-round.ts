@@ -14,7 +14,7 @@ import {
 import type { Harness } from './coordinator-harness';
 import { enrolledClient } from './light-agent';
 import { TaskInbox } from './task-inbox';
-import { signedBy } from './signed-contribution';
+import { uploadSigned } from './signed-contribution';
 import { dealSignedEpoch } from './test-dealer';
 
 export type LightMember = Awaited<ReturnType<typeof enrolledClient>> & { inbox: TaskInbox; n: number; name: string };
@@ -77,32 +77,18 @@ export async function lightSecureRound(
     const count = await m.inbox.next('TASK_TYPE_COUNT');
     if (abstain.has(m.name)) continue;
     const moments = opts.stats?.(m.name, m.n);
-    if (moments) {
-      const stats = holder.encrypt(encodeFeatureStats(moments, spec));
-      await m.client.uploadUpdate({
-        roundId: count.roundId,
-        baseModelVersionId: count.modelVersionId,
-        encoding: 'PAYLOAD_ENCODING_BFV_PACKED',
-        numParams: 0,
-        numSamples: 0,
-        payload: stats,
-        kind: 'stats',
-        keyEpoch,
-        statement: signedBy(m.identity, key, holder, { roundId: count.roundId, kind: 'stats', payload: stats }),
-      });
-    }
-    const payload = holder.encrypt(encodeSampleCount(m.n, spec));
-    await m.client.uploadUpdate({
-      roundId: count.roundId,
-      baseModelVersionId: count.modelVersionId,
-      encoding: 'PAYLOAD_ENCODING_BFV_PACKED',
-      numParams: 0,
-      numSamples: 0,
-      payload,
-      kind: 'count',
-      keyEpoch,
-      statement: signedBy(m.identity, key, holder, { roundId: count.roundId, kind: 'count', payload }),
-    });
+    const at = { roundId: count.roundId, baseModelVersionId: count.modelVersionId };
+    if (moments)
+      await uploadSigned(
+        m,
+        { key, holder },
+        { ...at, kind: 'stats', payload: holder.encrypt(encodeFeatureStats(moments, spec)) },
+      );
+    await uploadSigned(
+      m,
+      { key, holder },
+      { ...at, kind: 'count', payload: holder.encrypt(encodeSampleCount(m.n, spec)) },
+    );
   }
   let train!: Task__Output;
   for (const m of counted) train = await m.inbox.next('TASK_TYPE_TRAIN');

@@ -1,0 +1,60 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { generateConsortium, toCsv } from '@syndicate/examples';
+import type { TrainingPlanInput } from '@syndicate/protocol';
+import { pinAgents, startAgentProcess, waitFor, type AgentProcess } from './agent-process';
+import type { Harness } from './coordinator-harness';
+
+const creditPlan: TrainingPlanInput = JSON.parse(
+  fs.readFileSync(path.join(__dirname, '..', '..', '..', 'examples', 'credit-risk', 'plan-logistic.json'), 'utf8'),
+);
+
+export interface AgentConsortium {
+  federationId: string;
+  /** Each bank's data file, in the order its agent was started. */
+  csv: { name: string; file: string }[];
+  dir: string;
+  /** Resolves once at least `n` agents hold a task stream open. */
+  connected(n: number): Promise<unknown>;
+  /** The round once it published or failed. */
+  finished(roundId: string): ReturnType<Harness['admin']['round']>;
+}
+
+/**
+ * A secure credit-risk federation run by real agent processes (one per demo bank), whose operators have
+ * pinned each other's fingerprints as the README says; `agents` receives each process for the caller to stop.
+ */
+export async function agentConsortium(
+  h: Harness,
+  o: { name: string; seed: number; banks: number; agents: AgentProcess[]; deadlineSeconds?: number },
+): Promise<AgentConsortium> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `syndicate-${o.name}-`));
+  const csv = generateConsortium({ seed: o.seed, scale: 0.05 })
+    .banks.slice(0, o.banks)
+    .map((b) => {
+      const file = path.join(dir, `${b.name}.csv`);
+      fs.writeFileSync(file, toCsv(b.rows));
+      return { name: b.name, file };
+    });
+  const f = await h.admin.createFederation({
+    ...creditPlan,
+    name: o.name,
+    rounds: { ...creditPlan.rounds, minParticipants: 3, deadlineSeconds: o.deadlineSeconds ?? 60 },
+    aggregation: { mode: 'secure', secure: { clip: 4, releasePolicy: 'publish' } },
+  });
+  for (const b of csv) o.agents.push(await startAgentProcess(h, f.id, b.name, b.file, dir));
+  const connected = (n: number) =>
+    waitFor(
+      `${n} agents connected`,
+      async () => (await h.admin.participants(f.id)).filter((p) => p.connected).length >= n,
+    );
+  await connected(o.banks);
+  await pinAgents(o.agents);
+  const finished = (roundId: string) =>
+    waitFor(`round ${roundId} over`, async () => {
+      const r = await h.admin.round(roundId);
+      return ['published', 'failed'].includes(r.state) && r;
+    }) as ReturnType<Harness['admin']['round']>;
+  return { federationId: f.id, csv, dir, connected, finished };
+}
