@@ -11,6 +11,7 @@ export type { AgentConnection } from '../../src/participants/agent-address';
 export type { EvaluationView } from '../../src/evaluation/evaluation.service';
 export type { TokenView, IssuedToken } from '../../src/access/api-tokens.service';
 export type { Role } from '../../src/http/roles';
+import type { AuditFields } from '../../src/audit/audit-chain';
 
 /** GET /v1/federations items (the fields the console reads). */
 export interface FederationView {
@@ -34,16 +35,7 @@ export interface ModelView {
   roundKeyEpoch: number | null;
 }
 
-/** GET /v1/audit items. */
-export interface AuditEntry {
-  seq: number;
-  at: number;
-  actor: string;
-  action: string;
-  federationId: string | null;
-  subject: string | null;
-  detail: string;
-  hash: string;
-}
+/** GET /v1/audit items (the fields the console reads). */
+export type AuditEntry = AuditFields & { hash: string };
 
 export type AuditVerdict = { ok: true; entries: number } | { ok: false; seq: number; problem: string };
