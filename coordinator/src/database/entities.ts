@@ -16,6 +16,8 @@ import { Round } from '../rounds/round.entity';
 import { ApiToken } from '../access/api-token.entity';
 import { ConsoleSession } from '../access/console-session.entity';
 import { Schedule } from '../rounds/schedule.entity';
+import { MaskMessage } from '../masking/mask-message.entity';
+import { MaskSessionRecord } from '../masking/mask-session.entity';
 
 export const ENTITIES = [
   Federation,
@@ -36,4 +38,6 @@ export const ENTITIES = [
   ApiToken,
   ConsoleSession,
   Schedule,
+  MaskSessionRecord,
+  MaskMessage,
 ];

@@ -8,6 +8,7 @@ import { FederationsModule } from '../federations/federations.module';
 import { ModelsModule } from '../models/models.module';
 import { ParticipantsModule } from '../participants/participants.module';
 import { KeysModule } from '../keys/keys.module';
+import { MaskingModule } from '../masking/masking.module';
 import { StandardizationModule } from '../standardization/standardization.module';
 import { ContributionPolicy } from './contribution-policy.service';
 import { Publication } from './publication.service';
@@ -51,6 +52,7 @@ export const ROUND_SERVICES = [
 @Module({
   imports: [
     TypeOrmModule.forFeature([Round, Schedule]),
+    MaskingModule,
     FederationsModule,
     ParticipantsModule,
     ModelsModule,

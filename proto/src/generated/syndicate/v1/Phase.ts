@@ -59,6 +59,10 @@ export const Phase = {
    * Member telling the coordinator what it refused and why, for the audit log.
    */
   PHASE_REPORT_REFUSAL: 'PHASE_REPORT_REFUSAL',
+  /**
+   * Member taking a step of the pairwise-masking protocol of a masked sum (advert, view, survivor signature, reveal).
+   */
+  PHASE_MASK: 'PHASE_MASK',
 } as const;
 
 /**
@@ -136,6 +140,11 @@ export type Phase =
    */
   | 'PHASE_REPORT_REFUSAL'
   | 16
+  /**
+   * Member taking a step of the pairwise-masking protocol of a masked sum (advert, view, survivor signature, reveal).
+   */
+  | 'PHASE_MASK'
+  | 20
 
 /**
  * What a message is for. Bound into every signature so a message signed for
