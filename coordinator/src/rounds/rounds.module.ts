@@ -11,6 +11,9 @@ import { KeysModule } from '../keys/keys.module';
 import { StandardizationModule } from '../standardization/standardization.module';
 import { ContributionPolicy } from './contribution-policy.service';
 import { Publication } from './publication.service';
+import { ConfirmedPublication } from './confirmed-publication.service';
+import { PendingPublication } from './pending-publication.entity';
+import { ModelConfirmationRecord } from './model-confirmation.entity';
 import { PublisherElection } from './publisher-election.service';
 import { RoundClosing } from './round-closing.service';
 import { RoundCreation } from './round-creation.service';
@@ -41,6 +44,7 @@ export const ROUND_SERVICES = [
   RoundStepper,
   RoundLifecycle,
   Publication,
+  ConfirmedPublication,
   PublisherElection,
   TaskOffers,
   // Evaluation driving lives in evaluation/ but moves with the rounds whose models it evaluates.
@@ -50,7 +54,7 @@ export const ROUND_SERVICES = [
 
 @Module({
   imports: [
-    TypeOrmModule.forFeature([Round, Schedule]),
+    TypeOrmModule.forFeature([Round, Schedule, PendingPublication, ModelConfirmationRecord]),
     FederationsModule,
     ParticipantsModule,
     ModelsModule,
@@ -67,6 +71,7 @@ export const ROUND_SERVICES = [
     RoundLifecycle,
     ContributionPolicy,
     Publication,
+    ConfirmedPublication,
     TaskOffers,
     EvaluationDriver,
     LeaderLease,

@@ -59,6 +59,10 @@ export const Phase = {
    * Member telling the coordinator what it refused and why, for the audit log.
    */
   PHASE_REPORT_REFUSAL: 'PHASE_REPORT_REFUSAL',
+  /**
+   * Member confirming the SHA-256 of the model it computed from a round's sum.
+   */
+  PHASE_CONFIRM_MODEL: 'PHASE_CONFIRM_MODEL',
 } as const;
 
 /**
@@ -136,6 +140,11 @@ export type Phase =
    */
   | 'PHASE_REPORT_REFUSAL'
   | 16
+  /**
+   * Member confirming the SHA-256 of the model it computed from a round's sum.
+   */
+  | 'PHASE_CONFIRM_MODEL'
+  | 17
 
 /**
  * What a message is for. Bound into every signature so a message signed for
