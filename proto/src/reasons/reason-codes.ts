@@ -154,7 +154,7 @@ export const REASON_MEANINGS = {
   MODEL_MISMATCH:
     "the model served differs from the one this member computed from the round's sum; it neither trains on nor evaluates it",
   BAD_MODEL_CONFIRMATION:
-    "a model confirmation must be 32 bytes of SHA-256 signed by the member over federation, round and base model",
+    'a model confirmation must be 32 bytes of SHA-256 signed by the member over federation, round and base model',
   MODEL_CONFIRMATION_MISMATCH:
     'the model this member computed from the sum differs from the one another member confirmed or the publisher uploaded; neither is recorded',
   PUBLICATION_UNCONFIRMED:
