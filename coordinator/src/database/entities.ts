@@ -18,6 +18,8 @@ import { ConsoleSession } from '../access/console-session.entity';
 import { Schedule } from '../rounds/schedule.entity';
 import { MaskMessage } from '../masking/mask-message.entity';
 import { MaskSessionRecord } from '../masking/mask-session.entity';
+import { PendingPublication } from '../rounds/pending-publication.entity';
+import { ModelConfirmationRecord } from '../rounds/model-confirmation.entity';
 
 export const ENTITIES = [
   Federation,
@@ -40,4 +42,6 @@ export const ENTITIES = [
   Schedule,
   MaskSessionRecord,
   MaskMessage,
+  PendingPublication,
+  ModelConfirmationRecord,
 ];

@@ -9,6 +9,7 @@ import { ContributionDigests1764600000000 } from './1764600000000-contribution-d
 import { ConsoleSessions1764690000000 } from './1764690000000-console-sessions';
 import { FeatureMomentsAgreement1764700000000 } from './1764700000000-feature-moments-agreement';
 import { MaskSessions1764810000000 } from './1764810000000-mask-sessions';
+import { ConfirmedPublication1764800000000 } from './1764800000000-confirmed-publication';
 
 /** In order. Never edit a released migration: add a new one. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   ConsoleSessions1764690000000,
   FeatureMomentsAgreement1764700000000,
   MaskSessions1764810000000,
+  ConfirmedPublication1764800000000,
 ];

@@ -12,6 +12,9 @@ import { MaskingModule } from '../masking/masking.module';
 import { StandardizationModule } from '../standardization/standardization.module';
 import { ContributionPolicy } from './contribution-policy.service';
 import { Publication } from './publication.service';
+import { ConfirmedPublication } from './confirmed-publication.service';
+import { PendingPublication } from './pending-publication.entity';
+import { ModelConfirmationRecord } from './model-confirmation.entity';
 import { PublisherElection } from './publisher-election.service';
 import { RoundClosing } from './round-closing.service';
 import { RoundCreation } from './round-creation.service';
@@ -42,6 +45,7 @@ export const ROUND_SERVICES = [
   RoundStepper,
   RoundLifecycle,
   Publication,
+  ConfirmedPublication,
   PublisherElection,
   TaskOffers,
   // Evaluation driving lives in evaluation/ but moves with the rounds whose models it evaluates.
@@ -51,7 +55,7 @@ export const ROUND_SERVICES = [
 
 @Module({
   imports: [
-    TypeOrmModule.forFeature([Round, Schedule]),
+    TypeOrmModule.forFeature([Round, Schedule, PendingPublication, ModelConfirmationRecord]),
     MaskingModule,
     FederationsModule,
     ParticipantsModule,
@@ -69,6 +73,7 @@ export const ROUND_SERVICES = [
     RoundLifecycle,
     ContributionPolicy,
     Publication,
+    ConfirmedPublication,
     TaskOffers,
     EvaluationDriver,
     LeaderLease,

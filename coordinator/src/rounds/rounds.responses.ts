@@ -18,6 +18,7 @@ const FAILURES = [
   'MAX_DURATION',
   'CANCELLED',
   'TOO_FEW_SURVIVORS',
+  'PUBLICATION_UNCONFIRMED',
 ] as const satisfies readonly FailureCode[];
 
 export const roundContributorSchema = z

@@ -71,7 +71,7 @@ export class ParticipantAgent {
       numParams: modelLayout(plan).numParams,
       payloadFloats: modelPayloadFloats(plan),
       data: new MemberData(plan, opts.train, opts.holdout),
-      memory: new RoundMemory(),
+      memory: new RoundMemory(opts.stateDir),
       files: { keepUpdatesDir: opts.keepUpdatesDir, stateDir: opts.stateDir, dataFile: opts.dataFile },
     };
     this.tasks = new TaskDispatcher(TASK_EXECUTORS, this.ctx);

@@ -7,6 +7,8 @@ import type { AggregateHeader as _syndicate_v1_AggregateHeader, AggregateHeader_
 import type { AuditHead as _syndicate_v1_AuditHead, AuditHead__Output as _syndicate_v1_AuditHead__Output } from './syndicate/v1/AuditHead';
 import type { AuditWitnessServiceClient as _syndicate_v1_AuditWitnessServiceClient, AuditWitnessServiceDefinition as _syndicate_v1_AuditWitnessServiceDefinition } from './syndicate/v1/AuditWitnessService';
 import type { Chunk as _syndicate_v1_Chunk, Chunk__Output as _syndicate_v1_Chunk__Output } from './syndicate/v1/Chunk';
+import type { ConfirmModelRequest as _syndicate_v1_ConfirmModelRequest, ConfirmModelRequest__Output as _syndicate_v1_ConfirmModelRequest__Output } from './syndicate/v1/ConfirmModelRequest';
+import type { ConfirmModelResponse as _syndicate_v1_ConfirmModelResponse, ConfirmModelResponse__Output as _syndicate_v1_ConfirmModelResponse__Output } from './syndicate/v1/ConfirmModelResponse';
 import type { ContributionStatement as _syndicate_v1_ContributionStatement, ContributionStatement__Output as _syndicate_v1_ContributionStatement__Output } from './syndicate/v1/ContributionStatement';
 import type { DownloadAggregateRequest as _syndicate_v1_DownloadAggregateRequest, DownloadAggregateRequest__Output as _syndicate_v1_DownloadAggregateRequest__Output } from './syndicate/v1/DownloadAggregateRequest';
 import type { DownloadAggregateResponse as _syndicate_v1_DownloadAggregateResponse, DownloadAggregateResponse__Output as _syndicate_v1_DownloadAggregateResponse__Output } from './syndicate/v1/DownloadAggregateResponse';
@@ -78,6 +80,8 @@ export interface ProtoGrpcType {
        */
       AuditWitnessService: SubtypeConstructor<typeof grpc.Client, _syndicate_v1_AuditWitnessServiceClient> & { service: _syndicate_v1_AuditWitnessServiceDefinition }
       Chunk: MessageTypeDefinition<_syndicate_v1_Chunk, _syndicate_v1_Chunk__Output>
+      ConfirmModelRequest: MessageTypeDefinition<_syndicate_v1_ConfirmModelRequest, _syndicate_v1_ConfirmModelRequest__Output>
+      ConfirmModelResponse: MessageTypeDefinition<_syndicate_v1_ConfirmModelResponse, _syndicate_v1_ConfirmModelResponse__Output>
       ContributionStatement: MessageTypeDefinition<_syndicate_v1_ContributionStatement, _syndicate_v1_ContributionStatement__Output>
       DownloadAggregateRequest: MessageTypeDefinition<_syndicate_v1_DownloadAggregateRequest, _syndicate_v1_DownloadAggregateRequest__Output>
       DownloadAggregateResponse: MessageTypeDefinition<_syndicate_v1_DownloadAggregateResponse, _syndicate_v1_DownloadAggregateResponse__Output>

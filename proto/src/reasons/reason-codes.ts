@@ -153,6 +153,14 @@ export const REASON_MEANINGS = {
     "a secure contribution must carry its sender's signed statement over the payload's hash and digest",
   MODEL_MISMATCH:
     "the model served differs from the one this member computed from the round's sum; it neither trains on nor evaluates it",
+  BAD_MODEL_CONFIRMATION:
+    'a model confirmation must be 32 bytes of SHA-256 signed by the member over federation, round and base model',
+  MODEL_CONFIRMATION_MISMATCH:
+    'the model this member computed from the sum differs from the one another member confirmed or the publisher uploaded; neither is recorded',
+  PUBLICATION_UNCONFIRMED:
+    "a round's published model was not confirmed by another member (same SHA-256) before the publication deadline; no model was recorded",
+  EVALUATION_UNCONFIRMED:
+    "an evaluation's decrypted histograms were not reported by two agreeing members before the decryption deadline; no figures were recorded",
   AGGREGATE_OUT_OF_RANGE:
     'a decrypted aggregate is outside what honest members can produce (a poisoning member?); the member did not apply it',
 

@@ -4,6 +4,8 @@
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
 import type { AdvertiseMaskRequest as _syndicate_v1_AdvertiseMaskRequest, AdvertiseMaskRequest__Output as _syndicate_v1_AdvertiseMaskRequest__Output } from '../../syndicate/v1/AdvertiseMaskRequest';
+import type { ConfirmModelRequest as _syndicate_v1_ConfirmModelRequest, ConfirmModelRequest__Output as _syndicate_v1_ConfirmModelRequest__Output } from '../../syndicate/v1/ConfirmModelRequest';
+import type { ConfirmModelResponse as _syndicate_v1_ConfirmModelResponse, ConfirmModelResponse__Output as _syndicate_v1_ConfirmModelResponse__Output } from '../../syndicate/v1/ConfirmModelResponse';
 import type { DownloadAggregateRequest as _syndicate_v1_DownloadAggregateRequest, DownloadAggregateRequest__Output as _syndicate_v1_DownloadAggregateRequest__Output } from '../../syndicate/v1/DownloadAggregateRequest';
 import type { DownloadAggregateResponse as _syndicate_v1_DownloadAggregateResponse, DownloadAggregateResponse__Output as _syndicate_v1_DownloadAggregateResponse__Output } from '../../syndicate/v1/DownloadAggregateResponse';
 import type { DownloadModelRequest as _syndicate_v1_DownloadModelRequest, DownloadModelRequest__Output as _syndicate_v1_DownloadModelRequest__Output } from '../../syndicate/v1/DownloadModelRequest';
@@ -58,6 +60,23 @@ export interface ParticipantServiceClient extends grpc.Client {
   advertiseMask(argument: _syndicate_v1_AdvertiseMaskRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_syndicate_v1_MaskSessionView__Output>): grpc.ClientUnaryCall;
   advertiseMask(argument: _syndicate_v1_AdvertiseMaskRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_MaskSessionView__Output>): grpc.ClientUnaryCall;
   advertiseMask(argument: _syndicate_v1_AdvertiseMaskRequest, callback: grpc.requestCallback<_syndicate_v1_MaskSessionView__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * A member that applied a round's sum confirms the SHA-256 of the model it computed: the
+   * publisher's model is recorded only once another member confirms the same.
+   */
+  ConfirmModel(argument: _syndicate_v1_ConfirmModelRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_ConfirmModelResponse__Output>): grpc.ClientUnaryCall;
+  ConfirmModel(argument: _syndicate_v1_ConfirmModelRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_syndicate_v1_ConfirmModelResponse__Output>): grpc.ClientUnaryCall;
+  ConfirmModel(argument: _syndicate_v1_ConfirmModelRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_ConfirmModelResponse__Output>): grpc.ClientUnaryCall;
+  ConfirmModel(argument: _syndicate_v1_ConfirmModelRequest, callback: grpc.requestCallback<_syndicate_v1_ConfirmModelResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * A member that applied a round's sum confirms the SHA-256 of the model it computed: the
+   * publisher's model is recorded only once another member confirms the same.
+   */
+  confirmModel(argument: _syndicate_v1_ConfirmModelRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_ConfirmModelResponse__Output>): grpc.ClientUnaryCall;
+  confirmModel(argument: _syndicate_v1_ConfirmModelRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_syndicate_v1_ConfirmModelResponse__Output>): grpc.ClientUnaryCall;
+  confirmModel(argument: _syndicate_v1_ConfirmModelRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_ConfirmModelResponse__Output>): grpc.ClientUnaryCall;
+  confirmModel(argument: _syndicate_v1_ConfirmModelRequest, callback: grpc.requestCallback<_syndicate_v1_ConfirmModelResponse__Output>): grpc.ClientUnaryCall;
   
   /**
    * An encrypted aggregate (sample-count sum or model sum) of a round, as chunks.
@@ -306,6 +325,12 @@ export interface ParticipantServiceHandlers extends grpc.UntypedServiceImplement
   AdvertiseMask: grpc.handleUnaryCall<_syndicate_v1_AdvertiseMaskRequest__Output, _syndicate_v1_MaskSessionView>;
   
   /**
+   * A member that applied a round's sum confirms the SHA-256 of the model it computed: the
+   * publisher's model is recorded only once another member confirms the same.
+   */
+  ConfirmModel: grpc.handleUnaryCall<_syndicate_v1_ConfirmModelRequest__Output, _syndicate_v1_ConfirmModelResponse>;
+  
+  /**
    * An encrypted aggregate (sample-count sum or model sum) of a round, as chunks.
    */
   DownloadAggregate: grpc.handleServerStreamingCall<_syndicate_v1_DownloadAggregateRequest__Output, _syndicate_v1_DownloadAggregateResponse>;
@@ -391,6 +416,7 @@ export interface ParticipantServiceHandlers extends grpc.UntypedServiceImplement
 
 export interface ParticipantServiceDefinition extends grpc.ServiceDefinition {
   AdvertiseMask: MethodDefinition<_syndicate_v1_AdvertiseMaskRequest, _syndicate_v1_MaskSessionView, _syndicate_v1_AdvertiseMaskRequest__Output, _syndicate_v1_MaskSessionView__Output>
+  ConfirmModel: MethodDefinition<_syndicate_v1_ConfirmModelRequest, _syndicate_v1_ConfirmModelResponse, _syndicate_v1_ConfirmModelRequest__Output, _syndicate_v1_ConfirmModelResponse__Output>
   DownloadAggregate: MethodDefinition<_syndicate_v1_DownloadAggregateRequest, _syndicate_v1_DownloadAggregateResponse, _syndicate_v1_DownloadAggregateRequest__Output, _syndicate_v1_DownloadAggregateResponse__Output>
   DownloadModel: MethodDefinition<_syndicate_v1_DownloadModelRequest, _syndicate_v1_DownloadModelResponse, _syndicate_v1_DownloadModelRequest__Output, _syndicate_v1_DownloadModelResponse__Output>
   Enroll: MethodDefinition<_syndicate_v1_EnrollRequest, _syndicate_v1_EnrollResponse, _syndicate_v1_EnrollRequest__Output, _syndicate_v1_EnrollResponse__Output>

@@ -63,6 +63,10 @@ export const Phase = {
    * Member taking a step of the pairwise-masking protocol of a masked sum (advert, view, survivor signature, reveal).
    */
   PHASE_MASK: 'PHASE_MASK',
+  /**
+   * Member confirming the SHA-256 of the model it computed from a round's sum.
+   */
+  PHASE_CONFIRM_MODEL: 'PHASE_CONFIRM_MODEL',
 } as const;
 
 /**
@@ -145,6 +149,11 @@ export type Phase =
    */
   | 'PHASE_MASK'
   | 20
+  /**
+   * Member confirming the SHA-256 of the model it computed from a round's sum.
+   */
+  | 'PHASE_CONFIRM_MODEL'
+  | 17
 
 /**
  * What a message is for. Bound into every signature so a message signed for
