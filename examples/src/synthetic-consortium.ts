@@ -102,19 +102,19 @@ export const DEMO_BANKS: BankProfile[] = [
     // says little, even the reverse), seasonal income is a weak signal, while a short relationship
     // and mortgages in a falling land market carry the risk. The global model serves it worse than its own.
     name: 'estuary',
-    loans: 4000,
+    loans: 3500,
     targetDefaultRate: 0.09,
     medianIncome: 45000,
     stretch: 0.2,
     regionMix: { north: 0.1, south: 0.1, east: 0.1, west: 0.6, central: 0.1 },
     productMix: { card: 0.2, personal_loan: 0.2, mortgage: 0.35, auto: 0.25 },
     ownRisk: {
-      income: -0.2,
-      utilisation: -0.5,
-      debtToIncome: 0.4,
-      tenure: -1.2,
-      age: 0.3,
-      product: { card: 0.1, personal_loan: 0.2, mortgage: 0.9, auto: -0.3 },
+      income: -0.4,
+      utilisation: 0,
+      debtToIncome: 0.5,
+      tenure: -1.0,
+      age: 0.2,
+      product: { card: 0.2, personal_loan: 0.2, mortgage: 0.6, auto: -0.2 },
     },
   },
 ];
