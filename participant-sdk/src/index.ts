@@ -20,10 +20,12 @@ export {
 } from './agent/audit-witness';
 export { writePrivateFile, appendPrivateLine } from './common/private-file';
 export * from './serving';
-export { agentSplit } from './benefit/agent-holdout';
+export { agentSplit, agentRows } from './benefit/agent-holdout';
 export { effectivePlan, standardizationPath } from './agent/standardization-file';
 export { personalizedModelPath } from './benefit/personalized-model-file';
 export { trainRounds } from './benefit/local-rounds';
+export { trainLocal } from './training/local-trainer';
+export { standardizedPlan } from './benefit/standardized-plan';
 export { describeFit, fitBaseline, type BaselineFitReport } from './benefit/baseline-fit';
 export { fitLogisticNewton, NEWTON_TOLERANCE } from './benefit/logistic-fit';
 export { agentTrust, policySource } from './trust/agent-trust';
