@@ -7,6 +7,7 @@ import { scoringServer } from './scoring-server';
 import { ScoringService, type ShadowEntry } from './scoring-service';
 import { ServeMetrics } from './serve-metrics';
 import { readServeTls, type ServeTls } from './serve-tls';
+import { RedisCardStore } from './redis-card-store';
 
 export interface ServeOptions {
   champion: ModelSource;
@@ -17,6 +18,8 @@ export interface ServeOptions {
   /** Also serve syndicate.v1.ScoringService/Score on this port (0: any free one); off when absent. */
   grpcPort?: number;
   maxCards?: number;
+  /** Card histories in the bank's Redis (several replicas of one bank) instead of memory. */
+  redis?: { url: string; prefix?: string; ttlDays?: number };
   /** HTTPS and gRPC over TLS with the bank's certificate; plaintext when absent. */
   tls?: ServeTls;
   /** Where shadow scores go, one JSON line per transaction (pino); stdout when "-". */
@@ -47,7 +50,8 @@ export async function startServe(o: ServeOptions): Promise<RunningServe> {
   // Read before any model loads: a wrong path fails at once, naming the flag.
   const tls = o.tls ? readServeTls(o.tls) : undefined;
   const store = new BoundedCardStore(o.maxCards ?? DEFAULT_MAX_CARDS);
-  const metrics = new ServeMetrics(() => store.size);
+  const shared = o.redis ? await RedisCardStore.connect(o.redis) : undefined;
+  const metrics = new ServeMetrics(() => (shared ? NaN : store.size));
   const shadowLog = o.shadowLog
     ? pino(
         { base: null, timestamp: pino.stdTimeFunctions.isoTime },
@@ -63,6 +67,7 @@ export async function startServe(o: ServeOptions): Promise<RunningServe> {
     challenger,
     (s, alert) => metrics.observeScore(s, alert),
     shadowLog ? (e: ShadowEntry) => shadowLog.info(e, 'shadow') : undefined,
+    shared,
   );
   metrics.setModels(champion.version, challenger?.version);
   let reloading: Promise<{ champion: string; challenger?: string }> | undefined;
@@ -92,6 +97,7 @@ export async function startServe(o: ServeOptions): Promise<RunningServe> {
       url,
       grpc: grpcServer?.address,
       tls: tls ? (tls.clientCa ? 'mutual' : 'server') : 'off',
+      cards: shared ? `redis ${o.redis!.prefix ?? 'syndicate:card:'}*` : 'memory',
       ...service.models,
       threshold: o.threshold,
     },
@@ -112,6 +118,7 @@ export async function startServe(o: ServeOptions): Promise<RunningServe> {
       process.off('SIGHUP', onHup);
       if (poll) clearInterval(poll);
       await Promise.all([app.close(), grpcServer?.close()]);
+      await shared?.close();
       shadowLog?.flush();
     },
   };
