@@ -2,7 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import { loadScoringService } from '@syndicate/protocol';
 import { CardStoreUnavailable } from './redis-card-store';
 import type { ScoreOutcome, ScoringService } from './scoring-service';
-import { grpcServerCredentials, type ServeTlsMaterial } from './serve-tls';
+import { grpcServerCredentials, ServeCertificates, type ServeTlsMaterial } from './serve-tls';
 import type { ServeMetrics } from './serve-metrics';
 
 interface ScoreRequest {
@@ -27,8 +27,9 @@ export async function startScoringGrpc(o: {
   host: string;
   port: number;
   tls?: ServeTlsMaterial;
-}): Promise<{ address: string; close(): Promise<void> }> {
+}): Promise<{ address: string; reloadTls(m: ServeTlsMaterial): void; close(): Promise<void> }> {
   const server = new grpc.Server();
+  const certs = o.tls ? new ServeCertificates(o.tls) : undefined;
   server.addService(loadScoringService().service, {
     Score(call: grpc.ServerUnaryCall<ScoreRequest, unknown>, callback: grpc.sendUnaryData<unknown>) {
       const t0 = process.hrtime.bigint();
@@ -72,10 +73,13 @@ export async function startScoringGrpc(o: {
     },
   });
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(`${o.host}:${o.port}`, grpcServerCredentials(o.tls), (err, p) => (err ? reject(err) : resolve(p))),
+    server.bindAsync(`${o.host}:${o.port}`, grpcServerCredentials(certs, o.tls?.clientCa !== undefined), (err, p) =>
+      err ? reject(err) : resolve(p),
+    ),
   );
   return {
     address: `${o.host}:${port}`,
+    reloadTls: (m) => certs?.update(m),
     close: () => new Promise<void>((resolve) => server.tryShutdown(() => resolve())),
   };
 }

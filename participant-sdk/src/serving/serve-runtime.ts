@@ -1,3 +1,4 @@
+import type * as tlsModule from 'tls';
 import pino from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { BoundedCardStore, DEFAULT_MAX_CARDS } from '@syndicate/protocol';
@@ -6,7 +7,7 @@ import { startScoringGrpc } from './scoring-grpc';
 import { scoringServer } from './scoring-server';
 import { ScoringService, type ShadowEntry } from './scoring-service';
 import { ServeMetrics } from './serve-metrics';
-import { readServeTls, type ServeTls } from './serve-tls';
+import { httpsOptions, readServeTls, type ServeTls } from './serve-tls';
 import { RedisCardStore } from './redis-card-store';
 
 export interface ServeOptions {
@@ -36,6 +37,8 @@ export interface RunningServe {
   grpcAddress?: string;
   service: ScoringService;
   reload(): Promise<{ champion: string; challenger?: string }>;
+  /** Re-reads the TLS certificate files (what SIGHUP does besides reloading the models). */
+  reloadTls(): void;
   close(): Promise<void>;
 }
 
@@ -103,8 +106,22 @@ export async function startServe(o: ServeOptions): Promise<RunningServe> {
     },
     'scoring',
   );
-  const onHup = () =>
+  // A renewed certificate: both listeners take it for new connections; open ones (and their requests) carry on.
+  const reloadTls = () => {
+    if (!o.tls) return;
+    const next = readServeTls(o.tls);
+    (app.server as unknown as tlsModule.Server).setSecureContext(httpsOptions(next));
+    grpcServer?.reloadTls(next);
+    log.info({ cert: o.tls.certFile }, 'TLS certificate reloaded');
+  };
+  const onHup = () => {
+    try {
+      reloadTls();
+    } catch (err) {
+      log.error({ err }, 'TLS reload failed; the previous certificate keeps serving');
+    }
     void reload().catch((err: unknown) => log.error({ err }, 'reload failed; the previous models keep serving'));
+  };
   process.on('SIGHUP', onHup);
   const poll =
     o.champion.kind === 'coordinator' && o.pollSeconds ? setInterval(onHup, o.pollSeconds * 1000).unref() : undefined;
@@ -114,6 +131,7 @@ export async function startServe(o: ServeOptions): Promise<RunningServe> {
     grpcAddress: grpcServer?.address,
     service,
     reload,
+    reloadTls,
     async close() {
       process.off('SIGHUP', onHup);
       if (poll) clearInterval(poll);
