@@ -12,6 +12,59 @@ export function encodeTarget(column: string, raw: string | undefined): number | 
   return t === '1' ? 1 : t === '0' ? 0 : `column ${column}: target must be 0 or 1, got ${JSON.stringify(t)}`;
 }
 
+/** Writes one feature's encoded columns at `at`; the problem (naming the column) when the cell cannot be encoded. */
+export type CellEncoder = (raw: string | undefined, out: Float32Array, at: number) => string | null;
+
+/**
+ * Per feature, in schema order: the cell encoder, and for numeric features the
+ * same encoding from a number already parsed (what the batch scorer gives the
+ * behavioural features it computes, skipping a round trip through text: a JS
+ * number printed and parsed back is the same number, so both give the same bits).
+ */
+export function cellEncoders(
+  schema: DataSchema,
+): { cell: CellEncoder; value?: (x: number, out: Float32Array, at: number) => string | null }[] {
+  return schema.features.map((f) => {
+    if (f.type === 'numeric') {
+      const scaled = (x: number) => ((f.log1p ? Math.log1p(x) : x) - f.center) / f.scale;
+      const value = (x: number, out: Float32Array, at: number): string | null => {
+        if (f.log1p && x < 0) return `column ${f.name}: ${x} is negative but the schema applies log1p`;
+        out[at] = scaled(x);
+        return null;
+      };
+      const cell: CellEncoder = (raw, out, at) => {
+        const text = (raw ?? '').trim();
+        if (isMissingCell(text)) {
+          if (f.missing === 'mean') out[at] = 0;
+          else if (f.missing === 'constant' && f.fill !== undefined) out[at] = scaled(f.fill);
+          else return `column ${f.name}: missing value (numeric feature)`;
+          return null;
+        }
+        const x = parseNumericCell(text);
+        if (x === undefined) return `column ${f.name}: ${JSON.stringify(text)} is not a number`;
+        return value(x, out, at);
+      };
+      return { cell, value };
+    }
+    const columns = categoryColumns(f);
+    const index = new Map(f.vocabulary.map((v, i) => [v, i]));
+    const cell: CellEncoder = (raw, out, at) => {
+      const text = (raw ?? '').trim();
+      let i = index.get(text);
+      if (i === undefined && isMissingCell(text)) {
+        if (f.missing !== 'category') return `column ${f.name}: missing value (categorical feature)`;
+        i = f.vocabulary.length;
+      }
+      if (i === undefined)
+        return `column ${f.name}: ${JSON.stringify(text)} is not in the vocabulary (${f.vocabulary.join(', ')})`;
+      out.fill(0, at, at + columns.length);
+      out[at + i] = 1;
+      return null;
+    };
+    return { cell };
+  });
+}
+
 /**
  * Compiles the schema into a row encoder that writes straight into the feature
  * matrix: numeric (optional log1p, then (x - center) / scale), categorical one-hot
@@ -25,40 +78,7 @@ export function rowEncoder(schema: DataSchema): {
   encode(row: CsvRow, out: Float32Array, offset: number): EncodeResult;
 } {
   const inputDim = inputDimension(schema);
-  const steps = schema.features.map((f) => {
-    if (f.type === 'numeric') {
-      const scaled = (x: number) => ((f.log1p ? Math.log1p(x) : x) - f.center) / f.scale;
-      return (raw: string | undefined, out: Float32Array, at: number): string | null => {
-        const text = (raw ?? '').trim();
-        if (isMissingCell(text)) {
-          if (f.missing === 'mean') out[at] = 0;
-          else if (f.missing === 'constant' && f.fill !== undefined) out[at] = scaled(f.fill);
-          else return `column ${f.name}: missing value (numeric feature)`;
-          return null;
-        }
-        const x = parseNumericCell(text);
-        if (x === undefined) return `column ${f.name}: ${JSON.stringify(text)} is not a number`;
-        if (f.log1p && x < 0) return `column ${f.name}: ${x} is negative but the schema applies log1p`;
-        out[at] = scaled(x);
-        return null;
-      };
-    }
-    const columns = categoryColumns(f);
-    const index = new Map(f.vocabulary.map((v, i) => [v, i]));
-    return (raw: string | undefined, out: Float32Array, at: number): string | null => {
-      const text = (raw ?? '').trim();
-      let i = index.get(text);
-      if (i === undefined && isMissingCell(text)) {
-        if (f.missing !== 'category') return `column ${f.name}: missing value (categorical feature)`;
-        i = f.vocabulary.length;
-      }
-      if (i === undefined)
-        return `column ${f.name}: ${JSON.stringify(text)} is not in the vocabulary (${f.vocabulary.join(', ')})`;
-      out.fill(0, at, at + columns.length);
-      out[at + i] = 1;
-      return null;
-    };
-  });
+  const steps = cellEncoders(schema).map((e) => e.cell);
   const widths = schema.features.map(featureWidth);
   const target = schema.target.name;
   return {

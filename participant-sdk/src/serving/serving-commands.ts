@@ -106,6 +106,18 @@ export function registerServingCommands(program: Command, t: TransportHelpers): 
       positiveInt('--max-cards'),
       1_000_000,
     )
+    .option(
+      '--redis-url <url>',
+      "keep card histories in the bank's Redis, shared by several serve replicas, instead of memory (env SYNDICATE_SERVE_REDIS_URL)",
+      process.env.SYNDICATE_SERVE_REDIS_URL,
+    )
+    .option('--redis-prefix <prefix>', 'key prefix of the card histories in Redis', 'syndicate:card:')
+    .option(
+      '--card-ttl-days <days>',
+      'with --redis-url: forget a card this many days after its last transaction (bounds Redis memory)',
+      positiveInt('--card-ttl-days'),
+      30,
+    )
     .action(
       async (
         o: ModelFlags & {
@@ -122,6 +134,9 @@ export function registerServingCommands(program: Command, t: TransportHelpers): 
           tlsKey?: string;
           tlsClientCa?: string;
           plaintext?: boolean;
+          redisUrl?: string;
+          redisPrefix: string;
+          cardTtlDays: number;
         },
       ) => {
         const tls = serveTlsFromFlags(o);
@@ -134,6 +149,7 @@ export function registerServingCommands(program: Command, t: TransportHelpers): 
           host: o.host,
           port: o.port,
           maxCards: o.maxCards,
+          redis: o.redisUrl ? { url: o.redisUrl, prefix: o.redisPrefix, ttlDays: o.cardTtlDays } : undefined,
           pollSeconds: o.pollSeconds,
           grpcPort: o.grpcPort,
           logger: pino({ level: o.logLevel, base: { service: 'syndicate-serve' } }, pino.destination(2)),
