@@ -156,14 +156,16 @@ async function plaintextRound(
   const cpu0 = cpuMs(pid);
   await Promise.all(
     fed.members.map((m, i) =>
-      m.client.uploadUpdate({
-        roundId: tasks[i].roundId,
-        baseModelVersionId: tasks[i].modelVersionId,
-        encoding: 'PAYLOAD_ENCODING_FLOAT32_LE',
-        numParams: local.length,
-        numSamples: 1000 + i,
-        payload,
-      }),
+      retried(() =>
+        m.client.uploadUpdate({
+          roundId: tasks[i].roundId,
+          baseModelVersionId: tasks[i].modelVersionId,
+          encoding: 'PAYLOAD_ENCODING_FLOAT32_LE',
+          numParams: local.length,
+          numSamples: 1000 + i,
+          payload,
+        }),
+      ),
     ),
   );
   const cpu = (cpuMs(pid) - cpu0) / fed.members.length;
@@ -208,17 +210,19 @@ async function secureRound(
   await Promise.all(
     members.map((m, i) => {
       const payload = holder.encrypt(encodeSampleCount(1000, spec));
-      return m.client.uploadUpdate({
-        roundId: counts[i].roundId,
-        baseModelVersionId: counts[i].modelVersionId,
-        encoding: 'PAYLOAD_ENCODING_BFV_PACKED',
-        numParams: 0,
-        numSamples: 0,
-        payload,
-        kind: 'count',
-        keyEpoch: key.keyEpoch,
-        statement: signedBy(m.identity, key, holder, { roundId: counts[i].roundId, kind: 'count', payload }),
-      });
+      return retried(() =>
+        m.client.uploadUpdate({
+          roundId: counts[i].roundId,
+          baseModelVersionId: counts[i].modelVersionId,
+          encoding: 'PAYLOAD_ENCODING_BFV_PACKED',
+          numParams: 0,
+          numSamples: 0,
+          payload,
+          kind: 'count',
+          keyEpoch: key.keyEpoch,
+          statement: signedBy(m.identity, key, holder, { roundId: counts[i].roundId, kind: 'count', payload }),
+        }),
+      );
     }),
   );
   const tasks = await Promise.all(members.map((m) => taskOf(m, 'TASK_TYPE_TRAIN', round.id)));
@@ -237,17 +241,19 @@ async function secureRound(
   const cpu0 = cpuMs(pid);
   await Promise.all(
     members.map((m, i) =>
-      m.client.uploadUpdate({
-        roundId: tasks[i].roundId,
-        baseModelVersionId: tasks[i].modelVersionId,
-        encoding: 'PAYLOAD_ENCODING_BFV_PACKED',
-        numParams: local.length,
-        numSamples: 0,
-        payload,
-        kind: 'model',
-        keyEpoch: key.keyEpoch,
-        statement: statements[i],
-      }),
+      retried(() =>
+        m.client.uploadUpdate({
+          roundId: tasks[i].roundId,
+          baseModelVersionId: tasks[i].modelVersionId,
+          encoding: 'PAYLOAD_ENCODING_BFV_PACKED',
+          numParams: local.length,
+          numSamples: 0,
+          payload,
+          kind: 'model',
+          keyEpoch: key.keyEpoch,
+          statement: statements[i],
+        }),
+      ),
     ),
   );
   const cpu = (cpuMs(pid) - cpu0) / members.length;
@@ -277,6 +283,21 @@ async function secureRound(
     ceremonySeconds,
     encryptSeconds,
   };
+}
+
+/**
+ * An upload the server refused at the HTTP/2 level (UNAVAILABLE, "stream refused" when a session
+ * holds too much) is sent again, as the agent's backoff does: nothing of it was accepted.
+ */
+async function retried<T>(send: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await send();
+    } catch (err) {
+      if ((err as { code?: number }).code !== 14 || attempt >= 5) throw err;
+      await new Promise((r) => setTimeout(r, 200 * attempt));
+    }
+  }
 }
 
 /** The round's task of a type: tasks re-offered for earlier rounds (every 3 s until settled) are skipped. */
