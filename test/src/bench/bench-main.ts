@@ -16,6 +16,7 @@ import {
   syndicateBfv,
   type CodecFigures,
 } from './he-scheme-bench';
+import { maskingFigures } from './masking-figures';
 import { measureRound, type RoundScheme } from './secure-round-bench';
 import { steadyFigures } from './steady-figures';
 import { steadyRounds } from './steady-rounds-bench';
@@ -41,6 +42,12 @@ async function main(): Promise<void> {
     .option('--no-creep', 'skip the 20-round memory run')
     .option('--quick', 'small sizes, for a smoke run')
     .option(
+      '--masking-members <list>',
+      "member counts of the masking figures (one member's real masking work and bytes)",
+      '8,50,100',
+    )
+    .option('--no-masking', 'skip the masking figures')
+    .option(
       '--load <members>',
       'load run only: this many members each upload an encrypted update of --params parameters in one round (JSON to bench/results/load.json)',
     )
@@ -54,6 +61,8 @@ async function main(): Promise<void> {
       rounds: string;
       creepParams: string;
       creep: boolean;
+      maskingMembers: string;
+      masking: boolean;
     }>();
   const params = o.quick ? 50_000 : Number(o.params);
   if (o.load)
@@ -115,6 +124,17 @@ async function main(): Promise<void> {
     };
   }
 
+  const masking = o.masking
+    ? await maskingFigures({
+        params,
+        counts: o.maskingMembers.split(',').map(Number),
+        heRoundSeconds: rounds.syndicate_bfv.seconds,
+        heRoundMembers: participants,
+        plaintextRoundSeconds: rounds.plaintext.seconds,
+        log,
+      })
+    : null;
+
   const withRound = (c: CodecFigures, r?: (typeof rounds)[RoundScheme], extraNote?: string): SchemeFigures => ({
     wire_bytes_per_param: round(r ? r.wire : c.wire_bytes_per_param)!,
     encrypt_params_per_s: round(c.encrypt_params_per_s)!,
@@ -157,6 +177,7 @@ async function main(): Promise<void> {
     },
     steady: figures.steady,
     targets: figures.targets,
+    masking,
     ratios: {
       he_round_over_plaintext: round(rounds.syndicate_bfv.seconds / rounds.plaintext.seconds),
       he_rss_growth_10_to_50_mib: round(rounds.syndicate_bfv.rss['50'] - rounds.syndicate_bfv.rss['10']),
@@ -184,7 +205,7 @@ async function main(): Promise<void> {
     ]);
   }
   process.stdout.write(
-    `${table.toString()}\ntargets: ${JSON.stringify(result.targets, null, 1)}\nHE round / plaintext round: ${result.ratios.he_round_over_plaintext}x; coordinator RSS growth 10 -> 50 members: ${result.ratios.he_rss_growth_10_to_50_mib} MiB\nwritten to ${o.out} in ${result.seconds} s\n`,
+    `${table.toString()}\ntargets: ${JSON.stringify(result.targets, null, 1)}\nHE round / plaintext round: ${result.ratios.he_round_over_plaintext}x; masked / HE round by members: ${JSON.stringify(masking?.ratio_to_unmasked ?? null)}, extra bytes per member: ${JSON.stringify(masking?.extra_bytes_per_member ?? null)}; coordinator RSS growth 10 -> 50 members: ${result.ratios.he_rss_growth_10_to_50_mib} MiB\nwritten to ${o.out} in ${result.seconds} s\n`,
   );
   process.exit(0);
 }
