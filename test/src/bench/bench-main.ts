@@ -145,7 +145,7 @@ async function main(): Promise<void> {
     note: [c.note, extraNote].filter(Boolean).join('; '),
   });
   const roundNote =
-    "round: median steady round (the first, with the key ceremony and SEAL's cold start, excluded) of light members over real gRPC + TLS to one long-running coordinator process, no training; every member uploads its count and update and downloads the count sum and the model sum, the publisher decrypts and publishes; one member's encryption and signing on the critical path (the delta itself is not counted); wire: upload bytes on the TLS socket; no pairwise masking yet (issue 15)";
+    "round: median steady round (the first, with the key ceremony and SEAL's cold start, excluded) of light members over real gRPC + TLS to one long-running coordinator process, no training; every member uploads its count and update and downloads the count sum and the model sum, the publisher decrypts and publishes; one member's encryption and signing on the critical path (the delta itself is not counted); wire: upload bytes on the TLS socket; unmasked (what pairwise masking adds: `masking`)";
   const result = {
     machine: {
       cpus: os.cpus().length,

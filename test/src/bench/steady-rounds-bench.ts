@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { AdminClient } from '@syndicate/coordinator';
-import type { AgentIdentity, CoordinatorClient } from '@syndicate/participant';
+import { confirmModel, type AgentIdentity, type CoordinatorClient } from '@syndicate/participant';
 import {
   HeKeyHolder,
   applyDelta,
@@ -274,6 +274,14 @@ async function secureRound(
     payload: encodeFloat32(next),
     keyEpoch: key.keyEpoch,
   });
+  // Secure publication is recorded once another member confirms the same model (issue 14): the publisher and one more.
+  for (const i of [publisherIndex, (publisherIndex + 1) % members.length])
+    await confirmModel(members[i].identity, {
+      roundId: round.id,
+      keyEpoch: key.keyEpoch,
+      baseModelVersionId: applies[publisherIndex].modelVersionId,
+      payload: next,
+    });
   await published(admin, round.id);
   // The bench encrypted once (as one member does) but signed for everyone: members sign in parallel, one share counts.
   return {
