@@ -1,4 +1,5 @@
 export * from './plan/training-plan';
+export * from './plan/target-label';
 export * from './plan/training-loss';
 export * from './plan/model-layout';
 export * from './plan/initial-weights';
