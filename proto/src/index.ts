@@ -26,3 +26,4 @@ export * from './masking';
 export * from './features';
 export * from './grpc/load-scoring-protocol';
 export * from './plan/quorum';
+export * from './schema';

@@ -1,0 +1,3 @@
+export * from './category-tags';
+export * from './schema-sum';
+export * from './schema-merge';
