@@ -16,6 +16,8 @@ import { Round } from '../rounds/round.entity';
 import { ApiToken } from '../access/api-token.entity';
 import { ConsoleSession } from '../access/console-session.entity';
 import { Schedule } from '../rounds/schedule.entity';
+import { SchemaCollection } from '../schema-collection/schema-collection.entity';
+import { SchemaContribution } from '../schema-collection/schema-contribution.entity';
 
 export const ENTITIES = [
   Federation,
@@ -36,4 +38,6 @@ export const ENTITIES = [
   ApiToken,
   ConsoleSession,
   Schedule,
+  SchemaCollection,
+  SchemaContribution,
 ];

@@ -5,6 +5,7 @@ import { FederationsModule } from '../federations/federations.module';
 import { KeysModule } from '../keys/keys.module';
 import { ModelsModule } from '../models/models.module';
 import { ParticipantsModule } from '../participants/participants.module';
+import { SchemaCollectionModule } from '../schema-collection/schema-collection.module';
 import { AuditWitnessModule } from '../witness/audit-witness.module';
 import { AuditWitnessGrpcHandlers } from './audit-witness-grpc.handlers';
 import { ChunkedReader } from './chunked-reader';
@@ -20,6 +21,7 @@ import { HANDLER_GROUP_TYPES, handlerGroupsProvider, ParticipantGrpcHandlers } f
     KeysModule,
     ContributionsModule,
     AuditWitnessModule,
+    SchemaCollectionModule,
   ],
   providers: [
     ChunkedReader,

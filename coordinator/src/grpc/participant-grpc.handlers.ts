@@ -7,6 +7,7 @@ import { KeyShareHandlers } from './key-share.handlers';
 import { MemberTrustHandlers } from './member-trust.handlers';
 import { ModelDownloadHandlers } from './model-download.handlers';
 import { PublishHandlers } from './publish.handlers';
+import { SchemaCollectionHandlers } from './schema-collection.handlers';
 import { StandardizationHandlers } from './standardization.handlers';
 import { TaskStreamHandlers } from './task-stream.handlers';
 import { UploadHandlers } from './upload.handlers';
@@ -30,6 +31,7 @@ export const HANDLER_GROUP_TYPES = [
   EvaluationHandlers,
   StandardizationHandlers,
   MemberTrustHandlers,
+  SchemaCollectionHandlers,
 ];
 
 /** Every group, injected as one list so adding an RPC family does not grow a constructor. */

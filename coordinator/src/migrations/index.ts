@@ -8,6 +8,7 @@ import { ModelSelection1764500001000 } from './1764500001000-model-selection';
 import { ContributionDigests1764600000000 } from './1764600000000-contribution-digests';
 import { ConsoleSessions1764690000000 } from './1764690000000-console-sessions';
 import { FeatureMomentsAgreement1764700000000 } from './1764700000000-feature-moments-agreement';
+import { SchemaCollections1764817000000 } from './1764817000000-schema-collections';
 
 /** In order. Never edit a released migration: add a new one. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   ContributionDigests1764600000000,
   ConsoleSessions1764690000000,
   FeatureMomentsAgreement1764700000000,
+  SchemaCollections1764817000000,
 ];

@@ -33,6 +33,8 @@ import type { PublishModelRequest as _syndicate_v1_PublishModelRequest, PublishM
 import type { PublishModelResponse as _syndicate_v1_PublishModelResponse, PublishModelResponse__Output as _syndicate_v1_PublishModelResponse__Output } from './syndicate/v1/PublishModelResponse';
 import type { ReportRefusalRequest as _syndicate_v1_ReportRefusalRequest, ReportRefusalRequest__Output as _syndicate_v1_ReportRefusalRequest__Output } from './syndicate/v1/ReportRefusalRequest';
 import type { ReportRefusalResponse as _syndicate_v1_ReportRefusalResponse, ReportRefusalResponse__Output as _syndicate_v1_ReportRefusalResponse__Output } from './syndicate/v1/ReportRefusalResponse';
+import type { SchemaCollectionRequest as _syndicate_v1_SchemaCollectionRequest, SchemaCollectionRequest__Output as _syndicate_v1_SchemaCollectionRequest__Output } from './syndicate/v1/SchemaCollectionRequest';
+import type { SchemaCollectionResponse as _syndicate_v1_SchemaCollectionResponse, SchemaCollectionResponse__Output as _syndicate_v1_SchemaCollectionResponse__Output } from './syndicate/v1/SchemaCollectionResponse';
 import type { SealedKeyShare as _syndicate_v1_SealedKeyShare, SealedKeyShare__Output as _syndicate_v1_SealedKeyShare__Output } from './syndicate/v1/SealedKeyShare';
 import type { SubmitEndorsementRequest as _syndicate_v1_SubmitEndorsementRequest, SubmitEndorsementRequest__Output as _syndicate_v1_SubmitEndorsementRequest__Output } from './syndicate/v1/SubmitEndorsementRequest';
 import type { SubmitEndorsementResponse as _syndicate_v1_SubmitEndorsementResponse, SubmitEndorsementResponse__Output as _syndicate_v1_SubmitEndorsementResponse__Output } from './syndicate/v1/SubmitEndorsementResponse';
@@ -101,6 +103,8 @@ export interface ProtoGrpcType {
       PublishModelResponse: MessageTypeDefinition<_syndicate_v1_PublishModelResponse, _syndicate_v1_PublishModelResponse__Output>
       ReportRefusalRequest: MessageTypeDefinition<_syndicate_v1_ReportRefusalRequest, _syndicate_v1_ReportRefusalRequest__Output>
       ReportRefusalResponse: MessageTypeDefinition<_syndicate_v1_ReportRefusalResponse, _syndicate_v1_ReportRefusalResponse__Output>
+      SchemaCollectionRequest: MessageTypeDefinition<_syndicate_v1_SchemaCollectionRequest, _syndicate_v1_SchemaCollectionRequest__Output>
+      SchemaCollectionResponse: MessageTypeDefinition<_syndicate_v1_SchemaCollectionResponse, _syndicate_v1_SchemaCollectionResponse__Output>
       SealedKeyShare: MessageTypeDefinition<_syndicate_v1_SealedKeyShare, _syndicate_v1_SealedKeyShare__Output>
       SubmitEndorsementRequest: MessageTypeDefinition<_syndicate_v1_SubmitEndorsementRequest, _syndicate_v1_SubmitEndorsementRequest__Output>
       SubmitEndorsementResponse: MessageTypeDefinition<_syndicate_v1_SubmitEndorsementResponse, _syndicate_v1_SubmitEndorsementResponse__Output>

@@ -17,6 +17,8 @@ import type { PublishModelRequest as _syndicate_v1_PublishModelRequest, PublishM
 import type { PublishModelResponse as _syndicate_v1_PublishModelResponse, PublishModelResponse__Output as _syndicate_v1_PublishModelResponse__Output } from '../../syndicate/v1/PublishModelResponse';
 import type { ReportRefusalRequest as _syndicate_v1_ReportRefusalRequest, ReportRefusalRequest__Output as _syndicate_v1_ReportRefusalRequest__Output } from '../../syndicate/v1/ReportRefusalRequest';
 import type { ReportRefusalResponse as _syndicate_v1_ReportRefusalResponse, ReportRefusalResponse__Output as _syndicate_v1_ReportRefusalResponse__Output } from '../../syndicate/v1/ReportRefusalResponse';
+import type { SchemaCollectionRequest as _syndicate_v1_SchemaCollectionRequest, SchemaCollectionRequest__Output as _syndicate_v1_SchemaCollectionRequest__Output } from '../../syndicate/v1/SchemaCollectionRequest';
+import type { SchemaCollectionResponse as _syndicate_v1_SchemaCollectionResponse, SchemaCollectionResponse__Output as _syndicate_v1_SchemaCollectionResponse__Output } from '../../syndicate/v1/SchemaCollectionResponse';
 import type { SubmitEndorsementRequest as _syndicate_v1_SubmitEndorsementRequest, SubmitEndorsementRequest__Output as _syndicate_v1_SubmitEndorsementRequest__Output } from '../../syndicate/v1/SubmitEndorsementRequest';
 import type { SubmitEndorsementResponse as _syndicate_v1_SubmitEndorsementResponse, SubmitEndorsementResponse__Output as _syndicate_v1_SubmitEndorsementResponse__Output } from '../../syndicate/v1/SubmitEndorsementResponse';
 import type { SubmitEvaluationRequest as _syndicate_v1_SubmitEvaluationRequest, SubmitEvaluationRequest__Output as _syndicate_v1_SubmitEvaluationRequest__Output } from '../../syndicate/v1/SubmitEvaluationRequest';
@@ -131,6 +133,23 @@ export interface ParticipantServiceClient extends grpc.Client {
   reportRefusal(argument: _syndicate_v1_ReportRefusalRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_syndicate_v1_ReportRefusalResponse__Output>): grpc.ClientUnaryCall;
   reportRefusal(argument: _syndicate_v1_ReportRefusalRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_ReportRefusalResponse__Output>): grpc.ClientUnaryCall;
   reportRefusal(argument: _syndicate_v1_ReportRefusalRequest, callback: grpc.requestCallback<_syndicate_v1_ReportRefusalResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * A member takes part in a consortium schema collection (`syndicate-agent schema propose`): it reads
+   * the collection, sends its category tags (sealed names), then its encrypted column tallies.
+   */
+  SchemaCollection(argument: _syndicate_v1_SchemaCollectionRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_SchemaCollectionResponse__Output>): grpc.ClientUnaryCall;
+  SchemaCollection(argument: _syndicate_v1_SchemaCollectionRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_syndicate_v1_SchemaCollectionResponse__Output>): grpc.ClientUnaryCall;
+  SchemaCollection(argument: _syndicate_v1_SchemaCollectionRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_SchemaCollectionResponse__Output>): grpc.ClientUnaryCall;
+  SchemaCollection(argument: _syndicate_v1_SchemaCollectionRequest, callback: grpc.requestCallback<_syndicate_v1_SchemaCollectionResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * A member takes part in a consortium schema collection (`syndicate-agent schema propose`): it reads
+   * the collection, sends its category tags (sealed names), then its encrypted column tallies.
+   */
+  schemaCollection(argument: _syndicate_v1_SchemaCollectionRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_SchemaCollectionResponse__Output>): grpc.ClientUnaryCall;
+  schemaCollection(argument: _syndicate_v1_SchemaCollectionRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_syndicate_v1_SchemaCollectionResponse__Output>): grpc.ClientUnaryCall;
+  schemaCollection(argument: _syndicate_v1_SchemaCollectionRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_SchemaCollectionResponse__Output>): grpc.ClientUnaryCall;
+  schemaCollection(argument: _syndicate_v1_SchemaCollectionRequest, callback: grpc.requestCallback<_syndicate_v1_SchemaCollectionResponse__Output>): grpc.ClientUnaryCall;
   
   /**
    * A member endorses another member's identity, after checking its fingerprint out of band.
@@ -265,6 +284,12 @@ export interface ParticipantServiceHandlers extends grpc.UntypedServiceImplement
   ReportRefusal: grpc.handleUnaryCall<_syndicate_v1_ReportRefusalRequest__Output, _syndicate_v1_ReportRefusalResponse>;
   
   /**
+   * A member takes part in a consortium schema collection (`syndicate-agent schema propose`): it reads
+   * the collection, sends its category tags (sealed names), then its encrypted column tallies.
+   */
+  SchemaCollection: grpc.handleUnaryCall<_syndicate_v1_SchemaCollectionRequest__Output, _syndicate_v1_SchemaCollectionResponse>;
+  
+  /**
    * A member endorses another member's identity, after checking its fingerprint out of band.
    */
   SubmitEndorsement: grpc.handleUnaryCall<_syndicate_v1_SubmitEndorsementRequest__Output, _syndicate_v1_SubmitEndorsementResponse>;
@@ -306,6 +331,7 @@ export interface ParticipantServiceDefinition extends grpc.ServiceDefinition {
   ListMembers: MethodDefinition<_syndicate_v1_ListMembersRequest, _syndicate_v1_ListMembersResponse, _syndicate_v1_ListMembersRequest__Output, _syndicate_v1_ListMembersResponse__Output>
   PublishModel: MethodDefinition<_syndicate_v1_PublishModelRequest, _syndicate_v1_PublishModelResponse, _syndicate_v1_PublishModelRequest__Output, _syndicate_v1_PublishModelResponse__Output>
   ReportRefusal: MethodDefinition<_syndicate_v1_ReportRefusalRequest, _syndicate_v1_ReportRefusalResponse, _syndicate_v1_ReportRefusalRequest__Output, _syndicate_v1_ReportRefusalResponse__Output>
+  SchemaCollection: MethodDefinition<_syndicate_v1_SchemaCollectionRequest, _syndicate_v1_SchemaCollectionResponse, _syndicate_v1_SchemaCollectionRequest__Output, _syndicate_v1_SchemaCollectionResponse__Output>
   SubmitEndorsement: MethodDefinition<_syndicate_v1_SubmitEndorsementRequest, _syndicate_v1_SubmitEndorsementResponse, _syndicate_v1_SubmitEndorsementRequest__Output, _syndicate_v1_SubmitEndorsementResponse__Output>
   SubmitEvaluation: MethodDefinition<_syndicate_v1_SubmitEvaluationRequest, _syndicate_v1_SubmitEvaluationResponse, _syndicate_v1_SubmitEvaluationRequest__Output, _syndicate_v1_SubmitEvaluationResponse__Output>
   SubmitKeyShares: MethodDefinition<_syndicate_v1_SubmitKeySharesRequest, _syndicate_v1_SubmitKeySharesResponse, _syndicate_v1_SubmitKeySharesRequest__Output, _syndicate_v1_SubmitKeySharesResponse__Output>

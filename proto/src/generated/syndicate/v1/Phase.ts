@@ -59,6 +59,10 @@ export const Phase = {
    * Member telling the coordinator what it refused and why, for the audit log.
    */
   PHASE_REPORT_REFUSAL: 'PHASE_REPORT_REFUSAL',
+  /**
+   * Member taking part in a consortium schema collection.
+   */
+  PHASE_SCHEMA: 'PHASE_SCHEMA',
 } as const;
 
 /**
@@ -136,6 +140,11 @@ export type Phase =
    */
   | 'PHASE_REPORT_REFUSAL'
   | 16
+  /**
+   * Member taking part in a consortium schema collection.
+   */
+  | 'PHASE_SCHEMA'
+  | 17
 
 /**
  * What a message is for. Bound into every signature so a message signed for
