@@ -5,6 +5,7 @@ import { loadIdentity } from '../crypto/identity-store';
 import { loadCsvDataset } from '../data/csv-dataset';
 import { DataValidationError } from '../data/data-errors';
 import { compactSchema, inferSchemaFromCsv, TARGET_NAMES, type SchemaInference } from '../data/schema-inference';
+import { registerSchemaPropose } from './schema-propose-command';
 
 function summary(file: string, r: SchemaInference): string {
   const lines = [`${file}: ${r.rows} rows; positive rate ${(r.positiveRate * 100).toFixed(1)}%`];
@@ -71,6 +72,7 @@ export function registerSchemaCommand(program: Command): void {
         process.exitCode = 2;
       }
     });
+  registerSchemaPropose(schema);
 }
 
 /** The plan from --plan, or the one stored at enrollment: a bank has no API token to fetch it. */

@@ -1,4 +1,4 @@
-import { dataSchemaSchema, type DataSchema } from '@syndicate/protocol';
+import { dataSchemaSchema, OTHER_CATEGORY, type DataSchema } from '@syndicate/protocol';
 import { isMissingCell, parseNumericCell } from './cell-values';
 import { csvRecords } from './csv-records';
 
@@ -244,6 +244,8 @@ export function compactSchema(schema: DataSchema): Record<string, unknown> {
         ...(f.missing !== 'error' ? { missing: f.missing } : {}),
       };
     }),
-    target: schema.target,
+    target: schema.target.positive ? { column: schema.target.name, positive: schema.target.positive } : schema.target,
+    ...(schema.exclude?.length ? { exclude: schema.exclude } : {}),
+    ...(schema.unknownCategory !== OTHER_CATEGORY ? { unknownCategory: schema.unknownCategory } : {}),
   };
 }

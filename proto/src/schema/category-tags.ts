@@ -21,14 +21,15 @@ export function categoryTag(epochSecret: Uint8Array, column: string, value: stri
     .slice(0, 22);
 }
 
-/** The category's name, sealed so that only members of the epoch can read it. */
+/**
+ * The category's name, sealed so that only members of the epoch can read it. The nonce is derived from
+ * the name (synthetic-IV style): the same name always seals the same, so a member that sends its names
+ * again after a restart sends byte-identical names, and nonces never repeat across different names.
+ */
 export function sealCategoryName(epochSecret: Uint8Array, value: string): string {
-  const nonce = nacl.randomBytes(nacl.secretbox.nonceLength);
-  const box = nacl.secretbox(
-    new Uint8Array(Buffer.from(value, 'utf8')),
-    nonce,
-    derive(epochSecret, 'schema-category-name'),
-  );
+  const key = derive(epochSecret, 'schema-category-name');
+  const nonce = createHmac('sha256', key).update(value, 'utf8').digest().subarray(0, nacl.secretbox.nonceLength);
+  const box = nacl.secretbox(new Uint8Array(Buffer.from(value, 'utf8')), new Uint8Array(nonce), key);
   return Buffer.concat([Buffer.from(nonce), Buffer.from(box)]).toString('base64');
 }
 
