@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { SchemaCollectionView } from '../schema-collection/schema-collection-view';
-import { apiCommand, clientFrom, output, parsePositiveInt, when, type ApiOptions } from './api-command';
+import { apiCommand, clientFrom, CliError, EXIT, output, parsePositiveInt, when, type ApiOptions } from './api-command';
 
 const describe = (c: SchemaCollectionView): string =>
   `schema collection ${c.id}: ${c.state}; key epoch ${c.keyEpoch}, k = ${c.minCategoryCount}; ` +
@@ -40,10 +40,16 @@ export function registerSchema(program: Command): void {
     .requiredOption('--federation <id>', 'federation id')
     .option('--collection <id>', 'schema collection id')
     .action(async (o: ApiOptions & { federation: string; collection?: string }) => {
-      const c = await clientFrom(o).call<SchemaCollectionView>(
-        'GET',
-        `/v1/federations/${encodeURIComponent(o.federation)}/schema-collections/${encodeURIComponent(o.collection ?? 'latest')}`,
-      );
+      const base = `/v1/federations/${encodeURIComponent(o.federation)}/schema-collections`;
+      const client = clientFrom(o);
+      const c = o.collection
+        ? await client.call<SchemaCollectionView>('GET', `${base}/${encodeURIComponent(o.collection)}`)
+        : (await client.call<SchemaCollectionView[]>('GET', base))[0];
+      if (!c)
+        throw new CliError(
+          EXIT.NOT_FOUND,
+          `federation ${o.federation} has no schema collection; start one: syndicate schema collect`,
+        );
       output(o, c, describe);
     });
 }

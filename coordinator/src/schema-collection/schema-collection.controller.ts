@@ -5,6 +5,7 @@ import type { Principal } from '../http/principal';
 import { ANY_ROLE, Roles } from '../http/roles';
 import { ZodBodyPipe } from '../http/zod-body.pipe';
 import {
+  schemaCollectionListSchema,
   schemaCollectionViewSchema,
   startSchemaCollectionSchema,
   type StartSchemaCollection,
@@ -33,16 +34,16 @@ export class SchemaCollectionController {
     return this.collections.start(federationId, body, actor.tokenId);
   }
 
-  @Get('federations/:federationId/schema-collections/latest')
+  @Get('federations/:federationId/schema-collections')
   @Roles(...ANY_ROLE)
   @ApiDoc({
-    summary: "Follow the federation's latest schema collection",
+    summary: "List a federation's schema collections",
     description:
-      'State (names → tallies → closed) and how many members sent each step; never a category, tag or figure.',
-    response: schemaCollectionViewSchema,
+      'Newest first: state (names → tallies → closed, or abandoned) and how many members sent each step; never a category, tag or figure.',
+    response: schemaCollectionListSchema,
   })
-  async latest(@Param('federationId') federationId: string): Promise<SchemaCollectionView> {
-    return this.collections.view(await this.collections.latest(federationId));
+  list(@Param('federationId') federationId: string): Promise<SchemaCollectionView[]> {
+    return this.collections.list(federationId);
   }
 
   @Get('federations/:federationId/schema-collections/:id')

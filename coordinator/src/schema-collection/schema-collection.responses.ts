@@ -26,6 +26,8 @@ export const schemaCollectionViewSchema = describes<SchemaCollectionView>()(
     .openapi('SchemaCollection'),
 );
 
+export const schemaCollectionListSchema = z.array(schemaCollectionViewSchema);
+
 export const startSchemaCollectionSchema = z
   .object({
     minCategoryCount: z.number().int().min(1).max(1_000_000).default(10),

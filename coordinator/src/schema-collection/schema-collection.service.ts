@@ -108,6 +108,12 @@ export class SchemaCollectionService {
     return c;
   }
 
+  async list(federationId: string): Promise<SchemaCollectionView[]> {
+    await this.federations.entity(federationId);
+    const all = await this.collections.find({ where: { federationId }, order: { createdAt: 'DESC' } });
+    return Promise.all(all.map((c) => this.view(c)));
+  }
+
   async view(c: SchemaCollection): Promise<SchemaCollectionView> {
     const rows = await this.db.getRepository(SchemaContribution).find({
       where: { collectionId: c.id },

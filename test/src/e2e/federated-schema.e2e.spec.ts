@@ -147,9 +147,9 @@ describe(`federated schema (${testDatabaseKind()})`, () => {
       // Only the header and, per category, a tag and a sealed name: nothing that counts.
       for (const cat of names.categories) expect(Object.keys(cat).sort()).toEqual(['column', 'name', 'tag']);
     }
-    const status = await h.admin.call<{ state: string; talliesReceived: number }>(
+    const [status] = await h.admin.call<{ state: string; talliesReceived: number }[]>(
       'GET',
-      `/v1/federations/${c.federationId}/schema-collections/latest`,
+      `/v1/federations/${c.federationId}/schema-collections`,
     );
     expect(status).toMatchObject({ state: 'closed', talliesReceived: 3 });
   });
