@@ -34,4 +34,5 @@ export { dealKeyEpoch } from './agent/key-ceremony';
 export { MIN_KEY_MEMBERS } from './crypto/trusted-key-share';
 export { ownCard } from './trust/own-card';
 export { SecureSums } from './agent/secure-sums';
+export { SchemaCollectionClient } from './agent/schema-collection-client';
 export { memberWeight, applyAggregate } from './agent/secure-round';
