@@ -43,9 +43,7 @@ export const standardizationDigest = (momentsJson: string): Buffer => digest(Buf
 
 /** Covers a schema-collection step: what it asks and what it carries (names or ciphertext). */
 export const schemaCollectionDigest = (step: string, namesJson: string, payload: Uint8Array): Buffer =>
-  digest(
-    Buffer.concat([Buffer.from(JSON.stringify([step, namesJson]), 'utf8'), Buffer.from(digest(payload))]),
-  );
+  digest(Buffer.concat([Buffer.from(JSON.stringify([step, namesJson]), 'utf8'), Buffer.from(digest(payload))]));
 
 export const fetchKeyDigest = (keyEpoch: number): Buffer => digest(Buffer.from(String(keyEpoch), 'utf8'));
 

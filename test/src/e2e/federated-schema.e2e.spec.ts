@@ -4,7 +4,7 @@ import * as path from 'path';
 import { promisify } from 'util';
 import type { AdminApiError } from '@syndicate/coordinator';
 import { loadCsvDataset } from '@syndicate/participant';
-import { parsePlanText, parseTrainingPlan, type TrainingPlanInput } from '@syndicate/protocol';
+import { parseTrainingPlan, type TrainingPlanInput } from '@syndicate/protocol';
 import { agentConsortium } from '../support/agent-consortium';
 import { waitFor, type AgentProcess } from '../support/agent-process';
 import { startHarness, type Harness } from '../support/coordinator-harness';
