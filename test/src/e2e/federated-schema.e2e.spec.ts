@@ -2,17 +2,20 @@ import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { promisify } from 'util';
-import type { AdminApiError } from '@syndicate/coordinator';
-import { loadCsvDataset } from '@syndicate/participant';
+import * as os from 'os';
+import { pinEachOther } from '@syndicate/examples';
+import { loadCsvDataset, saveIdentity } from '@syndicate/participant';
 import { parseTrainingPlan, type TrainingPlanInput } from '@syndicate/protocol';
-import { agentConsortium } from '../support/agent-consortium';
-import { waitFor, type AgentProcess } from '../support/agent-process';
+import { lightSecureRound, type LightSecureRound } from '../support/light-secure-round';
 import { startHarness, type Harness } from '../support/coordinator-harness';
 import { testDatabaseKind } from '../support/database';
 import { rawQuery } from '../support/raw-db';
 
 const execFileAsync = promisify(execFile);
 const AGENT_MAIN = require.resolve('@syndicate/participant/dist/cli/main.js');
+const creditPlan: TrainingPlanInput = JSON.parse(
+  fs.readFileSync(path.join(__dirname, '..', '..', '..', 'examples', 'credit-risk', 'plan-logistic.json'), 'utf8'),
+);
 
 /**
  * Three banks' extracts as real ones differ: other category sets (a job only bank C has, a rare one only
@@ -56,41 +59,54 @@ function bankFiles(dir: string): { name: string; file: string; text: string }[] 
 
 describe(`federated schema (${testDatabaseKind()})`, () => {
   let h: Harness;
-  const agents: AgentProcess[] = [];
+  let s: LightSecureRound | undefined;
   afterAll(async () => {
-    await Promise.all(agents.map((a) => a.stop()));
+    s?.close();
     await h?.stop();
   });
 
   it("three banks propose one schema from encrypted tallies; it accepts every bank's file and the coordinator never holds a bank's categories or counts", async () => {
     h = await startHarness('schema');
-    const c = await agentConsortium(h, { name: 'schema-fed', seed: 17, banks: 3, agents });
-    const round = await h.admin.openRound(c.federationId, {});
-    // The collection needs the federation's key epoch: the first secure round deals it.
-    const start = () =>
-      h.admin.call<{ id: string; state: string; members: number }>(
-        'POST',
-        `/v1/federations/${c.federationId}/schema-collections`,
-        { minCategoryCount: 5 },
-      );
-    const collection = await waitFor('a key epoch to collect under', () =>
-      start().catch((err: AdminApiError) => {
-        if (err.reason !== 'SCHEMA_NEEDS_KEY_EPOCH') throw err;
-        return undefined;
-      }),
+    // Three enrolled members holding a dealt key epoch (no training needed), saved as agents' state
+    // directories whose operators pinned each other, as the README says.
+    s = await lightSecureRound(
+      h,
+      {
+        ...creditPlan,
+        name: 'schema-fed',
+        rounds: { ...creditPlan.rounds, minParticipants: 3 },
+        aggregation: { mode: 'secure' },
+      },
+      [
+        ['a', 60],
+        ['b', 60],
+        ['c', 60],
+      ],
+    );
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'syndicate-schema-'));
+    const stateDirs = s.members.map((m) => {
+      const stateDir = path.join(dir, 'agents', m.name);
+      saveIdentity(stateDir, m.identity);
+      return stateDir;
+    });
+    await pinEachOther(stateDirs.map((stateDir, i) => ({ name: s!.members[i].name, stateDir })));
+    const collection = await h.admin.call<{ id: string; state: string; members: number }>(
+      'POST',
+      `/v1/federations/${s.federationId}/schema-collections`,
+      { minCategoryCount: 5 },
     );
     expect(collection).toMatchObject({ state: 'names', members: 3 });
-    await h.admin.cancelRound(round.id).catch(() => undefined);
+    const c = { federationId: s.federationId, dir };
 
     const files = bankFiles(c.dir);
     const proposals = await Promise.all(
-      agents.map((a, i) =>
+      stateDirs.map((stateDir, i) =>
         execFileAsync(process.execPath, [
           AGENT_MAIN,
           'schema',
           'propose',
           '--state-dir',
-          a.stateDir,
+          stateDir,
           '--data',
           files[i].file,
           '--target',
