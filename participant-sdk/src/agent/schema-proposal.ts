@@ -24,6 +24,7 @@ import { tallyCsv } from '../data/schema-tallies';
 import type { MemberTrust } from '../trust/member-trust';
 import { admitSum } from '../trust/sum-gate';
 import { TrustRefusal } from '../trust/trust-refusal';
+import { contributionCodec } from './contribution-codec';
 import { CoordinatorCallError } from './rpc-calls';
 import type { SchemaCollectionClient, SchemaCollectionState } from './schema-collection-client';
 
@@ -116,7 +117,11 @@ export async function proposeConsortiumSchema(o: ProposalOptions): Promise<Propo
   const index = parseSchemaIndex(st.indexJson);
   const spec = planSecureSpec(o.plan);
   const fields = encodeSchemaFields(index, local.tallies, (c, v) => categoryTag(secret, c, v), spec);
-  const payload = holder.encrypt(fields);
+  // Sealed by the same codec as every secure contribution: the pairwise masking of issue 15 hooks in there.
+  const payload = await contributionCodec(
+    { parameterSet: spec.parameterSet, keyEpoch: st.keyEpoch },
+    o.keys,
+  ).sealFields(fields);
   const at = { federationId: o.identity.federationId, roundId: id, kind: SCHEMA_KIND, keyEpoch: st.keyEpoch };
   const statement = proveContribution({
     rt: holder.rt,
