@@ -80,7 +80,8 @@ export async function tallyCsv(
   for await (const { row, fields } of csvRecords(file)) {
     if (!header) {
       header = fields;
-      const bad = headerProblems(fields, [o.target.name], o.exclude);
+      // Every other column is a candidate feature: only the target can be missing.
+      const bad = headerProblems(fields, [o.target.name], fields);
       if (bad.length) throw new DataValidationError(file, bad);
       if (new Set(fields).size !== fields.length)
         throw new DataValidationError(file, ['row 1: the header names a column more than once']);
