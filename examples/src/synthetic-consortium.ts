@@ -41,6 +41,23 @@ export interface BankProfile {
   productMix: Record<Product, number>;
   /** Shifts risk appetite: a bank lending to stretched borrowers sees higher DTI and utilisation. */
   stretch: number;
+  /**
+   * Where this bank's defaults follow their own law: coefficients that replace the consortium's (a
+   * regional economy where other things drive default). Absent: the consortium's law.
+   */
+  ownRisk?: Partial<RiskLaw>;
+}
+
+/** The weights of the risk law on standardised features (and per product). */
+export interface RiskLaw {
+  income: number;
+  debtToIncome: number;
+  utilisation: number;
+  delinquencies: number;
+  tenure: number;
+  age: number;
+  accounts: number;
+  product: Record<Product, number>;
 }
 
 export const DEMO_BANKS: BankProfile[] = [
@@ -80,10 +97,40 @@ export const DEMO_BANKS: BankProfile[] = [
     regionMix: { north: 0.05, south: 0.5, east: 0.05, west: 0.1, central: 0.3 },
     productMix: { card: 0.4, personal_loan: 0.4, mortgage: 0.05, auto: 0.15 },
   },
+  {
+    // A farming region's lender: revolving lines drawn before harvest are normal there (utilisation
+    // says little, even the reverse), seasonal income is a weak signal, while a short relationship
+    // and mortgages in a falling land market carry the risk. The global model serves it worse than its own.
+    name: 'estuary',
+    loans: 3500,
+    targetDefaultRate: 0.09,
+    medianIncome: 45000,
+    stretch: 0.2,
+    regionMix: { north: 0.1, south: 0.1, east: 0.1, west: 0.6, central: 0.1 },
+    productMix: { card: 0.2, personal_loan: 0.2, mortgage: 0.35, auto: 0.25 },
+    ownRisk: {
+      income: -0.4,
+      utilisation: 0,
+      debtToIncome: 0.5,
+      tenure: -1.0,
+      age: 0.2,
+      product: { card: 0.2, personal_loan: 0.2, mortgage: 0.6, auto: -0.2 },
+    },
+  },
 ];
 
 const REGION_RISK: Record<Region, number> = { north: -0.15, south: 0.25, east: 0.05, west: 0.1, central: -0.05 };
-const PRODUCT_RISK: Record<Product, number> = { card: 0.35, personal_loan: 0.3, mortgage: -0.6, auto: -0.1 };
+/** The consortium-wide law most banks' defaults follow. */
+const CONSORTIUM_RISK: RiskLaw = {
+  income: -0.9,
+  debtToIncome: 1.0,
+  utilisation: 0.8,
+  delinquencies: 0.55,
+  tenure: -0.35,
+  age: -0.2,
+  accounts: 0.05,
+  product: { card: 0.35, personal_loan: 0.3, mortgage: -0.6, auto: -0.1 },
+};
 
 type Rand = () => number;
 const normal = (r: Rand) => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
@@ -133,18 +180,18 @@ function borrower(r: Rand, p: BankProfile): Borrower {
   };
 }
 
-/** The consortium-wide truth every bank's defaults follow, with a mild nonlinearity an MLP can learn. */
-function riskScore(b: Borrower): number {
+/** A bank's risk law (the consortium's unless it has its own), with a mild nonlinearity an MLP can learn. */
+function riskScore(b: Borrower, law: RiskLaw): number {
   const z =
-    -0.9 * ((Math.log1p(b.income) - 10.8) / 0.5) +
-    1.0 * ((b.debt_to_income - 0.35) / 0.15) +
-    0.8 * ((b.utilisation - 0.45) / 0.25) +
-    0.55 * b.delinquencies_2y -
-    0.35 * ((b.tenure_months - 60) / 50) -
-    0.2 * ((b.age - 42) / 12) +
-    0.05 * (b.num_accounts - 6) +
+    law.income * ((Math.log1p(b.income) - 10.8) / 0.5) +
+    law.debtToIncome * ((b.debt_to_income - 0.35) / 0.15) +
+    law.utilisation * ((b.utilisation - 0.45) / 0.25) +
+    law.delinquencies * b.delinquencies_2y +
+    law.tenure * ((b.tenure_months - 60) / 50) +
+    law.age * ((b.age - 42) / 12) +
+    law.accounts * (b.num_accounts - 6) +
     REGION_RISK[b.region] +
-    PRODUCT_RISK[b.product];
+    law.product[b.product];
   const stretched = b.utilisation > 0.85 && b.debt_to_income > 0.45 ? 0.9 : 0;
   return z + stretched;
 }
@@ -170,8 +217,9 @@ export interface SyntheticBank {
 
 /**
  * A deterministic, non-IID credit-risk consortium: banks differ in size, default
- * rate, region and product mix and borrower profile, but defaults follow one
- * underlying risk law, so pooling knowledge helps the small banks.
+ * rate, region and product mix and borrower profile; most banks' defaults follow one
+ * underlying risk law, so pooling knowledge helps the small banks, and one (estuary)
+ * follows its own, as a regional bank's can.
  */
 export function generateConsortium(o: { seed?: number; scale?: number; banks?: BankProfile[] } = {}): {
   banks: SyntheticBank[];
@@ -185,7 +233,8 @@ export function generateConsortium(o: { seed?: number; scale?: number; banks?: B
       const r = seededRandom((seed * 7919 + i * 104729) >>> 0);
       const n = Math.max(20, Math.round(p.loans * scale));
       const borrowers = Array.from({ length: n }, () => borrower(r, p));
-      const scores = borrowers.map(riskScore);
+      const law = { ...CONSORTIUM_RISK, ...p.ownRisk };
+      const scores = borrowers.map((b) => riskScore(b, law));
       const intercept = calibrateIntercept(scores, p.targetDefaultRate);
       const rows: LoanRow[] = borrowers.map((b, k) => ({
         ...b,

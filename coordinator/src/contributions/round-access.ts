@@ -4,7 +4,7 @@ import type { EntityManager } from 'typeorm';
 import { EvaluationDriver } from '../rounds/evaluation-driver.service';
 import type { Participant } from '../participants/participant.entity';
 import { ContributionPolicy } from '../rounds/contribution-policy.service';
-import { Publication } from '../rounds/publication.service';
+import { ConfirmedPublication, type MemberConfirmation } from '../rounds/confirmed-publication.service';
 import type { Round } from '../rounds/round.entity';
 import { RoundStepper } from '../rounds/round-stepper.service';
 import { RoundViews } from '../rounds/round-views.service';
@@ -21,7 +21,7 @@ export class RoundAccess {
     private readonly policy: ContributionPolicy,
     private readonly stepper: RoundStepper,
     private readonly evaluations: EvaluationDriver,
-    private readonly publication: Publication,
+    private readonly publication: ConfirmedPublication,
     private readonly offers: TaskOffers,
   ) {}
 
@@ -43,7 +43,12 @@ export class RoundAccess {
     p: Participant,
     r: { roundId: string; baseModelVersionId: string; encoding: string; data: Buffer },
   ): Promise<string> {
-    return this.publication.publishFromMember(p, r);
+    return this.publication.publish(p, r);
+  }
+
+  /** A member confirms the model it computed from the round's sum; the publisher's is recorded once one does. */
+  confirmModel(p: Participant, c: MemberConfirmation): Promise<string> {
+    return this.publication.confirm(p, c);
   }
 
   /** Rounds waiting for keys can start counting now. */

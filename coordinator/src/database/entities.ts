@@ -16,6 +16,10 @@ import { Round } from '../rounds/round.entity';
 import { ApiToken } from '../access/api-token.entity';
 import { ConsoleSession } from '../access/console-session.entity';
 import { Schedule } from '../rounds/schedule.entity';
+import { MaskMessage } from '../masking/mask-message.entity';
+import { MaskSessionRecord } from '../masking/mask-session.entity';
+import { PendingPublication } from '../rounds/pending-publication.entity';
+import { ModelConfirmationRecord } from '../rounds/model-confirmation.entity';
 import { SchemaCollection } from '../schema-collection/schema-collection.entity';
 import { SchemaContribution } from '../schema-collection/schema-contribution.entity';
 
@@ -38,6 +42,10 @@ export const ENTITIES = [
   ApiToken,
   ConsoleSession,
   Schedule,
+  MaskSessionRecord,
+  MaskMessage,
+  PendingPublication,
+  ModelConfirmationRecord,
   SchemaCollection,
   SchemaContribution,
 ];

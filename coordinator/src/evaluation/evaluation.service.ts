@@ -1,6 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { federatedMetrics, histogramTotals, type FederatedMetrics, type SelectionPolicy } from '@syndicate/protocol';
+import {
+  federatedMetrics,
+  histogramTotals,
+  type FederatedMetrics,
+  type ReasonCode,
+  type SelectionPolicy,
+} from '@syndicate/protocol';
 import { In, IsNull, LessThan, type EntityManager, type Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
@@ -135,15 +141,15 @@ export class EvaluationService {
     return true;
   }
 
-  async fail(ev: ModelEvaluation, reason: string): Promise<void> {
+  async fail(ev: ModelEvaluation, reason: string, code?: ReasonCode): Promise<void> {
     if (!(await this.move(ev, 'failed', { failureReason: reason, completedAt: this.clock.now() }))) return;
-    this.log.warn({ modelVersionId: ev.modelVersionId, round: ev.roundNumber, reason }, 'evaluation failed');
+    this.log.warn({ modelVersionId: ev.modelVersionId, round: ev.roundNumber, reason, code }, 'evaluation failed');
     await this.audit.record({
       actor: 'system',
       action: 'evaluation.failed',
       federationId: ev.federationId,
       subject: ev.modelVersionId,
-      detail: { round: ev.roundNumber, reason },
+      detail: { round: ev.roundNumber, reason, ...(code ? { code } : {}) },
     });
   }
 

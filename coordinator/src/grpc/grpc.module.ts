@@ -3,6 +3,7 @@ import { ContributionsModule } from '../contributions/contributions.module';
 import { EvaluationModule } from '../evaluation/evaluation.module';
 import { FederationsModule } from '../federations/federations.module';
 import { KeysModule } from '../keys/keys.module';
+import { MaskingModule } from '../masking/masking.module';
 import { ModelsModule } from '../models/models.module';
 import { ParticipantsModule } from '../participants/participants.module';
 import { SchemaCollectionModule } from '../schema-collection/schema-collection.module';
@@ -21,6 +22,7 @@ import { HANDLER_GROUP_TYPES, handlerGroupsProvider, ParticipantGrpcHandlers } f
     KeysModule,
     ContributionsModule,
     AuditWitnessModule,
+    MaskingModule,
     SchemaCollectionModule,
   ],
   providers: [

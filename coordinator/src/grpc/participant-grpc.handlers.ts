@@ -4,6 +4,7 @@ import { AggregateDownloadHandlers } from './aggregate-download.handlers';
 import { EnrollmentHandlers } from './enrollment.handlers';
 import { EvaluationHandlers } from './evaluation.handlers';
 import { KeyShareHandlers } from './key-share.handlers';
+import { MaskingHandlers } from './masking.handlers';
 import { MemberTrustHandlers } from './member-trust.handlers';
 import { ModelDownloadHandlers } from './model-download.handlers';
 import { PublishHandlers } from './publish.handlers';
@@ -31,6 +32,7 @@ export const HANDLER_GROUP_TYPES = [
   EvaluationHandlers,
   StandardizationHandlers,
   MemberTrustHandlers,
+  MaskingHandlers,
   SchemaCollectionHandlers,
 ];
 

@@ -1,7 +1,10 @@
 import type * as grpc from '@grpc/grpc-js';
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  modelConfirmationDigest,
   modelPayloadFloats,
+  type ConfirmModelRequest__Output,
+  type ConfirmModelResponse,
   type ParticipantServiceHandlers,
   type PublishHeader__Output,
   type PublishModelRequest__Output,
@@ -18,7 +21,10 @@ import { EnvelopeAuthenticator } from '../participants/envelope-authenticator.se
 import { ChunkedReader } from './chunked-reader';
 import { reply, required } from './grpc-stream';
 
-/** PublishModel: a member publishes the round's new global model, or a dealer re-seals the current one. */
+/**
+ * PublishModel: a member publishes the round's new global model (held until another member confirms it),
+ * or a dealer re-seals the current one. ConfirmModel: a member confirms the model it computed.
+ */
 @Injectable()
 export class PublishHandlers {
   constructor(
@@ -31,8 +37,30 @@ export class PublishHandlers {
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
-  handlers(): Pick<ParticipantServiceHandlers, 'PublishModel'> {
-    return { PublishModel: (call, callback) => reply(this.log, 'PublishModel', this.publishModel(call), callback) };
+  handlers(): Pick<ParticipantServiceHandlers, 'PublishModel' | 'ConfirmModel'> {
+    return {
+      PublishModel: (call, callback) => reply(this.log, 'PublishModel', this.publishModel(call), callback),
+      ConfirmModel: (call, callback) => reply(this.log, 'unary', this.confirmModel(call.request), callback),
+    };
+  }
+
+  private async confirmModel(r: ConfirmModelRequest__Output): Promise<ConfirmModelResponse> {
+    const env = required(r.envelope, 'envelope');
+    const round = await this.rounds.get(required(env.roundId, 'envelope.round_id'));
+    const signature = Buffer.from(r.signature ?? []);
+    const p = await this.participants.authenticate(env, {
+      federationId: round.federationId,
+      roundId: round.id,
+      phase: 'PHASE_CONFIRM_MODEL',
+      payloadSha256: modelConfirmationDigest(signature),
+    });
+    const modelVersionId = await this.rounds.confirmModel(p, {
+      roundId: round.id,
+      baseModelVersionId: required(r.baseModelVersionId, 'base_model_version_id'),
+      modelSha256: Buffer.from(r.modelSha256 ?? []),
+      signature,
+    });
+    return { modelVersionId };
   }
 
   private async publishModel(

@@ -4,6 +4,7 @@ import type { EntityManager } from 'typeorm';
 import { AggregationService } from '../aggregation/aggregation.service';
 import { SyndicateError } from '../common/syndicate-error';
 import { KeyCustodyService } from '../keys/key-custody.service';
+import { MaskingService } from '../masking/masking.service';
 import { ParticipantsService } from '../participants/participants.service';
 import { StandardizationService } from '../standardization/standardization.service';
 import type { Round } from './round.entity';
@@ -17,7 +18,18 @@ export class ContributionPolicy {
     private readonly keys: KeyCustodyService,
     private readonly aggregation: AggregationService,
     private readonly standardization: StandardizationService,
+    private readonly masking: MaskingService,
   ) {}
+
+  /** A masked sum needs at least its threshold of members, or nobody's masks can come off: 0 when the sum is not masked. */
+  maskThreshold(roundId: string, kind: ContributionKind): Promise<number> {
+    return this.masking.threshold(roundId, kind);
+  }
+
+  /** Fixes who is in a masked sum as its phase closes (null: not masked); below the threshold nothing is decrypted. */
+  closeMasked(roundId: string, kind: ContributionKind, contributors: readonly string[]) {
+    return this.masking.fixSurvivors(roundId, kind, contributors);
+  }
 
   async activeMembers(federationId: string): Promise<string[]> {
     return (await this.participants.active(federationId)).map((p) => p.id);
@@ -67,6 +79,8 @@ export class ContributionPolicy {
     kind: ContributionKind,
     em?: EntityManager,
   ): Promise<void> {
+    // A masked sum takes only members every peer masked with; checked before the payload is read.
+    if (!em) await this.masking.assertCommitted(round.id, participantId, kind);
     if (kind === 'evaluation') {
       if (!(await this.evaluators(round)).includes(participantId)) {
         throw new SyndicateError(

@@ -11,6 +11,7 @@ import { decideClose } from './round-state-machine';
 import { RoundViews } from './round-views.service';
 import { evaluationQuorum } from '../evaluation/evaluation-state-machine';
 import { EvaluationOffers } from './evaluation-offers.service';
+import { decryptionDeadline, unconfirmedReason } from '../evaluation/decryption-deadline';
 import { EvaluationService } from '../evaluation/evaluation.service';
 import type { ModelEvaluation } from '../evaluation/model-evaluation.entity';
 
@@ -72,8 +73,13 @@ export class EvaluationDriver {
 
   /** Closes an evaluation's collection like a round's: everyone in, or the deadline with enough histograms. */
   async stepEvaluation(ev: ModelEvaluation): Promise<void> {
+    if (ev.state === 'decrypting') {
+      // Figures need two agreeing members: a sum only one member ever reports fails by name, not silently.
+      if (this.clock.now() >= decryptionDeadline(ev))
+        await this.evaluation.fail(ev, unconfirmedReason(ev), 'EVALUATION_UNCONFIRMED');
+      return;
+    }
     const round = await this.views.get(ev.roundId);
-    if (ev.state === 'decrypting') return;
     await this.aggregation.exclusive(round.id, async () => {
       const contributors = (await this.aggregation.contributors(round.id, undefined, 'evaluation')).length;
       const expected = (await this.offers.audience(round)).length;

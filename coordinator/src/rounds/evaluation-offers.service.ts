@@ -29,6 +29,9 @@ export class EvaluationOffers {
 
   /** The sum is final: its contributors decrypt it. */
   async offerResults(round: Round, ev: ModelEvaluation, contributors: string[]): Promise<void> {
+    // A masked sum is final with its survivors; below the masking threshold nothing is decrypted.
+    const sealed = await this.policy.closeMasked(round.id, 'evaluation', contributors);
+    if (sealed && !sealed.ok) return void (await this.evaluation.fail(ev, sealed.reason));
     await this.dispatch.evaluate(round, ev, contributors, 'TASK_TYPE_EVALUATION_RESULT');
   }
 

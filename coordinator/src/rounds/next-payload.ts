@@ -9,8 +9,8 @@ import {
 import { SyndicateError } from '../common/syndicate-error';
 
 /**
- * The plaintext round's new payload. FedAvg stores the averaged weights; fedadam and
- * fedyogi treat (average - base) as a pseudo-gradient and step from the base model
+ * The plaintext round's new payload. Plain FedAvg (server learning rate 1) stores the averaged
+ * weights; a server learning rate, fedadam and fedyogi treat (average - base) as a pseudo-gradient and step from the base model
  * with the optimizer state stored in its payload.
  */
 export function nextPayload(
@@ -19,7 +19,7 @@ export function nextPayload(
   averaged: Float32Array,
   baseModel: { id: string; encoding: string; data: Buffer },
 ): Float32Array {
-  if (plan.serverOptimizer.type === 'fedavg') return averaged;
+  if (!needsBaseModel(plan)) return averaged;
   if (baseModel.encoding !== 'PAYLOAD_ENCODING_FLOAT32_LE') {
     throw new SyndicateError(
       'INTERNAL',
@@ -34,5 +34,10 @@ export function nextPayload(
   return joinModelPayload(plan, next.weights, next.state);
 }
 
-/** Whether the server optimizer needs the base model's payload (its moments) to compute the next one. */
-export const needsBaseModel = (plan: TrainingPlan): boolean => plan.serverOptimizer.type !== 'fedavg';
+/**
+ * Whether the server optimizer needs the base model's payload (its weights, its moments) to compute
+ * the next one: all but plain FedAvg, whose result is the average itself. A FedAvg server learning
+ * rate steps from the base, as secure rounds do, so the same plan trains the same way in both modes.
+ */
+export const needsBaseModel = (plan: TrainingPlan): boolean =>
+  plan.serverOptimizer.type !== 'fedavg' || (plan.serverOptimizer.learningRate ?? 1) !== 1;

@@ -31,12 +31,16 @@ export class Publication {
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
-  /** A member publishes the model it computed from the decrypted aggregate. Idempotent for late publishers. */
-  async publishFromMember(p: Participant, r: MemberModel): Promise<string> {
+  /**
+   * Checks a member's upload of the round's model (a contributor, the round's base, the release encoding
+   * and size); `publishedAs` when the round already has its model (late publishers are idempotent).
+   */
+  async checkMemberModel(p: Participant, r: MemberModel): Promise<{ round: Round; publishedAs?: string }> {
     const round = await findRound(this.db.getRepository(Round), r.roundId);
     if (round.federationId !== p.federationId)
       throw new SyndicateError('PERMISSION_DENIED', 'WRONG_FEDERATION', `round ${r.roundId} is not in your federation`);
-    if (round.state === 'published' && round.resultModelVersionId) return round.resultModelVersionId;
+    if (round.state === 'published' && round.resultModelVersionId)
+      return { round, publishedAs: round.resultModelVersionId };
     assertTakesMemberModel(round, r);
     const contributors = await this.aggregation.contributors(round.id);
     if (!contributors.some((c) => c.participantId === p.id)) {
@@ -46,10 +50,21 @@ export class Publication {
         `participant ${p.id} did not contribute to round ${round.number} and cannot publish its model`,
       );
     }
+    const plan = this.federations.plan(await this.federations.entity(round.federationId));
+    const base = await this.models.summary(round.baseModelVersionId);
+    assertMemberPayload(round, r, plan, base.numParams);
+    return { round };
+  }
+
+  /**
+   * Records a member's model once members agreed on it (confirmed-publication.service.ts) and opens
+   * its evaluation in the same transaction. Idempotent: a second call returns the recorded version.
+   */
+  async recordMemberModel(round: Round, m: { publisherId: string; data: Buffer }): Promise<string> {
     const federation = await this.federations.entity(round.federationId);
     const plan = this.federations.plan(federation);
     const base = await this.models.summary(round.baseModelVersionId);
-    assertMemberPayload(round, r, plan, base.numParams);
+    const contributors = await this.aggregation.contributors(round.id);
     const wanted = releaseEncoding(plan);
     let evaluation: ModelEvaluation | undefined;
     const modelId = await this.db.transaction(async (em) => {
@@ -63,7 +78,7 @@ export class Publication {
           encoding: wanted,
           numParams: base.numParams,
           planSha256: federation.planSha256,
-          data: r.data,
+          data: m.data,
           keyEpoch: wanted === SEALED_ENCODING ? round.keyEpoch : 0,
         },
         em,
@@ -80,7 +95,7 @@ export class Publication {
         roundId: round.id,
         round: round.number,
         modelVersionId: modelId,
-        publisher: p.id,
+        publisher: m.publisherId,
       },
       'round published',
     );

@@ -43,16 +43,12 @@ export class RoundClosing {
     await this.aggregation.exclusive(round.id, async () => {
       const counted = await this.policy.counted(round.id);
       const expected = (await this.policy.epochMembers(round)).length;
-      const d = decideClose({
-        now: this.clock.now(),
-        deadlineAt: round.countDeadlineAt ?? round.deadlineAt,
-        contributors: counted.length,
-        minParticipants: effectiveQuorum(round.mode, round.minParticipants),
-        expected,
-      });
-      if (d.action === 'aggregate') await this.phases.startCollecting(round, counted);
-      if (d.action === 'fail')
-        await this.transitions.fail(round, 'QUORUM_MISSED', d.reason.replace('updates', 'sample counts'));
+      const d = await this.decide(round, 'count', counted.length, expected, round.countDeadlineAt ?? round.deadlineAt);
+      if (d.action === 'aggregate' && (await this.sealSurvivors(round, 'count', counted))) {
+        const stats = (await this.aggregation.contributors(round.id, undefined, 'stats')).map((c) => c.participantId);
+        if (await this.sealSurvivors(round, 'stats', stats)) await this.phases.startCollecting(round, counted);
+      }
+      if (d.action === 'fail') await this.failDecision(round, d, 'sample counts');
       return d;
     });
   }
@@ -63,19 +59,55 @@ export class RoundClosing {
    */
   async closeCollecting(round: Round): Promise<CloseDecision> {
     return this.aggregation.exclusive(round.id, async () => {
-      const contributors = (await this.aggregation.contributors(round.id)).length;
+      const contributors = (await this.aggregation.contributors(round.id)).map((c) => c.participantId);
       const expected = await this.policy.expectedUpdates(round);
-      const d = decideClose({
-        now: this.clock.now(),
-        deadlineAt: round.deadlineAt,
-        contributors,
-        minParticipants: effectiveQuorum(round.mode, round.minParticipants),
-        expected,
-      });
-      if (d.action === 'aggregate') await this.transitions.transition(round, 'aggregating');
-      if (d.action === 'fail') await this.transitions.fail(round, 'QUORUM_MISSED', d.reason);
+      const d = await this.decide(round, 'model', contributors.length, expected, round.deadlineAt);
+      if (d.action === 'aggregate') {
+        if (!(await this.sealSurvivors(round, 'model', contributors))) return { action: 'wait' } as const;
+        await this.transitions.transition(round, 'aggregating');
+      }
+      if (d.action === 'fail') await this.failDecision(round, d, 'updates');
       return d;
     });
+  }
+
+  /** Quorum or deadline; a masked sum also needs its threshold of members, or no mask could come off. */
+  private async decide(
+    round: Round,
+    kind: 'count' | 'model',
+    contributors: number,
+    expected: number,
+    deadlineAt: number,
+  ): Promise<CloseDecision & { masked?: number }> {
+    const quorum = effectiveQuorum(round.mode, round.minParticipants);
+    const threshold = await this.policy.maskThreshold(round.id, kind);
+    const d = decideClose({
+      now: this.clock.now(),
+      deadlineAt,
+      contributors,
+      minParticipants: Math.max(quorum, threshold),
+      expected,
+    });
+    return d.action === 'fail' && contributors >= quorum ? { ...d, masked: threshold } : d;
+  }
+
+  private async failDecision(round: Round, d: CloseDecision & { masked?: number }, what: string): Promise<void> {
+    if (d.action !== 'fail') return;
+    if (d.masked)
+      return this.transitions.fail(
+        round,
+        'TOO_FEW_SURVIVORS',
+        `${d.reason.replace('updates', what)}: the masking threshold is ${d.masked}, so no mask can come off; nothing is decrypted`,
+      );
+    return this.transitions.fail(round, 'QUORUM_MISSED', d.reason.replace('updates', what));
+  }
+
+  /** Fixes a masked sum's survivors; false (and the round failed) when too few are in it to unmask. */
+  private async sealSurvivors(round: Round, kind: 'count' | 'stats' | 'model', ids: string[]): Promise<boolean> {
+    const sealed = await this.policy.closeMasked(round.id, kind, ids);
+    if (!sealed || sealed.ok) return true;
+    await this.transitions.fail(round, 'TOO_FEW_SURVIVORS', sealed.reason);
+    return false;
   }
 
   /** The aggregate is final: the coordinator publishes it, or (secure) asks a member to. */

@@ -8,6 +8,7 @@ import { LOGGER } from '../common/tokens';
 import { EvaluationDriver } from './evaluation-driver.service';
 import { LeaderLease } from '../leadership/leader-lease';
 import { Round } from './round.entity';
+import { ConfirmedPublication } from './confirmed-publication.service';
 import { RoundClosing } from './round-closing.service';
 import { RoundPhases } from './round-phases.service';
 import { ACTIVE_ROUND_STATES } from './round-state-machine';
@@ -22,6 +23,7 @@ export class RoundStepper {
     private readonly phases: RoundPhases,
     private readonly closing: RoundClosing,
     private readonly evaluations: EvaluationDriver,
+    private readonly publications: ConfirmedPublication,
     private readonly lease: LeaderLease,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
@@ -75,6 +77,8 @@ export class RoundStepper {
         if ((await this.closing.closeCollecting(round)).action === 'aggregate') await this.closing.finish(round);
         return;
       case 'aggregating':
+        // A held model no other member confirmed by the publication deadline is never recorded.
+        if (await this.publications.failIfUnconfirmed(round)) return;
         return this.closing.finish(round);
       default:
         return;

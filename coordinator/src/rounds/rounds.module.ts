@@ -8,9 +8,13 @@ import { FederationsModule } from '../federations/federations.module';
 import { ModelsModule } from '../models/models.module';
 import { ParticipantsModule } from '../participants/participants.module';
 import { KeysModule } from '../keys/keys.module';
+import { MaskingModule } from '../masking/masking.module';
 import { StandardizationModule } from '../standardization/standardization.module';
 import { ContributionPolicy } from './contribution-policy.service';
 import { Publication } from './publication.service';
+import { ConfirmedPublication } from './confirmed-publication.service';
+import { PendingPublication } from './pending-publication.entity';
+import { ModelConfirmationRecord } from './model-confirmation.entity';
 import { PublisherElection } from './publisher-election.service';
 import { RoundClosing } from './round-closing.service';
 import { RoundCreation } from './round-creation.service';
@@ -41,6 +45,7 @@ export const ROUND_SERVICES = [
   RoundStepper,
   RoundLifecycle,
   Publication,
+  ConfirmedPublication,
   PublisherElection,
   TaskOffers,
   // Evaluation driving lives in evaluation/ but moves with the rounds whose models it evaluates.
@@ -50,7 +55,8 @@ export const ROUND_SERVICES = [
 
 @Module({
   imports: [
-    TypeOrmModule.forFeature([Round, Schedule]),
+    TypeOrmModule.forFeature([Round, Schedule, PendingPublication, ModelConfirmationRecord]),
+    MaskingModule,
     FederationsModule,
     ParticipantsModule,
     ModelsModule,
@@ -67,6 +73,7 @@ export const ROUND_SERVICES = [
     RoundLifecycle,
     ContributionPolicy,
     Publication,
+    ConfirmedPublication,
     TaskOffers,
     EvaluationDriver,
     LeaderLease,

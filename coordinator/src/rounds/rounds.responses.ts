@@ -12,7 +12,14 @@ const STATES = [
   'published',
   'failed',
 ] as const satisfies readonly RoundState[];
-const FAILURES = ['QUORUM_MISSED', 'NO_DEALER', 'MAX_DURATION', 'CANCELLED'] as const satisfies readonly FailureCode[];
+const FAILURES = [
+  'QUORUM_MISSED',
+  'NO_DEALER',
+  'MAX_DURATION',
+  'CANCELLED',
+  'TOO_FEW_SURVIVORS',
+  'PUBLICATION_UNCONFIRMED',
+] as const satisfies readonly FailureCode[];
 
 export const roundContributorSchema = z
   .object({

@@ -1,6 +1,7 @@
 import { windowAt, type ScheduleSpec, type Window } from './schedule-spec';
 
-export type FailureCode = 'QUORUM_MISSED' | 'NO_DEALER' | 'MAX_DURATION' | 'CANCELLED';
+export type FailureCode =
+  'QUORUM_MISSED' | 'NO_DEALER' | 'MAX_DURATION' | 'CANCELLED' | 'TOO_FEW_SURVIVORS' | 'PUBLICATION_UNCONFIRMED';
 
 export interface ScheduledRoundFact {
   seq: number;

@@ -7,6 +7,7 @@ import { FederationsService } from '../federations/federations.service';
 import { CeremonyRecords } from '../keys/ceremony-records.service';
 import { KeyCeremony } from '../keys/key-ceremony.service';
 import { KeyCustodyService } from '../keys/key-custody.service';
+import { MaskingService } from '../masking/masking.service';
 import { MetricsService } from '../metrics/metrics.service';
 import { ModelsService } from '../models/models.service';
 import { EnrollmentService } from '../participants/enrollment.service';
@@ -42,6 +43,7 @@ export function roundEngineProviders(hub: TaskHub): Provider[] {
     PresenceService,
     AuditService,
     MetricsService,
+    MaskingService,
     { provide: TaskHub, useValue: hub },
     { provide: LeaderLease, useValue: { isLeader: true } },
   ];

@@ -94,6 +94,8 @@ export interface PersonalizedFigures {
   alpha?: number;
   /** The selection metric's figure of every candidate on the bank's validation rows. */
   validation: Record<string, number | null>;
+  /** Share of bootstrap resamples of the validation rows in which each candidate beat local-only (it must be clear to replace it). */
+  winShare?: Record<string, number | null>;
 }
 
 export interface SimulationResult {
@@ -201,7 +203,12 @@ async function personalizeBank(
   await supervisor.runToCompletion(`benefit of ${bank.name}`, process.execPath, args, `${out}.log`);
   const r = JSON.parse(fs.readFileSync(out, 'utf8')) as {
     personalized: { rocAuc: number | null; ks: number | null };
-    choice: { model: PersonalizedFigures['model']; alpha: number; validation: Record<string, number | null> };
+    choice: {
+      model: PersonalizedFigures['model'];
+      alpha: number;
+      validation: Record<string, number | null>;
+      winShare?: Record<string, number | null>;
+    };
   };
   return {
     auc: r.personalized.rocAuc ?? NaN,
@@ -209,6 +216,7 @@ async function personalizeBank(
     model: r.choice.model,
     ...(r.choice.model === 'blend' ? { alpha: r.choice.alpha } : {}),
     validation: r.choice.validation,
+    ...(r.choice.winShare ? { winShare: r.choice.winShare } : {}),
   };
 }
 

@@ -1,5 +1,4 @@
-import type { PayloadEncoding, Task__Output } from '@syndicate/protocol';
-import type { KeyRing } from '../crypto/key-ring';
+import type { ContributionKind, PayloadEncoding, Task__Output } from '@syndicate/protocol';
 
 export type RoundMode = 'secure' | 'plaintext';
 
@@ -14,12 +13,14 @@ export interface ContributionCodec {
   sealFields(fields: Uint32Array): Promise<Buffer>;
 }
 
-/** Encrypted under the task's key epoch: the coordinator can only add them. */
-const encryptedFields = (keys: Pick<KeyRing, 'get'>, keyEpoch: number): ContributionCodec => ({
-  mode: 'secure',
-  fieldEncoding: 'PAYLOAD_ENCODING_BFV_PACKED',
-  sealFields: async (fields) => (await keys.get(keyEpoch)).holder.encrypt(fields),
-});
+/** Encrypts (and, when the plan masks, masks) a member's fields for one sum: SecureSums.seal. */
+export interface FieldSealer {
+  seal(
+    task: Pick<Task__Output, 'roundId' | 'keyEpoch' | 'deadlineUnixMs'>,
+    kind: ContributionKind,
+    fields: ArrayLike<number>,
+  ): Promise<Buffer>;
+}
 
 /** Plain uint32 (plaintext rounds, evaluation only). */
 const plainFields: ContributionCodec = {
@@ -29,8 +30,15 @@ const plainFields: ContributionCodec = {
 };
 
 export function contributionCodec(
-  task: Pick<Task__Output, 'parameterSet' | 'keyEpoch'>,
-  keys: Pick<KeyRing, 'get'>,
+  task: Pick<Task__Output, 'parameterSet' | 'keyEpoch' | 'roundId' | 'deadlineUnixMs'>,
+  sealer: FieldSealer,
+  kind: ContributionKind,
 ): ContributionCodec {
-  return roundMode(task) === 'secure' ? encryptedFields(keys, task.keyEpoch) : plainFields;
+  if (roundMode(task) !== 'secure') return plainFields;
+  // Under the task's key epoch: the coordinator can only add them.
+  return {
+    mode: 'secure',
+    fieldEncoding: 'PAYLOAD_ENCODING_BFV_PACKED',
+    sealFields: (f) => sealer.seal(task, kind, f),
+  };
 }

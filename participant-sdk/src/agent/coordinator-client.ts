@@ -41,11 +41,13 @@ import {
   type Endorsement,
   type MemberCard,
   parseTrainingPlan,
+  type MaskSessionView__Output,
   type TrainingPlan,
 } from '@syndicate/protocol';
 import type { AgentIdentity } from '../crypto/identity-store';
 import { aggregateDownloadBound, modelDownloadBound } from './download-bounds';
 import { callError, readChunked, writeChunked } from './rpc-calls';
+import { maskStep, type MaskCall } from './mask-calls';
 
 export { CoordinatorCallError, callError } from './rpc-calls';
 
@@ -325,12 +327,8 @@ export class CoordinatorClient {
 
   /** Tells the coordinator what this agent refused and why, so the refusal is in the audit log. */
   reportRefusal(reason: string, detail: string, roundId = '', keyEpoch = this.identity.keyEpoch): Promise<void> {
-    const envelope = this.envelope(
-      'PHASE_REPORT_REFUSAL',
-      refusalDigest(reason, detail, roundId, keyEpoch),
-      roundId,
-      keyEpoch,
-    );
+    const digest = refusalDigest(reason, detail, roundId, keyEpoch);
+    const envelope = this.envelope('PHASE_REPORT_REFUSAL', digest, roundId, keyEpoch);
     return new Promise((resolve, reject) =>
       this.client.ReportRefusal(
         { envelope, reason, detail, roundId, keyEpoch },
@@ -338,6 +336,11 @@ export class CoordinatorClient {
         (err) => (err ? reject(callError('ReportRefusal', err)) : resolve()),
       ),
     );
+  }
+
+  /** One step of pairwise masking (mask-calls.ts); every step answers with the session as this member may see it. */
+  mask(c: MaskCall): Promise<MaskSessionView__Output> {
+    return maskStep(this.client, (d, roundId, epoch) => this.envelope('PHASE_MASK', d, roundId, epoch), c);
   }
 
   close(): void {

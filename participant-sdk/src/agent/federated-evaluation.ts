@@ -102,10 +102,8 @@ export async function reportEvaluation(o: {
 }): Promise<{ validation: FederatedMetrics; test: FederatedMetrics | null }> {
   const secure = roundMode(o.task) === 'secure';
   const at = { roundId: o.task.roundId, kind: 'evaluation' as const, keyEpoch: o.task.keyEpoch };
-  const sum = await o.sums.download({ ...at, secure, contributed: true });
-  const fieldSums: ArrayLike<number> = secure
-    ? (await o.keys.get(o.task.keyEpoch)).holder.decrypt(sum.data)
-    : decodeFloat64(sum.data);
+  const sum = await o.sums.download({ ...at, secure, contributed: true, task: o.task });
+  const fieldSums: ArrayLike<number> = secure ? await sum.open() : decodeFloat64(sum.data);
   const h = decodeSplitEvaluation(fieldSums, o.bins, o.spec);
   if (secure) {
     const rows = [h.validation, h.test].reduce(

@@ -57,13 +57,9 @@ export async function consortiumMoments(o: {
     kind: 'stats',
     secure: true,
     contributed: o.task.statsRoundId === o.task.roundId,
+    task: o.task,
   });
-  const { holder } = await o.keys.get(sum.keyEpoch);
-  const moments = decodeFeatureStats(
-    holder.decrypt(sum.data),
-    featureStatsFieldsNeeded(o.plan).features.length,
-    o.spec,
-  );
+  const moments = decodeFeatureStats(await sum.open(), featureStatsFieldsNeeded(o.plan).features.length, o.spec);
   await o.client.submitStandardization(
     o.task.statsRoundId,
     JSON.stringify({ count: moments.count, sum: moments.sum, sumSquares: moments.sumSquares }),

@@ -14,7 +14,7 @@ export async function sendFields(o: {
   kind: Exclude<ContributionKind, 'model'>;
   fields: Uint32Array;
 }): Promise<{ receiptId: string }> {
-  const codec = contributionCodec(o.task, o.keys);
+  const codec = contributionCodec(o.task, o.sums, o.kind);
   return o.sums.upload({
     task: o.task,
     kind: o.kind,

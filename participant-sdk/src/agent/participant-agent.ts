@@ -4,6 +4,8 @@ import type { AgentIdentity } from '../crypto/identity-store';
 import { KeyRing } from '../crypto/key-ring';
 import { agentTrust, policySource } from '../trust/agent-trust';
 import { SecureSums } from './secure-sums';
+import { MaskMemory } from '../masking/mask-memory';
+import { MemberMasking } from '../masking/member-masking';
 import type { TrustPolicy } from '../trust/trust-policy';
 import type { Dataset } from '../data/csv-dataset';
 import type { AgentContext } from './agent-context';
@@ -54,18 +56,22 @@ export class ParticipantAgent {
     const policy = opts.trustPolicy ?? policySource(opts.stateDir);
     const trust = agentTrust(opts.identity, client, policy);
     const keys = new KeyRing(opts.identity, client, trust);
+    const mask = plan.aggregation.secure.masking;
+    const masking = mask.enabled
+      ? new MemberMasking(opts.identity, client, trust, mask, MaskMemory.inStateDir(opts.stateDir))
+      : null;
     this.ctx = {
       identity: opts.identity,
       client,
       trust,
       keys,
-      sums: new SecureSums(opts.identity, client, keys, trust, () => policy().minContributors),
+      sums: new SecureSums(opts.identity, client, keys, trust, () => policy().minContributors, masking),
       logger: opts.logger,
       spec: planSecureSpec(plan),
       numParams: modelLayout(plan).numParams,
       payloadFloats: modelPayloadFloats(plan),
       data: new MemberData(plan, opts.train, opts.holdout),
-      memory: new RoundMemory(),
+      memory: new RoundMemory(opts.stateDir),
       files: { keepUpdatesDir: opts.keepUpdatesDir, stateDir: opts.stateDir, dataFile: opts.dataFile },
     };
     this.tasks = new TaskDispatcher(TASK_EXECUTORS, this.ctx);

@@ -24,7 +24,6 @@ import { tallyCsv } from '../data/schema-tallies';
 import type { MemberTrust } from '../trust/member-trust';
 import { admitSum } from '../trust/sum-gate';
 import { TrustRefusal } from '../trust/trust-refusal';
-import { contributionCodec } from './contribution-codec';
 import { CoordinatorCallError } from './rpc-calls';
 import type { SchemaCollectionClient, SchemaCollectionState } from './schema-collection-client';
 
@@ -117,11 +116,8 @@ export async function proposeConsortiumSchema(o: ProposalOptions): Promise<Propo
   const index = parseSchemaIndex(st.indexJson);
   const spec = planSecureSpec(o.plan);
   const fields = encodeSchemaFields(index, local.tallies, (c, v) => categoryTag(secret, c, v), spec);
-  // Sealed by the same codec as every secure contribution: the pairwise masking of issue 15 hooks in there.
-  const payload = await contributionCodec(
-    { parameterSet: spec.parameterSet, keyEpoch: st.keyEpoch },
-    o.keys,
-  ).sealFields(fields);
+  // Encrypted, not yet pairwise-masked: masking a collection needs a mask session over its members (issue 15).
+  const payload = holder.encrypt(fields);
   const at = { federationId: o.identity.federationId, roundId: id, kind: SCHEMA_KIND, keyEpoch: st.keyEpoch };
   const statement = proveContribution({
     rt: holder.rt,

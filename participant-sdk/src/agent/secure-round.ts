@@ -44,9 +44,8 @@ export async function memberWeight(o: {
   numSamples: number;
 }): Promise<{ weight: number; total: number }> {
   const at = { roundId: o.task.roundId, kind: 'count' as const, keyEpoch: o.task.keyEpoch };
-  const { holder } = await o.keys.get(o.task.keyEpoch);
-  const sum = await o.sums.download({ ...at, secure: true, contributed: true });
-  const total = decodeSampleCount(holder.decrypt(sum.data), o.spec);
+  const sum = await o.sums.download({ ...at, secure: true, contributed: true, task: o.task });
+  const total = decodeSampleCount(await sum.open(), o.spec);
   await o.sums.assertInRange(checkCountTotal(total, o.numSamples, sum.contributors), at);
   return { weight: o.numSamples / total, total };
 }
@@ -60,11 +59,10 @@ export async function sendEncryptedDelta(o: {
   local: Float32Array;
   weight: number;
 }): Promise<{ clipped: number; bytes: number; receiptId: string }> {
-  const { holder } = await o.keys.get(o.task.keyEpoch);
   const delta = new Float64Array(o.local.length);
   for (let i = 0; i < delta.length; i++) delta[i] = o.local[i] - o.global[i];
   const { fields, clipped } = encodeWeightedDelta(delta, o.weight, o.spec, roundingNoise());
-  const payload = holder.encrypt(fields);
+  const payload = await o.sums.seal(o.task, 'model', fields);
   const receipt = await o.sums.upload({
     task: o.task,
     kind: 'model',
@@ -100,11 +98,11 @@ export async function applyAggregate(o: {
   contributors: number;
   modelVersionId?: string;
 }> {
-  const { key, holder } = await o.keys.get(o.task.keyEpoch);
+  const { key } = await o.keys.get(o.task.keyEpoch);
   const at = { roundId: o.task.roundId, kind: 'model' as const, keyEpoch: o.task.keyEpoch };
-  const sum = await o.sums.download({ ...at, secure: true, contributed: o.ownWeight !== undefined });
+  const sum = await o.sums.download({ ...at, secure: true, contributed: o.ownWeight !== undefined, task: o.task });
   const base = splitModelPayload(o.plan, o.base);
-  const agg = decodeAggregate(holder.decrypt(sum.data), base.weights.length, sum.contributors, o.spec);
+  const agg = decodeAggregate(await sum.open(), base.weights.length, sum.contributors, o.spec);
   await o.sums.assertInRange(
     [
       ...checkTotalWeight(agg.totalWeight, o.ownWeight ?? 0, sum.contributors / weightResolution(o.spec)),

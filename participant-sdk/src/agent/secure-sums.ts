@@ -14,7 +14,14 @@ import { describeOutOfRange, type OutOfRange } from '../trust/aggregate-bounds';
 import { admitSum } from '../trust/sum-gate';
 import { TrustRefusal } from '../trust/trust-refusal';
 import type { CoordinatorClient } from './coordinator-client';
-import { roundMode } from './contribution-codec';
+import type { MemberMasking } from '../masking/member-masking';
+import { roundMode, type FieldSealer } from './contribution-codec';
+
+type TaskClock = Pick<Task__Output, 'roundId' | 'keyEpoch' | 'deadlineUnixMs'>;
+/** How long a member waits on its peers in a masked sum when no task deadline says (a sum downloaded later). */
+const DEFAULT_WAIT_MS = 5 * 60_000;
+const deadlineOf = (task?: Pick<Task__Output, 'deadlineUnixMs'>) =>
+  task && Number(task.deadlineUnixMs) > Date.now() ? Number(task.deadlineUnixMs) : Date.now() + DEFAULT_WAIT_MS;
 
 type Client = Pick<CoordinatorClient, 'uploadUpdate' | 'downloadAggregate' | 'reportRefusal'>;
 
@@ -25,14 +32,29 @@ type Client = Pick<CoordinatorClient, 'uploadUpdate' | 'downloadAggregate' | 're
  * itself included when it contributed, and the sum's digest equals the sum of theirs. So one bank's
  * ciphertext, B + A - A, 2B or an old round's sum never reach the decryptor.
  */
-export class SecureSums {
+export class SecureSums implements FieldSealer {
   constructor(
     private readonly identity: AgentIdentity,
     private readonly client: Client,
     private readonly keys: Pick<KeyRing, 'get'>,
     private readonly trust: MemberTrust,
     private readonly minContributors: () => number,
+    /** Set when this member's plan masks its secure sums. */
+    private readonly masking: MemberMasking | null = null,
   ) {}
+
+  /** Advertises this member's mask keys for a sum as its task starts, so slow work does not miss the adverts. */
+  async prepare(task: TaskClock & Pick<Task__Output, 'parameterSet'>, kind: ContributionKind): Promise<void> {
+    if (this.masking && roundMode(task) === 'secure')
+      await this.masking.prepare(this.at(task.roundId, kind, task.keyEpoch));
+  }
+
+  /** Encrypts this member's fields for one sum under the task's key epoch, masked when the plan says so. */
+  async seal(task: TaskClock, kind: ContributionKind, fields: ArrayLike<number>): Promise<Buffer> {
+    const { holder } = await this.keys.get(task.keyEpoch);
+    if (!this.masking) return holder.encrypt(fields);
+    return this.masking.seal(this.at(task.roundId, kind, task.keyEpoch), holder, fields, deadlineOf(task));
+  }
 
   /** Uploads a contribution, signed when the round is secure. */
   async upload(o: {
@@ -70,9 +92,12 @@ export class SecureSums {
     secure: boolean;
     /** Whether this member sent a part of this sum (then it must be named). */
     contributed: boolean;
-  }): Promise<{ data: Buffer; contributors: number; keyEpoch: number }> {
+    /** The task the sum is downloaded for: its deadline bounds the wait for peers' shares. */
+    task?: Pick<Task__Output, 'deadlineUnixMs'>;
+  }): Promise<{ data: Buffer; contributors: number; keyEpoch: number; open: () => Promise<Float64Array> }> {
     const sum = await this.client.downloadAggregate(o.roundId, o.kind);
-    if (!o.secure) return { data: sum.data, contributors: sum.contributors, keyEpoch: sum.keyEpoch };
+    const plain = () => Promise.reject(new Error('a plaintext sum is not decrypted'));
+    if (!o.secure) return { data: sum.data, contributors: sum.contributors, keyEpoch: sum.keyEpoch, open: plain };
     const keyEpoch = o.keyEpoch ?? sum.keyEpoch;
     try {
       const contributors = await admitSum(
@@ -99,7 +124,13 @@ export class SecureSums {
           'SUM_DIGEST_MISMATCH',
           `round ${o.roundId} ${o.kind} sum: the ciphertext is not the sum of the ${contributors.length} contributions listed (${contributors.join(', ')})`,
         );
-      return { data: sum.data, contributors: contributors.length, keyEpoch };
+      const open = async () => {
+        const { holder } = await this.keys.get(keyEpoch);
+        if (!this.masking) return holder.decrypt(sum.data);
+        const session = this.at(o.roundId, o.kind, keyEpoch);
+        return this.masking.open(session, holder, sum.data, o.contributed, deadlineOf(o.task));
+      };
+      return { data: sum.data, contributors: contributors.length, keyEpoch, open };
     } catch (err) {
       if (err instanceof TrustRefusal)
         await this.client.reportRefusal(err.reason, err.message, o.roundId, keyEpoch).catch(() => undefined);

@@ -85,8 +85,9 @@ describe('syndicate-agent benefit', () => {
     expect(r.stdout).toMatch(/^AUC(\s+\d\.\d{4}){3}\s+[+-]\d\.\d{4}\s+[+-]\d\.\d{4}/m);
     expect(r.stdout).toMatch(/^PR AUC/m);
     expect(r.stdout).toMatch(
-      /^personalized = (global|local-only|fine-tuned|blend).*best on the \d+ validation rows by auc/m,
+      /^personalized = (local-only: no other model beat it clearly|(global|fine-tuned|blend).*beat local-only clearly) on the \d+ validation rows by auc/m,
     );
+    expect(r.stdout).toMatch(/share of 200 bootstrap resamples won against local-only: global \d\.\d\d/);
     expect(r.stderr).toMatch(/local-only: round 1\/1/);
     const json = JSON.parse(fs.readFileSync(out, 'utf8'));
     expect(json).toMatchObject({

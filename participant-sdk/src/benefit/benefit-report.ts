@@ -31,7 +31,7 @@ export interface BenefitReport {
   global: ExactMetrics;
   /** The model this bank should use (`choice.model`), on the test rows. */
   personalized: ExactMetrics;
-  choice: Pick<Personalization, 'metric' | 'validation' | 'alpha' | 'fineTune'> & { model: ModelChoice };
+  choice: Pick<Personalization, 'metric' | 'validation' | 'winShare' | 'alpha' | 'fineTune'> & { model: ModelChoice };
   /** global minus local-only. */
   gain: MetricGain;
   /** personalized minus local-only. */
@@ -131,7 +131,14 @@ export async function runBenefit(o: {
     local_only: localOnly,
     global,
     personalized,
-    choice: { model: p.choice, metric: p.metric, validation: p.validation, alpha: p.alpha, fineTune: p.fineTune },
+    choice: {
+      model: p.choice,
+      metric: p.metric,
+      validation: p.validation,
+      winShare: p.winShare,
+      alpha: p.alpha,
+      fineTune: p.fineTune,
+    },
     gain: metricGain(localOnly, global),
     personalizedGain: metricGain(localOnly, personalized),
   };

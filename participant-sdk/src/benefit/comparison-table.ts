@@ -1,4 +1,5 @@
 import { describeFit } from './baseline-fit';
+import { CLEAR_WIN_RESAMPLES } from './clear-win';
 import type { ExactMetrics } from '@syndicate/protocol';
 import type { BenefitReport } from './benefit-report';
 import type { CentralizedBaseline, MetricSummary } from './centralized-baseline';
@@ -51,6 +52,10 @@ export function formatBenefitTable(r: BenefitReport): string {
   const figures = (Object.keys(CHOICE_LABEL) as (keyof typeof CHOICE_LABEL)[])
     .map((k) => `${CHOICE_LABEL[k]} ${c.validation[k] === null ? 'n/a' : c.validation[k]!.toFixed(4)}`)
     .join(', ');
+  const shares = (Object.keys(CHOICE_LABEL) as (keyof typeof CHOICE_LABEL)[])
+    .filter((k) => k !== 'local_only')
+    .map((k) => `${CHOICE_LABEL[k]} ${c.winShare?.[k] == null ? 'n/a' : c.winShare[k]!.toFixed(2)}`)
+    .join(', ');
   const how =
     c.model === 'blend'
       ? ` (${c.alpha.toFixed(2)} x global + ${(1 - c.alpha).toFixed(2)} x local-only scores)`
@@ -58,8 +63,11 @@ export function formatBenefitTable(r: BenefitReport): string {
         ? ` (the global model fine-tuned here for ${c.fineTune.bestRound} round(s))`
         : '';
   const chosen =
-    `personalized = ${CHOICE_LABEL[c.model]}${how}: the best on the ${r.validationExamples} validation rows by ${c.metric}\n` +
-    `  (validation ${c.metric}: ${figures}); this is the model this bank should use\n`;
+    (c.model === 'local_only'
+      ? `personalized = local-only: no other model beat it clearly on the ${r.validationExamples} validation rows by ${c.metric}\n`
+      : `personalized = ${CHOICE_LABEL[c.model]}${how}: it beat local-only clearly on the ${r.validationExamples} validation rows by ${c.metric}\n`) +
+    `  (validation ${c.metric}: ${figures}; share of ${CLEAR_WIN_RESAMPLES} bootstrap resamples won against local-only: ${shares});\n` +
+    `  this is the model this bank should use\n`;
   const missing = r.testPositives === 0 || r.testPositives === r.testExamples;
   return `${out}${missing ? '(the test rows have only one class: AUC, KS and Gini are undefined)\n' : ''}\n${chosen}`;
 }

@@ -2,6 +2,7 @@ import { exactMetrics, gainOver, selectionFigure, type ExactMetrics, type Traini
 import type { Dataset } from '../data/csv-dataset';
 import { predict } from '../evaluation/metrics';
 import { trainLocal } from '../training/local-trainer';
+import { CLEAR_WIN_SHARE, winShare } from './clear-win';
 
 /** The models a bank can choose between for its own use, simplest first (the order breaks ties). */
 export const MODEL_CHOICES = ['global', 'local_only', 'fine_tuned', 'blend'] as const;
@@ -27,6 +28,11 @@ export interface Personalization {
   metric: string;
   /** Each candidate's figure on the validation rows (null where it is undefined, e.g. one class only). */
   validation: Record<ModelChoice, number | null>;
+  /**
+   * Share of bootstrap resamples of the validation rows in which each candidate beat local-only
+   * (null: local-only itself, or rows with one class); a candidate replaces local-only only at CLEAR_WIN_SHARE.
+   */
+  winShare: Record<ModelChoice, number | null>;
   /** The global model's weight in the blend chosen on validation rows: alpha*global + (1-alpha)*local-only. */
   alpha: number;
   /** Fine-tuning from the global weights on this bank's training rows: rounds trained and the one kept (0 = none helped). */
@@ -115,8 +121,23 @@ export async function personalize(o: {
     fine_tuned: best.figure,
     blend: blendFigure,
   };
-  let choice: ModelChoice = 'global';
-  for (const c of MODEL_CHOICES) if (beats(metric, validation[c], validation[choice])) choice = c;
+  const blendValidation = blendScores(validationScores.global, validationScores.local_only, alpha);
+  const candidateScores: Record<ModelChoice, Float32Array> = { ...validationScores, blend: blendValidation };
+  const shares = Object.fromEntries(
+    MODEL_CHOICES.map((c) => [
+      c,
+      c === 'local_only'
+        ? null
+        : winShare({
+            metric,
+            labels: rows.validation.labels,
+            candidate: candidateScores[c],
+            reference: validationScores.local_only,
+            seed: o.plan.holdout.seed,
+          }),
+    ]),
+  ) as Record<ModelChoice, number | null>;
+  const choice = chooseModel(metric, validation, shares);
 
   const testScores =
     choice === 'blend'
@@ -126,11 +147,36 @@ export async function personalize(o: {
     choice,
     metric,
     validation,
+    winShare: shares,
     alpha,
     fineTune: { rounds: round, bestRound: best.round, maxRounds, patience: FINE_TUNE_PATIENCE },
     testScores,
     fineTunedWeights: best.weights,
   };
+}
+
+/**
+ * The bank keeps its local-only model unless another beats it clearly on the validation rows (in at
+ * least CLEAR_WIN_SHARE of paired bootstrap resamples): a lead within the noise of a few hundred rows
+ * does not hold on the test rows. Of those that win clearly, the best validation figure is chosen
+ * (ties go to the simpler). When the rows cannot rank local-only (one class), the best figure decides.
+ */
+export function chooseModel(
+  metric: TrainingPlan['selection']['metric'],
+  validation: Record<ModelChoice, number | null>,
+  shares: Record<ModelChoice, number | null>,
+): ModelChoice {
+  if (validation.local_only === null) {
+    let best: ModelChoice = 'global';
+    for (const c of MODEL_CHOICES) if (beats(metric, validation[c], validation[best])) best = c;
+    return best;
+  }
+  let choice: ModelChoice = 'local_only';
+  for (const c of MODEL_CHOICES) {
+    if (c === 'local_only' || (shares[c] ?? 0) < CLEAR_WIN_SHARE) continue;
+    if (choice === 'local_only' || beats(metric, validation[c], validation[choice])) choice = c;
+  }
+  return choice;
 }
 
 /** The chosen model's figures on the test rows. */

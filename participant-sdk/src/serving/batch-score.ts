@@ -1,7 +1,7 @@
 import * as fs from 'fs';
-import { BoundedCardStore, advanceCardState } from '@syndicate/protocol';
-import { csvRecords } from '../data/csv-records';
+import { BoundedCardStore } from '@syndicate/protocol';
 import { DataValidationError, ProblemList } from '../data/data-errors';
+import { scoredChunks } from './batch-rows';
 import type { ScoringModel } from './scoring-model';
 
 /**
@@ -22,42 +22,26 @@ export async function scoreFile(o: {
   const out = fs.createWriteStream(o.out);
   const t0 = process.hrtime.bigint();
   const cpu0 = process.cpuUsage();
-  let header: Map<string, number> | undefined;
-  let idColumn = -1;
   let rows = 0;
-  let buffer: string[] = [];
-  const flush = async () => {
-    if (!out.write(buffer.join(''))) await new Promise<void>((r) => out.once('drain', () => r()));
-    buffer = [];
+  let headerWritten = false;
+  const write = async (text: string) => {
+    if (!out.write(text)) await new Promise<void>((r) => out.once('drain', () => r()));
   };
-  for await (const { row, fields } of csvRecords(o.data)) {
-    if (!header) {
-      header = new Map(fields.map((f, i) => [f, i]));
-      idColumn = fields.indexOf('tx_id');
-      buffer.push(`${idColumn >= 0 ? 'tx_id,' : ''}card_id,score,decision\n`);
-      continue;
+  for await (const chunk of scoredChunks(o.model, o.data, store)) {
+    const lines: string[] = headerWritten ? [] : [`${chunk.txIds ? 'tx_id,' : ''}card_id,score,decision\n`];
+    headerWritten = true;
+    const ids = chunk.txIds;
+    for (let i = 0; i < chunk.rows; i++) {
+      const score = chunk.scores[i];
+      const decision = score >= o.threshold ? 'alert' : 'approve';
+      lines.push(`${ids ? `${ids[i]},` : ''}${chunk.cardIds[i]},${score.toFixed(6)},${decision}\n`);
     }
-    const h = header;
-    const p = o.model.prepare(
-      (f) => {
-        const i = h.get(f);
-        return i === undefined ? undefined : fields[i];
-      },
-      (card) => store.get(card),
-    );
-    if (!p.ok) {
-      for (const q of p.problems) problems.add(`row ${row}, column ${q.field}: ${q.message}`);
-      continue;
-    }
-    const score = o.model.scorer.score(p.x);
-    store.set(p.tx.cardId, advanceCardState(store.get(p.tx.cardId), p.tx));
-    buffer.push(
-      `${idColumn >= 0 ? `${fields[idColumn]},` : ''}${p.tx.cardId},${score.toFixed(6)},${score >= o.threshold ? 'alert' : 'approve'}\n`,
-    );
-    rows++;
-    if (buffer.length >= 4096) await flush();
+    for (const p of chunk.problems)
+      for (const q of p.problems) problems.add(`row ${p.row}, column ${q.field}: ${q.message}`);
+    rows += chunk.rows;
+    await write(lines.join(''));
   }
-  await flush();
+  if (!headerWritten) await write('card_id,score,decision\n');
   await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const used = process.cpuUsage(cpu0);

@@ -78,6 +78,19 @@ export class DenseScorer {
   }
 
   /**
+   * Scores of `rows` encoded rows stored one after another in `x`, into `out`:
+   * the batch scorer's path, reading each row in place (no view per row), with
+   * the same sums in the same order as `score`, so the same bits.
+   */
+  scoreBatch(x: Float32Array, rows: number, out: Float64Array): void {
+    const h = this.buffers[0];
+    for (let r = 0; r < rows; r++) {
+      this.firstLayer(x, h, r * this.inputDim);
+      out[r] = sigmoid(this.rest(h));
+    }
+  }
+
+  /**
    * Log-odds of `x` with the columns of each range set to 0, one per range:
    * the first layer is computed once and each range's columns subtracted, so
    * explaining a score costs about one forward pass, not one per feature.
@@ -103,12 +116,12 @@ export class DenseScorer {
 
   private readonly firstFull: Float64Array;
 
-  /** Pre-activations of the first layer into `out`. */
-  private firstLayer(x: ArrayLike<number>, out: Float64Array): void {
+  /** Pre-activations of the first layer for the row at `offset` of `x` into `out`. */
+  private firstLayer(x: ArrayLike<number>, out: Float64Array, offset = 0): void {
     const { inputs, units, kernel, bias } = this.layers[0];
     for (let u = 0; u < units; u++) out[u] = bias ? bias[u] : 0;
     for (let k = 0; k < inputs; k++) {
-      const v = x[k];
+      const v = x[offset + k];
       if (v === 0) continue;
       const row = k * units;
       for (let u = 0; u < units; u++) out[u] += v * kernel[row + u];

@@ -14,8 +14,10 @@ export class ScoringModel {
     readonly version: string,
     readonly plan: { schema: DataSchema; model: ModelSpec },
     weights: Float32Array,
+    /** A scorer other than the plan's Dense stack on `weights` (a personalised blend). */
+    scorer?: DenseScorer,
   ) {
-    this.scorer = new DenseScorer(plan, weights);
+    this.scorer = scorer ?? new DenseScorer(plan, weights);
     this.encode = transactionEncoder(plan.schema);
   }
 

@@ -1,5 +1,6 @@
-import Fastify, { type FastifyInstance } from 'fastify';
-import type { ScoringService } from './scoring-service';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { CardStoreUnavailable } from './redis-card-store';
+import type { ScoreOutcome, ScoringService } from './scoring-service';
 import type { ServeMetrics } from './serve-metrics';
 import { httpsOptions, type ServeTlsMaterial } from './serve-tls';
 
@@ -46,12 +47,24 @@ export function scoringServer(o: {
     });
   });
 
-  app.post('/v1/score', (req, reply) => {
-    const outcome = o.service.score(req.body);
+  const answer = (reply: FastifyReply, outcome: ScoreOutcome) => {
     if (outcome.ok) return reply.send(outcome.result);
     o.metrics.rejected.inc({ field: outcome.problems[0].field });
     return reply.code(400).send({ error: 'bad request', problems: outcome.problems });
-  });
+  };
+  if (o.service.shared)
+    app.post('/v1/score', async (req, reply) => {
+      try {
+        return answer(reply, await o.service.scoreShared(req.body));
+      } catch (err) {
+        // The card store is down or the card too contended: the switch retries or falls back to its own rules.
+        if (!(err instanceof CardStoreUnavailable)) throw err;
+        return reply
+          .code(503)
+          .send({ error: 'card store unavailable', problems: [{ field: '(store)', message: err.message }] });
+      }
+    });
+  else app.post('/v1/score', (req, reply) => answer(reply, o.service.score(req.body)));
   app.get('/metrics', async (_req, reply) => {
     const text = await o.metrics.registry.metrics();
     return reply.type(o.metrics.registry.contentType).send(text);

@@ -1,3 +1,4 @@
+import type * as tlsModule from 'tls';
 import pino from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { BoundedCardStore, DEFAULT_MAX_CARDS } from '@syndicate/protocol';
@@ -6,7 +7,8 @@ import { startScoringGrpc } from './scoring-grpc';
 import { scoringServer } from './scoring-server';
 import { ScoringService, type ShadowEntry } from './scoring-service';
 import { ServeMetrics } from './serve-metrics';
-import { readServeTls, type ServeTls } from './serve-tls';
+import { httpsOptions, readServeTls, type ServeTls } from './serve-tls';
+import { RedisCardStore } from './redis-card-store';
 
 export interface ServeOptions {
   champion: ModelSource;
@@ -17,6 +19,8 @@ export interface ServeOptions {
   /** Also serve syndicate.v1.ScoringService/Score on this port (0: any free one); off when absent. */
   grpcPort?: number;
   maxCards?: number;
+  /** Card histories in the bank's Redis (several replicas of one bank) instead of memory. */
+  redis?: { url: string; prefix?: string; ttlDays?: number };
   /** HTTPS and gRPC over TLS with the bank's certificate; plaintext when absent. */
   tls?: ServeTls;
   /** Where shadow scores go, one JSON line per transaction (pino); stdout when "-". */
@@ -33,6 +37,8 @@ export interface RunningServe {
   grpcAddress?: string;
   service: ScoringService;
   reload(): Promise<{ champion: string; challenger?: string }>;
+  /** Re-reads the TLS certificate files (what SIGHUP does besides reloading the models). */
+  reloadTls(): void;
   close(): Promise<void>;
 }
 
@@ -47,7 +53,8 @@ export async function startServe(o: ServeOptions): Promise<RunningServe> {
   // Read before any model loads: a wrong path fails at once, naming the flag.
   const tls = o.tls ? readServeTls(o.tls) : undefined;
   const store = new BoundedCardStore(o.maxCards ?? DEFAULT_MAX_CARDS);
-  const metrics = new ServeMetrics(() => store.size);
+  const shared = o.redis ? await RedisCardStore.connect(o.redis) : undefined;
+  const metrics = new ServeMetrics(() => (shared ? NaN : store.size));
   const shadowLog = o.shadowLog
     ? pino(
         { base: null, timestamp: pino.stdTimeFunctions.isoTime },
@@ -63,6 +70,7 @@ export async function startServe(o: ServeOptions): Promise<RunningServe> {
     challenger,
     (s, alert) => metrics.observeScore(s, alert),
     shadowLog ? (e: ShadowEntry) => shadowLog.info(e, 'shadow') : undefined,
+    shared,
   );
   metrics.setModels(champion.version, challenger?.version);
   let reloading: Promise<{ champion: string; challenger?: string }> | undefined;
@@ -92,13 +100,28 @@ export async function startServe(o: ServeOptions): Promise<RunningServe> {
       url,
       grpc: grpcServer?.address,
       tls: tls ? (tls.clientCa ? 'mutual' : 'server') : 'off',
+      cards: shared ? `redis ${o.redis!.prefix ?? 'syndicate:card:'}*` : 'memory',
       ...service.models,
       threshold: o.threshold,
     },
     'scoring',
   );
-  const onHup = () =>
+  // A renewed certificate: both listeners take it for new connections; open ones (and their requests) carry on.
+  const reloadTls = () => {
+    if (!o.tls) return;
+    const next = readServeTls(o.tls);
+    (app.server as unknown as tlsModule.Server).setSecureContext(httpsOptions(next));
+    grpcServer?.reloadTls(next);
+    log.info({ cert: o.tls.certFile }, 'TLS certificate reloaded');
+  };
+  const onHup = () => {
+    try {
+      reloadTls();
+    } catch (err) {
+      log.error({ err }, 'TLS reload failed; the previous certificate keeps serving');
+    }
     void reload().catch((err: unknown) => log.error({ err }, 'reload failed; the previous models keep serving'));
+  };
   process.on('SIGHUP', onHup);
   const poll =
     o.champion.kind === 'coordinator' && o.pollSeconds ? setInterval(onHup, o.pollSeconds * 1000).unref() : undefined;
@@ -108,10 +131,12 @@ export async function startServe(o: ServeOptions): Promise<RunningServe> {
     grpcAddress: grpcServer?.address,
     service,
     reload,
+    reloadTls,
     async close() {
       process.off('SIGHUP', onHup);
       if (poll) clearInterval(poll);
       await Promise.all([app.close(), grpcServer?.close()]);
+      await shared?.close();
       shadowLog?.flush();
     },
   };

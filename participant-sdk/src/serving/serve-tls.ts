@@ -69,13 +69,58 @@ export function readServeTls(t: ServeTls): ServeTlsMaterial {
   };
 }
 
-export function grpcServerCredentials(m: ServeTlsMaterial | undefined): grpc.ServerCredentials {
-  if (!m) return grpc.ServerCredentials.createInsecure();
-  return grpc.ServerCredentials.createSsl(
-    m.clientCa ?? null,
-    [{ cert_chain: m.cert, private_key: m.key }],
-    m.clientCa !== undefined,
-  );
+type Listener<T> = (update: T | null) => void;
+
+/**
+ * The serving certificate as grpc-js asks for it, replaceable while serving:
+ * `update` (on SIGHUP) hands the new one to the gRPC listener, which uses it
+ * for new connections while open ones carry on.
+ */
+export class ServeCertificates implements grpc.experimental.CertificateProvider {
+  private readonly identity = new Set<Listener<grpc.experimental.IdentityCertificateUpdate>>();
+  private readonly ca = new Set<Listener<grpc.experimental.CaCertificateUpdate>>();
+
+  constructor(private material: ServeTlsMaterial) {}
+
+  update(material: ServeTlsMaterial): void {
+    this.material = material;
+    for (const l of this.identity) this.tellIdentity(l);
+    for (const l of this.ca) this.tellCa(l);
+  }
+
+  // grpc-js reads the first certificate just after it subscribes: told on the next tick, not during the call.
+  addIdentityCertificateListener(l: Listener<grpc.experimental.IdentityCertificateUpdate>): void {
+    this.identity.add(l);
+    process.nextTick(() => this.identity.has(l) && this.tellIdentity(l));
+  }
+  removeIdentityCertificateListener(l: Listener<grpc.experimental.IdentityCertificateUpdate>): void {
+    this.identity.delete(l);
+  }
+  addCaCertificateListener(l: Listener<grpc.experimental.CaCertificateUpdate>): void {
+    this.ca.add(l);
+    process.nextTick(() => this.ca.has(l) && this.tellCa(l));
+  }
+  removeCaCertificateListener(l: Listener<grpc.experimental.CaCertificateUpdate>): void {
+    this.ca.delete(l);
+  }
+
+  private tellIdentity(l: Listener<grpc.experimental.IdentityCertificateUpdate>): void {
+    l({ certificate: this.material.cert, privateKey: this.material.key });
+  }
+  private tellCa(l: Listener<grpc.experimental.CaCertificateUpdate>): void {
+    l(this.material.clientCa ? { caCertificate: this.material.clientCa } : null);
+  }
+}
+
+export function grpcServerCredentials(certs: ServeCertificates | undefined, mutual: boolean): grpc.ServerCredentials {
+  if (!certs) return grpc.ServerCredentials.createInsecure();
+  // grpc-js's implementation takes the identity provider first and the CA provider second (its typings name them the other way).
+  const create = grpc.experimental.createCertificateProviderServerCredentials as (
+    identity: grpc.experimental.CertificateProvider,
+    ca: grpc.experimental.CertificateProvider | null,
+    requireClientCertificate: boolean,
+  ) => grpc.ServerCredentials;
+  return create(certs, mutual ? certs : null, mutual);
 }
 
 /** node:https options for fastify: with a client CA, a caller without a certificate it signed is refused in the handshake. */

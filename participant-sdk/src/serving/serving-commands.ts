@@ -19,6 +19,7 @@ interface ModelFlags {
   cert?: string;
   key?: string;
   insecure?: boolean;
+  consortiumModel?: boolean;
 }
 
 function threshold(v: string): number {
@@ -37,9 +38,10 @@ function positiveInt(flag: string) {
 
 function championSource(o: ModelFlags, t: TransportHelpers): ModelSource {
   if (o.model) return { kind: 'file', file: o.model, planFile: o.plan };
-  if (o.stateDir) return { kind: 'coordinator', stateDir: o.stateDir, transport: t.transportOf(o) };
+  if (o.stateDir)
+    return { kind: 'coordinator', stateDir: o.stateDir, transport: t.transportOf(o), consortium: o.consortiumModel };
   throw new Error(
-    'say which model to score with: --model model.json (from `model pull`) or --state-dir DIR (pull the champion)',
+    'say which model to score with: --model model.json (from `model pull`) or --state-dir DIR (the model this bank chose, else the champion)',
   );
 }
 
@@ -56,7 +58,11 @@ export function registerServingCommands(program: Command, t: TransportHelpers): 
     .option('--plan <plan.json>', "training plan, when the model file does not carry the model's layers")
     .option(
       '--state-dir <dir>',
-      "instead of --model: pull the federation's champion model with this member's keys (members-only models are decrypted here)",
+      "instead of --model: the model this bank chose with `benefit` (personalized-model.json), else the federation's champion pulled with this member's keys (members-only models are decrypted here)",
+    )
+    .option(
+      '--consortium-model',
+      "with --state-dir: score with the consortium's champion even when this bank chose its own model (personalized-model.json, written by benefit)",
     )
     .option(
       '--poll-seconds <n>',
@@ -100,6 +106,18 @@ export function registerServingCommands(program: Command, t: TransportHelpers): 
       positiveInt('--max-cards'),
       1_000_000,
     )
+    .option(
+      '--redis-url <url>',
+      "keep card histories in the bank's Redis, shared by several serve replicas, instead of memory (env SYNDICATE_SERVE_REDIS_URL)",
+      process.env.SYNDICATE_SERVE_REDIS_URL,
+    )
+    .option('--redis-prefix <prefix>', 'key prefix of the card histories in Redis', 'syndicate:card:')
+    .option(
+      '--card-ttl-days <days>',
+      'with --redis-url: forget a card this many days after its last transaction (bounds Redis memory)',
+      positiveInt('--card-ttl-days'),
+      30,
+    )
     .action(
       async (
         o: ModelFlags & {
@@ -116,6 +134,9 @@ export function registerServingCommands(program: Command, t: TransportHelpers): 
           tlsKey?: string;
           tlsClientCa?: string;
           plaintext?: boolean;
+          redisUrl?: string;
+          redisPrefix: string;
+          cardTtlDays: number;
         },
       ) => {
         const tls = serveTlsFromFlags(o);
@@ -128,6 +149,7 @@ export function registerServingCommands(program: Command, t: TransportHelpers): 
           host: o.host,
           port: o.port,
           maxCards: o.maxCards,
+          redis: o.redisUrl ? { url: o.redisUrl, prefix: o.redisPrefix, ttlDays: o.cardTtlDays } : undefined,
           pollSeconds: o.pollSeconds,
           grpcPort: o.grpcPort,
           logger: pino({ level: o.logLevel, base: { service: 'syndicate-serve' } }, pino.destination(2)),
@@ -152,7 +174,14 @@ export function registerServingCommands(program: Command, t: TransportHelpers): 
     .requiredOption('--out <scores.csv>', 'where the scores go')
     .option('--model <model.json>', 'model written by `syndicate-agent model pull --out model.json`')
     .option('--plan <plan.json>', "training plan, when the model file does not carry the model's layers")
-    .option('--state-dir <dir>', "instead of --model: pull the federation's champion model with this member's keys")
+    .option(
+      '--state-dir <dir>',
+      "instead of --model: the model this bank chose with `benefit`, else the federation's champion pulled with this member's keys",
+    )
+    .option(
+      '--consortium-model',
+      "with --state-dir: score with the consortium's champion even when this bank chose its own model (personalized-model.json, written by benefit)",
+    )
     .option('--threshold <score>', 'alert threshold', threshold, 0.5)
     .action(async (o: ModelFlags & { data: string; out: string; threshold: number }) => {
       const model = await loadFromSource(championSource(o, t));

@@ -1,6 +1,12 @@
+import fc from 'fast-check';
 import { BoundedCardStore } from './bounded-card-store';
 import {
   advanceCardState,
+  advanceCardStateInPlace,
+  DAY_SECONDS,
+  MEAN_WINDOW,
+  REGIONS_MAX,
+  type CardState,
   BEHAVIOUR_FEATURES,
   behaviouralFeatures,
   MERCHANTS_MAX,
@@ -64,6 +70,63 @@ describe('per-card behavioural features', () => {
   it('an out-of-order transaction gets a zero gap rather than a negative one', () => {
     const s = advanceCardState(undefined, tx({ ts: T0 + 7200 }));
     expect(at('log_secs_since_last', behaviouralFeatures(tx({ ts: T0 }), s))).toBe(0);
+  });
+});
+
+/** The history as first written (new arrays at every step): the in-place version must agree with it exactly. */
+function reference(s: CardState | undefined, t: CardTransaction): CardState {
+  const amount = Math.max(0, t.amount);
+  const remember = (list: string[], v: string, keep: number) => {
+    const out = list.filter((x) => x !== v);
+    out.push(v);
+    return out.length > keep ? out.slice(out.length - keep) : out;
+  };
+  if (!s)
+    return {
+      lastTs: t.ts,
+      count: 1,
+      meanAmount: amount,
+      recent: [t.ts],
+      merchants: [t.merchantId],
+      regions: [t.region],
+    };
+  const count = Math.min(MEAN_WINDOW, s.count + 1);
+  const recent = s.recent.filter((x) => t.ts - x < DAY_SECONDS);
+  recent.push(t.ts);
+  return {
+    lastTs: Math.max(s.lastTs, t.ts),
+    count,
+    meanAmount: s.meanAmount + (amount - s.meanAmount) / count,
+    recent: recent.length > RECENT_MAX ? recent.slice(recent.length - RECENT_MAX) : recent,
+    merchants: remember(s.merchants, t.merchantId, MERCHANTS_MAX),
+    regions: remember(s.regions, t.region, REGIONS_MAX),
+  };
+}
+
+describe("advanceCardStateInPlace (the batch scorer's copy-free step)", () => {
+  it('gives exactly the history of the step that copies, on any stream (out-of-order times included)', () => {
+    const step = fc.record({
+      gap: fc.integer({ min: -3600, max: 2 * DAY_SECONDS }),
+      amount: fc.double({ min: -10, max: 5000, noNaN: true }),
+      merchant: fc.integer({ min: 0, max: 45 }),
+      region: fc.integer({ min: 0, max: 11 }),
+    });
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 300 }), (steps) => {
+        let ts = T0;
+        let inPlace: CardState | undefined;
+        let expected: CardState | undefined;
+        for (const s of steps) {
+          ts += s.gap;
+          const t = tx({ ts, amount: s.amount, merchantId: `m${s.merchant}`, region: `r${s.region}` });
+          expect(behaviouralFeatures(t, inPlace)).toEqual(behaviouralFeatures(t, expected));
+          inPlace = advanceCardStateInPlace(inPlace, t);
+          expected = reference(expected, t);
+        }
+        expect(inPlace).toEqual(expected);
+      }),
+      { numRuns: 200 },
+    );
   });
 });
 

@@ -36,6 +36,7 @@ export const MERCHANTS_MAX = 32;
 export const REGIONS_MAX = 8;
 const HOUR = 3600;
 const DAY = 86_400;
+export const DAY_SECONDS = DAY;
 /** Seconds since the last transaction for a card never seen before: as if it were 30 days. */
 const NO_HISTORY_GAP = 30 * DAY;
 
@@ -66,8 +67,13 @@ export const TRANSACTION_COLUMNS = {
 /**
  * Features of `tx` given the card's history before it (undefined: a new card).
  * Pure; the history is not changed. Values are finite for any finite input.
+ * `out` (the batch scorer's reused array) receives them instead of a new array.
  */
-export function behaviouralFeatures(tx: CardTransaction, s: CardState | undefined): number[] {
+export function behaviouralFeatures(
+  tx: CardTransaction,
+  s: CardState | undefined,
+  out: number[] = new Array<number>(BEHAVIOUR_FEATURES.length),
+): number[] {
   const gap = s ? Math.max(0, tx.ts - s.lastTs) : NO_HISTORY_GAP;
   let lastHour = 0;
   let lastDay = 0;
@@ -79,50 +85,68 @@ export function behaviouralFeatures(tx: CardTransaction, s: CardState | undefine
       if (age < HOUR) lastHour++;
     }
   const hour = Math.floor((((tx.ts % DAY) + DAY) % DAY) / HOUR);
-  return [
-    Math.log1p(Math.max(0, tx.amount)),
-    s ? Math.log((Math.max(0, tx.amount) + 1) / (s.meanAmount + 1)) : 0,
-    lastHour,
-    lastDay,
-    s && s.merchants.includes(tx.merchantId) ? 0 : 1,
-    s && s.regions.includes(tx.region) ? 0 : 1,
-    hour,
-    hour < 6 ? 1 : 0,
-    Math.log1p(gap),
-    Math.log1p(s ? s.count : 0),
-  ];
+  out[0] = Math.log1p(Math.max(0, tx.amount));
+  out[1] = s ? Math.log((Math.max(0, tx.amount) + 1) / (s.meanAmount + 1)) : 0;
+  out[2] = lastHour;
+  out[3] = lastDay;
+  out[4] = s && s.merchants.includes(tx.merchantId) ? 0 : 1;
+  out[5] = s && s.regions.includes(tx.region) ? 0 : 1;
+  out[6] = hour;
+  out[7] = hour < 6 ? 1 : 0;
+  out[8] = Math.log1p(gap);
+  out[9] = Math.log1p(s ? s.count : 0);
+  return out;
 }
 
-/** Adds `tx` to a history `keep` long: drops the oldest when full, moves a seen value to the end. */
-function remember(list: string[], value: string, keep: number): string[] {
-  const out = list.filter((v) => v !== value);
-  out.push(value);
-  return out.length > keep ? out.slice(out.length - keep) : out;
+/** Moves `value` to the newest end of `list` (adding it if new), keeping the newest `keep`. */
+function remember(list: string[], value: string, keep: number): void {
+  let kept = 0;
+  for (const v of list) if (v !== value) list[kept++] = v;
+  list.length = kept;
+  list.push(value);
+  while (list.length > keep) list.shift();
+}
+
+/** The history of a card whose first transaction is `tx`. */
+function firstState(tx: CardTransaction): CardState {
+  return {
+    lastTs: tx.ts,
+    count: 1,
+    meanAmount: Math.max(0, tx.amount),
+    recent: [tx.ts],
+    merchants: [tx.merchantId],
+    regions: [tx.region],
+  };
+}
+
+/**
+ * Moves `s` past `tx` in place and returns it (a new state for a new card):
+ * the one implementation of the history, used in place by the batch scorer,
+ * which owns its states, and through `advanceCardState` everywhere else.
+ */
+export function advanceCardStateInPlace(s: CardState | undefined, tx: CardTransaction): CardState {
+  if (!s) return firstState(tx);
+  const amount = Math.max(0, tx.amount);
+  s.count = Math.min(MEAN_WINDOW, s.count + 1);
+  s.meanAmount = s.meanAmount + (amount - s.meanAmount) / s.count;
+  s.lastTs = Math.max(s.lastTs, tx.ts);
+  // Keep the last day's timestamps (in arrival order), then this one.
+  let kept = 0;
+  for (const t of s.recent) if (tx.ts - t < DAY) s.recent[kept++] = t;
+  s.recent.length = kept;
+  s.recent.push(tx.ts);
+  if (s.recent.length > RECENT_MAX) s.recent.splice(0, s.recent.length - RECENT_MAX);
+  remember(s.merchants, tx.merchantId, MERCHANTS_MAX);
+  remember(s.regions, tx.region, REGIONS_MAX);
+  return s;
 }
 
 /** The card's history after `tx`; a new object, the old one is left as it was. */
 export function advanceCardState(s: CardState | undefined, tx: CardTransaction): CardState {
-  const amount = Math.max(0, tx.amount);
-  if (!s)
-    return {
-      lastTs: tx.ts,
-      count: 1,
-      meanAmount: amount,
-      recent: [tx.ts],
-      merchants: [tx.merchantId],
-      regions: [tx.region],
-    };
-  const count = Math.min(MEAN_WINDOW, s.count + 1);
-  const recent = s.recent.filter((t) => tx.ts - t < DAY);
-  recent.push(tx.ts);
-  return {
-    lastTs: Math.max(s.lastTs, tx.ts),
-    count,
-    meanAmount: s.meanAmount + (amount - s.meanAmount) / count,
-    recent: recent.length > RECENT_MAX ? recent.slice(recent.length - RECENT_MAX) : recent,
-    merchants: remember(s.merchants, tx.merchantId, MERCHANTS_MAX),
-    regions: remember(s.regions, tx.region, REGIONS_MAX),
-  };
+  return advanceCardStateInPlace(
+    s && { ...s, recent: [...s.recent], merchants: [...s.merchants], regions: [...s.regions] },
+    tx,
+  );
 }
 
 /** Where per-card histories live: in memory (bounded) for one replica, or a bank's Redis for several. */

@@ -2,10 +2,13 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
 
+import type { AdvertiseMaskRequest as _syndicate_v1_AdvertiseMaskRequest, AdvertiseMaskRequest__Output as _syndicate_v1_AdvertiseMaskRequest__Output } from './syndicate/v1/AdvertiseMaskRequest';
 import type { AggregateHeader as _syndicate_v1_AggregateHeader, AggregateHeader__Output as _syndicate_v1_AggregateHeader__Output } from './syndicate/v1/AggregateHeader';
 import type { AuditHead as _syndicate_v1_AuditHead, AuditHead__Output as _syndicate_v1_AuditHead__Output } from './syndicate/v1/AuditHead';
 import type { AuditWitnessServiceClient as _syndicate_v1_AuditWitnessServiceClient, AuditWitnessServiceDefinition as _syndicate_v1_AuditWitnessServiceDefinition } from './syndicate/v1/AuditWitnessService';
 import type { Chunk as _syndicate_v1_Chunk, Chunk__Output as _syndicate_v1_Chunk__Output } from './syndicate/v1/Chunk';
+import type { ConfirmModelRequest as _syndicate_v1_ConfirmModelRequest, ConfirmModelRequest__Output as _syndicate_v1_ConfirmModelRequest__Output } from './syndicate/v1/ConfirmModelRequest';
+import type { ConfirmModelResponse as _syndicate_v1_ConfirmModelResponse, ConfirmModelResponse__Output as _syndicate_v1_ConfirmModelResponse__Output } from './syndicate/v1/ConfirmModelResponse';
 import type { ContributionStatement as _syndicate_v1_ContributionStatement, ContributionStatement__Output as _syndicate_v1_ContributionStatement__Output } from './syndicate/v1/ContributionStatement';
 import type { DownloadAggregateRequest as _syndicate_v1_DownloadAggregateRequest, DownloadAggregateRequest__Output as _syndicate_v1_DownloadAggregateRequest__Output } from './syndicate/v1/DownloadAggregateRequest';
 import type { DownloadAggregateResponse as _syndicate_v1_DownloadAggregateResponse, DownloadAggregateResponse__Output as _syndicate_v1_DownloadAggregateResponse__Output } from './syndicate/v1/DownloadAggregateResponse';
@@ -20,9 +23,12 @@ import type { EvaluationHistogram as _syndicate_v1_EvaluationHistogram, Evaluati
 import type { FederationNotice as _syndicate_v1_FederationNotice, FederationNotice__Output as _syndicate_v1_FederationNotice__Output } from './syndicate/v1/FederationNotice';
 import type { FetchKeyShareRequest as _syndicate_v1_FetchKeyShareRequest, FetchKeyShareRequest__Output as _syndicate_v1_FetchKeyShareRequest__Output } from './syndicate/v1/FetchKeyShareRequest';
 import type { FetchKeyShareResponse as _syndicate_v1_FetchKeyShareResponse, FetchKeyShareResponse__Output as _syndicate_v1_FetchKeyShareResponse__Output } from './syndicate/v1/FetchKeyShareResponse';
+import type { GetMaskSessionRequest as _syndicate_v1_GetMaskSessionRequest, GetMaskSessionRequest__Output as _syndicate_v1_GetMaskSessionRequest__Output } from './syndicate/v1/GetMaskSessionRequest';
 import type { Heartbeat as _syndicate_v1_Heartbeat, Heartbeat__Output as _syndicate_v1_Heartbeat__Output } from './syndicate/v1/Heartbeat';
 import type { ListMembersRequest as _syndicate_v1_ListMembersRequest, ListMembersRequest__Output as _syndicate_v1_ListMembersRequest__Output } from './syndicate/v1/ListMembersRequest';
 import type { ListMembersResponse as _syndicate_v1_ListMembersResponse, ListMembersResponse__Output as _syndicate_v1_ListMembersResponse__Output } from './syndicate/v1/ListMembersResponse';
+import type { MaskAdvert as _syndicate_v1_MaskAdvert, MaskAdvert__Output as _syndicate_v1_MaskAdvert__Output } from './syndicate/v1/MaskAdvert';
+import type { MaskSessionView as _syndicate_v1_MaskSessionView, MaskSessionView__Output as _syndicate_v1_MaskSessionView__Output } from './syndicate/v1/MaskSessionView';
 import type { MemberCard as _syndicate_v1_MemberCard, MemberCard__Output as _syndicate_v1_MemberCard__Output } from './syndicate/v1/MemberCard';
 import type { MemberKey as _syndicate_v1_MemberKey, MemberKey__Output as _syndicate_v1_MemberKey__Output } from './syndicate/v1/MemberKey';
 import type { ModelHeader as _syndicate_v1_ModelHeader, ModelHeader__Output as _syndicate_v1_ModelHeader__Output } from './syndicate/v1/ModelHeader';
@@ -33,9 +39,13 @@ import type { PublishModelRequest as _syndicate_v1_PublishModelRequest, PublishM
 import type { PublishModelResponse as _syndicate_v1_PublishModelResponse, PublishModelResponse__Output as _syndicate_v1_PublishModelResponse__Output } from './syndicate/v1/PublishModelResponse';
 import type { ReportRefusalRequest as _syndicate_v1_ReportRefusalRequest, ReportRefusalRequest__Output as _syndicate_v1_ReportRefusalRequest__Output } from './syndicate/v1/ReportRefusalRequest';
 import type { ReportRefusalResponse as _syndicate_v1_ReportRefusalResponse, ReportRefusalResponse__Output as _syndicate_v1_ReportRefusalResponse__Output } from './syndicate/v1/ReportRefusalResponse';
+import type { RevealSharesRequest as _syndicate_v1_RevealSharesRequest, RevealSharesRequest__Output as _syndicate_v1_RevealSharesRequest__Output } from './syndicate/v1/RevealSharesRequest';
+import type { RevealedShare as _syndicate_v1_RevealedShare, RevealedShare__Output as _syndicate_v1_RevealedShare__Output } from './syndicate/v1/RevealedShare';
 import type { SchemaCollectionRequest as _syndicate_v1_SchemaCollectionRequest, SchemaCollectionRequest__Output as _syndicate_v1_SchemaCollectionRequest__Output } from './syndicate/v1/SchemaCollectionRequest';
 import type { SchemaCollectionResponse as _syndicate_v1_SchemaCollectionResponse, SchemaCollectionResponse__Output as _syndicate_v1_SchemaCollectionResponse__Output } from './syndicate/v1/SchemaCollectionResponse';
 import type { SealedKeyShare as _syndicate_v1_SealedKeyShare, SealedKeyShare__Output as _syndicate_v1_SealedKeyShare__Output } from './syndicate/v1/SealedKeyShare';
+import type { SealedMaskShares as _syndicate_v1_SealedMaskShares, SealedMaskShares__Output as _syndicate_v1_SealedMaskShares__Output } from './syndicate/v1/SealedMaskShares';
+import type { SignSurvivorsRequest as _syndicate_v1_SignSurvivorsRequest, SignSurvivorsRequest__Output as _syndicate_v1_SignSurvivorsRequest__Output } from './syndicate/v1/SignSurvivorsRequest';
 import type { SubmitEndorsementRequest as _syndicate_v1_SubmitEndorsementRequest, SubmitEndorsementRequest__Output as _syndicate_v1_SubmitEndorsementRequest__Output } from './syndicate/v1/SubmitEndorsementRequest';
 import type { SubmitEndorsementResponse as _syndicate_v1_SubmitEndorsementResponse, SubmitEndorsementResponse__Output as _syndicate_v1_SubmitEndorsementResponse__Output } from './syndicate/v1/SubmitEndorsementResponse';
 import type { SubmitEvaluationRequest as _syndicate_v1_SubmitEvaluationRequest, SubmitEvaluationRequest__Output as _syndicate_v1_SubmitEvaluationRequest__Output } from './syndicate/v1/SubmitEvaluationRequest';
@@ -46,6 +56,7 @@ import type { SubmitStandardizationRequest as _syndicate_v1_SubmitStandardizatio
 import type { SubmitStandardizationResponse as _syndicate_v1_SubmitStandardizationResponse, SubmitStandardizationResponse__Output as _syndicate_v1_SubmitStandardizationResponse__Output } from './syndicate/v1/SubmitStandardizationResponse';
 import type { SubscribeRequest as _syndicate_v1_SubscribeRequest, SubscribeRequest__Output as _syndicate_v1_SubscribeRequest__Output } from './syndicate/v1/SubscribeRequest';
 import type { SubscribeResponse as _syndicate_v1_SubscribeResponse, SubscribeResponse__Output as _syndicate_v1_SubscribeResponse__Output } from './syndicate/v1/SubscribeResponse';
+import type { SurvivorSignature as _syndicate_v1_SurvivorSignature, SurvivorSignature__Output as _syndicate_v1_SurvivorSignature__Output } from './syndicate/v1/SurvivorSignature';
 import type { Task as _syndicate_v1_Task, Task__Output as _syndicate_v1_Task__Output } from './syndicate/v1/Task';
 import type { UpdateHeader as _syndicate_v1_UpdateHeader, UpdateHeader__Output as _syndicate_v1_UpdateHeader__Output } from './syndicate/v1/UpdateHeader';
 import type { UploadUpdateRequest as _syndicate_v1_UploadUpdateRequest, UploadUpdateRequest__Output as _syndicate_v1_UploadUpdateRequest__Output } from './syndicate/v1/UploadUpdateRequest';
@@ -60,6 +71,7 @@ type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> 
 export interface ProtoGrpcType {
   syndicate: {
     v1: {
+      AdvertiseMaskRequest: MessageTypeDefinition<_syndicate_v1_AdvertiseMaskRequest, _syndicate_v1_AdvertiseMaskRequest__Output>
       AggregateHeader: MessageTypeDefinition<_syndicate_v1_AggregateHeader, _syndicate_v1_AggregateHeader__Output>
       AuditHead: MessageTypeDefinition<_syndicate_v1_AuditHead, _syndicate_v1_AuditHead__Output>
       /**
@@ -70,6 +82,8 @@ export interface ProtoGrpcType {
        */
       AuditWitnessService: SubtypeConstructor<typeof grpc.Client, _syndicate_v1_AuditWitnessServiceClient> & { service: _syndicate_v1_AuditWitnessServiceDefinition }
       Chunk: MessageTypeDefinition<_syndicate_v1_Chunk, _syndicate_v1_Chunk__Output>
+      ConfirmModelRequest: MessageTypeDefinition<_syndicate_v1_ConfirmModelRequest, _syndicate_v1_ConfirmModelRequest__Output>
+      ConfirmModelResponse: MessageTypeDefinition<_syndicate_v1_ConfirmModelResponse, _syndicate_v1_ConfirmModelResponse__Output>
       ContributionStatement: MessageTypeDefinition<_syndicate_v1_ContributionStatement, _syndicate_v1_ContributionStatement__Output>
       DownloadAggregateRequest: MessageTypeDefinition<_syndicate_v1_DownloadAggregateRequest, _syndicate_v1_DownloadAggregateRequest__Output>
       DownloadAggregateResponse: MessageTypeDefinition<_syndicate_v1_DownloadAggregateResponse, _syndicate_v1_DownloadAggregateResponse__Output>
@@ -84,9 +98,12 @@ export interface ProtoGrpcType {
       FederationNotice: MessageTypeDefinition<_syndicate_v1_FederationNotice, _syndicate_v1_FederationNotice__Output>
       FetchKeyShareRequest: MessageTypeDefinition<_syndicate_v1_FetchKeyShareRequest, _syndicate_v1_FetchKeyShareRequest__Output>
       FetchKeyShareResponse: MessageTypeDefinition<_syndicate_v1_FetchKeyShareResponse, _syndicate_v1_FetchKeyShareResponse__Output>
+      GetMaskSessionRequest: MessageTypeDefinition<_syndicate_v1_GetMaskSessionRequest, _syndicate_v1_GetMaskSessionRequest__Output>
       Heartbeat: MessageTypeDefinition<_syndicate_v1_Heartbeat, _syndicate_v1_Heartbeat__Output>
       ListMembersRequest: MessageTypeDefinition<_syndicate_v1_ListMembersRequest, _syndicate_v1_ListMembersRequest__Output>
       ListMembersResponse: MessageTypeDefinition<_syndicate_v1_ListMembersResponse, _syndicate_v1_ListMembersResponse__Output>
+      MaskAdvert: MessageTypeDefinition<_syndicate_v1_MaskAdvert, _syndicate_v1_MaskAdvert__Output>
+      MaskSessionView: MessageTypeDefinition<_syndicate_v1_MaskSessionView, _syndicate_v1_MaskSessionView__Output>
       MemberCard: MessageTypeDefinition<_syndicate_v1_MemberCard, _syndicate_v1_MemberCard__Output>
       MemberKey: MessageTypeDefinition<_syndicate_v1_MemberKey, _syndicate_v1_MemberKey__Output>
       ModelHeader: MessageTypeDefinition<_syndicate_v1_ModelHeader, _syndicate_v1_ModelHeader__Output>
@@ -103,9 +120,13 @@ export interface ProtoGrpcType {
       PublishModelResponse: MessageTypeDefinition<_syndicate_v1_PublishModelResponse, _syndicate_v1_PublishModelResponse__Output>
       ReportRefusalRequest: MessageTypeDefinition<_syndicate_v1_ReportRefusalRequest, _syndicate_v1_ReportRefusalRequest__Output>
       ReportRefusalResponse: MessageTypeDefinition<_syndicate_v1_ReportRefusalResponse, _syndicate_v1_ReportRefusalResponse__Output>
+      RevealSharesRequest: MessageTypeDefinition<_syndicate_v1_RevealSharesRequest, _syndicate_v1_RevealSharesRequest__Output>
+      RevealedShare: MessageTypeDefinition<_syndicate_v1_RevealedShare, _syndicate_v1_RevealedShare__Output>
       SchemaCollectionRequest: MessageTypeDefinition<_syndicate_v1_SchemaCollectionRequest, _syndicate_v1_SchemaCollectionRequest__Output>
       SchemaCollectionResponse: MessageTypeDefinition<_syndicate_v1_SchemaCollectionResponse, _syndicate_v1_SchemaCollectionResponse__Output>
       SealedKeyShare: MessageTypeDefinition<_syndicate_v1_SealedKeyShare, _syndicate_v1_SealedKeyShare__Output>
+      SealedMaskShares: MessageTypeDefinition<_syndicate_v1_SealedMaskShares, _syndicate_v1_SealedMaskShares__Output>
+      SignSurvivorsRequest: MessageTypeDefinition<_syndicate_v1_SignSurvivorsRequest, _syndicate_v1_SignSurvivorsRequest__Output>
       SubmitEndorsementRequest: MessageTypeDefinition<_syndicate_v1_SubmitEndorsementRequest, _syndicate_v1_SubmitEndorsementRequest__Output>
       SubmitEndorsementResponse: MessageTypeDefinition<_syndicate_v1_SubmitEndorsementResponse, _syndicate_v1_SubmitEndorsementResponse__Output>
       SubmitEvaluationRequest: MessageTypeDefinition<_syndicate_v1_SubmitEvaluationRequest, _syndicate_v1_SubmitEvaluationRequest__Output>
@@ -116,6 +137,7 @@ export interface ProtoGrpcType {
       SubmitStandardizationResponse: MessageTypeDefinition<_syndicate_v1_SubmitStandardizationResponse, _syndicate_v1_SubmitStandardizationResponse__Output>
       SubscribeRequest: MessageTypeDefinition<_syndicate_v1_SubscribeRequest, _syndicate_v1_SubscribeRequest__Output>
       SubscribeResponse: MessageTypeDefinition<_syndicate_v1_SubscribeResponse, _syndicate_v1_SubscribeResponse__Output>
+      SurvivorSignature: MessageTypeDefinition<_syndicate_v1_SurvivorSignature, _syndicate_v1_SurvivorSignature__Output>
       Task: MessageTypeDefinition<_syndicate_v1_Task, _syndicate_v1_Task__Output>
       TaskType: EnumTypeDefinition
       UpdateHeader: MessageTypeDefinition<_syndicate_v1_UpdateHeader, _syndicate_v1_UpdateHeader__Output>

@@ -85,3 +85,17 @@ export interface AuditHeadWire {
 /** Domain-separated, so a witness signature can never pass for any other signed message. */
 export const auditHeadDigest = (h: AuditHeadWire): Buffer =>
   digest(Buffer.from(JSON.stringify(['syndicate/audit-head/v1', h.federationId, h.seq, h.hash]), 'utf8'));
+
+/**
+ * One step of the pairwise-masking protocol: the step's name, round and kind, and every field the
+ * step carries (keys, shares, signatures, ids), so a relay can neither change nor replay one.
+ */
+export function maskStepDigest(
+  step: 'advertise' | 'view' | 'sign' | 'reveal',
+  roundId: string,
+  kind: string,
+  fields: readonly (string | Uint8Array)[],
+): Buffer {
+  const enc = fields.map((f) => (typeof f === 'string' ? `s:${f}` : `b:${Buffer.from(f).toString('base64')}`));
+  return digest(Buffer.from(JSON.stringify([step, roundId, kind, enc]), 'utf8'));
+}

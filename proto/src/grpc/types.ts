@@ -103,3 +103,21 @@ export type {
   WitnessAuditHeadResponse,
   WitnessAuditHeadResponse__Output,
 } from '../generated/syndicate/v1/WitnessAuditHeadResponse';
+export type {
+  AdvertiseMaskRequest,
+  AdvertiseMaskRequest__Output,
+} from '../generated/syndicate/v1/AdvertiseMaskRequest';
+export type {
+  GetMaskSessionRequest,
+  GetMaskSessionRequest__Output,
+} from '../generated/syndicate/v1/GetMaskSessionRequest';
+export type { MaskAdvert, MaskAdvert__Output } from '../generated/syndicate/v1/MaskAdvert';
+export type { MaskSessionView, MaskSessionView__Output } from '../generated/syndicate/v1/MaskSessionView';
+export type { RevealSharesRequest, RevealSharesRequest__Output } from '../generated/syndicate/v1/RevealSharesRequest';
+export type { RevealedShare, RevealedShare__Output } from '../generated/syndicate/v1/RevealedShare';
+export type { SealedMaskShares, SealedMaskShares__Output } from '../generated/syndicate/v1/SealedMaskShares';
+export type {
+  SignSurvivorsRequest,
+  SignSurvivorsRequest__Output,
+} from '../generated/syndicate/v1/SignSurvivorsRequest';
+export type { SurvivorSignature, SurvivorSignature__Output } from '../generated/syndicate/v1/SurvivorSignature';

@@ -8,3 +8,4 @@ export * from './masking-settings';
 export * from './seed-shares';
 export * from './share-reveal';
 export * from './survivor-set';
+export * from './masked-fields';

@@ -6,9 +6,10 @@ const SURVIVOR_DOMAIN = 'syndicate.v1.survivor-set';
 
 /**
  * The members whose masked vectors are in a session's sum, as each survivor signs it. Members
- * reveal shares only for a set every survivor signed, and each signs one set per session, so a
- * coordinator that tells two members different stories (to collect both kinds of share of one
- * member) cannot show either of them a fully signed set.
+ * reveal shares only for a set at least `threshold` survivors signed (Bonawitz et al.'s consistency
+ * check), and each signs one set per session; the threshold is above half the members, so a
+ * coordinator that tells two groups different stories (to collect both kinds of share of one
+ * member) cannot show either group a set signed often enough.
  */
 export interface SignedSurvivorSet {
   session: MaskSession;
@@ -41,6 +42,10 @@ export function signSurvivorSet(
 export interface SurvivorSetExpectation {
   session: MaskSession;
   selfId: string;
+  /** Whether this member's masked vector is in the sum (then the set must name it). */
+  contributed: boolean;
+  /** Signatures needed: the session's share threshold. */
+  threshold: number;
   /** The members that took part in the session's key exchange: survivors must be among them. */
   committed: ReadonlySet<string>;
   /** committedSetDigest of the advertised keys this member masked with. */
@@ -49,7 +54,7 @@ export interface SurvivorSetExpectation {
   signKeyOf(participantId: string): Uint8Array | undefined;
 }
 
-/** Checks that every survivor signed exactly this set for this session, and that this member is in it. */
+/** Checks that at least `threshold` survivors signed exactly this set for this session, and that it names this member if it contributed. */
 export function verifySurvivorSet(s: SignedSurvivorSet, x: SurvivorSetExpectation): MaskingVerdict {
   const where = describeSession(x.session);
   if (!sameSession(s.session, x.session)) {
@@ -62,7 +67,7 @@ export function verifySurvivorSet(s: SignedSurvivorSet, x: SurvivorSetExpectatio
   if (ids.length !== s.survivors.length || ids.some((id, i) => id !== s.survivors[i])) {
     return refuse('SURVIVOR_SET_MISMATCH', `${where}: the survivor set is not sorted and free of repeats`);
   }
-  if (!ids.includes(x.selfId)) {
+  if (x.contributed && !ids.includes(x.selfId)) {
     return refuse('SURVIVOR_SET_MISMATCH', `${where}: the survivor set leaves out this member although it uploaded`);
   }
   const stranger = ids.find((id) => !x.committed.has(id));
@@ -75,20 +80,38 @@ export function verifySurvivorSet(s: SignedSurvivorSet, x: SurvivorSetExpectatio
       `${where}: the survivors masked with another list of peer keys than this member (the coordinator handed out different lists)`,
     );
   }
-  const bySigner = new Map(s.signatures.map((g) => [g.participantId, g.signature]));
-  for (const id of ids) {
-    const key = x.signKeyOf(id);
-    const signature = bySigner.get(id);
-    if (
-      !key ||
-      !signature ||
-      !verifyStatement(SURVIVOR_DOMAIN, fields(x.session, ids, x.committedDigest), signature, key)
-    ) {
+  const statement = fields(x.session, ids, x.committedDigest);
+  const signers = new Set<string>();
+  for (const g of s.signatures) {
+    const key = x.signKeyOf(g.participantId);
+    if (!ids.includes(g.participantId) || !key || !verifyStatement(SURVIVOR_DOMAIN, statement, g.signature, key)) {
       return refuse(
         'SURVIVOR_SET_MISMATCH',
-        `${where}: survivor ${id} did not sign this survivor set (it may have been shown another one)`,
+        `${where}: the signature shown for ${g.participantId} is not its signature of this survivor set (it may have been shown another one)`,
       );
     }
+    signers.add(g.participantId);
+  }
+  if (signers.size < x.threshold) {
+    return refuse(
+      'SURVIVOR_SET_MISMATCH',
+      `${where}: ${signers.size} survivors signed this survivor set, ${x.threshold} must (the others may have been shown another one)`,
+    );
   }
   return { ok: true };
 }
+
+/** One survivor's signature of a set, for the relay's early check (members run verifySurvivorSet themselves). */
+export const survivorSignatureValid = (
+  session: MaskSession,
+  survivors: readonly string[],
+  committedDigest: Uint8Array,
+  signature: Uint8Array,
+  signPublicKey: Uint8Array,
+): boolean =>
+  verifyStatement(
+    SURVIVOR_DOMAIN,
+    fields(session, canonicalSurvivors(survivors), committedDigest),
+    signature,
+    signPublicKey,
+  );

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { maskingSettingsSchema } from '../masking/masking-settings';
 import { DEFAULT_HE_PARAMETER_SET, HE_PARAMETER_SETS, parameterSet, valueBits } from '../he/parameter-sets';
 import { DEFAULT_SCORE_BINS, MIN_SCORE_BINS } from '../evaluation/score-histogram';
 import { readSequentialLayers, type TfjsLayersJson } from './sequential-layers';
@@ -288,6 +289,8 @@ export const secureAggregationSchema = z
     clip: z.number().positive().max(1000).default(1),
     /** `publish`: a member publishes the plaintext global model to the coordinator; `members-only`: it stays sealed. */
     releasePolicy: z.enum(['publish', 'members-only']).default('publish'),
+    /** Pairwise masks inside the encryption, so no single decrypted contribution reveals a bank (see masking/). */
+    masking: maskingSettingsSchema.default({}),
   })
   .strict();
 

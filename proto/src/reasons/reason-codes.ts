@@ -162,8 +162,29 @@ export const REASON_MEANINGS = {
     "a secure contribution must carry its sender's signed statement over the payload's hash and digest",
   MODEL_MISMATCH:
     "the model served differs from the one this member computed from the round's sum; it neither trains on nor evaluates it",
+  BAD_MODEL_CONFIRMATION:
+    'a model confirmation must be 32 bytes of SHA-256 signed by the member over federation, round and base model',
+  MODEL_CONFIRMATION_MISMATCH:
+    'the model this member computed from the sum differs from the one another member confirmed or the publisher uploaded; neither is recorded',
+  PUBLICATION_UNCONFIRMED:
+    "a round's published model was not confirmed by another member (same SHA-256) before the publication deadline; no model was recorded",
+  EVALUATION_UNCONFIRMED:
+    "an evaluation's decrypted histograms were not reported by two agreeing members before the decryption deadline; no figures were recorded",
   AGGREGATE_OUT_OF_RANGE:
     'a decrypted aggregate is outside what honest members can produce (a poisoning member?); the member did not apply it',
+
+  // Pairwise masking (coordinator side; the agent's own refusals are MASKING_REASON_MEANINGS)
+  MASK_SESSION_UNKNOWN: 'no masked sum of this kind is open for this round (masking off, or the phase has not started)',
+  MASK_NOT_EXPECTED: 'this member is not among the members the masked sum expects',
+  MASK_ADVERT_LATE: 'the masked sum stopped taking mask keys (all expected members advertised, or its window closed)',
+  MASK_ADVERT_INVALID:
+    'the mask advert is not signed by this member, its keys are malformed, or it sealed shares to the wrong holders',
+  MASK_NOT_COMMITTED:
+    'a masked contribution from a member that did not advertise mask keys for this sum (or before the adverts closed)',
+  MASK_STEP_OUT_OF_ORDER:
+    "the masking step does not fit the sum's state (survivors are signed and shares revealed only after the phase closed)",
+  MASK_STEP_INVALID:
+    'a survivor signature that does not verify, a set other than the survivors, or a reveal the survivor set does not allow',
 
   // Admin client only: the coordinator could not be reached (status 0)
   UNREACHABLE: 'the admin client could not reach the coordinator',

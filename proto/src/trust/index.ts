@@ -9,3 +9,4 @@ export * from './sum-acceptance';
 export * from './trust-wire';
 export * from './trust-digests';
 export * from './trust-messages';
+export * from './model-confirmation';

@@ -19,3 +19,8 @@ export type {
 } from '../generated/syndicate/v1/ReportRefusalResponse';
 export type { EpochManifest as EpochManifestMessage } from '../generated/syndicate/v1/EpochManifest';
 export type { ContributionStatement__Output as ContributionStatementMessage } from '../generated/syndicate/v1/ContributionStatement';
+export type { ConfirmModelRequest, ConfirmModelRequest__Output } from '../generated/syndicate/v1/ConfirmModelRequest';
+export type {
+  ConfirmModelResponse,
+  ConfirmModelResponse__Output,
+} from '../generated/syndicate/v1/ConfirmModelResponse';

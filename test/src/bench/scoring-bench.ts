@@ -94,7 +94,7 @@ async function main(): Promise<void> {
   const batch = Number(/\((\d+) tx\/s;/.exec(batchOut)?.[1] ?? NaN);
   const batchCpu = Number(/(\d+) tx per CPU-second/.exec(batchOut)?.[1] ?? NaN);
 
-  const serve = await startServeProcess(AGENT_CLI, modelFile);
+  const serve = await startServeProcess(['--model', modelFile]);
   const runs: LoadFigures[] = [];
   let swap: LoadFigures & { swaps: number };
   try {

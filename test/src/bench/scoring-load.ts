@@ -1,6 +1,6 @@
-import { spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import autocannon from 'autocannon';
+export { startServeProcess } from '../support/serve-process';
 
 export interface LoadFigures {
   connections: number;
@@ -23,22 +23,6 @@ export function requestBodies(file: string): string[] {
       if (c !== 'is_fraud') tx[c] = c === 'ts' || c === 'amount' ? Number(cells[i]) : cells[i];
     });
     return JSON.stringify(tx);
-  });
-}
-
-/** `syndicate-agent serve` in its own process (the load generator must not share its event loop). */
-export function startServeProcess(cli: string, model: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [cli, 'serve', '--model', model, '--port', '0', '--log-level', 'warn'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /scoring at (http:\/\/\S+)\/v1\/score/.exec(out);
-      if (m) resolve({ url: m[1], child });
-    });
-    child.once('exit', (code) => reject(new Error(`serve exited with code ${code}`)));
   });
 }
 

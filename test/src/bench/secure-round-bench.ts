@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { AdminClient, initDatabase } from '@syndicate/coordinator';
-import type { AgentIdentity, CoordinatorClient } from '@syndicate/participant';
+import { confirmModel, type AgentIdentity, type CoordinatorClient } from '@syndicate/participant';
 import {
   HeKeyHolder,
   applyDelta,
@@ -250,6 +250,15 @@ export async function measureRound(
           payload: encodeFloat32(next),
           keyEpoch: 1,
         });
+        // Recorded once another member confirms the same hash (each member computes the same model).
+        for (const m of [publisher, members.find((x) => x !== publisher)!])
+          await confirmModel(m.identity, {
+            roundId: round.id,
+            keyEpoch: 1,
+            baseModelVersionId: apply.t.modelVersionId,
+            payload: next,
+          });
+        mark('model confirmed');
       } finally {
         holder.dispose();
       }

@@ -59,7 +59,8 @@ describe(`federated standardisation (${testDatabaseKind()})`, () => {
       name: 'std-federated',
       schema: { ...basePlan.schema, features },
       rounds: { ...basePlan.rounds, minParticipants: 3 },
-      aggregation: { mode: 'secure' },
+      // Masked: the feature-statistics sum goes through the same masking path as every other sum.
+      aggregation: { mode: 'secure', secure: { masking: { enabled: true } } },
     };
     const planPath = path.join(dir, 'plan.json');
     fs.writeFileSync(planPath, JSON.stringify(plan));

@@ -9,6 +9,8 @@ import { loadScoringService } from '@syndicate/protocol';
 import { startServe, type RunningServe } from '@syndicate/participant';
 import { fraudPlan, writeModelFile } from '../support/fraud-fixture';
 import { testPki, type TestPki } from '../support/test-pki';
+import { startServeProcess } from '../support/serve-process';
+import { makeDevPki, writeDevPki } from '@syndicate/coordinator';
 
 const tx = {
   card_id: 'tls-1',
@@ -142,6 +144,68 @@ describe('`serve` over TLS with the bank’s own certificate', () => {
     expect('status' in anonymous && anonymous.status === 200).toBe(false);
     const anonymousGrpc = await grpcScore(running.grpcAddress!, grpc.credentials.createSsl(ca));
     expect(anonymousGrpc.err?.code).toBe(grpc.status.UNAVAILABLE);
+  });
+
+  it('on SIGHUP takes a renewed certificate for new connections, with no request dropped on the open ones', async () => {
+    // The renewed certificate comes from another CA, so which one a connection got is unmistakable.
+    const renewedDir = fs.mkdtempSync(path.join(dir, 'renewed-'));
+    const renewed = writeDevPki(
+      renewedDir,
+      await makeDevPki({ hosts: ['localhost', '127.0.0.1'], agents: [], days: 2 }),
+    );
+    const renewedCa = fs.readFileSync(renewed.caCert);
+    const certFile = path.join(dir, 'serve.pem');
+    const keyFile = path.join(dir, 'serve.key');
+    fs.copyFileSync(pki.coordinatorCert, certFile);
+    fs.copyFileSync(pki.coordinatorKey, keyFile);
+    const serve = await startServeProcess([
+      '--model',
+      championFile,
+      '--grpc-port',
+      '0',
+      '--tls-cert',
+      certFile,
+      '--tls-key',
+      keyFile,
+    ]);
+    try {
+      const url = serve.url;
+      // One kept-alive connection scoring without pause across the reload.
+      const agent = new https.Agent({ keepAlive: true, maxSockets: 1, ca: [ca, renewedCa] });
+      const outcomes: Outcome[] = [];
+      let stop = false;
+      const load = (async () => {
+        while (!stop) outcomes.push(await postScore(url, { agent }));
+      })();
+      const fresh = (trust: Buffer) => postScore(url, { ca: trust, agent: false });
+      expect(scored(await fresh(ca))).toEqual({ status: 200, model: 'champion-tls' });
+
+      fs.copyFileSync(renewed.coordinatorCert, certFile);
+      fs.copyFileSync(renewed.coordinatorKey, keyFile);
+      serve.child.kill('SIGHUP');
+      let switched = false;
+      for (let i = 0; i < 200 && !switched; i++) {
+        switched = 'status' in (await fresh(renewedCa));
+        if (!switched) await new Promise((r) => setTimeout(r, 25));
+      }
+      stop = true;
+      await load;
+      agent.destroy();
+      expect(switched).toBe(true);
+      expect(outcomes.length).toBeGreaterThan(0);
+      expect(outcomes.filter((o) => !('status' in o) || o.status !== 200)).toEqual([]);
+      // New connections now get the renewed certificate only, over HTTPS and gRPC.
+      // (both dev CAs share a subject name, so the old trust fails on the signature)
+      expect(await fresh(ca)).toEqual({
+        error: expect.stringMatching(/^(CERT_SIGNATURE_FAILURE|UNABLE_TO_VERIFY_LEAF_SIGNATURE)$/),
+      });
+      expect((await grpcScore(serve.grpcAddress!, grpc.credentials.createSsl(renewedCa))).err).toBeNull();
+      expect((await grpcScore(serve.grpcAddress!, grpc.credentials.createSsl(ca))).err?.code).toBe(
+        grpc.status.UNAVAILABLE,
+      );
+    } finally {
+      serve.child.kill('SIGTERM');
+    }
   });
 
   it('names the flag of a certificate file it cannot read, before loading any model', async () => {

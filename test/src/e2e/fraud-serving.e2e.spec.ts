@@ -6,22 +6,7 @@ import autocannon from 'autocannon';
 import pino from 'pino';
 import { advanceCardState, BoundedCardStore, initialWeights, loadScoringService } from '@syndicate/protocol';
 import { loadCsvDataset, loadScoringModel, predict, startServe, type RunningServe } from '@syndicate/participant';
-import { fraudPlan, smallFraudBank, writeModelFile } from '../support/fraud-fixture';
-
-/** A time-ordered transaction file as JSON request bodies: numbers as numbers, the way a payment switch posts them. */
-function requests(file: string): Record<string, string | number>[] {
-  const [header, ...lines] = fs.readFileSync(file, 'utf8').trim().split('\n');
-  const cols = header.split(',');
-  return lines.map((line) => {
-    const cells = line.split(',');
-    const body: Record<string, string | number> = {};
-    cols.forEach((c, i) => {
-      body[c] = c === 'ts' || c === 'amount' ? Number(cells[i]) : cells[i];
-    });
-    delete body.is_fraud;
-    return body;
-  });
-}
+import { fraudPlan, smallFraudBank, transactionRequests as requests, writeModelFile } from '../support/fraud-fixture';
 
 async function post(url: string, body: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
   const res = await fetch(`${url}/v1/score`, {

@@ -46,7 +46,7 @@ function consortium(dir: string, scale: number) {
 
 function writePlan(
   dir: string,
-  secure: { clip: number; releasePolicy: 'publish' | 'members-only' },
+  secure: { clip: number; releasePolicy: 'publish' | 'members-only'; masking?: { enabled: boolean } },
   name: string,
 ): { planPath: string; plan: ReturnType<typeof parseTrainingPlan> } {
   const input = {
@@ -66,7 +66,12 @@ describe(`secure aggregation over real gRPC (${testDatabaseKind()})`, () => {
   it('publishes the sample-weighted FedAvg of the agents’ local results within the codec’s error bound', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'syndicate-he-'));
     const banks = consortium(dir, 0.1);
-    const { planPath, plan } = writePlan(dir, { clip: 4, releasePolicy: 'publish' }, 'he-fedavg');
+    // Masked: the published model is still the weighted mean within the codec's bound (masks cancel exactly).
+    const { planPath, plan } = writePlan(
+      dir,
+      { clip: 4, releasePolicy: 'publish', masking: { enabled: true } },
+      'he-fedavg',
+    );
     const result = await runSimulation({
       planPath,
       banks,

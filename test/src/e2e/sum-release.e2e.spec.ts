@@ -1,4 +1,4 @@
-import { CoordinatorCallError } from '@syndicate/participant';
+import { CoordinatorCallError, confirmModel } from '@syndicate/participant';
 import {
   buildScoreHistogram,
   decodeFeatureStats,
@@ -130,14 +130,22 @@ describe(`sums go only to their contributors (${testDatabaseKind()})`, () => {
     expect(await fetch(e, roundId, 'model')).toBe('NOT_A_CONTRIBUTOR');
 
     // Published by a contributor; the evaluation sum holds bank-a..c's histograms.
-    const modelVersionId = await a.client.publishModel({
-      roundId,
-      baseModelVersionId: r.train.modelVersionId,
-      encoding: 'PAYLOAD_ENCODING_FLOAT32_LE',
-      numParams: NUM_PARAMS,
-      payload: Buffer.from(encodeFloat32(new Float32Array([0.1, -0.1]))),
-      keyEpoch,
-    });
+    const published = new Float32Array([0.1, -0.1]);
+    expect(
+      await a.client.publishModel({
+        roundId,
+        baseModelVersionId: r.train.modelVersionId,
+        encoding: 'PAYLOAD_ENCODING_FLOAT32_LE',
+        numParams: NUM_PARAMS,
+        payload: Buffer.from(encodeFloat32(published)),
+        keyEpoch,
+      }),
+    ).toBe(''); // held until another member confirms it
+    const confirm = (m: LightMember) =>
+      confirmModel(m.identity, { roundId, keyEpoch, baseModelVersionId: r.train.modelVersionId, payload: published });
+    expect(await confirm(a)).toBe('');
+    const modelVersionId = await confirm(b);
+    expect(modelVersionId).not.toBe('');
     for (const [i, m] of [a, b, c].entries()) {
       const evaluate = await m.inbox.next('TASK_TYPE_EVALUATE', 30_000);
       const scores = Array.from({ length: 100 }, (_, k) => ((k * 37 + i * 11) % 100) / 100);

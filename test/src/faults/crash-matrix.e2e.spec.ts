@@ -1,4 +1,4 @@
-import { CoordinatorClient, type AgentIdentity } from '@syndicate/participant';
+import { CoordinatorClient, confirmModel, type AgentIdentity } from '@syndicate/participant';
 import {
   HeKeyHolder,
   applyDelta,
@@ -261,6 +261,16 @@ async function runRound(label: string, killAt?: string): Promise<RoundRun> {
           keyEpoch: publisher.task.keyEpoch,
         }),
       );
+      // Held until another member confirms the same hash: every member confirms what it computed.
+      await step('confirm', async () => {
+        for (const a of applied)
+          await confirmModel(a.m.identity, {
+            roundId: a.task.roundId,
+            keyEpoch: a.task.keyEpoch,
+            baseModelVersionId: a.task.modelVersionId,
+            payload: a.weights,
+          });
+      });
       const done = await step('published', () =>
         waitFor(
           'round published',

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { generateConsortium, toCsv } from '@syndicate/examples';
+import { DEMO_BANKS, generateConsortium, toCsv } from '@syndicate/examples';
 import type { TrainingPlanInput } from '@syndicate/protocol';
 import { pinAgents, startAgentProcess, waitFor, type AgentProcess } from './agent-process';
 import type { Harness } from './coordinator-harness';
@@ -27,10 +27,22 @@ export interface AgentConsortium {
  */
 export async function agentConsortium(
   h: Harness,
-  o: { name: string; seed: number; banks: number; agents: AgentProcess[]; deadlineSeconds?: number },
+  o: {
+    name: string;
+    seed: number;
+    banks: number;
+    agents: AgentProcess[];
+    deadlineSeconds?: number;
+    /** Pairwise masking in the plan (aggregation.secure.masking.enabled). */
+    masked?: boolean;
+  },
 ): Promise<AgentConsortium> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `syndicate-${o.name}-`));
-  const csv = generateConsortium({ seed: o.seed, scale: 0.05 })
+  // Past the demo's banks, more regional banks like them (a fifth for a five-member round).
+  const profiles = Array.from({ length: Math.max(o.banks, DEMO_BANKS.length) }, (_, i) =>
+    i < DEMO_BANKS.length ? DEMO_BANKS[i] : { ...DEMO_BANKS[i % DEMO_BANKS.length], name: `region${i + 1}` },
+  );
+  const csv = generateConsortium({ seed: o.seed, scale: 0.05, banks: profiles })
     .banks.slice(0, o.banks)
     .map((b) => {
       const file = path.join(dir, `${b.name}.csv`);
@@ -41,7 +53,10 @@ export async function agentConsortium(
     ...creditPlan,
     name: o.name,
     rounds: { ...creditPlan.rounds, minParticipants: 3, deadlineSeconds: o.deadlineSeconds ?? 60 },
-    aggregation: { mode: 'secure', secure: { clip: 4, releasePolicy: 'publish' } },
+    aggregation: {
+      mode: 'secure',
+      secure: { clip: 4, releasePolicy: 'publish', masking: { enabled: o.masked ?? false } },
+    },
   });
   for (const b of csv) o.agents.push(await startAgentProcess(h, f.id, b.name, b.file, dir));
   const connected = (n: number) =>

@@ -41,3 +41,18 @@ export async function smallFraudBank(dir: string, scale = 0.1): Promise<WrittenF
   const banks = await writeFraudConsortium(dir, { seed: 7, scale });
   return banks.sort((a, b) => a.rows - b.rows)[0];
 }
+
+/** A time-ordered transaction file as JSON request bodies: numbers as numbers, the way a payment switch posts them. */
+export function transactionRequests(file: string): Record<string, string | number>[] {
+  const [header, ...lines] = fs.readFileSync(file, 'utf8').trim().split('\n');
+  const cols = header.split(',');
+  return lines.map((line) => {
+    const cells = line.split(',');
+    const body: Record<string, string | number> = {};
+    cols.forEach((c, i) => {
+      body[c] = c === 'ts' || c === 'amount' ? Number(cells[i]) : cells[i];
+    });
+    delete body.is_fraud;
+    return body;
+  });
+}

@@ -8,8 +8,11 @@ import type { TaskExecutor } from './task-executor';
 export const countExecutor: TaskExecutor = {
   async execute(task, ctx) {
     const { sums, keys, spec } = ctx;
+    const stats = !ctx.data.standardized && task.statsRoundId === task.roundId;
+    await sums.prepare(task, 'count');
+    if (stats) await sums.prepare(task, 'stats');
     // Feature statistics first: a member whose count is in the sum has its moments in too.
-    if (!ctx.data.standardized && task.statsRoundId === task.roundId) {
+    if (stats) {
       if (!ctx.files.dataFile)
         throw new Error(
           'this plan standardises features federatedly: the agent needs its data file to compute its feature statistics',

@@ -8,6 +8,7 @@ import type { TaskExecutor } from './task-executor';
 /** EVALUATE: score the holdout, keep this bank's metrics here, contribute histograms to the consortium's. */
 export const evaluateExecutor: TaskExecutor = {
   async execute(task, ctx) {
+    await ctx.sums.prepare(task, 'evaluation');
     await ensureStandardized(task, ctx);
     const payload = await globalPayload(ctx, task.modelVersionId);
     const weights = weightsOf(ctx.data.plan, payload);

@@ -9,6 +9,8 @@ export const secureTrainExecutor: TaskExecutor = {
   async execute(task, ctx) {
     const log = ctx.logger;
     const { sums, keys, spec } = ctx;
+    // Mask keys first: the adverts close while this member is still training.
+    await sums.prepare(task, 'model');
     const basePayload = await globalPayload(ctx, task.modelVersionId);
     const global = weightsOf(ctx.data.plan, basePayload);
     const numSamples = ctx.data.train.rows;

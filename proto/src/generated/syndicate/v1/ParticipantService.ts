@@ -3,6 +3,9 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
+import type { AdvertiseMaskRequest as _syndicate_v1_AdvertiseMaskRequest, AdvertiseMaskRequest__Output as _syndicate_v1_AdvertiseMaskRequest__Output } from '../../syndicate/v1/AdvertiseMaskRequest';
+import type { ConfirmModelRequest as _syndicate_v1_ConfirmModelRequest, ConfirmModelRequest__Output as _syndicate_v1_ConfirmModelRequest__Output } from '../../syndicate/v1/ConfirmModelRequest';
+import type { ConfirmModelResponse as _syndicate_v1_ConfirmModelResponse, ConfirmModelResponse__Output as _syndicate_v1_ConfirmModelResponse__Output } from '../../syndicate/v1/ConfirmModelResponse';
 import type { DownloadAggregateRequest as _syndicate_v1_DownloadAggregateRequest, DownloadAggregateRequest__Output as _syndicate_v1_DownloadAggregateRequest__Output } from '../../syndicate/v1/DownloadAggregateRequest';
 import type { DownloadAggregateResponse as _syndicate_v1_DownloadAggregateResponse, DownloadAggregateResponse__Output as _syndicate_v1_DownloadAggregateResponse__Output } from '../../syndicate/v1/DownloadAggregateResponse';
 import type { DownloadModelRequest as _syndicate_v1_DownloadModelRequest, DownloadModelRequest__Output as _syndicate_v1_DownloadModelRequest__Output } from '../../syndicate/v1/DownloadModelRequest';
@@ -11,14 +14,18 @@ import type { EnrollRequest as _syndicate_v1_EnrollRequest, EnrollRequest__Outpu
 import type { EnrollResponse as _syndicate_v1_EnrollResponse, EnrollResponse__Output as _syndicate_v1_EnrollResponse__Output } from '../../syndicate/v1/EnrollResponse';
 import type { FetchKeyShareRequest as _syndicate_v1_FetchKeyShareRequest, FetchKeyShareRequest__Output as _syndicate_v1_FetchKeyShareRequest__Output } from '../../syndicate/v1/FetchKeyShareRequest';
 import type { FetchKeyShareResponse as _syndicate_v1_FetchKeyShareResponse, FetchKeyShareResponse__Output as _syndicate_v1_FetchKeyShareResponse__Output } from '../../syndicate/v1/FetchKeyShareResponse';
+import type { GetMaskSessionRequest as _syndicate_v1_GetMaskSessionRequest, GetMaskSessionRequest__Output as _syndicate_v1_GetMaskSessionRequest__Output } from '../../syndicate/v1/GetMaskSessionRequest';
 import type { ListMembersRequest as _syndicate_v1_ListMembersRequest, ListMembersRequest__Output as _syndicate_v1_ListMembersRequest__Output } from '../../syndicate/v1/ListMembersRequest';
 import type { ListMembersResponse as _syndicate_v1_ListMembersResponse, ListMembersResponse__Output as _syndicate_v1_ListMembersResponse__Output } from '../../syndicate/v1/ListMembersResponse';
+import type { MaskSessionView as _syndicate_v1_MaskSessionView, MaskSessionView__Output as _syndicate_v1_MaskSessionView__Output } from '../../syndicate/v1/MaskSessionView';
 import type { PublishModelRequest as _syndicate_v1_PublishModelRequest, PublishModelRequest__Output as _syndicate_v1_PublishModelRequest__Output } from '../../syndicate/v1/PublishModelRequest';
 import type { PublishModelResponse as _syndicate_v1_PublishModelResponse, PublishModelResponse__Output as _syndicate_v1_PublishModelResponse__Output } from '../../syndicate/v1/PublishModelResponse';
 import type { ReportRefusalRequest as _syndicate_v1_ReportRefusalRequest, ReportRefusalRequest__Output as _syndicate_v1_ReportRefusalRequest__Output } from '../../syndicate/v1/ReportRefusalRequest';
 import type { ReportRefusalResponse as _syndicate_v1_ReportRefusalResponse, ReportRefusalResponse__Output as _syndicate_v1_ReportRefusalResponse__Output } from '../../syndicate/v1/ReportRefusalResponse';
+import type { RevealSharesRequest as _syndicate_v1_RevealSharesRequest, RevealSharesRequest__Output as _syndicate_v1_RevealSharesRequest__Output } from '../../syndicate/v1/RevealSharesRequest';
 import type { SchemaCollectionRequest as _syndicate_v1_SchemaCollectionRequest, SchemaCollectionRequest__Output as _syndicate_v1_SchemaCollectionRequest__Output } from '../../syndicate/v1/SchemaCollectionRequest';
 import type { SchemaCollectionResponse as _syndicate_v1_SchemaCollectionResponse, SchemaCollectionResponse__Output as _syndicate_v1_SchemaCollectionResponse__Output } from '../../syndicate/v1/SchemaCollectionResponse';
+import type { SignSurvivorsRequest as _syndicate_v1_SignSurvivorsRequest, SignSurvivorsRequest__Output as _syndicate_v1_SignSurvivorsRequest__Output } from '../../syndicate/v1/SignSurvivorsRequest';
 import type { SubmitEndorsementRequest as _syndicate_v1_SubmitEndorsementRequest, SubmitEndorsementRequest__Output as _syndicate_v1_SubmitEndorsementRequest__Output } from '../../syndicate/v1/SubmitEndorsementRequest';
 import type { SubmitEndorsementResponse as _syndicate_v1_SubmitEndorsementResponse, SubmitEndorsementResponse__Output as _syndicate_v1_SubmitEndorsementResponse__Output } from '../../syndicate/v1/SubmitEndorsementResponse';
 import type { SubmitEvaluationRequest as _syndicate_v1_SubmitEvaluationRequest, SubmitEvaluationRequest__Output as _syndicate_v1_SubmitEvaluationRequest__Output } from '../../syndicate/v1/SubmitEvaluationRequest';
@@ -37,6 +44,42 @@ import type { UploadUpdateResponse as _syndicate_v1_UploadUpdateResponse, Upload
  * never dials a bank, it pushes work down the Subscribe stream.
  */
 export interface ParticipantServiceClient extends grpc.Client {
+  /**
+   * Pairwise masking of a secure sum (Bonawitz et al. 2017), one call per step; each answers with the
+   * session as this member may see it. A member's mask public key, its self-seed commitment and its
+   * Shamir shares of both secrets, sealed to each share holder.
+   */
+  AdvertiseMask(argument: _syndicate_v1_AdvertiseMaskRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_MaskSessionView__Output>): grpc.ClientUnaryCall;
+  AdvertiseMask(argument: _syndicate_v1_AdvertiseMaskRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_syndicate_v1_MaskSessionView__Output>): grpc.ClientUnaryCall;
+  AdvertiseMask(argument: _syndicate_v1_AdvertiseMaskRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_MaskSessionView__Output>): grpc.ClientUnaryCall;
+  AdvertiseMask(argument: _syndicate_v1_AdvertiseMaskRequest, callback: grpc.requestCallback<_syndicate_v1_MaskSessionView__Output>): grpc.ClientUnaryCall;
+  /**
+   * Pairwise masking of a secure sum (Bonawitz et al. 2017), one call per step; each answers with the
+   * session as this member may see it. A member's mask public key, its self-seed commitment and its
+   * Shamir shares of both secrets, sealed to each share holder.
+   */
+  advertiseMask(argument: _syndicate_v1_AdvertiseMaskRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_MaskSessionView__Output>): grpc.ClientUnaryCall;
+  advertiseMask(argument: _syndicate_v1_AdvertiseMaskRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_syndicate_v1_MaskSessionView__Output>): grpc.ClientUnaryCall;
+  advertiseMask(argument: _syndicate_v1_AdvertiseMaskRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_MaskSessionView__Output>): grpc.ClientUnaryCall;
+  advertiseMask(argument: _syndicate_v1_AdvertiseMaskRequest, callback: grpc.requestCallback<_syndicate_v1_MaskSessionView__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * A member that applied a round's sum confirms the SHA-256 of the model it computed: the
+   * publisher's model is recorded only once another member confirms the same.
+   */
+  ConfirmModel(argument: _syndicate_v1_ConfirmModelRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_ConfirmModelResponse__Output>): grpc.ClientUnaryCall;
+  ConfirmModel(argument: _syndicate_v1_ConfirmModelRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_syndicate_v1_ConfirmModelResponse__Output>): grpc.ClientUnaryCall;
+  ConfirmModel(argument: _syndicate_v1_ConfirmModelRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_ConfirmModelResponse__Output>): grpc.ClientUnaryCall;
+  ConfirmModel(argument: _syndicate_v1_ConfirmModelRequest, callback: grpc.requestCallback<_syndicate_v1_ConfirmModelResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * A member that applied a round's sum confirms the SHA-256 of the model it computed: the
+   * publisher's model is recorded only once another member confirms the same.
+   */
+  confirmModel(argument: _syndicate_v1_ConfirmModelRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_ConfirmModelResponse__Output>): grpc.ClientUnaryCall;
+  confirmModel(argument: _syndicate_v1_ConfirmModelRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_syndicate_v1_ConfirmModelResponse__Output>): grpc.ClientUnaryCall;
+  confirmModel(argument: _syndicate_v1_ConfirmModelRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_ConfirmModelResponse__Output>): grpc.ClientUnaryCall;
+  confirmModel(argument: _syndicate_v1_ConfirmModelRequest, callback: grpc.requestCallback<_syndicate_v1_ConfirmModelResponse__Output>): grpc.ClientUnaryCall;
+  
   /**
    * An encrypted aggregate (sample-count sum or model sum) of a round, as chunks.
    */
@@ -90,6 +133,21 @@ export interface ParticipantServiceClient extends grpc.Client {
   fetchKeyShare(argument: _syndicate_v1_FetchKeyShareRequest, callback: grpc.requestCallback<_syndicate_v1_FetchKeyShareResponse__Output>): grpc.ClientUnaryCall;
   
   /**
+   * The session as this member may see it: adverts, the shares sealed to it, survivors, signatures, reveals.
+   */
+  GetMaskSession(argument: _syndicate_v1_GetMaskSessionRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_MaskSessionView__Output>): grpc.ClientUnaryCall;
+  GetMaskSession(argument: _syndicate_v1_GetMaskSessionRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_syndicate_v1_MaskSessionView__Output>): grpc.ClientUnaryCall;
+  GetMaskSession(argument: _syndicate_v1_GetMaskSessionRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_MaskSessionView__Output>): grpc.ClientUnaryCall;
+  GetMaskSession(argument: _syndicate_v1_GetMaskSessionRequest, callback: grpc.requestCallback<_syndicate_v1_MaskSessionView__Output>): grpc.ClientUnaryCall;
+  /**
+   * The session as this member may see it: adverts, the shares sealed to it, survivors, signatures, reveals.
+   */
+  getMaskSession(argument: _syndicate_v1_GetMaskSessionRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_MaskSessionView__Output>): grpc.ClientUnaryCall;
+  getMaskSession(argument: _syndicate_v1_GetMaskSessionRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_syndicate_v1_MaskSessionView__Output>): grpc.ClientUnaryCall;
+  getMaskSession(argument: _syndicate_v1_GetMaskSessionRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_MaskSessionView__Output>): grpc.ClientUnaryCall;
+  getMaskSession(argument: _syndicate_v1_GetMaskSessionRequest, callback: grpc.requestCallback<_syndicate_v1_MaskSessionView__Output>): grpc.ClientUnaryCall;
+  
+  /**
    * Every member's card and every endorsement the coordinator holds: each bank decides whom to trust itself.
    */
   ListMembers(argument: _syndicate_v1_ListMembersRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_ListMembersResponse__Output>): grpc.ClientUnaryCall;
@@ -135,6 +193,21 @@ export interface ParticipantServiceClient extends grpc.Client {
   reportRefusal(argument: _syndicate_v1_ReportRefusalRequest, callback: grpc.requestCallback<_syndicate_v1_ReportRefusalResponse__Output>): grpc.ClientUnaryCall;
   
   /**
+   * A survivor's shares of its peers' secrets: the self-mask seed's of survivors, the mask key's of dropped members.
+   */
+  RevealShares(argument: _syndicate_v1_RevealSharesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_MaskSessionView__Output>): grpc.ClientUnaryCall;
+  RevealShares(argument: _syndicate_v1_RevealSharesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_syndicate_v1_MaskSessionView__Output>): grpc.ClientUnaryCall;
+  RevealShares(argument: _syndicate_v1_RevealSharesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_MaskSessionView__Output>): grpc.ClientUnaryCall;
+  RevealShares(argument: _syndicate_v1_RevealSharesRequest, callback: grpc.requestCallback<_syndicate_v1_MaskSessionView__Output>): grpc.ClientUnaryCall;
+  /**
+   * A survivor's shares of its peers' secrets: the self-mask seed's of survivors, the mask key's of dropped members.
+   */
+  revealShares(argument: _syndicate_v1_RevealSharesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_MaskSessionView__Output>): grpc.ClientUnaryCall;
+  revealShares(argument: _syndicate_v1_RevealSharesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_syndicate_v1_MaskSessionView__Output>): grpc.ClientUnaryCall;
+  revealShares(argument: _syndicate_v1_RevealSharesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_MaskSessionView__Output>): grpc.ClientUnaryCall;
+  revealShares(argument: _syndicate_v1_RevealSharesRequest, callback: grpc.requestCallback<_syndicate_v1_MaskSessionView__Output>): grpc.ClientUnaryCall;
+  
+  /**
    * A member takes part in a consortium schema collection (`syndicate-agent schema propose`): it reads
    * the collection, sends its category tags (sealed names), then its encrypted column tallies.
    */
@@ -150,6 +223,21 @@ export interface ParticipantServiceClient extends grpc.Client {
   schemaCollection(argument: _syndicate_v1_SchemaCollectionRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_syndicate_v1_SchemaCollectionResponse__Output>): grpc.ClientUnaryCall;
   schemaCollection(argument: _syndicate_v1_SchemaCollectionRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_SchemaCollectionResponse__Output>): grpc.ClientUnaryCall;
   schemaCollection(argument: _syndicate_v1_SchemaCollectionRequest, callback: grpc.requestCallback<_syndicate_v1_SchemaCollectionResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * A survivor's signature over the survivor set (and the peer keys it masked with).
+   */
+  SignSurvivors(argument: _syndicate_v1_SignSurvivorsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_MaskSessionView__Output>): grpc.ClientUnaryCall;
+  SignSurvivors(argument: _syndicate_v1_SignSurvivorsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_syndicate_v1_MaskSessionView__Output>): grpc.ClientUnaryCall;
+  SignSurvivors(argument: _syndicate_v1_SignSurvivorsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_MaskSessionView__Output>): grpc.ClientUnaryCall;
+  SignSurvivors(argument: _syndicate_v1_SignSurvivorsRequest, callback: grpc.requestCallback<_syndicate_v1_MaskSessionView__Output>): grpc.ClientUnaryCall;
+  /**
+   * A survivor's signature over the survivor set (and the peer keys it masked with).
+   */
+  signSurvivors(argument: _syndicate_v1_SignSurvivorsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_MaskSessionView__Output>): grpc.ClientUnaryCall;
+  signSurvivors(argument: _syndicate_v1_SignSurvivorsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_syndicate_v1_MaskSessionView__Output>): grpc.ClientUnaryCall;
+  signSurvivors(argument: _syndicate_v1_SignSurvivorsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_MaskSessionView__Output>): grpc.ClientUnaryCall;
+  signSurvivors(argument: _syndicate_v1_SignSurvivorsRequest, callback: grpc.requestCallback<_syndicate_v1_MaskSessionView__Output>): grpc.ClientUnaryCall;
   
   /**
    * A member endorses another member's identity, after checking its fingerprint out of band.
@@ -249,6 +337,19 @@ export interface ParticipantServiceClient extends grpc.Client {
  */
 export interface ParticipantServiceHandlers extends grpc.UntypedServiceImplementation {
   /**
+   * Pairwise masking of a secure sum (Bonawitz et al. 2017), one call per step; each answers with the
+   * session as this member may see it. A member's mask public key, its self-seed commitment and its
+   * Shamir shares of both secrets, sealed to each share holder.
+   */
+  AdvertiseMask: grpc.handleUnaryCall<_syndicate_v1_AdvertiseMaskRequest__Output, _syndicate_v1_MaskSessionView>;
+  
+  /**
+   * A member that applied a round's sum confirms the SHA-256 of the model it computed: the
+   * publisher's model is recorded only once another member confirms the same.
+   */
+  ConfirmModel: grpc.handleUnaryCall<_syndicate_v1_ConfirmModelRequest__Output, _syndicate_v1_ConfirmModelResponse>;
+  
+  /**
    * An encrypted aggregate (sample-count sum or model sum) of a round, as chunks.
    */
   DownloadAggregate: grpc.handleServerStreamingCall<_syndicate_v1_DownloadAggregateRequest__Output, _syndicate_v1_DownloadAggregateResponse>;
@@ -269,6 +370,11 @@ export interface ParticipantServiceHandlers extends grpc.UntypedServiceImplement
   FetchKeyShare: grpc.handleUnaryCall<_syndicate_v1_FetchKeyShareRequest__Output, _syndicate_v1_FetchKeyShareResponse>;
   
   /**
+   * The session as this member may see it: adverts, the shares sealed to it, survivors, signatures, reveals.
+   */
+  GetMaskSession: grpc.handleUnaryCall<_syndicate_v1_GetMaskSessionRequest__Output, _syndicate_v1_MaskSessionView>;
+  
+  /**
    * Every member's card and every endorsement the coordinator holds: each bank decides whom to trust itself.
    */
   ListMembers: grpc.handleUnaryCall<_syndicate_v1_ListMembersRequest__Output, _syndicate_v1_ListMembersResponse>;
@@ -284,10 +390,20 @@ export interface ParticipantServiceHandlers extends grpc.UntypedServiceImplement
   ReportRefusal: grpc.handleUnaryCall<_syndicate_v1_ReportRefusalRequest__Output, _syndicate_v1_ReportRefusalResponse>;
   
   /**
+   * A survivor's shares of its peers' secrets: the self-mask seed's of survivors, the mask key's of dropped members.
+   */
+  RevealShares: grpc.handleUnaryCall<_syndicate_v1_RevealSharesRequest__Output, _syndicate_v1_MaskSessionView>;
+  
+  /**
    * A member takes part in a consortium schema collection (`syndicate-agent schema propose`): it reads
    * the collection, sends its category tags (sealed names), then its encrypted column tallies.
    */
   SchemaCollection: grpc.handleUnaryCall<_syndicate_v1_SchemaCollectionRequest__Output, _syndicate_v1_SchemaCollectionResponse>;
+  
+  /**
+   * A survivor's signature over the survivor set (and the peer keys it masked with).
+   */
+  SignSurvivors: grpc.handleUnaryCall<_syndicate_v1_SignSurvivorsRequest__Output, _syndicate_v1_MaskSessionView>;
   
   /**
    * A member endorses another member's identity, after checking its fingerprint out of band.
@@ -324,14 +440,19 @@ export interface ParticipantServiceHandlers extends grpc.UntypedServiceImplement
 }
 
 export interface ParticipantServiceDefinition extends grpc.ServiceDefinition {
+  AdvertiseMask: MethodDefinition<_syndicate_v1_AdvertiseMaskRequest, _syndicate_v1_MaskSessionView, _syndicate_v1_AdvertiseMaskRequest__Output, _syndicate_v1_MaskSessionView__Output>
+  ConfirmModel: MethodDefinition<_syndicate_v1_ConfirmModelRequest, _syndicate_v1_ConfirmModelResponse, _syndicate_v1_ConfirmModelRequest__Output, _syndicate_v1_ConfirmModelResponse__Output>
   DownloadAggregate: MethodDefinition<_syndicate_v1_DownloadAggregateRequest, _syndicate_v1_DownloadAggregateResponse, _syndicate_v1_DownloadAggregateRequest__Output, _syndicate_v1_DownloadAggregateResponse__Output>
   DownloadModel: MethodDefinition<_syndicate_v1_DownloadModelRequest, _syndicate_v1_DownloadModelResponse, _syndicate_v1_DownloadModelRequest__Output, _syndicate_v1_DownloadModelResponse__Output>
   Enroll: MethodDefinition<_syndicate_v1_EnrollRequest, _syndicate_v1_EnrollResponse, _syndicate_v1_EnrollRequest__Output, _syndicate_v1_EnrollResponse__Output>
   FetchKeyShare: MethodDefinition<_syndicate_v1_FetchKeyShareRequest, _syndicate_v1_FetchKeyShareResponse, _syndicate_v1_FetchKeyShareRequest__Output, _syndicate_v1_FetchKeyShareResponse__Output>
+  GetMaskSession: MethodDefinition<_syndicate_v1_GetMaskSessionRequest, _syndicate_v1_MaskSessionView, _syndicate_v1_GetMaskSessionRequest__Output, _syndicate_v1_MaskSessionView__Output>
   ListMembers: MethodDefinition<_syndicate_v1_ListMembersRequest, _syndicate_v1_ListMembersResponse, _syndicate_v1_ListMembersRequest__Output, _syndicate_v1_ListMembersResponse__Output>
   PublishModel: MethodDefinition<_syndicate_v1_PublishModelRequest, _syndicate_v1_PublishModelResponse, _syndicate_v1_PublishModelRequest__Output, _syndicate_v1_PublishModelResponse__Output>
   ReportRefusal: MethodDefinition<_syndicate_v1_ReportRefusalRequest, _syndicate_v1_ReportRefusalResponse, _syndicate_v1_ReportRefusalRequest__Output, _syndicate_v1_ReportRefusalResponse__Output>
+  RevealShares: MethodDefinition<_syndicate_v1_RevealSharesRequest, _syndicate_v1_MaskSessionView, _syndicate_v1_RevealSharesRequest__Output, _syndicate_v1_MaskSessionView__Output>
   SchemaCollection: MethodDefinition<_syndicate_v1_SchemaCollectionRequest, _syndicate_v1_SchemaCollectionResponse, _syndicate_v1_SchemaCollectionRequest__Output, _syndicate_v1_SchemaCollectionResponse__Output>
+  SignSurvivors: MethodDefinition<_syndicate_v1_SignSurvivorsRequest, _syndicate_v1_MaskSessionView, _syndicate_v1_SignSurvivorsRequest__Output, _syndicate_v1_MaskSessionView__Output>
   SubmitEndorsement: MethodDefinition<_syndicate_v1_SubmitEndorsementRequest, _syndicate_v1_SubmitEndorsementResponse, _syndicate_v1_SubmitEndorsementRequest__Output, _syndicate_v1_SubmitEndorsementResponse__Output>
   SubmitEvaluation: MethodDefinition<_syndicate_v1_SubmitEvaluationRequest, _syndicate_v1_SubmitEvaluationResponse, _syndicate_v1_SubmitEvaluationRequest__Output, _syndicate_v1_SubmitEvaluationResponse__Output>
   SubmitKeyShares: MethodDefinition<_syndicate_v1_SubmitKeySharesRequest, _syndicate_v1_SubmitKeySharesResponse, _syndicate_v1_SubmitKeySharesRequest__Output, _syndicate_v1_SubmitKeySharesResponse__Output>

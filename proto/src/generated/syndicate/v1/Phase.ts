@@ -60,6 +60,14 @@ export const Phase = {
    */
   PHASE_REPORT_REFUSAL: 'PHASE_REPORT_REFUSAL',
   /**
+   * Member taking a step of the pairwise-masking protocol of a masked sum (advert, view, survivor signature, reveal).
+   */
+  PHASE_MASK: 'PHASE_MASK',
+  /**
+   * Member confirming the SHA-256 of the model it computed from a round's sum.
+   */
+  PHASE_CONFIRM_MODEL: 'PHASE_CONFIRM_MODEL',
+  /**
    * Member taking part in a consortium schema collection.
    */
   PHASE_SCHEMA: 'PHASE_SCHEMA',
@@ -141,10 +149,20 @@ export type Phase =
   | 'PHASE_REPORT_REFUSAL'
   | 16
   /**
+   * Member taking a step of the pairwise-masking protocol of a masked sum (advert, view, survivor signature, reveal).
+   */
+  | 'PHASE_MASK'
+  | 20
+  /**
+   * Member confirming the SHA-256 of the model it computed from a round's sum.
+   */
+  | 'PHASE_CONFIRM_MODEL'
+  | 17
+  /**
    * Member taking part in a consortium schema collection.
    */
   | 'PHASE_SCHEMA'
-  | 17
+  | 21
 
 /**
  * What a message is for. Bound into every signature so a message signed for

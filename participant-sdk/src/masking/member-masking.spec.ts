@@ -1,0 +1,184 @@
+import nacl from 'tweetnacl';
+import {
+  DEFAULT_HE_PARAMETER_SET,
+  EncryptedSum,
+  generateFederationKey,
+  HeKeyHolder,
+  maskingSettingsSchema,
+  type MaskSession,
+  type MaskSessionView__Output,
+} from '@syndicate/protocol';
+import type { AgentIdentity } from '../crypto/identity-store';
+import type { MaskCall } from '../agent/mask-calls';
+import type { MemberTrust } from '../trust/member-trust';
+import { TrustRefusal } from '../trust/trust-refusal';
+import { MaskMemory } from './mask-memory';
+import { MemberMasking } from './member-masking';
+
+const IDS = ['bank-a', 'bank-b', 'bank-c', 'bank-d'];
+const session: MaskSession = { federationId: 'fed-1', roundId: 'round-1', keyEpoch: 1, kind: 'count' };
+const settings = maskingSettingsSchema.parse({ enabled: true });
+
+/**
+ * The coordinator as a relay, in memory: it keeps what members send and shows each member its view.
+ * `lie` lets a test rewrite the view one member gets (the attack); without it the relay is honest.
+ */
+class Relay {
+  adverts: MaskSessionView__Output['adverts'] = [];
+  shares: MaskSessionView__Output['shares'] = [];
+  signatures: MaskSessionView__Output['signatures'] = [];
+  reveals: MaskSessionView__Output['reveals'] = [];
+  survivors: string[] = [];
+  state = 'advertising';
+  lie?: (member: string, v: MaskSessionView__Output) => MaskSessionView__Output;
+
+  constructor(readonly threshold = 3) {}
+
+  call(member: string, c: MaskCall): MaskSessionView__Output {
+    if (c.step === 'advertise') {
+      this.adverts.push({ ...c.advert, participantId: member } as MaskSessionView__Output['adverts'][number]);
+      this.shares.push(...c.shares.map((s) => ({ ...s, box: Buffer.from(s.box) })));
+      if (this.adverts.length === IDS.length) this.state = 'masking';
+    }
+    if (c.step === 'sign') this.signatures.push({ participantId: member, signature: Buffer.from(c.signature) });
+    if (c.step === 'reveal') this.reveals.push(...c.reveals.map((r) => ({ ...r, share: Buffer.from(r.share) })));
+    const v: MaskSessionView__Output = {
+      state: this.state,
+      threshold: this.threshold,
+      keyEpoch: 1,
+      expected: [...IDS],
+      adverts: this.adverts,
+      shares: this.shares.filter((s) => s.to === member),
+      survivors: this.survivors,
+      signatures: this.signatures,
+      reveals: this.reveals,
+      failure: '',
+    };
+    return this.lie ? this.lie(member, v) : v;
+  }
+}
+
+interface Member {
+  id: string;
+  masking: MemberMasking;
+  refusals: string[];
+}
+
+function consortium(relay: Relay): Member[] {
+  const keys = IDS.map((id) => ({ id, sign: nacl.sign.keyPair(), box: nacl.box.keyPair() }));
+  const trust = {
+    refresh: () => Promise.resolve(),
+    cardOf: (id: string) => {
+      const k = keys.find((x) => x.id === id);
+      return (
+        k && { participantId: id, displayName: id, signPublicKey: k.sign.publicKey, boxPublicKey: k.box.publicKey }
+      );
+    },
+    whyUntrusted: () => null,
+    trustedKey: (id: string) => {
+      const k = keys.find((x) => x.id === id);
+      return k ? { key: k.sign.publicKey } : { why: 'unknown' };
+    },
+  } as unknown as MemberTrust;
+  return keys.map((k) => {
+    const refusals: string[] = [];
+    const identity = {
+      federationId: session.federationId,
+      participantId: k.id,
+      signingSecretKey: k.sign.secretKey,
+      signingPublicKey: k.sign.publicKey,
+      boxSecretKey: k.box.secretKey,
+      boxPublicKey: k.box.publicKey,
+    } as AgentIdentity;
+    const client = {
+      mask: (c: MaskCall) => Promise.resolve(relay.call(k.id, c)),
+      reportRefusal: (reason: string) => {
+        refusals.push(reason);
+        return Promise.resolve();
+      },
+    };
+    return { id: k.id, masking: new MemberMasking(identity, client, trust, settings, new MaskMemory()), refusals };
+  });
+}
+
+const counts = [500, 300, 200, 100];
+const soon = () => Date.now() + 20_000;
+
+describe('a member in a masked sum, against a coordinator that lies (real SEAL)', () => {
+  jest.setTimeout(120_000);
+  let holder: HeKeyHolder;
+  beforeAll(async () => {
+    holder = await HeKeyHolder.open(await generateFederationKey(DEFAULT_HE_PARAMETER_SET, 1));
+  });
+  afterAll(() => holder.dispose());
+
+  /** Every member prepares and seals its count; the relay sums the ciphertexts and fixes the survivors. */
+  async function masked(relay: Relay, members: Member[], upload = members) {
+    await Promise.all(members.map((m) => m.masking.prepare(session)));
+    const sealed = await Promise.all(
+      upload.map((m) => m.masking.seal(session, holder, [counts[IDS.indexOf(m.id)], 0, 0, 0], soon())),
+    );
+    const sum = new EncryptedSum(holder.rt, { keyEpoch: 1, valueCount: 4 });
+    for (const s of sealed) sum.add(s);
+    relay.survivors = upload.map((m) => m.id).sort();
+    relay.state = 'confirming';
+    const payload = sum.serialize();
+    sum.dispose();
+    return { payload, one: sealed[0] };
+  }
+  const refusal = (e: unknown) => (e instanceof TrustRefusal ? e.reason : String(e));
+
+  it('positive control: the survivors open exactly the sum, and one sealed count decrypts to noise', async () => {
+    const relay = new Relay();
+    const members = consortium(relay);
+    const { payload, one } = await masked(relay, members);
+    const opened = await Promise.all(members.map((m) => m.masking.open(session, holder, payload, true, soon())));
+    for (const o of opened) expect(o[0]).toBe(1100);
+    expect(holder.decrypt(one, 'update')[0]).not.toBe(500);
+  });
+
+  it('a member that dropped after sharing its keys: the survivors still open the exact sum of theirs', async () => {
+    const relay = new Relay();
+    const members = consortium(relay);
+    const survivors = members.slice(0, 3);
+    const { payload } = await masked(relay, members, survivors);
+    const opened = await Promise.all(survivors.map((m) => m.masking.open(session, holder, payload, true, soon())));
+    for (const o of opened) expect(o[0]).toBe(1000);
+    // The dropped member's mask key was rebuilt, its self-mask seed never revealed.
+    expect(relay.reveals.filter((r) => r.peerId === 'bank-d').every((r) => r.kind === 'mask-key')).toBe(true);
+  });
+
+  it('SURVIVOR_SET_MISMATCH: different survivor sets for different members; nothing revealed', async () => {
+    const relay = new Relay();
+    const members = consortium(relay);
+    const { payload } = await masked(relay, members);
+    // bank-a is told bank-d dropped (so bank-d's mask key would be revealed); the others hear everyone survived.
+    relay.lie = (member, v) => (member === 'bank-a' ? { ...v, survivors: ['bank-a', 'bank-b', 'bank-c'] } : v);
+    const results = await Promise.allSettled(
+      members.map((m) => m.masking.open(session, holder, payload, true, Date.now() + 3_000)),
+    );
+    const a = results[0];
+    expect(a.status === 'rejected' && refusal(a.reason)).toBe('SURVIVOR_SET_MISMATCH');
+    expect(members[0].refusals).toContain('SURVIVOR_SET_MISMATCH');
+    expect(relay.reveals.filter((r) => r.peerId === 'bank-d' && r.kind === 'mask-key')).toHaveLength(0);
+  });
+
+  it('MASK_BOTH_SHARES_REQUESTED never happens: asked again with a peer dropped, a member refuses the second set', async () => {
+    const relay = new Relay();
+    const members = consortium(relay);
+    const { payload } = await masked(relay, members);
+    await Promise.all(members.map((m) => m.masking.open(session, holder, payload, true, soon())));
+    const selfShares = relay.reveals.filter((r) => r.revealer === 'bank-a' && r.peerId === 'bank-d').length;
+    // The coordinator now claims bank-d dropped, to collect bank-a's share of bank-d's mask key too.
+    relay.survivors = ['bank-a', 'bank-b', 'bank-c'];
+    const again = await members[0].masking.open(session, holder, payload, true, soon()).catch((e: unknown) => e);
+    expect(refusal(again)).toBe('SURVIVOR_SET_MISMATCH');
+    expect(relay.reveals.filter((r) => r.revealer === 'bank-a' && r.peerId === 'bank-d')).toHaveLength(selfShares);
+  });
+
+  it("refuses a threshold other than its own plan's (a coordinator lowering it to unmask with fewer shares)", async () => {
+    const relay = new Relay(2);
+    const [a] = consortium(relay);
+    expect(refusal(await a.masking.prepare(session).catch((e: unknown) => e))).toBe('TOO_FEW_SURVIVORS');
+  });
+});

@@ -1,0 +1,329 @@
+import nacl from 'tweetnacl';
+import {
+  checkReveal,
+  committedSetDigest,
+  dealShares,
+  decryptUnmasked,
+  describeSession,
+  encryptMasked,
+  maskKeyAdvertValid,
+  newMaskKeyPair,
+  openShares,
+  pairSeed,
+  planMasking,
+  selfSeedCommitment,
+  signMaskKeyAdvert,
+  signSurvivorSet,
+  verifySurvivorSet,
+  type HeKeyHolder,
+  type MaskingSettings,
+  type MaskSession,
+  type MaskSessionView__Output,
+  type OpenedShares,
+  type ShareKind,
+} from '@syndicate/protocol';
+import type { AgentIdentity } from '../crypto/identity-store';
+import type { CoordinatorClient } from '../agent/coordinator-client';
+import type { MemberTrust } from '../trust/member-trust';
+import { TrustRefusal } from '../trust/trust-refusal';
+import type { MaskMemory } from './mask-memory';
+import { enoughShares, maskRemoval, type Advert } from './mask-removal';
+
+type Client = Pick<CoordinatorClient, 'mask' | 'reportRefusal'>;
+
+interface Secrets {
+  selfSeed: Uint8Array;
+  maskPublicKey: Uint8Array;
+  maskSecretKey: Uint8Array;
+}
+
+const POLL_MS = 150;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const key = (s: MaskSession) => `${s.roundId}:${s.kind}:${s.keyEpoch}`;
+
+/**
+ * This member's side of pairwise masking (Bonawitz et al. 2017, double masking): it advertises a
+ * fresh mask key and self-mask seed per masked sum and deals Shamir shares of both to the sum's
+ * members; masks its packed slots with every committed peer before encrypting; and, once the
+ * phase closed, signs the survivor set, reveals for each peer one kind of share only, and removes
+ * the masks from the decrypted sum. Everything the coordinator relays is checked here against
+ * pinned keys, this member's own plan and what it signed before.
+ */
+export class MemberMasking {
+  private readonly secrets = new Map<string, Secrets>();
+  private readonly committed = new Map<string, Advert[]>();
+
+  constructor(
+    private readonly identity: AgentIdentity,
+    private readonly client: Client,
+    private readonly trust: MemberTrust,
+    private readonly settings: MaskingSettings,
+    private readonly memory: MaskMemory,
+  ) {}
+
+  /** Advertises this member's keys for the sum and deals its shares (once per sum). */
+  async prepare(session: MaskSession): Promise<void> {
+    if (this.secrets.has(key(session))) return;
+    const view = await this.step(session, { step: 'view' });
+    const expected = [...view.expected].sort();
+    if (!expected.includes(this.identity.participantId))
+      throw this.refusal(
+        session,
+        'TOO_FEW_SURVIVORS',
+        `${describeSession(session)}: this member is not among its members`,
+      );
+    const threshold = this.threshold(session, expected, view);
+    await this.trust.refresh();
+    const holders = expected.map((id) => {
+      const card = this.trust.cardOf(id);
+      const why = card ? this.trust.whyUntrusted(card) : 'not a member this bank knows';
+      if (!card || why)
+        throw this.refusal(
+          session,
+          'MASK_SHARE_UNKNOWN_PEER',
+          `${describeSession(session)}: member ${id} is not trusted (${why})`,
+        );
+      return { participantId: id, boxPublicKey: card.boxPublicKey };
+    });
+    const pair = newMaskKeyPair();
+    const secrets = { selfSeed: nacl.randomBytes(32), maskPublicKey: pair.publicKey, maskSecretKey: pair.secretKey };
+    const shares = await dealShares({
+      session,
+      selfId: this.identity.participantId,
+      secrets: { selfSeed: secrets.selfSeed, maskSecretKey: secrets.maskSecretKey },
+      threshold,
+      holders,
+      senderBoxSecretKey: this.identity.boxSecretKey,
+    });
+    const advert = signMaskKeyAdvert(
+      {
+        session,
+        participantId: this.identity.participantId,
+        maskPublicKey: secrets.maskPublicKey,
+        selfSeedCommitment: selfSeedCommitment(session, this.identity.participantId, secrets.selfSeed),
+      },
+      this.identity.signingSecretKey,
+    );
+    await this.step(session, { step: 'advertise', advert, shares });
+    this.secrets.set(key(session), secrets);
+  }
+
+  /** Waits for the committed set, then masks and encrypts this member's fields for the sum. */
+  async seal(session: MaskSession, holder: HeKeyHolder, fields: ArrayLike<number>, deadline: number): Promise<Buffer> {
+    await this.prepare(session);
+    const mine = this.secrets.get(key(session))!;
+    const view = await this.until(session, deadline, (v) => v.state !== 'advertising', 'the mask adverts to close');
+    if (view.state === 'failed')
+      throw this.refusal(session, 'TOO_FEW_SURVIVORS', `${describeSession(session)}: ${view.failure}`);
+    const adverts = this.verifiedAdverts(session, view);
+    if (!adverts.some((a) => a.participantId === this.identity.participantId))
+      throw this.refusal(
+        session,
+        'SURVIVOR_SET_MISMATCH',
+        `${describeSession(session)}: the committed set leaves out this member`,
+      );
+    this.committed.set(key(session), adverts);
+    const self = { participantId: this.identity.participantId, maskSecretKey: mine.maskSecretKey };
+    const pairs = adverts
+      .filter((a) => a.participantId !== self.participantId)
+      .map((a) => ({ peerId: a.participantId, seed: pairSeed(session, self, a) }));
+    return encryptMasked(holder, fields, { session, selfId: self.participantId, selfSeed: mine.selfSeed, pairs });
+  }
+
+  /**
+   * Signs the survivor set (a survivor), waits for the threshold of survivors' signatures, reveals
+   * one kind of share per peer (a survivor), rebuilds the seeds once enough shares are in, and
+   * returns the sum's fields without masks.
+   */
+  async open(
+    session: MaskSession,
+    holder: HeKeyHolder,
+    payload: Uint8Array,
+    contributed: boolean,
+    deadline: number,
+  ): Promise<Float64Array> {
+    const where = describeSession(session);
+    let view = await this.until(
+      session,
+      deadline,
+      (v) => v.state === 'confirming' || v.state === 'failed',
+      'the survivor set',
+    );
+    if (view.state === 'failed') throw this.refusal(session, 'TOO_FEW_SURVIVORS', `${where}: ${view.failure}`);
+    const adverts = this.committed.get(key(session)) ?? this.verifiedAdverts(session, view);
+    const threshold = this.threshold(session, [...view.expected].sort(), view);
+    const survivors = [...view.survivors];
+    const digest = committedSetDigest(session, adverts);
+    const committedIds = new Set(adverts.map((a) => a.participantId));
+    const survivor = contributed && survivors.includes(this.identity.participantId);
+    if (survivor) {
+      const signed = this.memory.signedSet(key(session));
+      if (signed && signed.join() !== survivors.join())
+        throw this.refusal(
+          session,
+          'SURVIVOR_SET_MISMATCH',
+          `${where}: shown survivors [${survivors.join(', ')}], this member signed [${signed.join(', ')}]`,
+        );
+      if (!signed) {
+        if (survivors.some((id) => !committedIds.has(id)))
+          throw this.refusal(session, 'SURVIVOR_SET_MISMATCH', `${where}: a survivor took no part in the key exchange`);
+        await this.memory.recordSigned(key(session), survivors);
+        const signature = signSurvivorSet(session, survivors, digest, this.identity.signingSecretKey);
+        view = await this.step(session, { step: 'sign', survivors, signature });
+      }
+    }
+    const expectation = {
+      session,
+      selfId: this.identity.participantId,
+      contributed,
+      threshold,
+      committed: committedIds,
+      committedDigest: digest,
+      signKeyOf: (id: string) => {
+        const k = this.trust.trustedKey(id);
+        return 'key' in k ? k.key : undefined;
+      },
+    };
+    view = await this.until(
+      session,
+      deadline,
+      (v) => {
+        const verdict = verifySurvivorSet(
+          { session, survivors, committedDigest: digest, signatures: v.signatures },
+          expectation,
+        );
+        if (verdict.ok) return true;
+        // Too few signatures yet is waiting; a signature that does not verify is a lie.
+        if (!/survivors signed this survivor set/.test(verdict.message))
+          throw this.refusal(session, verdict.code, verdict.message);
+        return false;
+      },
+      'the threshold of survivor signatures',
+    );
+    if (survivor) await this.reveal(session, view, survivors, adverts, threshold);
+    const dropped = adverts.filter((a) => !survivors.includes(a.participantId));
+    view = await this.until(
+      session,
+      deadline,
+      (v) => enoughShares(v, survivors, dropped, threshold),
+      'the survivors’ shares',
+    );
+    return decryptUnmasked(holder, payload, await maskRemoval(session, view, survivors, adverts, dropped, threshold));
+  }
+
+  private async reveal(
+    session: MaskSession,
+    view: MaskSessionView__Output,
+    survivors: string[],
+    adverts: Advert[],
+    threshold: number,
+  ): Promise<void> {
+    const holdings = new Map<string, OpenedShares>();
+    for (const sealed of view.shares) {
+      const card = this.trust.cardOf(sealed.from);
+      if (!card || this.trust.whyUntrusted(card)) continue;
+      holdings.set(
+        sealed.from,
+        openShares({
+          session,
+          selfId: this.identity.participantId,
+          sealed,
+          senderBoxPublicKey: card.boxPublicKey,
+          recipientBoxSecretKey: this.identity.boxSecretKey,
+        }),
+      );
+    }
+    const k = key(session);
+    const verdict = checkReveal(
+      {
+        session,
+        survivors,
+        asks: adverts.map((a) => ({
+          peerId: a.participantId,
+          kind: (survivors.includes(a.participantId) ? 'self-mask' : 'mask-key') as ShareKind,
+        })),
+      },
+      {
+        session,
+        selfId: this.identity.participantId,
+        threshold,
+        committed: new Set(adverts.map((a) => a.participantId)),
+        holdings,
+        signedSurvivors: this.memory.signedSet(k),
+        revealed: this.memory.revealed(k),
+      },
+    );
+    if (!verdict.ok) throw this.refusal(session, verdict.code, verdict.message);
+    await this.memory.recordRevealed(
+      k,
+      verdict.reveals.map((r) => ({ peerId: r.peerId, kind: r.kind })),
+    );
+    const reveals = verdict.reveals.map((r) => ({ revealer: this.identity.participantId, ...r }));
+    await this.step(session, { step: 'reveal', reveals });
+  }
+
+  /** The adverts whose signature verifies with the member's pinned key; any other is the relay's forgery. */
+  private verifiedAdverts(session: MaskSession, view: MaskSessionView__Output): Advert[] {
+    return view.adverts.map((a) => {
+      const k = this.trust.trustedKey(a.participantId);
+      const advert = { ...a, session };
+      if (!('key' in k) || !maskKeyAdvertValid(advert, k.key))
+        throw this.refusal(
+          session,
+          'SURVIVOR_SET_MISMATCH',
+          `${describeSession(session)}: the mask advert of ${a.participantId} is not signed by its pinned key`,
+        );
+      return {
+        participantId: a.participantId,
+        maskPublicKey: a.maskPublicKey,
+        selfSeedCommitment: a.selfSeedCommitment,
+      };
+    });
+  }
+
+  /** This member's own plan decides the threshold; a coordinator that claims another is refused. */
+  private threshold(session: MaskSession, expected: string[], view: MaskSessionView__Output): number {
+    const t = planMasking(this.settings, session, expected).threshold;
+    if (view.threshold !== t)
+      throw this.refusal(
+        session,
+        'TOO_FEW_SURVIVORS',
+        `${describeSession(session)}: the coordinator says threshold ${view.threshold}, this member's plan gives ${t}`,
+      );
+    return t;
+  }
+
+  private async until(
+    session: MaskSession,
+    deadline: number,
+    ready: (v: MaskSessionView__Output) => boolean,
+    what: string,
+  ): Promise<MaskSessionView__Output> {
+    for (;;) {
+      const v = await this.step(session, { step: 'view' });
+      if (ready(v)) return v;
+      if (Date.now() > deadline) throw new Error(`${describeSession(session)}: gave up waiting for ${what}`);
+      await sleep(POLL_MS);
+    }
+  }
+
+  private step(
+    session: MaskSession,
+    c: Parameters<Client['mask']>[0] extends infer C ? DistributiveOmit<C, 'roundId' | 'keyEpoch' | 'kind'> : never,
+  ) {
+    return this.client.mask({
+      ...c,
+      roundId: session.roundId,
+      keyEpoch: session.keyEpoch,
+      kind: session.kind,
+    } as Parameters<Client['mask']>[0]);
+  }
+
+  /** A refusal is reported (the coordinator audits it as agent.refused) and thrown: the sum is not opened. */
+  private refusal(session: MaskSession, reason: string, message: string): TrustRefusal {
+    void this.client.reportRefusal(reason, message, session.roundId, session.keyEpoch).catch(() => undefined);
+    return new TrustRefusal(reason, message);
+  }
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

@@ -1,0 +1,44 @@
+import fc from 'fast-check';
+import { parseNumericCell } from '../data/cell-values';
+import { Interner, parseDecimalBytes } from './byte-fields';
+
+const bytes = (s: string) => Buffer.from(s, 'latin1');
+
+describe('parseDecimalBytes', () => {
+  it('gives exactly what the per-record parser gives, or NaN to send the cell there', () => {
+    const decimal = fc
+      .tuple(
+        fc.constantFrom('', '+', '-'),
+        fc.stringMatching(/^[0-9]{0,18}$/),
+        fc.constantFrom('', '.'),
+        fc.stringMatching(/^[0-9]{0,24}$/),
+        fc.constantFrom('', 'e3', 'x'),
+      )
+      .map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(fc.oneof(decimal, fc.double().map(String), fc.string()), (text) => {
+        const fast = parseDecimalBytes(bytes(text), 0, text.length);
+        if (Number.isNaN(fast)) return;
+        expect(Object.is(fast, parseNumericCell(text))).toBe(true);
+      }),
+      { numRuns: 5000 },
+    );
+    expect(parseDecimalBytes(bytes('12.97'), 0, 5)).toBe(12.97);
+    expect(Object.is(parseDecimalBytes(bytes('-0'), 0, 2), -0)).toBe(true);
+    for (const t of ['', '.', '+', '1e3', '0x10', '1.2.3', '12345678901234567']) {
+      expect(parseDecimalBytes(bytes(t), 0, t.length)).toBeNaN();
+    }
+  });
+});
+
+describe('Interner', () => {
+  it('returns the text of the bytes, the same string for the same bytes', () => {
+    const i = new Interner();
+    const buf = Buffer.from('north,south,north,nörth');
+    const a = i.get(buf, 0, 5);
+    expect(a).toBe('north');
+    expect(i.get(buf, 12, 17)).toBe(a);
+    expect(i.get(buf, 6, 11)).toBe('south');
+    expect(i.get(buf, 18, buf.length)).toBe('nörth');
+  });
+});
