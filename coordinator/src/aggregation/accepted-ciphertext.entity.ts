@@ -3,9 +3,10 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { BINARY_COLUMN } from '../common/column-types';
 
 /**
- * An accepted encrypted contribution, committed with its receipt before the
- * member hears "accepted". The running sum lives in memory and is rebuilt from
- * these after a restart; they are dropped once the round's sum is sealed.
+ * An accepted contribution (a ciphertext, or a plaintext round's float32 update),
+ * committed with its receipt before the member hears "accepted". The running sum
+ * lives in memory and is rebuilt from these after a restart; they are dropped once
+ * the round's sum is sealed.
  */
 @Entity('accepted_ciphertexts')
 export class AcceptedCiphertext {

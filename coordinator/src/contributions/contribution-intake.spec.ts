@@ -1,5 +1,6 @@
 import { encodeFloat32, modelLayout, parseTrainingPlan } from '@syndicate/protocol';
-import { RoundAccumulator } from '../aggregation/round-accumulator.entity';
+import { AcceptedCiphertext } from '../aggregation/accepted-ciphertext.entity';
+import { AggregationService } from '../aggregation/aggregation.service';
 import { UpdateReceipt } from '../aggregation/update-receipt.entity';
 import { AuditEvent } from '../audit/audit-event.entity';
 import { AuditService } from '../audit/audit.service';
@@ -51,8 +52,10 @@ describe('ContributionIntakeService (in-memory SQLite, plaintext round)', () => 
     expect((await receipts()).map((r) => [r.id, r.participantId, r.numSamples])).toEqual([
       [receipt.id, bank.participant.id, 10],
     ]);
-    const sum = await h.db.getRepository(RoundAccumulator).findOneOrFail({ where: { roundId: round.id } });
-    expect([sum.contributors, sum.totalWeight]).toEqual([1, 10]);
+    expect(await h.db.getRepository(AcceptedCiphertext).count({ where: { roundId: round.id } })).toBe(1);
+    const sum = await h.module.get(AggregationService).result(round.id, h.db.manager);
+    expect(sum?.contributors).toBe(1);
+    expect(sum?.weights[0]).toBe(0.5);
     const audit = await accepted();
     expect(audit).toHaveLength(1);
     expect(JSON.parse(audit[0].detail)).toMatchObject({ kind: 'model', receiptId: receipt.id, bytes: numParams * 4 });
@@ -104,7 +107,7 @@ describe('ContributionIntakeService (in-memory SQLite, plaintext round)', () => 
     jest.spyOn(h.module.get(AuditService), 'recordIn').mockRejectedValueOnce(new Error('audit disk full'));
     await expect(intake.accept(ticket, update(0.5), evidence)).rejects.toThrow('audit disk full');
     expect(await receipts()).toHaveLength(0);
-    expect(await h.db.getRepository(RoundAccumulator).count({ where: { roundId: round.id } })).toBe(0);
+    expect(await h.db.getRepository(AcceptedCiphertext).count({ where: { roundId: round.id } })).toBe(0);
     // Nothing half-kept blocks the member from sending it again.
     await intake.accept(ticket, update(0.5), evidence);
     expect(await receipts()).toHaveLength(1);

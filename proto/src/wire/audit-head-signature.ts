@@ -1,5 +1,6 @@
 import nacl from 'tweetnacl';
 import { auditHeadDigest, type AuditHeadWire } from '../grpc/signed-payloads';
+import { ed25519Verify } from './ed25519';
 
 /** A member's Ed25519 signature over an audit head (detached, 64 bytes). */
 export function signAuditHead(head: AuditHeadWire, signingSecretKey: Uint8Array): Buffer {
@@ -12,13 +13,7 @@ export function auditHeadSignatureValid(
   signature: Uint8Array,
   signingPublicKey: Uint8Array,
 ): boolean {
-  if (signature.length !== nacl.sign.signatureLength || signingPublicKey.length !== nacl.sign.publicKeyLength)
-    return false;
-  return nacl.sign.detached.verify(
-    new Uint8Array(auditHeadDigest(head)),
-    new Uint8Array(signature),
-    new Uint8Array(signingPublicKey),
-  );
+  return ed25519Verify(auditHeadDigest(head), signature, signingPublicKey);
 }
 
 /** An audit head as members see it: a 64-hex hash and a positive sequence number. */

@@ -2,6 +2,7 @@ import { randomBytes } from 'crypto';
 import nacl from 'tweetnacl';
 import type { Envelope, Envelope__Output } from '../generated/syndicate/v1/Envelope';
 import { Phase, type Phase__Output } from '../generated/syndicate/v1/Phase';
+import { ed25519Verify } from './ed25519';
 
 /** What the signer vouches for; nonce and issued-at are added by signEnvelope. */
 export interface EnvelopeFields {
@@ -116,9 +117,7 @@ function normalise(env: AnyEnvelope) {
 
 export function verifyEnvelopeSignature(env: AnyEnvelope, signingPublicKey: Uint8Array): boolean {
   const e = normalise(env);
-  if (e.signature.length !== nacl.sign.signatureLength || signingPublicKey.length !== nacl.sign.publicKeyLength)
-    return false;
-  return nacl.sign.detached.verify(canonicalEnvelopeBytes(e), e.signature, signingPublicKey);
+  return ed25519Verify(canonicalEnvelopeBytes(e), e.signature, signingPublicKey);
 }
 
 const equalBytes = (a: Uint8Array, b: Uint8Array) =>

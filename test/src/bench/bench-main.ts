@@ -7,8 +7,18 @@ import * as os from 'os';
 import * as path from 'path';
 import Table from 'cli-table3';
 import { Command } from 'commander';
-import { ckksBaseline, paillierBaseline, plaintextFloat32, syndicateBfv, type CodecFigures } from './he-scheme-bench';
+import {
+  CKKS_CONFIGS,
+  ckksBaseline,
+  packedPaillierBaseline,
+  paillierBaseline,
+  plaintextFloat32,
+  syndicateBfv,
+  type CodecFigures,
+} from './he-scheme-bench';
 import { measureRound, type RoundScheme } from './secure-round-bench';
+import { steadyFigures } from './steady-figures';
+import { steadyRounds } from './steady-rounds-bench';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -26,13 +36,25 @@ async function main(): Promise<void> {
     .option('--params <n>', 'model parameters', '1000000')
     .option('--participants <n>', 'members in the timed round', '8')
     .option('--out <file>', 'JSON output', path.join(REPO_ROOT, 'bench', 'results', 'secure-aggregation.json'))
+    .option('--rounds <n>', 'rounds of each scheme in the one long-running coordinator (the first is cold)', '6')
+    .option('--creep-params <n>', 'model parameters of the 20-round memory run', '4000000')
+    .option('--no-creep', 'skip the 20-round memory run')
     .option('--quick', 'small sizes, for a smoke run')
     .option(
       '--load <members>',
       'load run only: this many members each upload an encrypted update of --params parameters in one round (JSON to bench/results/load.json)',
     )
     .parse(process.argv)
-    .opts<{ params: string; participants: string; out: string; quick?: boolean; load?: string }>();
+    .opts<{
+      params: string;
+      participants: string;
+      out: string;
+      quick?: boolean;
+      load?: string;
+      rounds: string;
+      creepParams: string;
+      creep: boolean;
+    }>();
   const params = o.quick ? 50_000 : Number(o.params);
   if (o.load)
     return loadRun(
@@ -42,28 +64,54 @@ async function main(): Promise<void> {
     );
   const participants = Number(o.participants);
   const started = Date.now();
+  const loadStart = os.loadavg()[0];
 
   log(`syndicate bench: ${params} parameters, ${participants} participants${o.quick ? ' (quick)' : ''}`);
   log('codec: syndicate_bfv');
   const bfv = await syndicateBfv(params, 100);
-  log('codec: ckks_baseline');
-  const ckks = await ckksBaseline(Math.min(params, o.quick ? 16_384 : 163_840));
+  const ckks: Record<string, CodecFigures> = {};
+  for (const [name, cfg] of Object.entries(CKKS_CONFIGS)) {
+    log(`codec: ${name}`);
+    ckks[name] = await ckksBaseline(Math.min(params, o.quick ? 16_384 : 163_840), cfg);
+  }
   log('codec: paillier_baseline (2048-bit key generation takes a while)');
   const paillier = await paillierBaseline(o.quick ? 20 : 200);
+  log('codec: paillier_packed');
+  const paillierPacked = await packedPaillierBaseline(o.quick ? 4 : 20);
+  log(`steady rounds: ${o.rounds} of each scheme in one coordinator, ${participants} members`);
+  const steady = await steadyRounds({
+    params,
+    members: participants,
+    rounds: Number(o.rounds),
+    schemes: ['plaintext', 'syndicate_bfv'],
+    log,
+  });
+  const creepParams = o.quick ? 50_000 : Number(o.creepParams);
+  let creep: Awaited<ReturnType<typeof steadyRounds>> | null = null;
+  if (o.creep) {
+    log(`memory: 20 rounds of each scheme in one coordinator, ${creepParams} parameters, 4 members`);
+    creep = await steadyRounds({
+      params: creepParams,
+      members: 4,
+      rounds: 20,
+      schemes: ['plaintext', 'syndicate_bfv'],
+      log,
+    });
+  }
+  const figures = steadyFigures({ params, steady, creep, creepParams, encryptParamsPerS: bfv.encrypt_params_per_s });
   log('codec: plaintext');
   const plain = plaintextFloat32(params);
 
   const rounds: Record<RoundScheme, { seconds: number; rss: { '10': number; '50': number }; wire: number }> =
     {} as never;
   for (const scheme of ['plaintext', 'syndicate_bfv'] as RoundScheme[]) {
-    log(`round: ${scheme}`);
-    const timed = await measureRound(scheme, { params, participants, log });
+    log(`memory: one round of ${scheme} with 10 and with ${o.quick ? 20 : 50} members, a fresh coordinator each`);
     const r10 = await measureRound(scheme, { params, participants: 10, log });
     const r50 = await measureRound(scheme, { params, participants: o.quick ? 20 : 50, log });
     rounds[scheme] = {
-      seconds: timed.round_seconds,
+      seconds: figures.steadyRoundSeconds[scheme],
       rss: { '10': r10.coordinator_peak_rss_mib, '50': r50.coordinator_peak_rss_mib },
-      wire: timed.wire_bytes_per_param,
+      wire: figures.uploadBytesPerParam[scheme],
     };
   }
 
@@ -77,7 +125,7 @@ async function main(): Promise<void> {
     note: [c.note, extraNote].filter(Boolean).join('; '),
   });
   const roundNote =
-    "round: light members over real gRPC to a coordinator process, no training; one member's encryption added to the critical path; includes the key ceremony (once per key epoch) and the encrypted-count phase";
+    "round: median steady round (the first, with the key ceremony and SEAL's cold start, excluded) of light members over real gRPC + TLS to one long-running coordinator process, no training; every member uploads its count and update and downloads the count sum and the model sum, the publisher decrypts and publishes; one member's encryption and signing on the critical path (the delta itself is not counted); wire: upload bytes on the TLS socket; no pairwise masking yet (issue 15)";
   const result = {
     machine: {
       cpus: os.cpus().length,
@@ -86,15 +134,29 @@ async function main(): Promise<void> {
       node: process.version,
       platform: `${os.platform()} ${os.release()}`,
       date: new Date().toISOString(),
+      // Other agents share these 2 cores: the load says how much (1.0 = one core busy).
+      load_average_1min: { start: round(loadStart), end: round(os.loadavg()[0]) },
     },
     params,
     participants,
     schemes: {
       syndicate_bfv: withRound(bfv, rounds.syndicate_bfv, roundNote),
-      ckks_baseline: withRound(ckks, undefined, 'no CKKS round path in Syndicate: codec figures only'),
+      ...Object.fromEntries(
+        Object.entries(ckks).map(([k, c]) => [
+          k,
+          withRound(c, undefined, 'no CKKS round path in Syndicate: codec figures only'),
+        ]),
+      ),
       paillier_baseline: withRound(paillier, undefined, 'no Paillier round path in Syndicate: codec figures only'),
-      plaintext: withRound(plain, rounds.plaintext, 'round: same harness, float32 updates, FedAvg at the coordinator'),
+      paillier_packed: withRound(paillierPacked, undefined, 'no Paillier round path in Syndicate: codec figures only'),
+      plaintext: withRound(
+        plain,
+        rounds.plaintext,
+        'round: same harness and coordinator, float32 updates, every member downloads the global model first, FedAvg at the coordinator (in-memory running sum)',
+      ),
     },
+    steady: figures.steady,
+    targets: figures.targets,
     ratios: {
       he_round_over_plaintext: round(rounds.syndicate_bfv.seconds / rounds.plaintext.seconds),
       he_rss_growth_10_to_50_mib: round(rounds.syndicate_bfv.rss['50'] - rounds.syndicate_bfv.rss['10']),
@@ -105,7 +167,7 @@ async function main(): Promise<void> {
   fs.writeFileSync(o.out, `${JSON.stringify(result, null, 2)}\n`);
 
   const table = new Table({
-    head: ['scheme', 'bytes/param', 'encrypt/s', 'decrypt/s', 'aggregate/s', 'round s', 'RSS 10 MiB', 'RSS 50 MiB'],
+    head: ['scheme', 'upload B/param', 'encrypt/s', 'decrypt/s', 'add/s', 'round s', 'RSS 10 MiB', 'RSS 50 MiB'],
     style: { head: [], border: [] },
   });
   const fmt = (x: number | null) => (x === null ? '-' : x >= 1e5 ? `${(x / 1e6).toFixed(2)}M` : String(round(x, 2)));
@@ -122,7 +184,7 @@ async function main(): Promise<void> {
     ]);
   }
   process.stdout.write(
-    `${table.toString()}\nHE round / plaintext round: ${result.ratios.he_round_over_plaintext}x; coordinator RSS growth 10 -> 50 members: ${result.ratios.he_rss_growth_10_to_50_mib} MiB\nwritten to ${o.out} in ${result.seconds} s\n`,
+    `${table.toString()}\ntargets: ${JSON.stringify(result.targets, null, 1)}\nHE round / plaintext round: ${result.ratios.he_round_over_plaintext}x; coordinator RSS growth 10 -> 50 members: ${result.ratios.he_rss_growth_10_to_50_mib} MiB\nwritten to ${o.out} in ${result.seconds} s\n`,
   );
   process.exit(0);
 }

@@ -63,33 +63,88 @@ export async function syndicateBfv(params: number, maxParticipants: number): Pro
   }
 }
 
-/** CKKS as other frameworks configure it: N=8192, [60,40,40,60], scale 2^40, public-key encryption, one value per slot, SEAL's default zstd. */
-export async function ckksBaseline(params: number): Promise<CodecFigures> {
+/** A CKKS configuration as a framework ships it: ring size, coefficient modulus, scale, how it encrypts. */
+export interface CkksConfig {
+  polyModulusDegree: number;
+  coeffModulusBits: number[];
+  scaleBits: number;
+  /** `public`: a fresh public-key ciphertext (two polynomials); `seeded`: symmetric, the second polynomial sent as a seed. */
+  encryption: 'public' | 'seeded';
+  label: string;
+}
+
+export const CKKS_CONFIGS: Record<string, CkksConfig> = {
+  ckks_baseline: {
+    polyModulusDegree: 8192,
+    coeffModulusBits: [60, 40, 40, 60],
+    scaleBits: 40,
+    encryption: 'public',
+    label: 'the heaviest common configuration: N = 8192, [60, 40, 40, 60], scale 2^40, public-key encryption',
+  },
+  ckks_flare_default: {
+    polyModulusDegree: 8192,
+    coeffModulusBits: [60, 40, 40],
+    scaleBits: 40,
+    encryption: 'public',
+    label: "NVIDIA FLARE's default (TenSEAL): N = 8192, [60, 40, 40], scale 2^40, public-key encryption",
+  },
+  ckks_seeded_symmetric: {
+    polyModulusDegree: 8192,
+    coeffModulusBits: [60, 40, 40],
+    scaleBits: 40,
+    encryption: 'seeded',
+    label: "FLARE's parameters with seeded symmetric encryption (members share the secret key, as Syndicate's do)",
+  },
+  ckks_addition_only: {
+    polyModulusDegree: 4096,
+    coeffModulusBits: [60],
+    scaleBits: 40,
+    encryption: 'seeded',
+    label: 'CKKS tuned for addition only: N = 4096, one 60-bit prime, scale 2^40, seeded symmetric encryption',
+  },
+};
+
+/** One CKKS configuration: one value per slot, SEAL's default zstd compression on the wire. */
+export async function ckksBaseline(
+  params: number,
+  cfg: CkksConfig = CKKS_CONFIGS.ckks_baseline,
+): Promise<CodecFigures> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand (optional, UMD or ESM-only package)
   const seal = await (require('node-seal/throws_wasm_node_umd') as () => Promise<SEALLibrary>)();
   const parms = seal.EncryptionParameters(seal.SchemeType.ckks);
-  parms.setPolyModulusDegree(8192);
-  parms.setCoeffModulus(seal.CoeffModulus.Create(8192, Int32Array.from([60, 40, 40, 60])));
-  const context = seal.Context(parms, true, seal.SecurityLevel.tc128);
+  parms.setPolyModulusDegree(cfg.polyModulusDegree);
+  parms.setCoeffModulus(seal.CoeffModulus.Create(cfg.polyModulusDegree, Int32Array.from(cfg.coeffModulusBits)));
+  // One prime leaves no special prime for key switching: fine, sums need none.
+  const context = seal.Context(parms, cfg.coeffModulusBits.length > 1, seal.SecurityLevel.tc128);
   const keygen = seal.KeyGenerator(context);
   const sk = keygen.secretKey();
   const pk = keygen.createPublicKey();
   const encoder = seal.CKKSEncoder(context);
-  const encryptor = seal.Encryptor(context, pk);
+  const encryptor = seal.Encryptor(context, pk, sk);
   const decryptor = seal.Decryptor(context, sk);
   const evaluator = seal.Evaluator(context);
+  const scale = Math.pow(2, cfg.scaleBits);
   const slots = encoder.slotCount;
   const cts = Math.ceil(params / slots);
   const values = Float64Array.from(randomDelta(slots, 3));
+  const encryptOne = (compression: number): Uint8Array => {
+    const plain = encoder.encode(values, scale) as PlainText;
+    let out: Uint8Array;
+    if (cfg.encryption === 'seeded') {
+      const ser = encryptor.encryptSymmetricSerializable(plain);
+      out = ser.saveArray(compression as never);
+      ser.delete();
+    } else {
+      const ct = encryptor.encrypt(plain) as CipherText;
+      out = ct.saveArray(compression as never);
+      ct.delete();
+    }
+    plain.delete();
+    return out;
+  };
   let t0 = process.hrtime.bigint();
   const blobs: Uint8Array[] = [];
-  for (let i = 0; i < cts; i++) {
-    const plain = encoder.encode(values, Math.pow(2, 40)) as PlainText;
-    const ct = encryptor.encrypt(plain) as CipherText;
-    blobs.push(ct.saveArray(seal.ComprModeType.zstd));
-    ct.delete();
-    plain.delete();
-  }
+  for (let i = 0; i < cts; i++) blobs.push(encryptOne(seal.ComprModeType.zstd));
   const encrypt = (cts * slots) / seconds(t0);
   const sum = seal.CipherText();
   sum.loadArray(context, blobs[0]);
@@ -108,21 +163,18 @@ export async function ckksBaseline(params: number): Promise<CodecFigures> {
   }
   const decrypt = (cts * slots) / seconds(t0);
   const bytes = blobs.reduce((s, b) => s + b.length, 0);
-  const plain = encoder.encode(values, Math.pow(2, 40)) as PlainText;
-  const one = encryptor.encrypt(plain) as CipherText;
-  const uncompressed = one.saveArray(seal.ComprModeType.none).length / slots;
-  for (const o of [one, plain]) o.delete();
+  const uncompressed = encryptOne(seal.ComprModeType.none).length / slots;
   for (const o of [c, sum, encoder, encryptor, decryptor, evaluator, pk, sk, keygen, context, parms]) o.delete();
   return {
     wire_bytes_per_param: bytes / (cts * slots),
     encrypt_params_per_s: encrypt,
     decrypt_params_per_s: decrypt,
     aggregate_params_per_s: aggregate,
-    note: `measured on ${cts * slots} parameters (${cts} ciphertexts) and extrapolated per parameter; serialized with SEAL's default zstd (${uncompressed.toFixed(1)} bytes/param uncompressed)`,
+    note: `${cfg.label}; one value per slot; measured on ${cts * slots} parameters (${cts} ciphertexts) and extrapolated per parameter; serialized with SEAL's default zstd (${uncompressed.toFixed(1)} bytes/param uncompressed); aggregate: load and add a ciphertext, as a coordinator would`,
   };
 }
 
-/** 2048-bit Paillier (paillier-bigint), one fixed-point value per ciphertext. */
+/** 2048-bit Paillier (paillier-bigint), one fixed-point value per ciphertext: the naive form. */
 export async function paillierBaseline(params: number): Promise<CodecFigures> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand (optional, UMD or ESM-only package)
   const paillier = require('paillier-bigint') as typeof import('paillier-bigint');
@@ -145,6 +197,46 @@ export async function paillierBaseline(params: number): Promise<CodecFigures> {
     decrypt_params_per_s: decrypt,
     aggregate_params_per_s: aggregate,
     note: `measured on ${params} parameters and extrapolated per parameter (too slow for 1M)`,
+  };
+}
+
+/**
+ * Packed 2048-bit Paillier: 136 fields of 15 bits (8-bit stochastic values with headroom for
+ * 100 members, as Syndicate quantizes) in each plaintext, so one 4096-bit ciphertext carries 136 values.
+ */
+export async function packedPaillierBaseline(ciphertexts: number): Promise<CodecFigures> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand (optional, UMD or ESM-only package)
+  const paillier = require('paillier-bigint') as typeof import('paillier-bigint');
+  const { publicKey, privateKey } = await paillier.generateRandomKeys(2048);
+  const FIELDS = 136;
+  const BITS = 15n;
+  const params = ciphertexts * FIELDS;
+  const r = seededRandom(6);
+  const values = Array.from({ length: params }, () => Math.floor(r() * 256));
+  let t0 = process.hrtime.bigint();
+  const cts: bigint[] = [];
+  for (let k = 0; k < ciphertexts; k++) {
+    let packed = 0n;
+    for (let j = 0; j < FIELDS; j++) packed = (packed << BITS) | BigInt(values[k * FIELDS + j]);
+    cts.push(publicKey.encrypt(packed));
+  }
+  const encrypt = params / seconds(t0);
+  t0 = process.hrtime.bigint();
+  const sums = cts.map((c) => publicKey.addition(c, c));
+  const aggregate = params / seconds(t0);
+  t0 = process.hrtime.bigint();
+  const mask = (1n << BITS) - 1n;
+  for (const s of sums) {
+    let m = privateKey.decrypt(s);
+    for (let j = 0; j < FIELDS; j++, m >>= BITS) Number(m & mask);
+  }
+  const decrypt = params / seconds(t0);
+  return {
+    wire_bytes_per_param: 512 / FIELDS,
+    encrypt_params_per_s: encrypt,
+    decrypt_params_per_s: decrypt,
+    aggregate_params_per_s: aggregate,
+    note: `2048-bit Paillier (paillier-bigint), ${FIELDS} fields of ${BITS} bits per plaintext, one 4096-bit (512-byte) ciphertext per ${FIELDS} values; measured on ${ciphertexts} ciphertexts (${params} parameters) and extrapolated per parameter`,
   };
 }
 

@@ -37,7 +37,7 @@ export interface RoundMeasurement {
 }
 
 /** A ~`params`-parameter MLP: one-hot input of width V+1, one hidden layer of H units. */
-function benchPlan(scheme: RoundScheme, params: number, participants: number): TrainingPlanInput {
+export function benchPlan(scheme: RoundScheme, params: number, participants: number): TrainingPlanInput {
   const hidden = Math.max(1, Math.round(Math.sqrt(params)));
   const vocab = Math.max(1, Math.round((params - 1) / hidden) - 3);
   return {
@@ -58,7 +58,7 @@ function benchPlan(scheme: RoundScheme, params: number, participants: number): T
   };
 }
 
-async function startCoordinatorProcess(
+export async function startCoordinatorProcess(
   dir: string,
 ): Promise<{ proc: ChildProcess; httpPort: number; grpcPort: number; token: string; pki: TestPki }> {
   const ready = path.join(dir, 'ready.json');
@@ -101,7 +101,7 @@ async function startCoordinatorProcess(
 }
 
 /** Resident set of a process from /proc: now (VmRSS) or at its peak (VmHWM). */
-function rssMib(pid: number, field: 'VmHWM' | 'VmRSS'): number {
+export function rssMib(pid: number, field: 'VmHWM' | 'VmRSS'): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(new RegExp(`${field}:\\s+(\\d+)\\s+kB`).exec(status)?.[1] ?? NaN);
   return kb / 1024;

@@ -8,6 +8,8 @@ import * as net from 'net';
 export class TcpProxy {
   /** Bytes relayed from agents towards the coordinator so far. */
   upstreamBytes = 0;
+  /** Bytes relayed from the coordinator towards agents so far. */
+  downstreamBytes = 0;
   private frozen = false;
   private freezeAt = Infinity;
   private onFrozen?: () => void;
@@ -64,6 +66,7 @@ export class TcpProxy {
     const pipe = (from: net.Socket, to: net.Socket, upstreamward: boolean) => {
       from.on('data', (data: Buffer) => {
         if (upstreamward) this.upstreamBytes += data.length;
+        else this.downstreamBytes += data.length;
         if (!to.write(data)) {
           from.pause();
           to.once('drain', () => !this.frozen && from.resume());
