@@ -15,7 +15,7 @@ describe('category tags and sealed names', () => {
   it('seal a name so that only the epoch opens it, the same way every time', () => {
     const sealed = sealCategoryName(epoch, 'Zürich');
     expect(sealed).toBe(sealCategoryName(epoch, 'Zürich'));
-    expect(Buffer.from(sealed, 'base64').toString('utf8')).not.toContain('Z');
+    expect(Buffer.from(sealed, 'base64').includes(Buffer.from('Zürich'))).toBe(false);
     expect(openCategoryName(epoch, 'city', categoryTag(epoch, 'city', 'Zürich'), sealed)).toBe('Zürich');
     expect(() => openCategoryName(nacl.randomBytes(32), 'city', categoryTag(epoch, 'city', 'Zürich'), sealed)).toThrow(
       /does not open under this key epoch/,
