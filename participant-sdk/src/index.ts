@@ -37,4 +37,5 @@ export { MIN_KEY_MEMBERS } from './crypto/trusted-key-share';
 export { ownCard } from './trust/own-card';
 export { SecureSums } from './agent/secure-sums';
 export { confirmModel } from './agent/model-confirmation';
+export { SchemaCollectionClient } from './agent/schema-collection-client';
 export { memberWeight, applyAggregate } from './agent/secure-round';

@@ -1,4 +1,5 @@
 export * from './plan/training-plan';
+export * from './plan/target-label';
 export * from './plan/training-loss';
 export * from './plan/model-layout';
 export * from './plan/initial-weights';
@@ -25,3 +26,4 @@ export * from './masking';
 export * from './features';
 export * from './grpc/load-scoring-protocol';
 export * from './plan/quorum';
+export * from './schema';

@@ -20,6 +20,8 @@ import { MaskMessage } from '../masking/mask-message.entity';
 import { MaskSessionRecord } from '../masking/mask-session.entity';
 import { PendingPublication } from '../rounds/pending-publication.entity';
 import { ModelConfirmationRecord } from '../rounds/model-confirmation.entity';
+import { SchemaCollection } from '../schema-collection/schema-collection.entity';
+import { SchemaContribution } from '../schema-collection/schema-contribution.entity';
 
 export const ENTITIES = [
   Federation,
@@ -44,4 +46,6 @@ export const ENTITIES = [
   MaskMessage,
   PendingPublication,
   ModelConfirmationRecord,
+  SchemaCollection,
+  SchemaContribution,
 ];

@@ -6,6 +6,7 @@ import { KeysModule } from '../keys/keys.module';
 import { MaskingModule } from '../masking/masking.module';
 import { ModelsModule } from '../models/models.module';
 import { ParticipantsModule } from '../participants/participants.module';
+import { SchemaCollectionModule } from '../schema-collection/schema-collection.module';
 import { AuditWitnessModule } from '../witness/audit-witness.module';
 import { AuditWitnessGrpcHandlers } from './audit-witness-grpc.handlers';
 import { ChunkedReader } from './chunked-reader';
@@ -22,6 +23,7 @@ import { HANDLER_GROUP_TYPES, handlerGroupsProvider, ParticipantGrpcHandlers } f
     ContributionsModule,
     AuditWitnessModule,
     MaskingModule,
+    SchemaCollectionModule,
   ],
   providers: [
     ChunkedReader,

@@ -8,6 +8,7 @@ import { MaskingHandlers } from './masking.handlers';
 import { MemberTrustHandlers } from './member-trust.handlers';
 import { ModelDownloadHandlers } from './model-download.handlers';
 import { PublishHandlers } from './publish.handlers';
+import { SchemaCollectionHandlers } from './schema-collection.handlers';
 import { StandardizationHandlers } from './standardization.handlers';
 import { TaskStreamHandlers } from './task-stream.handlers';
 import { UploadHandlers } from './upload.handlers';
@@ -32,6 +33,7 @@ export const HANDLER_GROUP_TYPES = [
   StandardizationHandlers,
   MemberTrustHandlers,
   MaskingHandlers,
+  SchemaCollectionHandlers,
 ];
 
 /** Every group, injected as one list so adding an RPC family does not grow a constructor. */

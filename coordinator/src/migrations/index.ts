@@ -10,6 +10,7 @@ import { ConsoleSessions1764690000000 } from './1764690000000-console-sessions';
 import { FeatureMomentsAgreement1764700000000 } from './1764700000000-feature-moments-agreement';
 import { MaskSessions1764810000000 } from './1764810000000-mask-sessions';
 import { ConfirmedPublication1764800000000 } from './1764800000000-confirmed-publication';
+import { SchemaCollections1764817000000 } from './1764817000000-schema-collections';
 
 /** In order. Never edit a released migration: add a new one. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   FeatureMomentsAgreement1764700000000,
   MaskSessions1764810000000,
   ConfirmedPublication1764800000000,
+  SchemaCollections1764817000000,
 ];

@@ -177,7 +177,7 @@ export function configureSimulate(command: Command): Command {
           const agg = plan.aggregation;
           process.stdout.write(
             agg.mode === 'secure'
-              ? `aggregation: secure (${agg.secure.parameterSet}, clip ±${agg.secure.clip}, release ${agg.secure.releasePolicy}) — the coordinator adds encrypted updates and never sees one\n`
+              ? `aggregation: secure (${agg.secure.parameterSet}, clip ±${agg.secure.clip}, release ${agg.secure.releasePolicy}${agg.secure.masking.enabled ? ', pairwise-masked' : ''}) — the coordinator adds encrypted updates and never sees one${agg.secure.masking.enabled ? '; a member holding the key decrypts only the full sum' : ''}\n`
               : 'aggregation: plaintext float32 updates (set aggregation.mode to "secure" to encrypt them)\n',
           );
         }

@@ -5,6 +5,7 @@ import { loadIdentity } from '../crypto/identity-store';
 import { loadCsvDataset } from '../data/csv-dataset';
 import { DataValidationError } from '../data/data-errors';
 import { compactSchema, inferSchemaFromCsv, TARGET_NAMES, type SchemaInference } from '../data/schema-inference';
+import { registerSchemaPropose } from './schema-propose-command';
 
 function summary(file: string, r: SchemaInference): string {
   const lines = [`${file}: ${r.rows} rows; positive rate ${(r.positiveRate * 100).toFixed(1)}%`];
@@ -24,10 +25,15 @@ export function registerSchemaCommand(program: Command): void {
   schema
     .command('infer')
     .description(
-      'Read a CSV (streamed) and propose a schema: numeric or categorical per column, vocabularies by frequency, missing-value policies, the 0/1 target.',
+      "Read a CSV (streamed) and propose a schema from this file alone: numeric or categorical per column, vocabularies by frequency, missing-value policies, the target and its label mapping. For the consortium's schema use `schema propose`.",
     )
     .argument('<data.csv>', 'CSV with a header row')
     .option('--target <name>', `target column (default: the first of ${TARGET_NAMES.join(', ')})`)
+    .option(
+      '--positive <values>',
+      'comma-separated label values that mean 1 (e.g. bad,yes,1); default: the target holds 0/1',
+    )
+    .option('--exclude <columns>', 'comma-separated columns to leave out (ids, dates, leaky fields)')
     .option('--max-categories <n>', 'most distinct values a text column may have to become categorical', '50')
     .option('--federated', "propose standardize: federated (consortium mean/std) instead of this file's center/scale")
     .option('--json', 'print JSON instead of YAML')
@@ -35,12 +41,31 @@ export function registerSchemaCommand(program: Command): void {
     .action(
       async (
         file: string,
-        o: { target?: string; maxCategories: string; federated?: boolean; json?: boolean; out?: string },
+        o: {
+          target?: string;
+          positive?: string;
+          exclude?: string;
+          maxCategories: string;
+          federated?: boolean;
+          json?: boolean;
+          out?: string;
+        },
       ) => {
         const maxCategories = Number(o.maxCategories);
         if (!Number.isInteger(maxCategories) || maxCategories < 2 || maxCategories > 1000)
           throw new Error(`--max-categories must be an integer from 2 to 1000, got ${o.maxCategories}`);
-        const r = await inferSchemaFromCsv(file, { target: o.target, maxCategories, federated: o.federated });
+        const list = (v?: string) =>
+          v
+            ?.split(',')
+            .map((x) => x.trim())
+            .filter(Boolean);
+        const r = await inferSchemaFromCsv(file, {
+          target: o.target,
+          maxCategories,
+          federated: o.federated,
+          positive: list(o.positive),
+          exclude: list(o.exclude),
+        });
         const text = formatPlanText(
           compactSchema(r.schema),
           o.json || o.out?.toLowerCase().endsWith('.json') ? 'json' : 'yaml',
@@ -71,6 +96,7 @@ export function registerSchemaCommand(program: Command): void {
         process.exitCode = 2;
       }
     });
+  registerSchemaPropose(schema);
 }
 
 /** The plan from --plan, or the one stored at enrollment: a bank has no API token to fetch it. */

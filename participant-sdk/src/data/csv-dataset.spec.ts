@@ -14,6 +14,7 @@ const schema: DataSchema = dataSchemaSchema.parse({
     { name: 'dti', type: 'numeric', center: 0.5, scale: 0.25, log1p: false },
   ],
   target: { name: 'default' },
+  unknownCategory: 'error',
 });
 
 const withMissing = dataSchemaSchema.parse({
@@ -65,9 +66,9 @@ describe('loadCsvDataset', () => {
   it('names the file line and column of every bad value', async () => {
     expect(await problems('income,region,dti,default\n1,north,0.1,0\nlots,south,0.2,1\n2,mars,,2\n')).toEqual([
       'row 3, column income: "lots" is not a number',
-      'row 4, column region: "mars" is not in the vocabulary (north, south)',
+      'row 4, column region: "mars" is not in the vocabulary (north, south; unknownCategory: error)',
       'row 4, column dti: missing value (numeric feature)',
-      'row 4, column default: target must be 0 or 1, got "2"',
+      'row 4, column default: target must be 0 or 1, got "2" (list the values that mean 1 in target.positive)',
     ]);
   });
 
@@ -86,6 +87,40 @@ describe('loadCsvDataset', () => {
     ]);
   });
 
+  it('names each missing column once and the unused header columns once, never the whole header per column', async () => {
+    const wide = dataSchemaSchema.parse({ ...schema, exclude: ['id'] });
+    const found = await problems('id,inc,reg,dti,default,branch\n1,1,north,0.1,0,x\n', wide);
+    expect(found).toEqual([
+      'row 1, column income: missing from the header',
+      'row 1, column region: missing from the header',
+      'row 1: the header has 3 columns the plan neither uses nor excludes: inc, reg, branch',
+    ]);
+  });
+
+  it('maps string labels with target.positive and sends unknown categories to __other__ by default', async () => {
+    const mapped = dataSchemaSchema.parse({
+      features: [{ name: 'region', type: 'categorical', vocabulary: ['north', '__other__'] }],
+      target: { column: 'default', positive: ['bad', 'yes', 'TRUE', '1', '1.0'] },
+    });
+    const ds = await loadCsvDataset(
+      write('region,default\nnorth,bad\nmars,good\nnorth,true\nsouth,1.0\nnorth,no\n'),
+      mapped,
+    );
+    expect(Array.from(ds.labels)).toEqual([1, 0, 1, 1, 0]);
+    expect(Array.from(ds.features)).toEqual([1, 0, 0, 1, 1, 0, 0, 1, 1, 0]);
+    expect(await problems('region,default\nnorth,\n', mapped)).toEqual(['row 2, column default: missing target value']);
+    // Without an __other__ entry an unseen value lights no column; `error` refuses it, naming the column.
+    const plain = dataSchemaSchema.parse({
+      ...mapped,
+      features: [{ name: 'region', type: 'categorical', vocabulary: ['north'] }],
+    });
+    expect(Array.from((await loadCsvDataset(write('region,default\nmars,bad\n'), plain)).features)).toEqual([0]);
+    const strict = dataSchemaSchema.parse({ ...plain, unknownCategory: 'error' });
+    expect(await problems('region,default\nmars,bad\n', strict)).toEqual([
+      'row 2, column region: "mars" is not in the vocabulary (north; unknownCategory: error)',
+    ]);
+  });
+
   it('reports a row with the wrong number of fields', async () => {
     expect((await problems('income,region,dti,default\n1,north,0.1\n'))[0]).toMatch(/^row 2: /);
     expect(await problems('income,region,dti,default\n1,north,0.1,0\n1,north,0.1,0,extra\n')).toEqual([
@@ -97,15 +132,15 @@ describe('loadCsvDataset', () => {
     const text =
       'income,region,dti,default\r\n1,north,0.1,0\r\n\r\n2,"so\nuth",0.2,1\r\n3,"south, ""big""",0.3,1\r\n4,north,x,0\r\n';
     expect(await problems(text)).toEqual([
-      'row 4, column region: "so\\nuth" is not in the vocabulary (north, south)',
-      'row 5, column region: "south, \\"big\\"" is not in the vocabulary (north, south)',
+      'row 4, column region: "so\\nuth" is not in the vocabulary (north, south; unknownCategory: error)',
+      'row 5, column region: "south, \\"big\\"" is not in the vocabulary (north, south; unknownCategory: error)',
       'row 6, column dti: "x" is not a number',
     ]);
   });
 
   it('names the row of a CSV syntax error after the problems before it', async () => {
     expect(await problems('income,region,dti,default\n1,mars,0.1,0\n2,"north,0.1,0\n')).toEqual([
-      'row 2, column region: "mars" is not in the vocabulary (north, south)',
+      'row 2, column region: "mars" is not in the vocabulary (north, south; unknownCategory: error)',
       expect.stringMatching(/^row 3: not valid CSV: Quote Not Closed/),
     ]);
   });
@@ -132,7 +167,7 @@ describe('loadCsvDataset', () => {
     expect(Array.from(ds.features)).toEqual([-0.5, 0, 0, 1, 0, -0.5, 0, 1, 0, 1]);
     // The target is never imputed.
     expect(await problems('income,region,dti,default\n1,north,0.1,NA\n', withMissing)).toEqual([
-      'row 2, column default: target must be 0 or 1, got "NA"',
+      'row 2, column default: target must be 0 or 1, got "NA" (list the values that mean 1 in target.positive)',
     ]);
   });
 

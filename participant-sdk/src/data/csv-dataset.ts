@@ -36,7 +36,7 @@ export async function scanCsvAgainstSchema(
     for await (const { row, fields } of csvRecords(file)) {
       if (!columns) {
         derived = behaviourColumns(fields, needed);
-        const bad = headerProblems(fields, derived.read);
+        const bad = headerProblems(fields, derived.read, schema.exclude);
         if (bad.length) throw new DataValidationError(file, bad);
         columns = derived.read.map((name) => ({ name, at: fields.indexOf(name) }));
         width = fields.length;

@@ -47,15 +47,26 @@ export async function* csvRecords(file: string): AsyncGenerator<CsvRecord> {
   }
 }
 
-/** Problems with a header for the columns a reader needs, each naming row 1. */
-export function headerProblems(header: string[], needed: string[]): string[] {
+/**
+ * Problems with a header for the columns a reader needs, each naming row 1 and each column once:
+ * one line per missing or repeated column, then (only when some are missing) one line listing the
+ * header's columns the plan neither uses nor excludes, the likely renamed ones.
+ */
+export function headerProblems(header: string[], needed: string[], excluded: readonly string[] = []): string[] {
   const problems: string[] = [];
   const present = new Set(header);
-  for (const c of needed) {
-    if (!present.has(c))
-      problems.push(`row 1, column ${c}: missing from the header (the file has: ${header.join(', ')})`);
-    else if (header.indexOf(c) !== header.lastIndexOf(c))
+  const missing = needed.filter((c) => !present.has(c));
+  for (const c of missing) problems.push(`row 1, column ${c}: missing from the header`);
+  for (const c of needed)
+    if (present.has(c) && header.indexOf(c) !== header.lastIndexOf(c))
       problems.push(`row 1, column ${c}: appears more than once in the header`);
+  if (missing.length) {
+    const known = new Set([...needed, ...excluded]);
+    const extra = [...new Set(header.filter((c) => !known.has(c)))];
+    if (extra.length)
+      problems.push(
+        `row 1: the header has ${extra.length} column${extra.length === 1 ? '' : 's'} the plan neither uses nor excludes: ${extra.join(', ')}`,
+      );
   }
   return problems;
 }

@@ -1,16 +1,18 @@
-import { categoryColumns, featureWidth, inputDimension, type DataSchema } from '@syndicate/protocol';
+import {
+  categoryColumns,
+  featureWidth,
+  inputDimension,
+  labelReader,
+  OTHER_CATEGORY,
+  unknownPolicy,
+  type DataSchema,
+} from '@syndicate/protocol';
 import { isMissingCell, parseNumericCell } from './cell-values';
 
 /** One encoded row, or the problems that stop it from being encoded. */
 export type EncodeResult = { ok: true; label: number } | { ok: false; problems: string[] };
 
 export type CsvRow = Readonly<Record<string, string | undefined>>;
-
-/** The target cell as 0 or 1, or the problem with it. */
-export function encodeTarget(column: string, raw: string | undefined): number | string {
-  const t = (raw ?? '').trim();
-  return t === '1' ? 1 : t === '0' ? 0 : `column ${column}: target must be 0 or 1, got ${JSON.stringify(t)}`;
-}
 
 /** Writes one feature's encoded columns at `at`; the problem (naming the column) when the cell cannot be encoded. */
 export type CellEncoder = (raw: string | undefined, out: Float32Array, at: number) => string | null;
@@ -48,6 +50,8 @@ export function cellEncoders(
     }
     const columns = categoryColumns(f);
     const index = new Map(f.vocabulary.map((v, i) => [v, i]));
+    // Outside the vocabulary: the "__other__" column when the vocabulary has one, else no column lit (-1).
+    const other = unknownPolicy(schema, f) === 'error' ? undefined : (index.get(OTHER_CATEGORY) ?? -1);
     const cell: CellEncoder = (raw, out, at) => {
       const text = (raw ?? '').trim();
       let i = index.get(text);
@@ -55,10 +59,11 @@ export function cellEncoders(
         if (f.missing !== 'category') return `column ${f.name}: missing value (categorical feature)`;
         i = f.vocabulary.length;
       }
+      i ??= other;
       if (i === undefined)
-        return `column ${f.name}: ${JSON.stringify(text)} is not in the vocabulary (${f.vocabulary.join(', ')})`;
+        return `column ${f.name}: ${JSON.stringify(text)} is not in the vocabulary (${f.vocabulary.join(', ')}; unknownCategory: error)`;
       out.fill(0, at, at + columns.length);
-      out[at + i] = 1;
+      if (i >= 0) out[at + i] = 1;
       return null;
     };
     return { cell };
@@ -68,7 +73,7 @@ export function cellEncoders(
 /**
  * Compiles the schema into a row encoder that writes straight into the feature
  * matrix: numeric (optional log1p, then (x - center) / scale), categorical one-hot
- * in vocabulary order, binary target. Missing cells (see cell-values.ts) follow the
+ * in vocabulary order (a value outside it per the unknown-category policy), the label mapped by target-label.ts. Missing cells (see cell-values.ts) follow the
  * feature's `missing` policy: `mean` encodes as the center (0 after scaling),
  * `constant` as `fill` (then log1p and scaling like any value), `category` as the
  * extra "__missing__" column. Messages name the column; the caller adds the row.
@@ -81,6 +86,7 @@ export function rowEncoder(schema: DataSchema): {
   const steps = cellEncoders(schema).map((e) => e.cell);
   const widths = schema.features.map(featureWidth);
   const target = schema.target.name;
+  const readLabel = labelReader(schema.target);
   return {
     inputDim,
     encode(row, out, offset) {
@@ -91,7 +97,7 @@ export function rowEncoder(schema: DataSchema): {
         if (p) problems.push(p);
         at += widths[i];
       });
-      const label = encodeTarget(target, row[target]);
+      const label = readLabel(row[target]);
       if (typeof label === 'string') problems.push(label);
       return problems.length || typeof label === 'string' ? { ok: false, problems } : { ok: true, label };
     },

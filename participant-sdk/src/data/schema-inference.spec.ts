@@ -81,7 +81,23 @@ describe('inferSchemaFromCsv', () => {
       /--target z: no such column/,
     );
     await expect(inferSchemaFromCsv(write('x,label\n1,0\n2,yes\n3,\n'))).rejects.toThrow(
-      'target column label must hold only 0 and 1: row 3 has "yes" (and 1 more rows)',
+      'target column label must hold only 0 and 1, or name the values that mean 1 with --positive (values: 0, yes): row 3 has "yes" (and 1 more rows)',
     );
+  });
+
+  it('maps string labels with --positive and leaves --exclude columns out', async () => {
+    const r = await inferSchemaFromCsv(write('cust_no,x,outcome\n1,5,bad\n2,6,good\n3,7,BAD\n4,8,good\n'), {
+      target: 'outcome',
+      positive: ['bad'],
+      exclude: ['cust_no'],
+    });
+    expect(r.positiveRate).toBe(0.5);
+    expect(r.schema.target).toEqual({ name: 'outcome', positive: ['bad'] });
+    expect(r.schema.exclude).toEqual(['cust_no']);
+    expect(r.schema.features.map((f) => f.name)).toEqual(['x']);
+    expect(r.columns.find((c) => c.name === 'cust_no')?.note).toBe('excluded');
+    await expect(
+      inferSchemaFromCsv(write('x,outcome\n1,bad\n'), { target: 'outcome', positive: ['bad'], exclude: ['nope'] }),
+    ).rejects.toThrow('--exclude names columns the file does not have: nope');
   });
 });

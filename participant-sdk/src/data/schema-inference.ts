@@ -1,4 +1,4 @@
-import { dataSchemaSchema, type DataSchema } from '@syndicate/protocol';
+import { dataSchemaSchema, OTHER_CATEGORY, type DataSchema } from '@syndicate/protocol';
 import { isMissingCell, parseNumericCell } from './cell-values';
 import { csvRecords } from './csv-records';
 
@@ -115,11 +115,12 @@ const round4 = (x: number) => Number(x.toPrecision(4));
  * federated`), categorical otherwise with the vocabulary by frequency, a missing
  * policy where cells are missing (numeric: mean, categorical: category). Columns
  * that look like identifiers, are constant, have too many categories or names a
- * plan cannot hold are left out with a note. The target must hold only 0 and 1.
+ * plan cannot hold are left out with a note, as are `exclude`d ones. The target must hold only 0 and 1
+ * unless `positive` lists the values that mean 1.
  */
 export async function inferSchemaFromCsv(
   file: string,
-  o: { target?: string; maxCategories?: number; federated?: boolean } = {},
+  o: { target?: string; maxCategories?: number; federated?: boolean; positive?: string[]; exclude?: string[] } = {},
 ): Promise<SchemaInference> {
   const maxCategories = o.maxCategories ?? 50;
   let header: string[] | undefined;
@@ -154,20 +155,38 @@ export async function inferSchemaFromCsv(
   const target = profiles.find((p) => p.name === targetName);
   if (!target)
     throw new SchemaInferenceError(`--target ${targetName}: no such column (the file has: ${header.join(', ')})`);
-  if (target.notBinary > 0) {
+  let ones = target.ones;
+  if (o.positive) {
+    const positive = new Set(o.positive.map((v) => v.toLowerCase()));
+    if (target.missing > 0)
+      throw new SchemaInferenceError(`target column ${targetName}: ${target.missing} rows have no label`);
+    ones = target.counts
+      ? [...target.counts].reduce((n, [v, c]) => n + (positive.has(v.toLowerCase()) ? c : 0), 0)
+      : NaN;
+  } else if (target.notBinary > 0) {
     const first = target.firstNotBinary!;
+    const seen = target.counts ? ` (values: ${[...target.counts.keys()].slice(0, 10).join(', ')})` : '';
     throw new SchemaInferenceError(
-      `target column ${targetName} must hold only 0 and 1: row ${first.row} has ${JSON.stringify(first.text)}` +
+      `target column ${targetName} must hold only 0 and 1, or name the values that mean 1 with --positive${seen}: row ${first.row} has ${JSON.stringify(first.text)}` +
         (target.notBinary > 1 ? ` (and ${target.notBinary - 1} more rows)` : ''),
     );
   }
+  const excluded = new Set(o.exclude ?? []);
+  const unknown = [...excluded].filter((c) => !header!.includes(c));
+  if (unknown.length)
+    throw new SchemaInferenceError(`--exclude names columns the file does not have: ${unknown.join(', ')}`);
 
   const columns: InferredColumn[] = [];
   const features: DataSchema['features'] = [];
   for (const p of profiles) {
     const skip = (note: string) => columns.push({ name: p.name, role: 'skipped', note, missing: p.missing });
     if (p === target) {
-      columns.push({ name: p.name, role: 'target', note: 'target (0/1)', missing: 0 });
+      const note = o.positive ? `target (1 = ${o.positive.join(', ')})` : 'target (0/1)';
+      columns.push({ name: p.name, role: 'target', note, missing: 0 });
+      continue;
+    }
+    if (excluded.has(p.name)) {
+      columns.push({ name: p.name, role: 'skipped', note: 'excluded', missing: p.missing });
       continue;
     }
     if (!IDENTIFIER.test(p.name))
@@ -217,12 +236,16 @@ export async function inferSchemaFromCsv(
     }
   }
   if (!features.length) throw new SchemaInferenceError(`no usable feature columns besides the target ${targetName}`);
-  const checked = dataSchemaSchema.safeParse({ features, target: { name: targetName } });
+  const checked = dataSchemaSchema.safeParse({
+    features,
+    target: { name: targetName, ...(o.positive ? { positive: o.positive } : {}) },
+    ...(excluded.size ? { exclude: [...excluded] } : {}),
+  });
   if (!checked.success)
     throw new SchemaInferenceError(
       `the proposed schema is invalid: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
     );
-  return { schema: checked.data, rows, columns, positiveRate: target.ones / rows, badRows };
+  return { schema: checked.data, rows, columns, positiveRate: ones / rows, badRows };
 }
 
 /** The schema as a plan carries it, without the defaults, so the proposal reads like something a person wrote. */
@@ -244,6 +267,8 @@ export function compactSchema(schema: DataSchema): Record<string, unknown> {
         ...(f.missing !== 'error' ? { missing: f.missing } : {}),
       };
     }),
-    target: schema.target,
+    target: schema.target.positive ? { column: schema.target.name, positive: schema.target.positive } : schema.target,
+    ...(schema.exclude?.length ? { exclude: schema.exclude } : {}),
+    ...(schema.unknownCategory !== OTHER_CATEGORY ? { unknownCategory: schema.unknownCategory } : {}),
   };
 }

@@ -148,6 +148,31 @@ describe('a member in a masked sum, against a coordinator that lies (real SEAL)'
     expect(relay.reveals.filter((r) => r.peerId === 'bank-d').every((r) => r.kind === 'mask-key')).toBe(true);
   });
 
+  it('a member that dropped after uploading (it never signs nor reveals): the others open the sum with its part in', async () => {
+    const relay = new Relay();
+    const members = consortium(relay);
+    const { payload } = await masked(relay, members);
+    const opened = await Promise.all(
+      members.slice(0, 3).map((m) => m.masking.open(session, holder, payload, true, soon())),
+    );
+    for (const o of opened) expect(o[0]).toBe(1100);
+  });
+
+  it('TOO_FEW_SURVIVORS: below the threshold nobody signs or reveals anything', async () => {
+    const relay = new Relay();
+    const members = consortium(relay);
+    const { payload } = await masked(relay, members, members.slice(0, 2));
+    const results = await Promise.allSettled(
+      members.slice(0, 2).map((m) => m.masking.open(session, holder, payload, true, soon())),
+    );
+    expect(results.map((r) => (r.status === 'rejected' ? refusal(r.reason) : 'opened'))).toEqual([
+      'TOO_FEW_SURVIVORS',
+      'TOO_FEW_SURVIVORS',
+    ]);
+    expect(relay.signatures).toHaveLength(0);
+    expect(relay.reveals).toHaveLength(0);
+  });
+
   it('SURVIVOR_SET_MISMATCH: different survivor sets for different members; nothing revealed', async () => {
     const relay = new Relay();
     const members = consortium(relay);

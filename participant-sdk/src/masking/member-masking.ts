@@ -153,6 +153,12 @@ export class MemberMasking {
     const adverts = this.committed.get(key(session)) ?? this.verifiedAdverts(session, view);
     const threshold = this.threshold(session, [...view.expected].sort(), view);
     const survivors = [...view.survivors];
+    if (survivors.length < threshold)
+      throw this.refusal(
+        session,
+        'TOO_FEW_SURVIVORS',
+        `${where}: ${survivors.length} survivors, the threshold is ${threshold}; nothing is revealed`,
+      );
     const digest = committedSetDigest(session, adverts);
     const committedIds = new Set(adverts.map((a) => a.participantId));
     const survivor = contributed && survivors.includes(this.identity.participantId);

@@ -41,6 +41,8 @@ import type { ReportRefusalRequest as _syndicate_v1_ReportRefusalRequest, Report
 import type { ReportRefusalResponse as _syndicate_v1_ReportRefusalResponse, ReportRefusalResponse__Output as _syndicate_v1_ReportRefusalResponse__Output } from './syndicate/v1/ReportRefusalResponse';
 import type { RevealSharesRequest as _syndicate_v1_RevealSharesRequest, RevealSharesRequest__Output as _syndicate_v1_RevealSharesRequest__Output } from './syndicate/v1/RevealSharesRequest';
 import type { RevealedShare as _syndicate_v1_RevealedShare, RevealedShare__Output as _syndicate_v1_RevealedShare__Output } from './syndicate/v1/RevealedShare';
+import type { SchemaCollectionRequest as _syndicate_v1_SchemaCollectionRequest, SchemaCollectionRequest__Output as _syndicate_v1_SchemaCollectionRequest__Output } from './syndicate/v1/SchemaCollectionRequest';
+import type { SchemaCollectionResponse as _syndicate_v1_SchemaCollectionResponse, SchemaCollectionResponse__Output as _syndicate_v1_SchemaCollectionResponse__Output } from './syndicate/v1/SchemaCollectionResponse';
 import type { SealedKeyShare as _syndicate_v1_SealedKeyShare, SealedKeyShare__Output as _syndicate_v1_SealedKeyShare__Output } from './syndicate/v1/SealedKeyShare';
 import type { SealedMaskShares as _syndicate_v1_SealedMaskShares, SealedMaskShares__Output as _syndicate_v1_SealedMaskShares__Output } from './syndicate/v1/SealedMaskShares';
 import type { SignSurvivorsRequest as _syndicate_v1_SignSurvivorsRequest, SignSurvivorsRequest__Output as _syndicate_v1_SignSurvivorsRequest__Output } from './syndicate/v1/SignSurvivorsRequest';
@@ -120,6 +122,8 @@ export interface ProtoGrpcType {
       ReportRefusalResponse: MessageTypeDefinition<_syndicate_v1_ReportRefusalResponse, _syndicate_v1_ReportRefusalResponse__Output>
       RevealSharesRequest: MessageTypeDefinition<_syndicate_v1_RevealSharesRequest, _syndicate_v1_RevealSharesRequest__Output>
       RevealedShare: MessageTypeDefinition<_syndicate_v1_RevealedShare, _syndicate_v1_RevealedShare__Output>
+      SchemaCollectionRequest: MessageTypeDefinition<_syndicate_v1_SchemaCollectionRequest, _syndicate_v1_SchemaCollectionRequest__Output>
+      SchemaCollectionResponse: MessageTypeDefinition<_syndicate_v1_SchemaCollectionResponse, _syndicate_v1_SchemaCollectionResponse__Output>
       SealedKeyShare: MessageTypeDefinition<_syndicate_v1_SealedKeyShare, _syndicate_v1_SealedKeyShare__Output>
       SealedMaskShares: MessageTypeDefinition<_syndicate_v1_SealedMaskShares, _syndicate_v1_SealedMaskShares__Output>
       SignSurvivorsRequest: MessageTypeDefinition<_syndicate_v1_SignSurvivorsRequest, _syndicate_v1_SignSurvivorsRequest__Output>

@@ -41,6 +41,10 @@ export function evaluationDigest(
 
 export const standardizationDigest = (momentsJson: string): Buffer => digest(Buffer.from(momentsJson, 'utf8'));
 
+/** Covers a schema-collection step: what it asks and what it carries (names or ciphertext). */
+export const schemaCollectionDigest = (step: string, namesJson: string, payload: Uint8Array): Buffer =>
+  digest(Buffer.concat([Buffer.from(JSON.stringify([step, namesJson]), 'utf8'), Buffer.from(digest(payload))]));
+
 export const fetchKeyDigest = (keyEpoch: number): Buffer => digest(Buffer.from(String(keyEpoch), 'utf8'));
 
 export const aggregateDigest = (roundId: string, kind: string): Buffer =>

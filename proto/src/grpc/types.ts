@@ -38,6 +38,14 @@ export type {
   SubmitEvaluationResponse__Output,
 } from '../generated/syndicate/v1/SubmitEvaluationResponse';
 export type {
+  SchemaCollectionRequest,
+  SchemaCollectionRequest__Output,
+} from '../generated/syndicate/v1/SchemaCollectionRequest';
+export type {
+  SchemaCollectionResponse,
+  SchemaCollectionResponse__Output,
+} from '../generated/syndicate/v1/SchemaCollectionResponse';
+export type {
   SubmitStandardizationRequest,
   SubmitStandardizationRequest__Output,
 } from '../generated/syndicate/v1/SubmitStandardizationRequest';

@@ -6,6 +6,7 @@ import { HeKeyHolder, layoutOf } from '../he/he-codec';
 import { DEFAULT_HE_PARAMETER_SET } from '../he/parameter-sets';
 import { seededRandom } from '../plan/initial-weights';
 import type { MaskSession } from './mask-session';
+import { flattenSlots, splitSlots } from './masked-fields';
 import { maskSlots, unmaskSum } from './mask-vector';
 import { droppedPairSeeds, newMaskKeyPair, pairSeed } from './pair-seeds';
 
@@ -42,7 +43,7 @@ describe('masks under BFV (real SEAL, the default parameter set)', () => {
 
     const uploads = members.slice(0, 4).map((m, i) => {
       const packed = pack(fields[i], layout);
-      const flat = maskSlots(concat(packed), {
+      const flat = maskSlots(flattenSlots(packed), {
         session,
         modulus: t,
         selfId: m.participantId,
@@ -51,40 +52,27 @@ describe('masks under BFV (real SEAL, the default parameter set)', () => {
           .filter((p) => p !== m)
           .map((p) => ({ peerId: p.participantId, seed: pairSeed(session, key(m), key(p)) })),
       });
-      return holder.encryptSlots(split(flat, rt.slotCount), valueCount);
+      return holder.encryptSlots(splitSlots(flat, rt.slotCount), valueCount);
     });
 
     // A colluding member holding the epoch key decrypts one stored ciphertext: noise, unlike the unmasked one.
-    const one = concat(holder.decryptSlots(uploads[0], 'update').slots);
+    const one = flattenSlots(holder.decryptSlots(uploads[0], 'update').slots);
     expect(chiSquare16(one, t)).toBeLessThan(CRITICAL_15_DF);
-    expect(chiSquare16(concat(pack(fields[0], layout)), t)).toBeGreaterThan(CRITICAL_15_DF);
+    expect(chiSquare16(flattenSlots(pack(fields[0], layout)), t)).toBeGreaterThan(CRITICAL_15_DF);
 
     const sum = new EncryptedSum(rt, { keyEpoch: session.keyEpoch, valueCount });
     for (const u of uploads) sum.add(u);
     const decrypted = holder.decryptSlots(sum.serialize(), 'sum');
     sum.dispose();
     const survivors = members.slice(0, 4);
-    const unmasked = unmaskSum(concat(decrypted.slots), {
+    const unmasked = unmaskSum(flattenSlots(decrypted.slots), {
       session,
       modulus: t,
       survivorSelfSeeds: survivors.map((m) => m.selfSeed),
       droppedPairs: droppedPairSeeds(session, [key(dropped)], survivors.map(key)),
     });
     const expected = fields[0].map((_, j) => fields[0][j] + fields[1][j] + fields[2][j] + fields[3][j]);
-    expect(Array.from(unpack(split(unmasked, rt.slotCount), valueCount, layout))).toEqual(expected);
+    expect(Array.from(unpack(splitSlots(unmasked, rt.slotCount), valueCount, layout))).toEqual(expected);
     holder.dispose();
   });
 });
-
-function concat(parts: readonly Uint32Array[]): Uint32Array {
-  const out = new Uint32Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
-const split = (flat: Uint32Array, size: number): Uint32Array[] =>
-  Array.from({ length: flat.length / size }, (_, i) => flat.subarray(i * size, (i + 1) * size));

@@ -2,7 +2,8 @@ import { pack, unpack } from '../he/bfv-packing';
 import { HeKeyHolder, layoutOf } from '../he/he-codec';
 import { maskSlots, unmaskSum, type MaskingInputs, type MaskRemoval } from './mask-vector';
 
-function flatten(parts: readonly Uint32Array[]): Uint32Array {
+/** The slot vectors of a contribution as one vector (masks run over all of them at once). */
+export function flattenSlots(parts: readonly Uint32Array[]): Uint32Array {
   const out = new Uint32Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const p of parts) {
@@ -12,7 +13,8 @@ function flatten(parts: readonly Uint32Array[]): Uint32Array {
   return out;
 }
 
-const split = (flat: Uint32Array, size: number): Uint32Array[] =>
+/** One vector back into slot vectors of `size` slots each (views, not copies). */
+export const splitSlots = (flat: Uint32Array, size: number): Uint32Array[] =>
   Array.from({ length: flat.length / size }, (_, i) => flat.subarray(i * size, (i + 1) * size));
 
 /** Packs a member's fields as the codec does, masks the packed slots, then encrypts them: one masked contribution. */
@@ -22,8 +24,8 @@ export function encryptMasked(
   masking: Omit<MaskingInputs, 'modulus'>,
 ): Buffer {
   const rt = holder.rt;
-  const masked = maskSlots(flatten(pack(fields, layoutOf(rt))), { ...masking, modulus: rt.plainModulus });
-  return holder.encryptSlots(split(masked, rt.slotCount), fields.length);
+  const masked = maskSlots(flattenSlots(pack(fields, layoutOf(rt))), { ...masking, modulus: rt.plainModulus });
+  return holder.encryptSlots(splitSlots(masked, rt.slotCount), fields.length);
 }
 
 /** Decrypts a masked sum and takes the survivors' masks off before unpacking: the fields the unmasked codec would give. */
@@ -34,6 +36,6 @@ export function decryptUnmasked(
 ): Float64Array {
   const rt = holder.rt;
   const { slots, valueCount } = holder.decryptSlots(payload, 'sum');
-  const clear = unmaskSum(flatten(slots), { ...removal, modulus: rt.plainModulus });
-  return unpack(split(clear, rt.slotCount), valueCount, layoutOf(rt));
+  const clear = unmaskSum(flattenSlots(slots), { ...removal, modulus: rt.plainModulus });
+  return unpack(splitSlots(clear, rt.slotCount), valueCount, layoutOf(rt));
 }

@@ -1,6 +1,6 @@
 import { readSequentialLayers, type StackLayerSpec } from './sequential-layers';
 import type { DataSchema, FeatureSpec, ModelSpec, TrainingPlan } from './training-plan';
-import { MISSING_CATEGORY } from './training-plan';
+import { MISSING_CATEGORY, OTHER_CATEGORY } from './training-plan';
 
 /** One weight tensor of the model, in the order TensorFlow.js `getWeights()` returns them. */
 export interface TensorLayout {
@@ -20,6 +20,14 @@ export interface ModelLayout {
 /** One-hot columns of a categorical feature: its vocabulary, then "__missing__" under `missing: category`. */
 export function categoryColumns(f: Extract<FeatureSpec, { type: 'categorical' }>): string[] {
   return f.missing === 'category' ? [...f.vocabulary, MISSING_CATEGORY] : f.vocabulary;
+}
+
+/** What a categorical feature does with a value outside its vocabulary: its own policy, else the schema's. */
+export function unknownPolicy(
+  schema: Pick<DataSchema, 'unknownCategory'>,
+  f: Extract<FeatureSpec, { type: 'categorical' }>,
+): typeof OTHER_CATEGORY | 'error' {
+  return f.unknownCategory ?? schema.unknownCategory ?? OTHER_CATEGORY;
 }
 
 /** Encoded columns a feature takes: 1 when numeric, one per category column when categorical. */

@@ -87,7 +87,7 @@ describe('parsePlanText', () => {
       .replace('hiddenUnits: [8]', 'hiddenUnits: [0]')
       .replace('type: fedadam', 'type: fedadam\n  beta2: 2');
     expect(problems(text, 'plan.yaml')).toEqual([
-      'schema.features.0.log1p: Expected boolean, received string (line 5)',
+      'schema.features.0 (income).log1p: Expected boolean, received string (line 5)',
       'model.hiddenUnits.0: Number must be greater than or equal to 1 (line 13)',
       'serverOptimizer.beta2: Number must be less than 1 (line 16)',
     ]);

@@ -146,8 +146,16 @@ describe('scorecardFromWeights', () => {
   it('names the column when a row cannot be scored', () => {
     const card = scorecardFromWeights(plan, randomWeights(plan, 2));
     const row = { income: 100, utilisation: 0.3, age: 40, region: 'north', product: 'card' };
-    expect(() => scoreWithScorecard(card, { ...row, region: 'mars' })).toThrow(
+    const strict = { ...card, features: card.features.map((f) => ({ ...f, unknown: 'error' as const })) };
+    expect(() => scoreWithScorecard(strict, { ...row, region: 'mars' })).toThrow(
       /column region: "mars" is not in the vocabulary/,
+    );
+    // The default policy: an unseen category earns no points of its own (the __other__ bucket, absent here).
+    const region = card.features.find((f) => f.name === 'region');
+    const north = region?.type === 'categorical' ? region.categories[0].points : NaN;
+    expect(scoreWithScorecard(card, { ...row, region: 'mars' })).toBeCloseTo(
+      scoreWithScorecard(card, { ...row, region: 'north' }) - north,
+      9,
     );
     expect(() => scoreWithScorecard(card, { ...row, income: -5 })).toThrow(/column income: -5 is negative/);
     expect(() => scoreWithScorecard(card, { ...row, age: '' })).toThrow(/column age: missing value/);

@@ -1,5 +1,5 @@
-import { inputDimension, layerStack, modelLayout } from './model-layout';
-import type { TrainingPlan } from './training-plan';
+import { inputDimension, layerStack, modelLayout, unknownPolicy } from './model-layout';
+import { OTHER_CATEGORY, type TrainingPlan } from './training-plan';
 
 /** Name of the one-hot column a categorical `missing: category` policy adds (as the plan defines it). */
 const MISSING_CATEGORY_VALUE = '__missing__';
@@ -44,6 +44,8 @@ export interface CategoricalScorecardFeature {
   categories: { value: string; weight: number; points: number }[];
   /** 'category': a missing cell earns the "__missing__" entry's points; 'error': it is refused. */
   missing: 'error' | 'category';
+  /** A value outside the card: '__other__' earns the "__other__" entry's points (0 without one); 'error' refuses it. */
+  unknown?: '__other__' | 'error';
 }
 
 export type ScorecardFeature = NumericScorecardFeature | CategoricalScorecardFeature;
@@ -132,7 +134,7 @@ export function scorecardFromWeights(
       const weight = w(column++);
       return { value, weight, points: sign * factor * weight };
     });
-    return { type: 'categorical', name: f.name, categories, missing };
+    return { type: 'categorical', name: f.name, categories, missing, unknown: unknownPolicy(plan.schema, f) };
   });
   if (column !== inputDim) throw new Error(`internal: scorecard used ${column} of ${inputDim} input columns`);
 
@@ -182,6 +184,7 @@ function categoricalPoints(f: CategoricalScorecardFeature, raw: string | number 
     if (f.missing === 'category' && bucket) return bucket.points;
     throw new Error(`column ${f.name}: missing value (categorical feature)`);
   }
+  if (f.unknown === OTHER_CATEGORY) return f.categories.find((c) => c.value === OTHER_CATEGORY)?.points ?? 0;
   const known = f.categories.filter((c) => c.value !== MISSING_CATEGORY_VALUE).map((c) => c.value);
   throw new Error(`column ${f.name}: ${JSON.stringify(value)} is not in the vocabulary (${known.join(', ')})`);
 }

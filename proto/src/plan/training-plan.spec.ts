@@ -120,11 +120,11 @@ describe('parseTrainingPlan: new settings', () => {
     });
     expect(p).toEqual(
       expect.arrayContaining([
-        'schema.features.0.fill: missing: constant needs a fill value',
-        'schema.features.1.fill: fill is only used with missing: constant',
-        'schema.features.2.fill: must be >= 0 because the feature applies log1p',
-        'schema.features.3.vocabulary: "__missing__" is reserved for missing values (missing: category)',
-        expect.stringMatching(/^schema\.features\.4\.standardize: Invalid enum value/),
+        'schema.features.0 (a).fill: missing: constant needs a fill value',
+        'schema.features.1 (b).fill: fill is only used with missing: constant',
+        'schema.features.2 (c).fill: must be >= 0 because the feature applies log1p',
+        'schema.features.3 (d).vocabulary: "__missing__" is reserved for missing values (missing: category)',
+        expect.stringMatching(/^schema\.features\.4 \(e\)\.standardize: Invalid enum value/),
         expect.stringMatching(/^training\.optimizer: Invalid enum value.*'rmsprop'/),
         'training.classWeights: must be "balanced" or { "0": weight, "1": weight } with positive weights',
         expect.stringMatching(/^training\.fedProxMu: Number must be greater than or equal to 0/),
@@ -292,5 +292,50 @@ describe('training.loss', () => {
     ]);
     // Class weights with a focal loss without alpha are fine: one weighting, one focusing.
     expect(parseTrainingPlan(withLoss({ loss: 'focal', classWeights: 'balanced' })).training.loss.type).toBe('focal');
+  });
+});
+
+describe('plan schema: target mapping, exclusion, unknown categories', () => {
+  const plan = (schema: Record<string, unknown>) => ({
+    name: 'p',
+    model: { template: 'logistic_regression' },
+    schema: { features: [{ name: 'x', type: 'numeric' }], ...schema },
+  });
+
+  it('reads every target form as { name, positive? } and defaults unknownCategory to __other__', () => {
+    expect(parseTrainingPlan(plan({ target: 'y' })).schema.target).toEqual({ name: 'y' });
+    expect(parseTrainingPlan(plan({ target: { name: 'y' } })).schema.target).toEqual({ name: 'y' });
+    const mapped = parseTrainingPlan(plan({ target: { column: 'y', positive: ['bad', ' yes '] } }));
+    expect(mapped.schema.target).toEqual({ name: 'y', positive: ['bad', 'yes'] });
+    expect(mapped.schema.unknownCategory).toBe('__other__');
+    // What a plan reads back as is itself a valid plan (the coordinator stores and re-parses it).
+    expect(parseTrainingPlan({ ...mapped }).schema).toEqual(mapped.schema);
+  });
+
+  it('lists each schema problem once, naming the column', () => {
+    const found = problems(
+      plan({
+        features: [
+          { name: 'x', type: 'numeric' },
+          { name: 'job', type: 'categorical', vocabulary: ['a'], unknownCategory: 'drop' },
+        ],
+        target: { column: 'y', positive: [] },
+        exclude: ['id', 'x', 'id'],
+        unknownCategory: 'keep',
+      }),
+    );
+    expect(found).toHaveLength(5);
+    expect(found).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^schema\.features\.1 \(job\)\.unknownCategory: Invalid enum value/),
+        expect.stringMatching(/^schema\.target\.positive: Array must contain at least 1/),
+        expect.stringMatching(/^schema\.unknownCategory: Invalid enum value/),
+        'schema.exclude: column "id" is excluded twice',
+        'schema.exclude: column "x" is both excluded and used by the plan',
+      ]),
+    );
+    expect(problems(plan({ target: { positive: ['1'] } }))).toEqual([
+      'schema.target: name the target column: target: { column: "..." }',
+    ]);
   });
 });

@@ -95,6 +95,15 @@ export const REASON_MEANINGS = {
   NOT_A_CONTRIBUTOR:
     'the participant did not contribute to what it asks for: a sum goes only to members whose contribution of that kind is in it',
   NO_STATS_PHASE: 'the round did not collect feature statistics',
+  NO_SCHEMA_COLLECTION:
+    'the federation has no schema collection with this id (the admin starts one: syndicate schema collect)',
+  SCHEMA_COLLECTION_STEP:
+    'the schema collection is not at the step the member asked for (names before the index, tallies after it, nothing once closed)',
+  SCHEMA_COLLECTION_OPEN: 'the federation already has a schema collection in progress',
+  SCHEMA_NEEDS_KEY_EPOCH:
+    'a schema collection sums encrypted tallies: the federation needs a secure plan and a key epoch first',
+  BAD_SCHEMA_NAMES: 'the schema names contribution is not valid (columns and tagged, sealed category names)',
+  BAD_SCHEMA_TALLY: 'the encrypted schema tally does not fit the index or its signed statement',
   ACCUMULATOR_SHAPE: "the stored sum has another length than the round's contributions (coordinator fault)",
   EMPTY_AGGREGATE: 'the round has no accepted updates to aggregate (coordinator fault)',
   AGGREGATE_NOT_FOUND: 'the round has no aggregate of this kind',

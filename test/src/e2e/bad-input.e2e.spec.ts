@@ -18,6 +18,8 @@ const plan: TrainingPlanInput = {
       { name: 'region', type: 'categorical', vocabulary: ['north', 'south'] },
     ],
     target: { name: 'default' },
+    // A value outside the vocabulary is refused (the default sends it to __other__).
+    unknownCategory: 'error',
   },
   model: { template: 'logistic_regression' },
   aggregation: { mode: 'plaintext' },

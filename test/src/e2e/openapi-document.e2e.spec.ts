@@ -12,6 +12,7 @@ import type { TrainingPlanInput } from '@syndicate/protocol';
 import { startHarness, type Harness } from '../support/coordinator-harness';
 import { testDatabaseKind } from '../support/database';
 import { enrolledClient } from '../support/light-agent';
+import { lightSecureRound } from '../support/light-secure-round';
 import { runCli } from '../support/cli-run';
 import { testPki } from '../support/test-pki';
 
@@ -306,6 +307,31 @@ describe(`OpenAPI document (${testDatabaseKind()})`, () => {
     await check('POST', `/v1/tokens/${token.id}/revoke`);
     await check('GET', `/v1/audit?federationId=${f.id}&limit=50`);
     await check('GET', '/v1/audit/verify');
+
+    // A schema collection needs a ready key epoch of three members: light members, the test dealing it.
+    const secure = await lightSecureRound(
+      h,
+      {
+        ...plan,
+        name: 'openapi-schema',
+        rounds: { ...plan.rounds, minParticipants: 3 },
+        aggregation: { mode: 'secure' },
+      },
+      [
+        ['A', 10],
+        ['B', 10],
+        ['C', 10],
+      ],
+    );
+    try {
+      const sc = (await check('POST', `/v1/federations/${secure.federationId}/schema-collections`, {
+        minCategoryCount: 5,
+      })) as { id: string };
+      await check('GET', `/v1/federations/${secure.federationId}/schema-collections`);
+      await check('GET', `/v1/federations/${secure.federationId}/schema-collections/${sc.id}`);
+    } finally {
+      secure.close();
+    }
 
     // Only the evaluation of a published model needs a trained round; its schema is the evaluations list's item.
     const unchecked = routes.map((r) => `${r.method} ${r.path}`).filter((r) => !checked.has(r));

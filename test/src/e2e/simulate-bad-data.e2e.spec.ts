@@ -10,7 +10,7 @@ describe('simulate with broken bank data', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'syndicate-bad-data-'));
     const [a, b, c] = generateConsortium({ seed: 3, scale: 0.01 }).banks;
     const lines = toCsv(a.rows).split('\n');
-    lines[2] = lines[2].replace(/,west,|,north,|,south,|,east,/, ',atlantis,'); // row 3: a region outside the vocabulary
+    lines[2] = lines[2].replace(/,west,|,north,|,south,|,east,/, ',,'); // row 3: a region missing (the plan's policy: error)
     lines[5] = lines[5].replace(/,0$|,1$/, ',2'); // row 6: a target that is not 0/1
     fs.writeFileSync(path.join(dir, 'a.csv'), lines.join('\n'));
     const other = toCsv(b.rows).split('\n');

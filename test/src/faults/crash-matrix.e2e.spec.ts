@@ -353,8 +353,9 @@ describe(`coordinator SIGKILLed at each phase of a secure round (${testDatabaseK
     ['chunk.1#4', 'publishing: the publisher’s model half-uploaded', /^publish$/, ['bank-a', 'bank-b', 'bank-c'], {}],
     [
       'round.published',
+      // Recorded when a second member confirms the publisher's hash, so the kill lands in a confirmation.
       'publishing: the model written, not yet committed',
-      /^publish$/,
+      /^confirm$/,
       ['bank-a', 'bank-b', 'bank-c'],
       {},
     ],

@@ -23,6 +23,8 @@ import type { PublishModelResponse as _syndicate_v1_PublishModelResponse, Publis
 import type { ReportRefusalRequest as _syndicate_v1_ReportRefusalRequest, ReportRefusalRequest__Output as _syndicate_v1_ReportRefusalRequest__Output } from '../../syndicate/v1/ReportRefusalRequest';
 import type { ReportRefusalResponse as _syndicate_v1_ReportRefusalResponse, ReportRefusalResponse__Output as _syndicate_v1_ReportRefusalResponse__Output } from '../../syndicate/v1/ReportRefusalResponse';
 import type { RevealSharesRequest as _syndicate_v1_RevealSharesRequest, RevealSharesRequest__Output as _syndicate_v1_RevealSharesRequest__Output } from '../../syndicate/v1/RevealSharesRequest';
+import type { SchemaCollectionRequest as _syndicate_v1_SchemaCollectionRequest, SchemaCollectionRequest__Output as _syndicate_v1_SchemaCollectionRequest__Output } from '../../syndicate/v1/SchemaCollectionRequest';
+import type { SchemaCollectionResponse as _syndicate_v1_SchemaCollectionResponse, SchemaCollectionResponse__Output as _syndicate_v1_SchemaCollectionResponse__Output } from '../../syndicate/v1/SchemaCollectionResponse';
 import type { SignSurvivorsRequest as _syndicate_v1_SignSurvivorsRequest, SignSurvivorsRequest__Output as _syndicate_v1_SignSurvivorsRequest__Output } from '../../syndicate/v1/SignSurvivorsRequest';
 import type { SubmitEndorsementRequest as _syndicate_v1_SubmitEndorsementRequest, SubmitEndorsementRequest__Output as _syndicate_v1_SubmitEndorsementRequest__Output } from '../../syndicate/v1/SubmitEndorsementRequest';
 import type { SubmitEndorsementResponse as _syndicate_v1_SubmitEndorsementResponse, SubmitEndorsementResponse__Output as _syndicate_v1_SubmitEndorsementResponse__Output } from '../../syndicate/v1/SubmitEndorsementResponse';
@@ -206,6 +208,23 @@ export interface ParticipantServiceClient extends grpc.Client {
   revealShares(argument: _syndicate_v1_RevealSharesRequest, callback: grpc.requestCallback<_syndicate_v1_MaskSessionView__Output>): grpc.ClientUnaryCall;
   
   /**
+   * A member takes part in a consortium schema collection (`syndicate-agent schema propose`): it reads
+   * the collection, sends its category tags (sealed names), then its encrypted column tallies.
+   */
+  SchemaCollection(argument: _syndicate_v1_SchemaCollectionRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_SchemaCollectionResponse__Output>): grpc.ClientUnaryCall;
+  SchemaCollection(argument: _syndicate_v1_SchemaCollectionRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_syndicate_v1_SchemaCollectionResponse__Output>): grpc.ClientUnaryCall;
+  SchemaCollection(argument: _syndicate_v1_SchemaCollectionRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_SchemaCollectionResponse__Output>): grpc.ClientUnaryCall;
+  SchemaCollection(argument: _syndicate_v1_SchemaCollectionRequest, callback: grpc.requestCallback<_syndicate_v1_SchemaCollectionResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * A member takes part in a consortium schema collection (`syndicate-agent schema propose`): it reads
+   * the collection, sends its category tags (sealed names), then its encrypted column tallies.
+   */
+  schemaCollection(argument: _syndicate_v1_SchemaCollectionRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_SchemaCollectionResponse__Output>): grpc.ClientUnaryCall;
+  schemaCollection(argument: _syndicate_v1_SchemaCollectionRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_syndicate_v1_SchemaCollectionResponse__Output>): grpc.ClientUnaryCall;
+  schemaCollection(argument: _syndicate_v1_SchemaCollectionRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_SchemaCollectionResponse__Output>): grpc.ClientUnaryCall;
+  schemaCollection(argument: _syndicate_v1_SchemaCollectionRequest, callback: grpc.requestCallback<_syndicate_v1_SchemaCollectionResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
    * A survivor's signature over the survivor set (and the peer keys it masked with).
    */
   SignSurvivors(argument: _syndicate_v1_SignSurvivorsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_syndicate_v1_MaskSessionView__Output>): grpc.ClientUnaryCall;
@@ -376,6 +395,12 @@ export interface ParticipantServiceHandlers extends grpc.UntypedServiceImplement
   RevealShares: grpc.handleUnaryCall<_syndicate_v1_RevealSharesRequest__Output, _syndicate_v1_MaskSessionView>;
   
   /**
+   * A member takes part in a consortium schema collection (`syndicate-agent schema propose`): it reads
+   * the collection, sends its category tags (sealed names), then its encrypted column tallies.
+   */
+  SchemaCollection: grpc.handleUnaryCall<_syndicate_v1_SchemaCollectionRequest__Output, _syndicate_v1_SchemaCollectionResponse>;
+  
+  /**
    * A survivor's signature over the survivor set (and the peer keys it masked with).
    */
   SignSurvivors: grpc.handleUnaryCall<_syndicate_v1_SignSurvivorsRequest__Output, _syndicate_v1_MaskSessionView>;
@@ -426,6 +451,7 @@ export interface ParticipantServiceDefinition extends grpc.ServiceDefinition {
   PublishModel: MethodDefinition<_syndicate_v1_PublishModelRequest, _syndicate_v1_PublishModelResponse, _syndicate_v1_PublishModelRequest__Output, _syndicate_v1_PublishModelResponse__Output>
   ReportRefusal: MethodDefinition<_syndicate_v1_ReportRefusalRequest, _syndicate_v1_ReportRefusalResponse, _syndicate_v1_ReportRefusalRequest__Output, _syndicate_v1_ReportRefusalResponse__Output>
   RevealShares: MethodDefinition<_syndicate_v1_RevealSharesRequest, _syndicate_v1_MaskSessionView, _syndicate_v1_RevealSharesRequest__Output, _syndicate_v1_MaskSessionView__Output>
+  SchemaCollection: MethodDefinition<_syndicate_v1_SchemaCollectionRequest, _syndicate_v1_SchemaCollectionResponse, _syndicate_v1_SchemaCollectionRequest__Output, _syndicate_v1_SchemaCollectionResponse__Output>
   SignSurvivors: MethodDefinition<_syndicate_v1_SignSurvivorsRequest, _syndicate_v1_MaskSessionView, _syndicate_v1_SignSurvivorsRequest__Output, _syndicate_v1_MaskSessionView__Output>
   SubmitEndorsement: MethodDefinition<_syndicate_v1_SubmitEndorsementRequest, _syndicate_v1_SubmitEndorsementResponse, _syndicate_v1_SubmitEndorsementRequest__Output, _syndicate_v1_SubmitEndorsementResponse__Output>
   SubmitEvaluation: MethodDefinition<_syndicate_v1_SubmitEvaluationRequest, _syndicate_v1_SubmitEvaluationResponse, _syndicate_v1_SubmitEvaluationRequest__Output, _syndicate_v1_SubmitEvaluationResponse__Output>

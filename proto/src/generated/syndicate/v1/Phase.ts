@@ -67,6 +67,10 @@ export const Phase = {
    * Member confirming the SHA-256 of the model it computed from a round's sum.
    */
   PHASE_CONFIRM_MODEL: 'PHASE_CONFIRM_MODEL',
+  /**
+   * Member taking part in a consortium schema collection.
+   */
+  PHASE_SCHEMA: 'PHASE_SCHEMA',
 } as const;
 
 /**
@@ -154,6 +158,11 @@ export type Phase =
    */
   | 'PHASE_CONFIRM_MODEL'
   | 17
+  /**
+   * Member taking part in a consortium schema collection.
+   */
+  | 'PHASE_SCHEMA'
+  | 21
 
 /**
  * What a message is for. Bound into every signature so a message signed for

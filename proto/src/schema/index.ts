@@ -1,0 +1,4 @@
+export * from './category-tags';
+export * from './schema-sum';
+export * from './schema-merge';
+export * from './schema-wire';
