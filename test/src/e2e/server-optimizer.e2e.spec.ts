@@ -95,6 +95,8 @@ describe(`server optimizer (${testDatabaseKind()})`, () => {
     const input = {
       ...basePlan,
       name: 'he-fedadam',
+      // Local steps large enough that FedAdam's adaptive step stands well clear of the codec's error.
+      training: { epochs: 1, batchSize: 64, optimizer: 'adam', learningRate: 0.02 },
       rounds: { ...basePlan.rounds, minParticipants: 3 },
       // A tighter clip than the template's 4 keeps the codec's error bound small next to the FedAdam step.
       aggregation: { strategy: 'fedavg', mode: 'secure', secure: { clip: 0.5, releasePolicy: 'publish' } },
