@@ -116,12 +116,16 @@ export class MemberMasking {
     if (view.state === 'failed')
       throw this.refusal(session, 'TOO_FEW_SURVIVORS', `${describeSession(session)}: ${view.failure}`);
     const adverts = this.verifiedAdverts(session, view);
-    if (!adverts.some((a) => a.participantId === this.identity.participantId))
+    const own = adverts.find((a) => a.participantId === this.identity.participantId);
+    if (!own)
       throw this.refusal(
         session,
         'SURVIVOR_SET_MISMATCH',
         `${describeSession(session)}: the committed set leaves out this member`,
       );
+    // Restarted after advertising: peers mask with the keys it advertised then, which it no longer holds.
+    if (!Buffer.from(own.maskPublicKey).equals(Buffer.from(mine.maskPublicKey)))
+      throw new Error(`${describeSession(session)}: this agent restarted after advertising; it sits this sum out`);
     this.committed.set(key(session), adverts);
     const self = { participantId: this.identity.participantId, maskSecretKey: mine.maskSecretKey };
     const pairs = adverts
