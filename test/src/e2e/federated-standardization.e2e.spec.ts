@@ -58,6 +58,8 @@ describe(`federated standardisation (${testDatabaseKind()})`, () => {
       ...basePlan,
       name: 'std-federated',
       schema: { ...basePlan.schema, features },
+      // Two epochs a round, as this suite was measured with: it trains only 2 rounds.
+      training: { epochs: 2, batchSize: 64, optimizer: 'adam', learningRate: 0.01 },
       rounds: { ...basePlan.rounds, minParticipants: 3 },
       // Masked: the feature-statistics sum goes through the same masking path as every other sum.
       aggregation: { mode: 'secure', secure: { masking: { enabled: true } } },
