@@ -1,4 +1,4 @@
-import nacl from 'tweetnacl';
+import { createHash } from 'crypto';
 import { pack, unpack } from '../he/bfv-packing';
 import { EncryptedSum } from '../he/ciphertext-sum';
 import { generateFederationKey } from '../he/federation-key';
@@ -8,7 +8,12 @@ import { seededRandom } from '../plan/initial-weights';
 import type { MaskSession } from './mask-session';
 import { flattenSlots, splitSlots } from './masked-fields';
 import { maskSlots, unmaskSum } from './mask-vector';
-import { droppedPairSeeds, newMaskKeyPair, pairSeed } from './pair-seeds';
+import { droppedPairSeeds, maskPublicKeyOf, pairSeed } from './pair-seeds';
+
+const fixedKeyPair = (id: string) => {
+  const secretKey = new Uint8Array(createHash('sha256').update(`mask:${id}`).digest());
+  return { secretKey, publicKey: maskPublicKeyOf(secretKey) };
+};
 
 const session: MaskSession = { federationId: 'fed-1', roundId: 'round-1', keyEpoch: 5, kind: 'model' };
 
@@ -32,8 +37,9 @@ describe('masks under BFV (real SEAL, the default parameter set)', () => {
     const ids = ['bank-a', 'bank-b', 'bank-c', 'bank-d', 'bank-e'];
     const members = ids.map((participantId) => ({
       participantId,
-      selfSeed: nacl.randomBytes(32),
-      ...newMaskKeyPair(),
+      // Fixed by the id, so the uniformity check is the same every run.
+      selfSeed: new Uint8Array(createHash('sha256').update(`self:${participantId}`).digest()),
+      ...fixedKeyPair(participantId),
     }));
     const key = (m: (typeof members)[number]) => ({ ...m, maskSecretKey: m.secretKey, maskPublicKey: m.publicKey });
     const r = seededRandom(11);
