@@ -74,10 +74,11 @@ describe(`a model no other member confirms is never recorded (${testDatabaseKind
     expect(r2.failureCode).toBe('PUBLICATION_UNCONFIRMED');
     expect(r2.resultModelVersionId).toBeNull();
     expect(await rawQuery(h.databaseUrl, 'SELECT "id" FROM "model_versions" WHERE "roundNumber" = ?', [2])).toEqual([]);
-    // Every member's confirmation of the model it computed was refused against the imposed one, and audited.
+    // Members' confirmations of the model they computed were refused against the imposed one, and audited
+    // (at least two: a member whose apply task comes after the round failed has nothing left to confirm).
     await waitFor('mismatches audited', async () => {
       const refused = (await audit('publication.mismatch')).filter((e) => e.subject === r2.id);
-      return new Set(refused.map((e) => e.actor)).size === 3;
+      return new Set(refused.map((e) => e.actor)).size >= 2;
     });
     expect((await audit('publication.confirmed')).filter((e) => e.subject === r2.id)).toEqual([]);
   });
