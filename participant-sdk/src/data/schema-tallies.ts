@@ -1,4 +1,11 @@
-import { labelReader, type ColumnTally, type TargetSpec } from '@syndicate/protocol';
+import {
+  emptyColumnTally,
+  labelReader,
+  tallyPresentCell,
+  type BuildingTally,
+  type ColumnTally,
+  type TargetSpec,
+} from '@syndicate/protocol';
 import { isMissingCell, parseNumericCell } from './cell-values';
 import { csvRecords, headerProblems } from './csv-records';
 import { DataValidationError, ProblemList } from './data-errors';
@@ -12,52 +19,9 @@ export interface LocalTallies {
   positives: number;
 }
 
-function emptyTally(): ColumnTally & { counts: Map<string, number> | undefined } {
-  return {
-    present: 0,
-    missing: 0,
-    nonNumeric: 0,
-    negative: 0,
-    notBinary: 0,
-    n: 0,
-    sum: 0,
-    sumSq: 0,
-    sumCube: 0,
-    logSum: 0,
-    logSumSq: 0,
-    logSumCube: 0,
-    counts: new Map(),
-  };
-}
-
-function add(t: ReturnType<typeof emptyTally>, text: string, maxCategories: number): void {
-  if (isMissingCell(text)) {
-    t.missing++;
-    return;
-  }
-  t.present++;
-  if (t.counts) {
-    t.counts.set(text, (t.counts.get(text) ?? 0) + 1);
-    // Too many values to list: the column's rows count as untagged (they go to __other__ if it is categorical).
-    if (t.counts.size > maxCategories) t.counts = undefined;
-  }
-  if (text !== '0' && text !== '1') t.notBinary++;
-  const x = parseNumericCell(text);
-  if (x === undefined) {
-    t.nonNumeric++;
-    return;
-  }
-  t.n++;
-  t.sum += x;
-  t.sumSq += x * x;
-  t.sumCube += x * x * x;
-  if (x < 0) t.negative++;
-  else {
-    const l = Math.log1p(x);
-    t.logSum += l;
-    t.logSumSq += l * l;
-    t.logSumCube += l * l * l;
-  }
+function add(t: BuildingTally, text: string, maxCategories: number): void {
+  if (isMissingCell(text)) t.missing++;
+  else tallyPresentCell(t, text, parseNumericCell(text), maxCategories);
 }
 
 /**
@@ -73,7 +37,7 @@ export async function tallyCsv(
   const label = labelReader(o.target);
   const problems = new ProblemList();
   let header: string[] | undefined;
-  let tallies: ReturnType<typeof emptyTally>[] = [];
+  let tallies: BuildingTally[] = [];
   let targetAt = -1;
   let rows = 0;
   let positives = 0;
@@ -86,7 +50,7 @@ export async function tallyCsv(
       if (new Set(fields).size !== fields.length)
         throw new DataValidationError(file, ['row 1: the header names a column more than once']);
       targetAt = fields.indexOf(o.target.name);
-      tallies = fields.map(emptyTally);
+      tallies = fields.map(emptyColumnTally);
       continue;
     }
     if (fields.length !== header.length) {

@@ -1,4 +1,5 @@
 export * from './category-tags';
 export * from './schema-sum';
+export * from './column-tally';
 export * from './schema-merge';
 export * from './schema-wire';

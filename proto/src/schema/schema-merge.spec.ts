@@ -1,5 +1,6 @@
 import { dataSchemaSchema } from '../plan/training-plan';
 import type { SchemaIndex } from './category-tags';
+import { emptyColumnTally, tallyPresentCell } from './column-tally';
 import { mergeSchema, momentsOf, wantsLog1p, type MergeOptions } from './schema-merge';
 import { decodeSchemaFields, encodeSchemaFields, type ColumnTally, type ConsortiumColumn } from './schema-sum';
 import { secureAggregationSpec } from '../he/secure-update';
@@ -7,45 +8,10 @@ import { DEFAULT_HE_PARAMETER_SET } from '../he/parameter-sets';
 
 /** Tallies of a list of cells, as a member computes them (numbers parsed, "" missing). */
 function tally(cells: string[]): ColumnTally {
-  const t: ColumnTally & { counts: Map<string, number> } = {
-    present: 0,
-    missing: 0,
-    nonNumeric: 0,
-    negative: 0,
-    notBinary: 0,
-    n: 0,
-    sum: 0,
-    sumSq: 0,
-    sumCube: 0,
-    logSum: 0,
-    logSumSq: 0,
-    logSumCube: 0,
-    counts: new Map(),
-  };
+  const t = emptyColumnTally();
   for (const cell of cells) {
-    if (cell === '') {
-      t.missing++;
-      continue;
-    }
-    t.present++;
-    t.counts.set(cell, (t.counts.get(cell) ?? 0) + 1);
-    if (cell !== '0' && cell !== '1') t.notBinary++;
-    const x = Number(cell);
-    if (!Number.isFinite(x)) {
-      t.nonNumeric++;
-      continue;
-    }
-    t.n++;
-    t.sum += x;
-    t.sumSq += x * x;
-    t.sumCube += x ** 3;
-    if (x < 0) t.negative++;
-    else {
-      const l = Math.log1p(x);
-      t.logSum += l;
-      t.logSumSq += l * l;
-      t.logSumCube += l ** 3;
-    }
+    if (cell === '') t.missing++;
+    else tallyPresentCell(t, cell, Number.isFinite(Number(cell)) ? Number(cell) : undefined, Infinity);
   }
   return t;
 }

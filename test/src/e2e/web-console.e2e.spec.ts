@@ -391,7 +391,8 @@ const title = chromiumMissing
     for (const [name, hash, loaded] of views) {
       await page.goto(`${h.baseUrl}/console/${hash}`);
       await page.locator(loaded).first().waitFor();
-      await page.locator('[aria-busy="true"]').waitFor({ state: 'detached' });
+      // Several panels may still be loading; wait for all of them, not the first.
+      await page.waitForFunction(() => document.querySelectorAll('[aria-busy="true"]').length === 0);
       problems[name] = await axeSerious(page);
       if (name === 'overview') await page.screenshot({ path: path.join(SHOTS, 'overview.png'), fullPage: true });
     }
