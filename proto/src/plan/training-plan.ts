@@ -356,7 +356,8 @@ function crossSectionIssues(p: PlanSections): Issue[] {
     if (p.rounds.maxParticipants < quorum)
       issues.push({ path: ['rounds'], message: `maxParticipants must be >= minParticipants (${quorum})` });
   }
-  if (p.aggregation && p.rounds && p.aggregation.mode === 'secure') {
+  // Plaintext too: its histograms and feature statistics are the same limbs, sized by this parameter set.
+  if (p.aggregation && p.rounds) {
     const name = p.aggregation.secure.parameterSet;
     if (!HE_PARAMETER_SETS[name]) {
       issues.push({
