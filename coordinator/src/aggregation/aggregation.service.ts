@@ -65,6 +65,17 @@ export class AggregationService {
     return this.mutex.run(roundId, () => this.db.transaction((em) => accumulator.sum(em, roundId, kind, shape)));
   }
 
+  /** The sum as it stands, for a caller already inside exclusive() (closing a phase): taking the mutex again would wait forever. */
+  sumHeld(
+    mode: AggregationMode,
+    roundId: string,
+    kind: ContributionKind,
+    shape: SumShape,
+  ): Promise<AggregateSum | null> {
+    const accumulator = this.accumulators.for(mode, kind);
+    return this.db.transaction((em) => accumulator.sum(em, roundId, kind, shape));
+  }
+
   /** Runs `work` while no update for the round can commit (e.g. closing the round). */
   exclusive<T>(roundId: string, work: () => Promise<T>): Promise<T> {
     return this.mutex.run(roundId, work);

@@ -42,13 +42,14 @@ describe('contribution rules', () => {
     expect(reasonOf(() => assertRoundTakes(round({ state: 'counting' }), claim()))).toBe('ROUND_NOT_COLLECTING');
   });
 
-  it('counts and feature statistics go to a counting secure round only', () => {
+  it('counts go to a counting secure round only; feature statistics to a counting round of either mode', () => {
     const counting = round({ state: 'counting', mode: 'secure' });
+    const plainCounting = { ...counting, mode: 'plaintext' } as Round;
     expect(reasonOf(() => assertRoundTakes(counting, claim({ kind: 'count' })))).toBe('ok');
     expect(reasonOf(() => assertRoundTakes(counting, claim({ kind: 'stats' })))).toBe('ok');
-    expect(
-      reasonOf(() => assertRoundTakes({ ...counting, mode: 'plaintext' } as Round, claim({ kind: 'count' }))),
-    ).toBe('UNEXPECTED_COUNT');
+    expect(reasonOf(() => assertRoundTakes(plainCounting, claim({ kind: 'count' })))).toBe('UNEXPECTED_COUNT');
+    expect(reasonOf(() => assertRoundTakes(plainCounting, claim({ kind: 'stats' })))).toBe('ok');
+    expect(reasonOf(() => assertRoundTakes(round(), claim({ kind: 'stats' })))).toBe('ROUND_NOT_COUNTING');
     expect(reasonOf(() => assertRoundTakes(round({ mode: 'secure' }), claim({ kind: 'count' })))).toBe(
       'ROUND_NOT_COUNTING',
     );
@@ -75,6 +76,7 @@ describe('contribution rules', () => {
   it('membership is checked for secure contributions and histograms, not plaintext updates', () => {
     expect(checksMembership(round(), 'model')).toBe(false);
     expect(checksMembership(round(), 'evaluation')).toBe(true);
+    expect(checksMembership(round(), 'stats')).toBe(true);
     expect(checksMembership(round({ mode: 'secure' }), 'model')).toBe(true);
   });
 

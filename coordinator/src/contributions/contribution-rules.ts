@@ -50,11 +50,11 @@ export function assertRoundTakes(round: Round, claim: ContributionClaim): void {
       `update was trained from model ${claim.baseModelVersionId}, round ${round.number} trains from ${round.baseModelVersionId}`,
     );
   }
-  if (counts(kind) && round.mode !== 'secure')
+  if (kind === 'count' && round.mode !== 'secure')
     throw new SyndicateError(
       'INVALID_ARGUMENT',
       'UNEXPECTED_COUNT',
-      `${kind === 'count' ? 'sample counts' : 'feature statistics'} are only sent under secure aggregation`,
+      'sample counts are only sent under secure aggregation (a plaintext update carries its own)',
     );
 }
 
@@ -79,10 +79,10 @@ export function assertShape(round: Round, claim: ContributionClaim, numParams: n
 
 /**
  * Whether the member's right to send this kind is checked against the round's
- * membership (key epoch, evaluators); a plaintext update needs only an active member.
+ * membership (key epoch, evaluators, the statistics round); a plaintext update needs only an active member.
  */
 export const checksMembership = (round: Round, kind: ContributionKind): boolean =>
-  round.mode === 'secure' || kind === 'evaluation';
+  round.mode === 'secure' || kind === 'evaluation' || kind === 'stats';
 
 /** The in-transaction state check: the round row as locked, not as read before the payload arrived. */
 export function assertStillTakes(round: Round | null, roundId: string, kind: ContributionKind): void {

@@ -85,6 +85,15 @@ describe('renderHtmlReport', () => {
     expect(html).not.toMatch(/NaN|undefined|Infinity/);
   });
 
+  it('says which side of the centralized baseline the global model is, in words', () => {
+    const data = sampleReportData();
+    const gap = data.final!.rocAuc - 0.8;
+    const words = `${Math.abs(gap).toFixed(3)} ${gap < 0 ? 'below' : 'above'}`;
+    expect(html).toContain(`<div class="label">AUC vs. centralized</div><div class="value">${words}</div>`);
+    const level = renderHtmlReport({ ...data, baselines: { centralized: { auc: data.final!.rocAuc, ks: 0.45 } } });
+    expect(level).toContain('<div class="label">AUC vs. centralized</div><div class="value">level</div>');
+  });
+
   it('escapes every piece of text it is given', () => {
     const data = sampleReportData('<script>alert("x")</script> & "Co"');
     data.plan.description = '<img src=x onerror=alert(1)>';

@@ -1,6 +1,6 @@
 import type { FederatedMetrics } from '@syndicate/protocol';
 import { escapeHtml as esc } from './escape-html';
-import { fixed, integer, MISSING, percent, signed } from './number-format';
+import { fixed, gapWords, integer, MISSING, percent, signed } from './number-format';
 import { calibrationChart, ksChart, learningCurveChart, rocChart } from './report-charts';
 import type { ReportData, ReportRound } from './report-data';
 import { REPORT_CSS } from './report-styles';
@@ -48,9 +48,9 @@ function summary(data: ReportData): string {
   if (c) {
     cards.push(
       kpi(
-        'vs. centralized AUC',
-        m ? signed(m.rocAuc - c.auc) : MISSING,
-        `pooled-data model: AUC ${fixed(c.auc)}, KS ${fixed(c.ks)}${c.fit ? `; ${c.fit}` : ''}`,
+        'AUC vs. centralized',
+        m ? gapWords(m.rocAuc - c.auc) : MISSING,
+        `the global model's AUC against the pooled-data model's: AUC ${fixed(c.auc)}, KS ${fixed(c.ks)}${c.fit ? `; ${c.fit}` : ''}`,
       ),
     );
   }

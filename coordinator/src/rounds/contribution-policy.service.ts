@@ -42,11 +42,22 @@ export class ContributionPolicy {
     return members.filter((m) => active.has(m));
   }
 
-  /** Who evaluates a round's model: members holding its key epoch (secure), or every active member (plaintext). */
-  async evaluators(round: Round): Promise<string[]> {
+  /** Whom a round's phases address: members holding its key epoch (secure), or every active member (plaintext). */
+  async roundMembers(round: Round): Promise<string[]> {
     return roundMode(round).audience === 'key-members'
       ? this.epochMembers(round)
       : this.activeMembers(round.federationId);
+  }
+
+  /** Who evaluates a round's model: its members. */
+  evaluators(round: Round): Promise<string[]> {
+    return this.roundMembers(round);
+  }
+
+  /** Members whose part of the counting phase is in (their count, secure; their feature statistics, plaintext). */
+  async countedInPhase(round: Round): Promise<string[]> {
+    const kind = roundMode(round).countingKind;
+    return (await this.aggregation.contributors(round.id, undefined, kind)).map((c) => c.participantId);
   }
 
   /** How many updates the round waits for before closing early: counted members still active, or every active one. */
@@ -62,17 +73,16 @@ export class ContributionPolicy {
     return (await this.aggregation.contributors(roundId, em, 'count')).map((c) => c.participantId);
   }
 
-  async hasContributed(
-    roundId: string,
-    participantId: string,
-    kind: 'model' | 'count' | 'evaluation',
-  ): Promise<boolean> {
+  async hasContributed(roundId: string, participantId: string, kind: ContributionKind): Promise<boolean> {
     return (await this.aggregation.contributors(roundId, undefined, kind)).some(
       (c) => c.participantId === participantId,
     );
   }
 
-  /** Secure mode: only members whose count is in the count sum may contribute, so the weights add up. */
+  /**
+   * Secure mode: only members whose count is in the count sum may contribute, so the weights add up.
+   * Statistics come only from the round's members while it collects them (plaintext: any active member).
+   */
   async assertMayContribute(
     round: Round,
     participantId: string,
@@ -98,7 +108,7 @@ export class ContributionPolicy {
         `round ${round.number} does not collect feature statistics`,
       );
     if (kind === 'count' || kind === 'stats') {
-      if (!(await this.epochMembers(round)).includes(participantId)) {
+      if (!(await this.roundMembers(round)).includes(participantId)) {
         throw new SyndicateError(
           'PERMISSION_DENIED',
           'NOT_A_KEY_MEMBER',

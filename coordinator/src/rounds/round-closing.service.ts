@@ -38,17 +38,22 @@ export class RoundClosing {
     return true;
   }
 
-  /** Secure: the counted members (and only they) go on to train once every key member counted, or at the deadline. */
+  /**
+   * Counting closes once every member sent its part, or at the deadline. Secure: the counted members (and
+   * only they) go on to train. Plaintext (feature statistics only): their sum is recorded, then all train.
+   */
   async closeCounting(round: Round): Promise<void> {
     await this.aggregation.exclusive(round.id, async () => {
-      const counted = await this.policy.counted(round.id);
-      const expected = (await this.policy.epochMembers(round)).length;
+      const plainStats = roundMode(round).countingKind === 'stats';
+      const counted = await this.policy.countedInPhase(round);
+      const expected = (await this.policy.roundMembers(round)).length;
       const d = await this.decide(round, 'count', counted.length, expected, round.countDeadlineAt ?? round.deadlineAt);
-      if (d.action === 'aggregate' && (await this.sealSurvivors(round, 'count', counted))) {
+      if (d.action === 'aggregate' && plainStats) await this.phases.closePlainStats(round);
+      else if (d.action === 'aggregate' && (await this.sealSurvivors(round, 'count', counted))) {
         const stats = (await this.aggregation.contributors(round.id, undefined, 'stats')).map((c) => c.participantId);
         if (await this.sealSurvivors(round, 'stats', stats)) await this.phases.startCollecting(round, counted);
       }
-      if (d.action === 'fail') await this.failDecision(round, d, 'sample counts');
+      if (d.action === 'fail') await this.failDecision(round, d, plainStats ? 'feature statistics' : 'sample counts');
       return d;
     });
   }

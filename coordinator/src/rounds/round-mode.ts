@@ -6,8 +6,13 @@ import type { Round } from './round.entity';
  */
 export interface RoundMode {
   readonly name: Round['mode'];
-  /** Secure rounds first collect encrypted sample counts under a key epoch, so updates can be weighted. */
+  /**
+   * Secure rounds first collect encrypted sample counts under a key epoch, so updates can be weighted;
+   * plaintext rounds count only when the plan still needs consortium feature statistics.
+   */
   readonly firstPhase: 'collecting' | 'counting';
+  /** What closes the counting phase: every member's count (secure), or its feature statistics (plaintext). */
+  readonly countingKind: 'count' | 'stats';
   /** Only members whose sample count is in the sum may send an update (its weight must be in the total). */
   readonly updatesNeedCount: boolean;
   /** The coordinator averages plaintext itself; a member decrypts the encrypted sum and uploads the model. */
@@ -21,6 +26,7 @@ export interface RoundMode {
 const PLAINTEXT: RoundMode = {
   name: 'plaintext',
   firstPhase: 'collecting',
+  countingKind: 'stats',
   updatesNeedCount: false,
   publishedBy: 'coordinator',
   audience: 'active',
@@ -30,6 +36,7 @@ const PLAINTEXT: RoundMode = {
 const SECURE: RoundMode = {
   name: 'secure',
   firstPhase: 'counting',
+  countingKind: 'count',
   updatesNeedCount: true,
   publishedBy: 'member',
   audience: 'key-members',

@@ -1,8 +1,9 @@
 /**
- * plaintext: open -> collecting -> aggregating -> published
+ * plaintext: open [-> counting] -> collecting -> aggregating -> published
  * secure:    open -> counting -> collecting -> aggregating -> published
- *   (counting: encrypted sample counts; aggregating: members decrypt the sum
- *   and one publishes the new model)
+ *   (counting: encrypted sample counts, plus feature statistics while the plan needs
+ *   them; a plaintext round counts only for those statistics; aggregating: members
+ *   decrypt the sum and one publishes the new model)
  *   any non-final state -> failed
  * Pure, so every transition the services make can be checked in one place.
  */

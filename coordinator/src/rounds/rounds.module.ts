@@ -11,6 +11,7 @@ import { KeysModule } from '../keys/keys.module';
 import { MaskingModule } from '../masking/masking.module';
 import { StandardizationModule } from '../standardization/standardization.module';
 import { ContributionPolicy } from './contribution-policy.service';
+import { FeatureStatsPhase } from './feature-stats-phase.service';
 import { Publication } from './publication.service';
 import { ConfirmedPublication } from './confirmed-publication.service';
 import { PendingPublication } from './pending-publication.entity';
@@ -39,6 +40,7 @@ export const ROUND_SERVICES = [
   RoundTransitions,
   ContributionPolicy,
   TaskDispatch,
+  FeatureStatsPhase,
   RoundPhases,
   RoundClosing,
   RoundCreation,

@@ -19,6 +19,7 @@ const FAILURES = [
   'CANCELLED',
   'TOO_FEW_SURVIVORS',
   'PUBLICATION_UNCONFIRMED',
+  'STATS_UNUSABLE',
 ] as const satisfies readonly FailureCode[];
 
 export const roundContributorSchema = z

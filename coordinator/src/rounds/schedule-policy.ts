@@ -1,7 +1,13 @@
 import { windowAt, type ScheduleSpec, type Window } from './schedule-spec';
 
 export type FailureCode =
-  'QUORUM_MISSED' | 'NO_DEALER' | 'MAX_DURATION' | 'CANCELLED' | 'TOO_FEW_SURVIVORS' | 'PUBLICATION_UNCONFIRMED';
+  | 'QUORUM_MISSED'
+  | 'NO_DEALER'
+  | 'MAX_DURATION'
+  | 'CANCELLED'
+  | 'TOO_FEW_SURVIVORS'
+  | 'PUBLICATION_UNCONFIRMED'
+  | 'STATS_UNUSABLE';
 
 export interface ScheduledRoundFact {
   seq: number;

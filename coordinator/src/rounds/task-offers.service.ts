@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { ContributionKind } from '@syndicate/protocol';
 import type { Logger } from '../common/logger';
 import { LOGGER } from '../common/tokens';
 import { EvaluationOffers } from './evaluation-offers.service';
@@ -29,8 +30,12 @@ export class TaskOffers {
     const round = await this.views.active(p.federationId);
     if (round) {
       const mode = roundMode(round);
-      const has = (kind: 'model' | 'count') => this.policy.hasContributed(round.id, p.id, kind);
-      if (round.state === 'counting' && !(await has('count')) && (await this.policy.epochMembers(round)).includes(p.id))
+      const has = (kind: ContributionKind) => this.policy.hasContributed(round.id, p.id, kind);
+      if (
+        round.state === 'counting' &&
+        !(await has(mode.countingKind)) &&
+        (await this.policy.roundMembers(round)).includes(p.id)
+      )
         await this.dispatch.count(round, [p.id]);
       else if (
         round.state === 'collecting' &&

@@ -20,9 +20,10 @@ export const taskStandardization = (f: Federation): TaskStandardization => ({
 });
 
 /**
- * Federated standardisation: one secure round also collects the members' encrypted
- * feature moments; a member reports the decrypted consortium moments once, and
- * from then on the plan in force standardises with them.
+ * Federated standardisation: one round also collects the members' feature moments
+ * (encrypted when secure, plain when plaintext); a member reports the decrypted
+ * consortium moments (secure) or the coordinator adds them up itself (plaintext),
+ * and from then on the plan in force standardises with them.
  */
 @Injectable()
 export class StandardizationService {
@@ -54,7 +55,7 @@ export class StandardizationService {
     f.featureMomentsReportersJson = null;
   }
 
-  /** A secure round starting to count: it also collects the feature moments while the plan still needs them. */
+  /** A round starting to count: it also collects the feature moments while the plan still needs them. */
   async collectInRound(federationId: string, roundId: string): Promise<void> {
     const f = await this.federations.entity(federationId);
     if (this.needsFeatureStats(f)) await this.assignFeatureStatsRound(f, roundId);
@@ -63,6 +64,19 @@ export class StandardizationService {
   /** Whether this round is the one collecting feature statistics. */
   async collectsIn(federationId: string, roundId: string): Promise<boolean> {
     return (await this.federations.entity(federationId)).featureStatsRoundId === roundId;
+  }
+
+  /**
+   * Plaintext: the moments the coordinator summed itself, recorded as they are (no member decrypts
+   * anything, so none confirms). False when moments were already recorded (a retry after a restart).
+   */
+  async recordSummedMoments(f: Federation, momentsJson: string): Promise<boolean> {
+    const res = await this.repo.update(
+      { id: f.id, featureMomentsJson: IsNull() },
+      { featureMomentsJson: momentsJson, featureMomentsPendingJson: null, featureMomentsReportersJson: null },
+    );
+    if (res.affected) f.featureMomentsJson = momentsJson;
+    return !!res.affected;
   }
 
   /**

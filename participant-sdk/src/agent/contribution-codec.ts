@@ -22,7 +22,7 @@ export interface FieldSealer {
   ): Promise<Buffer>;
 }
 
-/** Plain uint32 (plaintext rounds, evaluation only). */
+/** Plain uint32 (plaintext rounds: evaluation histograms and feature statistics). */
 const plainFields: ContributionCodec = {
   mode: 'plaintext',
   fieldEncoding: 'PAYLOAD_ENCODING_UINT32_LE',

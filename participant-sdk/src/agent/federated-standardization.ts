@@ -18,7 +18,10 @@ import { saveStandardization } from './standardization-file';
 
 export const needsFeatureStats = (plan: TrainingPlan): boolean => featureStatsFieldsNeeded(plan).size > 0;
 
-/** This member's count, sum and sum of squares per federated feature, encrypted: only the consortium total is ever decrypted. */
+/**
+ * This member's count, sum and sum of squares per federated feature: encrypted in a secure round (only the
+ * consortium total is ever decrypted), the same fields in the clear in a plaintext one.
+ */
 export async function sendFeatureStats(o: {
   task: Task__Output;
   sums: SecureSums;
@@ -33,9 +36,10 @@ export async function sendFeatureStats(o: {
 }
 
 /**
- * The consortium moments: as reported on the task once some member decrypted
- * them, else decrypted here from the statistics round's sum and reported, so
- * the coordinator can hand them to later members and check every member agrees.
+ * The consortium moments: as recorded on the task once some member decrypted
+ * them (or, plaintext, the coordinator summed them), else decrypted here from the
+ * statistics round's sum and reported, so the coordinator can hand them to later
+ * members and check every member agrees.
  */
 export async function consortiumMoments(o: {
   task: Task__Output;

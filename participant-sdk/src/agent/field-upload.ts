@@ -5,7 +5,7 @@ import type { SecureSums } from './secure-sums';
 
 /**
  * Integer fields this member contributes to a sum, sealed as the task's round mode
- * says: encrypted under its key epoch and signed (secure) or plain uint32 (plaintext, evaluation only).
+ * says: encrypted under its key epoch and signed (secure) or plain uint32 (plaintext: histograms, statistics).
  */
 export async function sendFields(o: {
   task: Task__Output;

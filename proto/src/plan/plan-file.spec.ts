@@ -50,6 +50,24 @@ describe('parsePlanText', () => {
     expect(readPlanFile(file)).toEqual(parseTrainingPlan(JSON.parse(fs.readFileSync(file, 'utf8'))));
   });
 
+  it('accepts every example plan in both aggregation modes, every feature kept (federated standardisation included)', () => {
+    const examples = path.join(__dirname, '../../../examples');
+    for (const file of ['credit-risk/plan.json', 'credit-risk/plan-logistic.json', 'fraud/plan.json']) {
+      const text = fs.readFileSync(path.join(examples, file), 'utf8');
+      const asMode = (mode: 'secure' | 'plaintext') =>
+        parsePlanText(text.replace(/"mode": "(secure|plaintext)"/, `"mode": "${mode}"`), file);
+      const secure = asMode('secure');
+      const plaintext = asMode('plaintext');
+      expect([secure.aggregation.mode, plaintext.aggregation.mode]).toEqual(['secure', 'plaintext']);
+      // The mode is the only difference: nothing is dropped, refused or defaulted differently.
+      expect({ ...plaintext, aggregation: secure.aggregation }).toEqual(secure);
+    }
+    const standardised = readPlanFile(path.join(examples, 'credit-risk/plan.json')).schema.features.filter(
+      (f) => f.type === 'numeric' && f.standardize === 'federated',
+    );
+    expect(standardised.length).toBeGreaterThan(0);
+  });
+
   it('picks the format by extension, else by the first character', () => {
     expect(planTextFormat('{}', 'p.yaml')).toBe('yaml');
     expect(planTextFormat('name: x', 'p.JSON')).toBe('json');

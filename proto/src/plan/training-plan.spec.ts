@@ -141,6 +141,17 @@ describe('parseTrainingPlan: new settings', () => {
       expect.stringMatching(/^aggregation\.secure\.parameterSet: unknown parameter set/),
     ]);
   });
+
+  it('sizes plaintext plans like secure ones: their histograms and statistics are the same limbs', () => {
+    for (const mode of ['secure', 'plaintext'] as const) {
+      expect(problems({ ...base, rounds: { maxParticipants: 10000 }, aggregation: { mode } })).toEqual([
+        expect.stringMatching(/^rounds\.maxParticipants: .*10000 participants leave only/),
+      ]);
+      expect(
+        parseTrainingPlan({ ...base, rounds: { maxParticipants: 100 }, aggregation: { mode } }).rounds,
+      ).toMatchObject({ maxParticipants: 100 });
+    }
+  });
 });
 
 describe('parseTrainingPlan: tfjs_layers', () => {

@@ -31,7 +31,8 @@ export const numericFeatureSchema = z
     /**
      * `fixed`: center/scale as written. `federated`: before round 1 they are replaced by
      * the consortium-wide mean and standard deviation (of the post-log1p values),
-     * computed from secure sums (applyConsortiumStandardization).
+     * computed from the members' summed statistics (applyConsortiumStandardization):
+     * encrypted sums under aggregation.mode secure, plain sums the coordinator reads under plaintext.
      */
     standardize: z.enum(['fixed', 'federated']).default('fixed'),
     /**
@@ -355,7 +356,8 @@ function crossSectionIssues(p: PlanSections): Issue[] {
     if (p.rounds.maxParticipants < quorum)
       issues.push({ path: ['rounds'], message: `maxParticipants must be >= minParticipants (${quorum})` });
   }
-  if (p.aggregation && p.rounds && p.aggregation.mode === 'secure') {
+  // Plaintext too: its histograms and feature statistics are the same limbs, sized by this parameter set.
+  if (p.aggregation && p.rounds) {
     const name = p.aggregation.secure.parameterSet;
     if (!HE_PARAMETER_SETS[name]) {
       issues.push({
@@ -369,17 +371,6 @@ function crossSectionIssues(p: PlanSections): Issue[] {
         issues.push({ path: ['rounds', 'maxParticipants'], message: (err as Error).message });
       }
     }
-  }
-  if (p.aggregation && p.aggregation.mode !== 'secure' && p.schema) {
-    p.schema.features.forEach((f, i) => {
-      if (f.type === 'numeric' && f.standardize === 'federated') {
-        issues.push({
-          path: ['schema', 'features', i, 'standardize'],
-          message:
-            'federated standardisation sums every member\'s feature statistics under encryption: it needs aggregation.mode "secure" (or give center and scale with standardize "fixed")',
-        });
-      }
-    });
   }
   if (p.model?.template === 'tfjs_layers' && p.schema) {
     const declared = readSequentialLayers(p.model.layers).declaredInputDim;

@@ -80,7 +80,7 @@ export const REASON_MEANINGS = {
   HEADER_FIRST: 'a chunked upload must start with its header message',
   UNEXPECTED_MESSAGE: 'only chunks may follow the header of an upload',
   UNSUPPORTED_ENCODING: 'the payload encoding is not the one this round expects',
-  UNEXPECTED_COUNT: 'sample counts and feature statistics are only sent under secure aggregation',
+  UNEXPECTED_COUNT: 'sample counts are only sent under secure aggregation (a plaintext update carries its own)',
   STALE_BASE_MODEL: 'the update was trained from another model than the round trains from',
   SHAPE_MISMATCH: 'the payload does not carry the number of values the round expects',
   BAD_SAMPLE_COUNT: 'num_samples must be a positive integer',
@@ -168,6 +168,8 @@ export const REASON_MEANINGS = {
     'the model this member computed from the sum differs from the one another member confirmed or the publisher uploaded; neither is recorded',
   PUBLICATION_UNCONFIRMED:
     "a round's published model was not confirmed by another member (same SHA-256) before the publication deadline; no model was recorded",
+  STATS_UNUSABLE:
+    "a plaintext round's summed feature statistics cannot scale the plan's federated features (one no bank has a value for); the round fails before training",
   EVALUATION_UNCONFIRMED:
     "an evaluation's decrypted histograms were not reported by two agreeing members before the decryption deadline; no figures were recorded",
   AGGREGATE_OUT_OF_RANGE:

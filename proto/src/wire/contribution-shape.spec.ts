@@ -31,9 +31,10 @@ describe('contribution shape', () => {
     expect(aggregateEncoding('secure')).toBe('PAYLOAD_ENCODING_BFV_PACKED');
   });
 
-  it('plaintext updates are float32, histograms exact uint32, sums float64', () => {
+  it('plaintext updates are float32, histograms and feature statistics exact uint32, sums float64', () => {
     expect(contributionEncoding('plaintext', 'model')).toBe('PAYLOAD_ENCODING_FLOAT32_LE');
     expect(contributionEncoding('plaintext', 'evaluation')).toBe('PAYLOAD_ENCODING_UINT32_LE');
+    expect(contributionEncoding('plaintext', 'stats')).toBe('PAYLOAD_ENCODING_UINT32_LE');
     expect(aggregateEncoding('plaintext')).toBe('PAYLOAD_ENCODING_FLOAT64_LE');
   });
 

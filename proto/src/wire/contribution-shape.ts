@@ -14,11 +14,12 @@ export type AggregationMode = 'plaintext' | 'secure';
 
 /**
  * The encoding a contribution of `kind` must carry: any secure contribution is a
- * BFV ciphertext; in plaintext, histograms are exact uint32 fields and updates float32.
+ * BFV ciphertext; in plaintext, histograms and feature statistics are the same exact uint32
+ * fields (summed without encryption) and updates float32.
  */
 export function contributionEncoding(mode: AggregationMode, kind: ContributionKind): PayloadEncoding__Output {
   if (mode === 'secure') return 'PAYLOAD_ENCODING_BFV_PACKED';
-  return kind === 'evaluation' ? 'PAYLOAD_ENCODING_UINT32_LE' : 'PAYLOAD_ENCODING_FLOAT32_LE';
+  return kind === 'model' ? 'PAYLOAD_ENCODING_FLOAT32_LE' : 'PAYLOAD_ENCODING_UINT32_LE';
 }
 
 /** The encoding of a round's summed contributions as the coordinator serves them back. */

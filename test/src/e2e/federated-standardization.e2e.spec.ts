@@ -39,31 +39,57 @@ function pooled(
   return { n: xs.length, mean, sd: Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / xs.length) };
 }
 
+type Moments = { count: number[]; sum: number[]; sumSquares: number[] };
+type EffectivePlan = { schema: { features: { name: string; center?: number; scale?: number }[] } };
+
+const readEffective = (workDir: string) =>
+  JSON.parse(fs.readFileSync(path.join(workDir, 'plan.effective.json'), 'utf8')) as EffectivePlan;
+
+/** The consortium moments the coordinator recorded, and the audit entries of the run. */
+async function recorded(
+  databaseUrl: string,
+): Promise<{ moments: Moments; audit: { action: string; detail: string }[] }> {
+  const ds = new DataSource(dataSourceOptions(databaseUrl));
+  await ds.initialize();
+  try {
+    const [f] = (await ds.query('SELECT "featureMomentsJson" FROM federations')) as { featureMomentsJson: string }[];
+    const audit = (await ds.query('SELECT action, detail FROM audit_events')) as { action: string; detail: string }[];
+    return { moments: JSON.parse(f.featureMomentsJson) as Moments, audit };
+  } finally {
+    await ds.destroy();
+  }
+}
+
 describe(`federated standardisation (${testDatabaseKind()})`, () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'syndicate-std-'));
+  const banks = generateConsortium({ seed: 9, scale: 0.05 })
+    .banks.slice(0, 3)
+    .map((b) => {
+      const csv = path.join(dir, `${b.name}.csv`);
+      fs.writeFileSync(csv, toCsv(b.rows));
+      return { name: b.name, csv };
+    });
+  const features = (basePlan.schema as { features: Record<string, unknown>[] }).features.map((f) =>
+    f.name === 'income' || f.name === 'age'
+      ? { name: f.name, type: 'numeric', log1p: f.log1p ?? false, standardize: 'federated' }
+      : f,
+  );
+  /** One plan for both modes: only aggregation.mode differs between the two runs. */
+  const planIn = (mode: 'secure' | 'plaintext') => ({
+    ...basePlan,
+    name: 'std-federated',
+    schema: { ...basePlan.schema, features },
+    // Two epochs a round, as this suite was measured with: it trains only 2 rounds.
+    training: { epochs: 2, batchSize: 64, optimizer: 'adam', learningRate: 0.01 },
+    rounds: { ...basePlan.rounds, minParticipants: 3 },
+    // Masked: the feature-statistics sum goes through the same masking path as every other sum.
+    aggregation: { mode, secure: { masking: { enabled: true } } },
+  });
+  /** What the secure run recorded, for the plaintext run to be compared with. */
+  let secure: { moments: Moments; effective: EffectivePlan } | undefined;
+
   it('scales features with consortium mean and variance from encrypted sums; every member agrees and no bank reveals its own', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'syndicate-std-'));
-    const banks = generateConsortium({ seed: 9, scale: 0.05 })
-      .banks.slice(0, 3)
-      .map((b) => {
-        const csv = path.join(dir, `${b.name}.csv`);
-        fs.writeFileSync(csv, toCsv(b.rows));
-        return { name: b.name, csv };
-      });
-    const features = (basePlan.schema as { features: Record<string, unknown>[] }).features.map((f) =>
-      f.name === 'income' || f.name === 'age'
-        ? { name: f.name, type: 'numeric', log1p: f.log1p ?? false, standardize: 'federated' }
-        : f,
-    );
-    const plan = {
-      ...basePlan,
-      name: 'std-federated',
-      schema: { ...basePlan.schema, features },
-      // Two epochs a round, as this suite was measured with: it trains only 2 rounds.
-      training: { epochs: 2, batchSize: 64, optimizer: 'adam', learningRate: 0.01 },
-      rounds: { ...basePlan.rounds, minParticipants: 3 },
-      // Masked: the feature-statistics sum goes through the same masking path as every other sum.
-      aggregation: { mode: 'secure', secure: { masking: { enabled: true } } },
-    };
+    const plan = planIn('secure');
     const planPath = path.join(dir, 'plan.json');
     fs.writeFileSync(planPath, JSON.stringify(plan));
     const databaseUrl = await freshDatabaseUrl('std');
@@ -96,9 +122,7 @@ describe(`federated standardisation (${testDatabaseKind()})`, () => {
         expect(Math.abs(mean - want.mean)).toBeLessThan(1e-5 * Math.max(1, Math.abs(want.mean)));
         expect(Math.abs(sd - want.sd) / want.sd).toBeLessThan(1e-4);
         // plan.effective.json carries the scaling the global model expects: the consortium's mean and sd.
-        const effective = JSON.parse(fs.readFileSync(path.join(dir, 'work', 'plan.effective.json'), 'utf8')) as {
-          schema: { features: { name: string; center?: number; scale?: number }[] };
-        };
+        const effective = readEffective(path.join(dir, 'work'));
         const scaled = effective.schema.features.find((x) => x.name === ['income', 'age'][i])!;
         expect(scaled.center).toBeCloseTo(mean, 9);
         expect(scaled.scale).toBeCloseTo(sd, 9);
@@ -109,6 +133,7 @@ describe(`federated standardisation (${testDatabaseKind()})`, () => {
       // Only the sum of the members' statistics is stored, never one member's ciphertext.
       const kept = (await ds.query('SELECT kind FROM accepted_ciphertexts')) as { kind: string }[];
       expect(kept.filter((k) => k.kind === 'stats')).toHaveLength(0);
+      secure = { moments, effective: readEffective(path.join(dir, 'work')) };
     } finally {
       await ds.destroy();
     }
@@ -165,5 +190,59 @@ describe(`federated standardisation (${testDatabaseKind()})`, () => {
     expect((refused as { stderr: string }).stderr).toMatch(
       /scales income, age with consortium statistics.*standardization\.json does not exist yet/,
     );
+  });
+
+  it("runs the same plan in a plaintext federation: statistics summed in the clear give the secure run's scaling", async () => {
+    expect(secure).toBeDefined();
+    const planPath = path.join(dir, 'plan-plaintext.json');
+    fs.writeFileSync(planPath, JSON.stringify(planIn('plaintext')));
+    const workDir = path.join(dir, 'work-plaintext');
+    const databaseUrl = await freshDatabaseUrl('std-plain');
+    // One round: the statistics are collected before its training, which is all this compares.
+    const result = await runSimulation({
+      planPath,
+      banks,
+      rounds: 1,
+      outFile: path.join(dir, 'results-plaintext.json'),
+      workDir,
+      databaseUrl,
+      deadlineSeconds: 120,
+    });
+    expect(result.rounds.map((r) => r.state)).toEqual(['published']);
+    const { moments, audit } = await recorded(databaseUrl);
+    // The same fixed-point fields as the secure run, added without encryption: the same consortium moments.
+    expect(moments).toEqual(secure!.moments);
+    const effective = readEffective(workDir);
+    for (const name of ['income', 'age']) {
+      const plain = effective.schema.features.find((f) => f.name === name)!;
+      const enc = secure!.effective.schema.features.find((f) => f.name === name)!;
+      expect(plain.center).toBeCloseTo(enc.center!, 12);
+      expect(plain.scale).toBeCloseTo(enc.scale!, 12);
+    }
+    // The coordinator recorded the sum itself; the audit log has consortium totals, never one bank's statistics.
+    const standardized = audit
+      .filter((a) => a.action === 'preprocessing.standardized')
+      .map((a) => JSON.parse(a.detail));
+    expect(standardized).toEqual([
+      {
+        round: 1,
+        features: ['income', 'age'],
+        consortiumCounts: moments.count,
+        contributors: 3,
+        summedBy: 'coordinator',
+      },
+    ]);
+    const statsAccepted = audit
+      .filter((a) => a.action === 'update.accepted')
+      .map((a) => JSON.parse(a.detail) as Record<string, unknown>)
+      .filter((d) => d.kind === 'stats');
+    expect(statsAccepted).toHaveLength(3);
+    for (const d of statsAccepted)
+      expect(Object.keys(d).sort()).toEqual(['bytes', 'kind', 'payloadSha256', 'receiptId', 'signature']);
+    for (const b of banks) {
+      const log = fs.readFileSync(path.join(workDir, `agent-${b.name}.log`), 'utf8');
+      expect(log).toContain('feature statistics sent in the clear');
+      expect(log).toContain('consortium standardisation applied');
+    }
   });
 });

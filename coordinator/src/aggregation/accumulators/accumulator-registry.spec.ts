@@ -16,13 +16,14 @@ describe('AccumulatorRegistry', () => {
       expect(registry.for('secure', kind).name).toBe('encrypted');
   });
 
-  it('sums plaintext updates as floats and histograms as exact fields', () => {
+  it('sums plaintext updates as floats, histograms and feature statistics as exact fields', () => {
     expect(registry.for('plaintext', 'model').name).toBe('plaintext-float');
     expect(registry.for('plaintext', 'evaluation').name).toBe('plaintext-fields');
+    expect(registry.for('plaintext', 'stats').name).toBe('plaintext-fields');
   });
 
-  it('has no plaintext accumulator for counts or feature statistics', () => {
+  it('has no plaintext accumulator for sample counts (a plaintext update carries its own)', () => {
     expect(registry.find('plaintext', 'count')).toBeUndefined();
-    expect(() => registry.for('plaintext', 'stats')).toThrow('a plaintext round takes no stats contributions');
+    expect(() => registry.for('plaintext', 'count')).toThrow('a plaintext round takes no count contributions');
   });
 });

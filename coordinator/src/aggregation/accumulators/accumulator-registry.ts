@@ -16,8 +16,8 @@ export class AccumulatorRegistry {
     encrypted: EncryptedAccumulator,
   ) {
     this.byMode = {
-      // Counts and feature statistics only exist under secure aggregation.
-      plaintext: { model: plaintextFloat, evaluation: plaintextFields },
+      // Sample counts only exist under secure aggregation (a plaintext update carries its own).
+      plaintext: { model: plaintextFloat, evaluation: plaintextFields, stats: plaintextFields },
       secure: { model: encrypted, count: encrypted, evaluation: encrypted, stats: encrypted },
     };
   }

@@ -5,7 +5,7 @@ import { SyndicateError } from '../../common/syndicate-error';
 import { RoundAccumulator } from '../round-accumulator.entity';
 import type { AggregateSum, Contribution, ContributionAccumulator } from './contribution-accumulator';
 
-/** Plaintext integer contributions (evaluation histograms): exact float64 sums of uint32 fields. */
+/** Plaintext integer contributions (evaluation histograms, feature statistics): exact float64 sums of uint32 fields. */
 @Injectable()
 export class PlaintextFieldsAccumulator implements ContributionAccumulator<Uint32Array> {
   readonly name = 'plaintext-fields';
