@@ -8,6 +8,7 @@ import {
   pinMember,
   setEndorsementsRequired,
   setMinContributors,
+  setCheckSumDigest,
   unpinMember,
 } from '../trust/trust-store';
 
@@ -99,6 +100,21 @@ export function registerMembersCommands(program: Command): void {
       if (!Number.isInteger(n)) throw new Error(`"${k}" is not a whole number`);
       setMinContributors(o.stateDir, n);
       process.stdout.write(`this bank decrypts only sums of at least ${n} trusted contributors\n`);
+    });
+  members
+    .command('sum-digest-check <on|off>')
+    .description(
+      'Whether a masked sum is checked against the digests of the parts it lists before decrypting (default on; unmasked sums always are).',
+    )
+    .option(...STATE_DIR)
+    .action((v: string, o: { stateDir: string }) => {
+      if (v !== 'on' && v !== 'off') throw new Error(`"${v}" is neither on nor off`);
+      setCheckSumDigest(o.stateDir, v === 'on');
+      process.stdout.write(
+        v === 'on'
+          ? 'every secure sum is checked against its parts before decrypting\n'
+          : 'masked sums are decrypted without the digest check (masking alone protects them); unmasked sums are still checked\n',
+      );
     });
   members
     .command('list')

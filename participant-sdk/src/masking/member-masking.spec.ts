@@ -188,7 +188,7 @@ describe('a member in a masked sum, against a coordinator that lies (real SEAL)'
     expect(relay.reveals.filter((r) => r.peerId === 'bank-d' && r.kind === 'mask-key')).toHaveLength(0);
   });
 
-  it('MASK_BOTH_SHARES_REQUESTED never happens: asked again with a peer dropped, a member refuses the second set', async () => {
+  it('MASK_BOTH_SHARES_REQUESTED: asked again with a survivor now "dropped", a member refuses and reveals nothing more', async () => {
     const relay = new Relay();
     const members = consortium(relay);
     const { payload } = await masked(relay, members);
@@ -197,8 +197,13 @@ describe('a member in a masked sum, against a coordinator that lies (real SEAL)'
     // The coordinator now claims bank-d dropped, to collect bank-a's share of bank-d's mask key too.
     relay.survivors = ['bank-a', 'bank-b', 'bank-c'];
     const again = await members[0].masking.open(session, holder, payload, true, soon()).catch((e: unknown) => e);
-    expect(refusal(again)).toBe('SURVIVOR_SET_MISMATCH');
+    expect(refusal(again)).toBe('MASK_BOTH_SHARES_REQUESTED');
+    expect(members[0].refusals).toEqual(['MASK_BOTH_SHARES_REQUESTED']);
     expect(relay.reveals.filter((r) => r.revealer === 'bank-a' && r.peerId === 'bank-d')).toHaveLength(selfShares);
+    // A set that differs from the signed one without flipping a revealed peer is the plainer lie.
+    relay.survivors = ['bank-a', 'bank-b', 'bank-c', 'bank-d', 'bank-e'];
+    const other = await members[1].masking.open(session, holder, payload, true, soon()).catch((e: unknown) => e);
+    expect(refusal(other)).toBe('SURVIVOR_SET_MISMATCH');
   });
 
   it("refuses a threshold other than its own plan's (a coordinator lowering it to unmask with fewer shares)", async () => {

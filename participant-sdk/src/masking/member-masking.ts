@@ -1,5 +1,6 @@
 import nacl from 'tweetnacl';
 import {
+  bothKindsAsked,
   checkReveal,
   committedSetDigest,
   dealShares,
@@ -168,12 +169,20 @@ export class MemberMasking {
     const survivor = contributed && survivors.includes(this.identity.participantId);
     if (survivor) {
       const signed = this.memory.signedSet(key(session));
-      if (signed && signed.join() !== survivors.join())
+      if (signed && signed.join() !== survivors.join()) {
+        const both = bothKindsAsked(survivors, this.memory.revealed(key(session)));
+        if (both)
+          throw this.refusal(
+            session,
+            'MASK_BOTH_SHARES_REQUESTED',
+            `${where}: shown survivors [${survivors.join(', ')}] ask for the ${both.asked} share of ${both.peerId}, whose ${both.revealed} share this member revealed for the set it signed [${signed.join(', ')}]: the two kinds together would unmask it`,
+          );
         throw this.refusal(
           session,
           'SURVIVOR_SET_MISMATCH',
           `${where}: shown survivors [${survivors.join(', ')}], this member signed [${signed.join(', ')}]`,
         );
+      }
       if (!signed) {
         if (survivors.some((id) => !committedIds.has(id)))
           throw this.refusal(session, 'SURVIVOR_SET_MISMATCH', `${where}: a survivor took no part in the key exchange`);

@@ -26,6 +26,13 @@ export const trustPolicySchema = z
       .int()
       .min(3, 'minContributors is at least 3: a sum of two banks lets each read the other by subtraction')
       .default(3),
+    /**
+     * Check that a secure sum is the sum of the parts it lists (their signed linear digests) before
+     * decrypting it. Off is honoured only for masked sums, where a forged one decrypts to noise and
+     * the check costs a pass over every coefficient (large models); unmasked sums are always checked.
+     * Absent means on.
+     */
+    checkSumDigest: z.boolean().optional(),
   })
   .strict();
 

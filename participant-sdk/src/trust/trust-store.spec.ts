@@ -6,6 +6,7 @@ import { identityFingerprint } from '@syndicate/protocol';
 import {
   loadTrustPolicy,
   pinMember,
+  setCheckSumDigest,
   setEndorsementsRequired,
   setMinContributors,
   trustPath,
@@ -51,5 +52,12 @@ describe('trust store', () => {
     expect(setMinContributors(dir, 5).minContributors).toBe(5);
     expect(() => setMinContributors(dir, 2)).toThrow('minContributors is at least 3');
     expect(loadTrustPolicy(dir).minContributors).toBe(5);
+  });
+
+  it('remembers the sum digest check, on unless switched off', () => {
+    expect(loadTrustPolicy(dir).checkSumDigest).toBeUndefined();
+    expect(setCheckSumDigest(dir, false).checkSumDigest).toBe(false);
+    expect(loadTrustPolicy(dir).checkSumDigest).toBe(false);
+    expect(setCheckSumDigest(dir, true).checkSumDigest).toBe(true);
   });
 });

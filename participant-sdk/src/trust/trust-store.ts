@@ -77,6 +77,11 @@ export function setMinContributors(stateDir: string, n: number): TrustPolicy {
   return updatePolicy(stateDir, { minContributors: n });
 }
 
+/** Whether masked sums are checked against their parts' digests (unmasked sums always are). */
+export function setCheckSumDigest(stateDir: string, on: boolean): TrustPolicy {
+  return updatePolicy(stateDir, { checkSumDigest: on });
+}
+
 function updatePolicy(stateDir: string, change: Partial<TrustPolicy>): TrustPolicy {
   const next = trustPolicySchema.parse({ ...loadTrustPolicy(stateDir), ...change });
   saveTrustPolicy(stateDir, next);

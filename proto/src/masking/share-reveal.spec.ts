@@ -1,5 +1,5 @@
 import type { MaskSession } from './mask-session';
-import { checkReveal, type RevealState } from './share-reveal';
+import { bothKindsAsked, checkReveal, type RevealState } from './share-reveal';
 
 const session: MaskSession = { federationId: 'fed-1', roundId: 'round-1', keyEpoch: 1, kind: 'evaluation' };
 const ids = ['bank-a', 'bank-b', 'bank-c', 'bank-d', 'bank-e'];
@@ -120,5 +120,19 @@ describe('share reveal', () => {
   it('refuses shares of a member that dealt none', () => {
     const v = checkReveal({ session, survivors, asks: [{ peerId: 'bank-z', kind: 'mask-key' }] }, state);
     expect(refusal(v)).toBe('MASK_SHARE_UNKNOWN_PEER');
+  });
+
+  it('names a peer whose other kind of share a changed survivor set would ask for', () => {
+    const revealed = new Map([
+      ['bank-b', 'self-mask' as const],
+      ['bank-e', 'mask-key' as const],
+    ]);
+    expect(bothKindsAsked(survivors, revealed)).toBeNull();
+    expect(bothKindsAsked(['bank-a', 'bank-c', 'bank-d'], revealed)).toEqual({
+      peerId: 'bank-b',
+      revealed: 'self-mask',
+      asked: 'mask-key',
+    });
+    expect(bothKindsAsked([...survivors, 'bank-e'], revealed)).toMatchObject({ peerId: 'bank-e', asked: 'self-mask' });
   });
 });

@@ -95,3 +95,18 @@ export function checkReveal(req: RevealRequest, s: RevealState): MaskingVerdict<
   }
   return { ok: true, reveals };
 }
+
+/**
+ * A peer this member already revealed one kind of share of, that `survivors` would now have it reveal
+ * the other kind of: a coordinator changing its story after the reveal, to collect both and unmask it.
+ */
+export function bothKindsAsked(
+  survivors: readonly string[],
+  revealed: ReadonlyMap<string, ShareKind>,
+): { peerId: string; revealed: ShareKind; asked: ShareKind } | null {
+  for (const [peerId, kind] of revealed) {
+    const asked = kindFor(survivors, peerId);
+    if (asked !== kind) return { peerId, revealed: kind, asked };
+  }
+  return null;
+}

@@ -1,20 +1,17 @@
 import { agentTrust, applyAggregate, KeyRing, memberWeight, SecureSums, TrustRefusal } from '@syndicate/participant';
 import {
-  ciphertextSlices,
   decodeAggregate,
   decodeSampleCount,
   encodeWeightedDelta,
   identityFingerprint,
-  loadCiphertext,
   parseTrainingPlan,
-  readHeHeader,
   seededRandom,
-  writeHeHeader,
   type Task__Output,
   type TrainingPlanInput,
 } from '@syndicate/protocol';
 import { startHarness, type Harness } from '../support/coordinator-harness';
 import { testDatabaseKind } from '../support/database';
+import { forgeSum } from '../support/forged-sum';
 import { lightSecureRound, type LightMember, type LightSecureRound } from '../support/light-secure-round';
 import { rawQuery } from '../support/raw-db';
 import { uploadSigned } from '../support/signed-contribution';
@@ -89,28 +86,11 @@ describe(`a member decrypts only a true consortium sum (${testDatabaseKind()})`,
   const weightOfA = () => memberWeight({ task: trainA, sums, keys, spec: r.spec, numSamples: COUNTS['bank-a'] });
 
   /** Builds a "sum" payload from member uploads with signs: the coordinator can add and negate without a key. */
-  const forge = (parts: [participantIndex: number, sign: 1 | -1][]): Buffer => {
-    const rt = r.holder.rt;
-    let acc: ReturnType<typeof loadCiphertext> | undefined;
-    for (const [i, sign] of parts) {
-      const payload = uploads.get(idOf(i))!;
-      const [bytes] = ciphertextSlices(payload, readHeHeader(payload));
-      const ct = loadCiphertext(rt, bytes, 0);
-      if (sign < 0) rt.evaluator.negate(ct, ct);
-      if (!acc) acc = ct;
-      else {
-        rt.evaluator.add(acc, ct, acc);
-        ct.delete();
-      }
-    }
-    const header = readHeHeader(uploads.get(idOf(0))!);
-    const out = Buffer.concat([
-      writeHeHeader({ ...header, kind: 'sum', ciphertextBytes: rt.sumCiphertextBytes }),
-      Buffer.from(acc!.saveArray(rt.seal.ComprModeType.none)),
-    ]);
-    acc!.delete();
-    return out;
-  };
+  const forge = (parts: [participantIndex: number, sign: 1 | -1][]): Buffer =>
+    forgeSum(
+      r.holder.rt,
+      parts.map(([i, sign]) => [uploads.get(idOf(i))!, sign]),
+    );
   const storeSum = (kind: string, data: Buffer) =>
     rawQuery(h.databaseUrl, 'UPDATE "round_accumulators" SET "data" = ? WHERE "roundId" = ? AND "kind" = ?', [
       data,

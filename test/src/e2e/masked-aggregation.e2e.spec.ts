@@ -5,16 +5,7 @@ import { agentConsortium } from '../support/agent-consortium';
 import { startHarness, type Harness } from '../support/coordinator-harness';
 import { testDatabaseKind } from '../support/database';
 import { rawQuery } from '../support/raw-db';
-
-/** Pearson's statistic over 16 equal ranges of [0, t): uniform slots stay below the critical value. */
-function chiSquare16(values: ArrayLike<number>, t: number): number {
-  const counts = new Array<number>(16).fill(0);
-  for (let i = 0; i < values.length; i++) counts[Math.floor((values[i] / t) * 16)]++;
-  const e = values.length / 16;
-  return counts.reduce((s, c) => s + (c - e) ** 2 / e, 0);
-}
-/** Chi-square with 15 degrees of freedom at significance 0.001. */
-const CRITICAL_15_DF = 37.7;
+import { chiSquare16, CRITICAL_15_DF } from '../support/uniformity';
 
 const slotsOf = (holder: HeKeyHolder, payload: Buffer): number[] =>
   holder.decryptSlots(payload, 'update').slots.flatMap((s) => Array.from(s));
