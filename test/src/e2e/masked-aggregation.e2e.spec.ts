@@ -5,7 +5,7 @@ import { agentConsortium } from '../support/agent-consortium';
 import { startHarness, type Harness } from '../support/coordinator-harness';
 import { testDatabaseKind } from '../support/database';
 import { rawQuery } from '../support/raw-db';
-import { chiSquare16, CRITICAL_15_DF } from '../support/uniformity';
+import { chiSquare16, CRITICAL_15_DF_1E6 } from '../support/uniformity';
 
 const slotsOf = (holder: HeKeyHolder, payload: Buffer): number[] =>
   holder.decryptSlots(payload, 'update').slots.flatMap((s) => Array.from(s));
@@ -89,7 +89,7 @@ describe(`masked secure aggregation (${testDatabaseKind()})`, () => {
       expect(kinds.filter((k) => k === 'model').length).toBeGreaterThanOrEqual(3);
       for (const row of stored) {
         const x2 = chiSquare16(slotsOf(holder, row.data), t);
-        expect({ kind: row.kind, from: row.participantId, uniform: x2 < CRITICAL_15_DF }).toEqual({
+        expect({ kind: row.kind, from: row.participantId, uniform: x2 < CRITICAL_15_DF_1E6 }).toEqual({
           kind: row.kind,
           from: row.participantId,
           uniform: true,
@@ -97,7 +97,7 @@ describe(`masked secure aggregation (${testDatabaseKind()})`, () => {
       }
       // Positive control: the same test catches an unmasked contribution (a sample count, as the codec packs it).
       const unmasked = holder.encrypt(new Uint32Array([1234, 0, 0, 0]));
-      expect(chiSquare16(slotsOf(holder, unmasked), t)).toBeGreaterThan(CRITICAL_15_DF);
+      expect(chiSquare16(slotsOf(holder, unmasked), t)).toBeGreaterThan(CRITICAL_15_DF_1E6);
     } finally {
       ring.dispose();
       client.close();

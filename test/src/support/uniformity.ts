@@ -9,10 +9,8 @@ export function chiSquare16(values: ArrayLike<number>, range: number): number {
   return counts.reduce((s, c) => s + (c - e) ** 2 / e, 0);
 }
 
-/** Chi-square with 15 degrees of freedom at significance 0.001. */
-export const CRITICAL_15_DF = 37.7;
 /**
- * The same at significance 1e-6 (56.49): for checks on masks the agent draws afresh, bound to a
+ * Chi-square with 15 degrees of freedom at significance 1e-6 (56.49): for checks on masks the agent draws afresh, bound to a
  * round id the coordinator draws at random, so no seed can fix them; a false alarm is then one run in a million per check.
  */
 export const CRITICAL_15_DF_1E6 = 56.5;
