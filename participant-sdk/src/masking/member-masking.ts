@@ -22,6 +22,7 @@ import {
   type OpenedShares,
   type ShareKind,
 } from '@syndicate/protocol';
+import { faultPoint } from '../common/fault-point';
 import type { AgentIdentity } from '../crypto/identity-store';
 import type { CoordinatorClient } from '../agent/coordinator-client';
 import type { MemberTrust } from '../trust/member-trust';
@@ -131,7 +132,10 @@ export class MemberMasking {
     const pairs = adverts
       .filter((a) => a.participantId !== self.participantId)
       .map((a) => ({ peerId: a.participantId, seed: pairSeed(session, self, a) }));
-    return encryptMasked(holder, fields, { session, selfId: self.participantId, selfSeed: mine.selfSeed, pairs });
+    const masks = { session, selfId: self.participantId, selfSeed: mine.selfSeed, pairs };
+    const sealed = encryptMasked(holder, fields, masks);
+    faultPoint(`mask.sealed.${session.kind}`); // test-only drop injection: peers masked with this member, it sends nothing
+    return sealed;
   }
 
   /**
@@ -210,7 +214,10 @@ export class MemberMasking {
       },
       'the threshold of survivor signatures',
     );
-    if (survivor) await this.reveal(session, view, survivors, adverts, threshold);
+    if (survivor) {
+      faultPoint(`mask.signed.${session.kind}`); // test-only drop injection: the survivor set signed, no share revealed
+      await this.reveal(session, view, survivors, adverts, threshold);
+    }
     const dropped = adverts.filter((a) => !survivors.includes(a.participantId));
     view = await this.until(
       session,
