@@ -113,9 +113,8 @@ export class MemberMasking {
   async seal(session: MaskSession, holder: HeKeyHolder, fields: ArrayLike<number>, deadline: number): Promise<Buffer> {
     await this.prepare(session);
     const mine = this.secrets.get(key(session))!;
+    // A failed sum (too few advertised) ends the wait in until(), refused.
     const view = await this.until(session, deadline, (v) => v.state !== 'advertising', 'the mask adverts to close');
-    if (view.state === 'failed')
-      throw this.refusal(session, 'TOO_FEW_SURVIVORS', `${describeSession(session)}: ${view.failure}`);
     const adverts = this.verifiedAdverts(session, view);
     const own = adverts.find((a) => a.participantId === this.identity.participantId);
     if (!own)
@@ -151,13 +150,7 @@ export class MemberMasking {
     deadline: number,
   ): Promise<Float64Array> {
     const where = describeSession(session);
-    let view = await this.until(
-      session,
-      deadline,
-      (v) => v.state === 'confirming' || v.state === 'failed',
-      'the survivor set',
-    );
-    if (view.state === 'failed') throw this.refusal(session, 'TOO_FEW_SURVIVORS', `${where}: ${view.failure}`);
+    let view = await this.until(session, deadline, (v) => v.state === 'confirming', 'the survivor set');
     const adverts = this.committed.get(key(session)) ?? this.verifiedAdverts(session, view);
     const threshold = this.threshold(session, [...view.expected].sort(), view);
     const survivors = [...view.survivors];
@@ -318,6 +311,9 @@ export class MemberMasking {
   ): Promise<MaskSessionView__Output> {
     for (;;) {
       const v = await this.step(session, { step: 'view' });
+      // A failed sum (too few survivors, at any step) never opens: refused, nothing more is sent.
+      if (v.state === 'failed')
+        throw this.refusal(session, 'TOO_FEW_SURVIVORS', `${describeSession(session)}: ${v.failure}`);
       if (ready(v)) return v;
       if (Date.now() > deadline) throw new Error(`${describeSession(session)}: gave up waiting for ${what}`);
       await sleep(POLL_MS);
