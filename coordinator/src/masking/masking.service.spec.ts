@@ -21,14 +21,14 @@ describe('MaskingService: the coordinator relays the masking protocol and refuse
   const member = (id: string) => t.db.getRepository(Participant).findOneByOrFail({ id });
   const maskKeys = new Map(IDS.map((id) => [id, nacl.box.keyPair()]));
 
-  const advertOf = (id: string) => {
+  const advertOf = (id: string, at = session) => {
     const k = testMemberKeys(FED, id);
     return signMaskKeyAdvert(
       {
-        session,
+        session: at,
         participantId: id,
         maskPublicKey: maskKeys.get(id)!.publicKey,
-        selfSeedCommitment: selfSeedCommitment(session, id, new Uint8Array(32).fill(7)),
+        selfSeedCommitment: selfSeedCommitment(at, id, new Uint8Array(32).fill(7)),
       },
       k.signSecretKey,
     );
@@ -137,5 +137,44 @@ describe('MaskingService: the coordinator relays the masking protocol and refuse
       ok: false,
       reason: expect.stringMatching(/2 members are in the masked count sum.*threshold is 3/),
     });
+  });
+
+  it('survivors gone before revealing: once its time is up the sum fails, unless the threshold revealed every share', async () => {
+    // Every member in the sum, each signing the survivor set and then revealing its self-mask share of every peer.
+    const unmask = async (at: MaskSession, revealers: string[]) => {
+      for (const id of IDS)
+        await masking.advertise(await member(id), at.roundId, at.kind, advertOf(id, at), sharesFor());
+      await masking.fixSurvivors(at.roundId, at.kind, IDS);
+      const keys = IDS.map((id) => ({ participantId: id, maskPublicKey: maskKeys.get(id)!.publicKey }));
+      const digest = committedSetDigest(at, keys);
+      for (const id of revealers) {
+        const signature = signSurvivorSet(at, IDS, digest, testMemberKeys(FED, id).signSecretKey);
+        await masking.signSurvivors(await member(id), at.roundId, at.kind, IDS, signature);
+        const reveals = IDS.map((peerId) => ({ peerId, kind: 'self-mask', share: new Uint8Array(33) }));
+        await masking.reveal(await member(id), at.roundId, at.kind, reveals);
+      }
+    };
+    // Positive control: three of four revealed, the threshold: the sum can open, nothing fails.
+    const count: MaskSession = { ...session, kind: 'count' };
+    await masking.open({ ...count, threshold: 3, expected: IDS, advertDeadlineAt: t.clock.now() + 10_000 });
+    await unmask(count, ['bank-a', 'bank-b', 'bank-c']);
+    expect(await masking.failIfUnrevealed(session.roundId, 'count')).toBeNull();
+    expect((await masking.view(await member('bank-a'), session.roundId, 'count')).state).toBe('confirming');
+
+    // Two revealed: no seed can be rebuilt. The sum fails, says why, and takes nothing more.
+    await unmask(session, ['bank-a', 'bank-b']);
+    const stuck = await masking.failIfUnrevealed(session.roundId, 'model');
+    expect(stuck).toEqual({
+      reason: expect.stringMatching(/4 members are in .* from only 2 of them .* threshold is 3/),
+    });
+    const view = await masking.view(await member('bank-c'), session.roundId, 'model');
+    expect({ state: view.state, failure: view.failure }).toEqual({ state: 'failed', failure: stuck!.reason });
+    expect(await masking.failIfUnrevealed(session.roundId, 'model')).toEqual(stuck);
+    const late = [{ peerId: 'bank-a', kind: 'self-mask', share: new Uint8Array(33) }];
+    expect(await reason(masking.reveal(await member('bank-c'), session.roundId, 'model', late))).toBe(
+      'MASK_STEP_OUT_OF_ORDER',
+    );
+    // A sum that is not masked has nothing to fail.
+    expect(await masking.failIfUnrevealed(session.roundId, 'stats')).toBeNull();
   });
 });

@@ -228,6 +228,25 @@ export class MaskingService {
     return this.view(p, roundId, kind);
   }
 
+  /**
+   * Called once the sum's unmasking time is up: fewer than the threshold of survivors revealed some
+   * peer's share (survivors dropped before revealing), so no member can take the masks off. The
+   * sum fails, and members still waiting on it stop. Null when not masked, or enough came in.
+   */
+  async failIfUnrevealed(roundId: string, kind: ContributionKind): Promise<{ reason: string } | null> {
+    const s = await this.sessions.findOne({ where: { id: sessionId(roundId, kind) } });
+    if (!s || s.state !== 'confirming') return s?.state === 'failed' ? { reason: s.failure ?? '' } : null;
+    const reveals = await this.messages.find({ where: { sessionId: s.id, type: 'reveal' } });
+    const committed = (await this.adverts(s.id)).map((a) => a.participantId);
+    const revealers = (peer: string) => new Set(reveals.filter((r) => r.toId === peer).map((r) => r.fromId)).size;
+    const fewest = Math.min(...committed.map(revealers));
+    if (fewest >= s.threshold) return null;
+    const survivors = ids(s.survivorsJson);
+    const reason = `${survivors.length} members are in the masked ${kind} sum of round ${roundId}, but the shares needed came from only ${fewest} of them in time and the masking threshold is ${s.threshold}: no mask can come off, the sum is not decrypted`;
+    await this.sessions.update({ id: s.id, state: 'confirming' }, { state: 'failed', failure: reason });
+    return { reason };
+  }
+
   /** The sum's masking threshold; 0 when the sum is not masked. */
   async threshold(roundId: string, kind: ContributionKind): Promise<number> {
     return (await this.sessions.findOne({ where: { id: sessionId(roundId, kind) } }))?.threshold ?? 0;

@@ -31,6 +31,11 @@ export class ContributionPolicy {
     return this.masking.fixSurvivors(roundId, kind, contributors);
   }
 
+  /** Fails a masked sum fewer than its threshold of survivors unmasked in time (null: not masked, or unmasked). */
+  failUnrevealed(roundId: string, kind: ContributionKind) {
+    return this.masking.failIfUnrevealed(roundId, kind);
+  }
+
   async activeMembers(federationId: string): Promise<string[]> {
     return (await this.participants.active(federationId)).map((p) => p.id);
   }

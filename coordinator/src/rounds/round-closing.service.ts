@@ -3,6 +3,7 @@ import { effectiveQuorum } from '@syndicate/protocol';
 import { AggregationService } from '../aggregation/aggregation.service';
 import { Clock } from '../common/clock';
 import { ContributionPolicy } from './contribution-policy.service';
+import { publicationDeadline } from './publication-agreement';
 import { Publication } from './publication.service';
 import { PublisherElection } from './publisher-election.service';
 import type { Round } from './round.entity';
@@ -39,6 +40,19 @@ export class RoundClosing {
   }
 
   /**
+   * Aggregating: a masked sum fewer than its threshold of survivors unmasked by the publication
+   * deadline (they dropped after the phase closed) can never be decrypted, so the round fails
+   * instead of waiting for a publisher forever. True when it did.
+   */
+  async failIfUnmaskable(round: Round): Promise<boolean> {
+    if (round.state !== 'aggregating' || this.clock.now() < publicationDeadline(round)) return false;
+    const stuck = await this.policy.failUnrevealed(round.id, 'model');
+    if (!stuck) return false;
+    await this.transitions.fail(round, 'TOO_FEW_SURVIVORS', stuck.reason);
+    return true;
+  }
+
+  /**
    * Counting closes once every member sent its part, or at the deadline. Secure: the counted members (and
    * only they) go on to train. Plaintext (feature statistics only): their sum is recorded, then all train.
    */
@@ -71,7 +85,12 @@ export class RoundClosing {
         if (!(await this.sealSurvivors(round, 'model', contributors))) return { action: 'wait' } as const;
         await this.transitions.transition(round, 'aggregating');
       }
-      if (d.action === 'fail') await this.failDecision(round, d, 'updates');
+      if (d.action === 'fail') {
+        // Too few survivors revealed their count shares: nobody could weigh an update, so none came.
+        const count = await this.policy.failUnrevealed(round.id, 'count');
+        if (count) await this.transitions.fail(round, 'TOO_FEW_SURVIVORS', count.reason);
+        else await this.failDecision(round, d, 'updates');
+      }
       return d;
     });
   }

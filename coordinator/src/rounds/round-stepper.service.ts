@@ -79,6 +79,8 @@ export class RoundStepper {
       case 'aggregating':
         // A held model no other member confirmed by the publication deadline is never recorded.
         if (await this.publications.failIfUnconfirmed(round)) return;
+        // Survivors gone before revealing their shares: the masked sum never opens.
+        if (await this.closing.failIfUnmaskable(round)) return;
         return this.closing.finish(round);
       default:
         return;

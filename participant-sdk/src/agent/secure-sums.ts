@@ -11,6 +11,7 @@ import type { AgentIdentity } from '../crypto/identity-store';
 import type { KeyRing } from '../crypto/key-ring';
 import type { MemberTrust } from '../trust/member-trust';
 import { describeOutOfRange, type OutOfRange } from '../trust/aggregate-bounds';
+import { faultPoint } from '../common/fault-point';
 import { admitSum } from '../trust/sum-gate';
 import { TrustRefusal } from '../trust/trust-refusal';
 import type { CoordinatorClient } from './coordinator-client';
@@ -69,7 +70,7 @@ export class SecureSums implements FieldSealer {
     const roundId = o.task.roundId;
     const statement =
       roundMode(o.task) === 'secure' ? await this.sign(roundId, o.kind, o.task.keyEpoch, o.payload) : undefined;
-    return this.client.uploadUpdate({
+    const receipt = await this.client.uploadUpdate({
       roundId,
       baseModelVersionId: o.task.modelVersionId,
       encoding: o.encoding,
@@ -80,6 +81,8 @@ export class SecureSums implements FieldSealer {
       keyEpoch: o.task.keyEpoch,
       statement,
     });
+    faultPoint(`upload.accepted.${o.kind}`); // test-only drop injection: in the sum, gone before unmasking
+    return receipt;
   }
 
   /**

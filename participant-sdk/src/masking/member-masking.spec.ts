@@ -30,6 +30,7 @@ class Relay {
   reveals: MaskSessionView__Output['reveals'] = [];
   survivors: string[] = [];
   state = 'advertising';
+  failure = '';
   lie?: (member: string, v: MaskSessionView__Output) => MaskSessionView__Output;
 
   constructor(readonly threshold = 3) {}
@@ -52,7 +53,7 @@ class Relay {
       survivors: this.survivors,
       signatures: this.signatures,
       reveals: this.reveals,
-      failure: '',
+      failure: this.failure,
     };
     return this.lie ? this.lie(member, v) : v;
   }
@@ -170,6 +171,27 @@ describe('a member in a masked sum, against a coordinator that lies (real SEAL)'
       'TOO_FEW_SURVIVORS',
     ]);
     expect(relay.signatures).toHaveLength(0);
+    expect(relay.reveals).toHaveLength(0);
+  });
+
+  it('TOO_FEW_SURVIVORS: survivors gone before revealing; those still waiting stop when the sum fails', async () => {
+    const relay = new Relay();
+    const members = consortium(relay);
+    const { payload } = await masked(relay, members);
+    // bank-c and bank-d uploaded, then vanished: two signatures, under the threshold of three, so nobody reveals.
+    const waiting = Promise.allSettled(
+      members.slice(0, 2).map((m) => m.masking.open(session, holder, payload, true, soon())),
+    );
+    await new Promise((r) => setTimeout(r, 500));
+    expect(relay.signatures).toHaveLength(2);
+    relay.state = 'failed';
+    relay.failure = 'only 2 survivors revealed in time';
+    const results = await waiting;
+    expect(results.map((r) => (r.status === 'rejected' ? refusal(r.reason) : 'opened'))).toEqual([
+      'TOO_FEW_SURVIVORS',
+      'TOO_FEW_SURVIVORS',
+    ]);
+    expect(members.slice(0, 2).map((m) => m.refusals)).toEqual([['TOO_FEW_SURVIVORS'], ['TOO_FEW_SURVIVORS']]);
     expect(relay.reveals).toHaveLength(0);
   });
 

@@ -23,6 +23,7 @@ import {
   type OpenedShares,
   type ShareKind,
 } from '@syndicate/protocol';
+import { faultPoint } from '../common/fault-point';
 import type { AgentIdentity } from '../crypto/identity-store';
 import type { CoordinatorClient } from '../agent/coordinator-client';
 import type { MemberTrust } from '../trust/member-trust';
@@ -113,9 +114,8 @@ export class MemberMasking {
   async seal(session: MaskSession, holder: HeKeyHolder, fields: ArrayLike<number>, deadline: number): Promise<Buffer> {
     await this.prepare(session);
     const mine = this.secrets.get(key(session))!;
+    // A failed sum (too few advertised) ends the wait in until(), refused.
     const view = await this.until(session, deadline, (v) => v.state !== 'advertising', 'the mask adverts to close');
-    if (view.state === 'failed')
-      throw this.refusal(session, 'TOO_FEW_SURVIVORS', `${describeSession(session)}: ${view.failure}`);
     const adverts = this.verifiedAdverts(session, view);
     const own = adverts.find((a) => a.participantId === this.identity.participantId);
     if (!own)
@@ -132,7 +132,10 @@ export class MemberMasking {
     const pairs = adverts
       .filter((a) => a.participantId !== self.participantId)
       .map((a) => ({ peerId: a.participantId, seed: pairSeed(session, self, a) }));
-    return encryptMasked(holder, fields, { session, selfId: self.participantId, selfSeed: mine.selfSeed, pairs });
+    const masks = { session, selfId: self.participantId, selfSeed: mine.selfSeed, pairs };
+    const sealed = encryptMasked(holder, fields, masks);
+    faultPoint(`mask.sealed.${session.kind}`); // test-only drop injection: peers masked with this member, it sends nothing
+    return sealed;
   }
 
   /**
@@ -148,13 +151,7 @@ export class MemberMasking {
     deadline: number,
   ): Promise<Float64Array> {
     const where = describeSession(session);
-    let view = await this.until(
-      session,
-      deadline,
-      (v) => v.state === 'confirming' || v.state === 'failed',
-      'the survivor set',
-    );
-    if (view.state === 'failed') throw this.refusal(session, 'TOO_FEW_SURVIVORS', `${where}: ${view.failure}`);
+    let view = await this.until(session, deadline, (v) => v.state === 'confirming', 'the survivor set');
     const adverts = this.committed.get(key(session)) ?? this.verifiedAdverts(session, view);
     const threshold = this.threshold(session, [...view.expected].sort(), view);
     const survivors = [...view.survivors];
@@ -219,7 +216,10 @@ export class MemberMasking {
       },
       'the threshold of survivor signatures',
     );
-    if (survivor) await this.reveal(session, view, survivors, adverts, threshold);
+    if (survivor) {
+      faultPoint(`mask.signed.${session.kind}`); // test-only drop injection: the survivor set signed, no share revealed
+      await this.reveal(session, view, survivors, adverts, threshold);
+    }
     const dropped = adverts.filter((a) => !survivors.includes(a.participantId));
     view = await this.until(
       session,
@@ -320,6 +320,9 @@ export class MemberMasking {
   ): Promise<MaskSessionView__Output> {
     for (;;) {
       const v = await this.step(session, { step: 'view' });
+      // A failed sum (too few survivors, at any step) never opens: refused, nothing more is sent.
+      if (v.state === 'failed')
+        throw this.refusal(session, 'TOO_FEW_SURVIVORS', `${describeSession(session)}: ${v.failure}`);
       if (ready(v)) return v;
       if (Date.now() > deadline) throw new Error(`${describeSession(session)}: gave up waiting for ${what}`);
       await sleep(POLL_MS);

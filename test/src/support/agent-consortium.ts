@@ -35,6 +35,12 @@ export async function agentConsortium(
     deadlineSeconds?: number;
     /** Pairwise masking in the plan (aggregation.secure.masking.enabled). */
     masked?: boolean;
+    /** aggregation.secure.clip (default 4); smaller makes the codec's error bound tighter. */
+    clip?: number;
+    /** Agents keep each local result they send (under their state directory's `updates/`). */
+    keepUpdates?: boolean;
+    /** Extra environment of the i-th bank's agent. */
+    env?: (bank: number) => Record<string, string> | undefined;
   },
 ): Promise<AgentConsortium> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `syndicate-${o.name}-`));
@@ -55,10 +61,13 @@ export async function agentConsortium(
     rounds: { ...creditPlan.rounds, minParticipants: 3, deadlineSeconds: o.deadlineSeconds ?? 60 },
     aggregation: {
       mode: 'secure',
-      secure: { clip: 4, releasePolicy: 'publish', masking: { enabled: o.masked ?? false } },
+      secure: { clip: o.clip ?? 4, releasePolicy: 'publish', masking: { enabled: o.masked ?? false } },
     },
   });
-  for (const b of csv) o.agents.push(await startAgentProcess(h, f.id, b.name, b.file, dir));
+  for (const [i, b] of csv.entries())
+    o.agents.push(
+      await startAgentProcess(h, f.id, b.name, b.file, dir, { keepUpdates: o.keepUpdates, env: o.env?.(i) }),
+    );
   const connected = (n: number) =>
     waitFor(
       `${n} agents connected`,

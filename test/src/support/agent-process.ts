@@ -31,6 +31,7 @@ export async function startAgentProcess(
   name: string,
   csv: string,
   dir: string,
+  extra: Pick<AgentRun, 'env' | 'keepUpdates'> = {},
 ): Promise<AgentProcess> {
   const invitation = await h.admin.invite(federationId, name);
   return runAgentProcess({
@@ -40,18 +41,25 @@ export async function startAgentProcess(
     dir,
     name,
     enroll: { federationId, token: invitation.token },
+    ...extra,
   });
 }
 
-/** `syndicate-agent run` on `dir/agents/name`: enrolls first when given an invitation, else resumes the saved identity (a restarted bank). */
-export function runAgentProcess(o: {
+export interface AgentRun {
   coordinator: string;
   transport: AgentTransport;
   csv: string;
   dir: string;
   name: string;
   enroll?: { federationId: string; token: string };
-}): AgentProcess {
+  /** Added to the agent's environment (e.g. a test-only SYNDICATE_AGENT_FAULT_KILL_AT). */
+  env?: Record<string, string>;
+  /** Keep each local result sent under the state directory's `updates/` (--keep-updates). */
+  keepUpdates?: boolean;
+}
+
+/** `syndicate-agent run` on `dir/agents/name`: enrolls first when given an invitation, else resumes the saved identity (a restarted bank). */
+export function runAgentProcess(o: AgentRun): AgentProcess {
   const stateDir = path.join(o.dir, 'agents', o.name);
   const logFile = path.join(o.dir, `agent-${o.name}.log`);
   const log = fs.openSync(logFile, 'a');
@@ -69,8 +77,9 @@ export function runAgentProcess(o: {
       '--state-dir',
       stateDir,
       ...transportArgs(o.transport),
+      ...(o.keepUpdates ? ['--keep-updates', path.join(stateDir, 'updates')] : []),
     ],
-    { stdio: ['ignore', log, log] },
+    { stdio: ['ignore', log, log], env: { ...process.env, ...o.env } },
   );
   fs.closeSync(log);
   return {
