@@ -9,7 +9,6 @@ import {
   encryptMasked,
   maskKeyAdvertValid,
   newMaskKeyPair,
-  openShares,
   pairSeed,
   planMasking,
   selfSeedCommitment,
@@ -20,7 +19,6 @@ import {
   type MaskingSettings,
   type MaskSession,
   type MaskSessionView__Output,
-  type OpenedShares,
   type ShareKind,
 } from '@syndicate/protocol';
 import { faultPoint } from '../common/fault-point';
@@ -28,6 +26,7 @@ import type { AgentIdentity } from '../crypto/identity-store';
 import type { CoordinatorClient } from '../agent/coordinator-client';
 import type { MemberTrust } from '../trust/member-trust';
 import { TrustRefusal } from '../trust/trust-refusal';
+import { openHeldShares } from './held-shares';
 import type { MaskMemory } from './mask-memory';
 import { enoughShares, maskRemoval, type Advert } from './mask-removal';
 
@@ -237,21 +236,7 @@ export class MemberMasking {
     adverts: Advert[],
     threshold: number,
   ): Promise<void> {
-    const holdings = new Map<string, OpenedShares>();
-    for (const sealed of view.shares) {
-      const card = this.trust.cardOf(sealed.from);
-      if (!card || this.trust.whyUntrusted(card)) continue;
-      holdings.set(
-        sealed.from,
-        openShares({
-          session,
-          selfId: this.identity.participantId,
-          sealed,
-          senderBoxPublicKey: card.boxPublicKey,
-          recipientBoxSecretKey: this.identity.boxSecretKey,
-        }),
-      );
-    }
+    const holdings = openHeldShares(session, view, this.identity, this.trust);
     const k = key(session);
     const verdict = checkReveal(
       {
