@@ -39,6 +39,9 @@ export interface AgentOptions {
   trustPolicy?: () => TrustPolicy;
 }
 
+/** How long stop() lets a running task finish before the agent lets go of it. */
+const STOP_GRACE_MS = 3000;
+
 /**
  * The bank-side daemon: holds one outbound stream open and runs tasks one at a
  * time, each through the executor for its kind.
@@ -104,6 +107,9 @@ export class ParticipantAgent {
     const finished = new Promise<void>((resolve) => (this.stopResolve = resolve));
     this.stream.start();
     await finished;
+    // A task still running gets a moment to finish; past that it is abandoned and the round counts this
+    // member as dropped out (masking tolerates it), so a stop never waits for a phase deadline.
+    await Promise.race([this.tasks.idle(), new Promise((r) => setTimeout(r, STOP_GRACE_MS).unref())]);
     this.ctx.client.close();
     this.ctx.keys.dispose();
     if (this.fatal) throw this.fatal;

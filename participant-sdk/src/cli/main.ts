@@ -102,6 +102,8 @@ withTransport(program.command('run'))
       transport: transportOf(c),
       logger: logger(c.logLevel),
     });
+    // Stopped: an abandoned task's waits (a masked sum's polls) would otherwise hold the process until their deadlines.
+    process.exit(process.exitCode ?? 0);
   });
 
 program
