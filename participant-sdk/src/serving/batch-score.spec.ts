@@ -95,4 +95,18 @@ describe('batch scoring (syndicate-agent score)', () => {
     expect(lines[0]).toBe('tx_id,card_id,score,decision');
     expect(lines[1]).toMatch(/^t0,c-\d+,0\.\d{6},(alert|approve)$/);
   });
+
+  it('on two threads, each owning a share of the cards: the same file and the same bad rows', async () => {
+    const one = path.join(dir, 'one.csv');
+    const two = path.join(dir, 'two.csv');
+    const failure = (threads: number, out: string) =>
+      scoreFile({ model, data: file, out, threshold: 0.5, threads }).then(
+        () => 'no error',
+        (err: Error & { problems?: string[] }) => [err.message, ...(err.problems ?? [])].join('\n'),
+      );
+    const expected = await failure(1, one);
+    expect(expected).toMatch(/row \d+, column/);
+    expect(await failure(2, two)).toBe(expected);
+    expect(fs.readFileSync(two, 'utf8')).toBe(fs.readFileSync(one, 'utf8'));
+  });
 });

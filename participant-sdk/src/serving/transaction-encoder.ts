@@ -35,6 +35,18 @@ function fieldProblem(p: string): FieldProblem {
 export function transactionEncoder(
   schema: DataSchema,
 ): (get: (field: string) => unknown, history: (cardId: string) => CardState | undefined) => EncodedTransaction {
+  const encode = transactionEncoderWith(schema);
+  return (get, history) => encode(get, (tx) => behaviouralFeatures(tx, history(tx.cardId)));
+}
+
+/**
+ * `transactionEncoder` with the behavioural features computed by the caller
+ * from the parsed transaction (the batch scorer, whose card states name
+ * merchants and regions by code).
+ */
+export function transactionEncoderWith(
+  schema: DataSchema,
+): (get: (field: string) => unknown, features: (tx: CardTransaction) => number[]) => EncodedTransaction {
   const { encode } = rowEncoder(schema);
   const inputDim = inputDimension(schema);
   const fromRequest = schema.features.map((f) => f.name).filter((n) => !DERIVED.has(n));
@@ -52,7 +64,7 @@ export function transactionEncoder(
     }
     return r;
   };
-  return (get, history) => {
+  return (get, features) => {
     const parsed = parseTransaction(get);
     if (!parsed.ok) {
       // Name every bad field at once: the schema's own fields are checked too.
@@ -60,7 +72,7 @@ export function transactionEncoder(
       return { ok: false, problems: [...parsed.problems, ...(more.ok ? [] : more.problems)].map(fieldProblem) };
     }
     const out = x();
-    const r = encode(record(get, behaviouralFeatures(parsed.tx, history(parsed.tx.cardId))), out, 0);
+    const r = encode(record(get, features(parsed.tx)), out, 0);
     return r.ok ? { ok: true, tx: parsed.tx, x: out } : { ok: false, problems: r.problems.map(fieldProblem) };
   };
 }
