@@ -2,15 +2,15 @@ import {
   advanceCardStateInPlace,
   BEHAVIOUR_FEATURES,
   behaviouralFeatures,
-  featureWidth,
   TRANSACTION_COLUMNS,
-  type CardStateStore,
+  type BoundedCardStore,
+  type CardState,
   type CardTransaction,
 } from '@syndicate/protocol';
-import { cellEncoders } from '../data/encode-row';
 import { parseTransaction } from '../data/raw-transaction';
 import { cardPart, cardPartOfBytes } from './card-partition';
 import { parseDecimalBytes } from './byte-fields';
+import { ColumnEncoders } from './column-encoders';
 import { CsvChunkReader, fieldText, type CsvChunk } from './csv-chunks';
 import { LineBytes } from './score-lines';
 import type { ScoringModel } from './scoring-model';
@@ -31,7 +31,7 @@ export interface ScoredChunk {
 }
 
 /** Card histories as the batch keeps them: merchants and regions by code (see `PlaceName`). */
-export type CodedCardStore = CardStateStore<number>;
+export type CodedCardStore = BoundedCardStore<number>;
 
 /** This thread's share of the cards (`cardPart`): all of them by default. */
 export interface CardShare {
@@ -42,9 +42,12 @@ export interface CardShare {
 const MAX_ID_LENGTH = 128;
 /** Distinct card ids given a shared string; past it each row makes its own (same text, same card). */
 const CARD_CODES = 1 << 20;
-/** Distinct texts of a schema column whose encoding is kept. */
-const CELL_CODES = 1 << 16;
 const DERIVED = BEHAVIOUR_FEATURES as readonly string[];
+/** Rows ahead whose card history is read early, so its trip from memory overlaps this row's work. */
+const AHEAD = 4;
+/** Card code of a record whose card id is not plain (the per-record path reads it), or has no code. */
+const NOT_PLAIN = -2;
+const NO_CODE = -1;
 
 /**
  * `syndicate-agent score`'s engine: the file read in chunks of byte offsets,
@@ -60,17 +63,12 @@ const DERIVED = BEHAVIOUR_FEATURES as readonly string[];
  * checks the scores bit for bit).
  */
 export class BatchRows {
-  private readonly encoders;
-  private readonly offsets: number[] = [];
-  private readonly widths: number[];
+  private readonly columns: ColumnEncoders;
   private readonly derivedIndex: number[];
   private readonly inputDim: number;
   private readonly cards = new TextCodes(CARD_CODES);
   private readonly merchants = new TextCodes();
   private readonly regions = new TextCodes();
-  private cellCodes: TextCodes[] = [];
-  /** Per schema column and text code: its encoded columns, or null when the encoder refuses the text. */
-  private cellCache: (Float32Array | null | undefined)[][] = [];
   private header?: Map<string, number>;
   private col = { card: -1, ts: -1, amount: -1, merchant: -1, region: -1, tx: -1 };
   private featureColumn: number[] = [];
@@ -78,7 +76,18 @@ export class BatchRows {
   private scores = new Float64Array(0);
   private readonly values = new Array<number>(BEHAVIOUR_FEATURES.length).fill(0);
   private readonly tx: CardTransaction<number> = { cardId: '', ts: 0, amount: 0, merchantId: 0, region: 0 };
-  private readonly scratch: Float32Array;
+  /** Each record's card code in the chunk being scored (or NOT_PLAIN, NO_CODE). */
+  private cardCodes = new Int32Array(0);
+  /**
+   * Each coded card's history, as the store holds it while it has evicted
+   * nothing (states are advanced in place, so the object stays the store's):
+   * an array read instead of a map lookup. After an eviction the store is asked.
+   */
+  private readonly stateOf: (CardState<number> | undefined)[] = [];
+  /** Each coded card's thread (`cardPart`), computed once. */
+  private readonly partOf: number[] = [];
+  /** Where the early reads go, so they are not optimised away. */
+  private touched = 0;
 
   /** `store` must be this run's own: its card states are advanced in place. */
   constructor(
@@ -88,11 +97,8 @@ export class BatchRows {
   ) {
     const schema = model.plan.schema;
     this.inputDim = model.scorer.inputDim;
-    this.encoders = cellEncoders(schema);
-    this.widths = schema.features.map(featureWidth);
-    this.widths.reduce((at, w) => (this.offsets.push(at), at + w), 0);
+    this.columns = new ColumnEncoders(schema);
     this.derivedIndex = schema.features.map((f) => DERIVED.indexOf(f.name));
-    this.scratch = new Float32Array(this.inputDim);
   }
 
   /** Reads the header record; the reader then keeps only its width of fields. */
@@ -114,8 +120,6 @@ export class BatchRows {
     };
     const schema = this.model.plan.schema;
     this.featureColumn = schema.features.map((f) => at(f.name));
-    this.cellCodes = schema.features.map(() => new TextCodes(CELL_CODES));
-    this.cellCache = schema.features.map(() => []);
     reader.setWidth(names.length);
   }
 
@@ -134,11 +138,23 @@ export class BatchRows {
       hasTxIds: this.col.tx >= 0,
       problems: [],
     };
+    const n = chunk.records;
+    if (this.cardCodes.length < n) this.cardCodes = new Int32Array(n);
+    const codes = this.cardCodes;
+    for (let r = 0; r < n; r++) {
+      const k = r * chunk.width + this.col.card;
+      codes[r] =
+        this.col.card >= 0 && this.plainId(chunk, k)
+          ? this.cards.code(chunk.buf, chunk.start[k], chunk.end[k])
+          : NOT_PLAIN;
+    }
     const shared = this.share.count > 1;
-    for (let r = 0; r < chunk.records; r++) {
+    for (let r = 0; r < n; r++) {
       if (shared && this.owner(chunk, r) !== this.share.index) continue;
+      if (r + AHEAD < n && codes[r + AHEAD] >= 0 && this.store.evictions === 0)
+        this.touch(this.stateOf[codes[r + AHEAD]]);
       const at = out.rows * this.inputDim;
-      const cardId = this.fastRow(chunk, r, at) ?? this.slowRow(chunk, r, at, out);
+      const cardId = this.fastRow(chunk, r, at, codes[r]) ?? this.slowRow(chunk, r, at, out);
       if (cardId === undefined) continue;
       out.cardIds.push(cardId);
       const p = out.prefixes;
@@ -178,8 +194,9 @@ export class BatchRows {
   private owner(chunk: CsvChunk, r: number): number {
     const k = r * chunk.width + this.col.card;
     const count = this.share.count;
-    if (this.col.card >= 0 && this.plainId(chunk, k))
-      return cardPartOfBytes(chunk.buf, chunk.start[k], chunk.end[k], count);
+    const code = this.cardCodes[r];
+    if (code >= 0) return (this.partOf[code] ??= cardPart(this.cards.texts[code], count));
+    if (code === NO_CODE) return cardPartOfBytes(chunk.buf, chunk.start[k], chunk.end[k], count);
     const p = parseTransaction((f) => this.field(chunk, r, f));
     return p.ok ? cardPart(p.tx.cardId, count) : 0;
   }
@@ -194,20 +211,24 @@ export class BatchRows {
     return parseDecimalBytes(chunk.buf, chunk.start[k], chunk.end[k]);
   }
 
-  /** Encodes row r at `at` when it is plainly valid; undefined leaves it to the per-record path. */
-  private fastRow(chunk: CsvChunk, r: number, at: number): string | undefined {
+  /** Reads a history's parts from memory ahead of its row. */
+  private touch(s: CardState<number> | undefined): void {
+    if (s !== undefined) this.touched += s.recent[0] + s.merchants[0] + s.regions[0];
+  }
+
+  /** Encodes row r (its card's code `code`) at `at` when it is plainly valid; undefined leaves it to the per-record path. */
+  private fastRow(chunk: CsvChunk, r: number, at: number, code: number): string | undefined {
     const col = this.col;
     const base = r * chunk.width;
-    if (col.card < 0 || col.merchant < 0 || col.region < 0 || col.ts < 0 || col.amount < 0) return undefined;
+    if (code === NOT_PLAIN || col.merchant < 0 || col.region < 0 || col.ts < 0 || col.amount < 0) return undefined;
     const kc = base + col.card;
     const km = base + col.merchant;
     const kr = base + col.region;
-    if (!this.plainId(chunk, kc) || !this.plainId(chunk, km) || !this.plainId(chunk, kr)) return undefined;
+    if (!this.plainId(chunk, km) || !this.plainId(chunk, kr)) return undefined;
     const ts = this.number(chunk, base + col.ts);
     const amount = this.number(chunk, base + col.amount);
     if (!(ts >= 0) || !(amount >= 0)) return undefined;
     const buf = chunk.buf;
-    const code = this.cards.code(buf, chunk.start[kc], chunk.end[kc]);
     const cardId = code >= 0 ? this.cards.texts[code] : buf.toString('utf8', chunk.start[kc], chunk.end[kc]);
     const tx = this.tx;
     tx.cardId = cardId;
@@ -215,54 +236,23 @@ export class BatchRows {
     tx.amount = amount;
     tx.merchantId = this.merchants.code(buf, chunk.start[km], chunk.end[km]);
     tx.region = this.regions.code(buf, chunk.start[kr], chunk.end[kr]);
-    const before = this.store.get(cardId);
+    const before = code >= 0 && this.store.evictions === 0 ? this.stateOf[code] : this.store.get(cardId);
     const values = behaviouralFeatures(tx, before, this.values);
     const x = this.x;
-    const encoders = this.encoders;
+    const { encoders, offsets } = this.columns;
     for (let j = 0; j < encoders.length; j++) {
       const d = this.derivedIndex[j];
       const e = encoders[j];
-      const to = at + this.offsets[j];
+      const to = at + offsets[j];
       if (d >= 0) {
         if ((e.value ? e.value(values[d], x, to) : e.cell(String(values[d]), x, to)) !== null) return undefined;
-      } else if (!this.fileCell(chunk, r, j, to)) return undefined;
+      } else if (!this.columns.encode(chunk, r, this.featureColumn[j], j, x, to)) return undefined;
     }
     // The store is this run's own: its states are advanced in place, with no copy per row.
-    this.store.set(cardId, advanceCardStateInPlace(before, tx));
+    const after = advanceCardStateInPlace(before, tx);
+    this.store.set(cardId, after);
+    if (code >= 0) this.stateOf[code] = after;
     return cardId;
-  }
-
-  /**
-   * Encodes schema feature j from its column of record r at `to`: a number
-   * straight from its bytes, a text through the encoding kept for its code.
-   * False when the encoder has a problem with it.
-   */
-  private fileCell(chunk: CsvChunk, r: number, j: number, to: number): boolean {
-    const e = this.encoders[j];
-    const i = this.featureColumn[j];
-    const k = r * chunk.width + i;
-    const x = this.x;
-    if (i < 0) return e.cell(undefined, x, to) === null;
-    if (chunk.start[k] < 0 || chunk.escaped[k]) return e.cell(fieldText(chunk, r, i), x, to) === null;
-    const s = chunk.start[k];
-    const end = chunk.end[k];
-    if (e.value) {
-      // A plain decimal is never a missing token and parses to what the cell encoder would parse.
-      const v = parseDecimalBytes(chunk.buf, s, end);
-      if (!Number.isNaN(v)) return e.value(v, x, to) === null;
-      return e.cell(chunk.buf.toString('utf8', s, end), x, to) === null;
-    }
-    const code = this.cellCodes[j].code(chunk.buf, s, end);
-    if (code < 0) return e.cell(chunk.buf.toString('utf8', s, end), x, to) === null;
-    let encoded = this.cellCache[j][code];
-    if (encoded === undefined) {
-      const ok = e.cell(this.cellCodes[j].texts[code], this.scratch, 0) === null;
-      encoded = ok ? this.scratch.slice(0, this.widths[j]) : null;
-      this.cellCache[j][code] = encoded;
-    }
-    if (encoded === null) return false;
-    for (let c = 0; c < encoded.length; c++) x[to + c] = encoded[c];
-    return true;
   }
 
   private slowRow(chunk: CsvChunk, r: number, at: number, out: ScoredChunk): string | undefined {
@@ -280,7 +270,10 @@ export class BatchRows {
       return undefined;
     }
     this.x.set(p.x, at);
-    this.store.set(p.tx.cardId, advanceCardStateInPlace(this.store.get(p.tx.cardId), coded(p.tx)));
+    const after = advanceCardStateInPlace(this.store.get(p.tx.cardId), coded(p.tx));
+    this.store.set(p.tx.cardId, after);
+    const code = this.cards.codeOf(p.tx.cardId);
+    if (code >= 0) this.stateOf[code] = after;
     return p.tx.cardId;
   }
 }

@@ -1,12 +1,13 @@
 import {
   BEHAVIOUR_FEATURES,
   behaviouralFeatures,
+  featureWidth,
   inputDimension,
   type CardState,
   type CardTransaction,
   type DataSchema,
 } from '@syndicate/protocol';
-import { rowEncoder } from '../data/encode-row';
+import { cellEncoders, rowEncoder } from '../data/encode-row';
 import { parseTransaction } from '../data/raw-transaction';
 
 /** A field of a request and what is wrong with it. */
@@ -48,8 +49,14 @@ export function transactionEncoderWith(
   schema: DataSchema,
 ): (get: (field: string) => unknown, features: (tx: CardTransaction) => number[]) => EncodedTransaction {
   const { encode } = rowEncoder(schema);
+  const encoders = cellEncoders(schema);
   const inputDim = inputDimension(schema);
   const fromRequest = schema.features.map((f) => f.name).filter((n) => !DERIVED.has(n));
+  const derivedIndex = schema.features.map((f) => (BEHAVIOUR_FEATURES as readonly string[]).indexOf(f.name));
+  const offsets: number[] = [];
+  schema.features.reduce((at, f) => (offsets.push(at), at + featureWidth(f)), 0);
+  const text = (v: unknown) =>
+    typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
   const x = () => new Float32Array(inputDim);
   /** The schema's own fields from the request, behavioural ones filled in (or 0 when the raw fields are bad). */
   const record = (get: (field: string) => unknown, values?: number[]) => {
@@ -71,8 +78,22 @@ export function transactionEncoderWith(
       const more = encode(record(get), x(), 0);
       return { ok: false, problems: [...parsed.problems, ...(more.ok ? [] : more.problems)].map(fieldProblem) };
     }
+    // What encoding `record(get, values)` gives, without printing each feature and parsing it back:
+    // the features are finite and never -0, so a number and its printed form encode to the same bits.
+    const values = features(parsed.tx);
     const out = x();
-    const r = encode(record(get, features(parsed.tx)), out, 0);
-    return r.ok ? { ok: true, tx: parsed.tx, x: out } : { ok: false, problems: r.problems.map(fieldProblem) };
+    const problems: string[] = [];
+    schema.features.forEach((f, j) => {
+      const d = derivedIndex[j];
+      const e = encoders[j];
+      const p =
+        d < 0
+          ? e.cell(text(get(f.name)), out, offsets[j])
+          : e.value
+            ? e.value(values[d], out, offsets[j])
+            : e.cell(String(values[d]), out, offsets[j]);
+      if (p) problems.push(p);
+    });
+    return problems.length ? { ok: false, problems: problems.map(fieldProblem) } : { ok: true, tx: parsed.tx, x: out };
   };
 }

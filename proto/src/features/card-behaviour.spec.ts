@@ -186,8 +186,8 @@ describe("advanceCardStateInPlace (the batch scorer's copy-free step)", () => {
       }),
       { numRuns: 300 },
     );
-    // A time before 1970 or with a fraction takes the general path for the hour.
-    for (const ts of [-1, -86_401.5, 12.75, T0 + 0.5])
+    // A time before 1970, with a fraction or -0 (a JSON request may send it) takes the general path for the hour.
+    for (const ts of [-1, -86_401.5, 12.75, T0 + 0.5, 0, -0])
       expect(behaviouralFeatures(tx({ ts }), undefined)[6]).toBe(referenceFeatures(tx({ ts }), undefined)[6]);
   });
 });

@@ -93,8 +93,9 @@ export function behaviouralFeatures<P extends PlaceName>(
 ): number[] {
   const ts = tx.ts;
   const amount = Math.max(0, tx.amount);
-  // For a whole, non-negative time ts % DAY is already in [0, DAY): the second remainder changes nothing.
-  const inDay = ts >= 0 && Number.isSafeInteger(ts) ? ts % DAY : ((ts % DAY) + DAY) % DAY;
+  // For a whole, positive time ts % DAY is already in [0, DAY): the second remainder changes nothing
+  // (it does for -0, which it turns into +0).
+  const inDay = ts > 0 && Number.isSafeInteger(ts) ? ts % DAY : ((ts % DAY) + DAY) % DAY;
   const hour = Math.floor(inDay / HOUR);
   out[0] = Math.log1p(amount);
   out[6] = hour;
