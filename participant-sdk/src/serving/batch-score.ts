@@ -7,8 +7,11 @@ import { parallelScoredChunks, type MergedChunk } from './parallel-batch';
 import { scoreLines } from './score-lines';
 import type { ScoringModel } from './scoring-model';
 
-/** Below this size a second thread costs more to start than it saves. */
-const PARALLEL_MIN_BYTES = 4 << 20;
+/**
+ * Below this size a second thread costs more than it saves: starting it (its
+ * modules, about 0.2 s of CPU) and reading the whole file again.
+ */
+const PARALLEL_MIN_BYTES = 32 << 20;
 
 /** Threads for a file: two when the machine has them, the model can travel and the file is worth it. */
 function defaultThreads(model: ScoringModel, file: string): number {
@@ -36,8 +39,9 @@ async function* oneThread(model: ScoringModel, file: string, threshold: number, 
  * each card's history built as the file goes (the file in time order per card,
  * as for training). A bad row is listed with its row number and scored as
  * nothing; the run fails at the end if any row was bad. With several threads
- * (`threads`, default two for a file of some megabytes on a machine with two
- * cores) each owns a share of the cards; the output is the same.
+ * (`threads`; default two for a file of 32 MiB or more on a machine with two
+ * cores) each owns a share of the cards and keeps at most maxCards / threads of
+ * them; the output is the same as on one thread until cards are evicted.
  */
 export async function scoreFile(o: {
   model: ScoringModel;
