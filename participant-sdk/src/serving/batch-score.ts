@@ -1,28 +1,10 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import { BoundedCardStore, DEFAULT_MAX_CARDS } from '@syndicate/protocol';
 import { DataValidationError, ProblemList } from '../data/data-errors';
 import { scoredChunks, type CodedCardStore } from './batch-rows';
 import { parallelScoredChunks, type MergedChunk } from './parallel-batch';
 import { scoreLines } from './score-lines';
 import type { ScoringModel } from './scoring-model';
-
-/**
- * Below this size a second thread costs more than it saves: starting it (its
- * modules, about 0.2 s of CPU) and reading the whole file again.
- */
-const PARALLEL_MIN_BYTES = 32 << 20;
-
-/** Threads for a file: two when the machine has them, the model can travel and the file is worth it. */
-function defaultThreads(model: ScoringModel, file: string): number {
-  let size = 0;
-  try {
-    size = fs.statSync(file).size;
-  } catch {
-    return 1; // the reader says what is wrong with the file
-  }
-  return model.portable() && os.availableParallelism() > 1 && size >= PARALLEL_MIN_BYTES ? 2 : 1;
-}
 
 /** The file's output chunk by chunk on one thread. */
 async function* oneThread(model: ScoringModel, file: string, threshold: number, maxCards: number) {
@@ -39,9 +21,11 @@ async function* oneThread(model: ScoringModel, file: string, threshold: number, 
  * each card's history built as the file goes (the file in time order per card,
  * as for training). A bad row is listed with its row number and scored as
  * nothing; the run fails at the end if any row was bad. With several threads
- * (`threads`; default two for a file of 32 MiB or more on a machine with two
- * cores) each owns a share of the cards and keeps at most maxCards / threads of
- * them; the output is the same as on one thread until cards are evicted.
+ * (`threads`, default one) each owns a share of the cards and keeps at most
+ * maxCards / threads of them; the output is the same as on one thread until
+ * cards are evicted. A second thread costs about 0.2 s of CPU to start and
+ * reads the whole file again: it pays only with a core to spare and a large
+ * file (on the shared development machine it did not; see bench/README.md).
  */
 export async function scoreFile(o: {
   model: ScoringModel;
@@ -53,7 +37,8 @@ export async function scoreFile(o: {
 }): Promise<{ rows: number; seconds: number; cpuSeconds: number; threads: number }> {
   const t0 = process.hrtime.bigint();
   const cpu0 = process.cpuUsage();
-  const threads = o.threads ?? defaultThreads(o.model, o.data);
+  // A personalised blend cannot be rebuilt in another thread: it is scored on this one.
+  const threads = o.model.portable() ? (o.threads ?? 1) : 1;
   if (!Number.isSafeInteger(threads) || threads < 1) throw new RangeError(`threads must be a positive integer`);
   const maxCards = o.maxCards ?? DEFAULT_MAX_CARDS;
   const chunks =

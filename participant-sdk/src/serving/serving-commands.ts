@@ -192,7 +192,7 @@ export function registerServingCommands(program: Command, t: TransportHelpers): 
     .option('--threshold <score>', 'alert threshold', threshold, 0.5)
     .option(
       '--threads <n>',
-      'scoring threads, each owning a share of the cards (default: 2 for a file of 32 MiB or more on a machine with 2 cores or more, else 1)',
+      'scoring threads, each owning a share of the cards (default 1; a second pays only with an idle core and a file of hundreds of thousands of rows)',
       threadCount,
     )
     .action(async (o: ModelFlags & { data: string; out: string; threshold: number; threads?: number }) => {
