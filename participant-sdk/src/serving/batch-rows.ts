@@ -67,6 +67,8 @@ export class BatchRows {
   private readonly derivedIndex: number[];
   private readonly inputDim: number;
   private readonly cards = new TextCodes(CARD_CODES);
+  // Unbounded: histories name merchants and regions by code, so each distinct one seen keeps its code
+  // (tens of bytes each) for the run.
   private readonly merchants = new TextCodes();
   private readonly regions = new TextCodes();
   private header?: Map<string, number>;
