@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { parseNumericCell } from '../data/cell-values';
-import { Interner, parseDecimalBytes } from './byte-fields';
+import { parseDecimalBytes } from './byte-fields';
 
 const bytes = (s: string) => Buffer.from(s, 'latin1');
 
@@ -28,17 +28,5 @@ describe('parseDecimalBytes', () => {
     for (const t of ['', '.', '+', '1e3', '0x10', '1.2.3', '12345678901234567']) {
       expect(parseDecimalBytes(bytes(t), 0, t.length)).toBeNaN();
     }
-  });
-});
-
-describe('Interner', () => {
-  it('returns the text of the bytes, the same string for the same bytes', () => {
-    const i = new Interner();
-    const buf = Buffer.from('north,south,north,nörth');
-    const a = i.get(buf, 0, 5);
-    expect(a).toBe('north');
-    expect(i.get(buf, 12, 17)).toBe(a);
-    expect(i.get(buf, 6, 11)).toBe('south');
-    expect(i.get(buf, 18, buf.length)).toBe('nörth');
   });
 });

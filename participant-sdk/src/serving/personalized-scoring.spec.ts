@@ -91,6 +91,13 @@ describe("scoring with the bank's chosen model", () => {
     const blend = load('blend', 0.3);
     expect(blend.scoreWithReasons(x).score).toBeCloseTo(0.3 * g + 0.7 * l, 5);
     expect(blend.scorer.score(x)).toBeCloseTo(0.3 * g + 0.7 * l, 5);
+    // The batch scorer's path blends too (it once scored a blend as the champion alone).
+    const batch = new Float64Array(2);
+    blend.scorer.scoreBatch(Float32Array.from([...x, ...x]), 2, batch);
+    expect(Array.from(batch)).toEqual([blend.scorer.score(x), blend.scorer.score(x)]);
+    expect(batch[0]).not.toBeCloseTo(g, 3);
+    expect(blend.portable()).toBeUndefined();
+    expect(load('global').portable()?.weights).toEqual(gw);
     expect(blend.scoreWithReasons(x).reasons.length).toBeGreaterThan(0);
   });
 

@@ -2,27 +2,39 @@ import * as fs from 'fs';
 import type { DataSchema, ModelSpec, TrainingPlan } from '@syndicate/protocol';
 import { DenseScorer } from './dense-scorer';
 import { scoreReasons, type ScoreReason } from './score-reasons';
-import { transactionEncoder, type EncodedTransaction } from './transaction-encoder';
-import type { CardState } from '@syndicate/protocol';
+import { transactionEncoder, transactionEncoderWith, type EncodedTransaction } from './transaction-encoder';
+import type { CardState, CardTransaction } from '@syndicate/protocol';
 
 /** A model version ready to score: its input encoding and weights, with nothing shared with another version. */
 export class ScoringModel {
   readonly scorer: DenseScorer;
   readonly encode: ReturnType<typeof transactionEncoder>;
+  private readonly encodeWith: ReturnType<typeof transactionEncoderWith>;
 
   constructor(
     readonly version: string,
     readonly plan: { schema: DataSchema; model: ModelSpec },
-    weights: Float32Array,
+    private readonly weights: Float32Array,
     /** A scorer other than the plan's Dense stack on `weights` (a personalised blend). */
-    scorer?: DenseScorer,
+    private readonly custom?: DenseScorer,
   ) {
-    this.scorer = scorer ?? new DenseScorer(plan, weights);
+    this.scorer = custom ?? new DenseScorer(plan, weights);
     this.encode = transactionEncoder(plan.schema);
+    this.encodeWith = transactionEncoderWith(plan.schema);
+  }
+
+  /** What another thread needs to build this model again, when it is the plan's network on its weights. */
+  portable(): { version: string; plan: { schema: DataSchema; model: ModelSpec }; weights: Float32Array } | undefined {
+    return this.custom ? undefined : { version: this.version, plan: this.plan, weights: this.weights };
   }
 
   prepare(get: (field: string) => unknown, history: (cardId: string) => CardState | undefined): EncodedTransaction {
     return this.encode(get, history);
+  }
+
+  /** `prepare` with the behavioural features given by the caller (the batch scorer's coded histories). */
+  prepareWith(get: (field: string) => unknown, features: (tx: CardTransaction) => number[]): EncodedTransaction {
+    return this.encodeWith(get, features);
   }
 
   scoreWithReasons(x: Float32Array, top = 3): { score: number; reasons: ScoreReason[] } {

@@ -1,4 +1,10 @@
-import { advanceCardState, type CardState, type CardStateStore, type CardTransaction } from '@syndicate/protocol';
+import {
+  advanceCardState,
+  advanceCardStateInPlace,
+  type CardState,
+  type CardStateStore,
+  type CardTransaction,
+} from '@syndicate/protocol';
 import { parseTransaction } from '../data/raw-transaction';
 import type { SharedCardStore } from './redis-card-store';
 import type { ScoringModel } from './scoring-model';
@@ -65,10 +71,13 @@ export class ScoringService {
     this.challenger = next;
   }
 
-  /** The in-memory path: one synchronous step. */
+  /**
+   * The in-memory path: one synchronous step. The service owns these states
+   * and nothing keeps one past the request, so each is advanced in place.
+   */
   score(body: unknown): ScoreOutcome {
     const e = this.evaluate(body, (card) => this.store.get(card));
-    if (e.tx) this.store.set(e.tx.cardId, advanceCardState(this.store.get(e.tx.cardId), e.tx));
+    if (e.tx) this.store.set(e.tx.cardId, advanceCardStateInPlace(this.store.get(e.tx.cardId), e.tx));
     return this.recorded(e);
   }
 

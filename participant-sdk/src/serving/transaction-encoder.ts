@@ -1,12 +1,13 @@
 import {
   BEHAVIOUR_FEATURES,
   behaviouralFeatures,
+  featureWidth,
   inputDimension,
   type CardState,
   type CardTransaction,
   type DataSchema,
 } from '@syndicate/protocol';
-import { rowEncoder } from '../data/encode-row';
+import { cellEncoders, rowEncoder } from '../data/encode-row';
 import { parseTransaction } from '../data/raw-transaction';
 
 /** A field of a request and what is wrong with it. */
@@ -35,9 +36,27 @@ function fieldProblem(p: string): FieldProblem {
 export function transactionEncoder(
   schema: DataSchema,
 ): (get: (field: string) => unknown, history: (cardId: string) => CardState | undefined) => EncodedTransaction {
+  const encode = transactionEncoderWith(schema);
+  return (get, history) => encode(get, (tx) => behaviouralFeatures(tx, history(tx.cardId)));
+}
+
+/**
+ * `transactionEncoder` with the behavioural features computed by the caller
+ * from the parsed transaction (the batch scorer, whose card states name
+ * merchants and regions by code).
+ */
+export function transactionEncoderWith(
+  schema: DataSchema,
+): (get: (field: string) => unknown, features: (tx: CardTransaction) => number[]) => EncodedTransaction {
   const { encode } = rowEncoder(schema);
+  const encoders = cellEncoders(schema);
   const inputDim = inputDimension(schema);
   const fromRequest = schema.features.map((f) => f.name).filter((n) => !DERIVED.has(n));
+  const derivedIndex = schema.features.map((f) => (BEHAVIOUR_FEATURES as readonly string[]).indexOf(f.name));
+  const offsets: number[] = [];
+  schema.features.reduce((at, f) => (offsets.push(at), at + featureWidth(f)), 0);
+  const text = (v: unknown) =>
+    typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
   const x = () => new Float32Array(inputDim);
   /** The schema's own fields from the request, behavioural ones filled in (or 0 when the raw fields are bad). */
   const record = (get: (field: string) => unknown, values?: number[]) => {
@@ -52,15 +71,29 @@ export function transactionEncoder(
     }
     return r;
   };
-  return (get, history) => {
+  return (get, features) => {
     const parsed = parseTransaction(get);
     if (!parsed.ok) {
       // Name every bad field at once: the schema's own fields are checked too.
       const more = encode(record(get), x(), 0);
       return { ok: false, problems: [...parsed.problems, ...(more.ok ? [] : more.problems)].map(fieldProblem) };
     }
+    // What encoding `record(get, values)` gives, without printing each feature and parsing it back:
+    // the features are finite and never -0, so a number and its printed form encode to the same bits.
+    const values = features(parsed.tx);
     const out = x();
-    const r = encode(record(get, behaviouralFeatures(parsed.tx, history(parsed.tx.cardId))), out, 0);
-    return r.ok ? { ok: true, tx: parsed.tx, x: out } : { ok: false, problems: r.problems.map(fieldProblem) };
+    const problems: string[] = [];
+    schema.features.forEach((f, j) => {
+      const d = derivedIndex[j];
+      const e = encoders[j];
+      const p =
+        d < 0
+          ? e.cell(text(get(f.name)), out, offsets[j])
+          : e.value
+            ? e.value(values[d], out, offsets[j])
+            : e.cell(String(values[d]), out, offsets[j]);
+      if (p) problems.push(p);
+    });
+    return problems.length ? { ok: false, problems: problems.map(fieldProblem) } : { ok: true, tx: parsed.tx, x: out };
   };
 }

@@ -103,6 +103,33 @@ function reference(s: CardState | undefined, t: CardTransaction): CardState {
   };
 }
 
+/** The features as first written: the faster version must give the same bits. */
+function referenceFeatures(t: CardTransaction, s: CardState | undefined): number[] {
+  const gap = s ? Math.max(0, t.ts - s.lastTs) : 30 * DAY_SECONDS;
+  let lastHour = 0;
+  let lastDay = 0;
+  if (s)
+    for (const x of s.recent) {
+      const age = t.ts - x;
+      if (age < 0 || age >= DAY_SECONDS) continue;
+      lastDay++;
+      if (age < 3600) lastHour++;
+    }
+  const hour = Math.floor((((t.ts % DAY_SECONDS) + DAY_SECONDS) % DAY_SECONDS) / 3600);
+  return [
+    Math.log1p(Math.max(0, t.amount)),
+    s ? Math.log((Math.max(0, t.amount) + 1) / (s.meanAmount + 1)) : 0,
+    lastHour,
+    lastDay,
+    s && s.merchants.includes(t.merchantId) ? 0 : 1,
+    s && s.regions.includes(t.region) ? 0 : 1,
+    hour,
+    hour < 6 ? 1 : 0,
+    Math.log1p(gap),
+    Math.log1p(s ? s.count : 0),
+  ];
+}
+
 describe("advanceCardStateInPlace (the batch scorer's copy-free step)", () => {
   it('gives exactly the history of the step that copies, on any stream (out-of-order times included)', () => {
     const step = fc.record({
@@ -128,6 +155,41 @@ describe("advanceCardStateInPlace (the batch scorer's copy-free step)", () => {
       { numRuns: 200 },
     );
   });
+
+  it('gives the features as first written, bit for bit, with places named by text or by code', () => {
+    const step = fc.record({
+      gap: fc.oneof(
+        fc.integer({ min: -3600, max: 2 * DAY_SECONDS }),
+        fc.double({ min: -3600, max: 90_000, noNaN: true }),
+      ),
+      amount: fc.double({ min: -10, max: 5000, noNaN: true }),
+      merchant: fc.integer({ min: 0, max: 45 }),
+      region: fc.integer({ min: 0, max: 11 }),
+    });
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 * DAY_SECONDS }), fc.array(step, { maxLength: 200 }), (start, steps) => {
+        let ts = T0 + start;
+        let named: CardState | undefined;
+        let coded: CardState<number> | undefined;
+        for (const s of steps) {
+          ts += s.gap;
+          const t = tx({ ts, amount: s.amount, merchantId: `m${s.merchant}`, region: `r${s.region}` });
+          const c: CardTransaction<number> = { ...t, merchantId: s.merchant, region: 100 + s.region };
+          const expected = referenceFeatures(t, named);
+          const got = behaviouralFeatures(t, named);
+          expect(got.every((v, i) => Object.is(v, expected[i]))).toBe(true);
+          const fromCodes = behaviouralFeatures(c, coded);
+          expect(fromCodes.every((v, i) => Object.is(v, expected[i]))).toBe(true);
+          named = advanceCardStateInPlace(named, t);
+          coded = advanceCardStateInPlace(coded, c);
+        }
+      }),
+      { numRuns: 300 },
+    );
+    // A time before 1970, with a fraction or -0 (a JSON request may send it) takes the general path for the hour.
+    for (const ts of [-1, -86_401.5, 12.75, T0 + 0.5, 0, -0])
+      expect(behaviouralFeatures(tx({ ts }), undefined)[6]).toBe(referenceFeatures(tx({ ts }), undefined)[6]);
+  });
 });
 
 describe('BoundedCardStore', () => {
@@ -141,6 +203,34 @@ describe('BoundedCardStore', () => {
     expect(store.get('b')).toBeUndefined();
     expect(store.get('a')?.count).toBe(2);
     expect(store.evictions).toBe(1);
+  });
+
+  it('keeps and evicts exactly the cards a map in recency order would', () => {
+    const op = fc.record({ card: fc.integer({ min: 0, max: 12 }), set: fc.boolean() });
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 8 }), fc.array(op, { maxLength: 300 }), (max, ops) => {
+        const store = new BoundedCardStore(max);
+        const reference = new Map<string, CardState>();
+        let evictions = 0;
+        for (const [i, o] of ops.entries()) {
+          const id = `c${o.card}`;
+          expect(store.get(id)).toBe(reference.get(id));
+          if (!o.set) continue;
+          const state = advanceCardState(undefined, tx({ cardId: id, ts: T0 + i }));
+          store.set(id, state);
+          reference.delete(id);
+          reference.set(id, state);
+          if (reference.size > max) {
+            reference.delete(reference.keys().next().value as string);
+            evictions++;
+          }
+          expect(store.size).toBe(reference.size);
+        }
+        for (let c = 0; c <= 12; c++) expect(store.get(`c${c}`)).toBe(reference.get(`c${c}`));
+        expect(store.evictions).toBe(evictions);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('refuses a bound that is not a positive integer', () => {

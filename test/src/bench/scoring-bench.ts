@@ -4,7 +4,6 @@
  * (same model, no HTTP), a model swap under load, and batch scoring of a file.
  * Figures to bench/results/scoring.json.
  */
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -12,6 +11,7 @@ import { Command } from 'commander';
 import { advanceCardState, BoundedCardStore, initialWeights, modelLayout, readPlanFile } from '@syndicate/protocol';
 import { loadScoringModel } from '@syndicate/participant';
 import { writeFraudConsortium } from '@syndicate/examples';
+import { batchMedian, batchRun, sideBySide } from './scoring-baseline';
 import { loadRun, requestBodies, startServeProcess, type LoadFigures } from './scoring-load';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -57,9 +57,23 @@ async function main(): Promise<void> {
       path.join(REPO_ROOT, 'var', 'demo-fraud', 'fraud-results.json'),
     )
     .option('--out <file>', 'JSON output', path.join(REPO_ROOT, 'bench', 'results', 'scoring.json'))
+    .option('--reps <n>', 'batch runs (the median is reported); with --baseline, also serve runs of each build', '1')
+    .option(
+      '--baseline <cli>',
+      "another build's agent CLI (its participant-sdk/dist/cli/main.js): batch and serve of both, alternating, in this run",
+    )
     .parse(process.argv)
-    .opts<{ model?: string; seconds: string; scale: string; demoResults: string; out: string }>();
+    .opts<{
+      model?: string;
+      seconds: string;
+      scale: string;
+      demoResults: string;
+      out: string;
+      reps: string;
+      baseline?: string;
+    }>();
   const seconds = Number(o.seconds);
+  const reps = Number(o.reps);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'syndicate-scoring-bench-'));
   const load1 = os.loadavg()[0];
   log(`scoring bench in ${work}; load average ${load1.toFixed(1)} on ${os.cpus().length} cores`);
@@ -85,14 +99,9 @@ async function main(): Promise<void> {
   log('in-process floor');
   const floor = inProcess(modelFile, bodies.slice(0, 100_000));
 
-  log('batch: syndicate-agent score');
-  const batchOut = execFileSync(
-    process.execPath,
-    [AGENT_CLI, 'score', '--data', largest.path, '--out', path.join(work, 'scores.csv'), '--model', modelFile],
-    { encoding: 'utf8' },
-  );
-  const batch = Number(/\((\d+) tx\/s;/.exec(batchOut)?.[1] ?? NaN);
-  const batchCpu = Number(/(\d+) tx per CPU-second/.exec(batchOut)?.[1] ?? NaN);
+  log(`batch: syndicate-agent score (${reps} run${reps > 1 ? 's' : ''})`);
+  const batchRuns = batchMedian(Array.from({ length: reps }, () => batchRun(AGENT_CLI, largest.path, modelFile, work)));
+  const batch = batchRuns.tx_per_s;
 
   const serve = await startServeProcess(['--model', modelFile]);
   const runs: LoadFigures[] = [];
@@ -164,14 +173,32 @@ async function main(): Promise<void> {
     recall_source: demo
       ? `${o.demoResults} (npm run demo:fraud), bank ${demo.smallestBank.bank}`
       : 'run npm run demo:fraud first',
-    batch: { tx_per_s: batch, tx_per_cpu_second: batchCpu },
+    batch: batchRuns,
     in_process: floor,
     load_runs: runs,
     swap_under_load: swap,
   };
+  if (o.baseline) {
+    log(`side by side with ${o.baseline} (${reps} runs of each)`);
+    Object.assign(result, {
+      side_by_side: await sideBySide({
+        cli: AGENT_CLI,
+        baseline: path.resolve(o.baseline),
+        data: largest.path,
+        model: modelFile,
+        work,
+        bodies,
+        seconds,
+        reps,
+      }),
+    });
+  }
   fs.mkdirSync(path.dirname(o.out), { recursive: true });
   fs.writeFileSync(o.out, `${JSON.stringify(result, null, 1)}\n`);
-  process.stdout.write(`${JSON.stringify(result.targets, null, 1)}\n-> ${o.out}\n`);
+  const compared = (result as { side_by_side?: { ratios: unknown } }).side_by_side;
+  process.stdout.write(
+    `${JSON.stringify(result.targets, null, 1)}\n${compared ? `this build / baseline: ${JSON.stringify(compared.ratios)}\n` : ''}-> ${o.out}\n`,
+  );
 }
 
 main().catch((err: unknown) => {

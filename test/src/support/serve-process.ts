@@ -7,9 +7,12 @@ export interface ServeProcess {
   child: ChildProcess;
 }
 
-/** `syndicate-agent serve` in its own process (real signals; a load generator that does not share its event loop). */
-export function startServeProcess(args: string[]): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [agentCli, 'serve', '--port', '0', '--log-level', 'warn', ...args], {
+/**
+ * `syndicate-agent serve` in its own process (real signals; a load generator that does not share its event loop);
+ * `cli` another build's agent to compare with.
+ */
+export function startServeProcess(args: string[], cli = agentCli): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--log-level', 'warn', ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
