@@ -27,3 +27,4 @@ export * from './features';
 export * from './grpc/load-scoring-protocol';
 export * from './plan/quorum';
 export * from './schema';
+export * from './faults/fault-points';

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CoordinatorCallError, SchemaCollectionClient } from '@syndicate/participant';
 import {
+  emptyColumnTally,
   categoryTag,
   decodeSchemaFields,
   encodeSchemaFields,
@@ -21,19 +22,13 @@ const plan: TrainingPlanInput = JSON.parse(
 
 const tally = (counts: Record<string, number>): ColumnTally => {
   const present = Object.values(counts).reduce((a, b) => a + b, 0);
+  const t = emptyColumnTally();
   return {
+    ...t,
     present,
     missing: 1,
     nonNumeric: present,
-    negative: 0,
     notBinary: present,
-    n: 0,
-    sum: 0,
-    sumSq: 0,
-    sumCube: 0,
-    logSum: 0,
-    logSumSq: 0,
-    logSumCube: 0,
     counts: new Map(Object.entries(counts)),
   };
 };
