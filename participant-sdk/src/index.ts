@@ -36,6 +36,8 @@ export { dealKeyEpoch } from './agent/key-ceremony';
 export { MIN_KEY_MEMBERS } from './crypto/trusted-key-share';
 export { ownCard } from './trust/own-card';
 export { SecureSums } from './agent/secure-sums';
+export { MemberMasking } from './masking/member-masking';
+export { MaskMemory } from './masking/mask-memory';
 export { confirmModel } from './agent/model-confirmation';
 export { SchemaCollectionClient } from './agent/schema-collection-client';
 export { memberWeight, applyAggregate } from './agent/secure-round';
