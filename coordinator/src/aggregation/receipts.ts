@@ -12,6 +12,14 @@ const DUPLICATE_REASON: Record<ContributionKind, ReasonCode> = {
   stats: 'DUPLICATE_STATS',
 };
 
+/** The refusal of a second contribution of one kind: the member's first is in the sum, so it is settled. */
+export const duplicateContribution = (c: Pick<Contribution, 'roundId' | 'participantId' | 'kind'>): SyndicateError =>
+  new SyndicateError(
+    'ALREADY_EXISTS',
+    DUPLICATE_REASON[c.kind],
+    `participant ${c.participantId} already sent its ${c.kind} for round ${c.roundId}`,
+  );
+
 /** Each member sends each kind once per round. */
 export async function assertFirstContribution(
   em: EntityManager,
@@ -20,13 +28,7 @@ export async function assertFirstContribution(
   const found = await em
     .getRepository(UpdateReceipt)
     .findOne({ where: { roundId: c.roundId, participantId: c.participantId, kind: c.kind } });
-  if (found) {
-    throw new SyndicateError(
-      'ALREADY_EXISTS',
-      DUPLICATE_REASON[c.kind],
-      `participant ${c.participantId} already sent its ${c.kind} for round ${c.roundId}`,
-    );
-  }
+  if (found) throw duplicateContribution(c);
 }
 
 /** What proves who sent the payload, kept on its receipt. */

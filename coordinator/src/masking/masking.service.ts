@@ -10,6 +10,7 @@ import {
 } from '@syndicate/protocol';
 import type { EntityManager, Repository } from 'typeorm';
 import { Clock } from '../common/clock';
+import { faultPoint } from '../common/fault-point';
 import { SyndicateError } from '../common/syndicate-error';
 import type { Participant } from '../participants/participant.entity';
 import { MaskMessage, type MaskMessageType } from './mask-message.entity';
@@ -172,6 +173,7 @@ export class MaskingService {
       return { ok: false, reason };
     }
     await repo.update({ id: s.id }, { state: 'confirming', survivorsJson: JSON.stringify(survivors) });
+    faultPoint('mask.survivors'); // test-only crash injection: survivors fixed, the phase not yet moved on
     return { ok: true };
   }
 
@@ -197,6 +199,7 @@ export class MaskingService {
       Buffer.from(p.signingPublicKey, 'hex'),
     );
     if (!ok) throw refused('MASK_STEP_INVALID', `the survivor signature of ${p.id} does not verify`);
+    faultPoint('mask.sign'); // test-only crash injection: a survivor signature received, not stored
     await this.insertOnce(message(s.id, 'signature', p.id, '', { signature: b64(signature) }));
     return this.view(p, roundId, kind);
   }
@@ -225,6 +228,7 @@ export class MaskingService {
       await this.insertOnce(
         message(s.id, 'reveal', p.id, r.peerId, { kind: r.kind, share: b64(r.share) } satisfies RevealBody),
       );
+    faultPoint('mask.reveal'); // test-only crash injection: shares stored, the answer not sent
     return this.view(p, roundId, kind);
   }
 
@@ -281,6 +285,7 @@ export class MaskingService {
     if (!everyone && (this.clock.now() < s.advertDeadlineAt || advertised < s.threshold)) return s;
     s.state = 'masking';
     await this.sessions.update({ id: s.id, state: 'advertising' }, { state: s.state });
+    faultPoint('mask.adverts'); // test-only crash injection: the committed set frozen, no member told yet
     return (await this.sessions.findOne({ where: { id: s.id } }))!;
   }
 

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { ContributionKind } from '@syndicate/protocol';
 import type { EntityManager } from 'typeorm';
 import { AggregationService } from '../aggregation/aggregation.service';
+import { duplicateContribution } from '../aggregation/receipts';
 import { SyndicateError } from '../common/syndicate-error';
 import { KeyCustodyService } from '../keys/key-custody.service';
 import { MaskingService } from '../masking/masking.service';
@@ -85,6 +86,20 @@ export class ContributionPolicy {
   }
 
   /**
+   * A re-send of a part the masked sum already holds (its answer was lost, say to a coordinator restart)
+   * is settled, as without masking, even once the sum stopped taking parts: not a refusal to act on.
+   */
+  private async assertMaskCommitted(roundId: string, participantId: string, kind: ContributionKind): Promise<void> {
+    try {
+      await this.masking.assertCommitted(roundId, participantId, kind);
+    } catch (err) {
+      if (await this.hasContributed(roundId, participantId, kind))
+        throw duplicateContribution({ roundId, participantId, kind });
+      throw err;
+    }
+  }
+
+  /**
    * Secure mode: only members whose count is in the count sum may contribute, so the weights add up.
    * Statistics come only from the round's members while it collects them (plaintext: any active member).
    */
@@ -95,7 +110,7 @@ export class ContributionPolicy {
     em?: EntityManager,
   ): Promise<void> {
     // A masked sum takes only members every peer masked with; checked before the payload is read.
-    if (!em) await this.masking.assertCommitted(round.id, participantId, kind);
+    if (!em) await this.assertMaskCommitted(round.id, participantId, kind);
     if (kind === 'evaluation') {
       if (!(await this.evaluators(round)).includes(participantId)) {
         throw new SyndicateError(

@@ -2,15 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { MaskingSettingsError, planMasking, type ContributionKind, type TrainingPlan } from '@syndicate/protocol';
 import { Clock } from '../common/clock';
 import type { ModelEvaluation } from '../evaluation/model-evaluation.entity';
+import { advertDeadline } from '../masking/advert-window';
 import { MaskingService } from '../masking/masking.service';
 import { TaskHub } from '../tasks/task-hub';
 import { StandardizationService } from '../standardization/standardization.service';
 import { ContributionPolicy } from './contribution-policy.service';
 import type { Round } from './round.entity';
 import { applyTask, countTask, evaluateTask, trainTask } from './round-tasks';
-
-/** Adverts close a quarter of the way to the phase's deadline (5 s to 30 s) once the threshold is in: members advertise as their task starts. */
-const advertWindow = (now: number, deadlineAt: number) => Math.min(30_000, Math.max(5_000, (deadlineAt - now) / 4));
 
 /**
  * Builds a round's tasks from the plan in force and pushes them to the members connected here.
@@ -85,12 +83,11 @@ export class TaskDispatch {
       if (err instanceof MaskingSettingsError) return;
       throw err;
     }
-    const now = this.clock.now();
     await this.masking.open({
       ...session,
       threshold,
       expected: members,
-      advertDeadlineAt: now + advertWindow(now, deadlineAt),
+      advertDeadlineAt: advertDeadline(this.clock.now(), deadlineAt),
     });
   }
 }

@@ -6,10 +6,17 @@ import { TaskStream } from './task-stream';
 
 /** A coordinator whose subscribe() hands out streams the test drives. */
 function fakeClient() {
-  const streams: EventEmitter[] = [];
+  const streams: (EventEmitter & { cancelled: boolean })[] = [];
   const client = {
     subscribe: () => {
-      const s = new EventEmitter();
+      // Like grpc-js: a cancelled call ends with a CANCELLED error.
+      const s: EventEmitter & { cancelled: boolean; cancel?: () => void } = Object.assign(new EventEmitter(), {
+        cancelled: false,
+      });
+      s.cancel = () => {
+        s.cancelled = true;
+        s.emit('error', Object.assign(new Error('Cancelled on client'), { code: 1 }));
+      };
       streams.push(s);
       return s;
     },
@@ -38,6 +45,16 @@ function setup() {
 describe('TaskStream', () => {
   beforeEach(() => jest.useFakeTimers());
   afterEach(() => jest.useRealTimers());
+
+  it('stop() cancels the open stream (a stopped agent can exit) and reconnects no more', () => {
+    const { stream, streams, got } = setup();
+    stream.start();
+    stream.stop();
+    expect(streams.map((s) => s.cancelled)).toEqual([true]);
+    jest.advanceTimersByTime(60_000);
+    expect(streams).toHaveLength(1);
+    expect(got.warnings).toEqual([]);
+  });
 
   it('hands on the tasks that arrive', () => {
     const { stream, streams, got } = setup();

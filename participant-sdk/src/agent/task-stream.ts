@@ -21,6 +21,7 @@ export interface TaskStreamEvents {
 export class TaskStream {
   private stopped = false;
   private reconnectTimer?: NodeJS.Timeout;
+  private current?: { cancel(): void };
   private attempt = 0;
   private connection = initialConnection(Date.now(), process.pid);
 
@@ -41,9 +42,11 @@ export class TaskStream {
     this.connect();
   }
 
+  /** Cancels the open stream too: while it is open the process cannot exit (SIGTERM took until the coordinator idled it out). */
   stop(): void {
     this.stopped = true;
     clearTimeout(this.reconnectTimer);
+    this.current?.cancel();
   }
 
   /** Keeps the health record honest, and says when the stream is up again and after how long. */
@@ -58,6 +61,7 @@ export class TaskStream {
   private connect(): void {
     if (this.stopped) return;
     const stream = this.client.subscribe(this.agentVersion);
+    this.current = stream;
     let ended = false;
     const reconnect = (why: string) => {
       if (ended) return;

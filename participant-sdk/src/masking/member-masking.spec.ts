@@ -32,11 +32,17 @@ class Relay {
   state = 'advertising';
   failure = '';
   lie?: (member: string, v: MaskSessionView__Output) => MaskSessionView__Output;
+  /** The next call of this step from this member dies with the coordinator: after storing it (`stored`) or before. */
+  crash?: { member: string; step: MaskCall['step']; stored: boolean };
 
   constructor(readonly threshold = 3) {}
 
   call(member: string, c: MaskCall): MaskSessionView__Output {
-    if (c.step === 'advertise') {
+    const crash = this.crash?.member === member && this.crash.step === c.step ? this.crash : undefined;
+    if (crash) this.crash = undefined;
+    if (crash && !crash.stored) throw new Error('coordinator died before storing this step');
+    // Like the coordinator, a second advert from a member changes nothing.
+    if (c.step === 'advertise' && !this.adverts.some((a) => a.participantId === member)) {
       this.adverts.push({ ...c.advert, participantId: member } as MaskSessionView__Output['adverts'][number]);
       this.shares.push(...c.shares.map((s) => ({ ...s, box: Buffer.from(s.box) })));
       if (this.adverts.length === IDS.length) this.state = 'masking';
@@ -55,6 +61,7 @@ class Relay {
       reveals: this.reveals,
       failure: this.failure,
     };
+    if (crash) throw new Error('coordinator died before answering');
     return this.lie ? this.lie(member, v) : v;
   }
 }
@@ -136,6 +143,34 @@ describe('a member in a masked sum, against a coordinator that lies (real SEAL)'
     const opened = await Promise.all(members.map((m) => m.masking.open(session, holder, payload, true, soon())));
     for (const o of opened) expect(o[0]).toBe(1100);
     expect(holder.decrypt(one, 'update')[0]).not.toBe(500);
+  });
+
+  it('the answer to an advert was lost (the coordinator died after storing it): asked again, the member re-sends the same keys and masks with them', async () => {
+    const relay = new Relay();
+    const members = consortium(relay);
+    relay.crash = { member: 'bank-a', step: 'advertise', stored: true };
+    expect(String(await members[0].masking.prepare(session).catch((e: unknown) => e))).toMatch(/died before answering/);
+    const { payload } = await masked(relay, members);
+    expect(relay.adverts).toHaveLength(4);
+    const opened = await Promise.all(members.map((m) => m.masking.open(session, holder, payload, true, soon())));
+    for (const o of opened) expect(o[0]).toBe(1100);
+  });
+
+  it('a survivor signature the coordinator never stored (it died first): opened again, the member signs again and the sum opens', async () => {
+    const relay = new Relay();
+    const members = consortium(relay);
+    const { payload } = await masked(relay, members);
+    relay.crash = { member: 'bank-b', step: 'sign', stored: false };
+    const b = members[1];
+    expect(String(await b.masking.open(session, holder, payload, true, soon()).catch((e: unknown) => e))).toMatch(
+      /died before storing/,
+    );
+    expect(relay.signatures).toHaveLength(0);
+    // bank-d dropped after uploading, so the threshold (3) needs bank-b's signature.
+    const opening = members.slice(0, 3);
+    const opened = await Promise.all(opening.map((m) => m.masking.open(session, holder, payload, true, soon())));
+    for (const o of opened) expect(o[0]).toBe(1100);
+    expect(relay.signatures.map((x) => x.participantId).sort()).toEqual(['bank-a', 'bank-b', 'bank-c']);
   });
 
   it('a member that dropped after sharing its keys: the survivors still open the exact sum of theirs', async () => {

@@ -1,18 +1,13 @@
-import nacl from 'tweetnacl';
 import {
   bothKindsAsked,
   checkReveal,
   committedSetDigest,
-  dealShares,
   decryptUnmasked,
   describeSession,
   encryptMasked,
   maskKeyAdvertValid,
-  newMaskKeyPair,
   pairSeed,
   planMasking,
-  selfSeedCommitment,
-  signMaskKeyAdvert,
   signSurvivorSet,
   verifySurvivorSet,
   type HeKeyHolder,
@@ -27,16 +22,11 @@ import type { CoordinatorClient } from '../agent/coordinator-client';
 import type { MemberTrust } from '../trust/member-trust';
 import { TrustRefusal } from '../trust/trust-refusal';
 import { openHeldShares } from './held-shares';
+import { dealMask, type DealtMask } from './mask-dealing';
 import type { MaskMemory } from './mask-memory';
 import { enoughShares, maskRemoval, type Advert } from './mask-removal';
 
 type Client = Pick<CoordinatorClient, 'mask' | 'reportRefusal'>;
-
-interface Secrets {
-  selfSeed: Uint8Array;
-  maskPublicKey: Uint8Array;
-  maskSecretKey: Uint8Array;
-}
 
 const POLL_MS = 150;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -51,7 +41,9 @@ const key = (s: MaskSession) => `${s.roundId}:${s.kind}:${s.keyEpoch}`;
  * pinned keys, this member's own plan and what it signed before.
  */
 export class MemberMasking {
-  private readonly secrets = new Map<string, Secrets>();
+  /** Dealt once per sum: a retry after a lost answer re-sends the same advert and shares the coordinator may hold. */
+  private readonly dealt = new Map<string, DealtMask>();
+  private readonly advertised = new Set<string>();
   private readonly committed = new Map<string, Advert[]>();
 
   constructor(
@@ -64,7 +56,7 @@ export class MemberMasking {
 
   /** Advertises this member's keys for the sum and deals its shares (once per sum). */
   async prepare(session: MaskSession): Promise<void> {
-    if (this.secrets.has(key(session))) return;
+    if (this.advertised.has(key(session))) return;
     const view = await this.step(session, { step: 'view' });
     const expected = [...view.expected].sort();
     if (!expected.includes(this.identity.participantId))
@@ -86,33 +78,16 @@ export class MemberMasking {
         );
       return { participantId: id, boxPublicKey: card.boxPublicKey };
     });
-    const pair = newMaskKeyPair();
-    const secrets = { selfSeed: nacl.randomBytes(32), maskPublicKey: pair.publicKey, maskSecretKey: pair.secretKey };
-    const shares = await dealShares({
-      session,
-      selfId: this.identity.participantId,
-      secrets: { selfSeed: secrets.selfSeed, maskSecretKey: secrets.maskSecretKey },
-      threshold,
-      holders,
-      senderBoxSecretKey: this.identity.boxSecretKey,
-    });
-    const advert = signMaskKeyAdvert(
-      {
-        session,
-        participantId: this.identity.participantId,
-        maskPublicKey: secrets.maskPublicKey,
-        selfSeedCommitment: selfSeedCommitment(session, this.identity.participantId, secrets.selfSeed),
-      },
-      this.identity.signingSecretKey,
-    );
-    await this.step(session, { step: 'advertise', advert, shares });
-    this.secrets.set(key(session), secrets);
+    const dealt = this.dealt.get(key(session)) ?? (await dealMask(this.identity, session, threshold, holders));
+    this.dealt.set(key(session), dealt);
+    await this.step(session, { step: 'advertise', advert: dealt.advert, shares: dealt.shares });
+    this.advertised.add(key(session));
   }
 
   /** Waits for the committed set, then masks and encrypts this member's fields for the sum. */
   async seal(session: MaskSession, holder: HeKeyHolder, fields: ArrayLike<number>, deadline: number): Promise<Buffer> {
     await this.prepare(session);
-    const mine = this.secrets.get(key(session))!;
+    const mine = this.dealt.get(key(session))!.secrets;
     // A failed sum (too few advertised) ends the wait in until(), refused.
     const view = await this.until(session, deadline, (v) => v.state !== 'advertising', 'the mask adverts to close');
     const adverts = this.verifiedAdverts(session, view);
@@ -183,6 +158,9 @@ export class MemberMasking {
         if (survivors.some((id) => !committedIds.has(id)))
           throw this.refusal(session, 'SURVIVOR_SET_MISMATCH', `${where}: a survivor took no part in the key exchange`);
         await this.memory.recordSigned(key(session), survivors);
+      }
+      // Signed before but not stored (the coordinator died first): the same set, the same (deterministic) signature.
+      if (!view.signatures.some((s) => s.participantId === this.identity.participantId)) {
         const signature = signSurvivorSet(session, survivors, digest, this.identity.signingSecretKey);
         view = await this.step(session, { step: 'sign', survivors, signature });
       }

@@ -1,10 +1,15 @@
-import { CoordinatorCallError, type CoordinatorClient } from '@syndicate/participant';
+import { confirmModel, CoordinatorCallError, type CoordinatorClient } from '@syndicate/participant';
 import {
   buildScoreHistogram,
+  decodeSplitEvaluation,
   DEFAULT_HE_PARAMETER_SET,
   encodeSplitEvaluation,
   encodeFloat32,
+  encodeWeightedDelta,
   secureAggregationSpec,
+  seededRandom,
+  type ScoreHistogram,
+  type Task__Output,
   type TrainingPlanInput,
 } from '@syndicate/protocol';
 import { apiSchemas } from '@syndicate/coordinator';
@@ -12,6 +17,9 @@ import { startHarness, type Harness } from '../support/coordinator-harness';
 import { testDatabaseKind } from '../support/database';
 import { waitFor } from '../support/agent-process';
 import { enrolledClient } from '../support/light-agent';
+import { lightSecureRound } from '../support/light-secure-round';
+import { rawQuery } from '../support/raw-db';
+import { uploadSigned } from '../support/signed-contribution';
 
 const plan: TrainingPlanInput = {
   name: 'fed-eval',
@@ -70,15 +78,21 @@ const sendHistogram = (c: CoordinatorClient, roundId: string, modelVersionId: st
   });
 };
 
-const wire = (seed: number) => {
-  const h = histogram(seed);
-  return {
-    bins: h.bins,
-    negatives: Array.from(h.negatives),
-    positives: Array.from(h.positives),
-    sumSquaredError: h.sumSquaredError,
-    sumLogLoss: h.sumLogLoss,
-  };
+const toWire = (h: ScoreHistogram) => ({
+  bins: h.bins,
+  negatives: Array.from(h.negatives),
+  positives: Array.from(h.positives),
+  sumSquaredError: h.sumSquaredError,
+  sumLogLoss: h.sumLogLoss,
+});
+const wire = (seed: number) => toWire(histogram(seed));
+
+/** The same evaluation in a secure round with pairwise masking: histograms are masked like every other sum. */
+const maskedPlan: TrainingPlanInput = {
+  ...plan,
+  name: 'fed-eval-masked',
+  rounds: { minParticipants: 3, maxParticipants: 8, deadlineSeconds: 30 },
+  aggregation: { mode: 'secure', secure: { clip: 1, masking: { enabled: true } } },
 };
 
 /** The issues the documented response schema finds in a body as the API returned it (none expected). */
@@ -228,5 +242,101 @@ describe(`federated evaluation at the coordinator (${testDatabaseKind()})`, () =
     ).toHaveLength(2);
     expect(audit.filter((e) => e.action === 'model.promoted' && e.subject === model)).toHaveLength(1);
     expect(audit.filter((e) => e.action === 'evaluation.complete')).toHaveLength(1);
+  });
+
+  it('masked: each bank’s histograms are noise to the epoch key alone; the three banks remove the masks together and the figures are recorded', async () => {
+    const r = await lightSecureRound(h, maskedPlan, [
+      ['bank-a', 10],
+      ['bank-b', 20],
+      ['bank-c', 30],
+    ]);
+    try {
+      const roundId = r.train.roundId;
+      const at = { roundId, keyEpoch: r.keyEpoch };
+      const base = r.train.modelVersionId;
+      for (const m of r.members) {
+        const fields = encodeWeightedDelta([0.1, -0.1], m.n / 60, r.spec, seededRandom(m.n)).fields;
+        const payload = await r.seal(m, at, 'model', fields);
+        await uploadSigned(m, r, { roundId, baseModelVersionId: base, kind: 'model', payload, numParams: 2 });
+      }
+      // The publisher's model, confirmed by another member (nobody needs to open the model sum here).
+      const applies: Task__Output[] = [];
+      for (const m of r.members) applies.push(await m.inbox.next('TASK_TYPE_APPLY', 30_000));
+      const weights = new Float32Array([0.1, -0.1]);
+      const publisher =
+        r.members[
+          Math.max(
+            0,
+            applies.findIndex((t) => t.publisher),
+          )
+        ];
+      await publisher.client.publishModel({
+        roundId,
+        baseModelVersionId: base,
+        encoding: 'PAYLOAD_ENCODING_FLOAT32_LE',
+        numParams: 2,
+        payload: Buffer.from(encodeFloat32(weights)),
+        keyEpoch: r.keyEpoch,
+      });
+      let model = '';
+      for (const m of r.members)
+        model ||= await confirmModel(m.identity, {
+          roundId,
+          keyEpoch: r.keyEpoch,
+          baseModelVersionId: base,
+          payload: weights,
+        });
+      expect(model).not.toBe('');
+
+      // Every bank scores the model and sends its histograms masked with the others' advertised keys.
+      const sent = r.members.map((_, i) =>
+        encodeSplitEvaluation({ validation: histogram(i + 1), test: histogram(i + 11) }, r.spec),
+      );
+      const sealed: Buffer[] = [];
+      for (const [i, m] of r.members.entries()) {
+        await m.inbox.next('TASK_TYPE_EVALUATE', 30_000);
+        sealed.push(await r.seal(m, at, 'evaluation', sent[i], r.members));
+        await uploadSigned(m, r, { roundId, baseModelVersionId: model, kind: 'evaluation', payload: sealed[i] });
+      }
+      // Anyone holding the epoch key (a member, or the coordinator with one) reads noise from one bank's part.
+      const one = Array.from(r.holder.decrypt(sealed[0], 'update'));
+      expect(one.filter((x, j) => x === sent[0][j]).length).toBeLessThan(one.length / 100);
+
+      // Every evaluator sent: the sum is final at once, and its three contributors open it together.
+      for (const m of r.members) await m.inbox.next('TASK_TYPE_EVALUATION_RESULT', 30_000);
+      // A re-send after the sum closed (its answer lost) is settled, as without masking: not a masking refusal.
+      const again = await uploadSigned(r.members[0], r, {
+        roundId,
+        baseModelVersionId: model,
+        kind: 'evaluation',
+        payload: sealed[0],
+      }).catch((e: unknown) => e);
+      expect((again as CoordinatorCallError).reason).toBe('DUPLICATE_EVALUATION');
+      const sum = await r.members[0].client.downloadAggregate(roundId, 'evaluation');
+      expect(sum.contributors).toBe(3);
+      const opened = await r.open(r.members, at, 'evaluation', sum.data);
+      const exact = Array.from(sent[0], (x, j) => x + sent[1][j] + sent[2][j]);
+      expect(opened.map((o) => o.filter((x, j) => x !== exact[j]).length)).toEqual([0, 0, 0]);
+      const decoded = decodeSplitEvaluation(opened[0], histogram(1).bins, r.spec);
+      const report = { validation: toWire(decoded.validation), test: toWire(decoded.test) };
+      for (const m of r.members.slice(0, 2)) await m.client.submitEvaluation(roundId, model, 3, report, r.keyEpoch);
+      const ev = await h.admin.evaluation(model);
+      expect({ state: ev.state, validation: ev.metrics?.numExamples, test: ev.test?.numExamples }).toEqual({
+        state: 'complete',
+        validation: 600,
+        test: 600,
+      });
+      const [session] = await rawQuery(
+        h.databaseUrl,
+        `SELECT "state", "threshold" FROM "mask_sessions" WHERE "roundId" = ? AND "kind" = 'evaluation'`,
+        [roundId],
+      );
+      expect({ state: session.state, threshold: Number(session.threshold) }).toEqual({
+        state: 'confirming',
+        threshold: 3,
+      });
+    } finally {
+      r.close();
+    }
   });
 });

@@ -7,6 +7,7 @@ import type { TrainingPlanInput } from '@syndicate/protocol';
 import { pinAgents, startAgentProcess, waitFor, type AgentProcess } from '../support/agent-process';
 import { startHarness, type Harness } from '../support/coordinator-harness';
 import { testDatabaseKind } from '../support/database';
+import { rawQuery } from '../support/raw-db';
 
 const base: TrainingPlanInput = JSON.parse(
   fs.readFileSync(path.join(__dirname, '..', '..', '..', 'examples', 'credit-risk', 'plan-logistic.json'), 'utf8'),
@@ -38,7 +39,8 @@ describe(`key epochs follow membership (${testDatabaseKind()})`, () => {
       ...base,
       name: 'rotation',
       rounds: { ...base.rounds, minParticipants: 3, deadlineSeconds: 90 },
-      aggregation: { mode: 'secure', secure: { clip: 4, releasePolicy: 'members-only' } },
+      // Masked: each round's sums are masked among that round's key members, the newcomer included.
+      aggregation: { mode: 'secure', secure: { clip: 4, releasePolicy: 'members-only', masking: { enabled: true } } },
     };
     const f = await h.admin.createFederation(plan);
     const connected = (n: number) =>
@@ -69,6 +71,30 @@ describe(`key epochs follow membership (${testDatabaseKind()})`, () => {
     const r2 = await published((await h.admin.openRound(f.id)).id);
     expect(r2.keyEpoch).toBe(2);
     expect(r2.contributors.map((c) => c.displayName).sort()).toEqual(csv.map((b) => b.name).sort());
+    // Both rounds' count and model sums ran the masking protocol among that epoch's members, to the survivors' shares.
+    const sessions = await rawQuery(
+      h.databaseUrl,
+      `SELECT "roundId", "kind", "keyEpoch", "state", "expectedJson" FROM "mask_sessions" WHERE "kind" IN ('count', 'model')`,
+      [],
+    );
+    const summary = (roundId: string) =>
+      sessions
+        .filter((s) => s.roundId === roundId)
+        .map((s) => ({
+          kind: String(s.kind),
+          keyEpoch: Number(s.keyEpoch),
+          state: String(s.state),
+          members: (JSON.parse(String(s.expectedJson)) as string[]).length,
+        }))
+        .sort((a, b) => (a.kind < b.kind ? -1 : 1));
+    expect(summary(r1.id)).toEqual([
+      { kind: 'count', keyEpoch: 1, state: 'confirming', members: 3 },
+      { kind: 'model', keyEpoch: 1, state: 'confirming', members: 3 },
+    ]);
+    expect(summary(r2.id)).toEqual([
+      { kind: 'count', keyEpoch: 2, state: 'confirming', members: 4 },
+      { kind: 'model', keyEpoch: 2, state: 'confirming', members: 4 },
+    ]);
 
     // Round 1's model was re-sealed under epoch 2; the coordinator holds both seals, reads neither.
     const models = await h.admin.models(f.id);

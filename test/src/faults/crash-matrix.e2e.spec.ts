@@ -4,6 +4,7 @@ import {
   applyDelta,
   decodeAggregate,
   decodeFloat32,
+  decodeSampleCount,
   encodeFloat32,
   encodeSampleCount,
   encodeWeightedDelta,
@@ -21,6 +22,8 @@ import { waitFor } from '../support/agent-process';
 import { CoordinatorProcess, type ProcessExit } from '../support/coordinator-process';
 import { testDatabaseKind } from '../support/database';
 import { enrolledClient } from '../support/light-agent';
+import { LightMasking } from '../support/light-masking';
+import { rawQuery } from '../support/raw-db';
 import { TaskInbox } from '../support/task-inbox';
 import { dealSignedEpoch } from '../support/test-dealer';
 
@@ -30,6 +33,8 @@ import { dealSignedEpoch } from '../support/test-dealer';
  * It is restarted on the same database and ports, the members reconnect and carry
  * on, and the round must end exactly as an uninterrupted one with the same inputs:
  * the same contributors once each, the same decrypted sum, a bit-identical model.
+ * The steps of pairwise masking (adverts closing, survivors fixed, a survivor signature,
+ * revealed shares) are crashed in masked rounds, whose members run the SDK's own masking.
  */
 
 // ~250k parameters: a model update is four 256 KiB chunks, so it can die half-read.
@@ -47,7 +52,13 @@ const planInput: TrainingPlanInput = {
   rounds: { minParticipants: 3, maxParticipants: 8, deadlineSeconds: 900 },
   aggregation: { mode: 'secure', secure: { clip: 1, releasePolicy: 'publish' } },
 };
+/** The same round with pairwise masking on: every sum it decrypts must be the same, every model the same bytes. */
+const maskedInput: TrainingPlanInput = {
+  ...planInput,
+  aggregation: { mode: 'secure', secure: { clip: 1, releasePolicy: 'publish', masking: { enabled: true } } },
+};
 const plan = parseTrainingPlan(planInput);
+const masking = parseTrainingPlan(maskedInput).aggregation.secure.masking;
 const spec = planSecureSpec(plan);
 const numParams = modelLayout(plan).numParams;
 const BANKS: [string, number][] = [
@@ -76,6 +87,8 @@ interface Member {
   inbox: TaskInbox;
   /** Round tasks as first received: a member that reconnects keeps working on them. */
   tasks: Map<string, Task__Output>;
+  /** The SDK's masking, in masked runs: its secrets and what it signed outlive a coordinator restart. */
+  masking?: LightMasking;
 }
 
 interface RoundRun {
@@ -94,6 +107,10 @@ interface RoundRun {
   /** How each member's model upload ended: 'OK' or the refusal of the re-send after the restart. */
   uploads: Record<string, string>;
   counts: Record<string, string>;
+  /** Each member's decryption of the count sum. */
+  totals: number[];
+  /** Masked runs: each mask session's state, and whether a member's sealed count decrypts to its own count (it must not). */
+  masked?: { sessions: string[]; countReadable: boolean };
   log: string;
 }
 
@@ -105,7 +122,7 @@ afterAll(async () => {
   await Promise.all(processes.map((p) => p.close()));
 });
 
-async function runRound(label: string, killAt?: string): Promise<RoundRun> {
+async function runRound(label: string, killAt?: string, masked = false): Promise<RoundRun> {
   const c = await CoordinatorProcess.create(label);
   processes.push(c);
   await c.start(killAt ? { SYNDICATE_FAULT_KILL_AT: killAt } : {});
@@ -113,7 +130,7 @@ async function runRound(label: string, killAt?: string): Promise<RoundRun> {
   const result: Omit<
     RoundRun,
     'model' | 'contributors' | 'sums' | 'aggregateContributors' | 'auditOk' | 'audited' | 'log'
-  > = { ackedBeforeCrash: [], uploads: {}, counts: {} };
+  > = { ackedBeforeCrash: [], uploads: {}, counts: {}, totals: [] };
   let roundId = '';
   const contributorNames = async () => (await c.admin.round(roundId)).contributors.map((x) => x.displayName).sort();
 
@@ -183,15 +200,48 @@ async function runRound(label: string, killAt?: string): Promise<RoundRun> {
     if (!m.tasks.has(type)) m.tasks.set(type, await m.inbox.next(type, 90_000));
     return m.tasks.get(type)!;
   };
+  /** Encrypted (masked in masked runs) once: a member that lost its answer re-sends the very same bytes. */
+  const sealed = new Map<string, Buffer>();
+  const sealFor = async (m: Member, task: Task__Output, kind: 'model' | 'count', data: ArrayLike<number>) => {
+    const k = `${m.name}:${kind}`;
+    if (!sealed.has(k))
+      sealed.set(
+        k,
+        m.masking ? await m.masking.seal(task, kind, sealing!.holder, data) : sealing!.holder.encrypt(data),
+      );
+    return sealed.get(k)!;
+  };
+  /** Masked runs: every member advertises its mask keys for the sum as its task arrives, as agents do. */
+  const advertise = (kind: 'model' | 'count', type: Task__Output['type']) =>
+    step(`advertise ${kind}`, async () => {
+      for (const m of members) await m.masking?.prepare(await taskOf(m, type), kind);
+    });
+  /** Every member decrypts a sum; masked, they sign the survivors and reveal shares together. */
+  const openAll = (got: { m: Member; task: Task__Output; data: Buffer }[], kind: 'model' | 'count') =>
+    Promise.all(
+      got.map(async (g) =>
+        Array.from(
+          g.m.masking ? await g.m.masking.open(g.task, kind, sealing!.holder, g.data) : sealing!.holder.decrypt(g.data),
+        ),
+      ),
+    );
 
   try {
-    const f = await step('create federation', () => c.admin.createFederation(planInput));
+    const f = await step('create federation', () => c.admin.createFederation(masked ? maskedInput : planInput));
     for (const [name, n] of BANKS) {
       const e = await step(`enroll ${name}`, () =>
         enrolledClient({ admin: c.admin, grpcAddress: c.grpcAddress, transport: c.transport }, f.id, name),
       );
       members.push({ name, n, ...e, inbox: new TaskInbox(e.client), tasks: new Map() });
     }
+    if (masked)
+      for (const m of members)
+        m.masking = new LightMasking(
+          m.identity,
+          () => m.client,
+          members.map((x) => x.identity),
+          masking,
+        );
     await step('members connected', () =>
       waitFor(
         '3 members connected',
@@ -217,38 +267,46 @@ async function runRound(label: string, killAt?: string): Promise<RoundRun> {
       return opened;
     });
     try {
+      if (masked) await advertise('count', 'TASK_TYPE_COUNT');
       for (const m of members) {
-        const payload = holder.encrypt(encodeSampleCount(m.n, spec));
-        result.counts[m.name] = await step(`count ${m.name}`, async () =>
-          upload(m, await taskOf(m, 'TASK_TYPE_COUNT'), 'count', payload),
-        );
+        result.counts[m.name] = await step(`count ${m.name}`, async () => {
+          const task = await taskOf(m, 'TASK_TYPE_COUNT');
+          return upload(m, task, 'count', await sealFor(m, task, 'count', encodeSampleCount(m.n, spec)));
+        });
       }
+      // Each member learns the consortium's count (its weight's denominator) as its train task arrives.
+      result.totals = await step('count total', async () => {
+        const got = [];
+        for (const m of members) {
+          const task = await taskOf(m, 'TASK_TYPE_TRAIN');
+          got.push({ m, task, data: (await m.client.downloadAggregate(task.roundId, 'count')).data });
+        }
+        return (await openAll(got, 'count')).map((sum) => decodeSampleCount(sum, spec));
+      });
+      if (masked) await advertise('model', 'TASK_TYPE_TRAIN');
       for (const [i, m] of members.entries()) {
-        // Encrypted once: a member that lost its answer re-sends the very same update.
-        const payload = holder.encrypt(fields[i]);
-        result.uploads[m.name] = await step(`update ${m.name}`, async () =>
-          upload(m, await taskOf(m, 'TASK_TYPE_TRAIN'), 'model', payload),
-        );
+        result.uploads[m.name] = await step(`update ${m.name}`, async () => {
+          const task = await taskOf(m, 'TASK_TYPE_TRAIN');
+          return upload(m, task, 'model', await sealFor(m, task, 'model', fields[i]));
+        });
         if (!result.crash && result.uploads[m.name] === 'OK') result.ackedBeforeCrash.push(m.name);
       }
 
       // Every member decrypts the same sum; the publisher uploads the weights it computes from it.
       const applied = await step('aggregate', async () => {
-        const out: { m: Member; task: Task__Output; sum: number[]; contributors: number; weights: Float32Array }[] = [];
+        const got: { m: Member; task: Task__Output; data: Buffer; contributors: number; base: Float32Array }[] = [];
         for (const m of members) {
           const task = await m.inbox.next('TASK_TYPE_APPLY', 90_000);
           const agg = await m.client.downloadAggregate(task.roundId, 'model');
-          const sum = Array.from(holder.decrypt(agg.data));
           const base = decodeFloat32((await m.client.downloadModel(task.modelVersionId)).data, numParams);
-          out.push({
-            m,
-            task,
-            sum,
-            contributors: agg.contributors,
-            weights: applyDelta(base, decodeAggregate(sum, numParams, agg.contributors, spec).delta),
-          });
+          got.push({ m, task, data: agg.data, contributors: agg.contributors, base });
         }
-        return out;
+        const sums = await openAll(got, 'model');
+        return got.map((g, i) => ({
+          ...g,
+          sum: sums[i],
+          weights: applyDelta(g.base, decodeAggregate(sums[i], numParams, g.contributors, spec).delta),
+        }));
       });
       const publisher = applied.find((a) => a.task.publisher) ?? applied[0];
       await step('publish', () =>
@@ -298,6 +356,20 @@ async function runRound(label: string, killAt?: string): Promise<RoundRun> {
             ).length,
           };
         })(),
+        masked: masked
+          ? {
+              // The evaluation's masked sum opens once the model is published; this test stops there.
+              sessions: (
+                await rawQuery(
+                  c.databaseUrl,
+                  `SELECT "kind", "state" FROM "mask_sessions" WHERE "kind" IN ('count', 'model') ORDER BY "kind"`,
+                  [],
+                )
+              ).map((r) => `${String(r.kind)}:${String(r.state)}`),
+              countReadable:
+                holder.decrypt(sealed.get('bank-a:count')!, 'update')[0] === encodeSampleCount(500, spec)[0],
+            }
+          : undefined,
         log: c.log(),
       };
     } finally {
@@ -323,6 +395,7 @@ describe(`coordinator SIGKILLed at each phase of a secure round (${testDatabaseK
     expect(baseline.crash).toBeUndefined();
     expect(baseline.contributors).toEqual(['bank-a', 'bank-b', 'bank-c']);
     expect(baseline.sums.map(wrongFields)).toEqual([0, 0, 0]);
+    expect(baseline.totals).toEqual([TOTAL, TOTAL, TOTAL]);
     expect(baseline.model.length).toBe(numParams * 4);
   });
 
@@ -361,10 +434,45 @@ describe(`coordinator SIGKILLed at each phase of a secure round (${testDatabaseK
     ],
   ];
 
-  it.each(matrix)(
-    'killed at %s (%s): the round completes with nothing lost or doubled and a bit-identical model',
-    async (killAt, _phase, during, afterRestart, resends) => {
-      const run = await runRound(`crash-${killAt.replace(/\W/g, '-')}`, killAt);
+  // The steps of pairwise masking, in masked rounds (the uninterrupted unmasked round is their baseline too).
+  const maskedMatrix: typeof matrix = [
+    [
+      'mask.survivors#1',
+      'counting, masked: the count sum’s survivors fixed, the round not yet collecting',
+      /^(count bank-c|count total)$/,
+      [],
+      {},
+    ],
+    [
+      'mask.reveal#1',
+      'counting closed, masked: a member’s shares of the count sum stored, its answer not sent',
+      /^count total$/,
+      [],
+      {},
+    ],
+    [
+      'mask.adverts#2',
+      'collecting, masked: the last mask advert stored and the committed set frozen, nobody told',
+      /^advertise model$/,
+      [],
+      {},
+    ],
+    [
+      'mask.sign#4',
+      'aggregating, masked: a survivor’s signature over the model sum received, not stored',
+      /^aggregate$/,
+      ['bank-a', 'bank-b', 'bank-c'],
+      {},
+    ],
+  ];
+
+  it.each([
+    ...matrix.map((row) => [row[0], false, ...row.slice(1)] as const),
+    ...maskedMatrix.map((row) => [row[0], true, ...row.slice(1)] as const),
+  ])(
+    'killed at %s (masked: %s; %s): the round completes with nothing lost or doubled and a bit-identical model',
+    async (killAt, masked, _phase, during, afterRestart, resends) => {
+      const run = await runRound(`crash-${killAt.replace(/\W/g, '-')}`, killAt, masked);
       // It died where it was told to, by SIGKILL, exactly once.
       expect(run.crash).toBeDefined();
       expect(run.crash!.exit).toEqual({ code: null, signal: 'SIGKILL' });
@@ -381,7 +489,11 @@ describe(`coordinator SIGKILLed at each phase of a secure round (${testDatabaseK
       expect(run.contributors).toEqual(['bank-a', 'bank-b', 'bank-c']);
       expect(run.aggregateContributors).toEqual([3, 3, 3]);
       expect(run.sums.map(wrongFields)).toEqual([0, 0, 0]);
+      expect(run.totals).toEqual([TOTAL, TOTAL, TOTAL]);
       expect(run.model.equals(baseline.model)).toBe(true);
+      // Masked runs went through the masking protocol to the end, and a stored count was noise.
+      if (masked)
+        expect(run.masked).toEqual({ sessions: ['count:confirming', 'model:confirming'], countReadable: false });
       expect(run.auditOk).toBe(true);
       expect(run.audited).toEqual({ published: 1, acceptedUpdates: 3 });
     },

@@ -32,7 +32,6 @@ type Download = Awaited<ReturnType<CoordinatorClient['downloadAggregate']>>;
 export interface MaskedMember extends LightMember {
   trust: MemberTrust;
   keys: KeyRing;
-  masking: MemberMasking;
   sums: SecureSums;
   /** Reasons this member reported to the coordinator, in order (each is audited as agent.refused). */
   refusals: string[];
@@ -111,7 +110,7 @@ export async function maskedLightRound(
       masking,
       () => policy.checkSumDigest,
     );
-    return { ...m, trust, keys, masking, sums, refusals, relay };
+    return { ...m, trust, keys, sums, refusals, relay };
   });
   await new Promise((r) => setTimeout(r, 300));
   await h.admin.openRound(f.id);
