@@ -5,13 +5,11 @@ import * as path from 'path';
 import { AdminClient, initDatabase } from '@syndicate/coordinator';
 import { confirmModel, type AgentIdentity, type CoordinatorClient } from '@syndicate/participant';
 import {
-  HeKeyHolder,
   applyDelta,
   decodeAggregate,
   encodeFloat32,
   encodeSampleCount,
   encodeWeightedDelta,
-  generateFederationKey,
   initialWeights,
   parseTrainingPlan,
   planSecureSpec,
@@ -22,7 +20,7 @@ import { enrolledClient } from '../support/light-agent';
 import { TaskInbox } from '../support/task-inbox';
 import { testPki, type TestPki } from '../support/test-pki';
 import { signedBy } from '../support/signed-contribution';
-import { dealSignedEpoch } from '../support/test-dealer';
+import { dealFirstEpoch } from '../support/test-dealer';
 
 export type RoundScheme = 'syndicate_bfv' | 'plaintext';
 
@@ -168,19 +166,7 @@ export async function measureRound(
       );
     } else {
       const spec = planSecureSpec(plan);
-      const dealerIndex = await Promise.any(
-        members.map((m, i) => m.inbox.next('TASK_TYPE_KEY_CEREMONY', 600_000).then(() => i)),
-      );
-      const dealer = members[dealerIndex];
-      const key = await generateFederationKey(plan.aggregation.secure.parameterSet, 1);
-      await dealSignedEpoch(
-        dealer,
-
-        members.map((m) => m.identity),
-
-        key,
-      );
-      const holder = await HeKeyHolder.open(key);
+      const { key, holder } = await dealFirstEpoch(members, plan.aggregation.secure.parameterSet, 600_000);
       mark('keys dealt');
       try {
         const counts = await Promise.all(members.map((m) => m.inbox.next('TASK_TYPE_COUNT', 600_000)));

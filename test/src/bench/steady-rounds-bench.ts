@@ -10,7 +10,6 @@ import {
   encodeFloat32,
   encodeSampleCount,
   encodeWeightedDelta,
-  generateFederationKey,
   initialWeights,
   parseTrainingPlan,
   planSecureSpec,
@@ -22,7 +21,7 @@ import { enrolledClient } from '../support/light-agent';
 import { TaskInbox } from '../support/task-inbox';
 import { TcpProxy } from '../support/tcp-proxy';
 import { signedBy } from '../support/signed-contribution';
-import { dealSignedEpoch } from '../support/test-dealer';
+import { dealFirstEpoch } from '../support/test-dealer';
 import { benchPlan, rssMib, startCoordinatorProcess, type RoundScheme } from './secure-round-bench';
 
 /** One round of one scheme, as measured. */
@@ -193,16 +192,7 @@ async function secureRound(
   let ceremonySeconds: number | undefined;
   if (!fed.sealing) {
     const c0 = now();
-    const dealerIndex = await Promise.any(
-      members.map((m, i) => m.inbox.next('TASK_TYPE_KEY_CEREMONY', 600_000).then(() => i)),
-    );
-    const key = await generateFederationKey(plan.aggregation.secure.parameterSet, 1);
-    await dealSignedEpoch(
-      members[dealerIndex],
-      members.map((m) => m.identity),
-      key,
-    );
-    fed.sealing = { key, holder: await HeKeyHolder.open(key) };
+    fed.sealing = await dealFirstEpoch(members, plan.aggregation.secure.parameterSet, 600_000);
     ceremonySeconds = now() - c0;
   }
   const { key, holder } = fed.sealing;

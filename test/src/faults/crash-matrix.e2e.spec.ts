@@ -8,7 +8,6 @@ import {
   encodeFloat32,
   encodeSampleCount,
   encodeWeightedDelta,
-  generateFederationKey,
   modelLayout,
   parseTrainingPlan,
   planSecureSpec,
@@ -25,7 +24,7 @@ import { enrolledClient } from '../support/light-agent';
 import { LightMasking } from '../support/light-masking';
 import { rawQuery } from '../support/raw-db';
 import { TaskInbox } from '../support/task-inbox';
-import { dealSignedEpoch } from '../support/test-dealer';
+import { dealFirstEpoch } from '../support/test-dealer';
 
 /**
  * The coordinator runs as its own process and SIGKILLs itself at one exact step
@@ -252,17 +251,7 @@ async function runRound(label: string, killAt?: string, masked = false): Promise
     roundId = (await step('open round', () => c.admin.openRound(f.id))).id;
 
     const holder = await step('key ceremony', async () => {
-      const dealer =
-        members[await Promise.any(members.map((m, i) => m.inbox.next('TASK_TYPE_KEY_CEREMONY', 90_000).then(() => i)))];
-      const key = await generateFederationKey(spec.parameterSet, 1);
-      await dealSignedEpoch(
-        dealer,
-
-        members.map((m) => m.identity),
-
-        key,
-      );
-      const opened = await HeKeyHolder.open(key);
+      const { key, holder: opened } = await dealFirstEpoch(members, spec.parameterSet, 90_000);
       sealing = { key, holder: opened };
       return opened;
     });

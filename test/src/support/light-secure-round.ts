@@ -3,7 +3,6 @@ import {
   encodeFeatureStats,
   encodeSampleCount,
   type FeatureMoments,
-  generateFederationKey,
   parseTrainingPlan,
   planSecureSpec,
   type FederationKey,
@@ -17,7 +16,7 @@ import { enrolledClient } from './light-agent';
 import { LightMasking } from './light-masking';
 import { TaskInbox } from './task-inbox';
 import { uploadSigned } from './signed-contribution';
-import { dealSignedEpoch } from './test-dealer';
+import { dealFirstEpoch } from './test-dealer';
 
 export type LightMember = Awaited<ReturnType<typeof enrolledClient>> & {
   inbox: TaskInbox;
@@ -83,18 +82,8 @@ export async function lightSecureRound(
   }
   await new Promise((r) => setTimeout(r, 300));
   await h.admin.openRound(f.id, { deadlineSeconds: opts.deadlineSeconds });
-  const dealer =
-    members[await Promise.any(members.map((m, i) => m.inbox.next('TASK_TYPE_KEY_CEREMONY').then(() => i)))];
-  const keyEpoch = 1;
-  const key = await generateFederationKey(plan.aggregation.secure.parameterSet, keyEpoch);
-  await dealSignedEpoch(
-    dealer,
-
-    members.map((m) => m.identity),
-
-    key,
-  );
-  const holder = await HeKeyHolder.open(key);
+  const { key, holder } = await dealFirstEpoch(members, plan.aggregation.secure.parameterSet);
+  const keyEpoch = key.keyEpoch;
   const spec = planSecureSpec(plan);
   const abstain = new Set(opts.abstain ?? []);
   const counted = members.filter((m) => !abstain.has(m.name));

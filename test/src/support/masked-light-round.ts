@@ -8,7 +8,6 @@ import {
   type MemberTrust,
 } from '@syndicate/participant';
 import {
-  generateFederationKey,
   HeKeyHolder,
   identityFingerprint,
   parseTrainingPlan,
@@ -24,7 +23,7 @@ import type { Harness } from './coordinator-harness';
 import { enrolledClient } from './light-agent';
 import type { LightMember } from './light-secure-round';
 import { TaskInbox } from './task-inbox';
-import { dealSignedEpoch } from './test-dealer';
+import { dealFirstEpoch } from './test-dealer';
 
 type Download = Awaited<ReturnType<CoordinatorClient['downloadAggregate']>>;
 
@@ -114,15 +113,7 @@ export async function maskedLightRound(
   });
   await new Promise((r) => setTimeout(r, 300));
   await h.admin.openRound(f.id);
-  const dealer =
-    members[await Promise.any(members.map((m, i) => m.inbox.next('TASK_TYPE_KEY_CEREMONY').then(() => i)))];
-  const key = await generateFederationKey(plan.aggregation.secure.parameterSet, 1);
-  await dealSignedEpoch(
-    dealer,
-    members.map((m) => m.identity),
-    key,
-  );
-  const holder = await HeKeyHolder.open(key);
+  const { key, holder } = await dealFirstEpoch(members, plan.aggregation.secure.parameterSet);
   return {
     federationId: f.id,
     members,

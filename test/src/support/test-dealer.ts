@@ -1,12 +1,15 @@
 import { ownCard, type AgentIdentity, type CoordinatorClient } from '@syndicate/participant';
 import {
   dealKeyShares,
+  generateFederationKey,
+  HeKeyHolder,
   sha256,
   signEpochManifest,
   type EpochManifest,
   type FederationKey,
   type MemberCard,
 } from '@syndicate/protocol';
+import type { TaskInbox } from './task-inbox';
 
 /** A member's card as it enrolled: its own keys, its box key signed by its signing key. */
 export function memberCard(id: AgentIdentity, displayName = id.participantId): MemberCard {
@@ -40,4 +43,23 @@ export async function dealSignedEpoch(
     excludedParticipantIds,
   });
   return { manifest, signature };
+}
+
+/**
+ * The first key epoch as an honest dealer deals it: whichever member the coordinator asks first deals a
+ * fresh key to all of `members`. The test keeps the key, to play the coordinator and a colluding member.
+ */
+export async function dealFirstEpoch(
+  members: { identity: AgentIdentity; client: CoordinatorClient; inbox: TaskInbox }[],
+  parameterSet: string,
+  timeoutMs?: number,
+): Promise<{ key: FederationKey; holder: HeKeyHolder }> {
+  const dealer = await Promise.any(members.map((m) => m.inbox.next('TASK_TYPE_KEY_CEREMONY', timeoutMs).then(() => m)));
+  const key = await generateFederationKey(parameterSet, 1);
+  await dealSignedEpoch(
+    dealer,
+    members.map((m) => m.identity),
+    key,
+  );
+  return { key, holder: await HeKeyHolder.open(key) };
 }
