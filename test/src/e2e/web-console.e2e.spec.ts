@@ -258,9 +258,21 @@ const title = chromiumMissing
     });
     const before = navigations;
     const opened = await h.admin.openRound(secureFed);
-    await page.locator('#round-title .status', { hasText: 'collecting' }).waitFor({ timeout: 120_000 });
+    // Waits on what the page recorded, not on what is on screen at a poll: collecting can last less than a
+    // second on a small model, between two of Playwright's polls. A timeout says where the round was.
+    const reached = (status: string, timeout: number) =>
+      page
+        .waitForFunction((s) => (window as unknown as { seen: string[] }).seen.includes(s), status, { timeout })
+        .catch(async (err: Error) => {
+          const r = await h.admin.round(opened.id);
+          const seen = await page.evaluate(() => (window as unknown as { seen: string[] }).seen);
+          throw new Error(
+            `the page never showed "${status}" (it showed ${seen.join(' > ')}); the round is ${r.state} ${r.failureCode ?? ''} ${r.failureReason ?? ''}; ${err.message}`,
+          );
+        });
+    await reached('collecting', 120_000);
     await page.screenshot({ path: path.join(SHOTS, 'live-round.png') });
-    await page.locator('#round-title .status', { hasText: 'published' }).waitFor({ timeout: 180_000 });
+    await reached('published', 180_000);
     const seen = await page.evaluate(() => (window as unknown as { seen: string[] }).seen);
     expect(seen[0]).toBe('open');
     expect(seen[seen.length - 1]).toBe('published');
