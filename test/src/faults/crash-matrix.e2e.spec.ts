@@ -21,7 +21,7 @@ import { waitFor } from '../support/agent-process';
 import { CoordinatorProcess, type ProcessExit } from '../support/coordinator-process';
 import { testDatabaseKind } from '../support/database';
 import { enrolledClient } from '../support/light-agent';
-import { LightMasking } from '../support/light-masking';
+import { maskAll, type LightMasking } from '../support/light-masking';
 import { rawQuery } from '../support/raw-db';
 import { TaskInbox } from '../support/task-inbox';
 import { dealFirstEpoch } from '../support/test-dealer';
@@ -233,14 +233,7 @@ async function runRound(label: string, killAt?: string, masked = false): Promise
       );
       members.push({ name, n, ...e, inbox: new TaskInbox(e.client), tasks: new Map() });
     }
-    if (masked)
-      for (const m of members)
-        m.masking = new LightMasking(
-          m.identity,
-          () => m.client,
-          members.map((x) => x.identity),
-          masking,
-        );
+    if (masked) maskAll(members, masking);
     await step('members connected', () =>
       waitFor(
         '3 members connected',

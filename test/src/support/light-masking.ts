@@ -80,3 +80,17 @@ export class LightMasking {
     return this.masking.open(this.session(at, kind), holder, payload, contributed, Date.now() + WAIT_MS);
   }
 }
+
+/** Gives each of `members` its LightMasking, every other member pinned (as the banks' operators would). */
+export function maskAll(
+  members: { identity: AgentIdentity; client: CoordinatorClient; masking?: LightMasking }[],
+  settings: MaskingSettings,
+): void {
+  for (const m of members)
+    m.masking = new LightMasking(
+      m.identity,
+      () => m.client,
+      members.map((x) => x.identity),
+      settings,
+    );
+}

@@ -13,7 +13,7 @@ import {
 } from '@syndicate/protocol';
 import type { Harness } from './coordinator-harness';
 import { enrolledClient } from './light-agent';
-import { LightMasking } from './light-masking';
+import { maskAll, type LightMasking } from './light-masking';
 import { TaskInbox } from './task-inbox';
 import { uploadSigned } from './signed-contribution';
 import { dealFirstEpoch } from './test-dealer';
@@ -88,14 +88,7 @@ export async function lightSecureRound(
   const abstain = new Set(opts.abstain ?? []);
   const counted = members.filter((m) => !abstain.has(m.name));
   const masked = plan.aggregation.secure.masking.enabled;
-  if (masked)
-    for (const m of members)
-      m.masking = new LightMasking(
-        m.identity,
-        () => m.client,
-        members.map((x) => x.identity),
-        plan.aggregation.secure.masking,
-      );
+  if (masked) maskAll(members, plan.aggregation.secure.masking);
   const seal: LightSecureRound['seal'] = async (m, at, kind, fields, advertisers = counted) => {
     if (!m.masking) return holder.encrypt(fields);
     for (const a of advertisers) await a.masking!.prepare(at, kind);
